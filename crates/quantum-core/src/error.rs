@@ -1,0 +1,141 @@
+//! The one error type of the core, and the stable shape it takes when it crosses IPC.
+
+use serde::{Deserialize, Serialize};
+use specta::Type;
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// Every way an operation can fail. Messages say what to fix, never carry a secret.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("{message}")]
+    Validation {
+        code: ErrorCode,
+        field: &'static str,
+        message: String,
+    },
+    #[error("A project named “{name}” already exists. Choose another name.")]
+    ProjectNameTaken { name: String },
+    #[error("This project no longer exists. It may have been deleted in another window.")]
+    ProjectNotFound { id: i64 },
+    #[error("“{name}” still has resources that depend on it. Remove them first.")]
+    ProjectHasResources { name: String },
+    #[error("The app's database could not be used: {0}")]
+    Database(#[from] sqlx::Error),
+    #[error("The app's database could not be brought up to date: {0}")]
+    Migration(#[from] sqlx::migrate::MigrateError),
+    #[error("{context}: {source}")]
+    Io {
+        context: String,
+        #[source]
+        source: std::io::Error,
+    },
+}
+
+/// The stable, machine-readable code of an error. The UI matches on these, never on messages.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Type)]
+pub enum ErrorCode {
+    #[serde(rename = "validation.invalid_name")]
+    InvalidName,
+    #[serde(rename = "validation.description_too_long")]
+    DescriptionTooLong,
+    #[serde(rename = "validation.invalid_folder")]
+    InvalidFolder,
+    #[serde(rename = "validation.folder_not_found")]
+    FolderNotFound,
+    #[serde(rename = "validation.invalid_page_size")]
+    InvalidPageSize,
+    #[serde(rename = "project.name_taken")]
+    ProjectNameTaken,
+    #[serde(rename = "project.not_found")]
+    ProjectNotFound,
+    #[serde(rename = "project.has_resources")]
+    ProjectHasResources,
+    #[serde(rename = "settings.unavailable")]
+    SettingsUnavailable,
+    #[serde(rename = "store.unavailable")]
+    StoreUnavailable,
+    #[serde(rename = "io.failed")]
+    IoFailed,
+}
+
+/// What the UI receives for a failed command: `{ code, message, field }`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Type)]
+pub struct ErrorInfo {
+    pub code: ErrorCode,
+    pub message: String,
+    /// The form field the error belongs to, when there is one.
+    pub field: Option<String>,
+}
+
+impl ErrorInfo {
+    pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
+        Self {
+            code,
+            message: message.into(),
+            field: None,
+        }
+    }
+}
+
+impl Error {
+    pub(crate) fn validation(
+        code: ErrorCode,
+        field: &'static str,
+        message: impl Into<String>,
+    ) -> Self {
+        Self::Validation {
+            code,
+            field,
+            message: message.into(),
+        }
+    }
+
+    pub fn code(&self) -> ErrorCode {
+        match self {
+            Self::Validation { code, .. } => *code,
+            Self::ProjectNameTaken { .. } => ErrorCode::ProjectNameTaken,
+            Self::ProjectNotFound { .. } => ErrorCode::ProjectNotFound,
+            Self::ProjectHasResources { .. } => ErrorCode::ProjectHasResources,
+            Self::Database(_) | Self::Migration(_) => ErrorCode::StoreUnavailable,
+            Self::Io { .. } => ErrorCode::IoFailed,
+        }
+    }
+}
+
+impl From<Error> for ErrorInfo {
+    fn from(error: Error) -> Self {
+        let field = match &error {
+            Error::Validation { field, .. } => Some((*field).to_owned()),
+            Error::ProjectNameTaken { .. } => Some("name".to_owned()),
+            _ => None,
+        };
+        match error.code() {
+            ErrorCode::StoreUnavailable | ErrorCode::IoFailed => {
+                tracing::error!(code = ?error.code(), error = %error, "operation failed");
+            }
+            code => tracing::debug!(?code, "operation refused"),
+        }
+        Self {
+            code: error.code(),
+            message: error.to_string(),
+            field,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_serialize_to_their_stable_strings() {
+        let info = ErrorInfo::from(Error::ProjectNameTaken {
+            name: "shop".into(),
+        });
+        let json = serde_json::to_value(&info).expect("serializable");
+        assert_eq!(json["code"], "project.name_taken");
+        assert_eq!(json["field"], "name");
+        assert!(json["message"].as_str().is_some_and(|m| m.contains("shop")));
+    }
+}

@@ -1,0 +1,13 @@
+//! Quantum Admin's domain logic. Nothing here knows about Tauri: the shell in `src-tauri` adapts
+//! these services to IPC commands, events and the tray.
+
+pub mod audit;
+pub mod dashboard;
+pub mod error;
+pub mod events;
+pub mod projects;
+pub mod settings;
+pub mod store;
+
+pub use error::{Error, ErrorCode, ErrorInfo, Result};
+pub use store::Store;

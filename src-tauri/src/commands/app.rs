@@ -1,0 +1,26 @@
+use serde::{Deserialize, Serialize};
+use specta::Type;
+use tauri::State;
+
+use crate::state::AppState;
+
+/// Facts about this installation, shown in Settings so a user can find their files.
+#[derive(Clone, Debug, Serialize, Deserialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct AppInfo {
+    pub version: String,
+    pub data_dir: String,
+    pub log_dir: String,
+    pub database_file: String,
+}
+
+#[tauri::command]
+#[specta::specta]
+pub fn app_info(state: State<'_, AppState>) -> AppInfo {
+    AppInfo {
+        version: env!("CARGO_PKG_VERSION").to_owned(),
+        data_dir: state.data_dir.display().to_string(),
+        log_dir: state.log_dir.display().to_string(),
+        database_file: state.store.path().display().to_string(),
+    }
+}

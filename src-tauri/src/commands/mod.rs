@@ -1,0 +1,10 @@
+//! Thin IPC commands, one file per domain: parse, call the core, map the error.
+
+pub mod app;
+pub mod audit;
+pub mod dashboard;
+pub mod projects;
+pub mod settings;
+
+/// What every command returns: its value, or `{ code, message, field }`.
+pub type CommandResult<T> = Result<T, quantum_core::ErrorInfo>;

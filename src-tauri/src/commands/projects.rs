@@ -1,0 +1,42 @@
+use quantum_core::projects::{self, Project, ProjectInput};
+use tauri::State;
+
+use super::CommandResult;
+use crate::state::AppState;
+
+#[tauri::command]
+#[specta::specta]
+pub async fn project_list(state: State<'_, AppState>) -> CommandResult<Vec<Project>> {
+    Ok(projects::list(&state.store).await?)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn project_get(state: State<'_, AppState>, id: i64) -> CommandResult<Project> {
+    Ok(projects::get(&state.store, id).await?)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn project_create(
+    state: State<'_, AppState>,
+    input: ProjectInput,
+) -> CommandResult<Project> {
+    Ok(projects::create(&state.store, input).await?)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn project_update(
+    state: State<'_, AppState>,
+    id: i64,
+    input: ProjectInput,
+) -> CommandResult<Project> {
+    Ok(projects::update(&state.store, id, input).await?)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn project_delete(state: State<'_, AppState>, id: i64) -> CommandResult<()> {
+    Ok(projects::delete(&state.store, id).await?)
+}

@@ -1,0 +1,63 @@
+//! What every command can reach: the core's store, the settings and where files live.
+
+use std::path::PathBuf;
+use std::sync::Mutex;
+
+use quantum_core::settings::Settings;
+use quantum_core::{ErrorInfo, Store};
+use tauri::{AppHandle, Runtime};
+
+use crate::logging::Logging;
+use crate::paths::Paths;
+use crate::settings::{PluginStoreFile, SettingsFile};
+
+pub struct AppState {
+    pub store: Store,
+    pub data_dir: PathBuf,
+    pub log_dir: PathBuf,
+    logging: Logging,
+    settings_file: Box<dyn SettingsFile>,
+    settings: Mutex<Settings>,
+}
+
+impl AppState {
+    pub fn initialise<R: Runtime>(app: &AppHandle<R>) -> Result<Self, Box<dyn std::error::Error>> {
+        let paths = Paths::resolve(app)?;
+        let settings_file = PluginStoreFile::new(app, &paths.data_dir);
+        let settings = settings_file.load();
+        let logging = Logging::init(&paths.log_dir, settings.log_level)?;
+        tracing::info!(
+            version = env!("CARGO_PKG_VERSION"),
+            data_dir = %paths.data_dir.display(),
+            "starting"
+        );
+        let store = tauri::async_runtime::block_on(Store::open_in(&paths.data_dir))?;
+        Ok(Self {
+            store,
+            data_dir: paths.data_dir,
+            log_dir: paths.log_dir,
+            logging,
+            settings_file: Box::new(settings_file),
+            settings: Mutex::new(settings),
+        })
+    }
+
+    pub fn settings(&self) -> Settings {
+        self.settings
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .clone()
+    }
+
+    /// Saves the settings, then applies what the shell owns (the log level; the theme is the UI's).
+    pub fn update_settings(&self, settings: Settings) -> Result<Settings, ErrorInfo> {
+        self.settings_file.save(&settings)?;
+        self.logging.set_level(settings.log_level);
+        tracing::info!(?settings, "settings updated");
+        *self
+            .settings
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner) = settings.clone();
+        Ok(settings)
+    }
+}

@@ -1,0 +1,219 @@
+//! The commands through real IPC on tauri's mock runtime: what the UI sends, what it gets back.
+
+use std::path::Path;
+use std::sync::{mpsc, Mutex};
+use std::time::Duration;
+
+use quantum_admin_lib::events::DataChanged;
+use serde_json::{json, Value};
+use tauri::ipc::{CallbackFn, InvokeBody};
+use tauri::test::{
+    get_ipc_response, mock_builder, mock_context, noop_assets, MockRuntime, INVOKE_KEY,
+};
+use tauri::webview::InvokeRequest;
+use tauri::{App, WebviewWindow, WebviewWindowBuilder};
+use tauri_specta::Event;
+
+/// The data dir is read from the environment while the app sets up; set-ups take turns.
+static BUILDING: Mutex<()> = Mutex::new(());
+
+struct TestApp {
+    app: App<MockRuntime>,
+    window: WebviewWindow<MockRuntime>,
+}
+
+fn start(data_dir: &Path) -> TestApp {
+    let _turn = BUILDING
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    std::env::set_var("QUANTUM_DATA_DIR", data_dir);
+    let mut app = quantum_admin_lib::configure(mock_builder())
+        .build(mock_context(noop_assets()))
+        .expect("app builds");
+    quantum_admin_lib::setup(&mut app, false).expect("app sets up");
+    let window = WebviewWindowBuilder::new(&app, "main", Default::default())
+        .build()
+        .expect("window");
+    TestApp { app, window }
+}
+
+impl TestApp {
+    /// Invokes a command as the UI does; `Err` holds the error value the UI would receive.
+    fn invoke(&self, cmd: &str, args: Value) -> Result<Value, Value> {
+        get_ipc_response(
+            &self.window,
+            InvokeRequest {
+                cmd: cmd.into(),
+                callback: CallbackFn(0),
+                error: CallbackFn(1),
+                url: "tauri://localhost".parse().expect("url"),
+                body: InvokeBody::Json(args),
+                headers: Default::default(),
+                invoke_key: INVOKE_KEY.to_string(),
+            },
+        )
+        .map(|body| body.deserialize::<Value>().expect("json response"))
+    }
+
+    fn ok(&self, cmd: &str, args: Value) -> Value {
+        self.invoke(cmd, args)
+            .unwrap_or_else(|error| panic!("{cmd} failed: {error}"))
+    }
+}
+
+fn project(name: &str) -> Value {
+    json!({ "input": { "name": name, "description": "", "folder": null } })
+}
+
+fn activity(app: &TestApp) -> Vec<Value> {
+    let page = app.ok(
+        "audit_page",
+        json!({ "request": { "filter": { "projectId": null, "action": null, "resourceType": null },
+                             "beforeId": null, "limit": 100 } }),
+    );
+    page["entries"].as_array().expect("entries").clone()
+}
+
+#[test]
+fn a_project_goes_through_its_whole_life_over_ipc() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let app = start(dir.path());
+
+    let created = app.ok("project_create", project("shop"));
+    assert_eq!(created["name"], "shop");
+    let id = created["id"].as_i64().expect("numeric id");
+
+    let listed = app.ok("project_list", json!({}));
+    assert_eq!(listed.as_array().map(Vec::len), Some(1));
+
+    let renamed = app.ok(
+        "project_update",
+        json!({ "id": id, "input": { "name": "storefront", "description": "Shop front", "folder": null } }),
+    );
+    assert_eq!(renamed["name"], "storefront");
+    assert_eq!(
+        app.ok("project_get", json!({ "id": id }))["description"],
+        "Shop front"
+    );
+
+    let summary = app.ok("dashboard_summary", json!({}));
+    assert_eq!(summary["projectCount"], 1);
+
+    app.ok("project_delete", json!({ "id": id }));
+    assert_eq!(app.ok("project_list", json!({})), json!([]));
+
+    let actions: Vec<_> = activity(&app).iter().map(|e| e["action"].clone()).collect();
+    assert_eq!(
+        actions,
+        [
+            json!("project.delete"),
+            json!("project.update"),
+            json!("project.create")
+        ]
+    );
+    assert!(
+        dir.path().join("quantum-admin.sqlite3").exists(),
+        "the store lives in QUANTUM_DATA_DIR"
+    );
+}
+
+#[test]
+fn errors_reach_the_ui_as_code_message_and_field() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let app = start(dir.path());
+    app.ok("project_create", project("shop"));
+
+    let error = app
+        .invoke("project_create", project("Shop"))
+        .expect_err("taken");
+    assert_eq!(error["code"], "project.name_taken");
+    assert_eq!(error["field"], "name");
+    assert!(error["message"]
+        .as_str()
+        .is_some_and(|m| m.contains("already exists")));
+
+    let error = app
+        .invoke("project_create", project("a/b"))
+        .expect_err("invalid");
+    assert_eq!(error["code"], "validation.invalid_name");
+
+    let error = app
+        .invoke("project_get", json!({ "id": 999 }))
+        .expect_err("missing");
+    assert_eq!(error["code"], "project.not_found");
+    assert_eq!(error["field"], Value::Null);
+}
+
+#[test]
+fn every_committed_change_is_pushed_as_an_event() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let app = start(dir.path());
+    let (sender, received) = mpsc::channel();
+    DataChanged::listen(app.app.handle(), move |event| {
+        let _ = sender.send(event.payload.0);
+    });
+
+    let created = app.ok("project_create", project("shop"));
+    let change = received
+        .recv_timeout(Duration::from_secs(5))
+        .expect("a change event within 5 s");
+    assert_eq!(change.resource_id, created["id"].as_i64().expect("id"));
+    assert_eq!(
+        serde_json::to_value(change.action).expect("json"),
+        "project.create"
+    );
+}
+
+#[test]
+fn settings_are_saved_in_the_data_dir_and_survive_a_restart() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    {
+        let app = start(dir.path());
+        let defaults = app.ok("settings_get", json!({}));
+        assert_eq!(
+            defaults,
+            json!({ "theme": "system", "closeToTray": true, "logLevel": "info" })
+        );
+        let saved = app.ok(
+            "settings_update",
+            json!({ "settings": { "theme": "dark", "closeToTray": false, "logLevel": "debug" } }),
+        );
+        assert_eq!(saved["theme"], "dark");
+    }
+    let file = std::fs::read_to_string(dir.path().join("settings.json")).expect("settings file");
+    assert!(file.contains("dark"), "{file}");
+
+    let restarted = start(dir.path());
+    let loaded = restarted.ok("settings_get", json!({}));
+    assert_eq!(
+        loaded,
+        json!({ "theme": "dark", "closeToTray": false, "logLevel": "debug" })
+    );
+}
+
+#[test]
+fn an_unreadable_settings_file_falls_back_to_the_defaults() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    std::fs::write(dir.path().join("settings.json"), "{ not json").expect("write");
+    let app = start(dir.path());
+    assert_eq!(app.ok("settings_get", json!({}))["theme"], "system");
+    let kept =
+        std::fs::read_to_string(dir.path().join("settings.json.unreadable")).expect("kept aside");
+    assert_eq!(kept, "{ not json");
+    app.ok(
+        "settings_update",
+        json!({ "settings": { "theme": "light", "closeToTray": true, "logLevel": "info" } }),
+    );
+}
+
+#[test]
+fn app_info_points_at_the_files_of_this_installation() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let app = start(dir.path());
+    let info = app.ok("app_info", json!({}));
+    assert_eq!(info["version"], env!("CARGO_PKG_VERSION"));
+    assert_eq!(info["dataDir"], dir.path().display().to_string());
+    assert!(info["databaseFile"]
+        .as_str()
+        .is_some_and(|f| f.ends_with("quantum-admin.sqlite3")));
+}

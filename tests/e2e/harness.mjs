@@ -1,0 +1,91 @@
+// Starts the real app through tauri-driver (WebKitWebDriver underneath) on an empty data dir.
+// Run under Xvfb and a D-Bus session: `scripts/test` does both.
+import { spawn } from "node:child_process";
+import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { createServer, connect } from "node:net";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { Builder, until } from "selenium-webdriver";
+
+const here = dirname(fileURLToPath(import.meta.url));
+export const artifactsDir = join(here, "artifacts");
+
+const application = process.env.QUANTUM_APP_BINARY;
+const tauriDriver = process.env.TAURI_DRIVER ?? "tauri-driver";
+
+/** A port nobody listens on right now. */
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.on("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** Resolves once something accepts connections on the port, or rejects at the deadline. */
+async function waitForPort(port, timeoutMs) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const open = await new Promise((resolve) => {
+      const socket = connect(port, "127.0.0.1");
+      socket.once("connect", () => (socket.destroy(), resolve(true)));
+      socket.once("error", () => resolve(false));
+    });
+    if (open) return;
+    if (Date.now() > deadline) throw new Error(`tauri-driver did not listen on ${port} within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
+
+/**
+ * Starts the app on a new, empty data dir.
+ * @returns {Promise<{driver: import("selenium-webdriver").WebDriver, dataDir: string, close: () => Promise<void>}>}
+ */
+export async function startApp() {
+  if (!application) throw new Error("Set QUANTUM_APP_BINARY to the app binary (scripts/test does)");
+  const dataDir = await mkdtemp(join(tmpdir(), "quantum-e2e-"));
+  const [port, nativePort] = [await freePort(), await freePort()];
+  const driverProcess = spawn(tauriDriver, ["--port", String(port), "--native-port", String(nativePort)], {
+    env: { ...process.env, QUANTUM_DATA_DIR: dataDir },
+    stdio: ["ignore", "inherit", "inherit"],
+  });
+  const exited = new Promise((resolve) => driverProcess.once("exit", resolve));
+  try {
+    await waitForPort(port, 15_000);
+    const driver = await new Builder()
+      .usingServer(`http://127.0.0.1:${port}/`)
+      .withCapabilities({ browserName: "wry", "tauri:options": { application } })
+      .build();
+    return {
+      driver,
+      dataDir,
+      async close() {
+        await driver.quit().catch(() => {});
+        driverProcess.kill();
+        await exited;
+        await rm(dataDir, { recursive: true, force: true });
+      },
+    };
+  } catch (error) {
+    driverProcess.kill();
+    await rm(dataDir, { recursive: true, force: true });
+    throw error;
+  }
+}
+
+/** Waits until the element is in the page and visible, and returns it. */
+export async function waitFor(driver, locator, timeoutMs = 10_000) {
+  const element = await driver.wait(until.elementLocated(locator), timeoutMs);
+  await driver.wait(until.elementIsVisible(element), timeoutMs);
+  return element;
+}
+
+/** Saves a screenshot of the window as tests/e2e/artifacts/NAME.png. */
+export async function screenshot(driver, name) {
+  await mkdir(artifactsDir, { recursive: true });
+  await writeFile(join(artifactsDir, `${name}.png`), await driver.takeScreenshot(), "base64");
+}
