@@ -24,6 +24,18 @@ pub enum Error {
     Database(#[from] sqlx::Error),
     #[error("The app's database could not be brought up to date: {0}")]
     Migration(#[from] sqlx::migrate::MigrateError),
+    #[error("{0}")]
+    Keychain(String),
+    #[error("Docker is not running or cannot be reached ({0}). Start Docker and retry.")]
+    DockerUnavailable(String),
+    #[error("Docker refused: {0}")]
+    Docker(String),
+    #[error("The image {image} could not be pulled: {reason}. Check the name and tag, and your network.")]
+    ImagePull { image: String, reason: String },
+    #[error("A container named “{name}” already exists. Choose another name.")]
+    ContainerNameTaken { name: String },
+    #[error("Port {port} is already in use{}. Choose another port or leave it empty for the next free one.", holder.as_ref().map(|h| format!(" by {h}")).unwrap_or_default())]
+    PortTaken { port: u16, holder: Option<String> },
     #[error("{context}: {source}")]
     Io {
         context: String,
@@ -55,6 +67,18 @@ pub enum ErrorCode {
     SettingsUnavailable,
     #[serde(rename = "store.unavailable")]
     StoreUnavailable,
+    #[serde(rename = "docker.unavailable")]
+    DockerUnavailable,
+    #[serde(rename = "docker.failed")]
+    DockerFailed,
+    #[serde(rename = "docker.image_pull_failed")]
+    ImagePullFailed,
+    #[serde(rename = "datasource.name_taken")]
+    DatasourceNameTaken,
+    #[serde(rename = "datasource.port_taken")]
+    PortTaken,
+    #[serde(rename = "keychain.unavailable")]
+    KeychainUnavailable,
     #[serde(rename = "io.failed")]
     IoFailed,
 }
@@ -98,6 +122,12 @@ impl Error {
             Self::ProjectNotFound { .. } => ErrorCode::ProjectNotFound,
             Self::ProjectHasResources { .. } => ErrorCode::ProjectHasResources,
             Self::Database(_) | Self::Migration(_) => ErrorCode::StoreUnavailable,
+            Self::Keychain(_) => ErrorCode::KeychainUnavailable,
+            Self::DockerUnavailable(_) => ErrorCode::DockerUnavailable,
+            Self::Docker(_) => ErrorCode::DockerFailed,
+            Self::ImagePull { .. } => ErrorCode::ImagePullFailed,
+            Self::ContainerNameTaken { .. } => ErrorCode::DatasourceNameTaken,
+            Self::PortTaken { .. } => ErrorCode::PortTaken,
             Self::Io { .. } => ErrorCode::IoFailed,
         }
     }
@@ -107,7 +137,10 @@ impl From<Error> for ErrorInfo {
     fn from(error: Error) -> Self {
         let field = match &error {
             Error::Validation { field, .. } => Some((*field).to_owned()),
-            Error::ProjectNameTaken { .. } => Some("name".to_owned()),
+            Error::ProjectNameTaken { .. } | Error::ContainerNameTaken { .. } => {
+                Some("name".to_owned())
+            }
+            Error::PortTaken { .. } => Some("port".to_owned()),
             _ => None,
         };
         match error.code() {

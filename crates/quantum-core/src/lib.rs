@@ -3,9 +3,12 @@
 
 pub mod audit;
 pub mod dashboard;
+pub mod datasources;
+pub mod docker;
 pub mod error;
 pub mod events;
 pub mod projects;
+pub mod secrets;
 pub mod settings;
 pub mod store;
 
