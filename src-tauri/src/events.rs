@@ -1,5 +1,6 @@
 //! Typed events pushed to the UI.
 
+use quantum_core::datasources::DatasourceEvent;
 use quantum_core::events::Change;
 use serde::{Deserialize, Serialize};
 use specta::Type;
@@ -7,26 +8,73 @@ use tauri::{AppHandle, Manager, Runtime};
 use tauri_specta::Event;
 use tokio::sync::broadcast::{error::RecvError, Receiver};
 
-use crate::state::AppState;
+use crate::state::{AppState, DockerStatus};
 use crate::tray;
 
 /// Something the user can see changed in the store; views refetch what they show.
 #[derive(Clone, Debug, Serialize, Deserialize, Type, Event)]
 pub struct DataChanged(pub Change);
 
-/// Relays the core's committed changes to the UI and keeps the tray's summary current.
-pub fn forward_changes<R: Runtime>(app: AppHandle<R>, mut changes: Receiver<Change>) {
+/// A datasource's status, pull progress or port changed, or Docker came or went.
+#[derive(Clone, Debug, Serialize, Deserialize, Type, Event)]
+pub struct DatasourceChanged(pub DatasourceEvent);
+
+/// Relays the core's committed changes and datasource events to the UI and the tray.
+pub fn forward<R: Runtime>(
+    app: AppHandle<R>,
+    changes: Receiver<Change>,
+    datasource_events: Receiver<DatasourceEvent>,
+) {
+    let relay_app = app.clone();
+    relay(changes, move |change| {
+        let app = relay_app.clone();
+        async move {
+            if let Err(error) = DataChanged(change).emit(&app) {
+                tracing::warn!(%error, "a change could not be sent to the window");
+            }
+            refresh_tray(&app).await;
+        }
+    });
+    relay(datasource_events, move |event| {
+        let app = app.clone();
+        async move {
+            if let DatasourceEvent::Docker { available, message } = &event {
+                *app.state::<AppState>()
+                    .docker
+                    .lock()
+                    .unwrap_or_else(std::sync::PoisonError::into_inner) = DockerStatus {
+                    available: Some(*available),
+                    message: message.clone(),
+                };
+            }
+            let refreshes_tray = matches!(event, DatasourceEvent::Status { .. });
+            if let Err(error) = DatasourceChanged(event).emit(&app) {
+                tracing::warn!(%error, "a datasource event could not be sent to the window");
+            }
+            if refreshes_tray {
+                refresh_tray(&app).await;
+            }
+        }
+    });
+}
+
+async fn refresh_tray<R: Runtime>(app: &AppHandle<R>) {
+    let state = app.state::<AppState>();
+    tray::refresh(app, &state.store, &state.datasources).await;
+}
+
+fn relay<T, F, Fut>(mut receiver: Receiver<T>, mut handle: F)
+where
+    T: Clone + Send + 'static,
+    F: FnMut(T) -> Fut + Send + 'static,
+    Fut: std::future::Future<Output = ()> + Send,
+{
     tauri::async_runtime::spawn(async move {
         loop {
-            match changes.recv().await {
-                Ok(change) => {
-                    if let Err(error) = DataChanged(change).emit(&app) {
-                        tracing::warn!(%error, "a change could not be sent to the window");
-                    }
-                    tray::refresh(&app, &app.state::<AppState>().store).await;
-                }
-                // Fell behind a burst: the views refetch anyway on the next change.
-                Err(RecvError::Lagged(skipped)) => tracing::debug!(skipped, "change feed lagged"),
+            match receiver.recv().await {
+                Ok(item) => handle(item).await,
+                // Fell behind a burst: the views refetch anyway on the next event.
+                Err(RecvError::Lagged(skipped)) => tracing::debug!(skipped, "event relay lagged"),
                 Err(RecvError::Closed) => break,
             }
         }

@@ -25,6 +25,17 @@ pub fn specta_builder<R: Runtime>() -> tauri_specta::Builder<R> {
             commands::app::app_info,
             commands::audit::audit_page,
             commands::dashboard::dashboard_summary,
+            commands::datasources::engine_list,
+            commands::datasources::datasource_list,
+            commands::datasources::datasource_create,
+            commands::datasources::datasource_start,
+            commands::datasources::datasource_stop,
+            commands::datasources::datasource_restart,
+            commands::datasources::datasource_recreate,
+            commands::datasources::datasource_remove,
+            commands::datasources::datasource_reveal_connection,
+            commands::datasources::datasource_orphan_volumes,
+            commands::app::docker_status,
             commands::projects::project_list,
             commands::projects::project_get,
             commands::projects::project_create,
@@ -33,7 +44,10 @@ pub fn specta_builder<R: Runtime>() -> tauri_specta::Builder<R> {
             commands::settings::settings_get,
             commands::settings::settings_update,
         ])
-        .events(collect_events![events::DataChanged])
+        .events(collect_events![
+            events::DataChanged,
+            events::DatasourceChanged
+        ])
         // Ids are SQLite rowids: far below 2^53, so a JS number holds them exactly.
         .dangerously_cast_bigints_to_number()
         // One TypeScript type per Rust type: our types serialize and deserialize alike.
@@ -68,11 +82,14 @@ pub fn setup<R: Runtime>(
     specta_builder::<R>().mount_events(app);
     let state = state::AppState::initialise(app.handle())?;
     let changes = state.store.subscribe();
+    let datasource_events = state.datasources.subscribe();
+    let datasources = std::sync::Arc::clone(&state.datasources);
     app.manage(state);
     if with_tray {
         tray::create(app.handle())?;
     }
-    events::forward_changes(app.handle().clone(), changes);
+    events::forward(app.handle().clone(), changes, datasource_events);
+    tauri::async_runtime::spawn(datasources.watch_docker());
     Ok(())
 }
 

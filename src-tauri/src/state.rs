@@ -1,8 +1,9 @@
 //! What every command can reach: the core's store, the settings and where files live.
 
 use std::path::PathBuf;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
+use quantum_core::datasources::Datasources;
 use quantum_core::settings::Settings;
 use quantum_core::{ErrorInfo, Store};
 use tauri::{AppHandle, Runtime};
@@ -11,8 +12,19 @@ use crate::logging::Logging;
 use crate::paths::Paths;
 use crate::settings::{PluginStoreFile, SettingsFile};
 
+/// Whether the Docker daemon answers, as last seen by the event watcher.
+#[derive(Clone, Debug, Default, serde::Serialize, serde::Deserialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct DockerStatus {
+    /// `None` until the first connection attempt ends.
+    pub available: Option<bool>,
+    pub message: Option<String>,
+}
+
 pub struct AppState {
     pub store: Store,
+    pub datasources: Arc<Datasources>,
+    pub docker: Mutex<DockerStatus>,
     pub data_dir: PathBuf,
     pub log_dir: PathBuf,
     logging: Logging,
@@ -32,8 +44,12 @@ impl AppState {
             "starting"
         );
         let store = tauri::async_runtime::block_on(Store::open_in(&paths.data_dir))?;
+        let datasources = Datasources::new(store.clone());
+        datasources.set_default_images(settings.engine_images.clone().into_iter().collect());
         Ok(Self {
             store,
+            datasources,
+            docker: Mutex::new(DockerStatus::default()),
             data_dir: paths.data_dir,
             log_dir: paths.log_dir,
             logging,
@@ -53,6 +69,8 @@ impl AppState {
     pub fn update_settings(&self, settings: Settings) -> Result<Settings, ErrorInfo> {
         self.settings_file.save(&settings)?;
         self.logging.set_level(settings.log_level);
+        self.datasources
+            .set_default_images(settings.engine_images.clone().into_iter().collect());
         tracing::info!(?settings, "settings updated");
         *self
             .settings

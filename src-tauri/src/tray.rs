@@ -1,7 +1,12 @@
-//! The tray icon: a summary in its tooltip and a menu to open or quit the app.
+//! The tray icon: the datasources' aggregate state in its icon and tooltip, and a menu to open the
+//! app, start or stop each datasource, or quit.
 
+use std::sync::Arc;
+
+use quantum_core::datasources::{Datasource, DatasourceStatus, Datasources};
 use quantum_core::{projects, Store};
-use tauri::menu::{Menu, MenuItem, PredefinedMenuItem};
+use tauri::image::Image;
+use tauri::menu::{IsMenuItem, Menu, MenuItem, PredefinedMenuItem, Submenu};
 use tauri::tray::{MouseButton, MouseButtonState, TrayIconBuilder, TrayIconEvent};
 use tauri::{AppHandle, Manager, Runtime};
 
@@ -10,21 +15,50 @@ use crate::window;
 
 const TRAY_ID: &str = "main";
 
-/// The tray menu's items. The menu is native, so tests drive [`handle_menu`] with these ids.
+/// The tray menu's fixed items. The menu is native, so tests drive [`handle_menu`] with these ids.
 pub const MENU_OPEN: &str = "open";
 pub const MENU_QUIT: &str = "quit";
+const START_PREFIX: &str = "datasource-start:";
+const STOP_PREFIX: &str = "datasource-stop:";
+
+/// What the tray icon shows, worst first.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Aggregate {
+    /// No datasource runs.
+    Idle,
+    AllReady,
+    Starting,
+    Error,
+}
+
+impl Aggregate {
+    pub fn of(datasources: &[Datasource]) -> Self {
+        let any = |f: fn(DatasourceStatus) -> bool| datasources.iter().any(|d| f(d.status));
+        if any(|s| matches!(s, DatasourceStatus::Error | DatasourceStatus::Missing)) {
+            Self::Error
+        } else if any(DatasourceStatus::is_busy) {
+            Self::Starting
+        } else if any(|s| s == DatasourceStatus::Ready) {
+            Self::AllReady
+        } else {
+            Self::Idle
+        }
+    }
+
+    fn icon(self) -> &'static [u8] {
+        match self {
+            Self::Idle => include_bytes!("../../icons/tray/idle.png"),
+            Self::AllReady => include_bytes!("../../icons/tray/ready.png"),
+            Self::Starting => include_bytes!("../../icons/tray/busy.png"),
+            Self::Error => include_bytes!("../../icons/tray/error.png"),
+        }
+    }
+}
 
 pub fn create<R: Runtime>(app: &AppHandle<R>) -> tauri::Result<()> {
-    let menu = Menu::with_items(
-        app,
-        &[
-            &MenuItem::with_id(app, MENU_OPEN, "Open Quantum Admin", true, None::<&str>)?,
-            &PredefinedMenuItem::separator(app)?,
-            &MenuItem::with_id(app, MENU_QUIT, "Quit", true, None::<&str>)?,
-        ],
-    )?;
-    let mut tray = TrayIconBuilder::with_id(TRAY_ID)
-        .menu(&menu)
+    TrayIconBuilder::with_id(TRAY_ID)
+        .icon(Image::from_bytes(Aggregate::Idle.icon())?)
+        .menu(&menu(app, &[])?)
         .show_menu_on_left_click(false)
         .on_menu_event(|app, event| handle_menu(app, event.id().as_ref()))
         .on_tray_icon_event(|tray, event| {
@@ -36,59 +70,154 @@ pub fn create<R: Runtime>(app: &AppHandle<R>) -> tauri::Result<()> {
             {
                 window::show_main(tray.app_handle());
             }
-        });
-    if let Some(icon) = app.default_window_icon() {
-        tray = tray.icon(icon.clone());
-    }
-    tray.build(app)?;
+        })
+        .build(app)?;
     let app = app.clone();
     tauri::async_runtime::spawn(async move {
-        refresh(&app, &app.state::<AppState>().store).await;
+        let state = app.state::<AppState>();
+        refresh(&app, &state.store, &state.datasources).await;
     });
     Ok(())
 }
 
+fn menu<R: Runtime>(app: &AppHandle<R>, datasources: &[Datasource]) -> tauri::Result<Menu<R>> {
+    let open = MenuItem::with_id(app, MENU_OPEN, "Open Quantum Admin", true, None::<&str>)?;
+    let quit = MenuItem::with_id(app, MENU_QUIT, "Quit", true, None::<&str>)?;
+    let separator = PredefinedMenuItem::separator(app)?;
+    let mut submenus = Vec::new();
+    for datasource in datasources {
+        let running = !matches!(
+            datasource.status,
+            DatasourceStatus::Stopped | DatasourceStatus::Error | DatasourceStatus::Missing
+        );
+        let start = MenuItem::with_id(
+            app,
+            format!("{START_PREFIX}{}", datasource.id),
+            "Start",
+            !running && datasource.status != DatasourceStatus::Missing,
+            None::<&str>,
+        )?;
+        let stop = MenuItem::with_id(
+            app,
+            format!("{STOP_PREFIX}{}", datasource.id),
+            "Stop",
+            running,
+            None::<&str>,
+        )?;
+        let title = format!("{} — {}", datasource.name, status_label(datasource.status));
+        submenus.push(Submenu::with_items(app, title, true, &[&start, &stop])?);
+    }
+    let mut items: Vec<&dyn IsMenuItem<R>> = vec![&open, &separator];
+    items.extend(submenus.iter().map(|s| s as &dyn IsMenuItem<R>));
+    let second_separator = PredefinedMenuItem::separator(app)?;
+    if !submenus.is_empty() {
+        items.push(&second_separator);
+    }
+    items.push(&quit);
+    Menu::with_items(app, &items)
+}
+
 /// What a tray menu item does, by its id.
 pub fn handle_menu<R: Runtime>(app: &AppHandle<R>, id: &str) {
-    match id {
-        MENU_OPEN => window::show_main(app),
-        MENU_QUIT => app.exit(0),
-        other => tracing::warn!(id = other, "unknown tray menu item"),
+    let datasource_action =
+        |prefix: &str| id.strip_prefix(prefix).and_then(|n| n.parse::<i64>().ok());
+    if let Some(datasource_id) = datasource_action(START_PREFIX) {
+        let datasources = Arc::clone(&app.state::<AppState>().datasources);
+        tauri::async_runtime::spawn(async move {
+            if let Err(error) = datasources.start(datasource_id).await {
+                tracing::warn!(%error, "start from the tray failed");
+            }
+        });
+    } else if let Some(datasource_id) = datasource_action(STOP_PREFIX) {
+        let datasources = Arc::clone(&app.state::<AppState>().datasources);
+        tauri::async_runtime::spawn(async move {
+            if let Err(error) = datasources.stop(datasource_id).await {
+                tracing::warn!(%error, "stop from the tray failed");
+            }
+        });
+    } else {
+        match id {
+            MENU_OPEN => window::show_main(app),
+            MENU_QUIT => app.exit(0),
+            other => tracing::warn!(id = other, "unknown tray menu item"),
+        }
     }
 }
 
-/// The tooltip for a number of projects.
-pub fn tooltip(project_count: i64) -> String {
-    match project_count {
-        0 => "Quantum Admin — no projects yet".to_owned(),
-        1 => "Quantum Admin — 1 project".to_owned(),
-        n => format!("Quantum Admin — {n} projects"),
+fn status_label(status: DatasourceStatus) -> &'static str {
+    match status {
+        DatasourceStatus::Creating => "creating",
+        DatasourceStatus::Pulling => "pulling image",
+        DatasourceStatus::Starting => "starting",
+        DatasourceStatus::Configuring => "configuring",
+        DatasourceStatus::Ready => "ready",
+        DatasourceStatus::Stopped => "stopped",
+        DatasourceStatus::Error => "error",
+        DatasourceStatus::Missing => "missing",
     }
 }
 
-/// Brings the tray's tooltip up to date with the store.
-pub async fn refresh<R: Runtime>(app: &AppHandle<R>, store: &Store) {
+/// The tooltip: projects, and datasources by status.
+pub fn tooltip(project_count: i64, datasources: &[Datasource]) -> String {
+    let projects = match project_count {
+        0 => "no projects yet".to_owned(),
+        1 => "1 project".to_owned(),
+        n => format!("{n} projects"),
+    };
+    if datasources.is_empty() {
+        return format!("Quantum Admin — {projects}");
+    }
+    let mut counts: Vec<(DatasourceStatus, usize)> = Vec::new();
+    for datasource in datasources {
+        match counts.iter_mut().find(|(s, _)| *s == datasource.status) {
+            Some((_, n)) => *n += 1,
+            None => counts.push((datasource.status, 1)),
+        }
+    }
+    let statuses = counts
+        .iter()
+        .map(|(status, n)| format!("{n} {}", status_label(*status)))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let databases = if datasources.len() == 1 {
+        "database"
+    } else {
+        "databases"
+    };
+    format!(
+        "Quantum Admin — {projects}, {} {databases}: {statuses}",
+        datasources.len()
+    )
+}
+
+/// Brings the tray's icon, tooltip and menu up to date with the store.
+pub async fn refresh<R: Runtime>(app: &AppHandle<R>, store: &Store, datasources: &Datasources) {
     let Some(tray) = app.tray_by_id(TRAY_ID) else {
         return;
     };
-    match projects::count(store).await {
-        Ok(count) => {
-            if let Err(error) = tray.set_tooltip(Some(tooltip(count))) {
-                tracing::warn!(%error, "the tray tooltip could not be set");
-            }
-        }
-        Err(error) => tracing::warn!(%error, "projects could not be counted for the tray"),
+    let (Ok(count), Ok(list)) = (projects::count(store).await, datasources.list(None).await) else {
+        tracing::warn!("the tray could not read the store");
+        return;
+    };
+    let aggregate = Aggregate::of(&list);
+    let updated = Image::from_bytes(aggregate.icon())
+        .and_then(|icon| tray.set_icon(Some(icon)))
+        .and_then(|()| tray.set_tooltip(Some(tooltip(count, &list))))
+        .and_then(|()| menu(app, &list))
+        .and_then(|menu| tray.set_menu(Some(menu)));
+    if let Err(error) = updated {
+        tracing::warn!(%error, "the tray could not be updated");
     }
 }
 
 #[cfg(test)]
 mod tests {
-    use super::tooltip;
+    use super::*;
 
     #[test]
     fn the_tooltip_counts_projects_in_words() {
-        assert_eq!(tooltip(0), "Quantum Admin — no projects yet");
-        assert_eq!(tooltip(1), "Quantum Admin — 1 project");
-        assert_eq!(tooltip(12), "Quantum Admin — 12 projects");
+        assert_eq!(tooltip(0, &[]), "Quantum Admin — no projects yet");
+        assert_eq!(tooltip(1, &[]), "Quantum Admin — 1 project");
+        assert_eq!(tooltip(12, &[]), "Quantum Admin — 12 projects");
     }
 }

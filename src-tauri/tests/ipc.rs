@@ -172,11 +172,12 @@ fn settings_are_saved_in_the_data_dir_and_survive_a_restart() {
         let defaults = app.ok("settings_get", json!({}));
         assert_eq!(
             defaults,
-            json!({ "theme": "system", "closeToTray": true, "logLevel": "info" })
+            json!({ "theme": "system", "closeToTray": true, "logLevel": "info", "engineImages": {} })
         );
         let saved = app.ok(
             "settings_update",
-            json!({ "settings": { "theme": "dark", "closeToTray": false, "logLevel": "debug" } }),
+            json!({ "settings": { "theme": "dark", "closeToTray": false, "logLevel": "debug",
+                                "engineImages": { "postgres": "testdb/postgres:15" } } }),
         );
         assert_eq!(saved["theme"], "dark");
     }
@@ -187,7 +188,8 @@ fn settings_are_saved_in_the_data_dir_and_survive_a_restart() {
     let loaded = restarted.ok("settings_get", json!({}));
     assert_eq!(
         loaded,
-        json!({ "theme": "dark", "closeToTray": false, "logLevel": "debug" })
+        json!({ "theme": "dark", "closeToTray": false, "logLevel": "debug",
+                "engineImages": { "postgres": "testdb/postgres:15" } })
     );
 }
 
@@ -202,7 +204,7 @@ fn an_unreadable_settings_file_falls_back_to_the_defaults() {
     assert_eq!(kept, "{ not json");
     app.ok(
         "settings_update",
-        json!({ "settings": { "theme": "light", "closeToTray": true, "logLevel": "info" } }),
+        json!({ "settings": { "theme": "light", "closeToTray": true, "logLevel": "info", "engineImages": {} } }),
     );
 }
 

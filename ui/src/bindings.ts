@@ -10,6 +10,20 @@ export const commands = {
 	appInfo: () => __TAURI_INVOKE<AppInfo>("app_info"),
 	auditPage: (request: AuditPageRequest) => typedError<AuditPage, ErrorInfo>(__TAURI_INVOKE("audit_page", { request })),
 	dashboardSummary: () => typedError<DashboardSummary, ErrorInfo>(__TAURI_INVOKE("dashboard_summary")),
+	engineList: () => __TAURI_INVOKE<EngineInfo[]>("engine_list"),
+	datasourceList: (projectId: number | null) => typedError<Datasource[], ErrorInfo>(__TAURI_INVOKE("datasource_list", { projectId })),
+	datasourceCreate: (input: DatasourceInput) => typedError<Datasource, ErrorInfo>(__TAURI_INVOKE("datasource_create", { input })),
+	datasourceStart: (id: number) => typedError<Datasource, ErrorInfo>(__TAURI_INVOKE("datasource_start", { id })),
+	datasourceStop: (id: number) => typedError<Datasource, ErrorInfo>(__TAURI_INVOKE("datasource_stop", { id })),
+	datasourceRestart: (id: number) => typedError<Datasource, ErrorInfo>(__TAURI_INVOKE("datasource_restart", { id })),
+	datasourceRecreate: (id: number) => typedError<Datasource, ErrorInfo>(__TAURI_INVOKE("datasource_recreate", { id })),
+	/**  Removes the container; `delete_data` also deletes the data volume and the password. */
+	datasourceRemove: (id: number, deleteData: boolean) => typedError<null, ErrorInfo>(__TAURI_INVOKE("datasource_remove", { id, deleteData })),
+	/**  The connection details with the password: audited, and only on an explicit request. */
+	datasourceRevealConnection: (id: number, format: ConnectionFormat) => typedError<string, ErrorInfo>(__TAURI_INVOKE("datasource_reveal_connection", { id, format })),
+	datasourceOrphanVolumes: () => typedError<OrphanVolume[], ErrorInfo>(__TAURI_INVOKE("datasource_orphan_volumes")),
+	/**  Whether Docker answers, so a window opened later knows without waiting for an event. */
+	dockerStatus: () => __TAURI_INVOKE<DockerStatus>("docker_status"),
 	projectList: () => typedError<Project[], ErrorInfo>(__TAURI_INVOKE("project_list")),
 	projectGet: (id: number) => typedError<Project, ErrorInfo>(__TAURI_INVOKE("project_get", { id })),
 	projectCreate: (input: ProjectInput) => typedError<Project, ErrorInfo>(__TAURI_INVOKE("project_create", { input })),
@@ -22,6 +36,7 @@ export const commands = {
 /** Events */
 export const events = {
 	dataChanged: makeEvent<DataChanged, DataChanged>("data-changed"),
+	datasourceChanged: makeEvent<DatasourceChanged, DatasourceChanged>("datasource-changed"),
 };
 
 /* Types */
@@ -34,7 +49,9 @@ export type AppInfo = {
 };
 
 /**  What was done. Stored as its dotted string, e.g. `project.create`. */
-export type AuditAction = "project.create" | "project.update" | "project.delete";
+export type AuditAction = "project.create" | "project.update" | "project.delete" | "datasource.create" | "datasource.start" | "datasource.stop" | "datasource.restart" | "datasource.recreate" | "datasource.remove" | 
+/**  A value holding the password was copied or written out (the entry never holds it). */
+"datasource.reveal_secret";
 
 /**  One row of the audit log. */
 export type AuditEntry = {
@@ -77,6 +94,9 @@ export type Change = {
 	resourceId: number,
 };
 
+/**  Which form of the connection details to produce. */
+export type ConnectionFormat = "url" | "env" | "cli";
+
 export type DashboardSummary = {
 	projectCount: number,
 	changesLastDay: number,
@@ -86,8 +106,81 @@ export type DashboardSummary = {
 /**  Something the user can see changed in the store; views refetch what they show. */
 export type DataChanged = Change;
 
+export type Datasource = {
+	id: number,
+	projectId: number,
+	/**  Also the container's name. */
+	name: string,
+	engine: Engine,
+	image: string,
+	hostPort: number,
+	/**  Empty for Redis, which has neither. */
+	databaseName: string,
+	username: string,
+	volumeName: string,
+	autoStart: boolean,
+	readyTimeoutSecs: number,
+	status: DatasourceStatus,
+	statusReason: string | null,
+	createdAt: string,
+	updatedAt: string,
+};
+
+/**  A datasource's status, pull progress or port changed, or Docker came or went. */
+export type DatasourceChanged = DatasourceEvent;
+
+/**  What happens to datasources, pushed live. */
+export type DatasourceEvent = { kind: "status"; id: number; status: DatasourceStatus; reason: string | null } | { kind: "pullProgress"; id: number; progress: PullProgress } | 
+/**  The chosen port was taken between the check and the start; the datasource moved. */
+{ kind: "portMoved"; id: number; from: number; to: number } | { kind: "docker"; available: boolean; message: string | null };
+
+/**
+ *  What the "Add database" form sends. Express mode sends the project and the engine; advanced
+ *  mode may set any other field. Empty fields take the defaults.
+ */
+export type DatasourceInput = {
+	projectId: number,
+	engine: Engine,
+	name: string | null,
+	image: string | null,
+	hostPort: number | null,
+	databaseName: string | null,
+	username: string | null,
+	autoStart: boolean | null,
+	readyTimeoutSecs: number | null,
+	/**  Takes over the data (and credentials) of a removed datasource's volume. */
+	volumeName: string | null,
+};
+
+/**  Where a datasource is in its life. */
+export type DatasourceStatus = "creating" | "pulling" | "starting" | "configuring" | "ready" | "stopped" | 
+/**  Failed; `status_reason` says why. */
+"error" | 
+/**  Its container was removed outside the app; its data volume may still be there. */
+"missing";
+
+/**  Whether the Docker daemon answers, as last seen by the event watcher. */
+export type DockerStatus = {
+	/**  `None` until the first connection attempt ends. */
+	available: boolean | null,
+	message: string | null,
+};
+
+export type Engine = "postgres" | "mysql" | "mariadb" | "mongodb" | "redis";
+
+/**  An engine as the "Add database" form offers it. */
+export type EngineInfo = {
+	engine: Engine,
+	label: string,
+	/**  The image used when the form leaves it empty: the Settings override, else the official one. */
+	defaultImage: string,
+	officialImage: string,
+	defaultPort: number,
+	hasDatabaseAndUser: boolean,
+};
+
 /**  The stable, machine-readable code of an error. The UI matches on these, never on messages. */
-export type ErrorCode = "validation.invalid_name" | "validation.description_too_long" | "validation.invalid_folder" | "validation.folder_not_found" | "validation.invalid_page_size" | "project.name_taken" | "project.not_found" | "project.has_resources" | "settings.unavailable" | "store.unavailable" | "io.failed";
+export type ErrorCode = "validation.invalid_name" | "validation.description_too_long" | "validation.invalid_folder" | "validation.folder_not_found" | "validation.invalid_page_size" | "project.name_taken" | "project.not_found" | "project.has_resources" | "settings.unavailable" | "store.unavailable" | "docker.unavailable" | "docker.failed" | "docker.image_pull_failed" | "validation.invalid_datasource" | "datasource.failed" | "datasource.not_found" | "datasource.name_taken" | "datasource.port_taken" | "keychain.unavailable" | "io.failed";
 
 /**  What the UI receives for a failed command: `{ code, message, field }`. */
 export type ErrorInfo = {
@@ -98,6 +191,14 @@ export type ErrorInfo = {
 };
 
 export type LogLevel = "error" | "warn" | "info" | "debug" | "trace";
+
+/**  A volume left by a removed datasource, whose data a new one can take over. */
+export type OrphanVolume = {
+	volumeName: string,
+	engine: Engine,
+	databaseName: string,
+	username: string,
+};
 
 export type Project = {
 	id: number,
@@ -116,14 +217,26 @@ export type ProjectInput = {
 	folder: string | null,
 };
 
+/**  How far an image pull has come, summed over its layers. */
+export type PullProgress = {
+	image: string,
+	layersTotal: number,
+	layersDone: number,
+	/**  Bytes downloaded so far over the bytes announced so far (layers announce theirs late). */
+	downloadedBytes: number | null,
+	totalBytes: number | null,
+};
+
 /**  What kind of thing an entry is about. */
-export type ResourceType = "project";
+export type ResourceType = "project" | "datasource";
 
 export type Settings = {
 	theme: Theme,
 	/**  Closing the window hides it to the tray instead of quitting. */
 	closeToTray: boolean,
 	logLevel: LogLevel,
+	/**  Images that replace the official default per engine, e.g. a company mirror or a pinned tag. */
+	engineImages: Partial<{ [key in Engine]: string }>,
 };
 
 export type Theme = "light" | "dark" | 

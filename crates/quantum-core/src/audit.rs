@@ -17,6 +17,21 @@ pub enum AuditAction {
     ProjectUpdate,
     #[serde(rename = "project.delete")]
     ProjectDelete,
+    #[serde(rename = "datasource.create")]
+    DatasourceCreate,
+    #[serde(rename = "datasource.start")]
+    DatasourceStart,
+    #[serde(rename = "datasource.stop")]
+    DatasourceStop,
+    #[serde(rename = "datasource.restart")]
+    DatasourceRestart,
+    #[serde(rename = "datasource.recreate")]
+    DatasourceRecreate,
+    #[serde(rename = "datasource.remove")]
+    DatasourceRemove,
+    /// A value holding the password was copied or written out (the entry never holds it).
+    #[serde(rename = "datasource.reveal_secret")]
+    DatasourceRevealSecret,
 }
 
 /// What kind of thing an entry is about.
@@ -24,6 +39,7 @@ pub enum AuditAction {
 #[serde(rename_all = "snake_case")]
 pub enum ResourceType {
     Project,
+    Datasource,
 }
 
 impl AuditAction {
@@ -38,6 +54,13 @@ impl AuditAction {
             Self::ProjectCreate => "project.create",
             Self::ProjectUpdate => "project.update",
             Self::ProjectDelete => "project.delete",
+            Self::DatasourceCreate => "datasource.create",
+            Self::DatasourceStart => "datasource.start",
+            Self::DatasourceStop => "datasource.stop",
+            Self::DatasourceRestart => "datasource.restart",
+            Self::DatasourceRecreate => "datasource.recreate",
+            Self::DatasourceRemove => "datasource.remove",
+            Self::DatasourceRevealSecret => "datasource.reveal_secret",
         }
     }
 
@@ -47,11 +70,12 @@ impl AuditAction {
 }
 
 impl ResourceType {
-    pub const ALL: [ResourceType; 1] = [Self::Project];
+    pub const ALL: [ResourceType; 2] = [Self::Project, Self::Datasource];
 
     pub fn as_str(self) -> &'static str {
         match self {
             Self::Project => "project",
+            Self::Datasource => "datasource",
         }
     }
 

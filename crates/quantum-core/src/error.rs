@@ -32,6 +32,14 @@ pub enum Error {
     Docker(String),
     #[error("The image {image} could not be pulled: {reason}. Check the name and tag, and your network.")]
     ImagePull { image: String, reason: String },
+    #[error("This datasource no longer exists. It may have been removed in another window.")]
+    DatasourceNotFound { id: i64 },
+    #[error("“{name}” could not start: {reason}.{}", last_log_text(last_log))]
+    DatasourceFailed {
+        name: String,
+        reason: String,
+        last_log: Vec<String>,
+    },
     #[error("A container named “{name}” already exists. Choose another name.")]
     ContainerNameTaken { name: String },
     #[error("Port {port} is already in use{}. Choose another port or leave it empty for the next free one.", holder.as_ref().map(|h| format!(" by {h}")).unwrap_or_default())]
@@ -73,6 +81,12 @@ pub enum ErrorCode {
     DockerFailed,
     #[serde(rename = "docker.image_pull_failed")]
     ImagePullFailed,
+    #[serde(rename = "validation.invalid_datasource")]
+    InvalidDatasource,
+    #[serde(rename = "datasource.failed")]
+    DatasourceFailed,
+    #[serde(rename = "datasource.not_found")]
+    DatasourceNotFound,
     #[serde(rename = "datasource.name_taken")]
     DatasourceNameTaken,
     #[serde(rename = "datasource.port_taken")]
@@ -102,6 +116,14 @@ impl ErrorInfo {
     }
 }
 
+fn last_log_text(lines: &[String]) -> String {
+    if lines.is_empty() {
+        String::new()
+    } else {
+        format!(" Last log lines:\n{}", lines.join("\n"))
+    }
+}
+
 impl Error {
     pub(crate) fn validation(
         code: ErrorCode,
@@ -126,6 +148,8 @@ impl Error {
             Self::DockerUnavailable(_) => ErrorCode::DockerUnavailable,
             Self::Docker(_) => ErrorCode::DockerFailed,
             Self::ImagePull { .. } => ErrorCode::ImagePullFailed,
+            Self::DatasourceNotFound { .. } => ErrorCode::DatasourceNotFound,
+            Self::DatasourceFailed { .. } => ErrorCode::DatasourceFailed,
             Self::ContainerNameTaken { .. } => ErrorCode::DatasourceNameTaken,
             Self::PortTaken { .. } => ErrorCode::PortTaken,
             Self::Io { .. } => ErrorCode::IoFailed,

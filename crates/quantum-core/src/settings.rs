@@ -1,8 +1,12 @@
 //! The user's preferences. The shell persists them (tauri-plugin-store); the core owns their shape
 //! and defaults so that every layer agrees on them.
 
+use std::collections::BTreeMap;
+
 use serde::{Deserialize, Serialize};
 use specta::Type;
+
+use crate::datasources::Engine;
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, Type)]
 #[serde(rename_all = "snake_case")]
@@ -32,6 +36,8 @@ pub struct Settings {
     /// Closing the window hides it to the tray instead of quitting.
     pub close_to_tray: bool,
     pub log_level: LogLevel,
+    /// Images that replace the official default per engine, e.g. a company mirror or a pinned tag.
+    pub engine_images: BTreeMap<Engine, String>,
 }
 
 impl Default for Settings {
@@ -40,6 +46,7 @@ impl Default for Settings {
             theme: Theme::System,
             close_to_tray: true,
             log_level: LogLevel::Info,
+            engine_images: BTreeMap::new(),
         }
     }
 }

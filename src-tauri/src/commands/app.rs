@@ -2,7 +2,7 @@ use serde::{Deserialize, Serialize};
 use specta::Type;
 use tauri::State;
 
-use crate::state::AppState;
+use crate::state::{AppState, DockerStatus};
 
 /// Facts about this installation, shown in Settings so a user can find their files.
 #[derive(Clone, Debug, Serialize, Deserialize, Type)]
@@ -23,4 +23,15 @@ pub fn app_info(state: State<'_, AppState>) -> AppInfo {
         log_dir: state.log_dir.display().to_string(),
         database_file: state.store.path().display().to_string(),
     }
+}
+
+/// Whether Docker answers, so a window opened later knows without waiting for an event.
+#[tauri::command]
+#[specta::specta]
+pub fn docker_status(state: State<'_, AppState>) -> DockerStatus {
+    state
+        .docker
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+        .clone()
 }

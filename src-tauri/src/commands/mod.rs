@@ -3,6 +3,7 @@
 pub mod app;
 pub mod audit;
 pub mod dashboard;
+pub mod datasources;
 pub mod projects;
 pub mod settings;
 

@@ -2,6 +2,11 @@
 
 pub mod connection;
 pub mod engine;
+pub mod model;
 pub mod ports;
+pub mod probe;
+pub mod service;
 
 pub use engine::Engine;
+pub use model::{Datasource, DatasourceStatus};
+pub use service::{ConnectionFormat, DatasourceEvent, DatasourceInput, Datasources, OrphanVolume};

@@ -1,0 +1,110 @@
+use quantum_core::datasources::{
+    ConnectionFormat, Datasource, DatasourceInput, Engine, OrphanVolume,
+};
+use serde::{Deserialize, Serialize};
+use specta::Type;
+use tauri::State;
+
+use super::CommandResult;
+use crate::state::AppState;
+
+/// An engine as the "Add database" form offers it.
+#[derive(Clone, Debug, Serialize, Deserialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct EngineInfo {
+    pub engine: Engine,
+    pub label: String,
+    /// The image used when the form leaves it empty: the Settings override, else the official one.
+    pub default_image: String,
+    pub official_image: String,
+    pub default_port: u16,
+    pub has_database_and_user: bool,
+}
+
+#[tauri::command]
+#[specta::specta]
+pub fn engine_list(state: State<'_, AppState>) -> Vec<EngineInfo> {
+    Engine::ALL
+        .into_iter()
+        .map(|engine| EngineInfo {
+            engine,
+            label: engine.label().to_owned(),
+            default_image: state.datasources.default_image(engine),
+            official_image: engine.default_image().to_owned(),
+            default_port: engine.default_port(),
+            has_database_and_user: engine.has_database_and_user(),
+        })
+        .collect()
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn datasource_list(
+    state: State<'_, AppState>,
+    project_id: Option<i64>,
+) -> CommandResult<Vec<Datasource>> {
+    Ok(state.datasources.list(project_id).await?)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn datasource_create(
+    state: State<'_, AppState>,
+    input: DatasourceInput,
+) -> CommandResult<Datasource> {
+    Ok(state.datasources.create(input).await?)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn datasource_start(state: State<'_, AppState>, id: i64) -> CommandResult<Datasource> {
+    Ok(state.datasources.start(id).await?)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn datasource_stop(state: State<'_, AppState>, id: i64) -> CommandResult<Datasource> {
+    Ok(state.datasources.stop(id).await?)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn datasource_restart(state: State<'_, AppState>, id: i64) -> CommandResult<Datasource> {
+    Ok(state.datasources.restart(id).await?)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn datasource_recreate(state: State<'_, AppState>, id: i64) -> CommandResult<Datasource> {
+    Ok(state.datasources.recreate(id).await?)
+}
+
+/// Removes the container; `delete_data` also deletes the data volume and the password.
+#[tauri::command]
+#[specta::specta]
+pub async fn datasource_remove(
+    state: State<'_, AppState>,
+    id: i64,
+    delete_data: bool,
+) -> CommandResult<()> {
+    Ok(state.datasources.remove(id, delete_data).await?)
+}
+
+/// The connection details with the password: audited, and only on an explicit request.
+#[tauri::command]
+#[specta::specta]
+pub async fn datasource_reveal_connection(
+    state: State<'_, AppState>,
+    id: i64,
+    format: ConnectionFormat,
+) -> CommandResult<String> {
+    Ok(state.datasources.reveal_connection(id, format).await?)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn datasource_orphan_volumes(
+    state: State<'_, AppState>,
+) -> CommandResult<Vec<OrphanVolume>> {
+    Ok(state.datasources.orphan_volumes().await?)
+}

@@ -1,0 +1,407 @@
+//! Datasources against the real Docker Engine and real servers in containers: create, reach ready,
+//! connect with the stored credentials, survive stop/start and removal with the data kept, follow
+//! changes made outside the app, and never write a password to disk.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::Duration;
+
+use quantum_core::datasources::{
+    ConnectionFormat, Datasource, DatasourceEvent, DatasourceInput, DatasourceStatus, Datasources,
+    Engine,
+};
+use quantum_core::projects::{self, ProjectInput};
+use quantum_core::{ErrorCode, ErrorInfo, Store};
+use quantum_integration_tests::{docker, test_image};
+use sqlx::{Connection, Row};
+use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
+use tokio::net::TcpStream;
+use tokio::sync::broadcast::Receiver;
+
+const READY_DEADLINE: Duration = Duration::from_secs(120);
+
+struct Harness {
+    store: Store,
+    datasources: Arc<Datasources>,
+    events: Receiver<DatasourceEvent>,
+    project_id: i64,
+    _dir: tempfile::TempDir,
+}
+
+async fn harness(project: &str) -> Harness {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let store = Store::open_in(dir.path()).await.expect("store");
+    let datasources = Datasources::new(store.clone());
+    datasources.set_default_images(
+        Engine::ALL
+            .into_iter()
+            .map(|e| (e, test_image(e)))
+            .collect::<HashMap<_, _>>(),
+    );
+    let events = datasources.subscribe();
+    tokio::spawn(Arc::clone(&datasources).watch_docker());
+    let project_id = projects::create(
+        &store,
+        ProjectInput {
+            // Unique per run: container names are global to the Docker Engine.
+            name: format!("{project} {}", std::process::id()),
+            ..Default::default()
+        },
+    )
+    .await
+    .expect("project")
+    .id;
+    Harness {
+        store,
+        datasources,
+        events,
+        project_id,
+        _dir: dir,
+    }
+}
+
+impl Harness {
+    async fn create(&mut self, engine: Engine) -> Datasource {
+        self.datasources
+            .create(DatasourceInput {
+                project_id: self.project_id,
+                engine,
+                ..Default::default()
+            })
+            .await
+            .expect("datasource created")
+    }
+
+    /// Waits for a status event of `id`, failing fast on an error status.
+    async fn wait_for(&mut self, id: i64, wanted: DatasourceStatus) {
+        let deadline = tokio::time::Instant::now() + READY_DEADLINE;
+        loop {
+            let current = self.datasources.get(id).await.expect("datasource");
+            if current.status == wanted {
+                return;
+            }
+            assert!(
+                !(current.status == DatasourceStatus::Error && wanted != DatasourceStatus::Error),
+                "datasource failed: {:?}",
+                current.status_reason
+            );
+            match tokio::time::timeout_at(deadline, self.events.recv()).await {
+                Ok(Ok(_)) => {}
+                Ok(Err(error)) => panic!("event feed closed: {error}"),
+                Err(_) => panic!(
+                    "{wanted:?} not reached within {READY_DEADLINE:?}; status {:?}",
+                    current.status
+                ),
+            }
+        }
+    }
+}
+
+/// Writes a row and reads it back through the engine's own protocol.
+async fn write_row(engine: Engine, url: &str, value: &str) {
+    match engine {
+        Engine::Postgres => {
+            let mut conn = sqlx::PgConnection::connect(url)
+                .await
+                .expect("postgres connection");
+            sqlx::query("CREATE TABLE IF NOT EXISTS notes (body TEXT)")
+                .execute(&mut conn)
+                .await
+                .expect("table");
+            sqlx::query("INSERT INTO notes VALUES ($1)")
+                .bind(value)
+                .execute(&mut conn)
+                .await
+                .expect("insert");
+        }
+        Engine::Mysql | Engine::Mariadb => {
+            let mut conn = sqlx::MySqlConnection::connect(url)
+                .await
+                .expect("mysql connection");
+            sqlx::query("CREATE TABLE IF NOT EXISTS notes (body TEXT)")
+                .execute(&mut conn)
+                .await
+                .expect("table");
+            sqlx::query("INSERT INTO notes VALUES (?)")
+                .bind(value)
+                .execute(&mut conn)
+                .await
+                .expect("insert");
+        }
+        Engine::Redis => {
+            redis(url, &["SET", "note", value]).await;
+        }
+        Engine::Mongodb => unreachable!("no MongoDB server can run here"),
+    }
+}
+
+async fn read_rows(engine: Engine, url: &str) -> Vec<String> {
+    match engine {
+        Engine::Postgres => {
+            let mut conn = sqlx::PgConnection::connect(url)
+                .await
+                .expect("postgres connection");
+            sqlx::query("SELECT body FROM notes")
+                .fetch_all(&mut conn)
+                .await
+                .expect("select")
+                .iter()
+                .map(|r| r.get::<String, _>(0))
+                .collect()
+        }
+        Engine::Mysql | Engine::Mariadb => {
+            let mut conn = sqlx::MySqlConnection::connect(url)
+                .await
+                .expect("mysql connection");
+            sqlx::query("SELECT body FROM notes")
+                .fetch_all(&mut conn)
+                .await
+                .expect("select")
+                .iter()
+                .map(|r| r.get::<String, _>(0))
+                .collect()
+        }
+        Engine::Redis => vec![redis(url, &["GET", "note"]).await],
+        Engine::Mongodb => unreachable!("no MongoDB server can run here"),
+    }
+}
+
+/// One Redis command over RESP on the URL's host and port, authenticated with its password.
+async fn redis(url: &str, command: &[&str]) -> String {
+    let rest = url.strip_prefix("redis://:").expect("redis URL");
+    let (password, address) = rest.split_once('@').expect("password@host");
+    let address = address.trim_end_matches("/0");
+    let stream = TcpStream::connect(address).await.expect("redis connection");
+    let (reader, mut writer) = stream.into_split();
+    let mut reader = BufReader::new(reader);
+    let send = |args: Vec<&str>| {
+        let mut frame = format!("*{}\r\n", args.len());
+        for arg in args {
+            frame.push_str(&format!("${}\r\n{arg}\r\n", arg.len()));
+        }
+        frame
+    };
+    let auth = send(vec!["AUTH", password]);
+    let cmd = send(command.to_vec());
+    writer
+        .write_all(format!("{auth}{cmd}").as_bytes())
+        .await
+        .expect("send");
+    let mut line = String::new();
+    reader.read_line(&mut line).await.expect("auth reply");
+    assert_eq!(line.trim(), "+OK", "AUTH");
+    line.clear();
+    reader.read_line(&mut line).await.expect("reply");
+    if let Some(length) = line.strip_prefix('$') {
+        let length: usize = length.trim().parse().expect("bulk length");
+        let mut value = String::new();
+        reader.read_line(&mut value).await.expect("bulk");
+        value.truncate(length);
+        return value;
+    }
+    line.trim().to_owned()
+}
+
+async fn lifecycle(engine: Engine) {
+    let mut h = harness(&format!("life {}", engine.as_str())).await;
+    let created = h.create(engine).await;
+    assert_eq!(created.engine, engine);
+    h.wait_for(created.id, DatasourceStatus::Ready).await;
+
+    let url = h
+        .datasources
+        .reveal_connection(created.id, ConnectionFormat::Url)
+        .await
+        .expect("url");
+    write_row(engine, &url, "kept").await;
+
+    h.datasources.stop(created.id).await.expect("stop");
+    assert_eq!(
+        h.datasources.get(created.id).await.expect("get").status,
+        DatasourceStatus::Stopped
+    );
+    h.datasources.start(created.id).await.expect("start");
+    h.wait_for(created.id, DatasourceStatus::Ready).await;
+    assert_eq!(
+        read_rows(engine, &url).await,
+        ["kept"],
+        "data survives stop and start"
+    );
+
+    // Removing keeps the volume; a new datasource takes it over with its data and password.
+    h.datasources
+        .remove(created.id, false)
+        .await
+        .expect("remove");
+    let orphans = h.datasources.orphan_volumes().await.expect("orphans");
+    assert!(
+        orphans.iter().any(|v| v.volume_name == created.volume_name),
+        "volume kept"
+    );
+    let adopted = h
+        .datasources
+        .create(DatasourceInput {
+            project_id: h.project_id,
+            engine,
+            volume_name: Some(created.volume_name.clone()),
+            ..Default::default()
+        })
+        .await
+        .expect("recreated from the volume");
+    h.wait_for(adopted.id, DatasourceStatus::Ready).await;
+    let url = h
+        .datasources
+        .reveal_connection(adopted.id, ConnectionFormat::Url)
+        .await
+        .expect("url");
+    assert_eq!(
+        read_rows(engine, &url).await,
+        ["kept"],
+        "data survives removal"
+    );
+
+    h.datasources
+        .remove(adopted.id, true)
+        .await
+        .expect("remove with data");
+    let orphans = h.datasources.orphan_volumes().await.expect("orphans");
+    assert!(
+        !orphans.iter().any(|v| v.volume_name == created.volume_name),
+        "volume deleted"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn postgres_lives_through_stop_start_and_removal() {
+    lifecycle(Engine::Postgres).await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn mariadb_lives_through_stop_start_and_removal() {
+    lifecycle(Engine::Mariadb).await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn mysql_lives_through_stop_start_and_removal() {
+    lifecycle(Engine::Mysql).await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn redis_lives_through_stop_start_and_removal() {
+    lifecycle(Engine::Redis).await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn changes_made_outside_the_app_are_reflected() {
+    let mut h = harness("outside").await;
+    let created = h.create(Engine::Redis).await;
+    h.wait_for(created.id, DatasourceStatus::Ready).await;
+    let api = docker().await;
+
+    api.stop_container(
+        &created.name,
+        None::<bollard::query_parameters::StopContainerOptions>,
+    )
+    .await
+    .expect("docker stop");
+    h.wait_for(created.id, DatasourceStatus::Stopped).await;
+
+    api.start_container(
+        &created.name,
+        None::<bollard::query_parameters::StartContainerOptions>,
+    )
+    .await
+    .expect("docker start");
+    h.wait_for(created.id, DatasourceStatus::Ready).await;
+
+    api.remove_container(
+        &created.name,
+        Some(
+            bollard::query_parameters::RemoveContainerOptionsBuilder::new()
+                .force(true)
+                .build(),
+        ),
+    )
+    .await
+    .expect("docker rm");
+    h.wait_for(created.id, DatasourceStatus::Missing).await;
+
+    h.datasources
+        .recreate(created.id)
+        .await
+        .expect("recreate with the same data");
+    h.wait_for(created.id, DatasourceStatus::Ready).await;
+    h.datasources
+        .remove(created.id, true)
+        .await
+        .expect("cleanup");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_port_held_by_another_program_is_skipped_or_named() {
+    let mut h = harness("ports").await;
+    let held = std::net::TcpListener::bind(("127.0.0.1", 0)).expect("listener");
+    let port = held.local_addr().expect("addr").port();
+
+    let error = h
+        .datasources
+        .create(DatasourceInput {
+            project_id: h.project_id,
+            engine: Engine::Redis,
+            host_port: Some(port),
+            ..Default::default()
+        })
+        .await
+        .expect_err("a taken port is refused");
+    let info = ErrorInfo::from(error);
+    assert_eq!(info.code, ErrorCode::PortTaken);
+    assert_eq!(info.field.as_deref(), Some("port"));
+    assert!(info.message.contains(&port.to_string()), "{}", info.message);
+
+    // Holding the engine's default port: the next free one is taken instead.
+    let default = std::net::TcpListener::bind(("127.0.0.1", Engine::Redis.default_port()));
+    let created = h.create(Engine::Redis).await;
+    if default.is_ok() {
+        assert_ne!(created.host_port, Engine::Redis.default_port());
+    }
+    h.wait_for(created.id, DatasourceStatus::Ready).await;
+    h.datasources
+        .remove(created.id, true)
+        .await
+        .expect("cleanup");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn no_password_is_written_to_the_database_file() {
+    let mut h = harness("secrets").await;
+    let created = h.create(Engine::Postgres).await;
+    h.wait_for(created.id, DatasourceStatus::Ready).await;
+    let url = h
+        .datasources
+        .reveal_connection(created.id, ConnectionFormat::Url)
+        .await
+        .expect("url");
+    let password = url
+        .split(':')
+        .nth(2)
+        .and_then(|s| s.split('@').next())
+        .expect("password in URL");
+    assert!(password.len() >= 32);
+
+    h.store.close().await;
+    let dir = h._dir.path();
+    for entry in std::fs::read_dir(dir).expect("data dir") {
+        let path = entry.expect("entry").path();
+        let bytes = std::fs::read(&path).expect("file");
+        assert!(
+            !bytes
+                .windows(password.len())
+                .any(|w| w == password.as_bytes()),
+            "the password is in {}",
+            path.display()
+        );
+    }
+    let reopened = Store::open_in(dir).await.expect("reopen");
+    let datasources = Datasources::new(reopened);
+    datasources.remove(created.id, true).await.expect("cleanup");
+}

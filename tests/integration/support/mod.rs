@@ -1,0 +1,156 @@
+//! Helpers for tests that need outside services: throw-away database containers run through the
+//! local Docker Engine.
+
+use std::collections::HashMap;
+
+use bollard::models::{ContainerCreateBody, HostConfig, PortBinding};
+use bollard::query_parameters::{LogsOptions, RemoveContainerOptions};
+use bollard::Docker;
+use futures_util::StreamExt;
+use quantum_core::datasources::Engine;
+
+/// The label every test container carries, to find leftovers: `docker ps -a --filter label=...`.
+pub const TEST_LABEL: &str = "quantum-admin.test";
+
+/// The local Docker Engine. It may speak an older API than bollard's default (1.41 here).
+pub async fn docker() -> Docker {
+    Docker::connect_with_local_defaults()
+        .expect("the Docker Engine socket is reachable")
+        .negotiate_version()
+        .await
+        .expect("the Docker Engine answers /version")
+}
+
+/// The image a test runs for `engine`: `QUANTUM_TEST_IMAGE_<ENGINE>` if set, else the images that
+/// `tests/images/build.sh` builds from Debian packages (no registry is reachable in CI). MariaDB
+/// stands in for MySQL.
+pub fn test_image(engine: Engine) -> String {
+    let default = match engine {
+        Engine::Postgres => "testdb/postgres:15",
+        Engine::Mysql | Engine::Mariadb => "testdb/mariadb:10.11",
+        Engine::Redis => "testdb/redis:7",
+        Engine::Mongodb => engine.default_image(),
+    };
+    let variable = format!(
+        "QUANTUM_TEST_IMAGE_{}",
+        engine.as_str().to_ascii_uppercase()
+    );
+    std::env::var(variable).unwrap_or_else(|_| default.to_owned())
+}
+
+/// A running container, removed with its anonymous volumes when dropped, even on panic.
+pub struct TestContainer {
+    id: String,
+    host_port: u16,
+}
+
+impl TestContainer {
+    /// Starts `image` with `env` (`KEY=value`) and `cmd` (the image's own when empty), publishing
+    /// `container_port` on a port of 127.0.0.1 that Docker picks.
+    pub async fn start(image: &str, container_port: u16, env: &[&str], cmd: &[&str]) -> Self {
+        let docker = docker().await;
+        let port_key = format!("{container_port}/tcp");
+        let body = ContainerCreateBody {
+            image: Some(image.to_owned()),
+            env: Some(env.iter().map(|entry| (*entry).to_owned()).collect()),
+            cmd: (!cmd.is_empty()).then(|| cmd.iter().map(|arg| (*arg).to_owned()).collect()),
+            exposed_ports: Some(vec![port_key.clone()]),
+            labels: Some(HashMap::from([(TEST_LABEL.to_owned(), "true".to_owned())])),
+            host_config: Some(HostConfig {
+                port_bindings: Some(HashMap::from([(
+                    port_key.clone(),
+                    Some(vec![PortBinding {
+                        host_ip: Some("127.0.0.1".to_owned()),
+                        // Empty: Docker picks a free port, so parallel tests never collide.
+                        host_port: Some(String::new()),
+                    }]),
+                )])),
+                ..HostConfig::default()
+            }),
+            ..ContainerCreateBody::default()
+        };
+        let created = docker
+            .create_container(None, body)
+            .await
+            .unwrap_or_else(|error| panic!("create a container of {image}: {error}"));
+        // From here on the guard owns the container: a failure below still removes it.
+        let mut container = Self {
+            id: created.id,
+            host_port: 0,
+        };
+        docker
+            .start_container(&container.id, None)
+            .await
+            .unwrap_or_else(|error| panic!("start a container of {image}: {error}"));
+        let inspected = docker
+            .inspect_container(&container.id, None)
+            .await
+            .expect("inspect the started container");
+        container.host_port = inspected
+            .network_settings
+            .and_then(|settings| settings.ports)
+            .and_then(|mut ports| ports.remove(&port_key))
+            .flatten()
+            .and_then(|bindings| bindings.into_iter().find_map(|binding| binding.host_port))
+            .and_then(|port| port.parse().ok())
+            .unwrap_or_else(|| panic!("Docker published {port_key} of {image}"));
+        container
+    }
+
+    /// The port on 127.0.0.1 that reaches the container's port.
+    pub fn host_port(&self) -> u16 {
+        self.host_port
+    }
+
+    /// Everything the container printed so far, to explain a failure.
+    pub async fn logs(&self) -> String {
+        let options = LogsOptions {
+            stdout: true,
+            stderr: true,
+            tail: "all".to_owned(),
+            ..LogsOptions::default()
+        };
+        docker()
+            .await
+            .logs(&self.id, Some(options))
+            .map(|chunk| {
+                chunk.map_or_else(|error| format!("<{error}>\n"), |output| output.to_string())
+            })
+            .collect::<Vec<_>>()
+            .await
+            .concat()
+    }
+}
+
+impl Drop for TestContainer {
+    fn drop(&mut self) {
+        let id = self.id.clone();
+        // The test's runtime may be shutting down (or be the one blocked here), and bollard's
+        // client is tied to the runtime that made it: removal gets its own thread, runtime and
+        // client, and is waited for so that no container outlives the test process.
+        let removal = std::thread::spawn(move || {
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .map_err(|error| error.to_string())?;
+            runtime.block_on(async {
+                let options = RemoveContainerOptions {
+                    v: true,
+                    force: true,
+                    link: false,
+                };
+                docker()
+                    .await
+                    .remove_container(&id, Some(options))
+                    .await
+                    .map_err(|error| error.to_string())
+            })
+        });
+        // Panicking in drop during a failing test would abort: report instead.
+        match removal.join() {
+            Ok(Ok(())) => {}
+            Ok(Err(error)) => eprintln!("could not remove test container {}: {error}", self.id),
+            Err(_) => eprintln!("removing test container {} panicked", self.id),
+        }
+    }
+}

@@ -1,0 +1,59 @@
+import { useEffect } from "react";
+import { NavLink, Outlet } from "react-router";
+import { useQuery } from "@tanstack/react-query";
+import { Toaster } from "sonner";
+import logo from "../assets/logo.svg";
+import { shortcutLabel } from "../lib/platform";
+import { appInfoQuery } from "../features/settings/queries";
+import { navItems } from "./navigation";
+import { applyTheme } from "./theme";
+import { useDataChangedRefresh } from "./useDataChangedRefresh";
+import { useResolvedTheme } from "./useResolvedTheme";
+import { useShortcuts } from "./useShortcuts";
+
+export function Shell() {
+  const theme = useResolvedTheme();
+  const { data: appInfo } = useQuery(appInfoQuery);
+  useDataChangedRefresh();
+  useShortcuts();
+
+  useEffect(() => applyTheme(theme), [theme]);
+
+  return (
+    <>
+      <div className="shell">
+        <aside className="sidebar">
+          <div className="brand">
+            <img src={logo} alt="" className="brand-logo" />
+            <span className="brand-name">Quantum Admin</span>
+          </div>
+          <nav aria-label="Main" className="nav">
+            {navItems.map(({ path, label, icon: Icon, shortcutKey, testId }) => (
+              <NavLink
+                key={path}
+                to={path}
+                end={path === "/"}
+                className="nav-link"
+                title={`${label} (${shortcutLabel(shortcutKey)})`}
+                data-testid={testId}
+              >
+                <Icon size={16} aria-hidden />
+                <span>{label}</span>
+                <kbd className="nav-shortcut" aria-hidden>
+                  {shortcutLabel(shortcutKey)}
+                </kbd>
+              </NavLink>
+            ))}
+          </nav>
+          <div className="sidebar-footer" data-testid="app-version">
+            {appInfo ? `Version ${appInfo.version}` : "\u00a0"}
+          </div>
+        </aside>
+        <main className="content">
+          <Outlet />
+        </main>
+      </div>
+      <Toaster theme={theme} position="bottom-right" closeButton toastOptions={{ className: "toast" }} />
+    </>
+  );
+}

@@ -1,0 +1,15 @@
+import { FolderKanban, History, LayoutDashboard, Settings, type LucideIcon } from "lucide-react";
+
+export type NavItem = { path: string; label: string; icon: LucideIcon; shortcutKey: string; testId: string };
+
+// The order here is the order of the Ctrl/⌘+1…4 shortcuts.
+export const navItems: NavItem[] = [
+  { path: "/", label: "Dashboard", icon: LayoutDashboard, shortcutKey: "1", testId: "nav-dashboard" },
+  { path: "/projects", label: "Projects", icon: FolderKanban, shortcutKey: "2", testId: "nav-projects" },
+  { path: "/activity", label: "Activity", icon: History, shortcutKey: "3", testId: "nav-activity" },
+  { path: "/settings", label: "Settings", icon: Settings, shortcutKey: "4", testId: "nav-settings" },
+];
+
+/** Where Ctrl/⌘+N goes: the projects page, with its "New project" form open. */
+export const newProjectPath = "/projects?new";
+export const newProjectShortcutKey = "N";

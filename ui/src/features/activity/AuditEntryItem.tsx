@@ -1,0 +1,106 @@
+import { ChevronRight, KeyRound, Pencil, Play, Plus, RotateCw, Square, Trash2, type LucideIcon } from "lucide-react";
+import clsx from "clsx";
+import type { AuditEntry, Value } from "../../api";
+import { RelativeTime } from "../../components/RelativeTime";
+import { formatDateTime } from "../../lib/time";
+import { changedFields, snapshotFields, summarizeAuditEntry } from "./summary";
+
+const actionIcons: Record<AuditEntry["action"], LucideIcon> = {
+  "project.create": Plus,
+  "project.update": Pencil,
+  "project.delete": Trash2,
+  "datasource.create": Plus,
+  "datasource.start": Play,
+  "datasource.stop": Square,
+  "datasource.restart": RotateCw,
+  "datasource.recreate": RotateCw,
+  "datasource.remove": Trash2,
+  "datasource.reveal_secret": KeyRound,
+};
+
+// The icon's colour says whether something came, changed or went.
+const actionTones: Record<AuditEntry["action"], "create" | "update" | "delete"> = {
+  "project.create": "create",
+  "project.update": "update",
+  "project.delete": "delete",
+  "datasource.create": "create",
+  "datasource.start": "update",
+  "datasource.stop": "update",
+  "datasource.restart": "update",
+  "datasource.recreate": "update",
+  "datasource.remove": "delete",
+  "datasource.reveal_secret": "update",
+};
+
+export function ActionIcon({ action }: { action: AuditEntry["action"] }) {
+  const Icon = actionIcons[action];
+  return (
+    <span className={clsx("action-icon", `action-icon-${actionTones[action]}`)} aria-hidden>
+      <Icon size={13} />
+    </span>
+  );
+}
+
+/** A compact entry: icon, summary, time. For the dashboard and a project's details. */
+export function AuditEntryLine({ entry }: { entry: AuditEntry }) {
+  return (
+    <li className="audit-line" data-testid="audit-entry">
+      <ActionIcon action={entry.action} />
+      <span className="audit-summary">{summarizeAuditEntry(entry)}</span>
+      <span className="audit-time">
+        <RelativeTime iso={entry.occurredAt} />
+      </span>
+    </li>
+  );
+}
+
+function FieldValue({ value }: { value: Value }) {
+  if (value === null || value === "") return <span className="value-empty">none</span>;
+  return <span className="value">{typeof value === "string" ? value : JSON.stringify(value)}</span>;
+}
+
+const fieldLabels: Record<string, string> = { name: "Name", description: "Description", folder: "Folder" };
+const fieldLabel = (field: string) => fieldLabels[field] ?? field;
+
+/** What an entry recorded: before and after for an update, the values for a create or delete. */
+export function AuditEntryDetails({ entry }: { entry: AuditEntry }) {
+  const changes = changedFields(entry);
+  const snapshot = snapshotFields(entry);
+  return (
+    <div className="audit-details" data-testid="audit-entry-details">
+      {changes.length > 0 && (
+        <dl className="change-list">
+          {changes.map((change) => (
+            <div key={change.field} className="change">
+              <dt>{fieldLabel(change.field)}</dt>
+              <dd>
+                <span className="change-old">
+                  <FieldValue value={change.old} />
+                </span>
+                <ChevronRight size={13} aria-label="changed to" className="change-arrow" />
+                <span className="change-new">
+                  <FieldValue value={change.new} />
+                </span>
+              </dd>
+            </div>
+          ))}
+        </dl>
+      )}
+      {snapshot.length > 0 && (
+        <dl className="change-list">
+          {snapshot.map(({ field, value }) => (
+            <div key={field} className="change">
+              <dt>{fieldLabel(field)}</dt>
+              <dd>
+                <FieldValue value={value} />
+              </dd>
+            </div>
+          ))}
+        </dl>
+      )}
+      <p className="audit-meta">
+        Entry #{entry.id} · {formatDateTime(entry.occurredAt)}
+      </p>
+    </div>
+  );
+}

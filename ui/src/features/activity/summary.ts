@@ -1,0 +1,80 @@
+import type { AuditAction, AuditEntry, ResourceType, Value } from "../../api";
+
+type JsonObject = { [key: string]: Value };
+
+/** One changed field of an update: its name and both values. */
+export type FieldChange = { field: string; old: Value; new: Value };
+
+const FIELD_ORDER = ["name", "description", "folder"];
+
+function isObject(value: Value | undefined): value is JsonObject {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/** The fields an update changed, in form order; empty for other actions. */
+export function changedFields(entry: AuditEntry): FieldChange[] {
+  if (entry.action !== "project.update" || !isObject(entry.details)) return [];
+  const changes: FieldChange[] = [];
+  for (const [field, change] of Object.entries(entry.details)) {
+    if (isObject(change)) changes.push({ field, old: change.old ?? null, new: change.new ?? null });
+  }
+  const rank = (field: string) => {
+    const index = FIELD_ORDER.indexOf(field);
+    return index === -1 ? FIELD_ORDER.length : index;
+  };
+  return changes.sort((a, b) => rank(a.field) - rank(b.field));
+}
+
+/** The fields a created or deleted project had. */
+export function snapshotFields(entry: AuditEntry): { field: string; value: Value }[] {
+  if (entry.action === "project.update" || !isObject(entry.details)) return [];
+  const details = entry.details;
+  return FIELD_ORDER.filter((field) => field in details).map((field) => ({
+    field,
+    value: details[field] ?? null,
+  }));
+}
+
+// How each action reads in a sentence: "Started database “orders”".
+const verbs: Record<AuditAction, string> = {
+  "project.create": "Created",
+  "project.update": "Updated",
+  "project.delete": "Deleted",
+  "datasource.create": "Created",
+  "datasource.start": "Started",
+  "datasource.stop": "Stopped",
+  "datasource.restart": "Restarted",
+  "datasource.recreate": "Recreated",
+  "datasource.remove": "Removed",
+  "datasource.reveal_secret": "Revealed the password of",
+};
+
+const nouns: Record<ResourceType, string> = { project: "project", datasource: "database" };
+
+/** A one-line account of an entry: "Renamed project “shop” to “storefront”". */
+export function summarizeAuditEntry(entry: AuditEntry): string {
+  const subject = `${nouns[entry.resourceType]} “${entry.resourceName}”`;
+  if (entry.action !== "project.update") return `${verbs[entry.action]} ${subject}`;
+  const fields = changedFields(entry);
+  const rename = fields.find((change) => change.field === "name");
+  const others = fields.filter((change) => change.field !== "name").map((change) => change.field);
+  if (rename) {
+    const renamed = `Renamed project “${String(rename.old)}” to “${String(rename.new)}”`;
+    return others.length > 0 ? `${renamed} and updated ${others.join(", ")}` : renamed;
+  }
+  return others.length > 0 ? `Updated ${subject}: ${others.join(", ")}` : `Updated ${subject}`;
+}
+
+/** The actions the activity filter offers, labelled for a menu. */
+export const actionLabels: Record<AuditAction, string> = {
+  "project.create": "Project created",
+  "project.update": "Project updated",
+  "project.delete": "Project deleted",
+  "datasource.create": "Database created",
+  "datasource.start": "Database started",
+  "datasource.stop": "Database stopped",
+  "datasource.restart": "Database restarted",
+  "datasource.recreate": "Database recreated",
+  "datasource.remove": "Database removed",
+  "datasource.reveal_secret": "Password revealed",
+};

@@ -1,0 +1,194 @@
+import type { ReactNode } from "react";
+import { useQuery } from "@tanstack/react-query";
+import { Monitor, Moon, Sun, type LucideIcon } from "lucide-react";
+import clsx from "clsx";
+import type { LogLevel, Settings, Theme } from "../../api";
+import { ErrorState } from "../../components/ErrorState";
+import { PageHeader } from "../../components/PageHeader";
+import { Skeleton, SkeletonRows } from "../../components/Skeleton";
+import { shortcutLabel } from "../../lib/platform";
+import { navItems, newProjectShortcutKey } from "../../app/navigation";
+import { appInfoQuery, settingsQuery, useUpdateSettings } from "./queries";
+
+const themes: { value: Theme; label: string; icon: LucideIcon }[] = [
+  { value: "light", label: "Light", icon: Sun },
+  { value: "dark", label: "Dark", icon: Moon },
+  { value: "system", label: "System", icon: Monitor },
+];
+
+const logLevels: { value: LogLevel; label: string }[] = [
+  { value: "error", label: "Errors only" },
+  { value: "warn", label: "Warnings" },
+  { value: "info", label: "Info (default)" },
+  { value: "debug", label: "Debug" },
+  { value: "trace", label: "Trace (very verbose)" },
+];
+
+function SettingRow({ label, description, control }: { label: ReactNode; description: ReactNode; control: ReactNode }) {
+  return (
+    <div className="setting-row">
+      <div className="setting-text">
+        <div className="setting-label">{label}</div>
+        <div className="setting-description">{description}</div>
+      </div>
+      <div className="setting-control">{control}</div>
+    </div>
+  );
+}
+
+export function SettingsPage() {
+  const settings = useQuery(settingsQuery);
+  const update = useUpdateSettings();
+
+  return (
+    <div className="page" data-testid="settings-page">
+      <PageHeader title="Settings" description="Saved on this computer and applied at once." />
+      {settings.isPending ? (
+        <SkeletonRows rows={3} label="Loading settings" />
+      ) : settings.isError ? (
+        <ErrorState title="Settings could not be loaded" error={settings.error} onRetry={() => void settings.refetch()} />
+      ) : (
+        <SettingsForm settings={settings.data} onChange={(patch) => update.mutate({ ...settings.data, ...patch })} />
+      )}
+      <ShortcutsSection />
+      <AboutSection />
+    </div>
+  );
+}
+
+function SettingsForm({ settings, onChange }: { settings: Settings; onChange: (patch: Partial<Settings>) => void }) {
+  return (
+    <section className="panel settings-section" aria-labelledby="settings-general">
+      <h2 className="panel-title" id="settings-general">
+        General
+      </h2>
+      <SettingRow
+        label={<span id="theme-label">Theme</span>}
+        description="System follows your desktop's light or dark preference as it changes."
+        control={
+          <div className="segmented" role="radiogroup" aria-labelledby="theme-label">
+            {themes.map(({ value, label, icon: Icon }) => (
+              <button
+                key={value}
+                type="button"
+                role="radio"
+                aria-checked={settings.theme === value}
+                className={clsx("segment", settings.theme === value && "segment-selected")}
+                onClick={() => onChange({ theme: value })}
+                data-testid={`theme-option-${value}`}
+              >
+                <Icon size={14} aria-hidden />
+                {label}
+              </button>
+            ))}
+          </div>
+        }
+      />
+      <SettingRow
+        label={<span id="close-to-tray-label">Close to tray</span>}
+        description="Closing the window keeps Quantum Admin running in the system tray. Quit it from the tray menu."
+        control={
+          <button
+            type="button"
+            role="switch"
+            aria-checked={settings.closeToTray}
+            aria-labelledby="close-to-tray-label"
+            className="switch"
+            onClick={() => onChange({ closeToTray: !settings.closeToTray })}
+            data-testid="close-to-tray-switch"
+          >
+            <span className="switch-thumb" />
+          </button>
+        }
+      />
+      <SettingRow
+        label={<label htmlFor="log-level">Log level</label>}
+        description="How much detail goes into the log files. Raise it when reporting a problem."
+        control={
+          <select
+            id="log-level"
+            className="select"
+            value={settings.logLevel}
+            onChange={(event) => onChange({ logLevel: event.target.value as LogLevel })}
+            data-testid="log-level-select"
+          >
+            {logLevels.map((level) => (
+              <option key={level.value} value={level.value}>
+                {level.label}
+              </option>
+            ))}
+          </select>
+        }
+      />
+    </section>
+  );
+}
+
+function ShortcutsSection() {
+  const shortcuts = [
+    ...navItems.map((item) => ({ keys: shortcutLabel(item.shortcutKey), action: `Go to ${item.label}` })),
+    { keys: shortcutLabel(newProjectShortcutKey), action: "New project" },
+    { keys: "Esc", action: "Close a dialog" },
+  ];
+  return (
+    <section className="panel settings-section" aria-labelledby="settings-shortcuts">
+      <h2 className="panel-title" id="settings-shortcuts">
+        Keyboard shortcuts
+      </h2>
+      <dl className="shortcuts">
+        {shortcuts.map((shortcut) => (
+          <div key={shortcut.action} className="shortcut">
+            <dt>{shortcut.action}</dt>
+            <dd>
+              <kbd>{shortcut.keys}</kbd>
+            </dd>
+          </div>
+        ))}
+      </dl>
+    </section>
+  );
+}
+
+function AboutSection() {
+  const info = useQuery(appInfoQuery);
+  const rows = info.data
+    ? [
+        { label: "Version", value: info.data.version, testId: "about-version" },
+        { label: "Data folder", value: info.data.dataDir, testId: "about-data-dir" },
+        { label: "Log folder", value: info.data.logDir, testId: "about-log-dir" },
+        { label: "Database file", value: info.data.databaseFile, testId: "about-database-file" },
+      ]
+    : [];
+  return (
+    <section className="panel settings-section" aria-labelledby="settings-about">
+      <h2 className="panel-title" id="settings-about">
+        About Quantum Admin
+      </h2>
+      {info.isError ? (
+        <ErrorState error={info.error} onRetry={() => void info.refetch()} />
+      ) : (
+        <dl className="properties">
+          {info.data
+            ? rows.map((row) => (
+                <div key={row.label} className="property">
+                  <dt>{row.label}</dt>
+                  <dd className="mono selectable" data-testid={row.testId}>
+                    {row.value}
+                  </dd>
+                </div>
+              ))
+            : [0, 1, 2, 3].map((index) => (
+                <div key={index} className="property">
+                  <dt>
+                    <Skeleton width={80} />
+                  </dt>
+                  <dd>
+                    <Skeleton width="60%" />
+                  </dd>
+                </div>
+              ))}
+        </dl>
+      )}
+    </section>
+  );
+}
