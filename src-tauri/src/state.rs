@@ -8,6 +8,7 @@ use quantum_core::settings::Settings;
 use quantum_core::{ErrorInfo, Store};
 use tauri::{AppHandle, Runtime};
 
+use crate::commands::streams::Streams;
 use crate::logging::Logging;
 use crate::paths::Paths;
 use crate::settings::{PluginStoreFile, SettingsFile};
@@ -25,6 +26,7 @@ pub struct AppState {
     pub store: Store,
     pub datasources: Arc<Datasources>,
     pub docker: Mutex<DockerStatus>,
+    pub streams: Streams,
     pub data_dir: PathBuf,
     pub log_dir: PathBuf,
     logging: Logging,
@@ -50,6 +52,7 @@ impl AppState {
             store,
             datasources,
             docker: Mutex::new(DockerStatus::default()),
+            streams: Streams::default(),
             data_dir: paths.data_dir,
             log_dir: paths.log_dir,
             logging,

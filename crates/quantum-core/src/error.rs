@@ -40,6 +40,10 @@ pub enum Error {
         reason: String,
         last_log: Vec<String>,
     },
+    #[error("“{name}” has no folder. Set the project's folder to write a .env file into it.")]
+    ProjectNoFolder { name: String },
+    #[error("{path} changed since it was shown. Review the changes again before writing.")]
+    EnvFileChanged { path: String },
     #[error("A container named “{name}” already exists. Choose another name.")]
     ContainerNameTaken { name: String },
     #[error("Port {port} is already in use{}. Choose another port or leave it empty for the next free one.", holder.as_ref().map(|h| format!(" by {h}")).unwrap_or_default())]
@@ -71,6 +75,10 @@ pub enum ErrorCode {
     ProjectNotFound,
     #[serde(rename = "project.has_resources")]
     ProjectHasResources,
+    #[serde(rename = "project.no_folder")]
+    ProjectNoFolder,
+    #[serde(rename = "datasource.env_file_changed")]
+    EnvFileChanged,
     #[serde(rename = "settings.unavailable")]
     SettingsUnavailable,
     #[serde(rename = "store.unavailable")]
@@ -150,6 +158,8 @@ impl Error {
             Self::ImagePull { .. } => ErrorCode::ImagePullFailed,
             Self::DatasourceNotFound { .. } => ErrorCode::DatasourceNotFound,
             Self::DatasourceFailed { .. } => ErrorCode::DatasourceFailed,
+            Self::ProjectNoFolder { .. } => ErrorCode::ProjectNoFolder,
+            Self::EnvFileChanged { .. } => ErrorCode::EnvFileChanged,
             Self::ContainerNameTaken { .. } => ErrorCode::DatasourceNameTaken,
             Self::PortTaken { .. } => ErrorCode::PortTaken,
             Self::Io { .. } => ErrorCode::IoFailed,

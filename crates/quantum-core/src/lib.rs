@@ -5,6 +5,7 @@ pub mod audit;
 pub mod dashboard;
 pub mod datasources;
 pub mod docker;
+pub mod dotenv;
 pub mod error;
 pub mod events;
 pub mod projects;

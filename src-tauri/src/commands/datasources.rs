@@ -1,3 +1,4 @@
+use quantum_core::datasources::env_file::EnvFilePreview;
 use quantum_core::datasources::{
     ConnectionFormat, Datasource, DatasourceInput, Engine, OrphanVolume,
 };
@@ -107,4 +108,25 @@ pub async fn datasource_orphan_volumes(
     state: State<'_, AppState>,
 ) -> CommandResult<Vec<OrphanVolume>> {
     Ok(state.datasources.orphan_volumes().await?)
+}
+
+/// The project folder's `.env` before and after writing this datasource's variables.
+#[tauri::command]
+#[specta::specta]
+pub async fn datasource_env_preview(
+    state: State<'_, AppState>,
+    id: i64,
+) -> CommandResult<EnvFilePreview> {
+    Ok(state.datasources.env_file_preview(id).await?)
+}
+
+/// Writes the variables, if the file still holds `expected` (what the preview showed).
+#[tauri::command]
+#[specta::specta]
+pub async fn datasource_env_write(
+    state: State<'_, AppState>,
+    id: i64,
+    expected: Option<String>,
+) -> CommandResult<()> {
+    Ok(state.datasources.env_file_write(id, expected).await?)
 }

@@ -6,6 +6,7 @@ pub mod dashboard;
 pub mod datasources;
 pub mod projects;
 pub mod settings;
+pub mod streams;
 
 /// What every command returns: its value, or `{ code, message, field }`.
 pub type CommandResult<T> = Result<T, quantum_core::ErrorInfo>;

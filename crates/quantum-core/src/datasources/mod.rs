@@ -2,10 +2,12 @@
 
 pub mod connection;
 pub mod engine;
+pub mod env_file;
 pub mod model;
 pub mod ports;
 pub mod probe;
 pub mod service;
+pub mod streams;
 
 pub use engine::Engine;
 pub use model::{Datasource, DatasourceStatus};

@@ -419,8 +419,7 @@ impl Datasources {
 
     /// The connection details with the password in them: an explicit act, audited (without it).
     pub async fn reveal_connection(&self, id: i64, format: ConnectionFormat) -> Result<String> {
-        let datasource = self.get(id).await?;
-        let password = self.keychain.get(&datasource.keychain_account)?;
+        let (datasource, password) = self.with_password(id).await?;
         let credentials = Credentials {
             database: &datasource.database_name,
             username: &datasource.username,
@@ -440,21 +439,43 @@ impl Datasources {
                     .collect()
             }
         };
+        self.audit_reveal(&datasource, json!({ "format": format }))
+            .await?;
+        Ok(text)
+    }
+
+    /// The datasource and its password from the keychain.
+    pub(crate) async fn with_password(&self, id: i64) -> Result<(Datasource, Secret)> {
+        let datasource = self.get(id).await?;
+        let password = self.keychain.get(&datasource.keychain_account)?;
+        Ok((datasource, password))
+    }
+
+    /// Records that a value holding the password left the app (copied, written to a file).
+    pub(crate) async fn audit_reveal(
+        &self,
+        datasource: &Datasource,
+        details: serde_json::Value,
+    ) -> Result<()> {
         let mut conn = self.store.pool().acquire().await?;
         audit::record(
             &mut conn,
             NewAuditEntry {
                 action: AuditAction::DatasourceRevealSecret,
                 resource_type: ResourceType::Datasource,
-                resource_id: id,
+                resource_id: datasource.id,
                 resource_name: &datasource.name,
                 project_id: Some(datasource.project_id),
-                details: json!({ "format": format }),
+                details,
             },
         )
         .await?;
-        self.announce_change(AuditAction::DatasourceRevealSecret, id);
-        Ok(text)
+        self.announce_change(AuditAction::DatasourceRevealSecret, datasource.id);
+        Ok(())
+    }
+
+    pub(crate) fn store(&self) -> &Store {
+        &self.store
     }
 
     /// Volumes of removed datasources whose data a new datasource can take over.

@@ -1,0 +1,95 @@
+//! "Write to .env": a datasource's variables merged into its project folder's `.env`, shown as a
+//! before/after first, written only if the file is still what the user saw.
+
+use std::path::PathBuf;
+
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+use specta::Type;
+
+use crate::datasources::connection::{self, Credentials};
+use crate::datasources::{Datasource, Datasources};
+use crate::dotenv;
+use crate::error::{Error, Result};
+use crate::projects;
+use crate::secrets::Secret;
+
+/// The `.env` file before and after writing a datasource's variables into it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Type)]
+pub struct EnvFilePreview {
+    pub path: String,
+    /// `None` when the file does not exist yet.
+    pub current: Option<String>,
+    pub proposed: String,
+}
+
+impl Datasources {
+    pub async fn env_file_preview(&self, id: i64) -> Result<EnvFilePreview> {
+        let (datasource, password) = self.with_password(id).await?;
+        let path = self.env_path(&datasource).await?;
+        let current = dotenv::read(&path)?;
+        let proposed = proposed(
+            &datasource,
+            &password,
+            current.as_deref().unwrap_or_default(),
+        );
+        Ok(EnvFilePreview {
+            path: path.display().to_string(),
+            current,
+            proposed,
+        })
+    }
+
+    /// Writes the variables, provided the file still holds `expected` (what the preview showed);
+    /// otherwise nothing is written and the user is asked to look again.
+    pub async fn env_file_write(&self, id: i64, expected: Option<String>) -> Result<()> {
+        let (datasource, password) = self.with_password(id).await?;
+        let path = self.env_path(&datasource).await?;
+        let current = dotenv::read(&path)?;
+        if current != expected {
+            return Err(Error::EnvFileChanged {
+                path: path.display().to_string(),
+            });
+        }
+        dotenv::write(
+            &path,
+            &proposed(
+                &datasource,
+                &password,
+                current.as_deref().unwrap_or_default(),
+            ),
+        )?;
+        self.audit_reveal(
+            &datasource,
+            json!({ "format": "env_file", "path": path.display().to_string() }),
+        )
+        .await?;
+        tracing::info!(
+            datasource_id = id,
+            "variables written to the project's .env"
+        );
+        Ok(())
+    }
+
+    async fn env_path(&self, datasource: &Datasource) -> Result<PathBuf> {
+        let project = projects::get(self.store(), datasource.project_id).await?;
+        let folder = project.folder.ok_or_else(|| Error::ProjectNoFolder {
+            name: project.name.clone(),
+        })?;
+        Ok(PathBuf::from(folder).join(".env"))
+    }
+}
+
+fn proposed(datasource: &Datasource, password: &Secret, current: &str) -> String {
+    let credentials = Credentials {
+        database: &datasource.database_name,
+        username: &datasource.username,
+        password,
+    };
+    let vars = connection::env_vars(datasource.engine, datasource.host_port, &credentials);
+    dotenv::merge(
+        current,
+        &vars,
+        &format!("{} (Quantum Admin)", datasource.name),
+    )
+}
