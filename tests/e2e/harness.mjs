@@ -42,12 +42,30 @@ async function waitForPort(port, timeoutMs) {
 }
 
 /**
- * Starts the app on a new, empty data dir.
+ * The settings the E2E app starts with: database images point at the local test images, since no
+ * registry is reachable in CI (`tests/images/build.sh` builds them).
+ */
+export const testSettings = {
+  theme: "system",
+  closeToTray: false,
+  logLevel: "info",
+  engineImages: {
+    postgres: process.env.QUANTUM_TEST_IMAGE_POSTGRES ?? "testdb/postgres:15",
+    mysql: process.env.QUANTUM_TEST_IMAGE_MYSQL ?? "testdb/mariadb:10.11",
+    mariadb: process.env.QUANTUM_TEST_IMAGE_MARIADB ?? "testdb/mariadb:10.11",
+    redis: process.env.QUANTUM_TEST_IMAGE_REDIS ?? "testdb/redis:7",
+  },
+};
+
+/**
+ * Starts the app on a new data dir, empty but for `settings` (written as the app's settings file).
+ * @param {{ settings?: object }} [options]
  * @returns {Promise<{driver: import("selenium-webdriver").WebDriver, dataDir: string, close: () => Promise<void>}>}
  */
-export async function startApp() {
+export async function startApp({ settings } = {}) {
   if (!application) throw new Error("Set QUANTUM_APP_BINARY to the app binary (scripts/test does)");
   const dataDir = await mkdtemp(join(tmpdir(), "quantum-e2e-"));
+  if (settings) await writeFile(join(dataDir, "settings.json"), JSON.stringify({ settings }));
   const [port, nativePort] = [await freePort(), await freePort()];
   const driverProcess = spawn(tauriDriver, ["--port", String(port), "--native-port", String(nativePort)], {
     env: { ...process.env, QUANTUM_DATA_DIR: dataDir },

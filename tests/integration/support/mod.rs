@@ -97,6 +97,10 @@ impl TestContainer {
         container
     }
 
+    pub fn id(&self) -> &str {
+        &self.id
+    }
+
     /// The port on 127.0.0.1 that reaches the container's port.
     pub fn host_port(&self) -> u16 {
         self.host_port

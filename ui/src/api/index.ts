@@ -1,14 +1,20 @@
 // The only door to the Rust core: every command goes through here, so components never see
 // tauri-specta's result objects or hand-typed command names.
+import { Channel } from "@tauri-apps/api/core";
 import {
   commands,
   events,
   type AuditPageRequest,
   type Change,
+  type ConnectionFormat,
+  type DatasourceEvent,
+  type DatasourceInput,
   type ErrorCode,
   type ErrorInfo,
+  type LogBatch,
   type ProjectInput,
   type Settings,
+  type StatsSample,
 } from "../bindings";
 
 export type {
@@ -18,7 +24,22 @@ export type {
   AuditFilter,
   AuditPage,
   Change,
+  ConnectionFormat,
   DashboardSummary,
+  Datasource,
+  DatasourceEvent,
+  DatasourceInput,
+  DatasourceStatus,
+  DockerStatus,
+  Engine,
+  EngineInfo,
+  EnvFilePreview,
+  LogBatch,
+  LogLine,
+  LogStream,
+  OrphanVolume,
+  PullProgress,
+  StatsSample,
   ErrorCode,
   Value,
   LogLevel,
@@ -60,11 +81,43 @@ export const api = {
   projectCreate: (input: ProjectInput) => unwrap(commands.projectCreate(input)),
   projectUpdate: (id: number, input: ProjectInput) => unwrap(commands.projectUpdate(id, input)),
   projectDelete: (id: number) => unwrap(commands.projectDelete(id)),
+  engineList: () => commands.engineList(),
+  datasourceList: (projectId: number | null) => unwrap(commands.datasourceList(projectId)),
+  datasourceCreate: (input: DatasourceInput) => unwrap(commands.datasourceCreate(input)),
+  datasourceStart: (id: number) => unwrap(commands.datasourceStart(id)),
+  datasourceStop: (id: number) => unwrap(commands.datasourceStop(id)),
+  datasourceRestart: (id: number) => unwrap(commands.datasourceRestart(id)),
+  datasourceRecreate: (id: number) => unwrap(commands.datasourceRecreate(id)),
+  datasourceRemove: (id: number, deleteData: boolean) => unwrap(commands.datasourceRemove(id, deleteData)),
+  /** The connection details with the password; the core audits every call, so only on a user's request. */
+  datasourceRevealConnection: (id: number, format: ConnectionFormat) =>
+    unwrap(commands.datasourceRevealConnection(id, format)),
+  datasourceOrphanVolumes: () => unwrap(commands.datasourceOrphanVolumes()),
+  datasourceEnvPreview: (id: number) => unwrap(commands.datasourceEnvPreview(id)),
+  /** Writes the variables if `.env` still reads `expected` (the preview's `current`), else fails with `datasource.env_file_changed`. */
+  datasourceEnvWrite: (id: number, expected: string | null) => unwrap(commands.datasourceEnvWrite(id, expected)),
+  /** Streams the container's log (the last lines first); resolves to the id that {@link api.streamStop} takes. */
+  datasourceLogs: (id: number, onBatch: (batch: LogBatch) => void) => {
+    const channel = new Channel<LogBatch>();
+    channel.onmessage = onBatch;
+    return unwrap(commands.datasourceLogs(id, channel));
+  },
+  /** Streams CPU and memory samples, about one a second; resolves to the stream's id. */
+  datasourceStats: (id: number, onSample: (sample: StatsSample) => void) => {
+    const channel = new Channel<StatsSample>();
+    channel.onmessage = onSample;
+    return unwrap(commands.datasourceStats(id, channel));
+  },
+  streamStop: (streamId: number) => commands.streamStop(streamId),
+  dockerStatus: () => commands.dockerStatus(),
   settingsGet: () => commands.settingsGet(),
   settingsUpdate: (settings: Settings) => unwrap(commands.settingsUpdate(settings)),
   /** Calls `listener` after every committed mutation; resolves to the function that stops it. */
   onDataChanged: (listener: (change: Change) => void) =>
     events.dataChanged.listen((event) => listener(event.payload)),
+  /** Calls `listener` for every datasource status, pull progress, port move and Docker change. */
+  onDatasourceChanged: (listener: (event: DatasourceEvent) => void) =>
+    events.datasourceChanged.listen((event) => listener(event.payload)),
 };
 
 /** The message to show for any failure, typed or not. */

@@ -1,6 +1,7 @@
 import type { AuditFilter } from "./index";
 
-// Prefixes matter: invalidating `projects` also refreshes every `["projects", id]`.
+// Prefixes matter: invalidating `projects` also refreshes every `["projects", id]`, and
+// invalidating `datasources` every list and the orphan volumes.
 export const queryKeys = {
   appInfo: ["appInfo"] as const,
   settings: ["settings"] as const,
@@ -10,4 +11,14 @@ export const queryKeys = {
   auditEntries: ["auditEntries"] as const,
   auditEntryPages: (filter: AuditFilter) => ["auditEntries", "pages", filter] as const,
   projectAuditEntries: (projectId: number) => ["auditEntries", "project", projectId] as const,
+  engines: ["engines"] as const,
+  dockerStatus: ["dockerStatus"] as const,
+  datasources: ["datasources"] as const,
+  datasourceLists: ["datasources", "list"] as const,
+  /** One project's datasources, or every project's for `null`. */
+  datasourceList: (projectId: number | null) => ["datasources", "list", projectId ?? "all"] as const,
+  orphanVolumes: ["datasources", "orphanVolumes"] as const,
+  /** Filled only by events, never fetched. */
+  pullProgress: (datasourceId: number) => ["pullProgress", datasourceId] as const,
+  envPreview: (datasourceId: number) => ["envPreview", datasourceId] as const,
 };

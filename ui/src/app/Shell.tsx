@@ -4,10 +4,12 @@ import { useQuery } from "@tanstack/react-query";
 import { Toaster } from "sonner";
 import logo from "../assets/logo.svg";
 import { shortcutLabel } from "../lib/platform";
+import { DockerBanner } from "../features/datasources/DockerBanner";
 import { appInfoQuery } from "../features/settings/queries";
 import { navItems } from "./navigation";
 import { applyTheme } from "./theme";
 import { useDataChangedRefresh } from "./useDataChangedRefresh";
+import { useDatasourceEvents } from "./useDatasourceEvents";
 import { useResolvedTheme } from "./useResolvedTheme";
 import { useShortcuts } from "./useShortcuts";
 
@@ -15,6 +17,7 @@ export function Shell() {
   const theme = useResolvedTheme();
   const { data: appInfo } = useQuery(appInfoQuery);
   useDataChangedRefresh();
+  useDatasourceEvents();
   useShortcuts();
 
   useEffect(() => applyTheme(theme), [theme]);
@@ -50,6 +53,7 @@ export function Shell() {
           </div>
         </aside>
         <main className="content">
+          <DockerBanner />
           <Outlet />
         </main>
       </div>

@@ -13,3 +13,6 @@ export const navItems: NavItem[] = [
 /** Where Ctrl/⌘+N goes: the projects page, with its "New project" form open. */
 export const newProjectPath = "/projects?new";
 export const newProjectShortcutKey = "N";
+
+/** Ctrl/⌘+D on a project's page opens its "Add database" form. */
+export const addDatasourceShortcutKey = "D";

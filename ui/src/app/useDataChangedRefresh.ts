@@ -15,7 +15,7 @@ export function useDataChangedRefresh() {
     let stopped = false;
     const refresh = () => {
       frame = undefined;
-      for (const queryKey of [queryKeys.projects, queryKeys.dashboard, queryKeys.auditEntries]) {
+      for (const queryKey of [queryKeys.projects, queryKeys.dashboard, queryKeys.auditEntries, queryKeys.datasources]) {
         void queryClient.invalidateQueries({ queryKey });
       }
     };

@@ -79,20 +79,7 @@ impl Datasources {
     ) -> Result<impl Stream<Item = LogLine> + Send + Unpin> {
         let container = self.container_of(id).await?;
         let docker = Docker::connect().await?;
-        let options = LogsOptionsBuilder::new()
-            .follow(true)
-            .stdout(true)
-            .stderr(true)
-            .tail(&tail.to_string())
-            .build();
-        let lines = docker
-            .api()
-            .logs(&container, Some(options))
-            .scan(LineSplitter::default(), |splitter, item| {
-                future::ready(item.ok().map(|output| stream::iter(splitter.push(output))))
-            })
-            .flatten();
-        Ok(Box::pin(lines))
+        Ok(container_log_lines(&docker, &container, Some(tail)))
     }
 
     /// About one reading a second while the container runs.
@@ -157,6 +144,29 @@ impl Datasources {
             ))
         })
     }
+}
+
+/// A container's log as lines: the last `tail` ones (all when `None`), then new ones as they come.
+pub fn container_log_lines(
+    docker: &Docker,
+    container: &str,
+    tail: Option<u32>,
+) -> impl Stream<Item = LogLine> + Send + Unpin + use<> {
+    let tail = tail.map_or_else(|| "all".to_owned(), |n| n.to_string());
+    let options = LogsOptionsBuilder::new()
+        .follow(true)
+        .stdout(true)
+        .stderr(true)
+        .tail(&tail)
+        .build();
+    let lines = docker
+        .api()
+        .logs(container, Some(options))
+        .scan(LineSplitter::default(), |splitter, item| {
+            future::ready(item.ok().map(|output| stream::iter(splitter.push(output))))
+        })
+        .flatten();
+    Box::pin(lines)
 }
 
 /// Hands items to `send` in batches of at most `max_items`, or whatever arrived within

@@ -75,4 +75,20 @@ describe("database entries", () => {
     };
     expect(summarizeAuditEntry(started)).toBe("Started database “orders-db”");
   });
+
+  it("tell that the connection details were copied", () => {
+    const copied: AuditEntry = {
+      ...entry("datasource.reveal_secret", "orders-db", { format: "url" }),
+      resourceType: "datasource",
+    };
+    expect(summarizeAuditEntry(copied)).toBe("Copied the connection details of “orders-db”");
+  });
+
+  it("tell where the connection details were written", () => {
+    const written: AuditEntry = {
+      ...entry("datasource.reveal_secret", "orders-db", { format: "env_file", path: "/code/shop/.env" }),
+      resourceType: "datasource",
+    };
+    expect(summarizeAuditEntry(written)).toBe("Wrote the connection details of “orders-db” to /code/shop/.env");
+  });
 });

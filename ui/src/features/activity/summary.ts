@@ -46,7 +46,7 @@ const verbs: Record<AuditAction, string> = {
   "datasource.restart": "Restarted",
   "datasource.recreate": "Recreated",
   "datasource.remove": "Removed",
-  "datasource.reveal_secret": "Revealed the password of",
+  "datasource.reveal_secret": "Copied the connection details of",
 };
 
 const nouns: Record<ResourceType, string> = { project: "project", datasource: "database" };
@@ -54,6 +54,13 @@ const nouns: Record<ResourceType, string> = { project: "project", datasource: "d
 /** A one-line account of an entry: "Renamed project “shop” to “storefront”". */
 export function summarizeAuditEntry(entry: AuditEntry): string {
   const subject = `${nouns[entry.resourceType]} “${entry.resourceName}”`;
+  // "Copied the connection details of database “x”" says the noun twice over.
+  if (entry.action === "datasource.reveal_secret") {
+    // Writing to .env is recorded like a copy: both put the password outside the app.
+    const details = entry.details as { format?: string; path?: string } | null;
+    if (details?.format === "env_file") return `Wrote the connection details of “${entry.resourceName}” to ${details.path ?? ".env"}`;
+    return `${verbs[entry.action]} “${entry.resourceName}”`;
+  }
   if (entry.action !== "project.update") return `${verbs[entry.action]} ${subject}`;
   const fields = changedFields(entry);
   const rename = fields.find((change) => change.field === "name");
@@ -76,5 +83,5 @@ export const actionLabels: Record<AuditAction, string> = {
   "datasource.restart": "Database restarted",
   "datasource.recreate": "Database recreated",
   "datasource.remove": "Database removed",
-  "datasource.reveal_secret": "Password revealed",
+  "datasource.reveal_secret": "Connection details copied",
 };

@@ -2,7 +2,7 @@ import { Link } from "react-router";
 import { useQuery } from "@tanstack/react-query";
 import { ArrowRight, Database, FolderKanban, History, Plus, Rocket, type LucideIcon } from "lucide-react";
 import type { ReactNode } from "react";
-import { api } from "../../api";
+import { api, type Datasource, type DatasourceStatus } from "../../api";
 import { queryKeys } from "../../api/queryKeys";
 import { EmptyState } from "../../components/EmptyState";
 import { ErrorState } from "../../components/ErrorState";
@@ -10,6 +10,8 @@ import { PageHeader } from "../../components/PageHeader";
 import { Skeleton, SkeletonRows } from "../../components/Skeleton";
 import { newProjectPath } from "../../app/navigation";
 import { AuditEntryLine } from "../activity/AuditEntryItem";
+import { datasourcesQuery } from "../datasources/queries";
+import { statusLabels } from "../datasources/status";
 
 type StatCardProps = { icon: LucideIcon; label: string; value: ReactNode; note: ReactNode; testId: string };
 
@@ -23,6 +25,42 @@ function StatCard({ icon: Icon, label, value, note, testId }: StatCardProps) {
       <div className="stat-card-value">{value}</div>
       <div className="stat-card-note">{note}</div>
     </section>
+  );
+}
+
+const statusOrder = Object.keys(statusLabels) as DatasourceStatus[];
+
+/** "2 ready · 1 stopped": how many databases are in each status, in the statuses' order. */
+function countByStatus(datasources: Datasource[]) {
+  return statusOrder
+    .map((status) => ({ status, count: datasources.filter((datasource) => datasource.status === status).length }))
+    .filter(({ count }) => count > 0);
+}
+
+function DatabasesCard() {
+  const datasources = useQuery(datasourcesQuery(null));
+  const counts = datasources.data ? countByStatus(datasources.data) : [];
+  return (
+    <StatCard
+      icon={Database}
+      label="Databases"
+      testId="stat-databases"
+      value={
+        datasources.data ? datasources.data.length : datasources.isError ? "—" : <Skeleton width={40} height={28} />
+      }
+      note={
+        <span className="stat-card-breakdown">
+          {counts.map(({ status, count }) => (
+            <span key={status} className={`status-count status-count-${status}`} data-testid={`stat-databases-${status}`}>
+              {count} {statusLabels[status].toLowerCase()}
+            </span>
+          ))}
+          <Link to="/projects" className="text-link">
+            {datasources.data?.length === 0 ? "Add one to a project" : "Open projects"}
+          </Link>
+        </span>
+      }
+    />
   );
 }
 
@@ -57,13 +95,7 @@ export function DashboardPage() {
           value={data ? data.changesLastDay : <Skeleton width={40} height={28} />}
           note={<Link to="/activity" className="text-link">Open activity</Link>}
         />
-        <StatCard
-          icon={Database}
-          label="Databases"
-          testId="stat-databases"
-          value={<span className="stat-card-soon">Coming soon</span>}
-          note="Local databases per project arrive in a later version."
-        />
+        <DatabasesCard />
       </div>
 
       {data?.projectCount === 0 && (

@@ -10,6 +10,7 @@ import { RelativeTime } from "../../components/RelativeTime";
 import { SkeletonRows } from "../../components/Skeleton";
 import { formatDateTime } from "../../lib/time";
 import { AuditEntryLine } from "../activity/AuditEntryItem";
+import { DatasourcesSection } from "../datasources/DatasourcesSection";
 import { DeleteProjectDialog } from "./DeleteProjectDialog";
 import { ProjectFormDialog } from "./ProjectFormDialog";
 import { projectAuditEntriesQuery, projectQuery } from "./queries";
@@ -83,6 +84,7 @@ export function ProjectDetailsPage() {
           </>
         }
       />
+      <DatasourcesSection project={details} />
       <div className="details-grid">
         <section className="panel">
           <h2 className="panel-title">Details</h2>

@@ -14,11 +14,17 @@ vi.mock("../../api", async (importOriginal) => {
       settingsGet: vi.fn(),
       settingsUpdate: vi.fn(),
       appInfo: vi.fn(),
+      engineList: vi.fn(),
     },
   };
 });
 
-const saved: Settings = { theme: "system", closeToTray: true, logLevel: "info", engineImages: {} };
+const saved: Settings = {
+  theme: "system",
+  closeToTray: true,
+  logLevel: "info",
+  engineImages: { redis: "mirror.example.com/redis:7" },
+};
 
 function setUp() {
   vi.mocked(api.settingsGet).mockResolvedValue(saved);
@@ -28,11 +34,30 @@ function setUp() {
     logDir: "/home/me/.local/share/quantum-admin/logs",
     databaseFile: "/home/me/.local/share/quantum-admin/quantum-admin.db",
   });
+  vi.mocked(api.engineList).mockResolvedValue([
+    {
+      engine: "postgres",
+      label: "PostgreSQL",
+      defaultImage: "postgres:17-alpine",
+      officialImage: "postgres:17-alpine",
+      defaultPort: 5432,
+      hasDatabaseAndUser: true,
+    },
+    {
+      engine: "redis",
+      label: "Redis",
+      defaultImage: "mirror.example.com/redis:7",
+      officialImage: "redis:7-alpine",
+      defaultPort: 6379,
+      hasDatabaseAndUser: false,
+    },
+  ]);
   renderWithApp(<SettingsPage />);
   return userEvent.setup();
 }
 
 describe("SettingsPage", () => {
+
   it("saves the chosen theme and shows it selected", async () => {
     vi.mocked(api.settingsUpdate).mockImplementation(async (settings) => settings);
     const user = setUp();
@@ -54,6 +79,34 @@ describe("SettingsPage", () => {
 
     expect(await screen.findByText("The settings file is read-only.")).toBeVisible();
     await waitFor(() => expect(screen.getByRole("switch", { name: "Close to tray" })).toBeChecked());
+  });
+
+  it("saves an engine's image when the field is left, keeping the other settings", async () => {
+    vi.mocked(api.settingsUpdate).mockImplementation(async (settings) => settings);
+    const user = setUp();
+
+    const postgres = await screen.findByLabelText("PostgreSQL");
+    expect(postgres).toHaveAttribute("placeholder", "postgres:17-alpine");
+    expect(screen.getByLabelText("Redis")).toHaveValue("mirror.example.com/redis:7");
+    const withMirror = {
+      ...saved,
+      engineImages: { redis: "mirror.example.com/redis:7", postgres: "mirror.example.com/postgres:16" },
+    };
+    await user.type(postgres, "mirror.example.com/postgres:16");
+    expect(api.settingsUpdate).not.toHaveBeenCalledWith(withMirror);
+    await user.tab();
+
+    expect(api.settingsUpdate).toHaveBeenCalledWith(withMirror);
+  });
+
+  it("goes back to the official image when an engine's field is emptied", async () => {
+    vi.mocked(api.settingsUpdate).mockImplementation(async (settings) => settings);
+    const user = setUp();
+
+    await user.clear(await screen.findByLabelText("Redis"));
+    await user.keyboard("{Enter}");
+
+    expect(api.settingsUpdate).toHaveBeenCalledWith({ ...saved, engineImages: {} });
   });
 
   it("tells where the app keeps its files", async () => {

@@ -1,13 +1,15 @@
-import type { ReactNode } from "react";
+import { useState, type ReactNode } from "react";
 import { useQuery } from "@tanstack/react-query";
 import { Monitor, Moon, Sun, type LucideIcon } from "lucide-react";
 import clsx from "clsx";
-import type { LogLevel, Settings, Theme } from "../../api";
+import type { EngineInfo, LogLevel, Settings, Theme } from "../../api";
 import { ErrorState } from "../../components/ErrorState";
 import { PageHeader } from "../../components/PageHeader";
 import { Skeleton, SkeletonRows } from "../../components/Skeleton";
 import { shortcutLabel } from "../../lib/platform";
-import { navItems, newProjectShortcutKey } from "../../app/navigation";
+import { addDatasourceShortcutKey, navItems, newProjectShortcutKey } from "../../app/navigation";
+import { EngineIcon } from "../datasources/EngineIcon";
+import { enginesQuery } from "../datasources/queries";
 import { appInfoQuery, settingsQuery, useUpdateSettings } from "./queries";
 
 const themes: { value: Theme; label: string; icon: LucideIcon }[] = [
@@ -48,7 +50,13 @@ export function SettingsPage() {
       ) : settings.isError ? (
         <ErrorState title="Settings could not be loaded" error={settings.error} onRetry={() => void settings.refetch()} />
       ) : (
-        <SettingsForm settings={settings.data} onChange={(patch) => update.mutate({ ...settings.data, ...patch })} />
+        <>
+          <SettingsForm settings={settings.data} onChange={(patch) => update.mutate({ ...settings.data, ...patch })} />
+          <DatabaseImagesSection
+            settings={settings.data}
+            onChange={(engineImages) => update.mutate({ ...settings.data, engineImages })}
+          />
+        </>
       )}
       <ShortcutsSection />
       <AboutSection />
@@ -124,10 +132,82 @@ function SettingsForm({ settings, onChange }: { settings: Settings; onChange: (p
   );
 }
 
+type DatabaseImagesSectionProps = { settings: Settings; onChange: (engineImages: Settings["engineImages"]) => void };
+
+function DatabaseImagesSection({ settings, onChange }: DatabaseImagesSectionProps) {
+  const engines = useQuery(enginesQuery);
+  return (
+    <section className="panel settings-section" aria-labelledby="settings-images">
+      <h2 className="panel-title" id="settings-images">
+        Database images
+      </h2>
+      <p className="setting-description settings-section-intro">
+        The image a new database of each engine uses unless its form names another, e.g. a company mirror or a pinned
+        tag. Leave a field empty for the official image. Existing databases keep theirs.
+      </p>
+      {engines.isPending ? (
+        <SkeletonRows rows={5} label="Loading the engines" />
+      ) : engines.isError ? (
+        <ErrorState title="The engines could not be loaded" error={engines.error} onRetry={() => void engines.refetch()} />
+      ) : (
+        engines.data.map((engine) => (
+          <EngineImageRow
+            key={engine.engine}
+            engine={engine}
+            saved={settings.engineImages[engine.engine] ?? ""}
+            onSave={(image) => {
+              const { [engine.engine]: _previous, ...others } = settings.engineImages;
+              onChange(image ? { ...others, [engine.engine]: image } : others);
+            }}
+          />
+        ))
+      )}
+    </section>
+  );
+}
+
+/** Saves when the field is left or Enter is pressed, not at every keystroke. */
+function EngineImageRow({ engine, saved, onSave }: { engine: EngineInfo; saved: string; onSave: (image: string) => void }) {
+  const [draft, setDraft] = useState<string | null>(null);
+  const inputId = `engine-image-${engine.engine}`;
+  const commit = () => {
+    if (draft !== null && draft.trim() !== saved) onSave(draft.trim());
+    setDraft(null);
+  };
+  return (
+    <SettingRow
+      label={
+        <span className="engine-image-label">
+          <EngineIcon engine={engine.engine} size={20} />
+          <label htmlFor={inputId}>{engine.label}</label>
+        </span>
+      }
+      description={<span className="mono">Official: {engine.officialImage}</span>}
+      control={
+        <input
+          id={inputId}
+          className="input input-mono engine-image-input"
+          value={draft ?? saved}
+          placeholder={engine.officialImage}
+          autoComplete="off"
+          spellCheck={false}
+          onChange={(event) => setDraft(event.target.value)}
+          onBlur={commit}
+          onKeyDown={(event) => {
+            if (event.key === "Enter") commit();
+          }}
+          data-testid={`engine-image-${engine.engine}`}
+        />
+      }
+    />
+  );
+}
+
 function ShortcutsSection() {
   const shortcuts = [
     ...navItems.map((item) => ({ keys: shortcutLabel(item.shortcutKey), action: `Go to ${item.label}` })),
     { keys: shortcutLabel(newProjectShortcutKey), action: "New project" },
+    { keys: shortcutLabel(addDatasourceShortcutKey), action: "Add a database (on a project's page)" },
     { keys: "Esc", action: "Close a dialog" },
   ];
   return (

@@ -30,6 +30,10 @@ export function useUpdateSettings() {
       if (context?.previous) queryClient.setQueryData(queryKeys.settings, context.previous);
       toast.error("Settings were not saved", { description: errorMessage(error) });
     },
-    onSuccess: (saved) => queryClient.setQueryData(queryKeys.settings, saved),
+    onSuccess: (saved) => {
+      queryClient.setQueryData(queryKeys.settings, saved);
+      // The engines' default images follow the settings.
+      void queryClient.invalidateQueries({ queryKey: queryKeys.engines });
+    },
   });
 }

@@ -1,0 +1,302 @@
+//! Datasource figures on the real Docker Engine. Prints; asserts nothing. Needs Docker, the test
+//! images and a keychain: run through `scripts/bench`.
+//! - create → ready: our ready moment minus the engine's own "ready" log line, per engine;
+//! - `docker stop` from outside → our status event (from the container's `die` event);
+//! - log throughput: 1,000,000 lines through our log pipeline versus `docker logs`.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+use bollard::query_parameters::{EventsOptionsBuilder, LogsOptionsBuilder, StopContainerOptions};
+use futures_util::StreamExt;
+use quantum_core::datasources::streams::{container_log_lines, forward_batched};
+use quantum_core::datasources::{
+    DatasourceEvent, DatasourceInput, DatasourceStatus, Datasources, Engine,
+};
+use quantum_core::docker::Docker;
+use quantum_core::projects::{self, ProjectInput};
+use quantum_core::Store;
+use quantum_integration_tests::{docker, test_image, TestContainer};
+
+const RUNS: usize = 5;
+const LOG_LINES: u64 = 1_000_000;
+
+#[tokio::main]
+async fn main() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let store = Store::open_in(dir.path()).await.expect("store");
+    let datasources = Datasources::new(store.clone());
+    datasources.set_default_images(
+        Engine::ALL
+            .into_iter()
+            .map(|e| (e, test_image(e)))
+            .collect::<HashMap<_, _>>(),
+    );
+    tokio::spawn(Arc::clone(&datasources).watch_docker());
+    let project = projects::create(
+        &store,
+        ProjectInput {
+            name: format!("bench {}", std::process::id()),
+            ..Default::default()
+        },
+    )
+    .await
+    .expect("project");
+
+    println!("== create → ready, beyond the engine's own ready line (median of {RUNS})");
+    for engine in [Engine::Postgres, Engine::Mariadb, Engine::Redis] {
+        let mut beyond = Vec::new();
+        let mut total = Vec::new();
+        for _ in 0..RUNS {
+            let (ours, engine_ready, started) =
+                create_until_ready(&datasources, project.id, engine).await;
+            beyond.push(ours - engine_ready);
+            total.push(ours - started);
+        }
+        println!(
+            "{:<10} ours − engine: median {:>6.1} ms  (max {:>6.1} ms);  create → ready: median {:>6.0} ms",
+            engine.label(),
+            median(&mut beyond),
+            beyond.iter().copied().fold(f64::MIN, f64::max),
+            median(&mut total),
+        );
+    }
+
+    println!("\n== docker stop from outside → status event (20 runs)");
+    let mut latencies = stop_latencies(&datasources, project.id, 20).await;
+    latencies.sort_by(f64::total_cmp);
+    println!(
+        "die event → our Stopped event: median {:.1} ms, p95 {:.1} ms, max {:.1} ms",
+        latencies[latencies.len() / 2],
+        latencies[(latencies.len() * 95).div_ceil(100) - 1],
+        latencies[latencies.len() - 1]
+    );
+
+    println!("\n== log throughput: {LOG_LINES} lines");
+    log_throughput().await;
+}
+
+/// Our ready moment, the engine's last ready line and the moment `create` was called, in ms
+/// since the epoch.
+async fn create_until_ready(
+    datasources: &Arc<Datasources>,
+    project_id: i64,
+    engine: Engine,
+) -> (f64, f64, f64) {
+    let mut events = datasources.subscribe();
+    let started = now_ms();
+    let created = datasources
+        .create(DatasourceInput {
+            project_id,
+            engine,
+            ..Default::default()
+        })
+        .await
+        .expect("create");
+    let ours = loop {
+        match events.recv().await.expect("events") {
+            DatasourceEvent::Status { id, status, reason } if id == created.id => match status {
+                DatasourceStatus::Ready => break now_ms(),
+                DatasourceStatus::Error => panic!("{reason:?}"),
+                _ => {}
+            },
+            _ => {}
+        }
+    };
+    let ready_line = match engine {
+        Engine::Postgres => "database system is ready to accept connections",
+        Engine::Mysql | Engine::Mariadb => "ready for connections",
+        Engine::Redis => "Ready to accept connections",
+        Engine::Mongodb => "Waiting for connections",
+    };
+    let engine_ready = last_log_time(&created.name, ready_line).await;
+    datasources.remove(created.id, true).await.expect("remove");
+    (ours, engine_ready, started)
+}
+
+/// The Docker timestamp of the last log line containing `needle`, in ms since the epoch.
+async fn last_log_time(container: &str, needle: &str) -> f64 {
+    let api = docker().await;
+    let options = LogsOptionsBuilder::new()
+        .stdout(true)
+        .stderr(true)
+        .timestamps(true)
+        .build();
+    let mut logs = api.logs(container, Some(options));
+    let mut found = None;
+    while let Some(Ok(output)) = logs.next().await {
+        for line in output.to_string().lines() {
+            if line.contains(needle) {
+                found = line.split_whitespace().next().map(parse_rfc3339_ms);
+            }
+        }
+    }
+    found.expect("the engine printed its ready line")
+}
+
+/// `2026-11-22T00:31:02.123456789Z` → ms since the epoch (UTC, as Docker writes it).
+fn parse_rfc3339_ms(text: &str) -> f64 {
+    let (date, time) = text
+        .trim_end_matches('Z')
+        .split_once('T')
+        .expect("RFC 3339");
+    let mut d = date.split('-').map(|p| p.parse::<i64>().expect("date"));
+    let (y, m, day) = (
+        d.next().expect("y"),
+        d.next().expect("m"),
+        d.next().expect("d"),
+    );
+    let (hms, fraction) = time.split_once('.').unwrap_or((time, "0"));
+    let mut t = hms.split(':').map(|p| p.parse::<i64>().expect("time"));
+    let (h, min, s) = (
+        t.next().expect("h"),
+        t.next().expect("min"),
+        t.next().expect("s"),
+    );
+    // Days from the civil date (Howard Hinnant's algorithm).
+    let (y, m) = if m <= 2 { (y - 1, m + 9) } else { (y, m - 3) };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let doy = (153 * m + 2) / 5 + day - 1;
+    let days = era * 146_097 + yoe * 365 + yoe / 4 - yoe / 100 + doy - 719_468;
+    let seconds = days * 86_400 + h * 3600 + min * 60 + s;
+    seconds as f64 * 1000.0 + format!("0.{fraction}").parse::<f64>().expect("fraction") * 1000.0
+}
+
+async fn stop_latencies(datasources: &Arc<Datasources>, project_id: i64, runs: usize) -> Vec<f64> {
+    let created = datasources
+        .create(DatasourceInput {
+            project_id,
+            engine: Engine::Redis,
+            ..Default::default()
+        })
+        .await
+        .expect("create");
+    let api = docker().await;
+    let mut events = datasources.subscribe();
+    let mut latencies = Vec::new();
+    for _ in 0..runs {
+        wait_status(
+            &mut events,
+            datasources,
+            created.id,
+            DatasourceStatus::Ready,
+        )
+        .await;
+        let filters = HashMap::from([
+            ("container", vec![created.name.as_str()]),
+            ("event", vec!["die"]),
+        ]);
+        let mut die_events =
+            api.events(Some(EventsOptionsBuilder::new().filters(&filters).build()));
+        api.stop_container(&created.name, None::<StopContainerOptions>)
+            .await
+            .expect("docker stop");
+        let die = die_events.next().await.expect("die event").expect("event");
+        let die_ms = die.time_nano.map(|n| n as f64 / 1e6).expect("event time");
+        wait_status(
+            &mut events,
+            datasources,
+            created.id,
+            DatasourceStatus::Stopped,
+        )
+        .await;
+        latencies.push(now_ms() - die_ms);
+        datasources.start(created.id).await.expect("start");
+    }
+    datasources.remove(created.id, true).await.expect("remove");
+    latencies
+}
+
+async fn wait_status(
+    events: &mut tokio::sync::broadcast::Receiver<DatasourceEvent>,
+    datasources: &Datasources,
+    id: i64,
+    wanted: DatasourceStatus,
+) {
+    loop {
+        if datasources.get(id).await.expect("get").status == wanted {
+            return;
+        }
+        tokio::time::timeout(Duration::from_secs(60), events.recv())
+            .await
+            .expect("status within 60 s")
+            .expect("events");
+    }
+}
+
+async fn log_throughput() {
+    let container = TestContainer::start(
+        &test_image(Engine::Redis),
+        6379,
+        &[],
+        &["sh", "-c", &format!("seq 1 {LOG_LINES}; exec sleep 3600")],
+    )
+    .await;
+    let id = container.id().to_owned();
+    let api = docker().await;
+    // Wait until every line is in the log, so both readers read the same amount.
+    let deadline = Instant::now() + Duration::from_secs(120);
+    loop {
+        let options = LogsOptionsBuilder::new().stdout(true).tail("1").build();
+        let last: Vec<_> = api.logs(&id, Some(options)).collect().await;
+        if last
+            .iter()
+            .flatten()
+            .any(|o| o.to_string().trim() == LOG_LINES.to_string())
+        {
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the container did not print its lines in time"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+
+    let started = Instant::now();
+    let output = std::process::Command::new("docker")
+        .args(["logs", &id])
+        .output()
+        .expect("docker logs");
+    let cli_secs = started.elapsed().as_secs_f64();
+    let cli_lines = output.stdout.iter().filter(|b| **b == b'\n').count();
+
+    let docker = Docker::connect().await.expect("docker");
+    let started = Instant::now();
+    let mut delivered = 0u64;
+    let mut batches = 0u64;
+    // Our pipeline as the UI gets it: lines, batched per frame, serialized as for a Channel.
+    forward_batched(
+        container_log_lines(&docker, &id, None),
+        2000,
+        Duration::from_millis(16),
+        |lines| {
+            delivered += lines.len() as u64;
+            batches += 1;
+            let json = serde_json::to_vec(&lines).expect("serializable");
+            std::hint::black_box(json);
+            delivered < LOG_LINES
+        },
+    )
+    .await;
+    let ours_secs = started.elapsed().as_secs_f64();
+    let cli_rate = cli_lines as f64 / cli_secs;
+    let ours_rate = delivered as f64 / ours_secs;
+    println!("docker logs: {cli_lines} lines in {cli_secs:.2} s = {cli_rate:>10.0} lines/s");
+    println!("ours:        {delivered} lines in {ours_secs:.2} s = {ours_rate:>10.0} lines/s in {batches} batches");
+    println!("ratio ours / docker logs: {:.2}×", ours_rate / cli_rate);
+}
+
+fn median(values: &mut [f64]) -> f64 {
+    values.sort_by(f64::total_cmp);
+    values[values.len() / 2]
+}
+
+fn now_ms() -> f64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_secs_f64() * 1000.0)
+        .unwrap_or_default()
+}

@@ -1,0 +1,121 @@
+import { useQuery } from "@tanstack/react-query";
+import { toast } from "sonner";
+import clsx from "clsx";
+import { ApiError, errorMessage, type Datasource } from "../../api";
+import { Dialog } from "../../components/Dialog";
+import { ErrorState } from "../../components/ErrorState";
+import { SkeletonRows } from "../../components/Skeleton";
+import { diffLines, type DiffLine } from "./lineDiff";
+import { envPreviewQuery, useWriteEnvFile } from "./queries";
+
+type WriteEnvDialogProps = {
+  /** The datasource whose variables to write; none keeps the dialog closed. */
+  datasource: Datasource | null;
+  onClose: () => void;
+};
+
+export function WriteEnvDialog({ datasource, onClose }: WriteEnvDialogProps) {
+  return (
+    <Dialog
+      open={datasource !== null}
+      title="Write to .env"
+      onClose={onClose}
+      testId="write-env-dialog"
+      description={
+        datasource && (
+          <p>
+            Adds the connection variables of <strong>“{datasource.name}”</strong> to the project's <span className="mono">.env</span>,
+            replacing older values of the same variables. They include the password.
+          </p>
+        )
+      }
+    >
+      {datasource && <WriteEnvContent key={datasource.id} datasource={datasource} onDone={onClose} />}
+    </Dialog>
+  );
+}
+
+const diffMarks: Record<DiffLine["kind"], string> = { same: " ", added: "+", removed: "−" };
+
+function WriteEnvContent({ datasource, onDone }: { datasource: Datasource; onDone: () => void }) {
+  const preview = useQuery(envPreviewQuery(datasource.id));
+  const write = useWriteEnvFile();
+  const diff = preview.data ? diffLines(preview.data.current ?? "", preview.data.proposed) : [];
+  const unchanged = preview.data !== undefined && diff.every((line) => line.kind === "same");
+
+  const confirm = () => {
+    if (!preview.data) return;
+    const { path, current } = preview.data;
+    write.mutate(
+      { datasourceId: datasource.id, expected: current },
+      {
+        onSuccess: () => {
+          toast.success(`Wrote the variables of “${datasource.name}” to ${path}`);
+          onDone();
+        },
+        onError: (error) => {
+          if (error instanceof ApiError && error.code === "datasource.env_file_changed") {
+            // Someone edited the file since the preview: show the new state and let the user decide again.
+            toast.warning(".env changed since it was read; check the changes again", { description: error.message });
+            void preview.refetch();
+          } else {
+            toast.error(".env was not written", { description: errorMessage(error) });
+          }
+        },
+      },
+    );
+  };
+
+  return (
+    <>
+      <div className="dialog-body">
+        {preview.isPending ? (
+          <SkeletonRows rows={4} label="Reading .env" />
+        ) : preview.isError ? (
+          <ErrorState
+            title={
+              preview.error instanceof ApiError && preview.error.code === "project.no_folder"
+                ? "This project has no folder"
+                : ".env could not be read"
+            }
+            error={preview.error}
+            onRetry={() => void preview.refetch()}
+          />
+        ) : (
+          <>
+            <p className="mono small muted selectable" data-testid="env-path">
+              {preview.data.path}
+              {preview.data.current === null && " (new file)"}
+            </p>
+            <pre className="env-diff selectable" data-testid="env-diff" aria-label="Changes to .env">
+              {diff.map((line, index) => (
+                <div key={index} className={clsx("env-diff-line", `env-diff-${line.kind}`)}>
+                  <span className="env-diff-mark" aria-hidden>
+                    {diffMarks[line.kind]}
+                  </span>
+                  <span className="visually-hidden">{line.kind === "same" ? "" : `${line.kind}: `}</span>
+                  {line.text || " "}
+                </div>
+              ))}
+            </pre>
+            {unchanged && <p className="field-hint">.env already holds these values.</p>}
+          </>
+        )}
+      </div>
+      <footer className="dialog-footer">
+        <button type="button" className="button button-secondary" onClick={onDone} data-autofocus>
+          Cancel
+        </button>
+        <button
+          type="button"
+          className="button button-primary"
+          onClick={confirm}
+          disabled={!preview.data || unchanged || write.isPending}
+          data-testid="write-env-confirm"
+        >
+          Write
+        </button>
+      </footer>
+    </>
+  );
+}
