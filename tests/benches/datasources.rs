@@ -10,7 +10,7 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use bollard::query_parameters::{EventsOptionsBuilder, LogsOptionsBuilder, StopContainerOptions};
 use futures_util::StreamExt;
-use quantum_core::datasources::streams::{container_log_lines, forward_batched};
+use quantum_core::datasources::streams::follow_container_log;
 use quantum_core::datasources::{
     DatasourceEvent, DatasourceInput, DatasourceStatus, Datasources, Engine,
 };
@@ -21,6 +21,15 @@ use quantum_integration_tests::{docker, test_image, TestContainer};
 
 const RUNS: usize = 5;
 const LOG_LINES: u64 = 1_000_000;
+
+/// `cargo bench --bench datasources -- logs` runs only the named sections (ready, stop, logs).
+fn wanted(section: &str) -> bool {
+    let named: Vec<String> = std::env::args()
+        .skip(1)
+        .filter(|a| !a.starts_with('-'))
+        .collect();
+    named.is_empty() || named.iter().any(|n| n == section)
+}
 
 #[tokio::main]
 async fn main() {
@@ -44,13 +53,26 @@ async fn main() {
     .await
     .expect("project");
 
+    if wanted("ready") {
+        ready_times(&datasources, project.id).await;
+    }
+    if wanted("stop") {
+        stop_report(&datasources, project.id).await;
+    }
+    if wanted("logs") {
+        println!("\n== log throughput: {LOG_LINES} lines");
+        log_throughput().await;
+    }
+}
+
+async fn ready_times(datasources: &Arc<Datasources>, project_id: i64) {
     println!("== create → ready, beyond the engine's own ready line (median of {RUNS})");
     for engine in [Engine::Postgres, Engine::Mariadb, Engine::Redis] {
         let mut beyond = Vec::new();
         let mut total = Vec::new();
         for _ in 0..RUNS {
             let (ours, engine_ready, started) =
-                create_until_ready(&datasources, project.id, engine).await;
+                create_until_ready(datasources, project_id, engine).await;
             beyond.push(ours - engine_ready);
             total.push(ours - started);
         }
@@ -62,9 +84,11 @@ async fn main() {
             median(&mut total),
         );
     }
+}
 
+async fn stop_report(datasources: &Arc<Datasources>, project_id: i64) {
     println!("\n== docker stop from outside → status event (20 runs)");
-    let mut latencies = stop_latencies(&datasources, project.id, 20).await;
+    let mut latencies = stop_latencies(datasources, project_id, 20).await;
     latencies.sort_by(f64::total_cmp);
     println!(
         "die event → our Stopped event: median {:.1} ms, p95 {:.1} ms, max {:.1} ms",
@@ -72,9 +96,6 @@ async fn main() {
         latencies[(latencies.len() * 95).div_ceil(100) - 1],
         latencies[latencies.len() - 1]
     );
-
-    println!("\n== log throughput: {LOG_LINES} lines");
-    log_throughput().await;
 }
 
 /// Our ready moment, the engine's last ready line and the moment `create` was called, in ms
@@ -184,17 +205,10 @@ async fn stop_latencies(datasources: &Arc<Datasources>, project_id: i64, runs: u
             DatasourceStatus::Ready,
         )
         .await;
-        let filters = HashMap::from([
-            ("container", vec![created.name.as_str()]),
-            ("event", vec!["die"]),
-        ]);
-        let mut die_events =
-            api.events(Some(EventsOptionsBuilder::new().filters(&filters).build()));
+        let before_stop = (now_ms() / 1000.0).floor();
         api.stop_container(&created.name, None::<StopContainerOptions>)
             .await
             .expect("docker stop");
-        let die = die_events.next().await.expect("die event").expect("event");
-        let die_ms = die.time_nano.map(|n| n as f64 / 1e6).expect("event time");
         wait_status(
             &mut events,
             datasources,
@@ -202,7 +216,26 @@ async fn stop_latencies(datasources: &Arc<Datasources>, project_id: i64, runs: u
             DatasourceStatus::Stopped,
         )
         .await;
-        latencies.push(now_ms() - die_ms);
+        let seen = now_ms();
+        // Docker's own time of the container's death, read back once it is history.
+        let filters = HashMap::from([
+            ("container", vec![created.name.as_str()]),
+            ("event", vec!["die"]),
+        ]);
+        let options = EventsOptionsBuilder::new()
+            .since(&before_stop.to_string())
+            .until(&(seen / 1000.0).ceil().to_string())
+            .filters(&filters)
+            .build();
+        let deaths: Vec<_> = api.events(Some(options)).collect().await;
+        let die_ms = deaths
+            .iter()
+            .flatten()
+            .filter_map(|event| event.time_nano)
+            .max()
+            .map(|nanos| nanos as f64 / 1e6)
+            .expect("a die event");
+        latencies.push(seen - die_ms);
         datasources.start(created.id).await.expect("start");
     }
     datasources.remove(created.id, true).await.expect("remove");
@@ -264,23 +297,42 @@ async fn log_throughput() {
     let cli_lines = output.stdout.iter().filter(|b| **b == b'\n').count();
 
     let docker = Docker::connect().await.expect("docker");
+    // The client library alone on the multi-thread runtime, frames counted and dropped: why the
+    // follower runs on a thread of its own.
+    let started = Instant::now();
+    let options = LogsOptionsBuilder::new()
+        .stdout(true)
+        .stderr(true)
+        .tail("all")
+        .build();
+    let frames = docker.api().logs(&id, Some(options)).count().await;
+    let raw_secs = started.elapsed().as_secs_f64();
+    println!(
+        "bollard raw: {frames} frames in {raw_secs:.2} s = {:>10.0} frames/s",
+        frames as f64 / raw_secs
+    );
+
+    // Our pipeline as the UI gets it: a follower thread, lines batched per frame, each batch
+    // serialized as a Channel does.
+    let (done, finished) = std::sync::mpsc::channel();
     let started = Instant::now();
     let mut delivered = 0u64;
     let mut batches = 0u64;
-    // Our pipeline as the UI gets it: lines, batched per frame, serialized as for a Channel.
-    forward_batched(
-        container_log_lines(&docker, &id, None),
-        2000,
-        Duration::from_millis(16),
-        |lines| {
-            delivered += lines.len() as u64;
-            batches += 1;
-            let json = serde_json::to_vec(&lines).expect("serializable");
-            std::hint::black_box(json);
-            delivered < LOG_LINES
-        },
-    )
-    .await;
+    let follower = follow_container_log(id.clone(), None, move |batch| {
+        delivered += batch.lines.len() as u64;
+        batches += 1;
+        std::hint::black_box(serde_json::to_vec(&batch).expect("serializable"));
+        if delivered >= LOG_LINES {
+            let _ = done.send((delivered, batches));
+            return false;
+        }
+        true
+    })
+    .expect("follow");
+    let (delivered, batches) = finished
+        .recv_timeout(Duration::from_secs(120))
+        .expect("every line within 120 s");
+    drop(follower);
     let ours_secs = started.elapsed().as_secs_f64();
     let cli_rate = cli_lines as f64 / cli_secs;
     let ours_rate = delivered as f64 / ours_secs;

@@ -5,10 +5,9 @@
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::Mutex;
-use std::time::Duration;
 
 use futures_util::StreamExt;
-use quantum_core::datasources::streams::{forward_batched, LogBatch, StatsSample};
+use quantum_core::datasources::streams::{LogBatch, LogFollower, StatsSample};
 use tauri::async_runtime::JoinHandle;
 use tauri::ipc::Channel;
 use tauri::State;
@@ -18,36 +17,49 @@ use crate::state::AppState;
 
 /// Lines of history a log viewer opens with.
 const LOG_TAIL: u32 = 1000;
-/// A batch goes out when it holds this many lines or its first line is this old (one frame).
-const LOG_BATCH_LINES: usize = 2000;
-const LOG_BATCH_DELAY: Duration = Duration::from_millis(16);
+
+/// A stream to one viewer.
+enum Running {
+    Task(JoinHandle<()>),
+    /// Dropping it stops it.
+    Log(LogFollower),
+}
+
+impl Running {
+    fn is_finished(&self) -> bool {
+        match self {
+            Self::Task(task) => task.inner().is_finished(),
+            Self::Log(follower) => follower.is_finished(),
+        }
+    }
+}
 
 /// The streams running, by the id their viewer knows them by.
 #[derive(Default)]
 pub struct Streams {
     next_id: AtomicU32,
-    running: Mutex<HashMap<u32, JoinHandle<()>>>,
+    running: Mutex<HashMap<u32, Running>>,
 }
 
 impl Streams {
-    fn register(&self, task: JoinHandle<()>) -> u32 {
+    fn register(&self, stream: Running) -> u32 {
         let id = self.next_id.fetch_add(1, Ordering::Relaxed);
         let mut running = self
             .running
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
-        running.retain(|_, task| !task.inner().is_finished());
-        running.insert(id, task);
+        running.retain(|_, stream| !stream.is_finished());
+        running.insert(id, stream);
         id
     }
 
     fn stop(&self, id: u32) {
-        let task = self
+        let stream = self
             .running
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
             .remove(&id);
-        if let Some(task) = task {
+        if let Some(Running::Task(task)) = stream {
             task.abort();
         }
     }
@@ -61,14 +73,11 @@ pub async fn datasource_logs(
     id: i64,
     on_batch: Channel<LogBatch>,
 ) -> CommandResult<u32> {
-    let lines = state.datasources.log_lines(id, LOG_TAIL).await?;
-    let task = tauri::async_runtime::spawn(async move {
-        forward_batched(lines, LOG_BATCH_LINES, LOG_BATCH_DELAY, |lines| {
-            on_batch.send(LogBatch { lines }).is_ok()
-        })
-        .await;
-    });
-    Ok(state.streams.register(task))
+    let follower = state
+        .datasources
+        .follow_log(id, LOG_TAIL, move |batch| on_batch.send(batch).is_ok())
+        .await?;
+    Ok(state.streams.register(Running::Log(follower)))
 }
 
 /// Streams a datasource's CPU and memory use, about once a second.
@@ -87,7 +96,7 @@ pub async fn datasource_stats(
             }
         }
     });
-    Ok(state.streams.register(task))
+    Ok(state.streams.register(Running::Task(task)))
 }
 
 #[tauri::command]

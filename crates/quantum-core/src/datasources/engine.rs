@@ -83,6 +83,16 @@ impl Engine {
         }
     }
 
+    /// What the server logs once it accepts connections: readiness is probed at once on seeing it.
+    pub fn ready_log_marker(self) -> &'static str {
+        match self {
+            Self::Postgres => "ready to accept connections",
+            Self::Mysql | Self::Mariadb => "ready for connections",
+            Self::Mongodb => "Waiting for connections",
+            Self::Redis => "Ready to accept connections",
+        }
+    }
+
     /// Redis has neither named databases nor (in the official image's set-up) users.
     pub fn has_database_and_user(self) -> bool {
         !matches!(self, Self::Redis)

@@ -636,11 +636,9 @@ impl Datasources {
         else {
             return;
         };
-        match event.action.as_deref() {
-            Some("start" | "die" | "stop" | "destroy" | "kill" | "oom") => {
-                self.reconcile_one(docker, id).await
-            }
-            _ => {}
+        if let Some("start" | "die" | "stop" | "destroy" | "kill" | "oom") = event.action.as_deref()
+        {
+            self.reconcile_one(docker, id).await;
         }
     }
 
@@ -1006,11 +1004,17 @@ async fn wait_until_ready(
                 () = &mut pause => break,
                 line = logs.next(), if logs_open => match line {
                     Some(Ok(output)) => {
+                        let mut ready_line = false;
                         for text in output.to_string().lines() {
+                            ready_line |= text.contains(datasource.engine.ready_log_marker());
                             if last_lines.len() == CRASH_LOG_LINES {
                                 last_lines.pop_front();
                             }
                             last_lines.push_back(text.to_owned());
+                        }
+                        // The server says it is ready: probe now rather than after the pause.
+                        if ready_line {
+                            break;
                         }
                     }
                     _ => {

@@ -5,9 +5,10 @@ use std::time::Duration;
 
 use bollard::container::LogOutput;
 use bollard::query_parameters::{LogsOptionsBuilder, StatsOptionsBuilder};
-use futures_util::{future, stream, Stream, StreamExt};
+use futures_util::{future, stream, FutureExt, Stream, StreamExt};
 use serde::{Deserialize, Serialize};
 use specta::Type;
+use tokio::sync::oneshot;
 
 use crate::datasources::Datasources;
 use crate::docker::Docker;
@@ -60,26 +61,33 @@ impl LineSplitter {
             | LogOutput::StdIn { message } => (LogStream::Stdout, message, &mut self.stdout),
         };
         buffer.push_str(&String::from_utf8_lossy(&message));
-        let mut lines = Vec::new();
-        while let Some(end) = buffer.find('\n') {
-            let text = buffer[..end].trim_end_matches('\r').to_owned();
-            buffer.drain(..=end);
-            lines.push(LogLine { stream, text });
-        }
+        let Some(last_newline) = buffer.rfind('\n') else {
+            return Vec::new();
+        };
+        let lines = buffer[..last_newline]
+            .split('\n')
+            .map(|text| LogLine {
+                stream,
+                text: text.trim_end_matches('\r').to_owned(),
+            })
+            .collect();
+        // Whatever follows the last newline is the start of a line still to come.
+        buffer.drain(..=last_newline);
         lines
     }
 }
 
 impl Datasources {
-    /// The last `tail` lines of the datasource's log, then its new lines as they come.
-    pub async fn log_lines(
+    /// Follows the datasource's log (the last `tail` lines, then new ones), handing `send` batches
+    /// until it returns false or the follower is stopped.
+    pub async fn follow_log(
         &self,
         id: i64,
         tail: u32,
-    ) -> Result<impl Stream<Item = LogLine> + Send + Unpin> {
+        send: impl FnMut(LogBatch) -> bool + Send + 'static,
+    ) -> Result<LogFollower> {
         let container = self.container_of(id).await?;
-        let docker = Docker::connect().await?;
-        Ok(container_log_lines(&docker, &container, Some(tail)))
+        follow_container_log(container, Some(tail), send)
     }
 
     /// About one reading a second while the container runs.
@@ -146,6 +154,77 @@ impl Datasources {
     }
 }
 
+/// Lines a log batch holds at most, and how long its first line waits for company (one frame).
+pub const LOG_BATCH_LINES: usize = 2000;
+pub const LOG_BATCH_DELAY: Duration = Duration::from_millis(16);
+
+/// A log being followed on its own thread; dropping it stops the following.
+///
+/// The thread runs a current-thread runtime: Docker sends one frame per log line, and keeping the
+/// HTTP client's wake-ups on one thread more than doubles the lines per second (see the
+/// datasources bench), past what `docker logs` itself reads.
+pub struct LogFollower {
+    stop: Option<oneshot::Sender<()>>,
+}
+
+impl LogFollower {
+    /// The following ended by itself (the log ended or `send` said stop).
+    pub fn is_finished(&self) -> bool {
+        self.stop.as_ref().is_none_or(oneshot::Sender::is_closed)
+    }
+}
+
+impl Drop for LogFollower {
+    fn drop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+    }
+}
+
+/// Follows a container's log on a thread of its own, in batches handed to `send`.
+pub fn follow_container_log(
+    container: String,
+    tail: Option<u32>,
+    mut send: impl FnMut(LogBatch) -> bool + Send + 'static,
+) -> Result<LogFollower> {
+    let (stop, stopped) = oneshot::channel::<()>();
+    let follow = move || {
+        let runtime = match tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+        {
+            Ok(runtime) => runtime,
+            Err(error) => {
+                tracing::warn!(%error, "no runtime for following a log");
+                return;
+            }
+        };
+        runtime.block_on(async move {
+            let docker = match Docker::connect().await {
+                Ok(docker) => docker,
+                Err(error) => {
+                    tracing::warn!(%error, "following a log");
+                    return;
+                }
+            };
+            let lines = container_log_lines(&docker, &container, tail);
+            tokio::select! {
+                () = forward_batched(lines, LOG_BATCH_LINES, LOG_BATCH_DELAY, |lines| send(LogBatch { lines })) => {}
+                _ = stopped => {}
+            }
+        });
+    };
+    std::thread::Builder::new()
+        .name("log-follower".to_owned())
+        .spawn(follow)
+        .map_err(|source| Error::Io {
+            context: "Could not start following the log".to_owned(),
+            source,
+        })?;
+    Ok(LogFollower { stop: Some(stop) })
+}
+
 /// A container's log as lines: the last `tail` ones (all when `None`), then new ones as they come.
 pub fn container_log_lines(
     docker: &Docker,
@@ -180,8 +259,11 @@ pub async fn forward_batched<T>(
     let mut batch = Vec::with_capacity(max_items);
     let mut deadline = None;
     loop {
-        let next = match deadline {
-            Some(at) => match tokio::time::timeout_at(at, items.next()).await {
+        // In a flood the next item is already there: take it without arming a timer.
+        let ready = items.next().now_or_never();
+        let next = match (ready, deadline) {
+            (Some(next), _) => next,
+            (None, Some(at)) => match tokio::time::timeout_at(at, items.next()).await {
                 Ok(next) => next,
                 Err(_) => {
                     deadline = None;
@@ -191,7 +273,7 @@ pub async fn forward_batched<T>(
                     continue;
                 }
             },
-            None => items.next().await,
+            (None, None) => items.next().await,
         };
         match next {
             Some(item) => {
