@@ -33,7 +33,7 @@ pub fn specta_builder<R: Runtime>() -> tauri_specta::Builder<R> {
             commands::datasources::datasource_restart,
             commands::datasources::datasource_recreate,
             commands::datasources::datasource_remove,
-            commands::datasources::datasource_reveal_connection,
+            commands::datasources::datasource_copy_connection,
             commands::datasources::datasource_orphan_volumes,
             commands::datasources::datasource_env_preview,
             commands::datasources::datasource_env_write,
@@ -74,6 +74,7 @@ pub fn export_bindings(path: &Path) -> Result<(), String> {
 pub fn configure<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
     builder
         .plugin(tauri_plugin_store::Builder::new().build())
+        .plugin(tauri_plugin_clipboard_manager::init())
         .invoke_handler(specta_builder::<R>().invoke_handler())
         .on_window_event(window::on_window_event)
 }

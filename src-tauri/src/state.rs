@@ -22,11 +22,29 @@ pub struct DockerStatus {
     pub message: Option<String>,
 }
 
+/// The system clipboard, behind a trait so that commands need not be generic over the runtime.
+pub trait Clipboard: Send + Sync {
+    fn write(&self, text: String) -> Result<(), ErrorInfo>;
+}
+
+impl<R: Runtime> Clipboard for AppHandle<R> {
+    fn write(&self, text: String) -> Result<(), ErrorInfo> {
+        use tauri_plugin_clipboard_manager::ClipboardExt;
+        self.clipboard().write_text(text).map_err(|error| {
+            ErrorInfo::new(
+                quantum_core::ErrorCode::IoFailed,
+                format!("The clipboard could not be written: {error}"),
+            )
+        })
+    }
+}
+
 pub struct AppState {
     pub store: Store,
     pub datasources: Arc<Datasources>,
     pub docker: Mutex<DockerStatus>,
     pub streams: Streams,
+    pub clipboard: Box<dyn Clipboard>,
     pub data_dir: PathBuf,
     pub log_dir: PathBuf,
     logging: Logging,
@@ -53,6 +71,7 @@ impl AppState {
             datasources,
             docker: Mutex::new(DockerStatus::default()),
             streams: Streams::default(),
+            clipboard: Box::new(app.clone()),
             data_dir: paths.data_dir,
             log_dir: paths.log_dir,
             logging,

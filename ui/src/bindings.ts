@@ -19,8 +19,11 @@ export const commands = {
 	datasourceRecreate: (id: number) => typedError<Datasource, ErrorInfo>(__TAURI_INVOKE("datasource_recreate", { id })),
 	/**  Removes the container; `delete_data` also deletes the data volume and the password. */
 	datasourceRemove: (id: number, deleteData: boolean) => typedError<null, ErrorInfo>(__TAURI_INVOKE("datasource_remove", { id, deleteData })),
-	/**  The connection details with the password: audited, and only on an explicit request. */
-	datasourceRevealConnection: (id: number, format: ConnectionFormat) => typedError<string, ErrorInfo>(__TAURI_INVOKE("datasource_reveal_connection", { id, format })),
+	/**
+	 *  Copies the connection details, password included, to the system clipboard: audited, and the
+	 *  password never passes through the web view.
+	 */
+	datasourceCopyConnection: (id: number, format: ConnectionFormat) => typedError<null, ErrorInfo>(__TAURI_INVOKE("datasource_copy_connection", { id, format })),
 	datasourceOrphanVolumes: () => typedError<OrphanVolume[], ErrorInfo>(__TAURI_INVOKE("datasource_orphan_volumes")),
 	/**  The project folder's `.env` before and after writing this datasource's variables. */
 	datasourceEnvPreview: (id: number) => typedError<EnvFilePreview, ErrorInfo>(__TAURI_INVOKE("datasource_env_preview", { id })),

@@ -43,12 +43,6 @@ pub enum ResourceType {
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 3] = [
-        Self::ProjectCreate,
-        Self::ProjectUpdate,
-        Self::ProjectDelete,
-    ];
-
     pub fn as_str(self) -> &'static str {
         match self {
             Self::ProjectCreate => "project.create",
@@ -64,14 +58,13 @@ impl AuditAction {
         }
     }
 
+    /// Reads a stored action back through its serde name, which covers every variant.
     fn parse(s: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|a| a.as_str() == s)
+        serde_json::from_value(serde_json::Value::String(s.to_owned())).ok()
     }
 }
 
 impl ResourceType {
-    pub const ALL: [ResourceType; 2] = [Self::Project, Self::Datasource];
-
     pub fn as_str(self) -> &'static str {
         match self {
             Self::Project => "project",
@@ -80,7 +73,7 @@ impl ResourceType {
     }
 
     fn parse(s: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|r| r.as_str() == s)
+        serde_json::from_value(serde_json::Value::String(s.to_owned())).ok()
     }
 }
 
@@ -244,4 +237,34 @@ fn entry_from_row(row: &sqlx::sqlite::SqliteRow) -> std::result::Result<AuditEnt
         project_id: row.get("project_id"),
         details: serde_json::from_str(&details).map_err(|e| e.to_string())?,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_action_and_resource_type_reads_back_as_written() {
+        use AuditAction::*;
+        for action in [
+            ProjectCreate,
+            ProjectUpdate,
+            ProjectDelete,
+            DatasourceCreate,
+            DatasourceStart,
+            DatasourceStop,
+            DatasourceRestart,
+            DatasourceRecreate,
+            DatasourceRemove,
+            DatasourceRevealSecret,
+        ] {
+            assert_eq!(AuditAction::parse(action.as_str()), Some(action));
+        }
+        for resource_type in [ResourceType::Project, ResourceType::Datasource] {
+            assert_eq!(
+                ResourceType::parse(resource_type.as_str()),
+                Some(resource_type)
+            );
+        }
+    }
 }

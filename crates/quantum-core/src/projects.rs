@@ -187,7 +187,7 @@ async fn fetch(conn: &mut SqliteConnection, id: i64) -> Result<Project> {
 
 pub async fn create(store: &Store, input: ProjectInput) -> Result<Project> {
     let input = validate(input)?;
-    let mut tx = store.pool().begin().await?;
+    let mut tx = store.begin_write().await?;
     let row = sqlx::query(&format!(
         "INSERT INTO projects (name, description, folder) VALUES (?, ?, ?) RETURNING {COLUMNS}"
     ))
@@ -223,7 +223,7 @@ pub async fn create(store: &Store, input: ProjectInput) -> Result<Project> {
 /// Replaces a project's editable fields. An edit that changes nothing writes nothing.
 pub async fn update(store: &Store, id: i64, input: ProjectInput) -> Result<Project> {
     let input = validate(input)?;
-    let mut tx = store.pool().begin().await?;
+    let mut tx = store.begin_write().await?;
     let old = fetch(&mut tx, id).await?;
     let mut changes = Map::new();
     let mut diff = |field: &str, old: Value, new: Value| {
@@ -276,7 +276,7 @@ pub async fn update(store: &Store, id: i64, input: ProjectInput) -> Result<Proje
 /// Deletes a project. Resources that belong to a project reference it with a restricting foreign
 /// key, so a project that still has any is refused rather than orphaning them.
 pub async fn delete(store: &Store, id: i64) -> Result<()> {
-    let mut tx = store.pool().begin().await?;
+    let mut tx = store.begin_write().await?;
     let project = fetch(&mut tx, id).await?;
     sqlx::query("DELETE FROM projects WHERE id = ?")
         .bind(id)

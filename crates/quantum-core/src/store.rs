@@ -63,6 +63,13 @@ impl Store {
         &self.pool
     }
 
+    /// A transaction that takes the write lock at once. A deferred one that reads first and writes
+    /// later fails with "database is locked" when another connection wrote meanwhile, because
+    /// SQLite cannot wait for a lock upgrade; taking the lock up front lets it wait instead.
+    pub async fn begin_write(&self) -> Result<sqlx::Transaction<'static, sqlx::Sqlite>> {
+        Ok(self.pool.begin_with("BEGIN IMMEDIATE").await?)
+    }
+
     pub fn path(&self) -> &Path {
         &self.path
     }

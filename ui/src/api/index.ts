@@ -90,8 +90,8 @@ export const api = {
   datasourceRecreate: (id: number) => unwrap(commands.datasourceRecreate(id)),
   datasourceRemove: (id: number, deleteData: boolean) => unwrap(commands.datasourceRemove(id, deleteData)),
   /** The connection details with the password; the core audits every call, so only on a user's request. */
-  datasourceRevealConnection: (id: number, format: ConnectionFormat) =>
-    unwrap(commands.datasourceRevealConnection(id, format)),
+  datasourceCopyConnection: (id: number, format: ConnectionFormat) =>
+    unwrap(commands.datasourceCopyConnection(id, format)),
   datasourceOrphanVolumes: () => unwrap(commands.datasourceOrphanVolumes()),
   datasourceEnvPreview: (id: number) => unwrap(commands.datasourceEnvPreview(id)),
   /** Writes the variables if `.env` still reads `expected` (the preview's `current`), else fails with `datasource.env_file_changed`. */

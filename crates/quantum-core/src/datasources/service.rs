@@ -233,7 +233,7 @@ impl Datasources {
             .as_ref()
             .map(|v| v.volume_name.clone())
             .unwrap_or_else(|| format!("{name}-data"));
-        let mut tx = self.store.pool().begin().await?;
+        let mut tx = self.store.begin_write().await?;
         let row = sqlx::query(&format!(
             "INSERT INTO datasources (project_id, name, engine, image, host_port, database_name, username,
                  keychain_account, volume_name, auto_start, ready_timeout_secs)
@@ -390,7 +390,7 @@ impl Datasources {
         if delete_data {
             docker.remove_volume(&datasource.volume_name).await?;
         }
-        let mut tx = self.store.pool().begin().await?;
+        let mut tx = self.store.begin_write().await?;
         sqlx::query("DELETE FROM datasources WHERE id = ?")
             .bind(id)
             .execute(&mut *tx)

@@ -9,15 +9,13 @@ const copied: Record<ConnectionFormat, string> = {
 };
 
 /**
- * Copies the datasource's connection details in one of their forms. Each copy asks the core,
- * which records it in the activity log: the password is revealed only on a click.
+ * Copies the datasource's connection details in one of their forms. The core writes them to the
+ * system clipboard itself and records the copy in the activity log: the password never reaches
+ * the page.
  */
 export function useCopyConnection(datasource: Datasource) {
   const copy = useMutation({
-    mutationFn: async (format: ConnectionFormat) => {
-      const text = await api.datasourceRevealConnection(datasource.id, format);
-      await navigator.clipboard.writeText(text);
-    },
+    mutationFn: (format: ConnectionFormat) => api.datasourceCopyConnection(datasource.id, format),
     onSuccess: (_nothing, format) => toast.success(copied[format]),
     onError: (error) => toast.error("Nothing was copied", { description: errorMessage(error) }),
   });
