@@ -3,6 +3,8 @@
 // Needs Docker, the local test images (`tests/images/build.sh`), xclip and psql.
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
+import { readFile, readdir } from "node:fs/promises";
+import { join } from "node:path";
 import { after, before, test } from "node:test";
 import { By, Key, until } from "selenium-webdriver";
 import { screenshot, startApp, testSettings, waitFor } from "./harness.mjs";
@@ -135,7 +137,20 @@ test("the copied connection URL reaches the database with psql", async () => {
   assert.match(url, /^postgres(ql)?:\/\//, "the clipboard holds a PostgreSQL URL");
   const answer = execFileSync("psql", [url, "-tAc", "select 42"], { encoding: "utf8", timeout: TIMEOUT_MS }).trim();
   assert.equal(answer, "42");
+
+  // The password is in the keychain only: not in the SQLite file, its WAL, the settings or the logs.
+  const password = decodeURIComponent(new URL(url).password);
+  assert.ok(password.length >= 32, "a strong generated password");
+  for (const file of await filesUnder(app.dataDir)) {
+    const bytes = await readFile(file);
+    assert.equal(bytes.includes(Buffer.from(password)), false, `the password is in ${file}`);
+  }
 });
+
+async function filesUnder(dir) {
+  const entries = await readdir(dir, { withFileTypes: true, recursive: true });
+  return entries.filter((entry) => entry.isFile()).map((entry) => join(entry.parentPath, entry.name));
+}
 
 test("a container stopped outside the app shows as stopped without a reload", async () => {
   execFileSync("docker", ["stop", datasourceName], { stdio: "ignore" });

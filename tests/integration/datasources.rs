@@ -6,6 +6,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
 
+use quantum_core::audit::{self, AuditAction, AuditFilter, AuditPageRequest};
 use quantum_core::datasources::{
     ConnectionFormat, Datasource, DatasourceEvent, DatasourceInput, DatasourceStatus, Datasources,
     Engine,
@@ -392,7 +393,12 @@ async fn no_password_is_written_to_the_database_file() {
     let dir = h._dir.path();
     for entry in std::fs::read_dir(dir).expect("data dir") {
         let path = entry.expect("entry").path();
-        let bytes = std::fs::read(&path).expect("file");
+        // SQLite removes its -wal and -shm files as the last connection closes.
+        let bytes = match std::fs::read(&path) {
+            Ok(bytes) => bytes,
+            Err(error) if error.kind() == std::io::ErrorKind::NotFound => continue,
+            Err(error) => panic!("{}: {error}", path.display()),
+        };
         assert!(
             !bytes
                 .windows(password.len())
@@ -404,4 +410,163 @@ async fn no_password_is_written_to_the_database_file() {
     let reopened = Store::open_in(dir).await.expect("reopen");
     let datasources = Datasources::new(reopened);
     datasources.remove(created.id, true).await.expect("cleanup");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_server_that_exits_during_start_up_is_reported_with_its_last_log_lines() {
+    let mut h = harness("crash").await;
+    // A PostgreSQL image given MariaDB's variables: its entrypoint exits, finding no password.
+    let created = h
+        .datasources
+        .create(DatasourceInput {
+            project_id: h.project_id,
+            engine: Engine::Mariadb,
+            image: Some(test_image(Engine::Postgres)),
+            ..Default::default()
+        })
+        .await
+        .expect("created");
+    h.wait_for(created.id, DatasourceStatus::Error).await;
+    let reason = h
+        .datasources
+        .get(created.id)
+        .await
+        .expect("get")
+        .status_reason
+        .expect("a reason");
+    assert!(reason.contains("stopped during start-up"), "{reason}");
+    assert!(reason.contains("Last log lines"), "{reason}");
+    assert!(reason.contains("password is not specified"), "{reason}");
+    h.datasources
+        .remove(created.id, true)
+        .await
+        .expect("cleanup");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_image_that_cannot_be_pulled_is_an_error_naming_it() {
+    let mut h = harness("pull").await;
+    let image = "quantum-admin-test/no-such-image:0";
+    let created = h
+        .datasources
+        .create(DatasourceInput {
+            project_id: h.project_id,
+            engine: Engine::Redis,
+            image: Some(image.to_owned()),
+            ..Default::default()
+        })
+        .await
+        .expect("created");
+    h.wait_for(created.id, DatasourceStatus::Error).await;
+    let reason = h
+        .datasources
+        .get(created.id)
+        .await
+        .expect("get")
+        .status_reason
+        .expect("a reason");
+    assert!(reason.contains(image), "{reason}");
+    h.datasources
+        .remove(created.id, true)
+        .await
+        .expect("cleanup");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn variables_are_written_to_the_project_env_file_only_as_previewed() {
+    let mut h = harness("env").await;
+    let folder = tempfile::tempdir().expect("project folder");
+    projects::update(
+        &h.store,
+        h.project_id,
+        ProjectInput {
+            name: format!("env {}", std::process::id()),
+            folder: Some(folder.path().to_string_lossy().into_owned()),
+            ..Default::default()
+        },
+    )
+    .await
+    .expect("folder set");
+    let created = h.create(Engine::Redis).await;
+    h.wait_for(created.id, DatasourceStatus::Ready).await;
+    let env_path = folder.path().join(".env");
+    std::fs::write(&env_path, "# mine\nAPP_NAME=shop\n").expect("existing .env");
+
+    let preview = h
+        .datasources
+        .env_file_preview(created.id)
+        .await
+        .expect("preview");
+    assert_eq!(preview.current.as_deref(), Some("# mine\nAPP_NAME=shop\n"));
+    assert!(
+        preview.proposed.starts_with("# mine\nAPP_NAME=shop\n"),
+        "{}",
+        preview.proposed
+    );
+    assert!(
+        preview.proposed.contains("REDIS_URL=redis://"),
+        "{}",
+        preview.proposed
+    );
+
+    // Edited elsewhere after the preview: nothing is written.
+    std::fs::write(&env_path, "# mine\nAPP_NAME=shop\nEDITED=1\n").expect("edit");
+    let error = h
+        .datasources
+        .env_file_write(created.id, preview.current.clone())
+        .await
+        .expect_err("changed since the preview");
+    assert_eq!(ErrorInfo::from(error).code, ErrorCode::EnvFileChanged);
+    assert_eq!(
+        std::fs::read_to_string(&env_path).expect("read"),
+        "# mine\nAPP_NAME=shop\nEDITED=1\n"
+    );
+
+    let preview = h
+        .datasources
+        .env_file_preview(created.id)
+        .await
+        .expect("preview again");
+    h.datasources
+        .env_file_write(created.id, preview.current.clone())
+        .await
+        .expect("written");
+    assert_eq!(
+        std::fs::read_to_string(&env_path).expect("read"),
+        preview.proposed
+    );
+
+    let history = audit::page(
+        &h.store,
+        &AuditPageRequest {
+            filter: AuditFilter {
+                project_id: Some(h.project_id),
+                ..Default::default()
+            },
+            limit: 50,
+            ..Default::default()
+        },
+    )
+    .await
+    .expect("history");
+    let written = history
+        .entries
+        .iter()
+        .find(|e| e.action == AuditAction::DatasourceRevealSecret)
+        .expect("the write is audited");
+    assert_eq!(written.details["format"], "env_file");
+    let password = preview
+        .proposed
+        .split("REDIS_PASSWORD=")
+        .nth(1)
+        .expect("password line")
+        .trim();
+    assert!(
+        !written.details.to_string().contains(password),
+        "no password in the audit log"
+    );
+    h.datasources
+        .remove(created.id, true)
+        .await
+        .expect("cleanup");
 }

@@ -515,6 +515,7 @@ impl Datasources {
     pub async fn watch_docker(self: Arc<Self>) {
         let mut delay = Duration::from_millis(100);
         let mut available = None;
+        let mut auto_started = false;
         loop {
             match Docker::connect().await {
                 Ok(docker) => {
@@ -538,6 +539,10 @@ impl Datasources {
                         .build();
                     let mut events = docker.api().events(Some(options));
                     self.reconcile(&docker).await;
+                    if !auto_started {
+                        auto_started = true;
+                        self.auto_start().await;
+                    }
                     while let Some(event) = events.next().await {
                         match event {
                             Ok(event) => self.on_docker_event(&docker, event).await,
@@ -568,6 +573,23 @@ impl Datasources {
                 self.emit(DatasourceEvent::Docker {
                     available: false,
                     message: Some("The Docker daemon stopped answering.".to_owned()),
+                });
+            }
+        }
+    }
+
+    /// Starts the stopped datasources that are set to start with the app, all at once.
+    async fn auto_start(self: &Arc<Self>) {
+        let Ok(datasources) = self.list(None).await else {
+            return;
+        };
+        for datasource in datasources {
+            if datasource.auto_start && datasource.status == DatasourceStatus::Stopped {
+                let this = Arc::clone(self);
+                tokio::spawn(async move {
+                    if let Err(error) = this.start(datasource.id).await {
+                        tracing::warn!(datasource_id = datasource.id, %error, "auto-start failed");
+                    }
                 });
             }
         }
