@@ -101,7 +101,10 @@ fn a_project_goes_through_its_whole_life_over_ipc() {
     let summary = app.ok("dashboard_summary", json!({}));
     assert_eq!(summary["projectCount"], 1);
 
-    app.ok("project_delete", json!({ "id": id }));
+    app.ok(
+        "project_delete",
+        json!({ "id": id, "removeDatasources": false }),
+    );
     assert_eq!(app.ok("project_list", json!({})), json!([]));
 
     let actions: Vec<_> = activity(&app).iter().map(|e| e["action"].clone()).collect();

@@ -570,3 +570,38 @@ async fn variables_are_written_to_the_project_env_file_only_as_previewed() {
         .await
         .expect("cleanup");
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_project_goes_with_its_databases_only_when_asked_and_their_data_stays() {
+    let mut h = harness("cascade").await;
+    let created = h.create(Engine::Redis).await;
+    h.wait_for(created.id, DatasourceStatus::Ready).await;
+
+    let error = h
+        .datasources
+        .delete_project(h.project_id, false)
+        .await
+        .expect_err("refused");
+    let info = ErrorInfo::from(error);
+    assert_eq!(info.code, ErrorCode::ProjectHasResources);
+    assert!(info.message.contains("1 database."), "{}", info.message);
+
+    h.datasources
+        .delete_project(h.project_id, true)
+        .await
+        .expect("deleted with its databases");
+    assert_eq!(projects::count(&h.store).await.expect("count"), 0);
+    let orphans = h.datasources.orphan_volumes().await.expect("orphans");
+    assert!(
+        orphans.iter().any(|v| v.volume_name == created.volume_name),
+        "the data volume is kept"
+    );
+    docker()
+        .await
+        .remove_volume(
+            &created.volume_name,
+            None::<bollard::query_parameters::RemoveVolumeOptions>,
+        )
+        .await
+        .expect("cleanup");
+}

@@ -40,7 +40,11 @@ export const commands = {
 	projectGet: (id: number) => typedError<Project, ErrorInfo>(__TAURI_INVOKE("project_get", { id })),
 	projectCreate: (input: ProjectInput) => typedError<Project, ErrorInfo>(__TAURI_INVOKE("project_create", { input })),
 	projectUpdate: (id: number, input: ProjectInput) => typedError<Project, ErrorInfo>(__TAURI_INVOKE("project_update", { id, input })),
-	projectDelete: (id: number) => typedError<null, ErrorInfo>(__TAURI_INVOKE("project_delete", { id })),
+	/**
+	 *  Deletes a project; `remove_datasources` (the user's explicit choice) removes its databases
+	 *  first, keeping their data volumes. Without it a project with databases is refused.
+	 */
+	projectDelete: (id: number, removeDatasources: boolean) => typedError<null, ErrorInfo>(__TAURI_INVOKE("project_delete", { id, removeDatasources })),
 	settingsGet: () => __TAURI_INVOKE<Settings>("settings_get"),
 	settingsUpdate: (settings: Settings) => typedError<Settings, ErrorInfo>(__TAURI_INVOKE("settings_update", { settings })),
 };

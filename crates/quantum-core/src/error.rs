@@ -18,8 +18,8 @@ pub enum Error {
     ProjectNameTaken { name: String },
     #[error("This project no longer exists. It may have been deleted in another window.")]
     ProjectNotFound { id: i64 },
-    #[error("“{name}” still has resources that depend on it. Remove them first.")]
-    ProjectHasResources { name: String },
+    #[error("“{name}” still has {databases} database{}. Remove them first, or remove them with the project.", if *databases == 1 { "" } else { "s" })]
+    ProjectHasResources { name: String, databases: i64 },
     #[error("The app's database could not be used: {0}")]
     Database(#[from] sqlx::Error),
     #[error("The app's database could not be brought up to date: {0}")]

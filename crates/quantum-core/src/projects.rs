@@ -273,23 +273,26 @@ pub async fn update(store: &Store, id: i64, input: ProjectInput) -> Result<Proje
     Ok(project)
 }
 
-/// Deletes a project. Resources that belong to a project reference it with a restricting foreign
-/// key, so a project that still has any is refused rather than orphaning them.
+/// Deletes a project that has no databases left; one that has some is refused rather than
+/// orphaning them (and the schema's restricting foreign key backs that up).
 pub async fn delete(store: &Store, id: i64) -> Result<()> {
     let mut tx = store.begin_write().await?;
     let project = fetch(&mut tx, id).await?;
+    let databases: i64 =
+        sqlx::query_scalar("SELECT count(*) FROM datasources WHERE project_id = ?")
+            .bind(id)
+            .fetch_one(&mut *tx)
+            .await?;
+    if databases > 0 {
+        return Err(Error::ProjectHasResources {
+            name: project.name,
+            databases,
+        });
+    }
     sqlx::query("DELETE FROM projects WHERE id = ?")
         .bind(id)
         .execute(&mut *tx)
-        .await
-        .map_err(|error| match &error {
-            sqlx::Error::Database(db) if db.is_foreign_key_violation() => {
-                Error::ProjectHasResources {
-                    name: project.name.clone(),
-                }
-            }
-            _ => Error::Database(error),
-        })?;
+        .await?;
     audit::record(
         &mut tx,
         NewAuditEntry {

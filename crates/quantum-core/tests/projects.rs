@@ -224,26 +224,32 @@ async fn delete_removes_the_project_and_keeps_its_history() {
 }
 
 #[tokio::test]
-async fn a_project_with_resources_is_not_deleted() {
+async fn a_project_with_databases_is_not_deleted() {
     let t = open().await;
     let project = projects::create(&t.store, input("shop"))
         .await
         .expect("created");
-    // Resource tables reference projects with a restricting foreign key; stand one in.
-    sqlx::query("CREATE TABLE resources (project_id INTEGER NOT NULL REFERENCES projects (id))")
-        .execute(t.store.pool())
-        .await
-        .expect("resource table");
-    sqlx::query("INSERT INTO resources VALUES (?)")
+    for (name, port) in [("shop-postgres-1", 5432), ("shop-redis-1", 6379)] {
+        sqlx::query(
+            "INSERT INTO datasources (project_id, name, engine, image, host_port, database_name, username,
+                 keychain_account, volume_name)
+             VALUES (?, ?, 'postgres', 'postgres:16-alpine', ?, 'shop', 'app', 'account', 'volume')",
+        )
         .bind(project.id)
+        .bind(name)
+        .bind(port)
         .execute(t.store.pool())
         .await
-        .expect("resource");
+        .expect("datasource row");
+    }
 
-    let error = projects::delete(&t.store, project.id)
-        .await
-        .expect_err("refused");
-    assert_eq!(code(error), ErrorCode::ProjectHasResources);
+    let info = ErrorInfo::from(
+        projects::delete(&t.store, project.id)
+            .await
+            .expect_err("refused"),
+    );
+    assert_eq!(info.code, ErrorCode::ProjectHasResources);
+    assert!(info.message.contains("2 databases"), "{}", info.message);
     assert_eq!(projects::count(&t.store).await.expect("count"), 1);
     assert_eq!(all_entries(&t.store).await.len(), 1, "no delete entry");
 }

@@ -35,8 +35,17 @@ pub async fn project_update(
     Ok(projects::update(&state.store, id, input).await?)
 }
 
+/// Deletes a project; `remove_datasources` (the user's explicit choice) removes its databases
+/// first, keeping their data volumes. Without it a project with databases is refused.
 #[tauri::command]
 #[specta::specta]
-pub async fn project_delete(state: State<'_, AppState>, id: i64) -> CommandResult<()> {
-    Ok(projects::delete(&state.store, id).await?)
+pub async fn project_delete(
+    state: State<'_, AppState>,
+    id: i64,
+    remove_datasources: bool,
+) -> CommandResult<()> {
+    Ok(state
+        .datasources
+        .delete_project(id, remove_datasources)
+        .await?)
 }

@@ -417,6 +417,18 @@ impl Datasources {
         Ok(())
     }
 
+    /// Deletes a project. With `remove_datasources`, its databases go first (their containers;
+    /// their data volumes are kept, as with any removal); without it, a project that has some is
+    /// refused.
+    pub async fn delete_project(&self, project_id: i64, remove_datasources: bool) -> Result<()> {
+        if remove_datasources {
+            for datasource in self.list(Some(project_id)).await? {
+                self.remove(datasource.id, false).await?;
+            }
+        }
+        crate::projects::delete(&self.store, project_id).await
+    }
+
     /// The connection details with the password in them: an explicit act, audited (without it).
     pub async fn reveal_connection(&self, id: i64, format: ConnectionFormat) -> Result<String> {
         let (datasource, password) = self.with_password(id).await?;

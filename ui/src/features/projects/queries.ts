@@ -42,8 +42,9 @@ export function useSaveProject() {
 export function useDeleteProject() {
   const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: (project: Project) => api.projectDelete(project.id),
-    onSuccess: (_nothing, deleted) => {
+    mutationFn: ({ project, removeDatasources }: { project: Project; removeDatasources: boolean }) =>
+      api.projectDelete(project.id, removeDatasources),
+    onSuccess: (_nothing, { project: deleted }) => {
       queryClient.removeQueries({ queryKey: queryKeys.project(deleted.id), exact: true });
       queryClient.setQueryData<Project[]>(queryKeys.projects, (projects) =>
         projects?.filter((p) => p.id !== deleted.id),
