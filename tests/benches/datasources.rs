@@ -17,7 +17,7 @@ use quantum_core::datasources::{
 use quantum_core::docker::Docker;
 use quantum_core::projects::{self, ProjectInput};
 use quantum_core::Store;
-use quantum_integration_tests::{docker, test_image, TestContainer};
+use quantum_integration_tests::{docker, test_image, TestApp, TestContainer};
 
 const RUNS: usize = 5;
 const LOG_LINES: u64 = 1_000_000;
@@ -33,31 +33,14 @@ fn wanted(section: &str) -> bool {
 
 #[tokio::main]
 async fn main() {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let store = Store::open_in(dir.path()).await.expect("store");
-    let datasources = Datasources::new(store.clone());
-    datasources.set_default_images(
-        Engine::ALL
-            .into_iter()
-            .map(|e| (e, test_image(e)))
-            .collect::<HashMap<_, _>>(),
-    );
-    tokio::spawn(Arc::clone(&datasources).watch_docker());
-    let project = projects::create(
-        &store,
-        ProjectInput {
-            name: format!("bench {}", std::process::id()),
-            ..Default::default()
-        },
-    )
-    .await
-    .expect("project");
+    let app = TestApp::start("bench").await;
+    let (datasources, project_id) = (&app.datasources, app.project_id);
 
     if wanted("ready") {
-        ready_times(&datasources, project.id).await;
+        ready_times(datasources, project_id).await;
     }
     if wanted("stop") {
-        stop_report(&datasources, project.id).await;
+        stop_report(datasources, project_id).await;
     }
     if wanted("logs") {
         println!("\n== log throughput: {LOG_LINES} lines");

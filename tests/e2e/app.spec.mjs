@@ -2,11 +2,10 @@
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import { By, Key, until } from "selenium-webdriver";
-import { screenshot, startApp, waitFor } from "./harness.mjs";
+import { byTestId, capture, renderedText, startApp, waitFor, waitForToast, waitUntilGone } from "./harness.mjs";
 
 const TIMEOUT_MS = 15_000;
 
-const byTestId = (id) => By.css(`[data-testid="${id}"]`);
 const projectRow = (name) => By.css(`[data-testid="project-row"][data-project-name="${name}"]`);
 
 let app;
@@ -21,9 +20,6 @@ after(async () => {
   await app?.close();
 });
 
-async function waitUntilGone(locator, message) {
-  await driver.wait(async () => (await driver.findElements(locator)).length === 0, TIMEOUT_MS, message);
-}
 
 async function goTo(navTestId, pageTestId) {
   await (await waitFor(driver, byTestId(navTestId), TIMEOUT_MS)).click();
@@ -37,24 +33,8 @@ async function retype(input, text) {
   await driver.wait(async () => (await input.getAttribute("value")) === text, TIMEOUT_MS, `the input reads “${text}”`);
 }
 
-// WebKitWebDriver's getText() leaves out text clipped with an ellipsis (overflow: hidden), which
-// names and summaries are; innerText is what the page renders, clipped or not.
-async function renderedText(element) {
-  return (await driver.executeScript("return arguments[0].innerText;", element)).trim();
-}
 
-async function waitForToast(text) {
-  const toast = By.xpath(`//*[@data-sonner-toast][contains(., '${text}')]`);
-  return driver.wait(until.elementLocated(toast), TIMEOUT_MS, `a toast saying “${text}”`);
-}
 
-/** Screenshots once the latest DOM change is painted: WebKit captures the last frame it drew. */
-async function capture(name) {
-  await driver.executeAsyncScript(
-    "const done = arguments[arguments.length - 1]; requestAnimationFrame(() => requestAnimationFrame(() => done()));",
-  );
-  await screenshot(driver, name);
-}
 
 async function submitProjectForm() {
   await (await waitFor(driver, byTestId("project-form-submit"), TIMEOUT_MS)).click();
@@ -65,7 +45,7 @@ test("the dashboard of a new installation invites to create a project", async ()
   const projectsCard = await waitFor(driver, byTestId("stat-projects"), TIMEOUT_MS);
   await driver.wait(until.elementTextContains(projectsCard, "0"), TIMEOUT_MS, "the projects card counts 0");
   await waitFor(driver, byTestId("dashboard-empty-state"), TIMEOUT_MS);
-  await capture("dashboard");
+  await capture(driver, "dashboard");
 });
 
 test("a project created through the form appears in the list", async () => {
@@ -78,11 +58,11 @@ test("a project created through the form appears in the list", async () => {
   await (await waitFor(driver, byTestId("project-description-input"), TIMEOUT_MS)).sendKeys("The online shop");
   await submitProjectForm();
 
-  await waitUntilGone(byTestId("project-form-dialog"), "the form closes after creating");
-  await waitForToast("Project “shop” created");
+  await waitUntilGone(driver, byTestId("project-form-dialog"), "the form closes after creating");
+  await waitForToast(driver, "Project “shop” created");
   const row = await waitFor(driver, projectRow("shop"), TIMEOUT_MS);
-  assert.match(await renderedText(row), /The online shop/);
-  await capture("projects");
+  assert.match(await renderedText(driver, row), /The online shop/);
+  await capture(driver, "projects");
 });
 
 test("renaming through the edit form shows the new name", async () => {
@@ -94,9 +74,9 @@ test("renaming through the edit form shows the new name", async () => {
   await retype(nameInput, "storefront");
   await submitProjectForm();
 
-  await waitUntilGone(byTestId("project-form-dialog"), "the form closes after saving");
+  await waitUntilGone(driver, byTestId("project-form-dialog"), "the form closes after saving");
   await waitFor(driver, projectRow("storefront"), TIMEOUT_MS);
-  await waitUntilGone(projectRow("shop"), "the old name is gone from the list");
+  await waitUntilGone(driver, projectRow("shop"), "the old name is gone from the list");
 });
 
 test("a name taken in another case is refused next to the name field", async () => {
@@ -110,10 +90,10 @@ test("a name taken in another case is refused next to the name field", async () 
   assert.equal(await nameInput.getAttribute("aria-invalid"), "true");
   const describedBy = (await nameInput.getAttribute("aria-describedby")) ?? "";
   assert.ok(describedBy.split(" ").includes(await error.getAttribute("id")), "the input is described by the error");
-  await capture("project-form-error");
+  await capture(driver, "project-form-error");
 
   await nameInput.sendKeys(Key.ESCAPE);
-  await waitUntilGone(byTestId("project-form-dialog"), "Esc closes the form");
+  await waitUntilGone(driver, byTestId("project-form-dialog"), "Esc closes the form");
   const rows = await driver.findElements(byTestId("project-row"));
   assert.equal(rows.length, 1, "no second project was created");
 });
@@ -130,7 +110,7 @@ test("the activity lists the rename above the creation", async () => {
     (await driver.findElements(byTestId("activity-summary"))).map(renderedText),
   );
   assert.deepEqual(summaries.slice(0, 2), ["Renamed project “shop” to “storefront”", "Created project “shop”"]);
-  await capture("activity");
+  await capture(driver, "activity");
 });
 
 test("the dark theme applies at once and is still there after a reload", async () => {
@@ -142,7 +122,7 @@ test("the dark theme applies at once and is still there after a reload", async (
     (await driver.executeScript("return document.documentElement.dataset.theme")) === "dark";
   await driver.wait(themeIsDark, TIMEOUT_MS, "the page turns dark");
   assert.equal(await dark.getAttribute("aria-checked"), "true");
-  await capture("settings-dark");
+  await capture(driver, "settings-dark");
 
   await driver.navigate().refresh();
   await waitFor(driver, byTestId("settings-page"), TIMEOUT_MS);
@@ -158,6 +138,6 @@ test("deleting the project through the confirmation leaves the empty state", asy
   assert.match(await dialog.getText(), /storefront/, "the confirmation names the project");
   await (await waitFor(driver, byTestId("delete-project-confirm"), TIMEOUT_MS)).click();
 
-  await waitUntilGone(byTestId("delete-project-dialog"), "the confirmation closes");
+  await waitUntilGone(driver, byTestId("delete-project-dialog"), "the confirmation closes");
   await waitFor(driver, byTestId("projects-empty-state"), TIMEOUT_MS);
 });

@@ -7,13 +7,12 @@ import { readFile, readdir } from "node:fs/promises";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
 import { By, Key, until } from "selenium-webdriver";
-import { screenshot, startApp, testSettings, waitFor } from "./harness.mjs";
+import { byTestId, capture, renderedText, startApp, testSettings, waitFor, waitForToast, waitUntilGone } from "./harness.mjs";
 
 const TIMEOUT_MS = 15_000;
 /** Creating includes starting the container and waiting until it accepts connections. */
 const READY_TIMEOUT_MS = 120_000;
 
-const byTestId = (id) => By.css(`[data-testid="${id}"]`);
 const projectRow = (name) => By.css(`[data-testid="project-row"][data-project-name="${name}"]`);
 
 let app;
@@ -40,27 +39,9 @@ after(async () => {
   }
 });
 
-// WebKitWebDriver's getText() leaves out text clipped with an ellipsis; innerText does not.
-async function renderedText(element) {
-  return (await driver.executeScript("return arguments[0].innerText;", element)).trim();
-}
 
-async function waitUntilGone(locator, message) {
-  await driver.wait(async () => (await driver.findElements(locator)).length === 0, TIMEOUT_MS, message);
-}
 
-async function waitForToast(text) {
-  const toast = By.xpath(`//*[@data-sonner-toast][contains(., '${text}')]`);
-  return driver.wait(until.elementLocated(toast), TIMEOUT_MS, `a toast saying “${text}”`);
-}
 
-/** Screenshots once the latest DOM change is painted: WebKit captures the last frame it drew. */
-async function capture(name) {
-  await driver.executeAsyncScript(
-    "const done = arguments[arguments.length - 1]; requestAnimationFrame(() => requestAnimationFrame(() => done()));",
-  );
-  await screenshot(driver, name);
-}
 
 async function click(testId) {
   await (await waitFor(driver, byTestId(testId), TIMEOUT_MS)).click();
@@ -76,7 +57,7 @@ async function waitForStatus(status, timeoutMs) {
       const current = await badge.getAttribute("data-status");
       if (current === "error" && status !== "error") {
         const reasons = await driver.findElements(byTestId("datasource-error-reason"));
-        const reason = reasons.length > 0 ? await renderedText(reasons[0]) : "no reason shown";
+        const reason = reasons.length > 0 ? await renderedText(driver, reasons[0]) : "no reason shown";
         throw new Error(`the database failed instead of becoming ${status}: ${reason}`);
       }
       return current === status;
@@ -96,7 +77,7 @@ test("a project gets a PostgreSQL database in express mode, live until ready", a
   await click("new-project-button");
   await (await waitFor(driver, byTestId("project-name-input"), TIMEOUT_MS)).sendKeys("inventory");
   await click("project-form-submit");
-  await waitUntilGone(byTestId("project-form-dialog"), "the project form closes");
+  await waitUntilGone(driver, byTestId("project-form-dialog"), "the project form closes");
   await (await waitFor(driver, projectRow("inventory"), TIMEOUT_MS)).findElement(byTestId("project-name-link")).click();
   await waitFor(driver, byTestId("datasources-empty"), TIMEOUT_MS);
 
@@ -105,12 +86,12 @@ test("a project gets a PostgreSQL database in express mode, live until ready", a
   await click("engine-option-postgres");
   await click("datasource-mode-express");
   await click("datasource-create-submit");
-  await waitUntilGone(byTestId("add-datasource-dialog"), "the form closes once the database is recorded");
+  await waitUntilGone(driver, byTestId("add-datasource-dialog"), "the form closes once the database is recorded");
 
-  datasourceName = await renderedText(await (await datasourceItem()).findElement(byTestId("datasource-name")));
+  datasourceName = await renderedText(driver, await (await datasourceItem()).findElement(byTestId("datasource-name")));
   assert.match(datasourceName, /^inventory/, "the database is named after the project");
   await waitForStatus("ready", READY_TIMEOUT_MS);
-  await capture("datasource-ready");
+  await capture(driver, "datasource-ready");
 });
 
 test("its log shows that PostgreSQL accepts connections", async () => {
@@ -119,19 +100,19 @@ test("its log shows that PostgreSQL accepts connections", async () => {
   const search = await waitFor(driver, byTestId("log-search-input"), TIMEOUT_MS);
   await search.sendKeys("ready to accept connections");
   const count = await waitFor(driver, byTestId("log-match-count"), TIMEOUT_MS);
-  await driver.wait(async () => !/No matches/.test(await renderedText(count)), TIMEOUT_MS, "the log has a match");
+  await driver.wait(async () => !/No matches/.test(await renderedText(driver, count)), TIMEOUT_MS, "the log has a match");
   await search.sendKeys(Key.ENTER);
 
   const current = await waitFor(driver, By.css('[data-testid="log-line"][data-current-match="true"]'), TIMEOUT_MS);
-  assert.match(await renderedText(current), /ready to accept connections/);
-  await capture("datasource-logs");
+  assert.match(await renderedText(driver, current), /ready to accept connections/);
+  await capture(driver, "datasource-logs");
   await click("datasource-monitor-back");
   await waitFor(driver, byTestId("datasources-section"), TIMEOUT_MS);
 });
 
 test("the copied connection URL reaches the database with psql", async () => {
   await (await datasourceItem()).findElement(byTestId("datasource-copy-url")).click();
-  await waitForToast("Connection URL copied");
+  await waitForToast(driver, "Connection URL copied");
 
   const url = execFileSync("xclip", ["-o", "-selection", "clipboard"], { encoding: "utf8" }).trim();
   assert.match(url, /^postgres(ql)?:\/\//, "the clipboard holds a PostgreSQL URL");
@@ -160,7 +141,7 @@ test("a container stopped outside the app shows as stopped without a reload", as
 test("removing it with its data, confirmed by its name, leaves no database", async () => {
   await openDatasourceMenuItem("datasource-menu-remove");
   const dialog = await waitFor(driver, byTestId("remove-datasource-dialog"), TIMEOUT_MS);
-  assert.match(await renderedText(dialog), new RegExp(datasourceName.replace(/[.]/g, "\\.")), "the dialog names it");
+  assert.match(await renderedText(driver, dialog), new RegExp(datasourceName.replace(/[.]/g, "\\.")), "the dialog names it");
 
   await click("remove-datasource-delete-data");
   const confirm = await waitFor(driver, byTestId("remove-datasource-confirm"), TIMEOUT_MS);
@@ -169,7 +150,7 @@ test("removing it with its data, confirmed by its name, leaves no database", asy
   await driver.wait(until.elementIsEnabled(confirm), TIMEOUT_MS, "the typed name enables the button");
   await confirm.click();
 
-  await waitUntilGone(byTestId("remove-datasource-dialog"), "the dialog closes");
+  await waitUntilGone(driver, byTestId("remove-datasource-dialog"), "the dialog closes");
   await waitFor(driver, byTestId("datasources-empty"), TIMEOUT_MS);
   const volumes = execFileSync("docker", ["volume", "ls", "-q", "--filter", `name=^${datasourceName}-data$`], {
     encoding: "utf8",

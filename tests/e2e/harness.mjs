@@ -6,7 +6,7 @@ import { createServer, connect } from "node:net";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { Builder, until } from "selenium-webdriver";
+import { Builder, By, until } from "selenium-webdriver";
 
 const here = dirname(fileURLToPath(import.meta.url));
 export const artifactsDir = join(here, "artifacts");
@@ -106,4 +106,33 @@ export async function waitFor(driver, locator, timeoutMs = 10_000) {
 export async function screenshot(driver, name) {
   await mkdir(artifactsDir, { recursive: true });
   await writeFile(join(artifactsDir, `${name}.png`), await driver.takeScreenshot(), "base64");
+}
+
+/** Locates an element by its `data-testid`. */
+export const byTestId = (id) => By.css(`[data-testid="${id}"]`);
+
+/**
+ * The text the element renders. WebKitWebDriver's getText() leaves out text clipped with an
+ * ellipsis (overflow: hidden), which names and summaries often are; innerText does not.
+ */
+export async function renderedText(driver, element) {
+  return (await driver.executeScript("return arguments[0].innerText;", element)).trim();
+}
+
+export async function waitUntilGone(driver, locator, message, timeoutMs = 15_000) {
+  await driver.wait(async () => (await driver.findElements(locator)).length === 0, timeoutMs, message);
+}
+
+/** Waits for a toast (sonner) containing `text`. */
+export async function waitForToast(driver, text, timeoutMs = 15_000) {
+  const toast = By.xpath(`//*[@data-sonner-toast][contains(., '${text}')]`);
+  return driver.wait(until.elementLocated(toast), timeoutMs, `a toast saying “${text}”`);
+}
+
+/** Screenshots once the latest DOM change is painted: WebKit captures the last frame it drew. */
+export async function capture(driver, name) {
+  await driver.executeAsyncScript(
+    "const done = arguments[arguments.length - 1]; requestAnimationFrame(() => requestAnimationFrame(() => done()));",
+  );
+  await screenshot(driver, name);
 }

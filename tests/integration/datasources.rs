@@ -13,7 +13,7 @@ use quantum_core::datasources::{
 };
 use quantum_core::projects::{self, ProjectInput};
 use quantum_core::{ErrorCode, ErrorInfo, Store};
-use quantum_integration_tests::{docker, test_image};
+use quantum_integration_tests::{docker, test_image, TestApp};
 use sqlx::{Connection, Row};
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
 use tokio::net::TcpStream;
@@ -26,42 +26,39 @@ struct Harness {
     datasources: Arc<Datasources>,
     events: Receiver<DatasourceEvent>,
     project_id: i64,
-    _dir: tempfile::TempDir,
+    dir: tempfile::TempDir,
 }
 
 async fn harness(project: &str) -> Harness {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let store = Store::open_in(dir.path()).await.expect("store");
-    let datasources = Datasources::new(store.clone());
-    datasources.set_default_images(
-        Engine::ALL
-            .into_iter()
-            .map(|e| (e, test_image(e)))
-            .collect::<HashMap<_, _>>(),
-    );
-    let events = datasources.subscribe();
-    tokio::spawn(Arc::clone(&datasources).watch_docker());
-    let project_id = projects::create(
-        &store,
-        ProjectInput {
-            // Unique per run: container names are global to the Docker Engine.
-            name: format!("{project} {}", std::process::id()),
-            ..Default::default()
-        },
-    )
-    .await
-    .expect("project")
-    .id;
+    let app = TestApp::start(project).await;
     Harness {
-        store,
-        datasources,
-        events,
-        project_id,
-        _dir: dir,
+        events: app.datasources.subscribe(),
+        store: app.store,
+        datasources: app.datasources,
+        project_id: app.project_id,
+        dir: app.dir,
     }
 }
 
 impl Harness {
+    /// The project's activity, newest first.
+    async fn history(&self) -> Vec<audit::AuditEntry> {
+        audit::page(
+            &self.store,
+            &AuditPageRequest {
+                filter: AuditFilter {
+                    project_id: Some(self.project_id),
+                    ..Default::default()
+                },
+                limit: 100,
+                ..Default::default()
+            },
+        )
+        .await
+        .expect("history")
+        .entries
+    }
+
     async fn create(&mut self, engine: Engine) -> Datasource {
         self.datasources
             .create(DatasourceInput {
@@ -390,7 +387,7 @@ async fn no_password_is_written_to_the_database_file() {
     assert!(password.len() >= 32);
 
     h.store.close().await;
-    let dir = h._dir.path();
+    let dir = h.dir.path();
     for entry in std::fs::read_dir(dir).expect("data dir") {
         let path = entry.expect("entry").path();
         // SQLite removes its -wal and -shm files as the last connection closes.
@@ -536,21 +533,8 @@ async fn variables_are_written_to_the_project_env_file_only_as_previewed() {
         preview.proposed
     );
 
-    let history = audit::page(
-        &h.store,
-        &AuditPageRequest {
-            filter: AuditFilter {
-                project_id: Some(h.project_id),
-                ..Default::default()
-            },
-            limit: 50,
-            ..Default::default()
-        },
-    )
-    .await
-    .expect("history");
+    let history = h.history().await;
     let written = history
-        .entries
         .iter()
         .find(|e| e.action == AuditAction::DatasourceRevealSecret)
         .expect("the write is audited");

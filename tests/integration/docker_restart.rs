@@ -99,31 +99,14 @@ async fn wait_status(
 #[tokio::test(flavor = "multi_thread")]
 #[ignore = "stops and starts the Docker daemon: run alone, as scripts/test does"]
 async fn the_daemon_going_away_and_coming_back_is_survived() {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let store = Store::open_in(dir.path()).await.expect("store");
-    let datasources = Datasources::new(store.clone());
-    datasources.set_default_images(
-        Engine::ALL
-            .into_iter()
-            .map(|e| (e, test_image(e)))
-            .collect::<HashMap<_, _>>(),
-    );
+    let app = TestApp::start("restart").await;
+    let (store, datasources) = (&app.store, &app.datasources);
     let mut events = datasources.subscribe();
-    tokio::spawn(Arc::clone(&datasources).watch_docker());
     next_docker_event(&mut events, true).await;
 
-    let project = projects::create(
-        &store,
-        ProjectInput {
-            name: format!("restart {}", std::process::id()),
-            ..Default::default()
-        },
-    )
-    .await
-    .expect("project");
     let created = datasources
         .create(DatasourceInput {
-            project_id: project.id,
+            project_id: app.project_id,
             engine: Engine::Redis,
             ..Default::default()
         })
@@ -140,7 +123,7 @@ async fn the_daemon_going_away_and_coming_back_is_survived() {
     stop_daemon();
     next_docker_event(&mut events, false).await;
     // The rest of the app keeps working while Docker is away.
-    assert_eq!(projects::count(&store).await.expect("count"), 1);
+    assert_eq!(projects::count(store).await.expect("count"), 1);
 
     start_daemon();
     next_docker_event(&mut events, true).await;

@@ -158,3 +158,46 @@ impl Drop for TestContainer {
         }
     }
 }
+
+/// The app's core as the desktop app runs it: a store in a temporary folder, the datasource
+/// service on the local test images with its Docker watcher running, and one project.
+pub struct TestApp {
+    pub store: quantum_core::Store,
+    pub datasources: std::sync::Arc<quantum_core::datasources::Datasources>,
+    pub project_id: i64,
+    pub dir: tempfile::TempDir,
+}
+
+impl TestApp {
+    /// `label` names the project; the process id is added, as container names are global to the
+    /// Docker Engine and test binaries run side by side.
+    pub async fn start(label: &str) -> Self {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let store = quantum_core::Store::open_in(dir.path())
+            .await
+            .expect("store");
+        let datasources = quantum_core::datasources::Datasources::new(store.clone());
+        datasources.set_default_images(
+            Engine::ALL
+                .into_iter()
+                .map(|e| (e, test_image(e)))
+                .collect(),
+        );
+        tokio::spawn(std::sync::Arc::clone(&datasources).watch_docker());
+        let project = quantum_core::projects::create(
+            &store,
+            quantum_core::projects::ProjectInput {
+                name: format!("{label} {}", std::process::id()),
+                ..Default::default()
+            },
+        )
+        .await
+        .expect("project");
+        Self {
+            store,
+            datasources,
+            project_id: project.id,
+            dir,
+        }
+    }
+}
