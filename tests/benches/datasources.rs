@@ -15,8 +15,6 @@ use quantum_core::datasources::{
     DatasourceEvent, DatasourceInput, DatasourceStatus, Datasources, Engine,
 };
 use quantum_core::docker::Docker;
-use quantum_core::projects::{self, ProjectInput};
-use quantum_core::Store;
 use quantum_integration_tests::{docker, test_image, TestApp, TestContainer};
 
 const RUNS: usize = 5;

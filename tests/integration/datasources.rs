@@ -2,7 +2,6 @@
 //! connect with the stored credentials, survive stop/start and removal with the data kept, follow
 //! changes made outside the app, and never write a password to disk.
 
-use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
 

@@ -2,17 +2,14 @@
 //! gone, reconnects, and finds its datasource stopped (containers die with the daemon).
 //! It restarts the daemon, so it runs alone: `scripts/test` runs it after the other tests.
 
-use std::collections::HashMap;
 use std::process::{Command, Stdio};
-use std::sync::Arc;
 use std::time::Duration;
 
 use quantum_core::datasources::{
     DatasourceEvent, DatasourceInput, DatasourceStatus, Datasources, Engine,
 };
-use quantum_core::projects::{self, ProjectInput};
-use quantum_core::Store;
-use quantum_integration_tests::test_image;
+use quantum_core::projects;
+use quantum_integration_tests::TestApp;
 use tokio::sync::broadcast::Receiver;
 
 fn run(program: &str, args: &[&str]) -> bool {
@@ -114,7 +111,7 @@ async fn the_daemon_going_away_and_coming_back_is_survived() {
         .expect("create");
     wait_status(
         &mut events,
-        &datasources,
+        datasources,
         created.id,
         DatasourceStatus::Ready,
     )
@@ -129,7 +126,7 @@ async fn the_daemon_going_away_and_coming_back_is_survived() {
     next_docker_event(&mut events, true).await;
     wait_status(
         &mut events,
-        &datasources,
+        datasources,
         created.id,
         DatasourceStatus::Stopped,
     )
