@@ -204,7 +204,7 @@ export type EnvFilePreview = {
 };
 
 /**  The stable, machine-readable code of an error. The UI matches on these, never on messages. */
-export type ErrorCode = "validation.invalid_name" | "validation.description_too_long" | "validation.invalid_folder" | "validation.folder_not_found" | "validation.invalid_page_size" | "project.name_taken" | "project.not_found" | "project.has_resources" | "project.no_folder" | "datasource.env_file_changed" | "settings.unavailable" | "store.unavailable" | "docker.unavailable" | "docker.failed" | "docker.image_pull_failed" | "validation.invalid_datasource" | "datasource.failed" | "datasource.not_found" | "datasource.name_taken" | "datasource.port_taken" | "keychain.unavailable" | "io.failed";
+export type ErrorCode = "validation.invalid_name" | "validation.description_too_long" | "validation.invalid_folder" | "validation.folder_not_found" | "validation.invalid_page_size" | "project.name_taken" | "project.not_found" | "project.has_resources" | "project.no_folder" | "datasource.env_file_changed" | "settings.unavailable" | "store.unavailable" | "docker.unavailable" | "docker.failed" | "docker.image_pull_failed" | "validation.invalid_datasource" | "datasource.failed" | "datasource.not_found" | "datasource.name_taken" | "datasource.port_taken" | "keychain.unavailable" | "io.failed" | "config.invalid" | "validation.empty_passphrase" | "bundle.not_a_bundle" | "bundle.unsupported_version" | "bundle.corrupt" | "bundle.wrong_passphrase" | "crypto.failed";
 
 /**  What the UI receives for a failed command: `{ code, message, field }`. */
 export type ErrorInfo = {

@@ -54,6 +54,18 @@ pub enum Error {
         #[source]
         source: std::io::Error,
     },
+    #[error("quantum.toml cannot be changed: {message}")]
+    ConfigInvalid { message: String },
+    #[error("This file is not a Quantum Admin bundle. Choose a file exported by Quantum Admin.")]
+    BundleNotABundle,
+    #[error("This bundle uses format version {version}, which this version of Quantum Admin cannot read. Update the app and import it again.")]
+    BundleUnsupportedVersion { version: u8 },
+    #[error("The bundle is damaged: {reason}. Export it again.")]
+    BundleCorrupt { reason: String },
+    #[error("The passphrase is wrong, or the file was changed or cut short. Check the passphrase and the file.")]
+    BundleWrongPassphrase,
+    #[error("Encryption failed: {0}")]
+    Crypto(String),
 }
 
 /// The stable, machine-readable code of an error. The UI matches on these, never on messages.
@@ -103,6 +115,20 @@ pub enum ErrorCode {
     KeychainUnavailable,
     #[serde(rename = "io.failed")]
     IoFailed,
+    #[serde(rename = "config.invalid")]
+    ConfigInvalid,
+    #[serde(rename = "validation.empty_passphrase")]
+    EmptyPassphrase,
+    #[serde(rename = "bundle.not_a_bundle")]
+    BundleNotABundle,
+    #[serde(rename = "bundle.unsupported_version")]
+    BundleUnsupportedVersion,
+    #[serde(rename = "bundle.corrupt")]
+    BundleCorrupt,
+    #[serde(rename = "bundle.wrong_passphrase")]
+    BundleWrongPassphrase,
+    #[serde(rename = "crypto.failed")]
+    CryptoFailed,
 }
 
 /// What the UI receives for a failed command: `{ code, message, field }`.
@@ -163,6 +189,12 @@ impl Error {
             Self::ContainerNameTaken { .. } => ErrorCode::DatasourceNameTaken,
             Self::PortTaken { .. } => ErrorCode::PortTaken,
             Self::Io { .. } => ErrorCode::IoFailed,
+            Self::ConfigInvalid { .. } => ErrorCode::ConfigInvalid,
+            Self::BundleNotABundle => ErrorCode::BundleNotABundle,
+            Self::BundleUnsupportedVersion { .. } => ErrorCode::BundleUnsupportedVersion,
+            Self::BundleCorrupt { .. } => ErrorCode::BundleCorrupt,
+            Self::BundleWrongPassphrase => ErrorCode::BundleWrongPassphrase,
+            Self::Crypto(_) => ErrorCode::CryptoFailed,
         }
     }
 }

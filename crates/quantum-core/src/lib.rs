@@ -2,6 +2,8 @@
 //! these services to IPC commands, events and the tray.
 
 pub mod audit;
+pub mod bundle;
+pub mod config;
 pub mod dashboard;
 pub mod datasources;
 pub mod docker;
