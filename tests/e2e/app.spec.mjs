@@ -107,7 +107,7 @@ test("the activity lists the rename above the creation", async () => {
     "two entries are listed",
   );
   const summaries = await Promise.all(
-    (await driver.findElements(byTestId("activity-summary"))).map(renderedText),
+    (await driver.findElements(byTestId("activity-summary"))).map((summary) => renderedText(driver, summary)),
   );
   assert.deepEqual(summaries.slice(0, 2), ["Renamed project “shop” to “storefront”", "Created project “shop”"]);
   await capture(driver, "activity");

@@ -588,3 +588,50 @@ async fn a_project_goes_with_its_databases_only_when_asked_and_their_data_stays(
         .await
         .expect("cleanup");
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_port_taken_between_the_check_and_the_start_moves_the_datasource() {
+    let mut h = harness("race").await;
+    let free = std::net::TcpListener::bind(("127.0.0.1", 0)).expect("listener");
+    let port = free.local_addr().expect("addr").port();
+    drop(free);
+    let created = h
+        .datasources
+        .create(DatasourceInput {
+            project_id: h.project_id,
+            engine: Engine::Redis,
+            host_port: Some(port),
+            ..Default::default()
+        })
+        .await
+        .expect("the port was free when checked");
+    // Taken right after the check, while the container is still being set up.
+    let _taker = std::net::TcpListener::bind(("127.0.0.1", port)).expect("take the port");
+
+    let deadline = tokio::time::Instant::now() + READY_DEADLINE;
+    let moved_to = loop {
+        match tokio::time::timeout_at(deadline, h.events.recv()).await {
+            Ok(Ok(DatasourceEvent::PortMoved { id, from, to })) if id == created.id => {
+                assert_eq!(from, port);
+                break to;
+            }
+            Ok(Ok(DatasourceEvent::Status {
+                id,
+                status: DatasourceStatus::Error,
+                reason,
+            })) if id == created.id => {
+                panic!("failed instead of moving: {reason:?}")
+            }
+            Ok(Ok(_)) => {}
+            other => panic!("no port move: {other:?}"),
+        }
+    };
+    h.wait_for(created.id, DatasourceStatus::Ready).await;
+    let datasource = h.datasources.get(created.id).await.expect("get");
+    assert_eq!(datasource.host_port, moved_to, "the new port is recorded");
+    assert_ne!(moved_to, port);
+    h.datasources
+        .remove(created.id, true)
+        .await
+        .expect("cleanup");
+}
