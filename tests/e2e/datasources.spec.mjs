@@ -49,12 +49,23 @@ async function click(testId) {
 
 const datasourceItem = () => waitFor(driver, byTestId("datasource-item"), TIMEOUT_MS);
 
+/** The badge's status, or null while React replaces the element under our feet. */
+async function statusShown() {
+  try {
+    const badge = await (await datasourceItem()).findElement(byTestId("datasource-status"));
+    return await badge.getAttribute("data-status");
+  } catch (error) {
+    if (error.name === "StaleElementReferenceError") return null;
+    throw error;
+  }
+}
+
 /** Waits until the badge shows `status`; fails at once with the reason if set-up failed instead. */
 async function waitForStatus(status, timeoutMs) {
   await driver.wait(
     async () => {
-      const badge = await (await datasourceItem()).findElement(byTestId("datasource-status"));
-      const current = await badge.getAttribute("data-status");
+      const current = await statusShown();
+      if (current === null) return false;
       if (current === "error" && status !== "error") {
         const reasons = await driver.findElements(byTestId("datasource-error-reason"));
         const reason = reasons.length > 0 ? await renderedText(driver, reasons[0]) : "no reason shown";

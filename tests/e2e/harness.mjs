@@ -120,7 +120,19 @@ export async function renderedText(driver, element) {
 }
 
 export async function waitUntilGone(driver, locator, message, timeoutMs = 15_000) {
-  await driver.wait(async () => (await driver.findElements(locator)).length === 0, timeoutMs, message);
+  await driver.wait(
+    async () => {
+      try {
+        return (await driver.findElements(locator)).length === 0;
+      } catch (error) {
+        // WebKitWebDriver reports an element removed mid-search as stale: ask again.
+        if (error.name === "StaleElementReferenceError") return false;
+        throw error;
+      }
+    },
+    timeoutMs,
+    message,
+  );
 }
 
 /** Waits for a toast (sonner) containing `text`. */

@@ -2,7 +2,7 @@
 //! gone, reconnects, and finds its datasource stopped (containers die with the daemon).
 //! It restarts the daemon, so it runs alone: `scripts/test` runs it after the other tests.
 
-use std::process::{Command, Stdio};
+use std::process::Command;
 use std::time::Duration;
 
 use quantum_core::datasources::{
@@ -12,56 +12,62 @@ use quantum_core::projects;
 use quantum_integration_tests::TestApp;
 use tokio::sync::broadcast::Receiver;
 
+/// Runs a command, through sudo when the tests do not run as root (as on CI runners).
 fn run(program: &str, args: &[&str]) -> bool {
-    Command::new(program)
-        .args(args)
-        .status()
-        .is_ok_and(|s| s.success())
+    let root = Command::new("id")
+        .arg("-u")
+        .output()
+        .is_ok_and(|out| out.stdout.trim_ascii() == b"0");
+    let mut command = if root || matches!(program, "pgrep" | "id") {
+        Command::new(program)
+    } else {
+        let mut sudo = Command::new("sudo");
+        sudo.arg(program);
+        sudo
+    };
+    command.args(args).status().is_ok_and(|s| s.success())
 }
 
-fn systemd_manages_docker() -> bool {
-    run("systemctl", &["is-active", "--quiet", "docker"])
+/// How the daemon was stopped, so that it is started the same way.
+enum Manager {
+    Systemd,
+    /// Started by hand, as scripts/setup does where no service manager runs.
+    Plain,
 }
 
-fn stop_daemon() {
-    if systemd_manages_docker() {
+fn stop_daemon() -> Manager {
+    if run("systemctl", &["is-active", "--quiet", "docker"]) {
         assert!(
             run("systemctl", &["stop", "docker.socket", "docker"]),
             "systemctl stop docker"
         );
+        Manager::Systemd
     } else {
         assert!(
             run("pkill", &["-TERM", "-x", "dockerd"]),
             "no dockerd to stop"
         );
+        Manager::Plain
     }
 }
 
-fn start_daemon() {
-    if Command::new("systemctl")
-        .args(["cat", "docker"])
-        .stdout(Stdio::null())
-        .status()
-        .is_ok_and(|s| s.success())
-        && !run("pgrep", &["-x", "dockerd"])
-    {
-        assert!(
+fn start_daemon(manager: Manager) {
+    match manager {
+        Manager::Systemd => assert!(
             run("systemctl", &["start", "docker"]),
             "systemctl start docker"
-        );
-        return;
-    }
-    // As scripts/setup starts it where no service manager runs.
-    assert!(
-        run(
-            "bash",
-            &[
-                "-c",
-                "setsid nohup dockerd >>/tmp/quantum-dockerd.log 2>&1 </dev/null &"
-            ]
         ),
-        "start dockerd"
-    );
+        Manager::Plain => assert!(
+            run(
+                "bash",
+                &[
+                    "-c",
+                    "setsid nohup dockerd >>/tmp/quantum-dockerd.log 2>&1 </dev/null &"
+                ]
+            ),
+            "start dockerd"
+        ),
+    }
 }
 
 async fn next_docker_event(events: &mut Receiver<DatasourceEvent>, available: bool) {
@@ -117,12 +123,12 @@ async fn the_daemon_going_away_and_coming_back_is_survived() {
     )
     .await;
 
-    stop_daemon();
+    let manager = stop_daemon();
     next_docker_event(&mut events, false).await;
     // The rest of the app keeps working while Docker is away.
     assert_eq!(projects::count(store).await.expect("count"), 1);
 
-    start_daemon();
+    start_daemon(manager);
     next_docker_event(&mut events, true).await;
     wait_status(
         &mut events,
