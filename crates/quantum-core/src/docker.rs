@@ -60,10 +60,8 @@ pub struct PullProgress {
 /// A container as the app sees it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ContainerState {
-    pub id: String,
     pub running: bool,
     pub exit_code: Option<i64>,
-    pub error: Option<String>,
 }
 
 /// A host port published by some container, and that container's name.
@@ -83,10 +81,6 @@ impl Docker {
 
     pub fn api(&self) -> &bollard::Docker {
         &self.api
-    }
-
-    pub async fn ping(&self) -> Result<()> {
-        self.api.ping().await.map(drop).map_err(unavailable)
     }
 
     pub async fn image_present(&self, image: &str) -> Result<bool> {
@@ -246,10 +240,8 @@ impl Docker {
             Ok(inspected) => {
                 let state = inspected.state.unwrap_or_default();
                 Ok(Some(ContainerState {
-                    id: inspected.id.unwrap_or_else(|| id.to_owned()),
                     running: state.running.unwrap_or(false),
                     exit_code: state.exit_code,
-                    error: state.error.filter(|e| !e.is_empty()),
                 }))
             }
             Err(error) if status(&error) == Some(404) => Ok(None),

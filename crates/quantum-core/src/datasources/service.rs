@@ -170,7 +170,7 @@ impl Datasources {
         let engine = input.engine;
 
         let adopted = match &input.volume_name {
-            Some(volume) => Some(self.orphan_volume(&docker, volume).await?),
+            Some(volume) => Some(self.orphan_volume(volume).await?),
             None => None,
         };
         if let Some(adopted) = &adopted {
@@ -933,7 +933,7 @@ impl Datasources {
         Ok(name)
     }
 
-    async fn orphan_volume(&self, _docker: &Docker, volume_name: &str) -> Result<OrphanVolume> {
+    async fn orphan_volume(&self, volume_name: &str) -> Result<OrphanVolume> {
         self.orphan_volumes()
             .await?
             .into_iter()
