@@ -635,3 +635,49 @@ async fn a_port_taken_between_the_check_and_the_start_moves_the_datasource() {
         .await
         .expect("cleanup");
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn its_log_and_its_resource_use_are_streamed() {
+    use futures_util::StreamExt;
+
+    let mut h = harness("streams").await;
+    let created = h.create(Engine::Redis).await;
+    h.wait_for(created.id, DatasourceStatus::Ready).await;
+
+    let (sender, mut batches) = tokio::sync::mpsc::unbounded_channel();
+    let follower = h
+        .datasources
+        .follow_log(created.id, 100, move |batch| sender.send(batch).is_ok())
+        .await
+        .expect("follow");
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
+    loop {
+        let batch = tokio::time::timeout_at(deadline, batches.recv())
+            .await
+            .expect("the ready line within 30 s")
+            .expect("a batch");
+        if batch
+            .lines
+            .iter()
+            .any(|line| line.text.contains(Engine::Redis.ready_log_marker()))
+        {
+            break;
+        }
+    }
+    drop(follower);
+
+    let mut samples = h.datasources.stats(created.id).await.expect("stats");
+    let sample = tokio::time::timeout(Duration::from_secs(30), samples.next())
+        .await
+        .expect("a sample within 30 s")
+        .expect("a sample");
+    assert!(sample.memory_bytes > 0.0, "{sample:?}");
+    assert!(
+        sample.memory_limit_bytes >= sample.memory_bytes,
+        "{sample:?}"
+    );
+    h.datasources
+        .remove(created.id, true)
+        .await
+        .expect("cleanup");
+}
