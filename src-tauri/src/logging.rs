@@ -21,6 +21,8 @@ pub struct Logging {
 
 impl Logging {
     pub fn init(log_dir: &Path, level: LogLevel) -> Result<Self, Box<dyn std::error::Error>> {
+        // The appender prunes old files from this folder as it starts: it must exist by then.
+        std::fs::create_dir_all(log_dir)?;
         let appender = RollingFileAppender::builder()
             .rotation(Rotation::DAILY)
             .filename_prefix("quantum-admin")
