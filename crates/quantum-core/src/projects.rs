@@ -206,11 +206,7 @@ pub async fn create(store: &Store, input: ProjectInput) -> Result<Project> {
             resource_id: project.id,
             resource_name: &project.name,
             project_id: Some(project.id),
-            details: json!({
-                "name": project.name,
-                "description": project.description,
-                "folder": project.folder,
-            }),
+            details: fields(&project),
         },
     )
     .await?;
@@ -301,11 +297,7 @@ pub async fn delete(store: &Store, id: i64) -> Result<()> {
             resource_id: id,
             resource_name: &project.name,
             project_id: Some(id),
-            details: json!({
-                "name": project.name,
-                "description": project.description,
-                "folder": project.folder,
-            }),
+            details: fields(&project),
         },
     )
     .await?;
@@ -313,6 +305,15 @@ pub async fn delete(store: &Store, id: i64) -> Result<()> {
     tracing::info!(project_id = id, "project deleted");
     store.announce(change(AuditAction::ProjectDelete, id));
     Ok(())
+}
+
+/// A project's fields as its create and delete entries record them.
+fn fields(project: &Project) -> Value {
+    json!({
+        "name": project.name,
+        "description": project.description,
+        "folder": project.folder,
+    })
 }
 
 fn change(action: AuditAction, resource_id: i64) -> Change {

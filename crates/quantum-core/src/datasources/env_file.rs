@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::json;
 use specta::Type;
 
+use crate::audit::AuditAction;
 use crate::datasources::connection::{self, Credentials};
 use crate::datasources::{Datasource, Datasources};
 use crate::dotenv;
@@ -59,8 +60,9 @@ impl Datasources {
                 current.as_deref().unwrap_or_default(),
             ),
         )?;
-        self.audit_reveal(
+        self.audit(
             &datasource,
+            AuditAction::DatasourceRevealSecret,
             json!({ "format": "env_file", "path": path.display().to_string() }),
         )
         .await?;

@@ -451,8 +451,12 @@ impl Datasources {
                     .collect()
             }
         };
-        self.audit_reveal(&datasource, json!({ "format": format }))
-            .await?;
+        self.audit(
+            &datasource,
+            AuditAction::DatasourceRevealSecret,
+            json!({ "format": format }),
+        )
+        .await?;
         Ok(text)
     }
 
@@ -463,17 +467,18 @@ impl Datasources {
         Ok((datasource, password))
     }
 
-    /// Records that a value holding the password left the app (copied, written to a file).
-    pub(crate) async fn audit_reveal(
+    /// Records an action on a datasource in the activity log, and announces it.
+    pub(crate) async fn audit(
         &self,
         datasource: &Datasource,
+        action: AuditAction,
         details: serde_json::Value,
     ) -> Result<()> {
         let mut conn = self.store.pool().acquire().await?;
         audit::record(
             &mut conn,
             NewAuditEntry {
-                action: AuditAction::DatasourceRevealSecret,
+                action,
                 resource_type: ResourceType::Datasource,
                 resource_id: datasource.id,
                 resource_name: &datasource.name,
@@ -482,7 +487,7 @@ impl Datasources {
             },
         )
         .await?;
-        self.announce_change(AuditAction::DatasourceRevealSecret, datasource.id);
+        self.announce_change(action, datasource.id);
         Ok(())
     }
 
@@ -540,7 +545,7 @@ impl Datasources {
                         });
                     }
                     // Events from here on are not missed while reconciling.
-                    let since = (chrono_now_secs() - 1).to_string();
+                    let since = (unix_now_secs() - 1).to_string();
                     let filters = HashMap::from([
                         ("type", vec!["container"]),
                         ("label", vec![LABEL_DATASOURCE]),
@@ -894,20 +899,7 @@ impl Datasources {
     /// Writes the audit entry of a start, stop, restart or recreate, as it is asked for.
     async fn audit_operation(&self, id: i64, action: AuditAction) -> Result<Datasource> {
         let datasource = self.get(id).await?;
-        let mut conn = self.store.pool().acquire().await?;
-        audit::record(
-            &mut conn,
-            NewAuditEntry {
-                action,
-                resource_type: ResourceType::Datasource,
-                resource_id: id,
-                resource_name: &datasource.name,
-                project_id: Some(datasource.project_id),
-                details: json!({}),
-            },
-        )
-        .await?;
-        self.announce_change(action, id);
+        self.audit(&datasource, action, json!({})).await?;
         Ok(datasource)
     }
 
@@ -1072,7 +1064,7 @@ async fn wait_until_ready(
     }
 }
 
-fn chrono_now_secs() -> i64 {
+fn unix_now_secs() -> i64 {
     std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
