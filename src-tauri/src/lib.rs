@@ -24,6 +24,14 @@ pub fn specta_builder<R: Runtime>() -> tauri_specta::Builder<R> {
         .commands(collect_commands![
             commands::app::app_info,
             commands::audit::audit_page,
+            commands::config::config_get,
+            commands::config::config_validate,
+            commands::config::config_complete,
+            commands::config::config_format,
+            commands::config::config_save,
+            commands::config::config_history,
+            commands::config::config_version_text,
+            commands::config::config_restore,
             commands::dashboard::dashboard_summary,
             commands::datasources::engine_list,
             commands::datasources::datasource_list,
@@ -48,6 +56,21 @@ pub fn specta_builder<R: Runtime>() -> tauri_specta::Builder<R> {
             commands::projects::project_delete,
             commands::settings::settings_get,
             commands::settings::settings_update,
+            commands::variables::variables_list,
+            commands::variables::environment_add,
+            commands::variables::variable_set,
+            commands::variables::variable_remove,
+            commands::variables::secret_reveal,
+            commands::variables::secret_copy,
+            commands::variables::dotenv_import_preview,
+            commands::variables::dotenv_import,
+            commands::variables::dotenv_export_preview,
+            commands::variables::dotenv_export_write,
+            commands::variables::bundle_export,
+            commands::variables::bundle_import,
+            commands::variables::secret_store_status,
+            commands::variables::vault_create,
+            commands::variables::vault_unlock,
         ])
         .events(collect_events![
             events::DataChanged,
@@ -90,12 +113,14 @@ pub fn setup<R: Runtime>(
     let changes = state.store.subscribe();
     let datasource_events = state.datasources.subscribe();
     let datasources = std::sync::Arc::clone(&state.datasources);
+    let configs = std::sync::Arc::clone(&state.configs);
     app.manage(state);
     if with_tray {
         tray::create(app.handle())?;
     }
     events::forward(app.handle().clone(), changes, datasource_events);
     tauri::async_runtime::spawn(datasources.watch_docker());
+    tauri::async_runtime::spawn(configs.watch());
     Ok(())
 }
 

@@ -3,8 +3,11 @@
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 
+use quantum_core::config::ProjectConfigs;
 use quantum_core::datasources::Datasources;
+use quantum_core::secrets::SecretStore;
 use quantum_core::settings::Settings;
+use quantum_core::variables::Variables;
 use quantum_core::{ErrorInfo, Store};
 use tauri::{AppHandle, Runtime};
 
@@ -42,6 +45,8 @@ impl<R: Runtime> Clipboard for AppHandle<R> {
 pub struct AppState {
     pub store: Store,
     pub datasources: Arc<Datasources>,
+    pub configs: Arc<ProjectConfigs>,
+    pub variables: Arc<Variables>,
     pub docker: Mutex<DockerStatus>,
     pub streams: Streams,
     pub clipboard: Box<dyn Clipboard>,
@@ -64,11 +69,17 @@ impl AppState {
             "starting"
         );
         let store = tauri::async_runtime::block_on(Store::open_in(&paths.data_dir))?;
-        let datasources = Datasources::new(store.clone());
+        let secrets = Arc::new(SecretStore::open(&paths.data_dir));
+        let configs = ProjectConfigs::new(store.clone(), &paths.data_dir);
+        let datasources =
+            Datasources::new(store.clone(), Arc::clone(&secrets), Arc::clone(&configs));
+        let variables = Variables::new(store.clone(), Arc::clone(&configs), secrets);
         datasources.set_default_images(settings.engine_images.clone().into_iter().collect());
         Ok(Self {
             store,
             datasources,
+            configs,
+            variables,
             docker: Mutex::new(DockerStatus::default()),
             streams: Streams::default(),
             clipboard: Box::new(app.clone()),

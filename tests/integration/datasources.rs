@@ -404,7 +404,11 @@ async fn no_password_is_written_to_the_database_file() {
         );
     }
     let reopened = Store::open_in(dir).await.expect("reopen");
-    let datasources = Datasources::new(reopened);
+    let datasources = Datasources::new(
+        reopened.clone(),
+        std::sync::Arc::new(quantum_core::secrets::SecretStore::keychain(dir)),
+        quantum_core::config::ProjectConfigs::new(reopened, dir),
+    );
     datasources.remove(created.id, true).await.expect("cleanup");
 }
 

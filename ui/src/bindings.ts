@@ -9,6 +9,17 @@ import * as __TAURI_EVENT from "@tauri-apps/api/event";
 export const commands = {
 	appInfo: () => __TAURI_INVOKE<AppInfo>("app_info"),
 	auditPage: (request: AuditPageRequest) => typedError<AuditPage, ErrorInfo>(__TAURI_INVOKE("audit_page", { request })),
+	configGet: (projectId: number) => typedError<ConfigDocument, ErrorInfo>(__TAURI_INVOKE("config_get", { projectId })),
+	/**  Diagnostics of unsaved text, as the editor's markers. */
+	configValidate: (projectId: number, text: string) => typedError<Diagnostic[], ErrorInfo>(__TAURI_INVOKE("config_validate", { projectId, text })),
+	/**  Suggestions at a 1-based line and UTF-16 column, as Monaco counts them. */
+	configComplete: (text: string, line: number, column: number) => __TAURI_INVOKE<Completion[]>("config_complete", { text, line, column }),
+	configFormat: (text: string) => typedError<string, ErrorInfo>(__TAURI_INVOKE("config_format", { text })),
+	/**  Saves the editor's text; `expected_hash` is the hash it was loaded with (`None` overwrites). */
+	configSave: (projectId: number, text: string, expectedHash: string | null) => typedError<ConfigDocument, ErrorInfo>(__TAURI_INVOKE("config_save", { projectId, text, expectedHash })),
+	configHistory: (projectId: number) => typedError<ConfigVersion[], ErrorInfo>(__TAURI_INVOKE("config_history", { projectId })),
+	configVersionText: (versionId: number) => typedError<string, ErrorInfo>(__TAURI_INVOKE("config_version_text", { versionId })),
+	configRestore: (projectId: number, versionId: number) => typedError<ConfigDocument, ErrorInfo>(__TAURI_INVOKE("config_restore", { projectId, versionId })),
 	dashboardSummary: () => typedError<DashboardSummary, ErrorInfo>(__TAURI_INVOKE("dashboard_summary")),
 	engineList: () => __TAURI_INVOKE<EngineInfo[]>("engine_list"),
 	datasourceList: (projectId: number | null) => typedError<Datasource[], ErrorInfo>(__TAURI_INVOKE("datasource_list", { projectId })),
@@ -47,6 +58,24 @@ export const commands = {
 	projectDelete: (id: number, removeDatasources: boolean) => typedError<null, ErrorInfo>(__TAURI_INVOKE("project_delete", { id, removeDatasources })),
 	settingsGet: () => __TAURI_INVOKE<Settings>("settings_get"),
 	settingsUpdate: (settings: Settings) => typedError<Settings, ErrorInfo>(__TAURI_INVOKE("settings_update", { settings })),
+	variablesList: (projectId: number) => typedError<ProjectVariables, ErrorInfo>(__TAURI_INVOKE("variables_list", { projectId })),
+	environmentAdd: (projectId: number, name: string) => typedError<null, ErrorInfo>(__TAURI_INVOKE("environment_add", { projectId, name })),
+	variableSet: (projectId: number, input: VariableInput) => typedError<Variable, ErrorInfo>(__TAURI_INVOKE("variable_set", { projectId, input })),
+	variableRemove: (projectId: number, environment: string | null, name: string) => typedError<null, ErrorInfo>(__TAURI_INVOKE("variable_remove", { projectId, environment, name })),
+	/**  Shows a secret's value in the window: recorded in the audit log (name only). */
+	secretReveal: (projectId: number, environment: string, name: string) => typedError<string, ErrorInfo>(__TAURI_INVOKE("secret_reveal", { projectId, environment, name })),
+	/**  Puts a secret's value on the clipboard without it passing through the web view; audited. */
+	secretCopy: (projectId: number, environment: string, name: string) => typedError<null, ErrorInfo>(__TAURI_INVOKE("secret_copy", { projectId, environment, name })),
+	dotenvImportPreview: (path: string) => typedError<DotenvEntry[], ErrorInfo>(__TAURI_INVOKE("dotenv_import_preview", { path })),
+	dotenvImport: (projectId: number, request: DotenvImportRequest) => typedError<ImportSummary, ErrorInfo>(__TAURI_INVOKE("dotenv_import", { projectId, request })),
+	/**  The `.env` file before and after exporting an environment into it; secrets are masked. */
+	dotenvExportPreview: (projectId: number, environment: string, path: string | null) => typedError<EnvFilePreview, ErrorInfo>(__TAURI_INVOKE("dotenv_export_preview", { projectId, environment, path })),
+	dotenvExportWrite: (projectId: number, environment: string, path: string | null, expected: string | null) => typedError<null, ErrorInfo>(__TAURI_INVOKE("dotenv_export_write", { projectId, environment, path, expected })),
+	bundleExport: (projectId: number, path: string, passphrase: string) => typedError<null, ErrorInfo>(__TAURI_INVOKE("bundle_export", { projectId, path, passphrase })),
+	bundleImport: (path: string, passphrase: string, projectName: string | null) => typedError<Project, ErrorInfo>(__TAURI_INVOKE("bundle_import", { path, passphrase, projectName })),
+	secretStoreStatus: () => __TAURI_INVOKE<SecretStoreStatus>("secret_store_status"),
+	vaultCreate: (key: VaultKey) => typedError<SecretStoreStatus, ErrorInfo>(__TAURI_INVOKE("vault_create", { key })),
+	vaultUnlock: (key: VaultKey) => typedError<SecretStoreStatus, ErrorInfo>(__TAURI_INVOKE("vault_unlock", { key })),
 };
 
 /** Events */
@@ -67,7 +96,21 @@ export type AppInfo = {
 /**  What was done. Stored as its dotted string, e.g. `project.create`. */
 export type AuditAction = "project.create" | "project.update" | "project.delete" | "datasource.create" | "datasource.start" | "datasource.stop" | "datasource.restart" | "datasource.recreate" | "datasource.remove" | 
 /**  A value holding the password was copied or written out (the entry never holds it). */
-"datasource.reveal_secret";
+"datasource.reveal_secret" | 
+/**  quantum.toml saved in the app, changed on disk, restored from history or imported. */
+"config.save" | "environment.add" | "variable.set" | "variable.remove" | "secret.set" | "secret.remove" | 
+/**  A secret's value was shown in the window (the entry never holds it). */
+"secret.reveal" | 
+/**  A secret's value was put on the clipboard. */
+"secret.copy" | 
+/**  Variables were read from a `.env` file. */
+"variables.import" | 
+/**  An environment's variables, secrets included, were written to a `.env` file. */
+"variables.export" | 
+/**  A project was written to an encrypted bundle. */
+"project.export" | 
+/**  A project was created from an encrypted bundle. */
+"project.import";
 
 /**  One row of the audit log. */
 export type AuditEntry = {
@@ -108,6 +151,52 @@ export type Change = {
 	action: AuditAction,
 	resourceType: ResourceType,
 	resourceId: number,
+};
+
+/**  One suggestion at the cursor. */
+export type Completion = {
+	label: string,
+	kind: CompletionKind,
+	detail: string,
+};
+
+export type CompletionKind = 
+/**  A key of the table the cursor is in. */
+"key" | 
+/**  A value, such as an engine name. */
+"value" | 
+/**  A table header, after `[`. */
+"table";
+
+/**  The file as the editor opens it. */
+export type ConfigDocument = {
+	projectId: number,
+	path: string,
+	location: ConfigLocation,
+	/**  `false`: the text is what the app would write; saving creates the file. */
+	exists: boolean,
+	text: string,
+	/**  SHA-256 of `text`, in hex: what a save expects the file still to be. */
+	contentHash: string,
+	diagnostics: Diagnostic[],
+};
+
+export type ConfigLocation = 
+/**  In the project's folder, where it is committed with the code. */
+"projectFolder" | 
+/**  In the app's data dir, for a project without a folder. */
+"dataDir";
+
+export type ConfigSource = "app" | "disk" | "restore" | "import";
+
+/**  One entry of the history, without its text. */
+export type ConfigVersion = {
+	id: number,
+	projectId: number,
+	savedAt: string,
+	source: ConfigSource,
+	contentHash: string,
+	sizeBytes: number,
 };
 
 /**  Which form of the connection details to produce. */
@@ -175,11 +264,40 @@ export type DatasourceStatus = "creating" | "pulling" | "starting" | "configurin
 /**  Its container was removed outside the app; its data volume may still be there. */
 "missing";
 
+/**  One problem in the file, shaped for an editor marker. */
+export type Diagnostic = {
+	line: number,
+	column: number,
+	endLine: number,
+	endColumn: number,
+	severity: Severity,
+	/**  What is wrong and what to do about it. */
+	message: string,
+	/**  A stable code such as `config.unknown_key`. */
+	code: string,
+};
+
 /**  Whether the Docker daemon answers, as last seen by the event watcher. */
 export type DockerStatus = {
 	/**  `None` until the first connection attempt ends. */
 	available: boolean | null,
 	message: string | null,
+};
+
+/**  One key of a `.env` file about to be imported. */
+export type DotenvEntry = {
+	name: string,
+	/**  Its name looks like a credential (`*_PASSWORD`, `*_TOKEN`, …): suggest a secret. */
+	looksSecret: boolean,
+	/**  The value, or a mask when it looks like a secret. */
+	preview: string,
+};
+
+export type DotenvImportRequest = {
+	path: string,
+	environment: string,
+	/**  The keys to keep as secrets; the others become plain variables. */
+	secretNames: string[],
 };
 
 export type Engine = "postgres" | "mysql" | "mariadb" | "mongodb" | "redis";
@@ -204,7 +322,7 @@ export type EnvFilePreview = {
 };
 
 /**  The stable, machine-readable code of an error. The UI matches on these, never on messages. */
-export type ErrorCode = "validation.invalid_name" | "validation.description_too_long" | "validation.invalid_folder" | "validation.folder_not_found" | "validation.invalid_page_size" | "project.name_taken" | "project.not_found" | "project.has_resources" | "project.no_folder" | "datasource.env_file_changed" | "settings.unavailable" | "store.unavailable" | "docker.unavailable" | "docker.failed" | "docker.image_pull_failed" | "validation.invalid_datasource" | "datasource.failed" | "datasource.not_found" | "datasource.name_taken" | "datasource.port_taken" | "keychain.unavailable" | "io.failed" | "config.invalid" | "validation.empty_passphrase" | "bundle.not_a_bundle" | "bundle.unsupported_version" | "bundle.corrupt" | "bundle.wrong_passphrase" | "crypto.failed";
+export type ErrorCode = "validation.invalid_name" | "validation.description_too_long" | "validation.invalid_folder" | "validation.folder_not_found" | "validation.invalid_page_size" | "project.name_taken" | "project.not_found" | "project.has_resources" | "project.no_folder" | "datasource.env_file_changed" | "settings.unavailable" | "store.unavailable" | "docker.unavailable" | "docker.failed" | "docker.image_pull_failed" | "validation.invalid_datasource" | "datasource.failed" | "datasource.not_found" | "datasource.name_taken" | "datasource.port_taken" | "keychain.unavailable" | "io.failed" | "config.invalid" | "validation.empty_passphrase" | "bundle.not_a_bundle" | "bundle.unsupported_version" | "bundle.corrupt" | "bundle.wrong_passphrase" | "crypto.failed" | "config.changed_on_disk" | "validation.invalid_variable" | "validation.invalid_environment" | "secrets.not_found" | "secrets.unavailable" | "secrets.vault_locked" | "secrets.vault_missing" | "secrets.vault_exists" | "secrets.vault_wrong_key" | "secrets.vault_damaged" | "secrets.vault_key_invalid";
 
 /**  What the UI receives for a failed command: `{ code, message, field }`. */
 export type ErrorInfo = {
@@ -212,6 +330,11 @@ export type ErrorInfo = {
 	message: string,
 	/**  The form field the error belongs to, when there is one. */
 	field: string | null,
+};
+
+export type ImportSummary = {
+	plain: number,
+	secrets: number,
 };
 
 export type LogBatch = {
@@ -253,6 +376,11 @@ export type ProjectInput = {
 	folder: string | null,
 };
 
+export type ProjectVariables = {
+	environments: string[],
+	variables: Variable[],
+};
+
 /**  How far an image pull has come, summed over its layers. */
 export type PullProgress = {
 	image: string,
@@ -264,7 +392,25 @@ export type PullProgress = {
 };
 
 /**  What kind of thing an entry is about. */
-export type ResourceType = "project" | "datasource";
+export type ResourceType = "project" | "datasource" | 
+/**  A project's quantum.toml; the resource id is the project's. */
+"config" | 
+/**  A plain variable or an environment; the resource id is the project's. */
+"variable" | 
+/**  A secret variable; the resource id is the secret's row. */
+"secret";
+
+export type SecretStoreKind = "keychain" | "vault" | 
+/**  No keychain and no vault yet: secrets cannot be kept until the user sets up the vault. */
+"unavailable";
+
+export type SecretStoreStatus = {
+	kind: SecretStoreKind,
+	vaultExists: boolean,
+	vaultUnlocked: boolean,
+	/**  What this means for the user, in plain words. */
+	message: string,
+};
 
 export type Settings = {
 	theme: Theme,
@@ -274,6 +420,8 @@ export type Settings = {
 	/**  Images that replace the official default per engine, e.g. a company mirror or a pinned tag. */
 	engineImages: Partial<{ [key in Engine]: string }>,
 };
+
+export type Severity = "error" | "warning";
 
 /**  One reading of a container's resource use. */
 export type StatsSample = {
@@ -290,6 +438,37 @@ export type Theme = "light" | "dark" |
 "system";
 
 export type Value = null | boolean | number | string | Value[] | { [key in string]: Value };
+
+/**  A variable as the UI lists it. A secret's value is never here. */
+export type Variable = {
+	/**  `None`: shared by every environment (plain variables only). */
+	environment: string | null,
+	name: string,
+	kind: VariableKind,
+	/**  Plain variables only. */
+	value: string | null,
+	/**
+	 *  Secrets only: 12 hex digits of a keyed hash of the value, to compare values without
+	 *  showing them.
+	 */
+	fingerprint: string | null,
+	updatedAt: string | null,
+	/**  Secrets only: `false` when quantum.toml names it but this machine does not hold it. */
+	stored: boolean,
+};
+
+/**  What the variable form submits. `value` of a secret is wrapped in a [`Secret`] at once. */
+export type VariableInput = {
+	environment: string | null,
+	name: string,
+	kind: VariableKind,
+	value: string,
+};
+
+export type VariableKind = "plain" | "secret";
+
+/**  How the user unlocks (or sets up) the vault, as the UI sends it. */
+export type VaultKey = ({ passphrase: string }) & { keyFile?: never } | ({ keyFile: string }) & { passphrase?: never };
 
 /* Tauri Specta runtime */
 async function typedError<T, E>(result: Promise<T>): Promise<{ status: "ok"; data: T } | { status: "error"; error: E }> {

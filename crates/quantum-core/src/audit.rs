@@ -32,6 +32,37 @@ pub enum AuditAction {
     /// A value holding the password was copied or written out (the entry never holds it).
     #[serde(rename = "datasource.reveal_secret")]
     DatasourceRevealSecret,
+    /// quantum.toml saved in the app, changed on disk, restored from history or imported.
+    #[serde(rename = "config.save")]
+    ConfigSave,
+    #[serde(rename = "environment.add")]
+    EnvironmentAdd,
+    #[serde(rename = "variable.set")]
+    VariableSet,
+    #[serde(rename = "variable.remove")]
+    VariableRemove,
+    #[serde(rename = "secret.set")]
+    SecretSet,
+    #[serde(rename = "secret.remove")]
+    SecretRemove,
+    /// A secret's value was shown in the window (the entry never holds it).
+    #[serde(rename = "secret.reveal")]
+    SecretReveal,
+    /// A secret's value was put on the clipboard.
+    #[serde(rename = "secret.copy")]
+    SecretCopy,
+    /// Variables were read from a `.env` file.
+    #[serde(rename = "variables.import")]
+    VariablesImport,
+    /// An environment's variables, secrets included, were written to a `.env` file.
+    #[serde(rename = "variables.export")]
+    VariablesExport,
+    /// A project was written to an encrypted bundle.
+    #[serde(rename = "project.export")]
+    ProjectExport,
+    /// A project was created from an encrypted bundle.
+    #[serde(rename = "project.import")]
+    ProjectImport,
 }
 
 /// What kind of thing an entry is about.
@@ -40,6 +71,12 @@ pub enum AuditAction {
 pub enum ResourceType {
     Project,
     Datasource,
+    /// A project's quantum.toml; the resource id is the project's.
+    Config,
+    /// A plain variable or an environment; the resource id is the project's.
+    Variable,
+    /// A secret variable; the resource id is the secret's row.
+    Secret,
 }
 
 impl AuditAction {
@@ -55,6 +92,18 @@ impl AuditAction {
             Self::DatasourceRecreate => "datasource.recreate",
             Self::DatasourceRemove => "datasource.remove",
             Self::DatasourceRevealSecret => "datasource.reveal_secret",
+            Self::ConfigSave => "config.save",
+            Self::EnvironmentAdd => "environment.add",
+            Self::VariableSet => "variable.set",
+            Self::VariableRemove => "variable.remove",
+            Self::SecretSet => "secret.set",
+            Self::SecretRemove => "secret.remove",
+            Self::SecretReveal => "secret.reveal",
+            Self::SecretCopy => "secret.copy",
+            Self::VariablesImport => "variables.import",
+            Self::VariablesExport => "variables.export",
+            Self::ProjectExport => "project.export",
+            Self::ProjectImport => "project.import",
         }
     }
 
@@ -69,6 +118,9 @@ impl ResourceType {
         match self {
             Self::Project => "project",
             Self::Datasource => "datasource",
+            Self::Config => "config",
+            Self::Variable => "variable",
+            Self::Secret => "secret",
         }
     }
 

@@ -2,7 +2,7 @@
 
 use std::path::Path;
 
-use crate::error::{Error, Result};
+use crate::error::{Error, ErrorCode, Result};
 
 /// The `.env` text with `vars` set: existing keys are updated where they stand (an `export`
 /// prefix is kept), new ones are appended under `heading`. Every other line is kept as it was.
@@ -36,6 +36,80 @@ pub fn merge(current: &str, vars: &[(String, String)], heading: &str) -> String 
     let mut text = lines.join("\n");
     text.push('\n');
     text
+}
+
+/// The variables a `.env` file assigns, in file order; a later assignment of a key wins. Reads
+/// `KEY=value`, `export KEY=value`, double quotes with `\\n`, `\\"`, `\\\\` and `\\$` escapes,
+/// single quotes taken literally, and ` # comments` after unquoted values. A line it cannot read is
+/// an error naming the line.
+pub fn parse(text: &str) -> Result<Vec<(String, String)>> {
+    let mut vars: Vec<(String, String)> = Vec::new();
+    for (index, raw) in text.lines().enumerate() {
+        let line = raw.trim();
+        if line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        let invalid = |what: &str| {
+            Error::validation(
+                ErrorCode::InvalidVariable,
+                "path",
+                format!(
+                    "Line {} of the .env file {what}. Fix that line and try again.",
+                    index + 1
+                ),
+            )
+        };
+        let line = line.strip_prefix("export ").unwrap_or(line).trim_start();
+        let Some((key, rest)) = line.split_once('=') else {
+            return Err(invalid("is not a KEY=value assignment"));
+        };
+        let key = key.trim();
+        if key.is_empty()
+            || key.starts_with(|c: char| c.is_ascii_digit())
+            || !key.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+        {
+            return Err(invalid(&format!(
+                "assigns “{key}”, which is not a valid variable name (letters, digits and _, not starting with a digit)"
+            )));
+        }
+        let rest = rest.trim_start();
+        let value = if let Some(body) = rest.strip_prefix('"') {
+            let mut value = String::new();
+            let mut chars = body.chars();
+            let mut closed = false;
+            while let Some(c) = chars.next() {
+                match c {
+                    '"' => {
+                        closed = true;
+                        break;
+                    }
+                    '\\' => match chars.next() {
+                        Some('n') => value.push('\n'),
+                        Some(other) => value.push(other),
+                        None => break,
+                    },
+                    c => value.push(c),
+                }
+            }
+            if !closed {
+                return Err(invalid("opens a double quote that it does not close"));
+            }
+            value
+        } else if let Some(body) = rest.strip_prefix('\'') {
+            match body.find('\'') {
+                Some(end) => body[..end].to_owned(),
+                None => return Err(invalid("opens a single quote that it does not close")),
+            }
+        } else {
+            match rest.find(" #") {
+                Some(comment) => rest[..comment].trim_end().to_owned(),
+                None => rest.trim_end().to_owned(),
+            }
+        };
+        vars.retain(|(k, _)| k != key);
+        vars.push((key.to_owned(), value));
+    }
+    Ok(vars)
 }
 
 /// The key a line assigns, if it assigns one.
@@ -103,6 +177,28 @@ pub fn write(path: &Path, text: &str) -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn parse_reads_what_merge_writes_and_common_dotenv_forms() {
+        let values = vars(&[("A", "plain"), ("B", "with space # and $HOME"), ("C", "")]);
+        let written = merge("# keep\n", &values, "heading");
+        assert_eq!(parse(&written).expect("parse"), values);
+        let text = "export X=1 # comment\nY='lit $eral'\nZ=\"multi\\nline\"\nX=2\n";
+        assert_eq!(
+            parse(text).expect("parse"),
+            vars(&[("Y", "lit $eral"), ("Z", "multi\nline"), ("X", "2")])
+        );
+    }
+
+    #[test]
+    fn parse_names_the_line_it_cannot_read() {
+        let error = parse("A=1\nnot an assignment\n").expect_err("invalid");
+        assert!(error.to_string().contains("Line 2"), "{error}");
+        let error = parse("A=1\n9X=2\n").expect_err("invalid");
+        assert!(error.to_string().contains("9X"), "{error}");
+        let error = parse("A=\"open\n").expect_err("invalid");
+        assert!(error.to_string().contains("double quote"), "{error}");
+    }
 
     fn vars(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
         pairs

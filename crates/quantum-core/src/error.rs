@@ -66,6 +66,30 @@ pub enum Error {
     BundleWrongPassphrase,
     #[error("Encryption failed: {0}")]
     Crypto(String),
+    #[error(
+        "{path} changed on disk since you opened it. Reload it, or save again to overwrite it."
+    )]
+    ConfigChangedOnDisk { path: String },
+    #[error(
+        "The secret {name} of “{environment}” is not stored on this machine. Set its value first."
+    )]
+    SecretNotFound { environment: String, name: String },
+    #[error("No system keychain was found, so secrets cannot be kept yet. Set up the encrypted vault in a project's Environment page.")]
+    SecretStoreUnavailable,
+    #[error("The encrypted vault is locked. Unlock it with its passphrase or key file.")]
+    VaultLocked,
+    #[error("There is no encrypted vault yet. Set one up first.")]
+    VaultMissing,
+    #[error("An encrypted vault already exists. Unlock it instead of creating a new one.")]
+    VaultExists,
+    #[error(
+        "The passphrase or key file is wrong, or the vault file was changed. Nothing was unlocked."
+    )]
+    VaultWrongKey,
+    #[error("The vault file is damaged or not a Quantum Admin vault. Restore it from a backup.")]
+    VaultDamaged,
+    #[error("{0}")]
+    VaultKey(String),
 }
 
 /// The stable, machine-readable code of an error. The UI matches on these, never on messages.
@@ -129,6 +153,28 @@ pub enum ErrorCode {
     BundleWrongPassphrase,
     #[serde(rename = "crypto.failed")]
     CryptoFailed,
+    #[serde(rename = "config.changed_on_disk")]
+    ConfigChangedOnDisk,
+    #[serde(rename = "validation.invalid_variable")]
+    InvalidVariable,
+    #[serde(rename = "validation.invalid_environment")]
+    InvalidEnvironment,
+    #[serde(rename = "secrets.not_found")]
+    SecretNotFound,
+    #[serde(rename = "secrets.unavailable")]
+    SecretStoreUnavailable,
+    #[serde(rename = "secrets.vault_locked")]
+    VaultLocked,
+    #[serde(rename = "secrets.vault_missing")]
+    VaultMissing,
+    #[serde(rename = "secrets.vault_exists")]
+    VaultExists,
+    #[serde(rename = "secrets.vault_wrong_key")]
+    VaultWrongKey,
+    #[serde(rename = "secrets.vault_damaged")]
+    VaultDamaged,
+    #[serde(rename = "secrets.vault_key_invalid")]
+    VaultKeyInvalid,
 }
 
 /// What the UI receives for a failed command: `{ code, message, field }`.
@@ -195,6 +241,15 @@ impl Error {
             Self::BundleCorrupt { .. } => ErrorCode::BundleCorrupt,
             Self::BundleWrongPassphrase => ErrorCode::BundleWrongPassphrase,
             Self::Crypto(_) => ErrorCode::CryptoFailed,
+            Self::ConfigChangedOnDisk { .. } => ErrorCode::ConfigChangedOnDisk,
+            Self::SecretNotFound { .. } => ErrorCode::SecretNotFound,
+            Self::SecretStoreUnavailable => ErrorCode::SecretStoreUnavailable,
+            Self::VaultLocked => ErrorCode::VaultLocked,
+            Self::VaultMissing => ErrorCode::VaultMissing,
+            Self::VaultExists => ErrorCode::VaultExists,
+            Self::VaultWrongKey => ErrorCode::VaultWrongKey,
+            Self::VaultDamaged => ErrorCode::VaultDamaged,
+            Self::VaultKey(_) => ErrorCode::VaultKeyInvalid,
         }
     }
 }

@@ -14,6 +14,7 @@ pub mod projects;
 pub mod secrets;
 pub mod settings;
 pub mod store;
+pub mod variables;
 
 pub use error::{Error, ErrorCode, ErrorInfo, Result};
 pub use store::Store;

@@ -186,22 +186,36 @@ async fn fetch(conn: &mut SqliteConnection, id: i64) -> Result<Project> {
 }
 
 pub async fn create(store: &Store, input: ProjectInput) -> Result<Project> {
-    let input = validate(input)?;
     let mut tx = store.begin_write().await?;
+    let project = insert(&mut tx, input, AuditAction::ProjectCreate).await?;
+    tx.commit().await?;
+    tracing::info!(project_id = project.id, "project created");
+    store.announce(change(AuditAction::ProjectCreate, project.id));
+    Ok(project)
+}
+
+/// Validates and inserts a project with its audit entry on the caller's transaction, so that a
+/// larger operation (an import) can add to it before committing.
+pub(crate) async fn insert(
+    conn: &mut SqliteConnection,
+    input: ProjectInput,
+    action: AuditAction,
+) -> Result<Project> {
+    let input = validate(input)?;
     let row = sqlx::query(&format!(
         "INSERT INTO projects (name, description, folder) VALUES (?, ?, ?) RETURNING {COLUMNS}"
     ))
     .bind(&input.name)
     .bind(&input.description)
     .bind(&input.folder)
-    .fetch_one(&mut *tx)
+    .fetch_one(&mut *conn)
     .await
     .map_err(name_taken(&input.name))?;
     let project = from_row(&row);
     audit::record(
-        &mut tx,
+        conn,
         NewAuditEntry {
-            action: AuditAction::ProjectCreate,
+            action,
             resource_type: ResourceType::Project,
             resource_id: project.id,
             resource_name: &project.name,
@@ -210,9 +224,6 @@ pub async fn create(store: &Store, input: ProjectInput) -> Result<Project> {
         },
     )
     .await?;
-    tx.commit().await?;
-    tracing::info!(project_id = project.id, "project created");
-    store.announce(change(AuditAction::ProjectCreate, project.id));
     Ok(project)
 }
 

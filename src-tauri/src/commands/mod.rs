@@ -2,11 +2,13 @@
 
 pub mod app;
 pub mod audit;
+pub mod config;
 pub mod dashboard;
 pub mod datasources;
 pub mod projects;
 pub mod settings;
 pub mod streams;
+pub mod variables;
 
 /// What every command returns: its value, or `{ code, message, field }`.
 pub type CommandResult<T> = Result<T, quantum_core::ErrorInfo>;

@@ -44,8 +44,11 @@ pub async fn project_delete(
     id: i64,
     remove_datasources: bool,
 ) -> CommandResult<()> {
-    Ok(state
+    let secrets = state.variables.secret_accounts(id).await?;
+    state
         .datasources
         .delete_project(id, remove_datasources)
-        .await?)
+        .await?;
+    state.variables.forget(&secrets);
+    Ok(())
 }

@@ -176,7 +176,11 @@ impl TestApp {
         let store = quantum_core::Store::open_in(dir.path())
             .await
             .expect("store");
-        let datasources = quantum_core::datasources::Datasources::new(store.clone());
+        let datasources = quantum_core::datasources::Datasources::new(
+            store.clone(),
+            std::sync::Arc::new(quantum_core::secrets::SecretStore::keychain(dir.path())),
+            quantum_core::config::ProjectConfigs::new(store.clone(), dir.path()),
+        );
         datasources.set_default_images(
             Engine::ALL
                 .into_iter()

@@ -160,6 +160,60 @@ pub fn remove_secret_reference(text: &str, environment: &str, name: &str) -> Res
     Ok(document.to_string())
 }
 
+/// Adds an empty `[environments.<name>]` table; an existing one is left as it is.
+pub fn add_environment(text: &str, environment: &str) -> Result<String> {
+    let mut document = load(text)?;
+    environment_table(&mut document, environment)?;
+    Ok(document.to_string())
+}
+
+/// Format on save: `key = value` with one space each side, no blanks at line ends, no run of
+/// empty lines, one newline at the end. Comments, order and values stay as they are; a text
+/// with multi-line strings keeps its line ends, whose blanks may belong to a string.
+pub fn format(text: &str) -> Result<String> {
+    let mut document = load(text)?;
+    space_keys(document.as_table_mut());
+    let formatted = document.to_string();
+    let keep_line_ends = formatted.contains("\"\"\"") || formatted.contains("'''");
+    let mut out = String::with_capacity(formatted.len());
+    let mut blank_run = 0;
+    for line in formatted.lines() {
+        let line = if keep_line_ends {
+            line
+        } else {
+            line.trim_end()
+        };
+        if line.trim().is_empty() {
+            blank_run += 1;
+            if blank_run > 1 || out.is_empty() {
+                continue;
+            }
+        } else {
+            blank_run = 0;
+        }
+        out.push_str(line);
+        out.push('\n');
+    }
+    while out.ends_with("\n\n") {
+        out.pop();
+    }
+    Ok(out)
+}
+
+fn space_keys(table: &mut Table) {
+    for (mut key, item) in table.iter_mut() {
+        match item {
+            Item::Value(value) => {
+                key.leaf_decor_mut().set_suffix(" ");
+                value.decor_mut().set_prefix(" ");
+            }
+            Item::Table(child) => space_keys(child),
+            Item::ArrayOfTables(array) => array.iter_mut().for_each(space_keys),
+            Item::None => {}
+        }
+    }
+}
+
 fn load(text: &str) -> Result<DocumentMut> {
     text.parse::<DocumentMut>().map_err(|error| {
         let (line, column) = LineIndex::new(text).position(error.span().map_or(0, |s| s.start));

@@ -39,6 +39,7 @@
 mod complete;
 mod edit;
 mod schema;
+mod service;
 mod validate;
 
 use std::collections::BTreeMap;
@@ -51,9 +52,14 @@ use crate::datasources::Engine;
 
 pub use complete::completions;
 pub use edit::{
-    add_secret_reference, remove_datasource, remove_secret_reference, remove_variable,
-    set_datasource, set_variable,
+    add_environment, add_secret_reference, format, remove_datasource, remove_secret_reference,
+    remove_variable, set_datasource, set_variable,
 };
+pub(crate) use schema::{
+    is_environment_name, is_variable_name, looks_secret, ENVIRONMENT_NAME_RULE, VARIABLE_NAME_RULE,
+};
+pub(crate) use service::PendingWrite;
+pub use service::{ConfigDocument, ConfigLocation, ConfigSource, ConfigVersion, ProjectConfigs};
 pub use validate::{parse, validate};
 
 /// The file name the configuration lives in, at the root of the project's folder.

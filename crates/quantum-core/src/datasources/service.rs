@@ -17,6 +17,7 @@ use tokio::sync::{broadcast, Mutex, OwnedMutexGuard};
 use tokio::time::Instant;
 
 use crate::audit::{self, AuditAction, NewAuditEntry, ResourceType};
+use crate::config::{DatasourceDecl, ProjectConfigs};
 use crate::datasources::connection::{self, Credentials};
 use crate::datasources::model::{self, Datasource, DatasourceStatus, COLUMNS};
 use crate::datasources::ports::Claims;
@@ -27,7 +28,7 @@ use crate::docker::{
 };
 use crate::error::{Error, ErrorCode, Result};
 use crate::events::Change;
-use crate::secrets::{Keychain, Secret};
+use crate::secrets::{Secret, SecretStore};
 use crate::store::Store;
 
 /// Labels on a data volume that let a later datasource take its data over.
@@ -103,7 +104,9 @@ pub struct OrphanVolume {
 
 pub struct Datasources {
     store: Store,
-    keychain: Keychain,
+    secrets: Arc<SecretStore>,
+    /// The projects' quantum.toml, which declares the datasources the app creates.
+    configs: Arc<ProjectConfigs>,
     images: RwLock<HashMap<Engine, String>>,
     locks: SyncMutex<HashMap<i64, Arc<Mutex<()>>>>,
     /// Creations choose names and ports one at a time, so two never pick the same.
@@ -112,11 +115,12 @@ pub struct Datasources {
 }
 
 impl Datasources {
-    pub fn new(store: Store) -> Arc<Self> {
+    pub fn new(store: Store, secrets: Arc<SecretStore>, configs: Arc<ProjectConfigs>) -> Arc<Self> {
         let (events, _) = broadcast::channel(1024);
         Arc::new(Self {
             store,
-            keychain: Keychain,
+            secrets,
+            configs,
             images: RwLock::new(HashMap::new()),
             locks: SyncMutex::new(HashMap::new()),
             creating: Mutex::new(()),
@@ -269,7 +273,7 @@ impl Datasources {
             Some(_) => self.adopted_account(&docker, &volume_name).await?,
             None => {
                 let account = format!("datasource-{}-{}", datasource.id, random_suffix()?);
-                self.keychain
+                self.secrets
                     .set(&account, &Secret::generate_password(PASSWORD_LENGTH)?)?;
                 account
             }
@@ -302,12 +306,26 @@ impl Datasources {
         .await?;
         if let Err(error) = tx.commit().await {
             if adopted.is_none() {
-                let _ = self.keychain.delete(&datasource.keychain_account);
+                let _ = self.secrets.delete(&datasource.keychain_account);
             }
             return Err(error.into());
         }
         drop(creating);
         self.announce_change(AuditAction::DatasourceCreate, datasource.id);
+        self.configs
+            .declare_datasource(
+                project.id,
+                &DatasourceDecl {
+                    name: datasource.name.clone(),
+                    engine,
+                    version: None,
+                    image: Some(datasource.image.clone()),
+                    port: Some(datasource.host_port),
+                    database: Some(datasource.database_name.clone()),
+                    volume: Some(datasource.volume_name.clone()),
+                },
+            )
+            .await;
         tracing::info!(
             datasource_id = datasource.id,
             engine = engine.as_str(),
@@ -380,7 +398,16 @@ impl Datasources {
 
     /// Removes the container. The data volume and the password stay unless `delete_data` says
     /// otherwise, so that a new datasource can take the data over.
+    /// Removes a datasource, and its declaration from the project's quantum.toml.
     pub async fn remove(&self, id: i64, delete_data: bool) -> Result<()> {
+        let datasource = self.remove_container_and_row(id, delete_data).await?;
+        self.configs
+            .undeclare_datasource(datasource.project_id, &datasource.name)
+            .await;
+        Ok(())
+    }
+
+    async fn remove_container_and_row(&self, id: i64, delete_data: bool) -> Result<Datasource> {
         let _guard = self.lock(id).await;
         let docker = Docker::connect().await?;
         let datasource = self.get(id).await?;
@@ -409,21 +436,21 @@ impl Datasources {
         .await?;
         tx.commit().await?;
         if delete_data {
-            self.keychain.delete(&datasource.keychain_account)?;
+            self.secrets.delete(&datasource.keychain_account)?;
         }
         self.locks_map().remove(&id);
         self.announce_change(AuditAction::DatasourceRemove, id);
         tracing::info!(datasource_id = id, delete_data, "datasource removed");
-        Ok(())
+        Ok(datasource)
     }
 
     /// Deletes a project. With `remove_datasources`, its databases go first (their containers;
-    /// their data volumes are kept, as with any removal); without it, a project that has some is
-    /// refused.
+    /// their data volumes are kept, as with any removal; its quantum.toml is left as it is);
+    /// without it, a project that has some is refused.
     pub async fn delete_project(&self, project_id: i64, remove_datasources: bool) -> Result<()> {
         if remove_datasources {
             for datasource in self.list(Some(project_id)).await? {
-                self.remove(datasource.id, false).await?;
+                self.remove_container_and_row(datasource.id, false).await?;
             }
         }
         crate::projects::delete(&self.store, project_id).await
@@ -463,7 +490,7 @@ impl Datasources {
     /// The datasource and its password from the keychain.
     pub(crate) async fn with_password(&self, id: i64) -> Result<(Datasource, Secret)> {
         let datasource = self.get(id).await?;
-        let password = self.keychain.get(&datasource.keychain_account)?;
+        let password = self.secrets.get(&datasource.keychain_account)?;
         Ok((datasource, password))
     }
 
@@ -693,7 +720,7 @@ impl Datasources {
         }
         self.set_status(id, DatasourceStatus::Starting, None)
             .await?;
-        let password = self.keychain.get(&datasource.keychain_account)?;
+        let password = self.secrets.get(&datasource.keychain_account)?;
         docker
             .ensure_volume(
                 &datasource.volume_name,
@@ -832,7 +859,7 @@ impl Datasources {
             self.set_status(id, DatasourceStatus::Starting, None)
                 .await?;
         }
-        let password = self.keychain.get(&datasource.keychain_account)?;
+        let password = self.secrets.get(&datasource.keychain_account)?;
         let endpoint = Endpoint {
             engine: datasource.engine,
             host: connection::HOST,

@@ -1,13 +1,18 @@
-//! Secrets: a value type that cannot leak by accident, and the OS keychain that keeps them.
+//! Secrets: a value type that cannot leak by accident, and where secret values are kept: the OS
+//! keychain, or an encrypted vault file where no keychain exists. Nothing else ever holds them.
+
+mod keychain;
+mod store;
+mod vault;
+
+pub use keychain::{Keychain, KEYCHAIN_SERVICE};
+pub use store::{SecretStore, SecretStoreKind, SecretStoreStatus, VaultKey};
 
 use std::fmt;
 
 use ring::rand::{SecureRandom, SystemRandom};
 
 use crate::error::{Error, Result};
-
-/// The keychain service name every entry of the app is filed under.
-pub const KEYCHAIN_SERVICE: &str = "quantum-admin";
 
 /// A secret value. Debug and Display print a placeholder, and it implements no Serialize, so it
 /// cannot reach a log, an event or the SQLite file without an explicit `expose()`.
@@ -55,58 +60,6 @@ impl fmt::Display for Secret {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("••••••")
     }
-}
-
-/// The OS keychain (Secret Service, macOS Keychain, Windows Credential Manager).
-#[derive(Clone, Debug, Default)]
-pub struct Keychain;
-
-impl Keychain {
-    fn entry(&self, account: &str) -> Result<keyring::Entry> {
-        keyring::Entry::new(KEYCHAIN_SERVICE, account).map_err(keychain_error)
-    }
-
-    pub fn set(&self, account: &str, secret: &Secret) -> Result<()> {
-        self.entry(account)?
-            .set_password(secret.expose())
-            .map_err(keychain_error)
-    }
-
-    pub fn get(&self, account: &str) -> Result<Secret> {
-        self.entry(account)?
-            .get_password()
-            .map(Secret)
-            .map_err(keychain_error)
-    }
-
-    /// Deletes an entry; one that is already gone is fine.
-    pub fn delete(&self, account: &str) -> Result<()> {
-        match self.entry(account)?.delete_credential() {
-            Ok(()) | Err(keyring::Error::NoEntry) => Ok(()),
-            Err(error) => Err(keychain_error(error)),
-        }
-    }
-}
-
-/// Turns keychain failures into guidance.
-fn keychain_error(error: keyring::Error) -> Error {
-    let text = error.to_string();
-    let guidance = match &error {
-        keyring::Error::NoEntry => {
-            "The password is not in the system keychain any more. Reset it from the datasource's menu.".to_owned()
-        }
-        keyring::Error::NoStorageAccess(_) => {
-            "The system keychain is locked. Unlock it (log in to your desktop session) and try again.".to_owned()
-        }
-        _ if text.contains("org.freedesktop.secrets") => {
-            "No keychain service is running. Install and start one (GNOME Keyring or KWallet) and try again.".to_owned()
-        }
-        _ if text.contains("dbus") || text.contains("D-Bus") => {
-            "The system keychain cannot be reached: there is no desktop session bus. Start the app from your desktop session.".to_owned()
-        }
-        _ => format!("The system keychain failed: {text}"),
-    };
-    Error::Keychain(guidance)
 }
 
 #[cfg(test)]

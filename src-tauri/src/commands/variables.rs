@@ -1,0 +1,184 @@
+//! Environment variables and secrets, `.env` import/export, encrypted bundles and the vault.
+//! A secret's value crosses IPC only on an explicit reveal; copies are made by Rust.
+
+use quantum_core::datasources::env_file::EnvFilePreview;
+use quantum_core::projects::Project;
+use quantum_core::secrets::{Secret, SecretStoreStatus, VaultKey};
+use quantum_core::variables::{
+    DotenvEntry, DotenvImportRequest, ImportSummary, ProjectVariables, RevealPurpose, Variable,
+    VariableInput,
+};
+use tauri::State;
+
+use super::CommandResult;
+use crate::state::AppState;
+
+#[tauri::command]
+#[specta::specta]
+pub async fn variables_list(
+    state: State<'_, AppState>,
+    project_id: i64,
+) -> CommandResult<ProjectVariables> {
+    Ok(state.variables.list(project_id).await?)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn environment_add(
+    state: State<'_, AppState>,
+    project_id: i64,
+    name: String,
+) -> CommandResult<()> {
+    Ok(state.variables.add_environment(project_id, &name).await?)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn variable_set(
+    state: State<'_, AppState>,
+    project_id: i64,
+    input: VariableInput,
+) -> CommandResult<Variable> {
+    Ok(state.variables.set(project_id, input).await?)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn variable_remove(
+    state: State<'_, AppState>,
+    project_id: i64,
+    environment: Option<String>,
+    name: String,
+) -> CommandResult<()> {
+    Ok(state
+        .variables
+        .remove(project_id, environment.as_deref(), &name)
+        .await?)
+}
+
+/// Shows a secret's value in the window: recorded in the audit log (name only).
+#[tauri::command]
+#[specta::specta]
+pub async fn secret_reveal(
+    state: State<'_, AppState>,
+    project_id: i64,
+    environment: String,
+    name: String,
+) -> CommandResult<String> {
+    let secret = state
+        .variables
+        .reveal(project_id, &environment, &name, RevealPurpose::Show)
+        .await?;
+    Ok(secret.expose().to_owned())
+}
+
+/// Puts a secret's value on the clipboard without it passing through the web view; audited.
+#[tauri::command]
+#[specta::specta]
+pub async fn secret_copy(
+    state: State<'_, AppState>,
+    project_id: i64,
+    environment: String,
+    name: String,
+) -> CommandResult<()> {
+    let secret = state
+        .variables
+        .reveal(project_id, &environment, &name, RevealPurpose::Copy)
+        .await?;
+    state.clipboard.write(secret.expose().to_owned())
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn dotenv_import_preview(
+    state: State<'_, AppState>,
+    path: String,
+) -> CommandResult<Vec<DotenvEntry>> {
+    Ok(state.variables.dotenv_import_preview(&path).await?)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn dotenv_import(
+    state: State<'_, AppState>,
+    project_id: i64,
+    request: DotenvImportRequest,
+) -> CommandResult<ImportSummary> {
+    Ok(state.variables.dotenv_import(project_id, request).await?)
+}
+
+/// The `.env` file before and after exporting an environment into it; secrets are masked.
+#[tauri::command]
+#[specta::specta]
+pub async fn dotenv_export_preview(
+    state: State<'_, AppState>,
+    project_id: i64,
+    environment: String,
+    path: Option<String>,
+) -> CommandResult<EnvFilePreview> {
+    Ok(state
+        .variables
+        .dotenv_export_preview(project_id, &environment, path.as_deref())
+        .await?)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn dotenv_export_write(
+    state: State<'_, AppState>,
+    project_id: i64,
+    environment: String,
+    path: Option<String>,
+    expected: Option<String>,
+) -> CommandResult<()> {
+    Ok(state
+        .variables
+        .dotenv_export_write(project_id, &environment, path.as_deref(), expected)
+        .await?)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn bundle_export(
+    state: State<'_, AppState>,
+    project_id: i64,
+    path: String,
+    passphrase: String,
+) -> CommandResult<()> {
+    Ok(state
+        .variables
+        .export_bundle(project_id, &path, &Secret::new(passphrase))
+        .await?)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn bundle_import(
+    state: State<'_, AppState>,
+    path: String,
+    passphrase: String,
+    project_name: Option<String>,
+) -> CommandResult<Project> {
+    Ok(state
+        .variables
+        .import_bundle(&path, &Secret::new(passphrase), project_name)
+        .await?)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub fn secret_store_status(state: State<'_, AppState>) -> SecretStoreStatus {
+    state.variables.secret_store().status()
+}
+
+#[tauri::command]
+#[specta::specta]
+pub fn vault_create(state: State<'_, AppState>, key: VaultKey) -> CommandResult<SecretStoreStatus> {
+    Ok(state.variables.secret_store().create_vault(&key)?)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub fn vault_unlock(state: State<'_, AppState>, key: VaultKey) -> CommandResult<SecretStoreStatus> {
+    Ok(state.variables.secret_store().unlock_vault(&key)?)
+}
