@@ -281,3 +281,127 @@ fn the_tray_menu_starts_and_stops_a_datasource() {
 
     app.ok("datasource_remove", json!({ "id": id, "deleteData": true }));
 }
+
+#[test]
+fn config_variables_and_secrets_over_ipc() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let folder = tempfile::tempdir().expect("folder");
+    let app = start(dir.path());
+    let created = app.ok(
+        "project_create",
+        json!({ "input": { "name": "config ipc", "description": "", "folder": folder.path() } }),
+    );
+    let project_id = created["id"].as_i64().expect("id");
+    let document = app.ok("config_get", json!({ "projectId": project_id }));
+    assert_eq!(document["exists"], false);
+    assert_eq!(document["location"], "projectFolder");
+
+    let diagnostics = app.ok(
+        "config_validate",
+        json!({ "projectId": project_id, "text": "[datasources.main]\nengnie = \"postgres\"\n" }),
+    );
+    let unknown = diagnostics
+        .as_array()
+        .expect("diagnostics")
+        .iter()
+        .find(|d| d["code"] == "config.unknown_key")
+        .expect("the typo is reported");
+    assert_eq!(
+        (unknown["line"].as_i64(), unknown["column"].as_i64()),
+        (Some(2), Some(1))
+    );
+    assert!(unknown["message"]
+        .as_str()
+        .is_some_and(|m| m.contains("engine")));
+
+    let error = app
+        .invoke(
+            "config_save",
+            json!({ "projectId": project_id, "text": "[datasources.main]\nengnie = 1\n", "expectedHash": null }),
+        )
+        .expect_err("invalid");
+    assert_eq!(error["code"], "config.invalid");
+
+    let saved = app.ok(
+        "config_save",
+        json!({ "projectId": project_id, "text": "[project]\nname = \"config ipc\"\n",
+                "expectedHash": document["contentHash"] }),
+    );
+    assert_eq!(saved["exists"], true);
+    let history = app.ok("config_history", json!({ "projectId": project_id }));
+    assert_eq!(history.as_array().map(Vec::len), Some(1));
+
+    assert_eq!(app.ok("secret_store_status", json!({}))["kind"], "keychain");
+    let variable = app.ok(
+        "variable_set",
+        json!({ "projectId": project_id, "input": { "environment": "dev", "name": "API_TOKEN",
+                "kind": "secret", "value": "ipc-secret-value-271828" } }),
+    );
+    assert_eq!(variable["value"], Value::Null);
+    let listed = app.ok("variables_list", json!({ "projectId": project_id }));
+    assert!(!listed.to_string().contains("ipc-secret-value-271828"));
+    let revealed = app.ok(
+        "secret_reveal",
+        json!({ "projectId": project_id, "environment": "dev", "name": "API_TOKEN" }),
+    );
+    assert_eq!(revealed, "ipc-secret-value-271828");
+    let reveal = activity(&app)
+        .into_iter()
+        .find(|e| e["action"] == "secret.reveal")
+        .expect("the reveal is in the activity");
+    assert_eq!(reveal["resourceName"], "API_TOKEN (dev)");
+    assert!(!reveal.to_string().contains("ipc-secret-value-271828"));
+
+    let error = app
+        .invoke(
+            "variable_set",
+            json!({ "projectId": project_id, "input": { "environment": "dev", "name": "9LIVES",
+                    "kind": "plain", "value": "x" } }),
+        )
+        .expect_err("invalid name");
+    assert_eq!(error["code"], "validation.invalid_variable");
+    assert_eq!(error["field"], "name");
+
+    let error = app
+        .invoke(
+            "bundle_import",
+            json!({ "path": folder.path().join("quantum.toml"), "passphrase": "x", "projectName": null }),
+        )
+        .expect_err("not a bundle");
+    assert_eq!(error["code"], "bundle.not_a_bundle");
+}
+
+#[test]
+fn a_config_file_changed_on_disk_is_pushed_to_the_window() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let folder = tempfile::tempdir().expect("folder");
+    let app = start(dir.path());
+    let created = app.ok(
+        "project_create",
+        json!({ "input": { "name": "watched", "description": "", "folder": folder.path() } }),
+    );
+    let project_id = created["id"].as_i64().expect("id");
+    let (sender, received) = mpsc::channel();
+    DataChanged::listen(app.app.handle(), move |event| {
+        let _ = sender.send(event.payload.0);
+    });
+    std::fs::write(
+        folder.path().join("quantum.toml"),
+        "[variables]\nA = \"1\"\n",
+    )
+    .expect("write");
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    loop {
+        let remaining = deadline.saturating_duration_since(std::time::Instant::now());
+        let change = received
+            .recv_timeout(remaining)
+            .expect("a config change event within 10 s");
+        if serde_json::to_value(change.resource_type).expect("json") == "config"
+            && change.resource_id == project_id
+        {
+            break;
+        }
+    }
+    let history = app.ok("config_history", json!({ "projectId": project_id }));
+    assert_eq!(history[0]["source"], "disk");
+}
