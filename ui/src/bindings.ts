@@ -179,6 +179,12 @@ export type ConfigDocument = {
 	/**  SHA-256 of `text`, in hex: what a save expects the file still to be. */
 	contentHash: string,
 	diagnostics: Diagnostic[],
+	/**
+	 *  Datasources the file declares that the app has not created (a fresh clone, a teammate's
+	 *  addition), as the "Add database" form would submit them. The user creates them; a file
+	 *  never starts containers by itself.
+	 */
+	pendingDatasources: DatasourceInput[],
 };
 
 export type ConfigLocation = 

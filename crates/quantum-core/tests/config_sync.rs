@@ -145,6 +145,7 @@ async fn restoring_writes_an_old_version_back_as_a_new_version() {
     let history = configs.history(project.id).await.expect("history");
     let oldest = history.last().expect("oldest").id;
     let restored = configs.restore(project.id, oldest).await.expect("restore");
+    assert!(restored.pending_datasources.is_empty());
     assert_eq!(restored.text, first);
     assert_eq!(restored.location, ConfigLocation::DataDir);
     let history = configs.history(project.id).await.expect("history");
@@ -205,4 +206,25 @@ async fn a_file_changed_while_the_app_was_closed_is_taken_in_when_watching_start
     config_changed(&mut changes, project.id).await;
     assert_eq!(configs.history(project.id).await.expect("history").len(), 1);
     watcher.abort();
+}
+
+#[tokio::test]
+async fn datasources_the_file_declares_but_the_app_lacks_are_offered_ready_to_create() {
+    let t = open().await;
+    let folder = tempfile::tempdir().expect("folder");
+    let project = project_with_folder(&t.store, folder.path()).await;
+    std::fs::write(
+        folder.path().join("quantum.toml"),
+        "[datasources.shop-db]\nengine = \"postgres\"\nversion = \"16-alpine\"\nport = 55432\ndatabase = \"shop\"\n",
+    )
+    .expect("write");
+    let configs = ProjectConfigs::new(t.store.clone(), t.dir.path());
+    let document = configs.get(project.id).await.expect("get");
+    let pending = &document.pending_datasources;
+    assert_eq!(pending.len(), 1);
+    assert_eq!(pending[0].name.as_deref(), Some("shop-db"));
+    assert_eq!(pending[0].image.as_deref(), Some("postgres:16-alpine"));
+    assert_eq!(pending[0].host_port, Some(55432));
+    assert_eq!(pending[0].database_name.as_deref(), Some("shop"));
+    assert_eq!(pending[0].project_id, project.id);
 }

@@ -14,6 +14,7 @@ use tokio::sync::Mutex;
 
 use super::{edit, validate, DatasourceDecl, Diagnostic, Severity, FILE_NAME};
 use crate::audit::{self, AuditAction, NewAuditEntry, ResourceType};
+use crate::datasources::service::DatasourceInput;
 use crate::error::{Error, Result};
 use crate::events::Change;
 use crate::projects::{self, Project};
@@ -73,6 +74,10 @@ pub struct ConfigDocument {
     /// SHA-256 of `text`, in hex: what a save expects the file still to be.
     pub content_hash: String,
     pub diagnostics: Vec<Diagnostic>,
+    /// Datasources the file declares that the app has not created (a fresh clone, a teammate's
+    /// addition), as the "Add database" form would submit them. The user creates them; a file
+    /// never starts containers by itself.
+    pub pending_datasources: Vec<DatasourceInput>,
 }
 
 /// One entry of the history, without its text.
@@ -146,6 +151,10 @@ impl ProjectConfigs {
         let (path, location) = self.location(&project);
         let (text, exists) = self.current_text(&project).await?;
         let diagnostics = validate(&text, &self.known_secrets(project_id).await?);
+        let pending_datasources = match super::parse(&text) {
+            Ok(config) => self.pending(project_id, &config.datasources).await?,
+            Err(_) => Vec::new(),
+        };
         Ok(ConfigDocument {
             project_id,
             path: path.display().to_string(),
@@ -154,7 +163,37 @@ impl ProjectConfigs {
             content_hash: content_hash(&text),
             text,
             diagnostics,
+            pending_datasources,
         })
+    }
+
+    async fn pending(
+        &self,
+        project_id: i64,
+        declared: &[DatasourceDecl],
+    ) -> Result<Vec<DatasourceInput>> {
+        let existing: Vec<String> = sqlx::query_scalar("SELECT name FROM datasources")
+            .fetch_all(self.store.pool())
+            .await?;
+        Ok(declared
+            .iter()
+            .filter(|d| !existing.iter().any(|e| e.eq_ignore_ascii_case(&d.name)))
+            .map(|d| DatasourceInput {
+                project_id,
+                engine: d.engine,
+                name: Some(d.name.clone()),
+                image: d.image.clone().or_else(|| {
+                    d.version.as_ref().map(|version| {
+                        let default = d.engine.default_image();
+                        let repository = default.split_once(':').map_or(default, |(r, _)| r);
+                        format!("{repository}:{version}")
+                    })
+                }),
+                host_port: d.port,
+                database_name: d.database.clone(),
+                ..DatasourceInput::default()
+            })
+            .collect())
     }
 
     pub async fn validate(&self, project_id: i64, text: &str) -> Result<Vec<Diagnostic>> {
