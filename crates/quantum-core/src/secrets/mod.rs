@@ -16,6 +16,12 @@ use crate::error::{Error, Result};
 
 /// A secret value. Debug and Display print a placeholder, and it implements no Serialize, so it
 /// cannot reach a log, an event or the SQLite file without an explicit `expose()`.
+///
+/// Serializing one does not compile:
+/// ```compile_fail
+/// fn serialize<T: serde::Serialize>(_: &T) {}
+/// serialize(&quantum_core::secrets::Secret::new("hunter2"));
+/// ```
 #[derive(Clone, PartialEq, Eq)]
 pub struct Secret(String);
 
