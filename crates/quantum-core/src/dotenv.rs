@@ -112,6 +112,29 @@ pub fn parse(text: &str) -> Result<Vec<(String, String)>> {
     Ok(vars)
 }
 
+/// The text with the values of `names` replaced by `mask`, for showing a file that holds secrets.
+pub fn mask(text: &str, names: &[&str], mask: &str) -> String {
+    let mut out: String = text
+        .lines()
+        .map(|line| match key_of(line) {
+            Some(key) if names.contains(&key) => {
+                let export = if line.trim_start().starts_with("export ") {
+                    "export "
+                } else {
+                    ""
+                };
+                format!("{export}{key}={}", quote(mask))
+            }
+            _ => line.to_owned(),
+        })
+        .collect::<Vec<_>>()
+        .join("\n");
+    if text.ends_with('\n') {
+        out.push('\n');
+    }
+    out
+}
+
 /// The key a line assigns, if it assigns one.
 fn key_of(line: &str) -> Option<&str> {
     let line = line.trim_start();

@@ -273,6 +273,23 @@ async fn a_dotenv_file_round_trips_through_import_and_export_with_secrets_masked
         .iter()
         .any(|(a, _, d)| *a == AuditAction::VariablesExport && !d.to_string().contains(&token)));
 
+    // Previewing again: the file now holds the secret, and the preview still does not show it.
+    let again = f
+        .variables
+        .dotenv_export_preview(f.project.id, "dev", None)
+        .await
+        .expect("second preview");
+    let shown = format!("{:?}{}", again.current, again.proposed);
+    assert!(!shown.contains(&token), "{shown}");
+    assert!(again
+        .current
+        .as_deref()
+        .is_some_and(|c| c.contains("STRIPE_KEY=\"••••••\"")));
+    f.variables
+        .dotenv_export_write(f.project.id, "dev", None, again.current)
+        .await
+        .expect("second export against a masked preview");
+
     // A second export against the preview taken before the first one is refused.
     assert!(matches!(
         f.variables

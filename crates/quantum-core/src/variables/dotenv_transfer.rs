@@ -158,7 +158,8 @@ impl Variables {
         })
     }
 
-    /// The `.env` file before and after writing the environment into it, secrets masked.
+    /// The `.env` file before and after writing the environment into it. Secret values are
+    /// masked on both sides: a file exported before holds them, and showing it is no reveal.
     pub async fn dotenv_export_preview(
         &self,
         project_id: i64,
@@ -168,6 +169,7 @@ impl Variables {
         let project = projects::get(&self.store, project_id).await?;
         let path = export_path(&project, path)?;
         let resolved = self.resolved(&project, environment).await?;
+        let secret_names = secret_names(&resolved);
         let current = dotenv::read(&path)?;
         let masked: Vec<(String, String)> = resolved
             .iter()
@@ -176,18 +178,22 @@ impl Variables {
                 Resolved::Secret(_) => (name.clone(), MASK.to_owned()),
             })
             .collect();
+        let current_masked = current
+            .as_deref()
+            .map(|text| dotenv::mask(text, &secret_names, MASK));
         Ok(EnvFilePreview {
             path: path.display().to_string(),
             proposed: dotenv::merge(
-                current.as_deref().unwrap_or_default(),
+                current_masked.as_deref().unwrap_or_default(),
                 &masked,
                 &heading(environment),
             ),
-            current,
+            current: current_masked,
         })
     }
 
-    /// Writes the environment, secrets included, provided the file still holds `expected`.
+    /// Writes the environment, secrets included, provided the file still is what the preview
+    /// showed (`expected`, as masked there).
     pub async fn dotenv_export_write(
         &self,
         project_id: i64,
@@ -199,7 +205,12 @@ impl Variables {
         let path = export_path(&project, path)?;
         let resolved = self.resolved(&project, environment).await?;
         let current = dotenv::read(&path)?;
-        if current != expected {
+        let secret_names = secret_names(&resolved);
+        if current
+            .as_deref()
+            .map(|text| dotenv::mask(text, &secret_names, MASK))
+            != expected
+        {
             return Err(Error::EnvFileChanged {
                 path: path.display().to_string(),
             });
@@ -277,6 +288,14 @@ impl Variables {
 enum Resolved {
     Plain(String),
     Secret(Secret),
+}
+
+fn secret_names(resolved: &[(String, Resolved)]) -> Vec<&str> {
+    resolved
+        .iter()
+        .filter(|(_, value)| matches!(value, Resolved::Secret(_)))
+        .map(|(name, _)| name.as_str())
+        .collect()
 }
 
 fn heading(environment: &str) -> String {

@@ -21,6 +21,9 @@ const auditActions = Object.keys(actionLabels) as AuditAction[];
 const resourceTypes: { value: ResourceType; label: string }[] = [
   { value: "project", label: "Projects" },
   { value: "datasource", label: "Databases" },
+  { value: "config", label: "Configuration" },
+  { value: "variable", label: "Variables" },
+  { value: "secret", label: "Secrets" },
 ];
 
 /** The filter lives in the URL (`?project=3&action=project.update`), so it can be linked to. */

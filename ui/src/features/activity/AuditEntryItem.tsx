@@ -1,4 +1,20 @@
-import { ChevronRight, KeyRound, Pencil, Play, Plus, RotateCw, Square, Trash2, type LucideIcon } from "lucide-react";
+import {
+  ChevronRight,
+  Copy,
+  Download,
+  Eye,
+  FileCode,
+  KeyRound,
+  Layers,
+  Pencil,
+  Play,
+  Plus,
+  RotateCw,
+  Square,
+  Trash2,
+  Upload,
+  type LucideIcon,
+} from "lucide-react";
 import clsx from "clsx";
 import type { AuditEntry, Value } from "../../api";
 import { RelativeTime } from "../../components/RelativeTime";
@@ -16,6 +32,18 @@ const actionIcons: Record<AuditEntry["action"], LucideIcon> = {
   "datasource.recreate": RotateCw,
   "datasource.remove": Trash2,
   "datasource.reveal_secret": KeyRound,
+  "config.save": FileCode,
+  "environment.add": Layers,
+  "variable.set": Pencil,
+  "variable.remove": Trash2,
+  "secret.set": KeyRound,
+  "secret.remove": Trash2,
+  "secret.reveal": Eye,
+  "secret.copy": Copy,
+  "variables.import": Download,
+  "variables.export": Upload,
+  "project.export": Upload,
+  "project.import": Download,
 };
 
 // The icon's colour says whether something came, changed or went.
@@ -30,6 +58,18 @@ const actionTones: Record<AuditEntry["action"], "create" | "update" | "delete"> 
   "datasource.recreate": "update",
   "datasource.remove": "delete",
   "datasource.reveal_secret": "update",
+  "config.save": "update",
+  "environment.add": "create",
+  "variable.set": "update",
+  "variable.remove": "delete",
+  "secret.set": "update",
+  "secret.remove": "delete",
+  "secret.reveal": "update",
+  "secret.copy": "update",
+  "variables.import": "create",
+  "variables.export": "update",
+  "project.export": "update",
+  "project.import": "create",
 };
 
 export function ActionIcon({ action }: { action: AuditEntry["action"] }) {

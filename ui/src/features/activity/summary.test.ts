@@ -91,4 +91,32 @@ describe("database entries", () => {
     };
     expect(summarizeAuditEntry(written)).toBe("Wrote the connection details of “orders-db” to /code/shop/.env");
   });
+
+  it("tell a secret's reveal and copy by its name only", () => {
+    const revealed: AuditEntry = {
+      ...entry("secret.reveal", "API_TOKEN (dev)", { environment: "dev", name: "API_TOKEN" }),
+      resourceType: "secret",
+    };
+    expect(summarizeAuditEntry(revealed)).toBe("Revealed secret “API_TOKEN (dev)”");
+    expect(summarizeAuditEntry({ ...revealed, action: "secret.copy" })).toBe("Copied secret “API_TOKEN (dev)”");
+    expect(snapshotFields(revealed)).toEqual([]);
+  });
+
+  it("tell where a quantum.toml version came from", () => {
+    const saved = (source: string): AuditEntry => ({
+      ...entry("config.save", "quantum.toml", { source, contentHash: "ab" }),
+      resourceType: "config",
+    });
+    expect(summarizeAuditEntry(saved("app"))).toBe("Saved quantum.toml");
+    expect(summarizeAuditEntry(saved("disk"))).toBe("quantum.toml changed on disk");
+    expect(summarizeAuditEntry(saved("restore"))).toBe("Restored an earlier version of quantum.toml");
+  });
+
+  it("count what a .env import brought in", () => {
+    const imported: AuditEntry = {
+      ...entry("variables.import", "dev", { plain: ["PORT"], secrets: ["A_KEY", "B_KEY"] }),
+      resourceType: "variable",
+    };
+    expect(summarizeAuditEntry(imported)).toBe("Imported 1 variable and 2 secrets into “dev”");
+  });
 });

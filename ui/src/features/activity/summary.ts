@@ -27,7 +27,7 @@ export function changedFields(entry: AuditEntry): FieldChange[] {
 
 /** The fields a created or deleted project had. */
 export function snapshotFields(entry: AuditEntry): { field: string; value: Value }[] {
-  if (entry.action === "project.update" || !isObject(entry.details)) return [];
+  if (!entry.action.startsWith("project.") || entry.action === "project.update" || !isObject(entry.details)) return [];
   const details = entry.details;
   return FIELD_ORDER.filter((field) => field in details).map((field) => ({
     field,
@@ -47,9 +47,61 @@ const verbs: Record<AuditAction, string> = {
   "datasource.recreate": "Recreated",
   "datasource.remove": "Removed",
   "datasource.reveal_secret": "Copied the connection details of",
+  "config.save": "Saved",
+  "environment.add": "Added environment",
+  "variable.set": "Set",
+  "variable.remove": "Removed",
+  "secret.set": "Set",
+  "secret.remove": "Removed",
+  "secret.reveal": "Revealed",
+  "secret.copy": "Copied",
+  "variables.import": "Imported variables into",
+  "variables.export": "Exported",
+  "project.export": "Exported",
+  "project.import": "Imported",
 };
 
-const nouns: Record<ResourceType, string> = { project: "project", datasource: "database" };
+const nouns: Record<ResourceType, string> = {
+  project: "project",
+  datasource: "database",
+  config: "file",
+  variable: "variable",
+  secret: "secret",
+};
+
+/** The sentence for actions whose details say more than the noun does. */
+function summarizeConfigOrTransfer(entry: AuditEntry): string | null {
+  const details = isObject(entry.details) ? entry.details : {};
+  const name = entry.resourceName;
+  switch (entry.action) {
+    case "config.save":
+      switch (details.source) {
+        case "disk":
+          return `${name} changed on disk`;
+        case "restore":
+          return `Restored an earlier version of ${name}`;
+        case "import":
+          return `Imported ${name} from a bundle`;
+        default:
+          return `Saved ${name}`;
+      }
+    case "environment.add":
+      return `Added environment “${name}”`;
+    case "variables.import": {
+      const plain = Array.isArray(details.plain) ? details.plain.length : 0;
+      const secrets = Array.isArray(details.secrets) ? details.secrets.length : 0;
+      return `Imported ${plain} variable${plain === 1 ? "" : "s"} and ${secrets} secret${secrets === 1 ? "" : "s"} into “${name}”`;
+    }
+    case "variables.export":
+      return `Exported environment “${name}” to ${typeof details.path === "string" ? details.path : ".env"}`;
+    case "project.export":
+      return `Exported project “${name}” to an encrypted bundle`;
+    case "project.import":
+      return `Imported project “${name}” from an encrypted bundle`;
+    default:
+      return null;
+  }
+}
 
 /** A one-line account of an entry: "Renamed project “shop” to “storefront”". */
 export function summarizeAuditEntry(entry: AuditEntry): string {
@@ -61,6 +113,8 @@ export function summarizeAuditEntry(entry: AuditEntry): string {
     if (details?.format === "env_file") return `Wrote the connection details of “${entry.resourceName}” to ${details.path ?? ".env"}`;
     return `${verbs[entry.action]} “${entry.resourceName}”`;
   }
+  const special = summarizeConfigOrTransfer(entry);
+  if (special !== null) return special;
   if (entry.action !== "project.update") return `${verbs[entry.action]} ${subject}`;
   const fields = changedFields(entry);
   const rename = fields.find((change) => change.field === "name");
@@ -84,4 +138,16 @@ export const actionLabels: Record<AuditAction, string> = {
   "datasource.recreate": "Database recreated",
   "datasource.remove": "Database removed",
   "datasource.reveal_secret": "Connection details copied",
+  "config.save": "quantum.toml saved",
+  "environment.add": "Environment added",
+  "variable.set": "Variable set",
+  "variable.remove": "Variable removed",
+  "secret.set": "Secret set",
+  "secret.remove": "Secret removed",
+  "secret.reveal": "Secret revealed",
+  "secret.copy": "Secret copied",
+  "variables.import": "Variables imported",
+  "variables.export": "Variables exported",
+  "project.export": "Project exported",
+  "project.import": "Project imported",
 };
