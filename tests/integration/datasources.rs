@@ -685,3 +685,47 @@ async fn its_log_and_its_resource_use_are_streamed() {
         .await
         .expect("cleanup");
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_database_made_in_the_app_is_declared_in_quantum_toml_and_removing_it_undeclares_it() {
+    let mut h = harness("declared").await;
+    let folder = tempfile::tempdir().expect("project folder");
+    projects::update(
+        &h.store,
+        h.project_id,
+        ProjectInput {
+            name: format!("declared {}", std::process::id()),
+            folder: Some(folder.path().to_string_lossy().into_owned()),
+            ..Default::default()
+        },
+    )
+    .await
+    .expect("folder set");
+    let config = folder.path().join("quantum.toml");
+    std::fs::write(
+        &config,
+        "# The team's stack.\n[variables]\nLOG_FORMAT = \"json\"\n",
+    )
+    .expect("config");
+
+    let created = h.create(Engine::Redis).await;
+    let text = std::fs::read_to_string(&config).expect("read");
+    assert!(text.starts_with("# The team's stack.\n"), "{text}");
+    assert!(
+        text.contains(&format!("[datasources.{}]", created.name)),
+        "{text}"
+    );
+    assert!(text.contains("engine = \"redis\""), "{text}");
+    assert!(
+        text.contains(&format!("port = {}", created.host_port)),
+        "{text}"
+    );
+
+    h.datasources
+        .remove(created.id, true)
+        .await
+        .expect("remove");
+    let text = std::fs::read_to_string(&config).expect("read");
+    assert!(!text.contains(&created.name), "{text}");
+    assert!(text.contains("LOG_FORMAT = \"json\""), "{text}");
+}

@@ -403,7 +403,14 @@ impl ProjectConfigs {
             ));
         }
         for datasource in self.declared_datasources(project.id).await? {
-            text = edit::set_datasource(&text, &datasource)?;
+            // A datasource the file format cannot express (say, a hand-picked odd image) is left
+            // out rather than keeping the user from their configuration.
+            match edit::set_datasource(&text, &datasource) {
+                Ok(with) => text = with,
+                Err(error) => {
+                    tracing::warn!(%error, datasource = %datasource.name, "not declared in quantum.toml");
+                }
+            }
         }
         Ok((text, false))
     }
@@ -419,14 +426,17 @@ impl ProjectConfigs {
         Ok(rows
             .iter()
             .filter_map(|row| {
-                let engine = serde_json::from_value(json!(row.get::<String, _>("engine"))).ok()?;
+                let engine: crate::datasources::Engine =
+                    serde_json::from_value(json!(row.get::<String, _>("engine"))).ok()?;
                 Some(DatasourceDecl {
                     name: row.get("name"),
                     engine,
                     version: None,
                     image: Some(row.get("image")),
                     port: u16::try_from(row.get::<i64, _>("host_port")).ok(),
-                    database: Some(row.get("database_name")),
+                    database: engine
+                        .has_database_and_user()
+                        .then(|| row.get("database_name")),
                     volume: Some(row.get("volume_name")),
                 })
             })

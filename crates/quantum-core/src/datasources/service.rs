@@ -321,7 +321,9 @@ impl Datasources {
                     version: None,
                     image: Some(datasource.image.clone()),
                     port: Some(datasource.host_port),
-                    database: Some(datasource.database_name.clone()),
+                    database: engine
+                        .has_database_and_user()
+                        .then(|| datasource.database_name.clone()),
                     volume: Some(datasource.volume_name.clone()),
                 },
             )
