@@ -1,14 +1,41 @@
 import { fileURLToPath } from "node:url";
 import react from "@vitejs/plugin-react";
+import type { Plugin } from "vite";
 import { defineConfig } from "vitest/config";
 
 const root = fileURLToPath(new URL(".", import.meta.url));
+
+/**
+ * The app runs with Object.prototype frozen (`freezePrototype` in tauri.conf.json). Monaco's
+ * namespaces give themselves a `toString` by assignment (`KeyCodeUtils.toString = toString;`),
+ * which a frozen Object.prototype turns into "Attempted to assign to readonly property" as the
+ * module loads. Such assignments become property definitions, which frozen prototypes allow.
+ */
+function monacoUnderFrozenPrototypes(): Plugin {
+  const assignment = /^(\s*)([A-Za-z_$][\w$]*)\.(toString|valueOf) = ([^;\n]+);$/gm;
+  return {
+    name: "monaco-under-frozen-prototypes",
+    // Tauri freezes the prototypes only for the built app, served by its custom protocol.
+    apply: "build",
+    transform: {
+      filter: { id: /[\\/]node_modules[\\/]monaco-editor[\\/]esm[\\/]/ },
+      handler(code) {
+        const defined = code.replace(
+          assignment,
+          (_line, indent: string, target: string, key: string, value: string) =>
+            `${indent}Object.defineProperty(${target}, "${key}", { value: ${value}, writable: true, enumerable: true, configurable: true });`,
+        );
+        return defined === code ? null : defined;
+      },
+    },
+  };
+}
 
 export default defineConfig({
   root,
   // The app is served from Tauri's custom protocol, so asset URLs must be relative.
   base: "./",
-  plugins: [react()],
+  plugins: [react(), monacoUnderFrozenPrototypes()],
   clearScreen: false,
   server: {
     port: 1420,
@@ -19,6 +46,10 @@ export default defineConfig({
     emptyOutDir: true,
     // WebKitGTK on current Linux distributions and WebView2 both run ES2022.
     target: "es2022",
+  },
+  // Monaco's editor worker (`?worker`), bundled as one module worker served from the app itself.
+  worker: {
+    format: "es",
   },
   test: {
     environment: "jsdom",

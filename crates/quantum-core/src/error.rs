@@ -66,6 +66,8 @@ pub enum Error {
     BundleWrongPassphrase,
     #[error("Encryption failed: {0}")]
     Crypto(String),
+    #[error("That version of quantum.toml is no longer in the history. Refresh the history.")]
+    ConfigVersionNotFound { id: i64 },
     #[error(
         "{path} changed on disk since you opened it. Reload it, or save again to overwrite it."
     )]
@@ -155,6 +157,8 @@ pub enum ErrorCode {
     CryptoFailed,
     #[serde(rename = "config.changed_on_disk")]
     ConfigChangedOnDisk,
+    #[serde(rename = "config.version_not_found")]
+    ConfigVersionNotFound,
     #[serde(rename = "validation.invalid_variable")]
     InvalidVariable,
     #[serde(rename = "validation.invalid_environment")]
@@ -242,6 +246,7 @@ impl Error {
             Self::BundleWrongPassphrase => ErrorCode::BundleWrongPassphrase,
             Self::Crypto(_) => ErrorCode::CryptoFailed,
             Self::ConfigChangedOnDisk { .. } => ErrorCode::ConfigChangedOnDisk,
+            Self::ConfigVersionNotFound { .. } => ErrorCode::ConfigVersionNotFound,
             Self::SecretNotFound { .. } => ErrorCode::SecretNotFound,
             Self::SecretStoreUnavailable => ErrorCode::SecretStoreUnavailable,
             Self::VaultLocked => ErrorCode::VaultLocked,

@@ -9,12 +9,15 @@ import {
   type ConnectionFormat,
   type DatasourceEvent,
   type DatasourceInput,
+  type DotenvImportRequest,
   type ErrorCode,
   type ErrorInfo,
   type LogBatch,
   type ProjectInput,
   type Settings,
   type StatsSample,
+  type VariableInput,
+  type VaultKey,
 } from "../bindings";
 
 export type {
@@ -48,6 +51,32 @@ export type {
   ResourceType,
   Settings,
   Theme,
+} from "../bindings";
+
+// Environment variables and secrets
+export type {
+  DotenvEntry,
+  DotenvImportRequest,
+  ImportSummary,
+  ProjectVariables,
+  SecretStoreKind,
+  SecretStoreStatus,
+  Variable,
+  VariableInput,
+  VariableKind,
+  VaultKey,
+} from "../bindings";
+
+// Config (quantum.toml)
+export type {
+  Completion,
+  CompletionKind,
+  ConfigDocument,
+  ConfigLocation,
+  ConfigSource,
+  ConfigVersion,
+  Diagnostic,
+  Severity,
 } from "../bindings";
 
 /** A failed command, as the core reported it. `field` names the form field at fault, if any. */
@@ -112,6 +141,47 @@ export const api = {
   dockerStatus: () => commands.dockerStatus(),
   settingsGet: () => commands.settingsGet(),
   settingsUpdate: (settings: Settings) => unwrap(commands.settingsUpdate(settings)),
+  // Config (quantum.toml)
+  configGet: (projectId: number) => unwrap(commands.configGet(projectId)),
+  configValidate: (projectId: number, text: string) => unwrap(commands.configValidate(projectId, text)),
+  /** Suggestions at a 1-based line and UTF-16 column, as Monaco counts them. */
+  configComplete: (text: string, line: number, column: number) => commands.configComplete(text, line, column),
+  configFormat: (text: string) => unwrap(commands.configFormat(text)),
+  /** Saves if the file still has `expectedHash` (null: the file does not exist yet), else fails with the changed-on-disk code. */
+  configSave: (projectId: number, text: string, expectedHash: string | null) =>
+    unwrap(commands.configSave(projectId, text, expectedHash)),
+  configHistory: (projectId: number) => unwrap(commands.configHistory(projectId)),
+  configVersionText: (versionId: number) => unwrap(commands.configVersionText(versionId)),
+  configRestore: (projectId: number, versionId: number) => unwrap(commands.configRestore(projectId, versionId)),
+  // Environment variables and secrets
+  variablesList: (projectId: number) => unwrap(commands.variablesList(projectId)),
+  environmentAdd: (projectId: number, name: string) => unwrap(commands.environmentAdd(projectId, name)),
+  variableSet: (projectId: number, input: VariableInput) => unwrap(commands.variableSet(projectId, input)),
+  /** `environment` null: the variable shared by every environment. */
+  variableRemove: (projectId: number, environment: string | null, name: string) =>
+    unwrap(commands.variableRemove(projectId, environment, name)),
+  /** The secret's value, for the view that asked; the core audits every call, so only on a user's request. */
+  secretReveal: (projectId: number, environment: string, name: string) =>
+    unwrap(commands.secretReveal(projectId, environment, name)),
+  /** The core puts the secret on the clipboard itself and audits it: the value never reaches the page. */
+  secretCopy: (projectId: number, environment: string, name: string) =>
+    unwrap(commands.secretCopy(projectId, environment, name)),
+  dotenvImportPreview: (path: string) => unwrap(commands.dotenvImportPreview(path)),
+  dotenvImport: (projectId: number, request: DotenvImportRequest) => unwrap(commands.dotenvImport(projectId, request)),
+  /** `path` null: the project folder's `.env`. Secret values read "••••••" in `proposed`. */
+  dotenvExportPreview: (projectId: number, environment: string, path: string | null) =>
+    unwrap(commands.dotenvExportPreview(projectId, environment, path)),
+  /** Writes the file if it still reads `expected` (the preview's `current`), else fails without writing. */
+  dotenvExportWrite: (projectId: number, environment: string, path: string | null, expected: string | null) =>
+    unwrap(commands.dotenvExportWrite(projectId, environment, path, expected)),
+  bundleExport: (projectId: number, path: string, passphrase: string) =>
+    unwrap(commands.bundleExport(projectId, path, passphrase)),
+  /** Creates a project from the bundle, all or nothing; `projectName` null keeps the bundle's name. */
+  bundleImport: (path: string, passphrase: string, projectName: string | null) =>
+    unwrap(commands.bundleImport(path, passphrase, projectName)),
+  secretStoreStatus: () => commands.secretStoreStatus(),
+  vaultCreate: (key: VaultKey) => unwrap(commands.vaultCreate(key)),
+  vaultUnlock: (key: VaultKey) => unwrap(commands.vaultUnlock(key)),
   /** Calls `listener` after every committed mutation; resolves to the function that stops it. */
   onDataChanged: (listener: (change: Change) => void) =>
     events.dataChanged.listen((event) => listener(event.payload)),

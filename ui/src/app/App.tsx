@@ -1,5 +1,7 @@
+import { lazy, Suspense, type ReactNode } from "react";
 import { QueryClientProvider, type QueryClient } from "@tanstack/react-query";
-import { HashRouter, Navigate, Route, Routes } from "react-router";
+import { createHashRouter, createRoutesFromElements, Navigate, Route, RouterProvider } from "react-router";
+import { SkeletonRows } from "../components/Skeleton";
 import { ActivityPage } from "../features/activity/ActivityPage";
 import { DashboardPage } from "../features/dashboard/DashboardPage";
 import { DatasourceMonitorPage } from "../features/datasources/DatasourceMonitorPage";
@@ -8,23 +10,63 @@ import { ProjectsPage } from "../features/projects/ProjectsPage";
 import { SettingsPage } from "../features/settings/SettingsPage";
 import { Shell } from "./Shell";
 
-// A hash router: the app is served from Tauri's custom protocol, which knows no other paths.
+// Monaco is large: the config editor and everything it pulls in load on first visit. The
+// environment page is only for some visits too.
+const ConfigPage = lazy(() => import("../features/config/ConfigPage"));
+const EnvironmentPage = lazy(() =>
+  import("../features/variables/EnvironmentPage").then((module) => ({ default: module.EnvironmentPage })),
+);
+
+function Lazy({ children, label }: { children: ReactNode; label: string }) {
+  return (
+    <Suspense
+      fallback={
+        <div className="page">
+          <SkeletonRows rows={6} label={label} />
+        </div>
+      }
+    >
+      {children}
+    </Suspense>
+  );
+}
+
+// A hash router: the app is served from Tauri's custom protocol, which knows no other paths. A data
+// router, so that a page with unsaved edits can hold navigation (useBlocker).
+const router = createHashRouter(
+  createRoutesFromElements(
+    <Route element={<Shell />}>
+      <Route index element={<DashboardPage />} />
+      <Route path="projects" element={<ProjectsPage />} />
+      <Route path="projects/:projectId" element={<ProjectDetailsPage />} />
+      <Route
+        path="projects/:projectId/config"
+        element={
+          <Lazy label="Loading the editor">
+            <ConfigPage />
+          </Lazy>
+        }
+      />
+      <Route
+        path="projects/:projectId/environment"
+        element={
+          <Lazy label="Loading the environment">
+            <EnvironmentPage />
+          </Lazy>
+        }
+      />
+      <Route path="projects/:projectId/databases/:datasourceId/:view" element={<DatasourceMonitorPage />} />
+      <Route path="activity" element={<ActivityPage />} />
+      <Route path="settings" element={<SettingsPage />} />
+      <Route path="*" element={<Navigate to="/" replace />} />
+    </Route>,
+  ),
+);
+
 export function App({ queryClient }: { queryClient: QueryClient }) {
   return (
     <QueryClientProvider client={queryClient}>
-      <HashRouter>
-        <Routes>
-          <Route element={<Shell />}>
-            <Route index element={<DashboardPage />} />
-            <Route path="projects" element={<ProjectsPage />} />
-            <Route path="projects/:projectId" element={<ProjectDetailsPage />} />
-            <Route path="projects/:projectId/databases/:datasourceId/:view" element={<DatasourceMonitorPage />} />
-            <Route path="activity" element={<ActivityPage />} />
-            <Route path="settings" element={<SettingsPage />} />
-            <Route path="*" element={<Navigate to="/" replace />} />
-          </Route>
-        </Routes>
-      </HashRouter>
+      <RouterProvider router={router} />
     </QueryClientProvider>
   );
 }

@@ -239,9 +239,7 @@ impl ProjectConfigs {
             .bind(version_id)
             .fetch_optional(self.store.pool())
             .await?
-            .ok_or_else(|| Error::ConfigInvalid {
-                message: "that version is no longer in the history".into(),
-            })
+            .ok_or(Error::ConfigVersionNotFound { id: version_id })
     }
 
     /// Writes an old version back, as a new version.

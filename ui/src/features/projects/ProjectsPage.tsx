@@ -10,7 +10,7 @@ import {
   useReactTable,
   type SortingState,
 } from "@tanstack/react-table";
-import { ArrowDown, ArrowUp, ArrowUpDown, FolderKanban, Pencil, Plus, Search, Trash2 } from "lucide-react";
+import { ArrowDown, ArrowUp, ArrowUpDown, FolderKanban, PackageOpen, Pencil, Plus, Search, Trash2 } from "lucide-react";
 import type { Project } from "../../api";
 import { EmptyState } from "../../components/EmptyState";
 import { ErrorState } from "../../components/ErrorState";
@@ -19,6 +19,7 @@ import { RelativeTime } from "../../components/RelativeTime";
 import { SkeletonRows } from "../../components/Skeleton";
 import { shortcutLabel } from "../../lib/platform";
 import { newProjectShortcutKey } from "../../app/navigation";
+import { ImportBundleDialog } from "../variables/BundleDialogs";
 import { DeleteProjectDialog } from "./DeleteProjectDialog";
 import { ProjectFormDialog } from "./ProjectFormDialog";
 import { projectsQuery } from "./queries";
@@ -104,6 +105,7 @@ export function ProjectsPage() {
   const [searchParams, setSearchParams] = useSearchParams();
   const [editing, setEditing] = useState<Project | null>(null);
   const [deleting, setDeleting] = useState<Project | null>(null);
+  const [importingBundle, setImportingBundle] = useState(false);
   const [sorting, setSorting] = useState<SortingState>([{ id: "name", desc: false }]);
   const [search, setSearch] = useState("");
 
@@ -145,7 +147,20 @@ export function ProjectsPage() {
       <PageHeader
         title="Projects"
         description="Each project is one application you develop, with its folder on this computer."
-        actions={newProjectButton}
+        actions={
+          <>
+            <button
+              type="button"
+              className="button button-secondary"
+              onClick={() => setImportingBundle(true)}
+              data-testid="import-bundle-button"
+            >
+              <PackageOpen size={15} aria-hidden />
+              Import bundle
+            </button>
+            {newProjectButton}
+          </>
+        }
       />
 
       {projects.isPending ? (
@@ -238,6 +253,7 @@ export function ProjectsPage() {
       <ProjectFormDialog open={creating} onClose={closeCreate} />
       <ProjectFormDialog open={editing !== null} project={editing ?? undefined} onClose={() => setEditing(null)} />
       <DeleteProjectDialog project={deleting} onClose={() => setDeleting(null)} />
+      <ImportBundleDialog open={importingBundle} onClose={() => setImportingBundle(false)} />
     </div>
   );
 }
