@@ -7,6 +7,7 @@ pub mod datasources;
 pub mod projects;
 pub mod settings;
 pub mod streams;
+pub mod updates;
 
 /// What every command returns: its value, or `{ code, message, field }`.
 pub type CommandResult<T> = Result<T, quantum_core::ErrorInfo>;
