@@ -52,10 +52,13 @@ impl Key {
     }
 }
 
+/// What the server answers, by path: a status and a body.
+type Routes = Arc<Mutex<HashMap<String, (u16, Vec<u8>)>>>;
+
 /// An HTTP server on 127.0.0.1 answering each path with the status and body set for it.
 struct UpdateServer {
     base: String,
-    routes: Arc<Mutex<HashMap<String, (u16, Vec<u8>)>>>,
+    routes: Routes,
 }
 
 impl UpdateServer {
@@ -63,7 +66,7 @@ impl UpdateServer {
         let listener =
             tauri::async_runtime::block_on(TcpListener::bind("127.0.0.1:0")).expect("a local port");
         let base = format!("http://{}", listener.local_addr().expect("address"));
-        let routes: Arc<Mutex<HashMap<String, (u16, Vec<u8>)>>> = Arc::default();
+        let routes = Routes::default();
         let served = Arc::clone(&routes);
         tauri::async_runtime::spawn(async move {
             while let Ok((stream, _)) = listener.accept().await {
