@@ -149,6 +149,8 @@ pub fn init<R: Runtime>(app: &AppHandle<R>) -> tauri::Result<()> {
         let app = app.clone();
         tauri::async_runtime::spawn(async move {
             let mut ticks = tokio::time::interval(CHECK_INTERVAL);
+            // After a sleep of the computer, one check, not one per missed interval.
+            ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
             loop {
                 ticks.tick().await;
                 if app.state::<AppState>().settings().auto_check_updates {

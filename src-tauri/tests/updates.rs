@@ -38,13 +38,16 @@ impl Key {
         base64::engine::general_purpose::STANDARD.encode(file)
     }
 
-    /// A signature as `latest.json` carries it: the base64 of the `.sig` file.
-    fn sign(&self, data: &[u8]) -> String {
+    /// A signature as `latest.json` carries it: the base64 of the `.sig` file. Like `tauri build`
+    /// (CLI 2.12), it binds the artifact to its version in the signed trusted comment.
+    fn sign(&self, data: &[u8], version: &str) -> String {
+        let trusted_comment =
+            format!("timestamp:0\tfile:quantum-admin.AppImage\tversion:{version}");
         let signature = minisign::sign(
             Some(&self.0.pk),
             &self.0.sk,
             Cursor::new(data),
-            Some("timestamp:0\tfile:quantum-admin.AppImage"),
+            Some(&trusted_comment),
             Some("signature from tauri secret key"),
         )
         .expect("signature");
@@ -152,17 +155,17 @@ struct TestApp {
     _data_dir: tempfile::TempDir,
 }
 
-/// The app as a release build is configured: the updater's public key in `plugins.updater`
-/// (`None`: a build without one), and Settings pointing at `endpoint`.
+/// The app as the release workflow configures it: the updater's public key in `plugins.updater`
+/// (`None`: a build without one) and signatures bound to their version; Settings point at
+/// `endpoint`.
 fn start(pubkey: Option<&str>, endpoint: Option<&str>) -> TestApp {
     let data_dir = tempfile::tempdir().expect("temp dir");
     let mut context = mock_context(noop_assets());
     if let Some(pubkey) = pubkey {
-        context
-            .config_mut()
-            .plugins
-            .0
-            .insert("updater".into(), json!({ "pubkey": pubkey }));
+        context.config_mut().plugins.0.insert(
+            "updater".into(),
+            json!({ "pubkey": pubkey, "requireSignedVersion": true }),
+        );
     }
     let app = {
         let _turn = lock(&BUILDING);
@@ -248,7 +251,7 @@ fn a_newer_version_is_offered_with_its_notes_and_its_download_verifies() {
     let key = Key::generate();
     let server = UpdateServer::start();
     let artifact = artifact();
-    server.release("0.2.0", &artifact, &key.sign(&artifact));
+    server.release("0.2.0", &artifact, &key.sign(&artifact, "0.2.0"));
     let app = start(Some(&key.public()), Some(&server.manifest_url()));
 
     let offered = app.check().expect("the check succeeds");
@@ -287,7 +290,7 @@ fn the_same_or_an_older_version_is_not_offered() {
     let artifact = artifact();
     let app = start(Some(&key.public()), Some(&server.manifest_url()));
     for version in [CURRENT, "0.0.9"] {
-        server.release(version, &artifact, &key.sign(&artifact));
+        server.release(version, &artifact, &key.sign(&artifact, version));
         assert_eq!(app.check(), Ok(Value::Null), "{version} is not offered");
     }
     let error = app.install().expect_err("nothing to install");
@@ -299,7 +302,7 @@ fn a_tampered_update_is_rejected_and_the_app_keeps_running() {
     let key = Key::generate();
     let server = UpdateServer::start();
     let artifact = artifact();
-    let signature = key.sign(&artifact);
+    let signature = key.sign(&artifact, "0.2.0");
     let mut tampered = artifact.clone();
     tampered[1000] ^= 0xff;
     server.release("0.2.0", &tampered, &signature);
@@ -322,13 +325,30 @@ fn an_update_signed_with_another_key_is_rejected() {
     let other = Key::generate();
     let server = UpdateServer::start();
     let artifact = artifact();
-    server.release("0.2.0", &artifact, &other.sign(&artifact));
+    server.release("0.2.0", &artifact, &other.sign(&artifact, "0.2.0"));
     let app = start(Some(&trusted.public()), Some(&server.manifest_url()));
 
     assert_eq!(app.check().expect("offered")["version"], "0.2.0");
     let error = app
         .install()
         .expect_err("another key's signature is refused");
+    assert_eq!(error["code"], "update.signature_invalid");
+    assert_keeps_running(&app);
+}
+
+/// A tampered `latest.json` announcing a new version with an older release's signed artifact.
+#[test]
+fn an_update_signed_for_another_version_is_rejected() {
+    let key = Key::generate();
+    let server = UpdateServer::start();
+    let artifact = artifact();
+    server.release("0.3.0", &artifact, &key.sign(&artifact, "0.2.0"));
+    let app = start(Some(&key.public()), Some(&server.manifest_url()));
+
+    assert_eq!(app.check().expect("offered")["version"], "0.3.0");
+    let error = app
+        .install()
+        .expect_err("the signed version does not match");
     assert_eq!(error["code"], "update.signature_invalid");
     assert_keeps_running(&app);
 }
@@ -368,7 +388,7 @@ fn a_skipped_version_is_not_announced_automatically_but_a_manual_check_shows_it(
     let key = Key::generate();
     let server = UpdateServer::start();
     let artifact = artifact();
-    server.release("0.2.0", &artifact, &key.sign(&artifact));
+    server.release("0.2.0", &artifact, &key.sign(&artifact, "0.2.0"));
     let app = start(Some(&key.public()), Some(&server.manifest_url()));
 
     let settings = app.ok("updates_skip", json!({ "version": "0.2.0" }));
@@ -377,7 +397,7 @@ fn a_skipped_version_is_not_announced_automatically_but_a_manual_check_shows_it(
     assert_eq!(app.ok("updates_pending", json!({})), Value::Null);
     assert_eq!(app.check().expect("manual check")["version"], "0.2.0");
 
-    server.release("0.3.0", &artifact, &key.sign(&artifact));
+    server.release("0.3.0", &artifact, &key.sign(&artifact, "0.3.0"));
     tauri::async_runtime::block_on(updater::check_automatically(&app.updates(), &app.state()));
     assert_eq!(app.ok("updates_pending", json!({}))["version"], "0.3.0");
 }
