@@ -313,7 +313,7 @@ function UpdateEndpointRow({ saved, onSave }: { saved: string; onSave: (endpoint
   return (
     <SettingRow
       label={<label htmlFor="update-endpoint">Update server</label>}
-      description="The address of a latest.json that replaces the default server, e.g. your company's mirror. https only (http only to this computer). Empty: the default."
+      description="The address of a latest.json that replaces the default server, e.g. your company's mirror. https; plain http only to this computer, in development builds. Empty: the default."
       control={
         <input
           id="update-endpoint"
