@@ -8,6 +8,7 @@ mod paths;
 mod settings;
 mod state;
 pub mod tray;
+pub mod updater;
 mod window;
 
 use std::path::Path;
@@ -71,10 +72,15 @@ pub fn specta_builder<R: Runtime>() -> tauri_specta::Builder<R> {
             commands::variables::secret_store_status,
             commands::variables::vault_create,
             commands::variables::vault_unlock,
+            commands::updates::updates_check,
+            commands::updates::updates_pending,
+            commands::updates::updates_install,
+            commands::updates::updates_skip,
         ])
         .events(collect_events![
             events::DataChanged,
-            events::DatasourceChanged
+            events::DatasourceChanged,
+            updater::UpdateAvailable
         ])
         // Ids are SQLite rowids: far below 2^53, so a JS number holds them exactly.
         .dangerously_cast_bigints_to_number()
@@ -115,6 +121,7 @@ pub fn setup<R: Runtime>(
     let datasources = std::sync::Arc::clone(&state.datasources);
     let configs = std::sync::Arc::clone(&state.configs);
     app.manage(state);
+    updater::init(app.handle())?;
     if with_tray {
         tray::create(app.handle())?;
     }

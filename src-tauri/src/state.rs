@@ -100,6 +100,7 @@ impl AppState {
 
     /// Saves the settings, then applies what the shell owns (the log level; the theme is the UI's).
     pub fn update_settings(&self, settings: Settings) -> Result<Settings, ErrorInfo> {
+        let settings = settings.validated()?;
         self.settings_file.save(&settings)?;
         self.logging.set_level(settings.log_level);
         self.datasources

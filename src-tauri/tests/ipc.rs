@@ -177,12 +177,16 @@ fn settings_are_saved_in_the_data_dir_and_survive_a_restart() {
         let defaults = app.ok("settings_get", json!({}));
         assert_eq!(
             defaults,
-            json!({ "theme": "system", "closeToTray": true, "logLevel": "info", "engineImages": {} })
+            json!({ "theme": "system", "closeToTray": true, "logLevel": "info", "engineImages": {},
+                    "autoCheckUpdates": true, "autoInstallUpdates": false, "skippedVersion": null, "updateEndpoint": null })
         );
         let saved = app.ok(
             "settings_update",
             json!({ "settings": { "theme": "dark", "closeToTray": false, "logLevel": "debug",
-                                "engineImages": { "postgres": "testdb/postgres:15" } } }),
+                                "engineImages": { "postgres": "testdb/postgres:15" },
+                                "autoCheckUpdates": false, "autoInstallUpdates": true,
+                                "skippedVersion": "0.2.0",
+                                "updateEndpoint": "https://updates.example.com/latest.json" } }),
         );
         assert_eq!(saved["theme"], "dark");
     }
@@ -194,7 +198,9 @@ fn settings_are_saved_in_the_data_dir_and_survive_a_restart() {
     assert_eq!(
         loaded,
         json!({ "theme": "dark", "closeToTray": false, "logLevel": "debug",
-                "engineImages": { "postgres": "testdb/postgres:15" } })
+                "engineImages": { "postgres": "testdb/postgres:15" },
+                "autoCheckUpdates": false, "autoInstallUpdates": true, "skippedVersion": "0.2.0",
+                "updateEndpoint": "https://updates.example.com/latest.json" })
     );
 }
 
@@ -209,7 +215,8 @@ fn an_unreadable_settings_file_falls_back_to_the_defaults() {
     assert_eq!(kept, "{ not json");
     app.ok(
         "settings_update",
-        json!({ "settings": { "theme": "light", "closeToTray": true, "logLevel": "info", "engineImages": {} } }),
+        json!({ "settings": { "theme": "light", "closeToTray": true, "logLevel": "info", "engineImages": {},
+                              "autoCheckUpdates": true, "autoInstallUpdates": false, "skippedVersion": null, "updateEndpoint": null } }),
     );
 }
 

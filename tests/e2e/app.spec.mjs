@@ -129,6 +129,16 @@ test("the dark theme applies at once and is still there after a reload", async (
   await driver.wait(themeIsDark, TIMEOUT_MS, "the saved theme is applied on start");
 });
 
+test("Check now in a build without an update key says so calmly", async () => {
+  await goTo("nav-settings", "settings-page");
+  const check = await waitFor(driver, byTestId("update-check-now"), TIMEOUT_MS);
+  await driver.executeScript("arguments[0].scrollIntoView({ block: 'center' });", check);
+  await check.click();
+  const result = await waitFor(driver, byTestId("update-check-result"), TIMEOUT_MS);
+  assert.match(await renderedText(driver, result), /no update key/);
+  await capture(driver, "settings-updates");
+});
+
 test("deleting the project through the confirmation leaves the empty state", async () => {
   await goTo("nav-projects", "projects-page");
   const row = await waitFor(driver, projectRow("storefront"), TIMEOUT_MS);

@@ -76,12 +76,24 @@ export const commands = {
 	secretStoreStatus: () => __TAURI_INVOKE<SecretStoreStatus>("secret_store_status"),
 	vaultCreate: (key: VaultKey) => typedError<SecretStoreStatus, ErrorInfo>(__TAURI_INVOKE("vault_create", { key })),
 	vaultUnlock: (key: VaultKey) => typedError<SecretStoreStatus, ErrorInfo>(__TAURI_INVOKE("vault_unlock", { key })),
+	/**  Asks the update server now. A skipped version is still shown: the user asked. */
+	updatesCheck: () => typedError<UpdateInfo | null, ErrorInfo>(__TAURI_INVOKE("updates_check")),
+	/**  The update the last automatic check announced, for a window opened after it. */
+	updatesPending: () => __TAURI_INVOKE<UpdateInfo | null>("updates_pending"),
+	/**
+	 *  Downloads and verifies the update found by the last check, waits until no container
+	 *  operation is under way, installs it and restarts the app.
+	 */
+	updatesInstall: (onProgress: Channel<UpdateProgress>) => typedError<null, ErrorInfo>(__TAURI_INVOKE("updates_install", { onProgress })),
+	/**  Automatic checks stop announcing `version`. */
+	updatesSkip: (version: string) => typedError<Settings, ErrorInfo>(__TAURI_INVOKE("updates_skip", { version })),
 };
 
 /** Events */
 export const events = {
 	dataChanged: makeEvent<DataChanged, DataChanged>("data-changed"),
 	datasourceChanged: makeEvent<DatasourceChanged, DatasourceChanged>("datasource-changed"),
+	updateAvailable: makeEvent<UpdateAvailable, UpdateAvailable>("update-available"),
 };
 
 /* Types */
@@ -328,7 +340,15 @@ export type EnvFilePreview = {
 };
 
 /**  The stable, machine-readable code of an error. The UI matches on these, never on messages. */
-export type ErrorCode = "validation.invalid_name" | "validation.description_too_long" | "validation.invalid_folder" | "validation.folder_not_found" | "validation.invalid_page_size" | "project.name_taken" | "project.not_found" | "project.has_resources" | "project.no_folder" | "datasource.env_file_changed" | "settings.unavailable" | "store.unavailable" | "docker.unavailable" | "docker.failed" | "docker.image_pull_failed" | "validation.invalid_datasource" | "datasource.failed" | "datasource.not_found" | "datasource.name_taken" | "datasource.port_taken" | "keychain.unavailable" | "io.failed" | "config.invalid" | "validation.empty_passphrase" | "bundle.not_a_bundle" | "bundle.unsupported_version" | "bundle.corrupt" | "bundle.wrong_passphrase" | "crypto.failed" | "config.changed_on_disk" | "config.version_not_found" | "validation.invalid_variable" | "validation.invalid_environment" | "secrets.not_found" | "secrets.unavailable" | "secrets.vault_locked" | "secrets.vault_missing" | "secrets.vault_exists" | "secrets.vault_wrong_key" | "secrets.vault_damaged" | "secrets.vault_key_invalid";
+export type ErrorCode = "validation.invalid_name" | "validation.description_too_long" | "validation.invalid_folder" | "validation.folder_not_found" | "validation.invalid_page_size" | "project.name_taken" | "project.not_found" | "project.has_resources" | "project.no_folder" | "datasource.env_file_changed" | "settings.unavailable" | "store.unavailable" | "docker.unavailable" | "docker.failed" | "docker.image_pull_failed" | "validation.invalid_datasource" | "datasource.failed" | "datasource.not_found" | "datasource.name_taken" | "datasource.port_taken" | "keychain.unavailable" | "io.failed" | "config.invalid" | "validation.empty_passphrase" | "bundle.not_a_bundle" | "bundle.unsupported_version" | "bundle.corrupt" | "bundle.wrong_passphrase" | "crypto.failed" | "config.changed_on_disk" | "config.version_not_found" | "validation.invalid_variable" | "validation.invalid_environment" | "secrets.not_found" | "secrets.unavailable" | "secrets.vault_locked" | "secrets.vault_missing" | "secrets.vault_exists" | "secrets.vault_wrong_key" | "secrets.vault_damaged" | "secrets.vault_key_invalid" | "validation.invalid_update_endpoint" | 
+/**  This build has no update key (development builds, or a release built without one). */
+"update.disabled" | 
+/**  Offline, a server error, or no usable release: the current version keeps running. */
+"update.unavailable" | 
+/**  The download does not match the publisher's signature and was discarded. */
+"update.signature_invalid" | 
+/**  The verified update could not be installed. */
+"update.failed";
 
 /**  What the UI receives for a failed command: `{ code, message, field }`. */
 export type ErrorInfo = {
@@ -425,6 +445,14 @@ export type Settings = {
 	logLevel: LogLevel,
 	/**  Images that replace the official default per engine, e.g. a company mirror or a pinned tag. */
 	engineImages: Partial<{ [key in Engine]: string }>,
+	/**  Check for updates at start and every six hours (release builds only). */
+	autoCheckUpdates: boolean,
+	/**  Install a found update without asking, once no operation is under way. */
+	autoInstallUpdates: boolean,
+	/**  A version the user chose to skip: automatic checks do not offer it, a manual check does. */
+	skippedVersion: string | null,
+	/**  The `latest.json` of an update server that replaces the default one (a company's own). */
+	updateEndpoint: string | null,
 };
 
 export type Severity = "error" | "warning";
@@ -442,6 +470,26 @@ export type StatsSample = {
 export type Theme = "light" | "dark" | 
 /**  Follows the operating system's light or dark mode. */
 "system";
+
+/**  An automatic check found an update that the user has not skipped. */
+export type UpdateAvailable = UpdateInfo;
+
+/**  A newer version the update server offers. */
+export type UpdateInfo = {
+	version: string,
+	currentVersion: string,
+	/**  The release notes, plain text. */
+	notes: string | null,
+	/**  When it was published (RFC 3339), if the server says. */
+	date: string | null,
+};
+
+/**  How an install goes, sent over the caller's channel. */
+export type UpdateProgress = { kind: "started" } | { kind: "progress"; downloaded: number; total: number | null } | 
+/**  Downloaded and verified; waiting for container operations to end before installing. */
+{ kind: "waiting" } | 
+/**  Verified and, when nothing was running, about to be installed; the app restarts next. */
+{ kind: "finished" };
 
 export type Value = null | boolean | number | string | Value[] | { [key in string]: Value };
 

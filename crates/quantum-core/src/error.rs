@@ -179,6 +179,20 @@ pub enum ErrorCode {
     VaultDamaged,
     #[serde(rename = "secrets.vault_key_invalid")]
     VaultKeyInvalid,
+    #[serde(rename = "validation.invalid_update_endpoint")]
+    InvalidUpdateEndpoint,
+    /// This build has no update key (development builds, or a release built without one).
+    #[serde(rename = "update.disabled")]
+    UpdatesDisabled,
+    /// Offline, a server error, or no usable release: the current version keeps running.
+    #[serde(rename = "update.unavailable")]
+    UpdateUnavailable,
+    /// The download does not match the publisher's signature and was discarded.
+    #[serde(rename = "update.signature_invalid")]
+    UpdateSignatureInvalid,
+    /// The verified update could not be installed.
+    #[serde(rename = "update.failed")]
+    UpdateFailed,
 }
 
 /// What the UI receives for a failed command: `{ code, message, field }`.

@@ -8,6 +8,7 @@ pub mod datasources;
 pub mod projects;
 pub mod settings;
 pub mod streams;
+pub mod updates;
 pub mod variables;
 
 /// What every command returns: its value, or `{ code, message, field }`.

@@ -18,6 +18,8 @@ import {
   type StatsSample,
   type VariableInput,
   type VaultKey,
+  type UpdateInfo,
+  type UpdateProgress,
 } from "../bindings";
 
 export type {
@@ -51,6 +53,8 @@ export type {
   ResourceType,
   Settings,
   Theme,
+  UpdateInfo,
+  UpdateProgress,
 } from "../bindings";
 
 // Environment variables and secrets
@@ -182,6 +186,21 @@ export const api = {
   secretStoreStatus: () => commands.secretStoreStatus(),
   vaultCreate: (key: VaultKey) => unwrap(commands.vaultCreate(key)),
   vaultUnlock: (key: VaultKey) => unwrap(commands.vaultUnlock(key)),
+  /** Asks the update server now; `null` when this is the newest version. Shows a skipped version too. */
+  updatesCheck: () => unwrap(commands.updatesCheck()),
+  /** The update the last automatic check announced, if any. */
+  updatesPending: () => commands.updatesPending(),
+  /** Downloads, verifies and installs the update found by the last check, then the app restarts. */
+  updatesInstall: (onProgress: (progress: UpdateProgress) => void) => {
+    const channel = new Channel<UpdateProgress>();
+    channel.onmessage = onProgress;
+    return unwrap(commands.updatesInstall(channel));
+  },
+  /** Automatic checks stop announcing this version; resolves to the saved settings. */
+  updatesSkip: (version: string) => unwrap(commands.updatesSkip(version)),
+  /** Calls `listener` when an automatic check finds an update the user has not skipped. */
+  onUpdateAvailable: (listener: (update: UpdateInfo) => void) =>
+    events.updateAvailable.listen((event) => listener(event.payload)),
   /** Calls `listener` after every committed mutation; resolves to the function that stops it. */
   onDataChanged: (listener: (change: Change) => void) =>
     events.dataChanged.listen((event) => listener(event.payload)),

@@ -5,6 +5,8 @@ import type { AuditFilter } from "./index";
 export const queryKeys = {
   appInfo: ["appInfo"] as const,
   settings: ["settings"] as const,
+  /** The update the notice offers: from an automatic check (pending, events) or "Check now". */
+  updateOffer: ["updates", "offer"] as const,
   dashboard: ["dashboard"] as const,
   projects: ["projects"] as const,
   project: (id: number) => ["projects", id] as const,

@@ -6,6 +6,7 @@ import logo from "../assets/logo.svg";
 import { shortcutLabel } from "../lib/platform";
 import { DockerBanner } from "../features/datasources/DockerBanner";
 import { appInfoQuery } from "../features/settings/queries";
+import { UpdateNotice } from "../features/updates/UpdateNotice";
 import { navItems } from "./navigation";
 import { applyTheme } from "./theme";
 import { useDataChangedRefresh } from "./useDataChangedRefresh";
@@ -57,6 +58,7 @@ export function Shell() {
           <Outlet />
         </main>
       </div>
+      <UpdateNotice />
       <Toaster theme={theme} position="bottom-right" closeButton toastOptions={{ className: "toast" }} />
     </>
   );

@@ -13,7 +13,7 @@ use futures_util::StreamExt;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 use specta::Type;
-use tokio::sync::{broadcast, Mutex, OwnedMutexGuard};
+use tokio::sync::{broadcast, watch, Mutex, OwnedMutexGuard};
 use tokio::time::Instant;
 
 use crate::audit::{self, AuditAction, NewAuditEntry, ResourceType};
@@ -111,7 +111,35 @@ pub struct Datasources {
     locks: SyncMutex<HashMap<i64, Arc<Mutex<()>>>>,
     /// Creations choose names and ports one at a time, so two never pick the same.
     creating: Mutex<()>,
+    /// How many lifecycle operations are under way; the updater waits for none.
+    operations: watch::Sender<usize>,
     events: broadcast::Sender<DatasourceEvent>,
+}
+
+/// One lifecycle operation under way: counted from its creation until it is dropped.
+struct Operation {
+    operations: watch::Sender<usize>,
+}
+
+impl Operation {
+    fn begin(operations: &watch::Sender<usize>) -> Self {
+        operations.send_modify(|count| *count += 1);
+        Self {
+            operations: operations.clone(),
+        }
+    }
+}
+
+impl Drop for Operation {
+    fn drop(&mut self) {
+        self.operations.send_modify(|count| *count -= 1);
+    }
+}
+
+/// The per-datasource lock of an operation, and its place in the count.
+struct OperationGuard {
+    _lock: OwnedMutexGuard<()>,
+    _operation: Operation,
 }
 
 impl Datasources {
@@ -124,12 +152,26 @@ impl Datasources {
             images: RwLock::new(HashMap::new()),
             locks: SyncMutex::new(HashMap::new()),
             creating: Mutex::new(()),
+            operations: watch::Sender::new(0),
             events,
         })
     }
 
     pub fn subscribe(&self) -> broadcast::Receiver<DatasourceEvent> {
         self.events.subscribe()
+    }
+
+    /// Whether a lifecycle operation (create, pull, start, stop, restart, recreate, remove, a
+    /// readiness probe) is under way.
+    pub fn busy(&self) -> bool {
+        *self.operations.borrow() > 0
+    }
+
+    /// Returns once no lifecycle operation is under way.
+    pub async fn idle(&self) {
+        let mut operations = self.operations.subscribe();
+        // The sender lives in `self`, so the channel cannot close while this waits.
+        let _ = operations.wait_for(|count| *count == 0).await;
     }
 
     /// Per-engine images that replace the official defaults (Settings; tests use local images).
@@ -168,6 +210,7 @@ impl Datasources {
     /// Records the datasource and its password, then sets it up in the background; status events
     /// tell how that goes. Returns as soon as the record exists.
     pub async fn create(self: &Arc<Self>, input: DatasourceInput) -> Result<Datasource> {
+        let _operation = Operation::begin(&self.operations);
         let docker = Docker::connect().await?;
         let creating = self.creating.lock().await;
         let project = crate::projects::get(&self.store, input.project_id).await?;
@@ -988,14 +1031,23 @@ impl Datasources {
     }
 
     /// One operation at a time per datasource: a second click waits for the first.
-    async fn lock(&self, id: i64) -> OwnedMutexGuard<()> {
+    /// Counted as under way from the moment it waits for the lock.
+    async fn lock(&self, id: i64) -> OperationGuard {
+        let operation = Operation::begin(&self.operations);
         let lock = Arc::clone(self.locks_map().entry(id).or_default());
-        lock.lock_owned().await
+        OperationGuard {
+            _lock: lock.lock_owned().await,
+            _operation: operation,
+        }
     }
 
-    fn try_lock(&self, id: i64) -> Option<OwnedMutexGuard<()>> {
+    fn try_lock(&self, id: i64) -> Option<OperationGuard> {
         let lock = Arc::clone(self.locks_map().entry(id).or_default());
-        lock.try_lock_owned().ok()
+        let lock = lock.try_lock_owned().ok()?;
+        Some(OperationGuard {
+            _lock: lock,
+            _operation: Operation::begin(&self.operations),
+        })
     }
 
     fn emit(&self, event: DatasourceEvent) {
@@ -1198,5 +1250,43 @@ mod tests {
         assert!(validate_identifier("databaseName", "database", "shop_db").is_ok());
         assert!(validate_identifier("databaseName", "database", "shop-db").is_err());
         assert!(validate_identifier("username", "user", "1user").is_err());
+    }
+
+    #[tokio::test]
+    async fn operations_are_counted_until_their_guards_drop() {
+        use futures_util::FutureExt;
+
+        let dir = tempfile::tempdir().expect("temp dir");
+        let store = Store::open_in(dir.path()).await.expect("store");
+        let datasources = Datasources::new(
+            store.clone(),
+            Arc::new(SecretStore::keychain(dir.path())),
+            ProjectConfigs::new(store, dir.path()),
+        );
+        assert!(!datasources.busy());
+        datasources.idle().await;
+
+        let first = datasources.lock(1).await;
+        let second = datasources
+            .try_lock(2)
+            .expect("another datasource's lock is free");
+        assert!(
+            datasources.try_lock(1).is_none(),
+            "one operation at a time per datasource"
+        );
+        assert!(datasources.busy());
+
+        let idle = datasources.idle();
+        tokio::pin!(idle);
+        assert!(
+            idle.as_mut().now_or_never().is_none(),
+            "idle waits while operations run"
+        );
+        drop(first);
+        assert!(datasources.busy(), "one operation is still under way");
+        assert!(idle.as_mut().now_or_never().is_none());
+        drop(second);
+        assert!(!datasources.busy());
+        idle.await;
     }
 }

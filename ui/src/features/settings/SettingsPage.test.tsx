@@ -15,6 +15,7 @@ vi.mock("../../api", async (importOriginal) => {
       settingsUpdate: vi.fn(),
       appInfo: vi.fn(),
       engineList: vi.fn(),
+      updatesCheck: vi.fn(),
     },
   };
 });
@@ -24,6 +25,10 @@ const saved: Settings = {
   closeToTray: true,
   logLevel: "info",
   engineImages: { redis: "mirror.example.com/redis:7" },
+  autoCheckUpdates: true,
+  autoInstallUpdates: false,
+  skippedVersion: null,
+  updateEndpoint: null,
 };
 
 function setUp() {
@@ -113,5 +118,59 @@ describe("SettingsPage", () => {
     setUp();
     expect(await screen.findByText("/home/me/.local/share/quantum-admin/quantum-admin.db")).toBeVisible();
     expect(screen.getByText("/home/me/.local/share/quantum-admin/logs")).toBeVisible();
+  });
+
+  it("turns automatic update checks off and automatic installs on, keeping the rest", async () => {
+    vi.mocked(api.settingsUpdate).mockImplementation(async (settings) => settings);
+    const user = setUp();
+
+    await user.click(await screen.findByRole("switch", { name: "Check for updates automatically" }));
+    expect(api.settingsUpdate).toHaveBeenLastCalledWith({ ...saved, autoCheckUpdates: false });
+    await user.click(screen.getByRole("switch", { name: "Install updates automatically" }));
+    expect(api.settingsUpdate).toHaveBeenLastCalledWith({ ...saved, autoCheckUpdates: false, autoInstallUpdates: true });
+  });
+
+  it("saves the update server when the field is left, and shows why the core refuses one", async () => {
+    vi.mocked(api.settingsUpdate).mockRejectedValue(
+      new ApiError({
+        code: "validation.invalid_update_endpoint",
+        message: "Use https: plain http is accepted only for this computer.",
+        field: "updateEndpoint",
+      }),
+    );
+    const user = setUp();
+
+    await user.type(await screen.findByLabelText("Update server"), "http://mirror.example.com/latest.json");
+    await user.tab();
+
+    expect(api.settingsUpdate).toHaveBeenCalledWith({ ...saved, updateEndpoint: "http://mirror.example.com/latest.json" });
+    expect(await screen.findByText("Use https: plain http is accepted only for this computer.")).toBeVisible();
+    await waitFor(() => expect(screen.getByLabelText("Update server")).toHaveValue(""));
+  });
+
+  it("checks now and says whether an update exists, or why the check failed", async () => {
+    const user = setUp();
+    vi.mocked(api.updatesCheck).mockResolvedValueOnce(null);
+    await user.click(await screen.findByRole("button", { name: "Check now" }));
+    expect(await screen.findByText("Quantum Admin is up to date.")).toBeVisible();
+
+    vi.mocked(api.updatesCheck).mockResolvedValueOnce({
+      version: "0.2.0",
+      currentVersion: "0.1.0",
+      notes: null,
+      date: null,
+    });
+    await user.click(screen.getByRole("button", { name: "Check now" }));
+    expect(await screen.findByText("Version 0.2.0 is available.")).toBeVisible();
+
+    vi.mocked(api.updatesCheck).mockRejectedValueOnce(
+      new ApiError({
+        code: "update.unavailable",
+        message: "The update server could not be reached. Quantum Admin 0.1.0 keeps running.",
+        field: null,
+      }),
+    );
+    await user.click(screen.getByRole("button", { name: "Check now" }));
+    expect(await screen.findByRole("alert")).toHaveTextContent("Quantum Admin 0.1.0 keeps running.");
   });
 });

@@ -2,7 +2,7 @@ import { useState, type ReactNode } from "react";
 import { useQuery } from "@tanstack/react-query";
 import { Monitor, Moon, Sun, type LucideIcon } from "lucide-react";
 import clsx from "clsx";
-import type { EngineInfo, LogLevel, Settings, Theme } from "../../api";
+import { errorMessage, type EngineInfo, type LogLevel, type Settings, type Theme } from "../../api";
 import { ErrorState } from "../../components/ErrorState";
 import { PageHeader } from "../../components/PageHeader";
 import { Skeleton, SkeletonRows } from "../../components/Skeleton";
@@ -10,6 +10,7 @@ import { shortcutLabel } from "../../lib/platform";
 import { addDatasourceShortcutKey, navItems, newProjectShortcutKey } from "../../app/navigation";
 import { EngineIcon } from "../datasources/EngineIcon";
 import { enginesQuery } from "../datasources/queries";
+import { useCheckForUpdates } from "../updates/queries";
 import { appInfoQuery, settingsQuery, useUpdateSettings } from "./queries";
 
 const themes: { value: Theme; label: string; icon: LucideIcon }[] = [
@@ -56,6 +57,7 @@ export function SettingsPage() {
             settings={settings.data}
             onChange={(engineImages) => update.mutate({ ...settings.data, engineImages })}
           />
+          <UpdatesSection settings={settings.data} onChange={(patch) => update.mutate({ ...settings.data, ...patch })} />
         </>
       )}
       <ShortcutsSection />
@@ -197,6 +199,135 @@ function EngineImageRow({ engine, saved, onSave }: { engine: EngineInfo; saved: 
             if (event.key === "Enter") commit();
           }}
           data-testid={`engine-image-${engine.engine}`}
+        />
+      }
+    />
+  );
+}
+
+function Switch({ checked, labelledBy, onToggle, testId }: { checked: boolean; labelledBy: string; onToggle: () => void; testId: string }) {
+  return (
+    <button
+      type="button"
+      role="switch"
+      aria-checked={checked}
+      aria-labelledby={labelledBy}
+      className="switch"
+      onClick={onToggle}
+      data-testid={testId}
+    >
+      <span className="switch-thumb" />
+    </button>
+  );
+}
+
+function UpdatesSection({ settings, onChange }: { settings: Settings; onChange: (patch: Partial<Settings>) => void }) {
+  const check = useCheckForUpdates();
+  return (
+    <section className="panel settings-section" aria-labelledby="settings-updates">
+      <h2 className="panel-title" id="settings-updates">
+        Updates
+      </h2>
+      <SettingRow
+        label={<span id="auto-check-label">Check for updates automatically</span>}
+        description="At start and every six hours, in installed releases (development builds never check by themselves). A found update is announced; nothing is installed without your say."
+        control={
+          <Switch
+            checked={settings.autoCheckUpdates}
+            labelledBy="auto-check-label"
+            onToggle={() => onChange({ autoCheckUpdates: !settings.autoCheckUpdates })}
+            testId="auto-check-switch"
+          />
+        }
+      />
+      <SettingRow
+        label={<span id="auto-install-label">Install updates automatically</span>}
+        description="Installs a found update and restarts, only while no database is being created, started or stopped. Off: the update waits for you."
+        control={
+          <Switch
+            checked={settings.autoInstallUpdates}
+            labelledBy="auto-install-label"
+            onToggle={() => onChange({ autoInstallUpdates: !settings.autoInstallUpdates })}
+            testId="auto-install-switch"
+          />
+        }
+      />
+      <UpdateEndpointRow
+        saved={settings.updateEndpoint ?? ""}
+        onSave={(endpoint) => onChange({ updateEndpoint: endpoint === "" ? null : endpoint })}
+      />
+      {settings.skippedVersion ? (
+        <SettingRow
+          label="Skipped version"
+          description={`Automatic checks do not announce ${settings.skippedVersion}.`}
+          control={
+            <button
+              type="button"
+              className="button button-secondary button-small"
+              onClick={() => onChange({ skippedVersion: null })}
+              data-testid="unskip-version"
+            >
+              Stop skipping
+            </button>
+          }
+        />
+      ) : null}
+      <SettingRow
+        label="Check now"
+        description="Asks the update server at once. A skipped version is shown too."
+        control={
+          <div className="update-check">
+            {check.isError ? (
+              <span className="update-check-result" role="alert" data-testid="update-check-result">
+                {errorMessage(check.error)}
+              </span>
+            ) : check.isSuccess ? (
+              <span className="update-check-result" role="status" data-testid="update-check-result">
+                {check.data ? `Version ${check.data.version} is available.` : "Quantum Admin is up to date."}
+              </span>
+            ) : null}
+            <button
+              type="button"
+              className="button button-secondary button-small"
+              disabled={check.isPending}
+              onClick={() => check.mutate()}
+              data-testid="update-check-now"
+            >
+              {check.isPending ? <span className="spinner spinner-small" aria-hidden /> : null}
+              Check now
+            </button>
+          </div>
+        }
+      />
+    </section>
+  );
+}
+
+/** Saves when the field is left or Enter is pressed; the core refuses an address it cannot use. */
+function UpdateEndpointRow({ saved, onSave }: { saved: string; onSave: (endpoint: string) => void }) {
+  const [draft, setDraft] = useState<string | null>(null);
+  const commit = () => {
+    if (draft !== null && draft.trim() !== saved) onSave(draft.trim());
+    setDraft(null);
+  };
+  return (
+    <SettingRow
+      label={<label htmlFor="update-endpoint">Update server</label>}
+      description="The address of a latest.json that replaces the default server, e.g. your company's mirror. https; plain http only to this computer, in development builds. Empty: the default."
+      control={
+        <input
+          id="update-endpoint"
+          className="input input-mono engine-image-input"
+          value={draft ?? saved}
+          placeholder="https://…/latest.json"
+          autoComplete="off"
+          spellCheck={false}
+          onChange={(event) => setDraft(event.target.value)}
+          onBlur={commit}
+          onKeyDown={(event) => {
+            if (event.key === "Enter") commit();
+          }}
+          data-testid="update-endpoint"
         />
       }
     />
