@@ -1,7 +1,7 @@
 // Starts the real app through tauri-driver (WebKitWebDriver underneath) on an empty data dir.
 // Run under Xvfb and a D-Bus session: `scripts/test` does both.
 import { spawn } from "node:child_process";
-import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { createServer, connect } from "node:net";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
@@ -85,6 +85,7 @@ export async function startApp({ settings } = {}) {
         await driver.quit().catch(() => {});
         driverProcess.kill();
         await exited;
+        await stopAppsOf(dataDir);
         await rm(dataDir, { recursive: true, force: true });
       },
     };
@@ -92,6 +93,24 @@ export async function startApp({ settings } = {}) {
     driverProcess.kill();
     await rm(dataDir, { recursive: true, force: true });
     throw error;
+  }
+}
+
+/**
+ * Ends app processes still running on `dataDir`. Closing the window only hides an app whose
+ * settings say "close to tray", so the driver's quit can leave it running after a spec.
+ */
+async function stopAppsOf(dataDir) {
+  const marker = `QUANTUM_DATA_DIR=${dataDir}\0`;
+  for (const pid of (await readdir("/proc")).filter((name) => /^\d+$/.test(name))) {
+    const environ = await readFile(`/proc/${pid}/environ`, "latin1").catch(() => "");
+    if (environ.includes(marker)) {
+      try {
+        process.kill(Number(pid), "SIGTERM");
+      } catch {
+        // Already gone.
+      }
+    }
   }
 }
 
