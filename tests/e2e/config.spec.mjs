@@ -258,7 +258,8 @@ test("a second save records a second version, and History shows what it changed"
   const modified = '[data-testid="config-diff"] .editor.modified .view-line';
   const original = '[data-testid="config-diff"] .editor.original .view-line';
   await driver.wait(async () => /port = 5433/.test(await shownText(modified)), TIMEOUT_MS, "the right side shows the new line");
-  assert.doesNotMatch(await shownText(original), /port = 5433/, "the left side is the older version");
+  // The two sides get their texts separately: wait for the left one too.
+  await driver.wait(async () => !/port = 5433/.test(await shownText(original)), TIMEOUT_MS, "the left side shows the older version");
   await waitFor(driver, By.css('[data-testid="config-diff"] .editor.modified .line-insert'), TIMEOUT_MS);
   await capture(driver, "config-history");
 });

@@ -58,17 +58,18 @@ export const testSettings = {
 };
 
 /**
- * Starts the app on a new data dir, empty but for `settings` (written as the app's settings file).
- * @param {{ settings?: object }} [options]
+ * Starts the app on a new data dir, empty but for `settings` (written as the app's settings file),
+ * with `env` added to its environment.
+ * @param {{ settings?: object, env?: Record<string, string> }} [options]
  * @returns {Promise<{driver: import("selenium-webdriver").WebDriver, dataDir: string, close: () => Promise<void>}>}
  */
-export async function startApp({ settings } = {}) {
+export async function startApp({ settings, env = {} } = {}) {
   if (!application) throw new Error("Set QUANTUM_APP_BINARY to the app binary (scripts/test does)");
   const dataDir = await mkdtemp(join(tmpdir(), "quantum-e2e-"));
   if (settings) await writeFile(join(dataDir, "settings.json"), JSON.stringify({ settings }));
   const [port, nativePort] = [await freePort(), await freePort()];
   const driverProcess = spawn(tauriDriver, ["--port", String(port), "--native-port", String(nativePort)], {
-    env: { ...process.env, QUANTUM_DATA_DIR: dataDir },
+    env: { ...process.env, ...env, QUANTUM_DATA_DIR: dataDir },
     stdio: ["ignore", "inherit", "inherit"],
   });
   const exited = new Promise((resolve) => driverProcess.once("exit", resolve));
