@@ -1,6 +1,7 @@
 //! Where no keychain answers, the app says so and keeps secrets only in the encrypted vault. The
 //! check runs in a child process whose session bus address leads nowhere, as on a Linux machine
-//! without a desktop session.
+//! without a desktop session. Linux only: elsewhere the keychain needs no session bus.
+#![cfg(target_os = "linux")]
 
 use quantum_core::secrets::{Secret, SecretStore, SecretStoreKind, VaultKey};
 use quantum_core::Error;

@@ -299,6 +299,8 @@ async fn a_dotenv_file_round_trips_through_import_and_export_with_secrets_masked
     ));
 }
 
+// Linux only: the keychain is searched through Secret Service's `secret-tool`.
+#[cfg(target_os = "linux")]
 #[tokio::test]
 async fn a_dotenv_import_that_fails_leaves_no_secret_and_no_change_behind() {
     let f = fixture("failed import").await;
@@ -348,6 +350,7 @@ async fn a_dotenv_import_that_fails_leaves_no_secret_and_no_change_behind() {
 }
 
 /// Accounts of the app's keychain entries whose value is `value`, found through Secret Service.
+#[cfg(target_os = "linux")]
 fn keychain_accounts_holding(value: &str) -> Vec<String> {
     let output = std::process::Command::new("secret-tool")
         .args([
