@@ -1,10 +1,11 @@
 // A project's environment, end to end: an environment, a secret kept in the keychain (masked,
 // revealed on request, the reveal audited by name only), and a plain variable written to the
 // project's quantum.toml, which never holds the secret's value.
-// Needs a Secret Service: scripts/with-test-session starts GNOME Keyring.
+// Needs a Secret Service (scripts/with-test-session starts GNOME Keyring) and xclip.
 import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
-import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { execFileSync } from "node:child_process";
+import { mkdtemp, readFile, readdir, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
@@ -154,5 +155,16 @@ test("Copy puts the secret on the clipboard from Rust, and says so", async () =>
   const row = await waitFor(driver, variableRow("API_TOKEN"), TIMEOUT_MS);
   await row.findElement(byTestId("secret-copy")).click();
   await waitForToast(driver, "Copied — the clipboard holds a secret");
+  const clipboard = execFileSync("xclip", ["-o", "-selection", "clipboard"], { encoding: "utf8" });
+  assert.equal(clipboard, SECRET_VALUE, "the clipboard holds the secret's value");
   assert.equal(await pageHoldsSecret(), false, "copying does not bring the value into the page");
+});
+
+test("after all that, no file of the app holds the secret's value", async () => {
+  const files = await readdir(app.dataDir, { recursive: true });
+  assert.ok(files.some((file) => file.endsWith(".log")), `the app wrote its log: ${files.join(", ")}`);
+  for (const file of [...files.map((f) => join(app.dataDir, f)), join(projectFolder, "quantum.toml")]) {
+    const bytes = await readFile(file).catch(() => Buffer.alloc(0));
+    assert.ok(!bytes.includes(SECRET_VALUE), `${file} does not hold the secret`);
+  }
 });
