@@ -531,10 +531,33 @@ async fn variables_are_written_to_the_project_env_file_only_as_previewed() {
         .env_file_write(created.id, preview.current.clone())
         .await
         .expect("written");
-    assert_eq!(
-        std::fs::read_to_string(&env_path).expect("read"),
-        preview.proposed
+    let written_text = std::fs::read_to_string(&env_path).expect("read");
+    let password = written_text
+        .split("REDIS_PASSWORD=")
+        .nth(1)
+        .and_then(|rest| rest.lines().next())
+        .expect("password line")
+        .trim()
+        .to_owned();
+    assert!(password.len() >= 32, "the file holds the real password");
+    assert!(
+        !preview.proposed.contains(&password),
+        "the preview masks it"
     );
+    assert_eq!(written_text.replace(&password, "••••••"), preview.proposed);
+
+    // The file now holds the password; a new preview still does not show it, and writing against
+    // that masked preview works.
+    let again = h
+        .datasources
+        .env_file_preview(created.id)
+        .await
+        .expect("preview after writing");
+    assert!(!format!("{:?}{}", again.current, again.proposed).contains(&password));
+    h.datasources
+        .env_file_write(created.id, again.current)
+        .await
+        .expect("written again");
 
     let history = h.history().await;
     let written = history
@@ -542,14 +565,8 @@ async fn variables_are_written_to_the_project_env_file_only_as_previewed() {
         .find(|e| e.action == AuditAction::DatasourceRevealSecret)
         .expect("the write is audited");
     assert_eq!(written.details["format"], "env_file");
-    let password = preview
-        .proposed
-        .split("REDIS_PASSWORD=")
-        .nth(1)
-        .expect("password line")
-        .trim();
     assert!(
-        !written.details.to_string().contains(password),
+        !written.details.to_string().contains(&password),
         "no password in the audit log"
     );
     h.datasources

@@ -4,6 +4,9 @@ use std::path::Path;
 
 use crate::error::{Error, ErrorCode, Result};
 
+/// What the window shows in place of a secret value in a `.env` file.
+pub const MASK: &str = "••••••";
+
 /// The `.env` text with `vars` set: existing keys are updated where they stand (an `export`
 /// prefix is kept), new ones are appended under `heading`. Every other line is kept as it was.
 pub fn merge(current: &str, vars: &[(String, String)], heading: &str) -> String {

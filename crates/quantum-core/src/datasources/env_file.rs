@@ -25,6 +25,8 @@ pub struct EnvFilePreview {
 }
 
 impl Datasources {
+    /// The preview shows the password masked, on both sides: the page never receives it, and a
+    /// file written before holds it.
     pub async fn env_file_preview(&self, id: i64) -> Result<EnvFilePreview> {
         let (datasource, password) = self.with_password(id).await?;
         let path = self.env_path(&datasource).await?;
@@ -36,18 +38,18 @@ impl Datasources {
         );
         Ok(EnvFilePreview {
             path: path.display().to_string(),
-            current,
-            proposed,
+            current: current.map(|text| masked(&text, &password)),
+            proposed: masked(&proposed, &password),
         })
     }
 
-    /// Writes the variables, provided the file still holds `expected` (what the preview showed);
-    /// otherwise nothing is written and the user is asked to look again.
+    /// Writes the variables, provided the file still holds `expected` (what the preview showed,
+    /// masked as there); otherwise nothing is written and the user is asked to look again.
     pub async fn env_file_write(&self, id: i64, expected: Option<String>) -> Result<()> {
         let (datasource, password) = self.with_password(id).await?;
         let path = self.env_path(&datasource).await?;
         let current = dotenv::read(&path)?;
-        if current != expected {
+        if current.as_deref().map(|text| masked(text, &password)) != expected {
             return Err(Error::EnvFileChanged {
                 path: path.display().to_string(),
             });
@@ -79,6 +81,16 @@ impl Datasources {
             name: project.name.clone(),
         })?;
         Ok(PathBuf::from(folder).join(".env"))
+    }
+}
+
+/// The text with the password masked. Generated passwords are letters and digits, so they appear
+/// as themselves in URLs and `.env` lines.
+fn masked(text: &str, password: &Secret) -> String {
+    if password.expose().is_empty() {
+        text.to_owned()
+    } else {
+        text.replace(password.expose(), dotenv::MASK)
     }
 }
 

@@ -11,13 +11,10 @@ use super::{check_environment, record, upsert_secret, Variables};
 use crate::audit::{AuditAction, ResourceType};
 use crate::config;
 use crate::datasources::env_file::EnvFilePreview;
-use crate::dotenv;
+use crate::dotenv::{self, MASK};
 use crate::error::{Error, ErrorCode, Result};
 use crate::projects::{self, Project};
 use crate::secrets::Secret;
-
-/// What a secret's value looks like wherever the window shows a file that holds it.
-const MASK: &str = "••••••";
 
 /// One key of a `.env` file about to be imported.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Type)]

@@ -25,7 +25,7 @@ export function WriteEnvDialog({ datasource, onClose }: WriteEnvDialogProps) {
         datasource && (
           <p>
             Adds the connection variables of <strong>“{datasource.name}”</strong> to the project's <span className="mono">.env</span>,
-            replacing older values of the same variables. They include the password.
+            replacing older values of the same variables. They include the password, shown here as ••••••.
           </p>
         )
       }
