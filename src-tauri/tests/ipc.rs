@@ -1,67 +1,17 @@
 //! The commands through real IPC on tauri's mock runtime: what the UI sends, what it gets back.
 
-use std::path::Path;
-use std::sync::{mpsc, Mutex};
+mod common;
+
+use std::sync::mpsc;
 use std::time::Duration;
 
 use quantum_admin_lib::events::{DataChanged, DatasourceChanged};
 use quantum_admin_lib::tray;
 use quantum_core::datasources::{DatasourceEvent, DatasourceStatus};
 use serde_json::{json, Value};
-use tauri::ipc::{CallbackFn, InvokeBody};
-use tauri::test::{
-    get_ipc_response, mock_builder, mock_context, noop_assets, MockRuntime, INVOKE_KEY,
-};
-use tauri::webview::InvokeRequest;
-use tauri::{App, WebviewWindow, WebviewWindowBuilder};
 use tauri_specta::Event;
 
-/// The data dir is read from the environment while the app sets up; set-ups take turns.
-static BUILDING: Mutex<()> = Mutex::new(());
-
-struct TestApp {
-    app: App<MockRuntime>,
-    window: WebviewWindow<MockRuntime>,
-}
-
-fn start(data_dir: &Path) -> TestApp {
-    let _turn = BUILDING
-        .lock()
-        .unwrap_or_else(std::sync::PoisonError::into_inner);
-    std::env::set_var("QUANTUM_DATA_DIR", data_dir);
-    let mut app = quantum_admin_lib::configure(mock_builder())
-        .build(mock_context(noop_assets()))
-        .expect("app builds");
-    quantum_admin_lib::setup(&mut app, false).expect("app sets up");
-    let window = WebviewWindowBuilder::new(&app, "main", Default::default())
-        .build()
-        .expect("window");
-    TestApp { app, window }
-}
-
-impl TestApp {
-    /// Invokes a command as the UI does; `Err` holds the error value the UI would receive.
-    fn invoke(&self, cmd: &str, args: Value) -> Result<Value, Value> {
-        get_ipc_response(
-            &self.window,
-            InvokeRequest {
-                cmd: cmd.into(),
-                callback: CallbackFn(0),
-                error: CallbackFn(1),
-                url: "tauri://localhost".parse().expect("url"),
-                body: InvokeBody::Json(args),
-                headers: Default::default(),
-                invoke_key: INVOKE_KEY.to_string(),
-            },
-        )
-        .map(|body| body.deserialize::<Value>().expect("json response"))
-    }
-
-    fn ok(&self, cmd: &str, args: Value) -> Value {
-        self.invoke(cmd, args)
-            .unwrap_or_else(|error| panic!("{cmd} failed: {error}"))
-    }
-}
+use common::{start, TestApp};
 
 fn project(name: &str) -> Value {
     json!({ "input": { "name": name, "description": "", "folder": null } })

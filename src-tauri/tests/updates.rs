@@ -1,6 +1,8 @@
 //! The updater against a local update server, with the plugin's real signature check: keys are
 //! made here for each test (minisign, as `tauri signer` does), never committed.
 
+mod common;
+
 use std::collections::HashMap;
 use std::io::Cursor;
 use std::sync::{Arc, Mutex};
@@ -9,17 +11,12 @@ use base64::Engine as _;
 use quantum_admin_lib::updater::{self, UpdateProgress, Updates};
 use quantum_admin_lib::AppState;
 use serde_json::{json, Value};
-use tauri::ipc::{CallbackFn, InvokeBody};
-use tauri::test::{
-    get_ipc_response, mock_builder, mock_context, noop_assets, MockRuntime, INVOKE_KEY,
-};
-use tauri::webview::InvokeRequest;
-use tauri::{App, Manager, WebviewWindow, WebviewWindowBuilder};
+use tauri::test::{mock_context, noop_assets};
+use tauri::Manager;
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
 use tokio::net::TcpListener;
 
-/// The data dir is read from the environment while the app sets up; set-ups take turns.
-static BUILDING: Mutex<()> = Mutex::new(());
+use common::{start_with, TestApp};
 
 /// The version the mock context gives the app.
 const CURRENT: &str = "0.1.0";
@@ -149,16 +146,24 @@ fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
         .unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
-struct TestApp {
-    app: App<MockRuntime>,
-    window: WebviewWindow<MockRuntime>,
+/// The app with the data dir it lives in.
+struct UpdaterApp {
+    app: TestApp,
     _data_dir: tempfile::TempDir,
+}
+
+impl std::ops::Deref for UpdaterApp {
+    type Target = TestApp;
+
+    fn deref(&self) -> &TestApp {
+        &self.app
+    }
 }
 
 /// The app as the release workflow configures it: the updater's public key in `plugins.updater`
 /// (`None`: a build without one) and signatures bound to their version; Settings point at
 /// `endpoint`.
-fn start(pubkey: Option<&str>, endpoint: Option<&str>) -> TestApp {
+fn start(pubkey: Option<&str>, endpoint: Option<&str>) -> UpdaterApp {
     let data_dir = tempfile::tempdir().expect("temp dir");
     let mut context = mock_context(noop_assets());
     if let Some(pubkey) = pubkey {
@@ -167,21 +172,8 @@ fn start(pubkey: Option<&str>, endpoint: Option<&str>) -> TestApp {
             json!({ "pubkey": pubkey, "requireSignedVersion": true }),
         );
     }
-    let app = {
-        let _turn = lock(&BUILDING);
-        std::env::set_var("QUANTUM_DATA_DIR", data_dir.path());
-        let mut app = quantum_admin_lib::configure(mock_builder())
-            .build(context)
-            .expect("app builds");
-        quantum_admin_lib::setup(&mut app, false).expect("app sets up");
-        app
-    };
-    let window = WebviewWindowBuilder::new(&app, "main", Default::default())
-        .build()
-        .expect("window");
-    let app = TestApp {
-        app,
-        window,
+    let app = UpdaterApp {
+        app: start_with(data_dir.path(), context),
         _data_dir: data_dir,
     };
     if let Some(endpoint) = endpoint {
@@ -191,29 +183,7 @@ fn start(pubkey: Option<&str>, endpoint: Option<&str>) -> TestApp {
     app
 }
 
-impl TestApp {
-    /// Invokes a command as the UI does; `Err` holds the error value the UI would receive.
-    fn invoke(&self, cmd: &str, args: Value) -> Result<Value, Value> {
-        get_ipc_response(
-            &self.window,
-            InvokeRequest {
-                cmd: cmd.into(),
-                callback: CallbackFn(0),
-                error: CallbackFn(1),
-                url: "tauri://localhost".parse().expect("url"),
-                body: InvokeBody::Json(args),
-                headers: Default::default(),
-                invoke_key: INVOKE_KEY.to_string(),
-            },
-        )
-        .map(|body| body.deserialize::<Value>().expect("json response"))
-    }
-
-    fn ok(&self, cmd: &str, args: Value) -> Value {
-        self.invoke(cmd, args)
-            .unwrap_or_else(|error| panic!("{cmd} failed: {error}"))
-    }
-
+impl UpdaterApp {
     fn set_endpoint(&self, endpoint: &str) -> Result<Value, Value> {
         let mut settings = self.ok("settings_get", json!({}));
         settings["updateEndpoint"] = json!(endpoint);
@@ -229,16 +199,16 @@ impl TestApp {
     }
 
     fn updates(&self) -> tauri::State<'_, Updates> {
-        self.app.state::<Updates>()
+        self.app.app.state::<Updates>()
     }
 
     fn state(&self) -> tauri::State<'_, AppState> {
-        self.app.state::<AppState>()
+        self.app.app.state::<AppState>()
     }
 }
 
 /// The app still answers, and asks the update server again without trouble.
-fn assert_keeps_running(app: &TestApp) {
+fn assert_keeps_running(app: &UpdaterApp) {
     assert_eq!(
         app.ok("app_info", json!({}))["version"],
         env!("CARGO_PKG_VERSION")

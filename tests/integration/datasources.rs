@@ -58,6 +58,23 @@ impl Harness {
         .entries
     }
 
+    /// Gives the project a new folder (for its `.env` and `quantum.toml`), kept while it lives.
+    async fn with_folder(&self, label: &str) -> tempfile::TempDir {
+        let folder = tempfile::tempdir().expect("project folder");
+        projects::update(
+            &self.store,
+            self.project_id,
+            ProjectInput {
+                name: format!("{label} {}", std::process::id()),
+                folder: Some(folder.path().to_string_lossy().into_owned()),
+                ..Default::default()
+            },
+        )
+        .await
+        .expect("folder set");
+        folder
+    }
+
     async fn create(&mut self, engine: Engine) -> Datasource {
         self.datasources
             .create(DatasourceInput {
@@ -475,18 +492,7 @@ async fn an_image_that_cannot_be_pulled_is_an_error_naming_it() {
 #[tokio::test(flavor = "multi_thread")]
 async fn variables_are_written_to_the_project_env_file_only_as_previewed() {
     let mut h = harness("env").await;
-    let folder = tempfile::tempdir().expect("project folder");
-    projects::update(
-        &h.store,
-        h.project_id,
-        ProjectInput {
-            name: format!("env {}", std::process::id()),
-            folder: Some(folder.path().to_string_lossy().into_owned()),
-            ..Default::default()
-        },
-    )
-    .await
-    .expect("folder set");
+    let folder = h.with_folder("env").await;
     let created = h.create(Engine::Redis).await;
     h.wait_for(created.id, DatasourceStatus::Ready).await;
     let env_path = folder.path().join(".env");
@@ -706,18 +712,7 @@ async fn its_log_and_its_resource_use_are_streamed() {
 #[tokio::test(flavor = "multi_thread")]
 async fn a_database_made_in_the_app_is_declared_in_quantum_toml_and_removing_it_undeclares_it() {
     let mut h = harness("declared").await;
-    let folder = tempfile::tempdir().expect("project folder");
-    projects::update(
-        &h.store,
-        h.project_id,
-        ProjectInput {
-            name: format!("declared {}", std::process::id()),
-            folder: Some(folder.path().to_string_lossy().into_owned()),
-            ..Default::default()
-        },
-    )
-    .await
-    .expect("folder set");
+    let folder = h.with_folder("declared").await;
     let config = folder.path().join("quantum.toml");
     std::fs::write(
         &config,
