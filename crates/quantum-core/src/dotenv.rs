@@ -1,6 +1,5 @@
-//! `.env` files: merge variables into one while keeping its other lines, comments and order.
-
-use std::path::Path;
+//! `.env` text: read the variables it assigns, merge variables into it while keeping its other
+//! lines, comments and order, and mask secret values for display.
 
 use crate::error::{Error, ErrorCode, Result};
 
@@ -168,38 +167,6 @@ fn quote(value: &str) -> String {
     }
 }
 
-/// Reads a `.env` file; `None` when there is none yet.
-pub fn read(path: &Path) -> Result<Option<String>> {
-    match std::fs::read_to_string(path) {
-        Ok(text) => Ok(Some(text)),
-        Err(error) if error.kind() == std::io::ErrorKind::NotFound => Ok(None),
-        Err(source) => Err(Error::Io {
-            context: format!("Could not read {}", path.display()),
-            source,
-        }),
-    }
-}
-
-/// Replaces the file in one step (a temporary file renamed over it), so that a failure never
-/// leaves half a file. A new file is readable by its owner only: it holds passwords.
-pub fn write(path: &Path, text: &str) -> Result<()> {
-    let io = |source| Error::Io {
-        context: format!("Could not write {}", path.display()),
-        source,
-    };
-    let temporary = path.with_extension("quantum-admin.tmp");
-    std::fs::write(&temporary, text).map_err(io)?;
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        let mode = std::fs::metadata(path)
-            .map(|m| m.permissions().mode())
-            .unwrap_or(0o600);
-        std::fs::set_permissions(&temporary, std::fs::Permissions::from_mode(mode)).map_err(io)?;
-    }
-    std::fs::rename(&temporary, path).map_err(io)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -266,23 +233,5 @@ mod tests {
             merged,
             "#A=commented\n\n# db\nA=\"two words \\$HOME \\\"q\\\"\"\n"
         );
-    }
-
-    #[test]
-    fn writing_replaces_the_file_whole_and_keeps_it_private() {
-        let dir = tempfile::tempdir().expect("temp dir");
-        let path = dir.path().join(".env");
-        assert_eq!(read(&path).expect("read"), None);
-        write(&path, "A=1\n").expect("write");
-        assert_eq!(read(&path).expect("read").as_deref(), Some("A=1\n"));
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::PermissionsExt;
-            let mode = std::fs::metadata(&path)
-                .expect("metadata")
-                .permissions()
-                .mode();
-            assert_eq!(mode & 0o777, 0o600);
-        }
     }
 }

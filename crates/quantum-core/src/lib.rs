@@ -10,6 +10,7 @@ pub mod docker;
 pub mod dotenv;
 pub mod error;
 pub mod events;
+pub mod files;
 pub mod projects;
 pub mod secrets;
 pub mod settings;

@@ -145,7 +145,8 @@ fn truncated() -> Error {
     }
 }
 
-fn derive_key(passphrase: &Secret, iterations: u32, salt: &[u8]) -> Result<LessSafeKey> {
+/// The AES-256-GCM key PBKDF2-HMAC-SHA256 derives from a passphrase (bundles, the vault).
+pub(crate) fn derive_key(passphrase: &Secret, iterations: u32, salt: &[u8]) -> Result<LessSafeKey> {
     let iterations = NonZeroU32::new(iterations)
         .ok_or_else(|| Error::Crypto("the key-derivation count must not be zero".into()))?;
     let mut key = [0u8; 32];

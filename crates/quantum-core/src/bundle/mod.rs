@@ -5,4 +5,5 @@
 mod crypto;
 mod project;
 
+pub(crate) use crypto::derive_key;
 pub use crypto::{open, seal, MAGIC, MAX_ITERATIONS, MIN_ITERATIONS, VERSION};

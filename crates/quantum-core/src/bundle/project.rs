@@ -11,6 +11,8 @@ use super::{open, seal};
 use crate::audit::{AuditAction, ResourceType};
 use crate::config::{self, ConfigSource};
 use crate::error::{Error, Result};
+use crate::events::Change;
+use crate::files;
 use crate::projects::{self, Project, ProjectInput};
 use crate::secrets::Secret;
 use crate::variables::{
@@ -40,32 +42,20 @@ const KIND: &str = "quantum-admin.project";
 
 impl Variables {
     /// Writes the project's configuration and every stored secret to `path`, sealed with the
-    /// passphrase. Secrets the file names but this machine lacks are left out, and listed in
-    /// the audit entry.
+    /// passphrase. Secrets the file names but this machine lacks have no value to carry and are
+    /// left out; the audit entry lists the ones that went in.
     pub async fn export_bundle(
         &self,
         project_id: i64,
         path: &str,
         passphrase: &Secret,
     ) -> Result<()> {
-        let path = Path::new(path.trim());
-        if !path.is_absolute() || !path.parent().is_some_and(Path::is_dir) {
-            return Err(Error::validation(
-                crate::ErrorCode::InvalidFolder,
-                "path",
-                format!(
-                    "{} is not a file path in an existing folder. Enter a full path.",
-                    path.display()
-                ),
-            ));
-        }
+        let path = files::output_path(path)?;
         let project = projects::get(&self.store, project_id).await?;
         let (config_text, _) = self.configs.current_text(&project).await?;
         let mut secrets = Vec::new();
         for row in self.secret_rows(project_id).await? {
-            let value = self
-                .secret_value(project_id, &row.environment, &row.name)
-                .await?;
+            let value = self.stored_value(&row)?;
             secrets.push(PayloadSecret {
                 environment: row.environment,
                 name: row.name,
@@ -99,9 +89,13 @@ impl Variables {
             json!({ "path": path.display().to_string(), "secrets": names }),
         )
         .await?;
-        write_new(path, &sealed)?;
+        write_new(&path, &sealed)?;
         tx.commit().await?;
-        self.configs.announce(project_id);
+        self.store.announce(Change {
+            action: AuditAction::ProjectExport,
+            resource_type: ResourceType::Project,
+            resource_id: project_id,
+        });
         Ok(())
     }
 
@@ -141,7 +135,6 @@ impl Variables {
         )
         .await?;
         let mut stored: Vec<String> = Vec::new();
-        let mut written = None;
         let result = async {
             for (secret, fingerprint) in payload.secrets.iter().zip(&fingerprints) {
                 let account = new_account(project.id, &secret.environment, &secret.name)?;
@@ -158,35 +151,28 @@ impl Variables {
                 )
                 .await?;
             }
-            written = Some(
-                self.configs
-                    .write(
-                        &mut tx,
-                        &project,
-                        &payload.config,
-                        ConfigSource::Import,
-                        json!({ "source": "import", "bundle": path.display().to_string() }),
-                    )
-                    .await?,
-            );
-            Ok::<(), Error>(())
+            // Last, so that nothing before it leaves a file to take back.
+            self.configs
+                .write(
+                    &mut tx,
+                    &project,
+                    &payload.config,
+                    ConfigSource::Import,
+                    json!({ "source": "import", "bundle": path.display().to_string() }),
+                )
+                .await
         }
         .await;
-        let outcome = match (result, written) {
-            (Ok(()), Some(written)) => self.configs.commit(tx, written, project.id).await,
-            (Err(error), written) => {
-                if let Some(written) = written {
-                    written.undo();
-                }
-                Err(error)
-            }
-            (Ok(()), None) => Err(Error::Crypto("the import wrote no configuration".into())),
+        // Committing takes the file back if it fails.
+        let outcome = match result {
+            Ok(written) => self.configs.commit(tx, written, project.id).await,
+            Err(error) => Err(error),
         };
         if let Err(error) = outcome {
             self.forget(&stored);
             return Err(error);
         }
-        self.store.announce(crate::events::Change {
+        self.store.announce(Change {
             action: AuditAction::ProjectImport,
             resource_type: ResourceType::Project,
             resource_id: project.id,

@@ -17,6 +17,7 @@ use crate::audit::{self, AuditAction, NewAuditEntry, ResourceType};
 use crate::datasources::service::DatasourceInput;
 use crate::error::{Error, Result};
 use crate::events::Change;
+use crate::files::{self, NewFile};
 use crate::projects::{self, Project};
 use crate::store::Store;
 
@@ -101,7 +102,7 @@ pub(crate) struct PendingWrite {
 impl PendingWrite {
     pub(crate) fn undo(self) {
         let result = match &self.previous {
-            Some(text) => write_file(&self.path, text),
+            Some(text) => files::replace(&self.path, text.as_bytes(), NewFile::Shared),
             None => std::fs::remove_file(&self.path).map_err(|source| Error::Io {
                 context: format!("Could not remove {}", self.path.display()),
                 source,
@@ -279,7 +280,7 @@ impl ProjectConfigs {
         let project = projects::get(&self.store, project_id).await?;
         let (path, _) = self.location(&project);
         if let Some(expected) = expected_hash {
-            if let Some(on_disk) = read_file(&path)? {
+            if let Some(on_disk) = files::read_optional(&path)? {
                 if content_hash(&on_disk) != expected {
                     return Err(Error::ConfigChangedOnDisk {
                         path: path.display().to_string(),
@@ -314,7 +315,7 @@ impl ProjectConfigs {
     {
         let (current, _) = self.current_text(project).await?;
         let text = edit(&current)?;
-        if text == current && read_file(&self.location(project).0)?.is_some() {
+        if text == current && files::read_optional(&self.location(project).0)?.is_some() {
             return Ok(None);
         }
         self.write(
@@ -345,8 +346,8 @@ impl ProjectConfigs {
     ) -> Result<PendingWrite> {
         let (path, _) = self.location(project);
         record_version(conn, project, text, source, details).await?;
-        let previous = read_file(&path)?;
-        write_file(&path, text)?;
+        let previous = files::read_optional(&path)?;
+        files::replace(&path, text.as_bytes(), NewFile::Shared)?;
         Ok(PendingWrite { path, previous })
     }
 
@@ -376,7 +377,7 @@ impl ProjectConfigs {
     /// folder changed, or it was imported), else what the app would write from its datasources.
     pub(crate) async fn current_text(&self, project: &Project) -> Result<(String, bool)> {
         let (path, _) = self.location(project);
-        if let Some(text) = read_file(&path)? {
+        if let Some(text) = files::read_optional(&path)? {
             return Ok((text, true));
         }
         let latest: Option<String> = sqlx::query_scalar(
@@ -468,7 +469,7 @@ impl ProjectConfigs {
     {
         let _writing = self.writing.lock().await;
         let project = projects::get(&self.store, project_id).await?;
-        if read_file(&self.location(&project).0)?.is_none() {
+        if files::read_optional(&self.location(&project).0)?.is_none() {
             return Ok(());
         }
         let mut tx = self.store.begin_write().await?;
@@ -495,7 +496,7 @@ impl ProjectConfigs {
         let _writing = self.writing.lock().await;
         let project = projects::get(&self.store, project_id).await?;
         let (path, _) = self.location(&project);
-        let Some(text) = read_file(&path)? else {
+        let Some(text) = files::read_optional(&path)? else {
             self.announce(project_id);
             return Ok(());
         };
@@ -685,30 +686,4 @@ pub(crate) fn content_hash(text: &str) -> String {
 
 fn toml_string(value: &str) -> String {
     toml_edit::Value::from(value).to_string()
-}
-
-fn read_file(path: &Path) -> Result<Option<String>> {
-    match std::fs::read_to_string(path) {
-        Ok(text) => Ok(Some(text)),
-        Err(error) if error.kind() == std::io::ErrorKind::NotFound => Ok(None),
-        Err(source) => Err(Error::Io {
-            context: format!("Could not read {}", path.display()),
-            source,
-        }),
-    }
-}
-
-/// Replaces the file in one step (a temporary file renamed over it), creating its folder if
-/// needed (the data dir's copy). An editor watching the file sees one change.
-fn write_file(path: &Path, text: &str) -> Result<()> {
-    let io = |source| Error::Io {
-        context: format!("Could not write {}", path.display()),
-        source,
-    };
-    if let Some(parent) = path.parent() {
-        std::fs::create_dir_all(parent).map_err(io)?;
-    }
-    let temporary = path.with_extension("toml.quantum-admin.tmp");
-    std::fs::write(&temporary, text).map_err(io)?;
-    std::fs::rename(&temporary, path).map_err(io)
 }

@@ -12,6 +12,7 @@ use crate::datasources::connection::{self, Credentials};
 use crate::datasources::{Datasource, Datasources};
 use crate::dotenv;
 use crate::error::{Error, Result};
+use crate::files::{self, NewFile};
 use crate::projects;
 use crate::secrets::Secret;
 
@@ -30,7 +31,7 @@ impl Datasources {
     pub async fn env_file_preview(&self, id: i64) -> Result<EnvFilePreview> {
         let (datasource, password) = self.with_password(id).await?;
         let path = self.env_path(&datasource).await?;
-        let current = dotenv::read(&path)?;
+        let current = files::read_optional(&path)?;
         let proposed = proposed(
             &datasource,
             &password,
@@ -48,19 +49,22 @@ impl Datasources {
     pub async fn env_file_write(&self, id: i64, expected: Option<String>) -> Result<()> {
         let (datasource, password) = self.with_password(id).await?;
         let path = self.env_path(&datasource).await?;
-        let current = dotenv::read(&path)?;
+        let current = files::read_optional(&path)?;
         if current.as_deref().map(|text| masked(text, &password)) != expected {
             return Err(Error::EnvFileChanged {
                 path: path.display().to_string(),
             });
         }
-        dotenv::write(
+        // A new .env is readable by its owner only: it holds the password.
+        files::replace(
             &path,
-            &proposed(
+            proposed(
                 &datasource,
                 &password,
                 current.as_deref().unwrap_or_default(),
-            ),
+            )
+            .as_bytes(),
+            NewFile::OwnerOnly,
         )?;
         self.audit(
             &datasource,

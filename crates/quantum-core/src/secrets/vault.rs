@@ -7,15 +7,14 @@
 //! with its 16-byte tag. The header is the AEAD's associated data. Every write draws a new nonce.
 
 use std::collections::BTreeMap;
-use std::num::NonZeroU32;
 use std::path::{Path, PathBuf};
 
 use ring::aead::{Aad, LessSafeKey, Nonce, UnboundKey, AES_256_GCM, NONCE_LEN};
-use ring::pbkdf2;
 use ring::rand::{SecureRandom, SystemRandom};
 
 use super::Secret;
 use crate::error::{Error, Result};
+use crate::files::{self, NewFile};
 
 const MAGIC: &[u8; 8] = b"QAVAULT1";
 const METHOD_PASSPHRASE: u8 = 1;
@@ -74,7 +73,7 @@ impl Vault {
                 }
                 (
                     METHOD_PASSPHRASE,
-                    derive(passphrase.expose().as_bytes(), iterations, &salt)?,
+                    crate::bundle::derive_key(passphrase, iterations, &salt)?,
                 )
             }
             VaultKeySource::KeyFile(file) => (METHOD_KEY_FILE, key_file(file, true)?),
@@ -114,7 +113,7 @@ impl Vault {
                     if !(1..=crate::bundle::MAX_ITERATIONS).contains(&iterations) {
                         return Err(Error::VaultDamaged);
                     }
-                    derive(passphrase.expose().as_bytes(), iterations, &salt)?
+                    crate::bundle::derive_key(passphrase, iterations, &salt)?
                 }
                 (METHOD_KEY_FILE, VaultKeySource::KeyFile(file)) => key_file(file, false)?,
                 (METHOD_PASSPHRASE, VaultKeySource::KeyFile(_)) => return Err(Error::VaultKey(
@@ -195,7 +194,7 @@ impl Vault {
             )
             .map_err(|_| Error::Crypto("the vault could not be encrypted".into()))?;
         out.extend_from_slice(&in_out);
-        write_owner_only(&self.path, &out)
+        files::replace(&self.path, &out, NewFile::OwnerOnly)
     }
 }
 
@@ -203,19 +202,6 @@ fn fill_random(bytes: &mut [u8]) -> Result<()> {
     SystemRandom::new()
         .fill(bytes)
         .map_err(|_| Error::Crypto("the system's random source failed".into()))
-}
-
-fn derive(secret: &[u8], iterations: u32, salt: &[u8]) -> Result<LessSafeKey> {
-    let iterations = NonZeroU32::new(iterations).ok_or(Error::VaultDamaged)?;
-    let mut key = [0u8; 32];
-    pbkdf2::derive(
-        pbkdf2::PBKDF2_HMAC_SHA256,
-        iterations,
-        salt,
-        secret,
-        &mut key,
-    );
-    aes_key(&key)
 }
 
 fn aes_key(bytes: &[u8; 32]) -> Result<LessSafeKey> {
@@ -236,7 +222,7 @@ fn key_file(path: &Path, create_missing: bool) -> Result<LessSafeKey> {
         let mut key = [0u8; 32];
         fill_random(&mut key)?;
         let hex: String = key.iter().map(|b| format!("{b:02x}")).collect();
-        write_owner_only(path, format!("{hex}\n").as_bytes())?;
+        files::replace(path, format!("{hex}\n").as_bytes(), NewFile::OwnerOnly)?;
         return aes_key(&key);
     }
     #[cfg(unix)]
@@ -275,32 +261,6 @@ fn key_file(path: &Path, create_missing: bool) -> Result<LessSafeKey> {
         *byte = u8::from_str_radix(&hex[index * 2..index * 2 + 2], 16).map_err(|_| invalid())?;
     }
     aes_key(&key)
-}
-
-/// Writes a file readable by its owner only, in one step.
-fn write_owner_only(path: &Path, bytes: &[u8]) -> Result<()> {
-    let io = |source| Error::Io {
-        context: format!("Could not write {}", path.display()),
-        source,
-    };
-    if let Some(parent) = path.parent() {
-        std::fs::create_dir_all(parent).map_err(io)?;
-    }
-    let temporary = path.with_extension("tmp");
-    let mut options = std::fs::OpenOptions::new();
-    options.write(true).create(true).truncate(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        options.mode(0o600);
-    }
-    {
-        use std::io::Write;
-        let mut file = options.open(&temporary).map_err(io)?;
-        file.write_all(bytes).map_err(io)?;
-        file.sync_all().map_err(io)?;
-    }
-    std::fs::rename(&temporary, path).map_err(io)
 }
 
 #[cfg(test)]

@@ -13,6 +13,8 @@ use crate::config;
 use crate::datasources::env_file::EnvFilePreview;
 use crate::dotenv::{self, MASK};
 use crate::error::{Error, ErrorCode, Result};
+use crate::events::Change;
+use crate::files::{self, NewFile};
 use crate::projects::{self, Project};
 use crate::secrets::Secret;
 
@@ -167,7 +169,7 @@ impl Variables {
         let path = export_path(&project, path)?;
         let resolved = self.resolved(&project, environment).await?;
         let secret_names = secret_names(&resolved);
-        let current = dotenv::read(&path)?;
+        let current = files::read_optional(&path)?;
         let masked: Vec<(String, String)> = resolved
             .iter()
             .map(|(name, value)| match value {
@@ -201,7 +203,7 @@ impl Variables {
         let project = projects::get(&self.store, project_id).await?;
         let path = export_path(&project, path)?;
         let resolved = self.resolved(&project, environment).await?;
-        let current = dotenv::read(&path)?;
+        let current = files::read_optional(&path)?;
         let secret_names = secret_names(&resolved);
         if current
             .as_deref()
@@ -234,16 +236,22 @@ impl Variables {
             }),
         )
         .await?;
-        dotenv::write(
+        files::replace(
             &path,
-            &dotenv::merge(
+            dotenv::merge(
                 current.as_deref().unwrap_or_default(),
                 &vars,
                 &heading(environment),
-            ),
+            )
+            .as_bytes(),
+            NewFile::OwnerOnly,
         )?;
         tx.commit().await?;
-        self.configs.announce(project_id);
+        self.store.announce(Change {
+            action: AuditAction::VariablesExport,
+            resource_type: ResourceType::Variable,
+            resource_id: project_id,
+        });
         Ok(())
     }
 
@@ -301,7 +309,7 @@ fn heading(environment: &str) -> String {
 
 fn read_dotenv(path: &str) -> Result<Vec<(String, String)>> {
     let path = Path::new(path.trim());
-    let text = dotenv::read(path)?.ok_or_else(|| {
+    let text = files::read_optional(path)?.ok_or_else(|| {
         Error::validation(
             ErrorCode::InvalidFolder,
             "path",
@@ -314,20 +322,7 @@ fn read_dotenv(path: &str) -> Result<Vec<(String, String)>> {
 /// The file to export into: the given path, or `.env` in the project's folder.
 fn export_path(project: &Project, path: Option<&str>) -> Result<PathBuf> {
     match path.map(str::trim).filter(|p| !p.is_empty()) {
-        Some(path) => {
-            let path = PathBuf::from(path);
-            if !path.is_absolute() || !path.parent().is_some_and(Path::is_dir) {
-                return Err(Error::validation(
-                    ErrorCode::InvalidFolder,
-                    "path",
-                    format!(
-                        "{} is not a file path in an existing folder. Enter a full path.",
-                        path.display()
-                    ),
-                ));
-            }
-            Ok(path)
-        }
+        Some(path) => files::output_path(path),
         None => project
             .folder
             .as_ref()

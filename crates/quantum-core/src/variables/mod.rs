@@ -287,11 +287,7 @@ impl Variables {
             self.restore(&account, previous.as_ref());
             return Err(error);
         }
-        let row = self
-            .secret_rows(project_id)
-            .await?
-            .into_iter()
-            .find(|r| r.environment == environment && r.name == name);
+        let row = self.secret_row(project_id, environment, name).await?;
         Ok(secret(environment, name, row.as_ref()))
     }
 
@@ -305,11 +301,7 @@ impl Variables {
         let project = projects::get(&self.store, project_id).await?;
         let config = self.parsed_config(&project).await?;
         let row = match environment {
-            Some(environment) => self
-                .secret_rows(project_id)
-                .await?
-                .into_iter()
-                .find(|r| r.environment == environment && r.name == name),
+            Some(environment) => self.secret_row(project_id, environment, name).await?,
             None => None,
         };
         let referenced = environment.is_some_and(|environment| {
@@ -380,18 +372,16 @@ impl Variables {
         purpose: RevealPurpose,
     ) -> Result<Secret> {
         let project = projects::get(&self.store, project_id).await?;
-        let value = self.secret_value(project_id, environment, name).await?;
         let row = self
-            .secret_rows(project_id)
-            .await?
-            .into_iter()
-            .find(|r| r.environment == environment && r.name == name);
+            .stored_secret_row(project_id, environment, name)
+            .await?;
+        let value = self.stored_value(&row)?;
         let action = match purpose {
             RevealPurpose::Show => AuditAction::SecretReveal,
             RevealPurpose::Copy => AuditAction::SecretCopy,
         };
         let mut tx = self.store.begin_write().await?;
-        let resource_id = row.map_or(project.id, |r| r.id);
+        let resource_id = row.id;
         record(
             &mut tx,
             &project,
@@ -436,18 +426,10 @@ impl Variables {
         environment: &str,
         name: &str,
     ) -> Result<Secret> {
-        let not_found = || Error::SecretNotFound {
-            environment: environment.to_owned(),
-            name: name.to_owned(),
-        };
-        let account = self
-            .secret_rows(project_id)
-            .await?
-            .into_iter()
-            .find(|r| r.environment == environment && r.name == name)
-            .ok_or_else(not_found)?
-            .account;
-        self.secrets.find(&account)?.ok_or_else(not_found)
+        let row = self
+            .stored_secret_row(project_id, environment, name)
+            .await?;
+        self.stored_value(&row)
     }
 
     /// The store account of a secret: its existing one, or a new one.
@@ -457,15 +439,34 @@ impl Variables {
         environment: &str,
         name: &str,
     ) -> Result<String> {
-        match self
-            .secret_rows(project_id)
-            .await?
-            .into_iter()
-            .find(|r| r.environment == environment && r.name == name)
-        {
+        match self.secret_row(project_id, environment, name).await? {
             Some(row) => Ok(row.account),
             None => new_account(project_id, environment, name),
         }
+    }
+
+    /// The row of a secret this machine holds; its absence is the error the user sees.
+    async fn stored_secret_row(
+        &self,
+        project_id: i64,
+        environment: &str,
+        name: &str,
+    ) -> Result<SecretRow> {
+        self.secret_row(project_id, environment, name)
+            .await?
+            .ok_or_else(|| Error::SecretNotFound {
+                environment: environment.to_owned(),
+                name: name.to_owned(),
+            })
+    }
+
+    pub(crate) fn stored_value(&self, row: &SecretRow) -> Result<Secret> {
+        self.secrets
+            .find(&row.account)?
+            .ok_or_else(|| Error::SecretNotFound {
+                environment: row.environment.clone(),
+                name: row.name.clone(),
+            })
     }
 
     pub(crate) async fn parsed_config(&self, project: &Project) -> Result<config::ProjectConfig> {
@@ -481,24 +482,30 @@ impl Variables {
     }
 
     pub(crate) async fn secret_rows(&self, project_id: i64) -> Result<Vec<SecretRow>> {
-        let rows = sqlx::query(
-            "SELECT id, keychain_account, environment, name, fingerprint, updated_at FROM secrets
-             WHERE project_id = ? ORDER BY environment, name",
-        )
+        let rows = sqlx::query(&format!(
+            "SELECT {SECRET_COLUMNS} FROM secrets WHERE project_id = ? ORDER BY environment, name"
+        ))
         .bind(project_id)
         .fetch_all(self.store.pool())
         .await?;
-        Ok(rows
-            .iter()
-            .map(|row| SecretRow {
-                id: row.get("id"),
-                account: row.get("keychain_account"),
-                environment: row.get("environment"),
-                name: row.get("name"),
-                fingerprint: row.get("fingerprint"),
-                updated_at: row.get("updated_at"),
-            })
-            .collect())
+        Ok(rows.iter().map(secret_row).collect())
+    }
+
+    async fn secret_row(
+        &self,
+        project_id: i64,
+        environment: &str,
+        name: &str,
+    ) -> Result<Option<SecretRow>> {
+        let row = sqlx::query(&format!(
+            "SELECT {SECRET_COLUMNS} FROM secrets WHERE project_id = ? AND environment = ? AND name = ?"
+        ))
+        .bind(project_id)
+        .bind(environment)
+        .bind(name)
+        .fetch_optional(self.store.pool())
+        .await?;
+        Ok(row.as_ref().map(secret_row))
     }
 
     pub(crate) async fn finish(
@@ -560,6 +567,19 @@ impl Variables {
 
 fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+const SECRET_COLUMNS: &str = "id, keychain_account, environment, name, fingerprint, updated_at";
+
+fn secret_row(row: &sqlx::sqlite::SqliteRow) -> SecretRow {
+    SecretRow {
+        id: row.get("id"),
+        account: row.get("keychain_account"),
+        environment: row.get("environment"),
+        name: row.get("name"),
+        fingerprint: row.get("fingerprint"),
+        updated_at: row.get("updated_at"),
+    }
 }
 
 /// A new store account for a secret. The random part keeps apart the entries of two data dirs
