@@ -3,6 +3,7 @@ import { toast } from "sonner";
 import { ApiError, errorMessage, type Project } from "../../api";
 import { Dialog } from "../../components/Dialog";
 import { Field } from "../../components/Field";
+import { PathInput } from "../../components/PathInput";
 import { useSaveProject } from "./queries";
 import { DESCRIPTION_MAX_CHARS, NAME_MAX_CHARS, projectDescriptionProblem, projectNameProblem } from "./validation";
 
@@ -134,17 +135,14 @@ function ProjectForm({ project, onDone }: { project?: Project; onDone: () => voi
           hint="The absolute path of the project's source folder on this computer."
         >
           {(control) => (
-            <input
+            <PathInput
               {...control}
               ref={controls.folder}
-              className="input input-mono"
               value={folder}
-              autoComplete="off"
-              spellCheck={false}
               placeholder="/home/you/code/shop"
               data-testid="project-folder-input"
-              onChange={(event) => {
-                setFolder(event.target.value);
+              onValueChange={(value) => {
+                setFolder(value);
                 clearError("folder");
               }}
             />

@@ -4,6 +4,7 @@ import { toast } from "sonner";
 import { ApiError, errorMessage } from "../../api";
 import { Dialog } from "../../components/Dialog";
 import { Field } from "../../components/Field";
+import { PathInput } from "../../components/PathInput";
 import { projectNameProblem } from "../projects/validation";
 import { PassphraseStrengthHint, PasswordInput } from "./PasswordInput";
 import { useBundleExport, useBundleImport } from "./queries";
@@ -74,17 +75,14 @@ function ExportBundleForm({ projectId, onDone }: { projectId: number; onDone: ()
       <div className="dialog-body">
         <Field label="File" error={errors.path} errorTestId="bundle-path-error">
           {(control) => (
-            <input
+            <PathInput
               {...control}
-              className="input input-mono"
               value={path}
-              autoComplete="off"
-              spellCheck={false}
               placeholder="/home/you/shop.qabundle"
               data-autofocus
               data-testid="bundle-path-input"
-              onChange={(event) => {
-                setPath(event.target.value);
+              onValueChange={(value) => {
+                setPath(value);
                 setErrors(({ path: _cleared, ...rest }) => rest);
               }}
             />
@@ -198,17 +196,14 @@ function ImportBundleForm({ onDone }: { onDone: () => void }) {
       <div className="dialog-body">
         <Field label="File" error={errors.path} errorTestId="import-bundle-path-error">
           {(control) => (
-            <input
+            <PathInput
               {...control}
-              className="input input-mono"
               value={path}
-              autoComplete="off"
-              spellCheck={false}
               placeholder="/home/you/shop.qabundle"
               data-autofocus
               data-testid="import-bundle-path-input"
-              onChange={(event) => {
-                setPath(event.target.value);
+              onValueChange={(value) => {
+                setPath(value);
                 setErrors(({ path: _cleared, ...rest }) => rest);
               }}
             />

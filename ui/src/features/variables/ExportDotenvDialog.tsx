@@ -5,6 +5,7 @@ import { ApiError, errorMessage } from "../../api";
 import { Dialog } from "../../components/Dialog";
 import { ErrorState } from "../../components/ErrorState";
 import { Field } from "../../components/Field";
+import { PathInput } from "../../components/PathInput";
 import { SkeletonRows } from "../../components/Skeleton";
 import { diffLines } from "../datasources/lineDiff";
 import { EnvDiff } from "./EnvDiff";
@@ -129,16 +130,13 @@ function ExportDotenvContent({
           {!toProjectFolder && (
             <Field label="Path" error={pathError} errorTestId="export-path-error">
               {(control) => (
-                <input
+                <PathInput
                   {...control}
-                  className="input input-mono"
                   value={customPath}
-                  autoComplete="off"
-                  spellCheck={false}
                   placeholder="/home/you/code/shop/.env.dev"
                   data-testid="export-path-input"
-                  onChange={(event) => {
-                    setCustomPath(event.target.value);
+                  onValueChange={(value) => {
+                    setCustomPath(value);
                     setPathError(null);
                   }}
                 />

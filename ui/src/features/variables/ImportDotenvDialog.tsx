@@ -4,6 +4,7 @@ import { toast } from "sonner";
 import { api, errorMessage, type DotenvEntry } from "../../api";
 import { Dialog } from "../../components/Dialog";
 import { Field } from "../../components/Field";
+import { PathInput } from "../../components/PathInput";
 import { count, importSummaryText, initialSecretNames, markSecret, secretNamesInOrder } from "./importSelection";
 import { useDotenvImport, type SecretStoreState } from "./queries";
 import { absolutePathProblem } from "./validation";
@@ -99,17 +100,14 @@ function ImportDotenvForm({
         <div className="dialog-body">
           <Field label="File" error={pathError} errorTestId="import-path-error">
             {(control) => (
-              <input
+              <PathInput
                 {...control}
-                className="input input-mono"
                 value={path}
-                autoComplete="off"
-                spellCheck={false}
                 placeholder="/home/you/code/shop/.env"
                 data-autofocus
                 data-testid="import-path-input"
-                onChange={(event) => {
-                  setPath(event.target.value);
+                onValueChange={(value) => {
+                  setPath(value);
                   setPathError(null);
                 }}
               />

@@ -7,6 +7,7 @@ import { errorMessage, type VaultKey } from "../../api";
 import { Dialog } from "../../components/Dialog";
 import { ErrorState } from "../../components/ErrorState";
 import { Field } from "../../components/Field";
+import { PathInput } from "../../components/PathInput";
 import { PassphraseStrengthHint, PasswordInput } from "./PasswordInput";
 import { secretStoreQuery, secretStoreState, useVault } from "./queries";
 import {
@@ -184,16 +185,13 @@ function VaultSetupForm({ onDone }: { onDone: () => void }) {
             hint="The app creates this file with a random key, readable only by your user. Keep a copy somewhere safe: without it, the secrets are lost."
           >
             {(control) => (
-              <input
+              <PathInput
                 {...control}
-                className="input input-mono"
                 value={fields.keyFile}
-                autoComplete="off"
-                spellCheck={false}
                 placeholder="/home/you/.config/quantum-admin/vault.key"
                 data-autofocus
                 data-testid="vault-key-file-input"
-                onChange={(event) => edit("keyFile", event.target.value)}
+                onValueChange={(value) => edit("keyFile", value)}
               />
             )}
           </Field>
@@ -256,15 +254,12 @@ function UnlockVaultForm() {
               }}
             />
           ) : (
-            <input
+            <PathInput
               {...control}
-              className="input input-mono"
               value={fields.keyFile}
-              autoComplete="off"
-              spellCheck={false}
               data-testid="vault-unlock-key-file"
-              onChange={(event) => {
-                setFields((current) => ({ ...current, keyFile: event.target.value }));
+              onValueChange={(keyFile) => {
+                setFields((current) => ({ ...current, keyFile }));
                 setErrors({});
               }}
             />
