@@ -1,11 +1,11 @@
 import { useQuery } from "@tanstack/react-query";
 import { toast } from "sonner";
-import clsx from "clsx";
 import { ApiError, errorMessage, type Datasource } from "../../api";
 import { Dialog } from "../../components/Dialog";
+import { EnvDiff } from "../../components/EnvDiff";
 import { ErrorState } from "../../components/ErrorState";
 import { SkeletonRows } from "../../components/Skeleton";
-import { diffLines, type DiffLine } from "./lineDiff";
+import { diffLines } from "../../lib/lineDiff";
 import { envPreviewQuery, useWriteEnvFile } from "./queries";
 
 type WriteEnvDialogProps = {
@@ -34,8 +34,6 @@ export function WriteEnvDialog({ datasource, onClose }: WriteEnvDialogProps) {
     </Dialog>
   );
 }
-
-const diffMarks: Record<DiffLine["kind"], string> = { same: " ", added: "+", removed: "−" };
 
 function WriteEnvContent({ datasource, onDone }: { datasource: Datasource; onDone: () => void }) {
   const preview = useQuery(envPreviewQuery(datasource.id));
@@ -87,17 +85,7 @@ function WriteEnvContent({ datasource, onDone }: { datasource: Datasource; onDon
               {preview.data.path}
               {preview.data.current === null && " (new file)"}
             </p>
-            <pre className="env-diff selectable" data-testid="env-diff" aria-label="Changes to .env">
-              {diff.map((line, index) => (
-                <div key={index} className={clsx("env-diff-line", `env-diff-${line.kind}`)}>
-                  <span className="env-diff-mark" aria-hidden>
-                    {diffMarks[line.kind]}
-                  </span>
-                  <span className="visually-hidden">{line.kind === "same" ? "" : `${line.kind}: `}</span>
-                  {line.text || " "}
-                </div>
-              ))}
-            </pre>
+            <EnvDiff current={preview.data.current ?? ""} proposed={preview.data.proposed} label="Changes to .env" />
             {unchanged && <p className="field-hint">.env already holds these values.</p>}
           </>
         )}

@@ -7,8 +7,8 @@ import { ErrorState } from "../../components/ErrorState";
 import { Field } from "../../components/Field";
 import { PathInput } from "../../components/PathInput";
 import { SkeletonRows } from "../../components/Skeleton";
-import { diffLines } from "../datasources/lineDiff";
-import { EnvDiff } from "./EnvDiff";
+import { EnvDiff } from "../../components/EnvDiff";
+import { diffLines } from "../../lib/lineDiff";
 import { dotenvExportPreviewQuery, useDotenvExportWrite } from "./queries";
 import { absolutePathProblem } from "./validation";
 

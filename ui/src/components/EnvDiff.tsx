@@ -1,9 +1,9 @@
 import clsx from "clsx";
-import { diffLines, type DiffLine } from "../datasources/lineDiff";
+import { diffLines, type DiffLine } from "../lib/lineDiff";
 
 const diffMarks: Record<DiffLine["kind"], string> = { same: " ", added: "+", removed: "−" };
 
-/** The line diff between a file's text and what would be written, as the ".env" write shows it. */
+/** The line diff between a `.env` file's text and what would be written into it. */
 export function EnvDiff({ current, proposed, label }: { current: string; proposed: string; label: string }) {
   return (
     <pre className="env-diff selectable" data-testid="env-diff" aria-label={label}>
