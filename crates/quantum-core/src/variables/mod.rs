@@ -310,50 +310,40 @@ impl Variables {
                 .iter()
                 .any(|e| e.name == environment && e.secrets.iter().any(|s| s == name))
         });
+        let secret_in = environment.filter(|_| row.is_some() || referenced);
         let mut tx = self.store.begin_write().await?;
-        let label = display_name(environment, name);
-        let written = match (environment, row.is_some() || referenced) {
-            (Some(environment), true) => {
-                if let Some(row) = &row {
-                    sqlx::query("DELETE FROM secrets WHERE id = ?")
-                        .bind(row.id)
-                        .execute(&mut *tx)
-                        .await?;
-                }
-                record(
-                    &mut tx,
-                    &project,
-                    AuditAction::SecretRemove,
-                    ResourceType::Secret,
-                    row.as_ref().map_or(project.id, |r| r.id),
-                    &label,
-                    json!({ "environment": environment, "name": name }),
-                )
+        if let Some(row) = &row {
+            sqlx::query("DELETE FROM secrets WHERE id = ?")
+                .bind(row.id)
+                .execute(&mut *tx)
                 .await?;
-                self.configs
-                    .edit(&mut tx, &project, |text| {
-                        config::remove_secret_reference(text, environment, name)
-                    })
-                    .await?
-            }
-            _ => {
-                record(
-                    &mut tx,
-                    &project,
-                    AuditAction::VariableRemove,
-                    ResourceType::Variable,
-                    project.id,
-                    &label,
-                    json!({ "environment": environment, "name": name }),
-                )
-                .await?;
-                self.configs
-                    .edit(&mut tx, &project, |text| {
-                        config::remove_variable(text, environment, name)
-                    })
-                    .await?
-            }
+        }
+        let (action, resource_type, resource_id) = match (secret_in, &row) {
+            (Some(_), Some(row)) => (AuditAction::SecretRemove, ResourceType::Secret, row.id),
+            (Some(_), None) => (AuditAction::SecretRemove, ResourceType::Secret, project.id),
+            (None, _) => (
+                AuditAction::VariableRemove,
+                ResourceType::Variable,
+                project.id,
+            ),
         };
+        record(
+            &mut tx,
+            &project,
+            action,
+            resource_type,
+            resource_id,
+            &display_name(environment, name),
+            json!({ "environment": environment, "name": name }),
+        )
+        .await?;
+        let written = self
+            .configs
+            .edit(&mut tx, &project, |text| match secret_in {
+                Some(environment) => config::remove_secret_reference(text, environment, name),
+                None => config::remove_variable(text, environment, name),
+            })
+            .await?;
         self.finish(tx, written, project_id).await?;
         if let Some(row) = row {
             if let Err(error) = self.secrets.delete(&row.account) {
