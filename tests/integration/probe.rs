@@ -55,9 +55,15 @@ async fn wait_until_ready(container: &TestContainer, endpoint: &Endpoint<'_>) {
     );
 }
 
-async fn assert_refused_quickly(endpoint: &Endpoint<'_>) {
+/// `password` for the endpoint's user is refused at once, not retried until a deadline.
+async fn assert_refused_quickly(endpoint: &Endpoint<'_>, password: &str) {
+    let password = Secret::new(password);
+    let endpoint = Endpoint {
+        password: &password,
+        ..*endpoint
+    };
     let started = Instant::now();
-    let outcome = probe(endpoint).await;
+    let outcome = probe(&endpoint).await;
     let elapsed = started.elapsed();
     assert!(
         matches!(outcome, Err(ProbeError::Refused(_))),
@@ -164,12 +170,7 @@ async fn postgres_becomes_ready_refuses_a_wrong_password_and_configures_idempote
     };
     wait_until_ready(&container, &endpoint).await;
 
-    let wrong = Secret::new("not-the-password");
-    assert_refused_quickly(&Endpoint {
-        password: &wrong,
-        ..endpoint
-    })
-    .await;
+    assert_refused_quickly(&endpoint, "not-the-password").await;
 
     configure_twice(&endpoint).await;
     use_postgres(&endpoint).await;
@@ -210,12 +211,7 @@ async fn check_mariadb(engine: Engine, variable_prefix: &str) {
     };
     wait_until_ready(&container, &app).await;
 
-    let wrong = Secret::new("not-the-password");
-    assert_refused_quickly(&Endpoint {
-        password: &wrong,
-        ..app
-    })
-    .await;
+    assert_refused_quickly(&app, "not-the-password").await;
 
     configure_twice(&app).await;
     use_mysql(&app).await;
@@ -323,18 +319,8 @@ async fn redis_becomes_ready_refuses_a_wrong_password_and_configures_idempotentl
     };
     wait_until_ready(&container, &endpoint).await;
 
-    let wrong = Secret::new("not-the-password");
-    assert_refused_quickly(&Endpoint {
-        password: &wrong,
-        ..endpoint
-    })
-    .await;
-    let none = Secret::new("");
-    assert_refused_quickly(&Endpoint {
-        password: &none,
-        ..endpoint
-    })
-    .await;
+    assert_refused_quickly(&endpoint, "not-the-password").await;
+    assert_refused_quickly(&endpoint, "").await;
 
     configure_twice(&endpoint).await;
     let replies = redis_session(
