@@ -15,7 +15,7 @@ use quantum_core::datasources::{
     DatasourceEvent, DatasourceInput, DatasourceStatus, Datasources, Engine,
 };
 use quantum_core::docker::Docker;
-use quantum_integration_tests::{docker, test_image, TestApp, TestContainer};
+use quantum_integration_tests::{docker, test_image, wait_for_status, TestApp, TestContainer};
 
 const RUNS: usize = 5;
 const LOG_LINES: u64 = 1_000_000;
@@ -179,22 +179,24 @@ async fn stop_latencies(datasources: &Arc<Datasources>, project_id: i64, runs: u
     let mut events = datasources.subscribe();
     let mut latencies = Vec::new();
     for _ in 0..runs {
-        wait_status(
+        wait_for_status(
             &mut events,
             datasources,
             created.id,
             DatasourceStatus::Ready,
+            Duration::from_secs(60),
         )
         .await;
         let before_stop = (now_ms() / 1000.0).floor();
         api.stop_container(&created.name, None::<StopContainerOptions>)
             .await
             .expect("docker stop");
-        wait_status(
+        wait_for_status(
             &mut events,
             datasources,
             created.id,
             DatasourceStatus::Stopped,
+            Duration::from_secs(60),
         )
         .await;
         let seen = now_ms();
@@ -221,23 +223,6 @@ async fn stop_latencies(datasources: &Arc<Datasources>, project_id: i64, runs: u
     }
     datasources.remove(created.id, true).await.expect("remove");
     latencies
-}
-
-async fn wait_status(
-    events: &mut tokio::sync::broadcast::Receiver<DatasourceEvent>,
-    datasources: &Datasources,
-    id: i64,
-    wanted: DatasourceStatus,
-) {
-    loop {
-        if datasources.get(id).await.expect("get").status == wanted {
-            return;
-        }
-        tokio::time::timeout(Duration::from_secs(60), events.recv())
-            .await
-            .expect("status within 60 s")
-            .expect("events");
-    }
 }
 
 async fn log_throughput() {

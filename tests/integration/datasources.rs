@@ -12,7 +12,7 @@ use quantum_core::datasources::{
 };
 use quantum_core::projects::{self, ProjectInput};
 use quantum_core::{ErrorCode, ErrorInfo, Store};
-use quantum_integration_tests::{docker, test_image, TestApp};
+use quantum_integration_tests::{docker, test_image, wait_for_status, TestApp};
 use sqlx::{Connection, Row};
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
 use tokio::net::TcpStream;
@@ -86,28 +86,16 @@ impl Harness {
             .expect("datasource created")
     }
 
-    /// Waits for a status event of `id`, failing fast on an error status.
+    /// Waits for `id` to reach `wanted`, failing fast on an error status.
     async fn wait_for(&mut self, id: i64, wanted: DatasourceStatus) {
-        let deadline = tokio::time::Instant::now() + READY_DEADLINE;
-        loop {
-            let current = self.datasources.get(id).await.expect("datasource");
-            if current.status == wanted {
-                return;
-            }
-            assert!(
-                !(current.status == DatasourceStatus::Error && wanted != DatasourceStatus::Error),
-                "datasource failed: {:?}",
-                current.status_reason
-            );
-            match tokio::time::timeout_at(deadline, self.events.recv()).await {
-                Ok(Ok(_)) => {}
-                Ok(Err(error)) => panic!("event feed closed: {error}"),
-                Err(_) => panic!(
-                    "{wanted:?} not reached within {READY_DEADLINE:?}; status {:?}",
-                    current.status
-                ),
-            }
-        }
+        wait_for_status(
+            &mut self.events,
+            &self.datasources,
+            id,
+            wanted,
+            READY_DEADLINE,
+        )
+        .await;
     }
 }
 

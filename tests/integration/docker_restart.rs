@@ -5,11 +5,9 @@
 use std::process::Command;
 use std::time::Duration;
 
-use quantum_core::datasources::{
-    DatasourceEvent, DatasourceInput, DatasourceStatus, Datasources, Engine,
-};
+use quantum_core::datasources::{DatasourceEvent, DatasourceInput, DatasourceStatus, Engine};
 use quantum_core::projects;
-use quantum_integration_tests::TestApp;
+use quantum_integration_tests::{wait_for_status, TestApp};
 use tokio::sync::broadcast::Receiver;
 
 /// Runs a command, through sudo when the tests do not run as root (as on CI runners).
@@ -82,23 +80,6 @@ async fn next_docker_event(events: &mut Receiver<DatasourceEvent>, available: bo
     }
 }
 
-async fn wait_status(
-    events: &mut Receiver<DatasourceEvent>,
-    datasources: &Datasources,
-    id: i64,
-    wanted: DatasourceStatus,
-) {
-    let deadline = tokio::time::Instant::now() + Duration::from_secs(60);
-    while datasources.get(id).await.expect("datasource").status != wanted {
-        assert!(
-            tokio::time::timeout_at(deadline, events.recv())
-                .await
-                .is_ok(),
-            "{wanted:?} not reached within 60 s"
-        );
-    }
-}
-
 #[tokio::test(flavor = "multi_thread")]
 #[ignore = "stops and starts the Docker daemon: run alone, as scripts/test does"]
 async fn the_daemon_going_away_and_coming_back_is_survived() {
@@ -115,11 +96,12 @@ async fn the_daemon_going_away_and_coming_back_is_survived() {
         })
         .await
         .expect("create");
-    wait_status(
+    wait_for_status(
         &mut events,
         datasources,
         created.id,
         DatasourceStatus::Ready,
+        Duration::from_secs(60),
     )
     .await;
 
@@ -130,11 +112,12 @@ async fn the_daemon_going_away_and_coming_back_is_survived() {
 
     start_daemon(manager);
     next_docker_event(&mut events, true).await;
-    wait_status(
+    wait_for_status(
         &mut events,
         datasources,
         created.id,
         DatasourceStatus::Stopped,
+        Duration::from_secs(60),
     )
     .await;
 

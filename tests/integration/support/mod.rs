@@ -7,7 +7,39 @@ use bollard::models::{ContainerCreateBody, HostConfig, PortBinding};
 use bollard::query_parameters::{LogsOptions, RemoveContainerOptions};
 use bollard::Docker;
 use futures_util::StreamExt;
-use quantum_core::datasources::Engine;
+use quantum_core::datasources::{DatasourceEvent, DatasourceStatus, Datasources, Engine};
+
+/// Waits until datasource `id` has status `wanted`, woken by its status events. Fails at once on
+/// an error status (unless that is what is awaited), and after `within`.
+pub async fn wait_for_status(
+    events: &mut tokio::sync::broadcast::Receiver<DatasourceEvent>,
+    datasources: &Datasources,
+    id: i64,
+    wanted: DatasourceStatus,
+    within: std::time::Duration,
+) {
+    use tokio::sync::broadcast::error::RecvError;
+    let deadline = tokio::time::Instant::now() + within;
+    loop {
+        let current = datasources.get(id).await.expect("datasource");
+        if current.status == wanted {
+            return;
+        }
+        assert!(
+            !(current.status == DatasourceStatus::Error && wanted != DatasourceStatus::Error),
+            "datasource failed: {:?}",
+            current.status_reason
+        );
+        match tokio::time::timeout_at(deadline, events.recv()).await {
+            Ok(Ok(_) | Err(RecvError::Lagged(_))) => {}
+            Ok(Err(RecvError::Closed)) => panic!("the datasource event feed closed"),
+            Err(_) => panic!(
+                "{wanted:?} not reached within {within:?}; status {:?}",
+                current.status
+            ),
+        }
+    }
+}
 
 /// The label every test container carries, to find leftovers: `docker ps -a --filter label=...`.
 pub const TEST_LABEL: &str = "quantum-admin.test";
