@@ -60,6 +60,7 @@ pub(crate) use schema::{
 };
 pub(crate) use service::PendingWrite;
 pub use service::{ConfigDocument, ConfigLocation, ConfigSource, ConfigVersion, ProjectConfigs};
+pub(crate) use validate::check;
 pub use validate::{parse, validate};
 
 /// The file name the configuration lives in, at the root of the project's folder.

@@ -151,10 +151,10 @@ impl ProjectConfigs {
         let project = projects::get(&self.store, project_id).await?;
         let (path, location) = self.location(&project);
         let (text, exists) = self.current_text(&project).await?;
-        let diagnostics = validate(&text, &self.known_secrets(project_id).await?);
-        let pending_datasources = match super::parse(&text) {
-            Ok(config) => self.pending(project_id, &config.datasources).await?,
-            Err(_) => Vec::new(),
+        let (config, diagnostics) = super::check(&text, &self.known_secrets(project_id).await?);
+        let pending_datasources = match config {
+            Some(config) => self.pending(project_id, &config.datasources).await?,
+            None => Vec::new(),
         };
         Ok(ConfigDocument {
             project_id,

@@ -28,6 +28,16 @@ pub fn parse(text: &str) -> Result<ProjectConfig, Vec<Diagnostic>> {
     }
 }
 
+/// [`validate`] and [`parse`] in one pass: every diagnostic, and the model when there is no error.
+pub(crate) fn check(
+    text: &str,
+    known_secrets: &[String],
+) -> (Option<ProjectConfig>, Vec<Diagnostic>) {
+    let (config, diagnostics) = analyze(text, Some(known_secrets));
+    let valid = !diagnostics.iter().any(|d| d.severity == Severity::Error);
+    (config.filter(|_| valid), diagnostics)
+}
+
 fn analyze(
     text: &str,
     known_secrets: Option<&[String]>,
