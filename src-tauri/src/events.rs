@@ -1,7 +1,7 @@
 //! Typed events pushed to the UI.
 
-use quantum_core::datasources::DatasourceEvent;
-use quantum_core::events::Change;
+use quantum_datasources::DatasourceEvent;
+use quantum_kernel::events::Change;
 use serde::{Deserialize, Serialize};
 use specta::Type;
 use tauri::{AppHandle, Manager, Runtime};

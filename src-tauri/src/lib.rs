@@ -1,4 +1,5 @@
-//! The Tauri shell: typed commands over `quantum-core`, events, tray, window and plugins.
+//! The Tauri shell: typed commands over the domain crates in `crates/`, events, tray, window and
+//! plugins.
 //! Domain logic lives in the core; this crate only adapts it.
 
 mod commands;

@@ -3,7 +3,7 @@
 
 use std::path::Path;
 
-use quantum_core::settings::LogLevel;
+use quantum_kernel::settings::LogLevel;
 use tracing_appender::non_blocking::WorkerGuard;
 use tracing_appender::rolling::{RollingFileAppender, Rotation};
 use tracing_subscriber::filter::LevelFilter;

@@ -2,8 +2,8 @@
 
 use std::path::{Path, PathBuf};
 
-use quantum_core::settings::Settings;
-use quantum_core::{ErrorCode, ErrorInfo};
+use quantum_kernel::settings::Settings;
+use quantum_kernel::ErrorInfo;
 use tauri::{AppHandle, Runtime};
 use tauri_plugin_store::StoreExt;
 
@@ -62,7 +62,7 @@ impl<R: Runtime> SettingsFile for PluginStoreFile<R> {
     fn save(&self, settings: &Settings) -> Result<(), ErrorInfo> {
         let unavailable = |error: String| {
             ErrorInfo::new(
-                ErrorCode::SettingsUnavailable,
+                "settings.unavailable",
                 format!(
                     "The settings could not be saved to {}: {error}",
                     self.path.display()

@@ -3,12 +3,12 @@
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 
-use quantum_core::config::ProjectConfigs;
-use quantum_core::datasources::Datasources;
-use quantum_core::secrets::SecretStore;
-use quantum_core::settings::Settings;
-use quantum_core::variables::Variables;
-use quantum_core::{ErrorInfo, Store};
+use quantum_config::ProjectConfigs;
+use quantum_datasources::Datasources;
+use quantum_kernel::settings::Settings;
+use quantum_kernel::{ErrorInfo, Store};
+use quantum_secrets::SecretStore;
+use quantum_variables::Variables;
 use tauri::{AppHandle, Runtime};
 
 use crate::commands::streams::Streams;
@@ -35,7 +35,7 @@ impl<R: Runtime> Clipboard for AppHandle<R> {
         use tauri_plugin_clipboard_manager::ClipboardExt;
         self.clipboard().write_text(text).map_err(|error| {
             ErrorInfo::new(
-                quantum_core::ErrorCode::IoFailed,
+                "io.failed",
                 format!("The clipboard could not be written: {error}"),
             )
         })

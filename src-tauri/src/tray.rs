@@ -3,8 +3,8 @@
 
 use std::sync::Arc;
 
-use quantum_core::datasources::{Datasource, DatasourceStatus, Datasources};
-use quantum_core::{projects, Store};
+use quantum_datasources::{Datasource, DatasourceStatus, Datasources};
+use quantum_kernel::{projects, Store};
 use tauri::image::Image;
 use tauri::menu::{IsMenuItem, Menu, MenuItem, PredefinedMenuItem, Submenu};
 use tauri::tray::{MouseButton, MouseButtonState, TrayIconBuilder, TrayIconEvent};

@@ -6,8 +6,8 @@
 use std::sync::Mutex;
 use std::time::Duration;
 
-use quantum_core::settings::parse_update_endpoint;
-use quantum_core::{ErrorCode, ErrorInfo};
+use quantum_kernel::settings::parse_update_endpoint;
+use quantum_kernel::ErrorInfo;
 use serde::{Deserialize, Serialize};
 use specta::Type;
 use tauri::{AppHandle, Manager, Runtime};
@@ -185,7 +185,7 @@ impl Updates {
         let current = self.host.current_version();
         let mut builder = self.host.updater_builder().ok_or_else(|| {
             ErrorInfo::new(
-                ErrorCode::UpdatesDisabled,
+                "update.disabled",
                 "This build of Quantum Admin has no update key, so it does not look for updates. \
                  Installed releases do.",
             )
@@ -226,7 +226,7 @@ impl Updates {
         &self,
         state: &AppState,
         version: String,
-    ) -> Result<quantum_core::settings::Settings, ErrorInfo> {
+    ) -> Result<quantum_kernel::settings::Settings, ErrorInfo> {
         let mut settings = state.settings();
         settings.skipped_version = Some(version.clone());
         let saved = state.update_settings(settings)?;
@@ -247,7 +247,7 @@ impl Updates {
         let current = self.host.current_version();
         let update = locked(&self.found).clone().ok_or_else(|| {
             ErrorInfo::new(
-                ErrorCode::UpdateUnavailable,
+                "update.unavailable",
                 format!("No update is waiting to be installed: check for updates again. Quantum Admin {current} keeps running."),
             )
         })?;
@@ -287,10 +287,7 @@ impl Updates {
     ) -> Result<(), ErrorInfo> {
         let current = self.host.current_version();
         let _installing = self.installing.try_lock().map_err(|_| {
-            ErrorInfo::new(
-                ErrorCode::UpdateFailed,
-                "The update is already being installed.",
-            )
+            ErrorInfo::new("update.failed", "The update is already being installed.")
         })?;
         let (update, bytes) = self.download(progress).await?;
         if state.datasources.busy() {
@@ -343,11 +340,11 @@ fn failure(error: &tauri_plugin_updater::Error, current: &str) -> ErrorInfo {
         | E::SignatureUtf8(_)
         | E::SignedVersionMismatch { .. }
         | E::MissingSignedVersion => (
-            ErrorCode::UpdateSignatureInvalid,
+            "update.signature_invalid",
             format!("The downloaded update does not carry Quantum Admin's signature, so it was discarded. {keeps}"),
         ),
         E::Reqwest(_) | E::Network(_) => (
-            ErrorCode::UpdateUnavailable,
+            "update.unavailable",
             format!("The update server could not be reached ({detail}). Check the connection, or the update server in Settings. {keeps}"),
         ),
         E::ReleaseNotFound
@@ -355,15 +352,15 @@ fn failure(error: &tauri_plugin_updater::Error, current: &str) -> ErrorInfo {
         | E::Semver(_)
         | E::TargetNotFound(_)
         | E::TargetsNotFound(_) => (
-            ErrorCode::UpdateUnavailable,
+            "update.unavailable",
             format!("The update server did not answer with a release for this system ({detail}). {keeps}"),
         ),
         E::InsecureTransportProtocol => (
-            ErrorCode::UpdateUnavailable,
+            "update.unavailable",
             format!("Release builds reach update servers over https only. Change the update server in Settings. {keeps}"),
         ),
         _ => (
-            ErrorCode::UpdateFailed,
+            "update.failed",
             format!("The update could not be installed ({detail}). {keeps}"),
         ),
     };

@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use quantum_admin_lib::events::{DataChanged, DatasourceChanged};
 use quantum_admin_lib::tray;
-use quantum_core::datasources::{DatasourceEvent, DatasourceStatus};
+use quantum_datasources::{DatasourceEvent, DatasourceStatus};
 use serde_json::{json, Value};
 use tauri_specta::Event;
 

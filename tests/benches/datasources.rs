@@ -10,11 +10,11 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use bollard::query_parameters::{EventsOptionsBuilder, LogsOptionsBuilder, StopContainerOptions};
 use futures_util::StreamExt;
-use quantum_core::datasources::streams::follow_container_log;
-use quantum_core::datasources::{
+use quantum_datasources::streams::follow_container_log;
+use quantum_datasources::{
     DatasourceEvent, DatasourceInput, DatasourceStatus, Datasources, Engine,
 };
-use quantum_core::docker::Docker;
+use quantum_docker::Docker;
 use quantum_integration_tests::{docker, test_image, wait_for_status, TestApp, TestContainer};
 
 const RUNS: usize = 5;

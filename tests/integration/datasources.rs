@@ -5,14 +5,14 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use quantum_core::audit::{self, AuditAction, AuditFilter, AuditPageRequest};
-use quantum_core::datasources::{
+use quantum_datasources::{
     ConnectionFormat, Datasource, DatasourceEvent, DatasourceInput, DatasourceStatus, Datasources,
     Engine,
 };
-use quantum_core::projects::{self, ProjectInput};
-use quantum_core::{ErrorCode, ErrorInfo, Store};
 use quantum_integration_tests::{docker, test_image, wait_for_status, TestApp};
+use quantum_kernel::audit::{self, AuditAction, AuditFilter, AuditPageRequest};
+use quantum_kernel::projects::{self, ProjectInput};
+use quantum_kernel::{ErrorInfo, Store};
 use sqlx::{Connection, Row};
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
 use tokio::net::TcpStream;
@@ -356,7 +356,7 @@ async fn a_port_held_by_another_program_is_skipped_or_named() {
         .await
         .expect_err("a taken port is refused");
     let info = ErrorInfo::from(error);
-    assert_eq!(info.code, ErrorCode::PortTaken);
+    assert_eq!(info.code, "datasource.port_taken");
     assert_eq!(info.field.as_deref(), Some("port"));
     assert!(info.message.contains(&port.to_string()), "{}", info.message);
 
@@ -411,8 +411,8 @@ async fn no_password_is_written_to_the_database_file() {
     let reopened = Store::open_in(dir).await.expect("reopen");
     let datasources = Datasources::new(
         reopened.clone(),
-        std::sync::Arc::new(quantum_core::secrets::SecretStore::keychain(dir)),
-        quantum_core::config::ProjectConfigs::new(reopened, dir),
+        std::sync::Arc::new(quantum_secrets::SecretStore::keychain(dir)),
+        quantum_config::ProjectConfigs::new(reopened, dir),
     );
     datasources.remove(created.id, true).await.expect("cleanup");
 }
@@ -510,7 +510,7 @@ async fn variables_are_written_to_the_project_env_file_only_as_previewed() {
         .env_file_write(created.id, preview.current.clone())
         .await
         .expect_err("changed since the preview");
-    assert_eq!(ErrorInfo::from(error).code, ErrorCode::EnvFileChanged);
+    assert_eq!(ErrorInfo::from(error).code, "datasource.env_file_changed");
     assert_eq!(
         std::fs::read_to_string(&env_path).expect("read"),
         "# mine\nAPP_NAME=shop\nEDITED=1\n"
@@ -581,7 +581,7 @@ async fn a_project_goes_with_its_databases_only_when_asked_and_their_data_stays(
         .await
         .expect_err("refused");
     let info = ErrorInfo::from(error);
-    assert_eq!(info.code, ErrorCode::ProjectHasResources);
+    assert_eq!(info.code, "project.has_resources");
     assert!(info.message.contains("1 database."), "{}", info.message);
 
     h.datasources

@@ -5,9 +5,9 @@
 use std::process::Command;
 use std::time::Duration;
 
-use quantum_core::datasources::{DatasourceEvent, DatasourceInput, DatasourceStatus, Engine};
-use quantum_core::projects;
+use quantum_datasources::{DatasourceEvent, DatasourceInput, DatasourceStatus, Engine};
 use quantum_integration_tests::{wait_for_status, TestApp};
+use quantum_kernel::projects;
 use tokio::sync::broadcast::Receiver;
 
 /// Runs a command, through sudo when the tests do not run as root (as on CI runners).

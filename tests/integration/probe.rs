@@ -2,10 +2,10 @@
 
 use std::time::{Duration, Instant};
 
-use quantum_core::datasources::probe::{backoff, configure, probe, Endpoint, ProbeError};
-use quantum_core::datasources::Engine;
-use quantum_core::secrets::Secret;
+use quantum_datasources::probe::{backoff, configure, probe, Endpoint, ProbeError};
 use quantum_integration_tests::{test_image, TestContainer};
+use quantum_kernel::Engine;
+use quantum_secrets::Secret;
 use sqlx::mysql::{MySqlConnectOptions, MySqlSslMode};
 use sqlx::postgres::{PgConnectOptions, PgSslMode};
 use sqlx::{ConnectOptions, Connection, Executor, Row};

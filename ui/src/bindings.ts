@@ -258,8 +258,9 @@ export type DatasourceEvent = { kind: "status"; id: number; status: DatasourceSt
 { kind: "portMoved"; id: number; from: number; to: number } | { kind: "docker"; available: boolean; message: string | null };
 
 /**
- *  What the "Add database" form sends. Express mode sends the project and the engine; advanced
- *  mode may set any other field. Empty fields take the defaults.
+ *  A datasource to create: what the "Add database" form sends, and what a `[datasources.*]` table
+ *  declares but this machine lacks (pre-filled for that form). Express mode sends the project and
+ *  the engine; advanced mode may set any other field. Empty fields take the defaults.
  */
 export type DatasourceInput = {
 	projectId: number,
@@ -331,7 +332,7 @@ export type EngineInfo = {
 	hasDatabaseAndUser: boolean,
 };
 
-/**  The `.env` file before and after writing a datasource's variables into it. */
+/**  A `.env` file before and after the app writes into it, shown before writing. */
 export type EnvFilePreview = {
 	path: string,
 	/**  `None` when the file does not exist yet. */
@@ -339,20 +340,10 @@ export type EnvFilePreview = {
 	proposed: string,
 };
 
-/**  The stable, machine-readable code of an error. The UI matches on these, never on messages. */
-export type ErrorCode = "validation.invalid_name" | "validation.description_too_long" | "validation.invalid_folder" | "validation.folder_not_found" | "validation.invalid_page_size" | "project.name_taken" | "project.not_found" | "project.has_resources" | "project.no_folder" | "datasource.env_file_changed" | "settings.unavailable" | "store.unavailable" | "docker.unavailable" | "docker.failed" | "docker.image_pull_failed" | "validation.invalid_datasource" | "datasource.failed" | "datasource.not_found" | "datasource.name_taken" | "datasource.port_taken" | "keychain.unavailable" | "io.failed" | "config.invalid" | "validation.empty_passphrase" | "bundle.not_a_bundle" | "bundle.unsupported_version" | "bundle.corrupt" | "bundle.wrong_passphrase" | "crypto.failed" | "config.changed_on_disk" | "config.version_not_found" | "validation.invalid_variable" | "validation.invalid_environment" | "secrets.not_found" | "secrets.unavailable" | "secrets.vault_locked" | "secrets.vault_missing" | "secrets.vault_exists" | "secrets.vault_wrong_key" | "secrets.vault_damaged" | "secrets.vault_key_invalid" | "validation.invalid_update_endpoint" | 
-/**  This build has no update key (development builds, or a release built without one). */
-"update.disabled" | 
-/**  Offline, a server error, or no usable release: the current version keeps running. */
-"update.unavailable" | 
-/**  The download does not match the publisher's signature and was discarded. */
-"update.signature_invalid" | 
-/**  The verified update could not be installed. */
-"update.failed";
-
 /**  What the UI receives for a failed command: `{ code, message, field }`. */
 export type ErrorInfo = {
-	code: ErrorCode,
+	/**  A stable code such as `project.name_taken` (see [`Coded::code`]). */
+	code: string,
 	message: string,
 	/**  The form field the error belongs to, when there is one. */
 	field: string | null,

@@ -1,4 +1,4 @@
-use quantum_core::audit::{self, AuditPage, AuditPageRequest};
+use quantum_kernel::audit::{self, AuditPage, AuditPageRequest};
 use tauri::State;
 
 use super::CommandResult;

@@ -1,6 +1,6 @@
 //! quantum.toml: read, check while typing, complete, format, save, and its history.
 
-use quantum_core::config::{self, Completion, ConfigDocument, ConfigVersion, Diagnostic};
+use quantum_config::{self as config, Completion, ConfigDocument, ConfigVersion, Diagnostic};
 use tauri::State;
 
 use super::CommandResult;

@@ -1,4 +1,4 @@
-use quantum_core::dashboard::{self, DashboardSummary};
+use quantum_kernel::dashboard::{self, DashboardSummary};
 use tauri::State;
 
 use super::CommandResult;

@@ -1,7 +1,5 @@
-use quantum_core::datasources::env_file::EnvFilePreview;
-use quantum_core::datasources::{
-    ConnectionFormat, Datasource, DatasourceInput, Engine, OrphanVolume,
-};
+use quantum_datasources::{ConnectionFormat, Datasource, DatasourceInput, Engine, OrphanVolume};
+use quantum_kernel::dotenv::EnvFilePreview;
 use serde::{Deserialize, Serialize};
 use specta::Type;
 use tauri::State;

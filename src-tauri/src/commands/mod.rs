@@ -12,4 +12,4 @@ pub mod updates;
 pub mod variables;
 
 /// What every command returns: its value, or `{ code, message, field }`.
-pub type CommandResult<T> = Result<T, quantum_core::ErrorInfo>;
+pub type CommandResult<T> = Result<T, quantum_kernel::ErrorInfo>;

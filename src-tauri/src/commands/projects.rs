@@ -1,4 +1,4 @@
-use quantum_core::projects::{self, Project, ProjectInput};
+use quantum_kernel::projects::{self, Project, ProjectInput};
 use tauri::State;
 
 use super::CommandResult;

@@ -1,4 +1,4 @@
-use quantum_core::settings::Settings;
+use quantum_kernel::settings::Settings;
 use tauri::State;
 
 use super::CommandResult;

@@ -7,7 +7,7 @@ use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::Mutex;
 
 use futures_util::StreamExt;
-use quantum_core::datasources::streams::{LogBatch, LogFollower, StatsSample};
+use quantum_datasources::streams::{LogBatch, LogFollower, StatsSample};
 use tauri::async_runtime::JoinHandle;
 use tauri::ipc::Channel;
 use tauri::State;

@@ -1,6 +1,6 @@
 //! Updates: check, install with progress over a channel (then restart), skip a version.
 
-use quantum_core::settings::Settings;
+use quantum_kernel::settings::Settings;
 use tauri::ipc::Channel;
 use tauri::State;
 

@@ -1,10 +1,10 @@
 //! Environment variables and secrets, `.env` import/export, encrypted bundles and the vault.
 //! A secret's value crosses IPC only on an explicit reveal; copies are made by Rust.
 
-use quantum_core::datasources::env_file::EnvFilePreview;
-use quantum_core::projects::Project;
-use quantum_core::secrets::{Secret, SecretStoreStatus, VaultKey};
-use quantum_core::variables::{
+use quantum_kernel::dotenv::EnvFilePreview;
+use quantum_kernel::projects::Project;
+use quantum_secrets::{Secret, SecretStoreStatus, VaultKey};
+use quantum_variables::{
     DotenvEntry, DotenvImportRequest, ImportSummary, ProjectVariables, RevealPurpose, Variable,
     VariableInput,
 };
@@ -145,10 +145,13 @@ pub async fn bundle_export(
     path: String,
     passphrase: String,
 ) -> CommandResult<()> {
-    Ok(state
-        .variables
-        .export_bundle(project_id, &path, &Secret::new(passphrase))
-        .await?)
+    Ok(quantum_bundle::export(
+        &state.variables,
+        project_id,
+        &path,
+        &Secret::new(passphrase),
+    )
+    .await?)
 }
 
 #[tauri::command]
@@ -159,10 +162,13 @@ pub async fn bundle_import(
     passphrase: String,
     project_name: Option<String>,
 ) -> CommandResult<Project> {
-    Ok(state
-        .variables
-        .import_bundle(&path, &Secret::new(passphrase), project_name)
-        .await?)
+    Ok(quantum_bundle::import(
+        &state.variables,
+        &path,
+        &Secret::new(passphrase),
+        project_name,
+    )
+    .await?)
 }
 
 #[tauri::command]

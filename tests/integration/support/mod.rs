@@ -7,7 +7,7 @@ use bollard::models::{ContainerCreateBody, HostConfig, PortBinding};
 use bollard::query_parameters::{LogsOptions, RemoveContainerOptions};
 use bollard::Docker;
 use futures_util::StreamExt;
-use quantum_core::datasources::{DatasourceEvent, DatasourceStatus, Datasources, Engine};
+use quantum_datasources::{DatasourceEvent, DatasourceStatus, Datasources, Engine};
 
 /// Waits until datasource `id` has status `wanted`, woken by its status events. Fails at once on
 /// an error status (unless that is what is awaited), and after `within`.
@@ -194,8 +194,8 @@ impl Drop for TestContainer {
 /// The app's core as the desktop app runs it: a store in a temporary folder, the datasource
 /// service on the local test images with its Docker watcher running, and one project.
 pub struct TestApp {
-    pub store: quantum_core::Store,
-    pub datasources: std::sync::Arc<quantum_core::datasources::Datasources>,
+    pub store: quantum_kernel::Store,
+    pub datasources: std::sync::Arc<quantum_datasources::Datasources>,
     pub project_id: i64,
     pub dir: tempfile::TempDir,
 }
@@ -205,13 +205,13 @@ impl TestApp {
     /// Docker Engine and test binaries run side by side.
     pub async fn start(label: &str) -> Self {
         let dir = tempfile::tempdir().expect("temp dir");
-        let store = quantum_core::Store::open_in(dir.path())
+        let store = quantum_kernel::Store::open_in(dir.path())
             .await
             .expect("store");
-        let datasources = quantum_core::datasources::Datasources::new(
+        let datasources = quantum_datasources::Datasources::new(
             store.clone(),
-            std::sync::Arc::new(quantum_core::secrets::SecretStore::keychain(dir.path())),
-            quantum_core::config::ProjectConfigs::new(store.clone(), dir.path()),
+            std::sync::Arc::new(quantum_secrets::SecretStore::keychain(dir.path())),
+            quantum_config::ProjectConfigs::new(store.clone(), dir.path()),
         );
         datasources.set_default_images(
             Engine::ALL
@@ -220,9 +220,9 @@ impl TestApp {
                 .collect(),
         );
         tokio::spawn(std::sync::Arc::clone(&datasources).watch_docker());
-        let project = quantum_core::projects::create(
+        let project = quantum_kernel::projects::create(
             &store,
-            quantum_core::projects::ProjectInput {
+            quantum_kernel::projects::ProjectInput {
                 name: format!("{label} {}", std::process::id()),
                 ..Default::default()
             },

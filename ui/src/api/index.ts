@@ -10,7 +10,6 @@ import {
   type DatasourceEvent,
   type DatasourceInput,
   type DotenvImportRequest,
-  type ErrorCode,
   type ErrorInfo,
   type LogBatch,
   type ProjectInput,
@@ -45,7 +44,6 @@ export type {
   OrphanVolume,
   PullProgress,
   StatsSample,
-  ErrorCode,
   Value,
   LogLevel,
   Project,
@@ -83,9 +81,12 @@ export type {
   Severity,
 } from "../bindings";
 
-/** A failed command, as the core reported it. `field` names the form field at fault, if any. */
+/**
+ * A failed command, as the core reported it. `code` is stable (`project.name_taken`, …): each core
+ * crate owns its codes, so the bindings type it as a string. `field` names the form field at fault.
+ */
 export class ApiError extends Error {
-  readonly code: ErrorCode;
+  readonly code: string;
   readonly field: string | null;
 
   constructor(info: ErrorInfo) {

@@ -1,0 +1,364 @@
+//! Changing `quantum.toml` the way a person would: through `toml_edit`, so that comments, key
+//! order and formatting of everything not being changed stay byte-identical.
+
+use toml_edit::{value, Array, DocumentMut, InlineTable, Item, Table, TableLike, Value};
+
+use super::schema;
+use super::{DatasourceDecl, LineIndex};
+use crate::{Error, Result};
+
+/// Adds the datasource, or updates the one with the same name in place: keys it sets keep their
+/// position and comments, keys it leaves unset are removed, new keys go at the end of its table.
+pub fn set_datasource(text: &str, datasource: &DatasourceDecl) -> Result<String> {
+    check_datasource(datasource)?;
+    let mut document = load(text)?;
+    let datasources = child_table(document.as_table_mut(), "datasources", "datasources")?;
+    let name = datasource.name.as_str();
+    if !datasources.contains_key(name) {
+        datasources.insert(name, Item::Table(Table::new()));
+    }
+    let table = datasources
+        .get_mut(name)
+        .and_then(Item::as_table_like_mut)
+        .ok_or_else(|| not_a_table(&format!("datasources.{name}")))?;
+    let fields: [(&str, Option<Value>); 6] = [
+        ("engine", Some(datasource.engine.as_str().into())),
+        ("version", datasource.version.as_deref().map(Value::from)),
+        ("image", datasource.image.as_deref().map(Value::from)),
+        ("port", datasource.port.map(|p| Value::from(i64::from(p)))),
+        ("database", datasource.database.as_deref().map(Value::from)),
+        ("volume", datasource.volume.as_deref().map(Value::from)),
+    ];
+    for (key, new) in fields {
+        match new {
+            Some(new) => set_value(table, key, new),
+            None => {
+                table.remove(key);
+            }
+        }
+    }
+    Ok(document.to_string())
+}
+
+/// Removes a datasource's table, with the comments above its header. Unknown names change nothing.
+pub fn remove_datasource(text: &str, name: &str) -> Result<String> {
+    let mut document = load(text)?;
+    if let Some(datasources) = document
+        .get_mut("datasources")
+        .and_then(Item::as_table_like_mut)
+    {
+        datasources.remove(name);
+    }
+    Ok(document.to_string())
+}
+
+/// Sets a plain variable: shared (`environment` = `None`, in `[variables]`) or of one
+/// environment (in its `variables`, created as an inline table when missing).
+pub fn set_variable(
+    text: &str,
+    environment: Option<&str>,
+    name: &str,
+    new_value: &str,
+) -> Result<String> {
+    if !schema::is_variable_name(name) {
+        return Err(invalid(format!(
+            "`{name}` is not a valid variable name: {}.",
+            schema::VARIABLE_NAME_RULE
+        )));
+    }
+    let mut document = load(text)?;
+    let variables = match environment {
+        None => child_table(document.as_table_mut(), "variables", "variables")?,
+        Some(environment) => {
+            let table = environment_table(&mut document, environment)?;
+            if !table.contains_key("variables") {
+                table.insert("variables", value(InlineTable::new()));
+            }
+            let variables = table
+                .get_mut("variables")
+                .ok_or_else(|| not_a_table(&format!("environments.{environment}.variables")))?;
+            if let Some(inline) = variables.as_inline_table_mut() {
+                if !inline.contains_key(name) {
+                    tighten_last(inline);
+                }
+            }
+            variables
+                .as_table_like_mut()
+                .ok_or_else(|| not_a_table(&format!("environments.{environment}.variables")))?
+        }
+    };
+    set_value(variables, name, new_value.into());
+    Ok(document.to_string())
+}
+
+/// Removes a plain variable. Unknown names change nothing.
+pub fn remove_variable(text: &str, environment: Option<&str>, name: &str) -> Result<String> {
+    let mut document = load(text)?;
+    let variables = match environment {
+        None => document.get_mut("variables"),
+        Some(environment) => document
+            .get_mut("environments")
+            .and_then(|e| child_mut(e, environment))
+            .and_then(|e| child_mut(e, "variables")),
+    };
+    match variables {
+        Some(Item::Value(Value::InlineTable(inline))) => remove_inline(inline, name),
+        Some(item) => {
+            if let Some(variables) = item.as_table_like_mut() {
+                variables.remove(name);
+            }
+        }
+        None => {}
+    }
+    Ok(document.to_string())
+}
+
+/// Lists a secret's name in an environment's `secrets`, creating the environment or the array
+/// when missing. A name already listed changes nothing.
+pub fn add_secret_reference(text: &str, environment: &str, name: &str) -> Result<String> {
+    if !schema::is_variable_name(name) {
+        return Err(invalid(format!(
+            "`{name}` is not a valid secret name: {}.",
+            schema::VARIABLE_NAME_RULE
+        )));
+    }
+    let mut document = load(text)?;
+    let table = environment_table(&mut document, environment)?;
+    if !table.contains_key("secrets") {
+        table.insert("secrets", value(Array::new()));
+    }
+    let secrets = table
+        .get_mut("secrets")
+        .and_then(Item::as_array_mut)
+        .ok_or_else(|| {
+            invalid(format!(
+                "`environments.{environment}.secrets` is not an array. Fix it in quantum.toml first."
+            ))
+        })?;
+    if !secrets.iter().any(|s| s.as_str() == Some(name)) {
+        secrets.push(name);
+    }
+    Ok(document.to_string())
+}
+
+/// Removes a secret's name from an environment's `secrets` (never touches the keychain).
+pub fn remove_secret_reference(text: &str, environment: &str, name: &str) -> Result<String> {
+    let mut document = load(text)?;
+    if let Some(secrets) = document
+        .get_mut("environments")
+        .and_then(|e| child_mut(e, environment))
+        .and_then(|e| child_mut(e, "secrets"))
+        .and_then(Item::as_array_mut)
+    {
+        // The new first element takes the old one's spacing: `["A", "B"]` becomes `["B"]`.
+        let first_prefix = secrets.get(0).and_then(|s| s.decor().prefix().cloned());
+        secrets.retain(|s| s.as_str() != Some(name));
+        if let (Some(first), Some(prefix)) = (secrets.get_mut(0), first_prefix) {
+            first.decor_mut().set_prefix(prefix);
+        }
+    }
+    Ok(document.to_string())
+}
+
+/// Adds an empty `[environments.<name>]` table; an existing one is left as it is.
+pub fn add_environment(text: &str, environment: &str) -> Result<String> {
+    let mut document = load(text)?;
+    environment_table(&mut document, environment)?;
+    Ok(document.to_string())
+}
+
+/// Format on save: `key = value` with one space each side, no blanks at line ends, no run of
+/// empty lines, one newline at the end. Comments, order and values stay as they are; a text
+/// with multi-line strings keeps its line ends, whose blanks may belong to a string.
+pub fn format(text: &str) -> Result<String> {
+    let mut document = load(text)?;
+    space_keys(document.as_table_mut());
+    let formatted = document.to_string();
+    let keep_line_ends = formatted.contains("\"\"\"") || formatted.contains("'''");
+    let mut out = String::with_capacity(formatted.len());
+    let mut blank_run = 0;
+    for line in formatted.lines() {
+        let line = if keep_line_ends {
+            line
+        } else {
+            line.trim_end()
+        };
+        if line.trim().is_empty() {
+            blank_run += 1;
+            if blank_run > 1 || out.is_empty() {
+                continue;
+            }
+        } else {
+            blank_run = 0;
+        }
+        out.push_str(line);
+        out.push('\n');
+    }
+    while out.ends_with("\n\n") {
+        out.pop();
+    }
+    Ok(out)
+}
+
+fn space_keys(table: &mut Table) {
+    for (mut key, item) in table.iter_mut() {
+        match item {
+            Item::Value(value) => {
+                key.leaf_decor_mut().set_suffix(" ");
+                value.decor_mut().set_prefix(" ");
+            }
+            Item::Table(child) => space_keys(child),
+            Item::ArrayOfTables(array) => array.iter_mut().for_each(space_keys),
+            Item::None => {}
+        }
+    }
+}
+
+fn load(text: &str) -> Result<DocumentMut> {
+    text.parse::<DocumentMut>().map_err(|error| {
+        let (line, column) = LineIndex::new(text).position(error.span().map_or(0, |s| s.start));
+        invalid(format!(
+            "it has a syntax error at line {line}, column {column} ({}). Fix it first.",
+            error.message().trim().trim_end_matches('.')
+        ))
+    })
+}
+
+/// An existing child of a table item. (`Item::get_mut` would create a missing one.)
+fn child_mut<'a>(item: &'a mut Item, key: &str) -> Option<&'a mut Item> {
+    item.as_table_like_mut()?.get_mut(key)
+}
+
+fn invalid(message: String) -> Error {
+    Error::ConfigInvalid { message }
+}
+
+fn not_a_table(path: &str) -> Error {
+    invalid(format!(
+        "`{path}` is not a table. Fix it in quantum.toml first."
+    ))
+}
+
+/// The table under `key`, created as an implicit table (no header of its own) when missing, so
+/// that `[datasources.main]` does not bring an empty `[datasources]` line with it.
+fn child_table<'a>(parent: &'a mut Table, key: &str, path: &str) -> Result<&'a mut dyn TableLike> {
+    if !parent.contains_key(key) {
+        let mut table = Table::new();
+        table.set_implicit(true);
+        parent.insert(key, Item::Table(table));
+    }
+    parent
+        .get_mut(key)
+        .and_then(Item::as_table_like_mut)
+        .ok_or_else(|| not_a_table(path))
+}
+
+fn environment_table<'a>(
+    document: &'a mut DocumentMut,
+    environment: &str,
+) -> Result<&'a mut dyn TableLike> {
+    if !schema::is_environment_name(environment) {
+        return Err(invalid(format!(
+            "`{environment}` is not a valid environment name: {}.",
+            schema::ENVIRONMENT_NAME_RULE
+        )));
+    }
+    let environments = child_table(document.as_table_mut(), "environments", "environments")?;
+    if !environments.contains_key(environment) {
+        environments.insert(environment, Item::Table(Table::new()));
+    }
+    environments
+        .get_mut(environment)
+        .and_then(Item::as_table_like_mut)
+        .ok_or_else(|| not_a_table(&format!("environments.{environment}")))
+}
+
+/// Drops the blank after an inline table's last value, which would otherwise end up before the
+/// comma of an appended entry (`"debug" , X = "1"`).
+fn tighten_last(inline: &mut InlineTable) {
+    if let Some((_, last)) = inline.iter_mut().last() {
+        if last
+            .decor()
+            .suffix()
+            .and_then(|s| s.as_str())
+            .is_some_and(|s| s.trim().is_empty())
+        {
+            last.decor_mut().set_suffix("");
+        }
+    }
+}
+
+/// Removes `key` from an inline table; when it was the last entry, the new last one takes its
+/// spacing, so that `{ A = "1", B = "2" }` becomes `{ A = "1" }`.
+fn remove_inline(inline: &mut InlineTable, key: &str) {
+    let was_last = inline.iter().last().is_some_and(|(k, _)| k == key);
+    let Some(removed) = inline.remove(key) else {
+        return;
+    };
+    if was_last {
+        if let (Some((_, last)), Some(suffix)) =
+            (inline.iter_mut().last(), removed.decor().suffix())
+        {
+            last.decor_mut().set_suffix(suffix.clone());
+        }
+    }
+}
+
+/// Sets `key`, keeping the spacing and trailing comment of a value it replaces.
+fn set_value(table: &mut dyn TableLike, key: &str, mut new: Value) {
+    match table.get_mut(key).and_then(Item::as_value_mut) {
+        Some(old) => {
+            *new.decor_mut() = old.decor().clone();
+            *old = new;
+        }
+        None => {
+            table.insert(key, Item::Value(new));
+        }
+    }
+}
+
+fn check_datasource(datasource: &DatasourceDecl) -> Result<()> {
+    let name = &datasource.name;
+    let problem = if !schema::is_docker_name(name) {
+        Some(format!(
+            "`{name}` is not a valid datasource name: {}.",
+            schema::DOCKER_NAME_RULE
+        ))
+    } else if datasource.version.is_some() && datasource.image.is_some() {
+        Some(format!(
+            "datasource `{name}` sets both a version and an image. Keep one."
+        ))
+    } else if datasource.port == Some(0) {
+        Some("the port must be from 1 to 65535.".to_owned())
+    } else if datasource
+        .version
+        .as_deref()
+        .is_some_and(|v| !schema::is_image_tag(v))
+    {
+        Some("the version is not a valid image tag.".to_owned())
+    } else if datasource
+        .image
+        .as_deref()
+        .is_some_and(|i| !schema::is_image_reference(i))
+    {
+        Some("the image is not a valid image reference.".to_owned())
+    } else if datasource
+        .database
+        .as_deref()
+        .is_some_and(|d| !schema::is_database_name(d))
+    {
+        Some("the database name is not a valid identifier.".to_owned())
+    } else if datasource
+        .volume
+        .as_deref()
+        .is_some_and(|v| !schema::is_docker_name(v))
+    {
+        Some(format!(
+            "the volume name is not valid: {}.",
+            schema::DOCKER_NAME_RULE
+        ))
+    } else {
+        None
+    };
+    problem.map_or(Ok(()), |message| Err(invalid(message)))
+}

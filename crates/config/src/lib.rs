@@ -1,0 +1,265 @@
+//! Project configuration as code: `quantum.toml`, the source of truth for a project's declared
+//! stack. It is meant to be committed, so it holds no secret value, only secrets' names.
+//!
+//! ```toml
+//! [project]                     # optional
+//! name = "shop"
+//! description = "The web shop"
+//!
+//! [variables]                   # optional, shared by every environment
+//! LOG_FORMAT = "json"
+//!
+//! [datasources.main]            # the table key is the datasource's name
+//! engine = "postgres"           # required: postgres, mysql, mariadb, mongodb or redis
+//! version = "16-alpine"         # optional image tag …
+//! # image = "postgres:16-alpine"  … or a full image, not both
+//! port = 5432                   # optional, 1 to 65535, unique across datasources
+//! database = "shop"             # optional identifier
+//! volume = "shop-main-data"     # optional Docker volume
+//!
+//! [environments.dev]            # names: lowercase letter, then [a-z0-9_-]
+//! variables = { LOG_LEVEL = "debug", WORKERS = 4 }
+//! secrets = ["STRIPE_KEY"]      # names of keychain entries, never values
+//! ```
+//!
+//! Rules, each reported by [`validate`] at the span that is wrong:
+//! - datasource names and volumes are Docker names, `[A-Za-z0-9][A-Za-z0-9_.-]`, 2 to 63 long;
+//!   variable and secret names are `[A-Za-z_][A-Za-z0-9_]*`;
+//! - variable values are strings; integers, floats and booleans are accepted and stringified;
+//! - a secret name that is not in the keychain is a **warning**, not an error: the file is
+//!   shared through version control while the keychain is per machine, so a fresh clone is
+//!   expected to lack them until someone sets them, and the file is still well-formed;
+//! - a variable whose name looks like a credential (`*_PASSWORD`, `*_SECRET`, `*_TOKEN`,
+//!   `*_KEY`) with a literal value is a warning: it should be a secret.
+//!
+//! Positions are 1-based lines and columns, with columns counted in UTF-16 code units as Monaco
+//! counts them. Both [`validate`] and [`completions`] work on broken text too, since they run
+//! while the user types.
+
+mod complete;
+mod edit;
+mod error;
+mod schema;
+mod service;
+mod validate;
+
+use std::collections::BTreeMap;
+use std::ops::Range;
+
+use serde::{Deserialize, Serialize};
+use specta::Type;
+
+use quantum_kernel::Engine;
+
+pub use error::{Error, Result};
+
+pub use complete::completions;
+pub use edit::{
+    add_environment, add_secret_reference, format, remove_datasource, remove_secret_reference,
+    remove_variable, set_datasource, set_variable,
+};
+pub use schema::{
+    is_environment_name, is_variable_name, looks_secret, ENVIRONMENT_NAME_RULE, VARIABLE_NAME_RULE,
+};
+pub use service::PendingWrite;
+pub use service::{ConfigDocument, ConfigLocation, ConfigSource, ConfigVersion, ProjectConfigs};
+pub use validate::check;
+pub use validate::{parse, validate};
+
+/// The file name the configuration lives in, at the root of the project's folder.
+pub const FILE_NAME: &str = "quantum.toml";
+
+/// A project's declared stack, in file order.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct ProjectConfig {
+    pub name: Option<String>,
+    pub description: Option<String>,
+    pub datasources: Vec<DatasourceDecl>,
+    pub environments: Vec<EnvironmentDecl>,
+    /// Variables shared by every environment.
+    pub variables: BTreeMap<String, String>,
+}
+
+/// A datasource to create: what the "Add database" form sends, and what a `[datasources.*]` table
+/// declares but this machine lacks (pre-filled for that form). Express mode sends the project and
+/// the engine; advanced mode may set any other field. Empty fields take the defaults.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct DatasourceInput {
+    pub project_id: i64,
+    pub engine: Engine,
+    pub name: Option<String>,
+    pub image: Option<String>,
+    pub host_port: Option<u16>,
+    pub database_name: Option<String>,
+    pub username: Option<String>,
+    pub auto_start: Option<bool>,
+    pub ready_timeout_secs: Option<u32>,
+    /// Takes over the data (and credentials) of a removed datasource's volume.
+    pub volume_name: Option<String>,
+}
+
+/// One `[datasources.<name>]` table.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct DatasourceDecl {
+    pub name: String,
+    pub engine: Engine,
+    pub version: Option<String>,
+    pub image: Option<String>,
+    pub port: Option<u16>,
+    pub database: Option<String>,
+    pub volume: Option<String>,
+}
+
+/// One `[environments.<name>]` table.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct EnvironmentDecl {
+    pub name: String,
+    pub variables: BTreeMap<String, String>,
+    /// Names of keychain secrets, in file order.
+    pub secrets: Vec<String>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub enum Severity {
+    Error,
+    Warning,
+}
+
+/// One problem in the file, shaped for an editor marker.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct Diagnostic {
+    pub line: u32,
+    pub column: u32,
+    pub end_line: u32,
+    pub end_column: u32,
+    pub severity: Severity,
+    /// What is wrong and what to do about it.
+    pub message: String,
+    /// A stable code such as `config.unknown_key`.
+    pub code: String,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub enum CompletionKind {
+    /// A key of the table the cursor is in.
+    Key,
+    /// A value, such as an engine name.
+    Value,
+    /// A table header, after `[`.
+    Table,
+}
+
+/// One suggestion at the cursor.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct Completion {
+    pub label: String,
+    pub kind: CompletionKind,
+    pub detail: String,
+}
+
+/// Converts between byte offsets and editor positions of one text.
+struct LineIndex<'a> {
+    text: &'a str,
+    /// Byte offset where each line starts.
+    starts: Vec<usize>,
+}
+
+impl<'a> LineIndex<'a> {
+    fn new(text: &'a str) -> Self {
+        let starts = std::iter::once(0)
+            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+            .collect();
+        Self { text, starts }
+    }
+
+    /// The 1-based line and UTF-16 column of a byte offset (clamped to the text).
+    fn position(&self, offset: usize) -> (u32, u32) {
+        let mut offset = offset.min(self.text.len());
+        while !self.text.is_char_boundary(offset) {
+            offset -= 1;
+        }
+        let line = self.starts.partition_point(|&start| start <= offset) - 1;
+        let column = self.text[self.starts[line]..offset].encode_utf16().count() + 1;
+        (to_u32(line + 1), to_u32(column))
+    }
+
+    /// The byte offset of a 1-based line and UTF-16 column, clamped to the line's end.
+    fn offset(&self, line: u32, column: u32) -> Option<usize> {
+        let index = usize::try_from(line).ok()?.checked_sub(1)?;
+        let start = *self.starts.get(index)?;
+        let end = self
+            .starts
+            .get(index + 1)
+            .map_or(self.text.len(), |next| next - 1);
+        let wanted = usize::try_from(column).ok()?.saturating_sub(1);
+        let mut units = 0;
+        for (i, c) in self.text[start..end].char_indices() {
+            if units >= wanted {
+                return Some(start + i);
+            }
+            units += c.len_utf16();
+        }
+        Some(end)
+    }
+
+    fn diagnostic(
+        &self,
+        span: Range<usize>,
+        severity: Severity,
+        code: &str,
+        message: String,
+    ) -> Diagnostic {
+        let mut end = span.end.max(span.start);
+        // A zero-width span (e.g. "expected `]`") still gets one character to underline.
+        if end == span.start {
+            if let Some(c) = self.text.get(span.start..).and_then(|s| s.chars().next()) {
+                if c != '\n' && c != '\r' {
+                    end += c.len_utf8();
+                }
+            }
+        }
+        let (line, column) = self.position(span.start);
+        let (end_line, end_column) = self.position(end);
+        Diagnostic {
+            line,
+            column,
+            end_line,
+            end_column,
+            severity,
+            message,
+            code: code.to_owned(),
+        }
+    }
+}
+
+fn to_u32(n: usize) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn positions_are_one_based_and_count_utf16_units() {
+        let index = LineIndex::new("a = 1\né😀 = 2\r\nlast");
+        assert_eq!(index.position(0), (1, 1));
+        assert_eq!(index.position(4), (1, 5));
+        assert_eq!(index.position(6), (2, 1));
+        // "é" is one unit, "😀" two.
+        assert_eq!(index.position(6 + 2 + 4), (2, 4));
+        assert_eq!(index.position(1000), (3, 5));
+        assert_eq!(index.offset(2, 4), Some(12));
+        assert_eq!(index.offset(3, 99), Some(22));
+        assert_eq!(index.offset(4, 1), None);
+        assert_eq!(index.offset(0, 1), None);
+    }
+}

@@ -1,0 +1,173 @@
+//! What `quantum.toml` may contain: the keys of each table, the name rules, and the small helpers
+//! (did-you-mean, secret-looking names) that validation, editing and completion share.
+
+/// Keys allowed at the top level, with what they hold (shown by completion).
+pub const TOP_KEYS: &[KeySpec] = &[
+    ("project", "The project's name and description"),
+    (
+        "datasources",
+        "Databases the project runs, one table per datasource",
+    ),
+    ("environments", "Environments such as dev, staging and prod"),
+    ("variables", "Plain variables shared by every environment"),
+];
+
+pub const PROJECT_KEYS: &[KeySpec] = &[
+    ("name", "The project's name"),
+    ("description", "What the project is"),
+];
+
+pub const DATASOURCE_KEYS: &[KeySpec] = &[
+    (
+        "engine",
+        "Required: postgres, mysql, mariadb, mongodb or redis",
+    ),
+    ("version", "Image tag, e.g. \"16-alpine\" (not with image)"),
+    (
+        "image",
+        "Full image, e.g. \"postgres:16-alpine\" (not with version)",
+    ),
+    ("port", "Host port, 1 to 65535, unique across datasources"),
+    ("database", "Name of the database to create"),
+    ("volume", "Docker volume that keeps the data"),
+];
+
+pub const ENVIRONMENT_KEYS: &[KeySpec] = &[
+    ("variables", "Plain variables of this environment"),
+    (
+        "secrets",
+        "Names of secrets kept in the keychain, never values",
+    ),
+];
+
+/// One key of a table: its name and a short description.
+pub type KeySpec = (&'static str, &'static str);
+
+/// The allowed names of `keys`, for messages: "engine, version, image".
+pub fn list(keys: &[KeySpec]) -> String {
+    keys.iter().map(|(k, _)| *k).collect::<Vec<_>>().join(", ")
+}
+
+/// The closest of `candidates` to `word`, if it is within two edits (ignoring case).
+pub fn did_you_mean<'a>(
+    word: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<&'a str> {
+    let word = word.to_ascii_lowercase();
+    candidates
+        .into_iter()
+        .map(|c| (edit_distance(&word, &c.to_ascii_lowercase()), c))
+        .filter(|(d, _)| *d <= 2)
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, c)| c)
+}
+
+/// Levenshtein distance over chars.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut previous: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut current = Vec::with_capacity(b.len() + 1);
+        current.push(i + 1);
+        for (j, cb) in b.iter().enumerate() {
+            let substitution = previous[j] + usize::from(ca != *cb);
+            current.push(substitution.min(previous[j + 1] + 1).min(current[j] + 1));
+        }
+        previous = current;
+    }
+    previous[b.len()]
+}
+
+/// Datasource and volume names become Docker names: `[A-Za-z0-9][A-Za-z0-9_.-]`, 2 to 63 long.
+pub fn is_docker_name(name: &str) -> bool {
+    let mut chars = name.chars();
+    (2..=63).contains(&name.len())
+        && chars.next().is_some_and(|c| c.is_ascii_alphanumeric())
+        && chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-'))
+}
+
+pub const DOCKER_NAME_RULE: &str =
+    "use 2 to 63 letters, digits, `_`, `.` or `-`, starting with a letter or digit";
+
+/// Environment names: `[a-z][a-z0-9_-]*`, at most 63 long.
+pub fn is_environment_name(name: &str) -> bool {
+    let mut chars = name.chars();
+    name.len() <= 63
+        && chars.next().is_some_and(|c| c.is_ascii_lowercase())
+        && chars.all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '_' | '-'))
+}
+
+pub const ENVIRONMENT_NAME_RULE: &str =
+    "use lowercase letters, digits, `_` or `-`, starting with a letter (e.g. `dev`, `staging`)";
+
+/// Variable and secret names, as shells and `.env` files accept them: `[A-Za-z_][A-Za-z0-9_]*`.
+pub fn is_variable_name(name: &str) -> bool {
+    let mut chars = name.chars();
+    name.len() <= 255
+        && chars
+            .next()
+            .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
+}
+
+pub const VARIABLE_NAME_RULE: &str =
+    "use letters, digits and `_`, not starting with a digit (e.g. `LOG_LEVEL`)";
+
+/// Database names: an identifier every engine accepts unquoted, at most 63 long.
+pub fn is_database_name(name: &str) -> bool {
+    let mut chars = name.chars();
+    name.len() <= 63
+        && chars
+            .next()
+            .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
+}
+
+/// Image tags as Docker accepts them: `[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}`.
+pub fn is_image_tag(tag: &str) -> bool {
+    let mut chars = tag.chars();
+    tag.len() <= 128
+        && chars
+            .next()
+            .is_some_and(|c| c.is_ascii_alphanumeric() || c == '_')
+        && chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-'))
+}
+
+/// A full image reference; Docker does the real check, this only catches what cannot be one.
+pub fn is_image_reference(image: &str) -> bool {
+    !image.is_empty()
+        && image.len() <= 255
+        && image
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-' | '/' | ':' | '@'))
+}
+
+/// Names that usually hold a credential: such a variable's value belongs in the keychain.
+pub fn looks_secret(name: &str) -> bool {
+    let upper = name.to_ascii_uppercase();
+    ["PASSWORD", "SECRET", "TOKEN", "KEY"]
+        .iter()
+        .any(|word| upper == *word || upper.ends_with(&format!("_{word}")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn did_you_mean_finds_close_keys_only() {
+        let keys = DATASOURCE_KEYS.iter().map(|(k, _)| *k);
+        assert_eq!(did_you_mean("engin", keys.clone()), Some("engine"));
+        assert_eq!(did_you_mean("Prot", keys.clone()), Some("port"));
+        assert_eq!(did_you_mean("colour", keys), None);
+    }
+
+    #[test]
+    fn name_rules() {
+        assert!(is_docker_name("main") && is_docker_name("a.b-c_d") && !is_docker_name("m"));
+        assert!(!is_docker_name("-main") && !is_docker_name(&"a".repeat(64)));
+        assert!(is_environment_name("dev") && !is_environment_name("Dev"));
+        assert!(is_variable_name("_X1") && !is_variable_name("1X") && !is_variable_name("A-B"));
+        assert!(looks_secret("STRIPE_KEY") && looks_secret("db_password") && !looks_secret("KEYS"));
+    }
+}

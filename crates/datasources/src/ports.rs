@@ -1,0 +1,169 @@
+//! Host ports: which are free, who holds one that is not, and the next free one from a start.
+
+use std::collections::HashMap;
+use std::net::TcpListener;
+
+use crate::Result;
+use quantum_docker::Docker;
+use quantum_docker::Error as DockerError;
+
+/// Everything that may claim a host port besides a listening process.
+pub struct Claims {
+    /// Ports reserved by datasources in the store, by datasource name.
+    pub datasources: HashMap<u16, String>,
+    /// Ports published by containers, running or stopped, by container name.
+    pub containers: HashMap<u16, String>,
+}
+
+impl Claims {
+    pub async fn gather(docker: &Docker, datasources: HashMap<u16, String>) -> Result<Self> {
+        let containers = docker
+            .published_ports()
+            .await?
+            .into_iter()
+            .map(|p| (p.port, p.container_name))
+            .collect();
+        Ok(Self {
+            datasources,
+            containers,
+        })
+    }
+
+    /// Who holds `port`, or `None` when it is free to publish.
+    pub fn holder(&self, port: u16) -> Option<String> {
+        if let Some(name) = self.datasources.get(&port) {
+            return Some(format!("the datasource “{name}”"));
+        }
+        if let Some(name) = self.containers.get(&port) {
+            return Some(format!("the container “{name}”"));
+        }
+        if bound_on_host(port) {
+            return Some(
+                process_listening_on(port)
+                    .map(|p| format!("the process {p}"))
+                    .unwrap_or_else(|| "another program".to_owned()),
+            );
+        }
+        None
+    }
+
+    /// The first port from `start` up that nobody holds.
+    pub fn next_free(&self, start: u16) -> Result<u16> {
+        (start..=u16::MAX)
+            .find(|&port| self.holder(port).is_none())
+            .ok_or(
+                DockerError::PortTaken {
+                    port: start,
+                    holder: Some("every port above it".to_owned()),
+                }
+                .into(),
+            )
+    }
+
+    /// Checks a port the user chose.
+    pub fn check(&self, port: u16) -> Result<()> {
+        match self.holder(port) {
+            None => Ok(()),
+            holder => Err(DockerError::PortTaken { port, holder }.into()),
+        }
+    }
+}
+
+/// Docker publishes on 127.0.0.1; a listener there or on every address blocks it. Trying to
+/// bind is the only check that agrees with what the OS will do.
+fn bound_on_host(port: u16) -> bool {
+    TcpListener::bind(("127.0.0.1", port)).is_err() || TcpListener::bind(("0.0.0.0", port)).is_err()
+}
+
+/// The name and pid of the process listening on `port`, where the OS tells (Linux: /proc).
+#[cfg(target_os = "linux")]
+fn process_listening_on(port: u16) -> Option<String> {
+    let inodes: Vec<String> = ["/proc/net/tcp", "/proc/net/tcp6"]
+        .iter()
+        .filter_map(|table| std::fs::read_to_string(table).ok())
+        .flat_map(|text| {
+            text.lines()
+                .skip(1)
+                .filter_map(|line| {
+                    let fields: Vec<&str> = line.split_whitespace().collect();
+                    let local_port = fields.get(1)?.rsplit(':').next()?;
+                    // State 0A is LISTEN.
+                    let listening = fields.get(3) == Some(&"0A");
+                    (listening && u16::from_str_radix(local_port, 16).ok()? == port)
+                        .then(|| fields.get(9).map(|inode| format!("socket:[{inode}]")))
+                        .flatten()
+                })
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    if inodes.is_empty() {
+        return None;
+    }
+    for entry in std::fs::read_dir("/proc").ok()?.flatten() {
+        let pid = entry.file_name().to_string_lossy().into_owned();
+        if !pid.bytes().all(|b| b.is_ascii_digit()) {
+            continue;
+        }
+        let Ok(fds) = std::fs::read_dir(entry.path().join("fd")) else {
+            continue;
+        };
+        let holds = fds.flatten().any(|fd| {
+            std::fs::read_link(fd.path())
+                .map(|target| inodes.iter().any(|i| target.to_string_lossy() == *i))
+                .unwrap_or(false)
+        });
+        if holds {
+            let name = std::fs::read_to_string(entry.path().join("comm")).unwrap_or_default();
+            return Some(format!("{} (pid {pid})", name.trim()));
+        }
+    }
+    None
+}
+
+#[cfg(not(target_os = "linux"))]
+fn process_listening_on(_port: u16) -> Option<String> {
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn no_claims() -> Claims {
+        Claims {
+            datasources: HashMap::new(),
+            containers: HashMap::new(),
+        }
+    }
+
+    #[test]
+    fn a_port_held_by_a_listener_is_skipped_and_its_holder_named() {
+        let listener = TcpListener::bind(("127.0.0.1", 0)).expect("listener");
+        let port = listener.local_addr().expect("addr").port();
+        let claims = no_claims();
+        let holder = claims.holder(port).expect("held");
+        assert!(
+            holder.contains(&format!("pid {}", std::process::id())) || holder == "another program",
+            "{holder}"
+        );
+        assert_ne!(claims.next_free(port).expect("a free port"), port);
+        assert!(matches!(
+            claims.check(port),
+            Err(crate::Error::Docker(DockerError::PortTaken { .. }))
+        ));
+    }
+
+    #[test]
+    fn reserved_and_published_ports_are_skipped() {
+        let listener = TcpListener::bind(("127.0.0.1", 0)).expect("listener");
+        let free = listener.local_addr().expect("addr").port();
+        drop(listener);
+        let claims = Claims {
+            datasources: HashMap::from([(free, "shop-postgres-1".to_owned())]),
+            containers: HashMap::from([(free.wrapping_add(1), "redis".to_owned())]),
+        };
+        let error = claims.check(free).expect_err("reserved");
+        assert!(error.to_string().contains("shop-postgres-1"), "{error}");
+        assert!(claims.next_free(free).expect("free") > free.wrapping_add(1));
+    }
+}

@@ -1,0 +1,45 @@
+//! What the Docker Engine can refuse, in words that say what to do.
+
+use quantum_kernel::{Coded, ErrorInfo};
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("Docker is not running or cannot be reached ({0}). Start Docker and retry.")]
+    DockerUnavailable(String),
+    #[error("Docker refused: {0}")]
+    Docker(String),
+    #[error("The image {image} could not be pulled: {reason}. Check the name and tag, and your network.")]
+    ImagePull { image: String, reason: String },
+    #[error("A container named “{name}” already exists. Choose another name.")]
+    ContainerNameTaken { name: String },
+    #[error("Port {port} is already in use{}. Choose another port or leave it empty for the next free one.", holder.as_ref().map(|h| format!(" by {h}")).unwrap_or_default())]
+    PortTaken { port: u16, holder: Option<String> },
+}
+
+impl Coded for Error {
+    fn code(&self) -> &'static str {
+        match self {
+            Self::DockerUnavailable(_) => "docker.unavailable",
+            Self::Docker(_) => "docker.failed",
+            Self::ImagePull { .. } => "docker.image_pull_failed",
+            Self::ContainerNameTaken { .. } => "datasource.name_taken",
+            Self::PortTaken { .. } => "datasource.port_taken",
+        }
+    }
+
+    fn field(&self) -> Option<&'static str> {
+        match self {
+            Self::ContainerNameTaken { .. } => Some("name"),
+            Self::PortTaken { .. } => Some("port"),
+            _ => None,
+        }
+    }
+}
+
+impl From<Error> for ErrorInfo {
+    fn from(error: Error) -> Self {
+        Self::of(&error)
+    }
+}

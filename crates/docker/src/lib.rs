@@ -1,0 +1,333 @@
+//! The local Docker daemon, reached the way the Docker CLI reaches it (`DOCKER_HOST`, else the
+//! platform's default socket or pipe), through bollard.
+
+use std::collections::HashMap;
+
+use bollard::errors::Error as ApiError;
+use bollard::models::{
+    ContainerCreateBody, ContainerSummaryStateEnum, HostConfig, PortBinding, VolumeCreateRequest,
+};
+use bollard::query_parameters::{
+    CreateContainerOptionsBuilder, CreateImageOptionsBuilder, ListContainersOptionsBuilder,
+    RemoveContainerOptionsBuilder, RemoveVolumeOptionsBuilder, StartContainerOptions,
+    StopContainerOptionsBuilder,
+};
+use futures_util::StreamExt;
+use serde::{Deserialize, Serialize};
+use specta::Type;
+
+mod error;
+
+pub use error::{Error, Result};
+
+/// Labels on every container and volume the app makes, so that it finds them again.
+pub const LABEL_PROJECT: &str = "app.quantumadmin.project-id";
+pub const LABEL_DATASOURCE: &str = "app.quantumadmin.datasource-id";
+pub const LABEL_ENGINE: &str = "app.quantumadmin.engine";
+
+/// Seconds a server gets to shut down cleanly before Docker kills it.
+const STOP_GRACE_SECS: i32 = 20;
+
+#[derive(Clone, Debug)]
+pub struct Docker {
+    api: bollard::Docker,
+}
+
+/// What a container needs to run a datasource.
+#[derive(Clone, Debug)]
+pub struct ContainerSpec {
+    pub name: String,
+    pub image: String,
+    pub env: Vec<String>,
+    pub cmd: Option<Vec<String>>,
+    pub container_port: u16,
+    pub host_port: u16,
+    pub volume_name: String,
+    pub data_path: String,
+    pub labels: HashMap<String, String>,
+}
+
+/// How far an image pull has come, summed over its layers.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct PullProgress {
+    pub image: String,
+    pub layers_total: u32,
+    pub layers_done: u32,
+    /// Bytes downloaded so far over the bytes announced so far (layers announce theirs late).
+    pub downloaded_bytes: f64,
+    pub total_bytes: f64,
+}
+
+/// A container as the app sees it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ContainerState {
+    pub running: bool,
+    pub exit_code: Option<i64>,
+}
+
+/// A host port published by some container, and that container's name.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PublishedPort {
+    pub port: u16,
+    pub container_name: String,
+}
+
+impl Docker {
+    /// Connects and agrees on an API version (the daemon may be older than bollard's default).
+    pub async fn connect() -> Result<Self> {
+        let api = bollard::Docker::connect_with_defaults().map_err(unavailable)?;
+        let api = api.negotiate_version().await.map_err(unavailable)?;
+        Ok(Self { api })
+    }
+
+    pub fn api(&self) -> &bollard::Docker {
+        &self.api
+    }
+
+    pub async fn image_present(&self, image: &str) -> Result<bool> {
+        match self.api.inspect_image(image).await {
+            Ok(_) => Ok(true),
+            Err(error) if status(&error) == Some(404) => Ok(false),
+            Err(error) => Err(api_error(error)),
+        }
+    }
+
+    /// Pulls an image, reporting progress per layer as it comes.
+    pub async fn pull(&self, image: &str, mut on_progress: impl FnMut(PullProgress)) -> Result<()> {
+        let options = CreateImageOptionsBuilder::new().from_image(image).build();
+        let mut stream = self.api.create_image(Some(options), None, None);
+        let mut layers: HashMap<String, (f64, f64, bool)> = HashMap::new();
+        while let Some(item) = stream.next().await {
+            let info = item.map_err(|error| Error::ImagePull {
+                image: image.to_owned(),
+                reason: pull_reason(&error),
+            })?;
+            if let Some(message) = info.error_detail.and_then(|d| d.message) {
+                return Err(Error::ImagePull {
+                    image: image.to_owned(),
+                    reason: message,
+                });
+            }
+            let (Some(layer), Some(state)) = (info.id, info.status) else {
+                continue;
+            };
+            let entry = layers.entry(layer).or_insert((0.0, 0.0, false));
+            if let Some(detail) = info.progress_detail {
+                if let (Some(current), Some(total)) = (detail.current, detail.total) {
+                    if state.starts_with("Downloading") {
+                        // Byte counts fit f64 exactly far beyond any image size.
+                        *entry = (current as f64, total as f64, false);
+                    }
+                }
+            }
+            if state.starts_with("Pull complete") || state.starts_with("Already exists") {
+                entry.2 = true;
+                entry.0 = entry.1;
+            }
+            on_progress(PullProgress {
+                image: image.to_owned(),
+                layers_total: u32::try_from(layers.len()).unwrap_or(u32::MAX),
+                layers_done: u32::try_from(layers.values().filter(|l| l.2).count())
+                    .unwrap_or(u32::MAX),
+                downloaded_bytes: layers.values().map(|l| l.0).sum(),
+                total_bytes: layers.values().map(|l| l.1).sum(),
+            });
+        }
+        Ok(())
+    }
+
+    /// Creates the named volume when absent (creating an existing one is a no-op in Docker).
+    pub async fn ensure_volume(&self, name: &str, labels: HashMap<String, String>) -> Result<()> {
+        self.api
+            .create_volume(VolumeCreateRequest {
+                name: Some(name.to_owned()),
+                labels: Some(labels),
+                ..Default::default()
+            })
+            .await
+            .map(drop)
+            .map_err(api_error)
+    }
+
+    pub async fn remove_volume(&self, name: &str) -> Result<()> {
+        let options = RemoveVolumeOptionsBuilder::new().force(false).build();
+        match self.api.remove_volume(name, Some(options)).await {
+            Ok(()) => Ok(()),
+            Err(error) if status(&error) == Some(404) => Ok(()),
+            Err(error) => Err(api_error(error)),
+        }
+    }
+
+    /// Creates a container publishing its port on 127.0.0.1 only: a dev database is not for the LAN.
+    pub async fn create_container(&self, spec: &ContainerSpec) -> Result<String> {
+        let port_key = format!("{}/tcp", spec.container_port);
+        let host_config = HostConfig {
+            binds: Some(vec![format!("{}:{}", spec.volume_name, spec.data_path)]),
+            port_bindings: Some(HashMap::from([(
+                port_key.clone(),
+                Some(vec![PortBinding {
+                    host_ip: Some("127.0.0.1".to_owned()),
+                    host_port: Some(spec.host_port.to_string()),
+                }]),
+            )])),
+            ..Default::default()
+        };
+        let body = ContainerCreateBody {
+            image: Some(spec.image.clone()),
+            env: Some(spec.env.clone()),
+            cmd: spec.cmd.clone(),
+            labels: Some(spec.labels.clone()),
+            exposed_ports: Some(vec![port_key]),
+            host_config: Some(host_config),
+            ..Default::default()
+        };
+        let options = CreateContainerOptionsBuilder::new()
+            .name(&spec.name)
+            .build();
+        match self.api.create_container(Some(options), body).await {
+            Ok(created) => Ok(created.id),
+            Err(error) if status(&error) == Some(409) => Err(Error::ContainerNameTaken {
+                name: spec.name.clone(),
+            }),
+            Err(error) => Err(api_error(error)),
+        }
+    }
+
+    /// Starts a container. A host port taken meanwhile is reported as such, so the caller can
+    /// move to another port.
+    pub async fn start(&self, id: &str, host_port: u16) -> Result<()> {
+        match self
+            .api
+            .start_container(id, None::<StartContainerOptions>)
+            .await
+        {
+            Ok(()) => Ok(()),
+            Err(error) if status(&error) == Some(304) => Ok(()),
+            Err(error) if is_port_conflict(&error) => Err(Error::PortTaken {
+                port: host_port,
+                holder: None,
+            }),
+            Err(error) => Err(api_error(error)),
+        }
+    }
+
+    pub async fn stop(&self, id: &str) -> Result<()> {
+        let options = StopContainerOptionsBuilder::new()
+            .t(STOP_GRACE_SECS)
+            .build();
+        match self.api.stop_container(id, Some(options)).await {
+            Ok(()) => Ok(()),
+            Err(error) if matches!(status(&error), Some(304 | 404)) => Ok(()),
+            Err(error) => Err(api_error(error)),
+        }
+    }
+
+    /// Removes a container; its named volume stays. A container already gone is fine.
+    pub async fn remove_container(&self, id: &str) -> Result<()> {
+        let options = RemoveContainerOptionsBuilder::new()
+            .force(true)
+            .v(false)
+            .build();
+        match self.api.remove_container(id, Some(options)).await {
+            Ok(()) => Ok(()),
+            Err(error) if status(&error) == Some(404) => Ok(()),
+            Err(error) => Err(api_error(error)),
+        }
+    }
+
+    /// The container's state, or `None` when it no longer exists.
+    pub async fn inspect(&self, id: &str) -> Result<Option<ContainerState>> {
+        match self.api.inspect_container(id, None).await {
+            Ok(inspected) => {
+                let state = inspected.state.unwrap_or_default();
+                Ok(Some(ContainerState {
+                    running: state.running.unwrap_or(false),
+                    exit_code: state.exit_code,
+                }))
+            }
+            Err(error) if status(&error) == Some(404) => Ok(None),
+            Err(error) => Err(api_error(error)),
+        }
+    }
+
+    /// Host ports published by any container, running or stopped: a stopped container takes its
+    /// ports back when it starts, so they are not free.
+    pub async fn published_ports(&self) -> Result<Vec<PublishedPort>> {
+        let options = ListContainersOptionsBuilder::new().all(true).build();
+        let containers = self
+            .api
+            .list_containers(Some(options))
+            .await
+            .map_err(api_error)?;
+        let mut ports = Vec::new();
+        for container in containers {
+            let name = container
+                .names
+                .and_then(|names| names.into_iter().next())
+                .map(|n| n.trim_start_matches('/').to_owned())
+                .unwrap_or_default();
+            let running = matches!(container.state, Some(ContainerSummaryStateEnum::RUNNING));
+            if running {
+                for port in container.ports.unwrap_or_default() {
+                    if let Some(public) = port.public_port {
+                        ports.push(PublishedPort {
+                            port: public,
+                            container_name: name.clone(),
+                        });
+                    }
+                }
+                continue;
+            }
+            // A stopped container lists no ports; its bindings are in its configuration.
+            let Some(id) = container.id else { continue };
+            let Ok(inspected) = self.api.inspect_container(&id, None).await else {
+                continue;
+            };
+            let bindings = inspected
+                .host_config
+                .and_then(|config| config.port_bindings)
+                .unwrap_or_default();
+            for binding in bindings.into_values().flatten().flatten() {
+                if let Some(port) = binding.host_port.and_then(|p| p.parse::<u16>().ok()) {
+                    ports.push(PublishedPort {
+                        port,
+                        container_name: name.clone(),
+                    });
+                }
+            }
+        }
+        Ok(ports)
+    }
+}
+
+fn status(error: &ApiError) -> Option<u16> {
+    match error {
+        ApiError::DockerResponseServerError { status_code, .. } => Some(*status_code),
+        _ => None,
+    }
+}
+
+fn is_port_conflict(error: &ApiError) -> bool {
+    let text = error.to_string();
+    text.contains("port is already allocated") || text.contains("address already in use")
+}
+
+fn unavailable(error: ApiError) -> Error {
+    Error::DockerUnavailable(error.to_string())
+}
+
+/// Connection failures mean the daemon went away; anything else is the daemon's own answer.
+fn api_error(error: ApiError) -> Error {
+    match &error {
+        ApiError::DockerResponseServerError { message, .. } => Error::Docker(message.clone()),
+        _ => unavailable(error),
+    }
+}
+
+fn pull_reason(error: &ApiError) -> String {
+    match error {
+        ApiError::DockerResponseServerError { message, .. } => message.clone(),
+        other => other.to_string(),
+    }
+}

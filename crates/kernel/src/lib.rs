@@ -1,0 +1,23 @@
+//! Quantum Admin's kernel: what every domain crate builds on. The app's SQLite store and its
+//! migrations, the audit log, committed-change events, projects (the hub every domain hangs off),
+//! settings, the error shape, and the user's files the app reads and replaces. Nothing here knows
+//! about Tauri, Docker or the keychain.
+
+pub mod audit;
+pub mod dashboard;
+pub mod dotenv;
+pub mod engine;
+pub mod error;
+pub mod events;
+pub mod files;
+pub mod projects;
+pub mod settings;
+pub mod store;
+
+pub use engine::Engine;
+pub use error::{Coded, Error, ErrorInfo, Result};
+pub use store::Store;
+
+/// For [`domain_error!`]: domain crates name sqlx's error through the kernel's.
+#[doc(hidden)]
+pub use sqlx;

@@ -1,0 +1,92 @@
+//! The app's own SQLite file: opened in WAL mode with foreign keys on, migrated on open.
+
+use std::path::{Path, PathBuf};
+use std::str::FromStr;
+use std::time::Duration;
+
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::{ConnectOptions, SqlitePool};
+use tokio::sync::broadcast;
+
+use crate::error::{Error, Result};
+use crate::events::Change;
+
+/// The file name of the app's database inside the data dir.
+pub const DATABASE_FILE: &str = "quantum-admin.sqlite3";
+
+static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../../migrations");
+
+/// The store: a connection pool plus the feed of committed changes.
+#[derive(Clone, Debug)]
+pub struct Store {
+    pool: SqlitePool,
+    changes: broadcast::Sender<Change>,
+    path: PathBuf,
+}
+
+impl Store {
+    /// Opens (creating when absent) the database in `data_dir` and brings its schema up to date.
+    pub async fn open_in(data_dir: &Path) -> Result<Self> {
+        std::fs::create_dir_all(data_dir).map_err(|source| {
+            Error::io(
+                format!("Could not create the data folder {}", data_dir.display()),
+                source,
+            )
+        })?;
+        Self::open(&data_dir.join(DATABASE_FILE)).await
+    }
+
+    /// Opens (creating when absent) the database file at `path` and brings its schema up to date.
+    pub async fn open(path: &Path) -> Result<Self> {
+        let options = SqliteConnectOptions::from_str("sqlite:")?
+            .filename(path)
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(SqliteSynchronous::Normal)
+            .foreign_keys(true)
+            .busy_timeout(Duration::from_secs(5))
+            // Statements may carry user data in their text; never log them.
+            .disable_statement_logging();
+        let pool = SqlitePoolOptions::new()
+            .max_connections(4)
+            .connect_with(options)
+            .await?;
+        MIGRATOR.run(&pool).await?;
+        let (changes, _) = broadcast::channel(256);
+        tracing::info!(path = %path.display(), "store opened");
+        Ok(Self {
+            pool,
+            changes,
+            path: path.to_path_buf(),
+        })
+    }
+
+    pub fn pool(&self) -> &SqlitePool {
+        &self.pool
+    }
+
+    /// A transaction that takes the write lock at once. A deferred one that reads first and writes
+    /// later fails with "database is locked" when another connection wrote meanwhile, because
+    /// SQLite cannot wait for a lock upgrade; taking the lock up front lets it wait instead.
+    pub async fn begin_write(&self) -> Result<sqlx::Transaction<'static, sqlx::Sqlite>> {
+        Ok(self.pool.begin_with("BEGIN IMMEDIATE").await?)
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Committed changes, for whoever shows them (the UI, the tray).
+    pub fn subscribe(&self) -> broadcast::Receiver<Change> {
+        self.changes.subscribe()
+    }
+
+    /// Announces a change after its transaction committed. Nobody listening is fine.
+    pub fn announce(&self, change: Change) {
+        let _ = self.changes.send(change);
+    }
+
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+}
