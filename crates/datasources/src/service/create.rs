@@ -1,0 +1,289 @@
+//! Creating a datasource: the record and its password first, then the image, volume and
+//! container in the background, with live status.
+
+use super::*;
+
+impl Datasources {
+    /// Records the datasource and its password, then sets it up in the background; status events
+    /// tell how that goes. Returns as soon as the record exists.
+    pub async fn create(self: &Arc<Self>, input: DatasourceInput) -> Result<Datasource> {
+        let _operation = Operation::begin(&self.operations);
+        let docker = Docker::connect().await?;
+        let creating = self.creating.lock().await;
+        let project = quantum_kernel::projects::get(&self.store, input.project_id).await?;
+        let engine = input.engine;
+
+        let adopted = match &input.volume_name {
+            Some(volume) => Some(self.orphan_volume(volume).await?),
+            None => None,
+        };
+        if let Some(adopted) = &adopted {
+            if adopted.engine != engine {
+                return Err(invalid(
+                    "volumeName",
+                    format!(
+                        "The volume {} holds {} data; choose {} as the engine.",
+                        adopted.volume_name,
+                        adopted.engine.label(),
+                        adopted.engine.label()
+                    ),
+                ));
+            }
+        }
+
+        let name = match non_empty(&input.name) {
+            Some(name) => {
+                validate_container_name(&name)?;
+                name
+            }
+            None => self.next_name(&slug(&project.name, '-'), engine).await?,
+        };
+        let (database_name, username) = match &adopted {
+            Some(volume) => (volume.database_name.clone(), volume.username.clone()),
+            None if engine.has_database_and_user() => {
+                let database =
+                    non_empty(&input.database_name).unwrap_or_else(|| slug(&project.name, '_'));
+                let username = match non_empty(&input.username) {
+                    Some(username) => username,
+                    None => format!("quantum_{}", random_suffix()?),
+                };
+                validate_identifier("databaseName", "database", &database)?;
+                validate_identifier("username", "user", &username)?;
+                (database, username)
+            }
+            None => (String::new(), String::new()),
+        };
+        let image = non_empty(&input.image).unwrap_or_else(|| self.default_image(engine));
+        let timeout = input
+            .ready_timeout_secs
+            .unwrap_or(DEFAULT_READY_TIMEOUT_SECS);
+        if !(5..=3600).contains(&timeout) {
+            return Err(invalid(
+                "readyTimeoutSecs",
+                "Give the start-up timeout in seconds, from 5 to 3600.",
+            ));
+        }
+
+        let claims = Claims::gather(&docker, self.reserved_ports(None).await?).await?;
+        let host_port = match input.host_port {
+            Some(port) => {
+                claims.check(port)?;
+                port
+            }
+            None => claims.next_free(engine.default_port())?,
+        };
+
+        let volume_name = adopted
+            .as_ref()
+            .map(|v| v.volume_name.clone())
+            .unwrap_or_else(|| format!("{name}-data"));
+        // The password is stored and an adopted volume's account read before the transaction:
+        // a keychain unlock prompt or a slow Docker must not hold the database's write lock. A
+        // password stored for a row that then fails to commit is taken back.
+        let account = match &adopted {
+            Some(_) => self.adopted_account(&docker, &volume_name).await?,
+            None => {
+                let account = format!("datasource-{name}-{}", random_suffix()?);
+                self.secrets
+                    .set(&account, &Secret::generate_password(PASSWORD_LENGTH)?)?;
+                account
+            }
+        };
+        let committed = async {
+            let mut tx = self.store.begin_write().await?;
+            let row = sqlx::query(&format!(
+                "INSERT INTO datasources (project_id, name, engine, image, host_port, database_name, username,
+                     keychain_account, volume_name, auto_start, ready_timeout_secs)
+                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING {COLUMNS}"
+            ))
+            .bind(project.id)
+            .bind(&name)
+            .bind(engine.as_str())
+            .bind(&image)
+            .bind(i64::from(host_port))
+            .bind(&database_name)
+            .bind(&username)
+            .bind(&account)
+            .bind(&volume_name)
+            .bind(input.auto_start.unwrap_or(true))
+            .bind(i64::from(timeout))
+            .fetch_one(&mut *tx)
+            .await
+            .map_err(|error| insert_error(error, host_port, &name))?;
+            let datasource = model::from_row(&row);
+            audit::record(
+                &mut tx,
+                NewAuditEntry {
+                    action: AuditAction::DatasourceCreate,
+                    resource_type: ResourceType::Datasource,
+                    resource_id: datasource.id,
+                    resource_name: &datasource.name,
+                    project_id: Some(project.id),
+                    details: json!({
+                        "engine": engine.as_str(),
+                        "image": image,
+                        "hostPort": host_port,
+                        "databaseName": database_name,
+                        "username": username,
+                        "volumeName": volume_name,
+                        "reusedVolume": adopted.is_some(),
+                    }),
+                },
+            )
+            .await?;
+            tx.commit().await?;
+            Ok::<_, Error>(datasource)
+        }
+        .await;
+        let datasource = match committed {
+            Ok(datasource) => datasource,
+            Err(error) => {
+                if adopted.is_none() {
+                    let _ = self.secrets.delete(&account);
+                }
+                return Err(error);
+            }
+        };
+        drop(creating);
+        self.announce_change(AuditAction::DatasourceCreate, datasource.id);
+        self.configs
+            .declare_datasource(
+                project.id,
+                &DatasourceDecl {
+                    name: datasource.name.clone(),
+                    engine,
+                    version: None,
+                    image: Some(datasource.image.clone()),
+                    port: Some(datasource.host_port),
+                    database: engine
+                        .has_database_and_user()
+                        .then(|| datasource.database_name.clone()),
+                    volume: Some(datasource.volume_name.clone()),
+                },
+            )
+            .await;
+        tracing::info!(
+            datasource_id = datasource.id,
+            engine = engine.as_str(),
+            "datasource created"
+        );
+
+        let guard = self.lock(datasource.id).await;
+        let this = Arc::clone(self);
+        let id = datasource.id;
+        tokio::spawn(async move {
+            let _guard = guard;
+            if let Err(error) = this.provision(&docker, id).await {
+                this.fail(id, &error).await;
+            }
+        });
+        Ok(datasource)
+    }
+
+    pub(super) async fn provision(&self, docker: &Docker, id: i64) -> Result<()> {
+        let datasource = self.get(id).await?;
+        if !docker.image_present(&datasource.image).await? {
+            self.set_status(id, DatasourceStatus::Pulling, None).await?;
+            docker
+                .pull(&datasource.image, |progress| {
+                    self.emit(DatasourceEvent::PullProgress { id, progress });
+                })
+                .await?;
+        }
+        self.set_status(id, DatasourceStatus::Starting, None)
+            .await?;
+        let password = self.secrets.get(&datasource.keychain_account)?;
+        docker
+            .ensure_volume(
+                &datasource.volume_name,
+                HashMap::from([
+                    (
+                        LABEL_ENGINE.to_owned(),
+                        datasource.engine.as_str().to_owned(),
+                    ),
+                    (LABEL_DATABASE.to_owned(), datasource.database_name.clone()),
+                    (LABEL_USERNAME.to_owned(), datasource.username.clone()),
+                    (
+                        LABEL_KEYCHAIN.to_owned(),
+                        datasource.keychain_account.clone(),
+                    ),
+                ]),
+            )
+            .await?;
+        self.create_and_start(docker, &datasource, &password)
+            .await?;
+        self.become_ready(docker, id).await
+    }
+
+    /// Creates the container and starts it, moving to the next free port when the chosen one is
+    /// taken between the check and the start.
+    pub(super) async fn create_and_start(
+        &self,
+        docker: &Docker,
+        datasource: &Datasource,
+        password: &Secret,
+    ) -> Result<()> {
+        let credentials = Credentials {
+            database: &datasource.database_name,
+            username: &datasource.username,
+            password,
+        };
+        let mut host_port = datasource.host_port;
+        for _ in 0..PORT_ATTEMPTS {
+            let spec = ContainerSpec {
+                name: datasource.name.clone(),
+                image: datasource.image.clone(),
+                env: connection::container_env(datasource.engine, &credentials),
+                cmd: connection::container_cmd(datasource.engine, &credentials),
+                container_port: datasource.engine.default_port(),
+                host_port,
+                volume_name: datasource.volume_name.clone(),
+                data_path: datasource.engine.data_path().to_owned(),
+                labels: HashMap::from([
+                    (LABEL_PROJECT.to_owned(), datasource.project_id.to_string()),
+                    (LABEL_DATASOURCE.to_owned(), datasource.id.to_string()),
+                    (
+                        LABEL_ENGINE.to_owned(),
+                        datasource.engine.as_str().to_owned(),
+                    ),
+                ]),
+            };
+            let container = docker.create_container(&spec).await?;
+            self.set_container(datasource.id, Some(&container)).await?;
+            match docker.start(&container, host_port).await {
+                Ok(()) => return Ok(()),
+                Err(DockerError::PortTaken { .. }) => {
+                    docker.remove_container(&container).await?;
+                    self.set_container(datasource.id, None).await?;
+                    let claims =
+                        Claims::gather(docker, self.reserved_ports(Some(datasource.id)).await?)
+                            .await?;
+                    let next = claims.next_free(host_port.saturating_add(1))?;
+                    sqlx::query("UPDATE datasources SET host_port = ? WHERE id = ?")
+                        .bind(i64::from(next))
+                        .bind(datasource.id)
+                        .execute(self.store.pool())
+                        .await?;
+                    tracing::info!(
+                        datasource_id = datasource.id,
+                        from = host_port,
+                        to = next,
+                        "port taken, moved"
+                    );
+                    self.emit(DatasourceEvent::PortMoved {
+                        id: datasource.id,
+                        from: host_port,
+                        to: next,
+                    });
+                    host_port = next;
+                }
+                Err(error) => return Err(error.into()),
+            }
+        }
+        Err(DockerError::PortTaken {
+            port: host_port,
+            holder: Some("programs that keep taking the next ports".to_owned()),
+        }
+        .into())
+    }
+}
