@@ -179,6 +179,10 @@ pub enum ErrorCode {
     VaultDamaged,
     #[serde(rename = "secrets.vault_key_invalid")]
     VaultKeyInvalid,
+    /// A command that writes a file was given a path the user did not choose in a dialog this
+    /// session, outside every project folder (the shell keeps that record).
+    #[serde(rename = "path.not_chosen")]
+    PathNotChosen,
     #[serde(rename = "validation.invalid_update_endpoint")]
     InvalidUpdateEndpoint,
     /// This build has no update key (development builds, or a release built without one).
