@@ -3,6 +3,7 @@
 //! Domain logic lives in the core; this crate only adapts it.
 
 mod commands;
+pub mod dialogs;
 pub mod events;
 mod logging;
 mod paths;
@@ -35,6 +36,8 @@ pub fn specta_builder<R: Runtime>() -> tauri_specta::Builder<R> {
             commands::config::config_version_text,
             commands::config::config_restore,
             commands::dashboard::dashboard_summary,
+            commands::dialogs::dialog_pick,
+            commands::dialogs::dialog_confirm_save,
             commands::datasources::engine_list,
             commands::datasources::datasource_list,
             commands::datasources::datasource_create,
@@ -105,6 +108,8 @@ pub fn configure<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
     builder
         .plugin(tauri_plugin_store::Builder::new().build())
         .plugin(tauri_plugin_clipboard_manager::init())
+        // Used from Rust only (commands/dialogs.rs): the window has no dialog permission.
+        .plugin(tauri_plugin_dialog::init())
         .invoke_handler(specta_builder::<R>().invoke_handler())
         .on_window_event(window::on_window_event)
 }

@@ -12,6 +12,7 @@ use quantum_variables::Variables;
 use tauri::{AppHandle, Runtime};
 
 use crate::commands::streams::Streams;
+use crate::dialogs::Dialogs;
 use crate::logging::Logging;
 use crate::paths::Paths;
 use crate::settings::{PluginStoreFile, SettingsFile};
@@ -50,6 +51,8 @@ pub struct AppState {
     pub docker: Mutex<DockerStatus>,
     pub streams: Streams,
     pub clipboard: Box<dyn Clipboard>,
+    /// The native file dialogs and the files chosen in them for writing.
+    pub dialogs: Dialogs,
     pub data_dir: PathBuf,
     pub log_dir: PathBuf,
     logging: Logging,
@@ -83,6 +86,7 @@ impl AppState {
             docker: Mutex::new(DockerStatus::default()),
             streams: Streams::default(),
             clipboard: Box::new(app.clone()),
+            dialogs: Dialogs::new(Arc::new(app.clone())),
             data_dir: paths.data_dir,
             log_dir: paths.log_dir,
             logging,

@@ -2,13 +2,16 @@
 
 mod common;
 
-use std::sync::mpsc;
+use std::path::{Path, PathBuf};
+use std::sync::{mpsc, Arc, Mutex};
 use std::time::Duration;
 
+use quantum_admin_lib::dialogs::{PickDone, PickKind, PickRequest, Picker};
 use quantum_admin_lib::events::{DataChanged, DatasourceChanged};
-use quantum_admin_lib::tray;
+use quantum_admin_lib::{tray, AppState};
 use quantum_datasources::{DatasourceEvent, DatasourceStatus};
 use serde_json::{json, Value};
+use tauri::Manager;
 use tauri_specta::Event;
 
 use common::{start, TestApp};
@@ -361,4 +364,223 @@ fn a_config_file_changed_on_disk_is_pushed_to_the_window() {
     }
     let history = app.ok("config_history", json!({ "projectId": project_id }));
     assert_eq!(history[0]["source"], "disk");
+}
+
+/// Stands in for the user at the native dialogs: answers every dialog with `answer` and keeps
+/// what was asked.
+struct User {
+    answer: Mutex<Option<PathBuf>>,
+    asked: Mutex<Vec<PickRequest>>,
+}
+
+impl User {
+    fn at(app: &TestApp) -> Arc<Self> {
+        let user = Arc::new(Self {
+            answer: Mutex::new(None),
+            asked: Mutex::new(Vec::new()),
+        });
+        app.app
+            .state::<AppState>()
+            .dialogs
+            .set_picker(Arc::clone(&user) as Arc<dyn Picker>);
+        user
+    }
+
+    fn will_choose(&self, path: Option<&Path>) {
+        *self.answer.lock().expect("answer") = path.map(Path::to_path_buf);
+    }
+
+    fn asked(&self) -> Vec<PickRequest> {
+        self.asked.lock().expect("asked").clone()
+    }
+}
+
+impl Picker for User {
+    fn pick(&self, request: &PickRequest, done: PickDone) {
+        self.asked.lock().expect("asked").push(request.clone());
+        done(self.answer.lock().expect("answer").clone());
+    }
+}
+
+fn pick(app: &TestApp, kind: &str, default_path: Option<&Path>) -> Value {
+    app.ok(
+        "dialog_pick",
+        json!({ "request": { "kind": kind, "title": "Choose", "filters": [], "defaultPath": default_path } }),
+    )
+}
+
+fn export_bundle(app: &TestApp, project_id: i64, path: &Path) -> Result<Value, Value> {
+    app.invoke(
+        "bundle_export",
+        json!({ "projectId": project_id, "path": path, "passphrase": "a passphrase" }),
+    )
+}
+
+fn assert_not_chosen(result: Result<Value, Value>, field: &str) {
+    let error = result.expect_err("refused");
+    assert_eq!(error["code"], "path.not_chosen", "{error}");
+    assert_eq!(error["field"], field);
+    assert!(
+        error["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("Browse")),
+        "the message says how to fix it: {error}"
+    );
+}
+
+#[test]
+fn files_are_written_only_where_the_user_chose_or_in_a_project_folder() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let folder = tempfile::tempdir().expect("project folder");
+    let elsewhere = tempfile::tempdir().expect("outside every project");
+    let app = start(dir.path());
+    let user = User::at(&app);
+    let project_id = app.ok(
+        "project_create",
+        json!({ "input": { "name": "chosen paths", "description": "", "folder": folder.path() } }),
+    )["id"]
+        .as_i64()
+        .expect("id");
+
+    // A path the page sends, outside the project folder and never chosen: refused, nothing written.
+    let unchosen = elsewhere.path().join("shop.qabundle");
+    assert_not_chosen(export_bundle(&app, project_id, &unchosen), "path");
+    assert!(!unchosen.exists(), "nothing was written");
+    let env_file = elsewhere.path().join(".env.dev");
+    assert_not_chosen(
+        app.invoke(
+            "dotenv_export_write",
+            json!({ "projectId": project_id, "environment": "dev", "path": env_file, "expected": null }),
+        ),
+        "path",
+    );
+    assert!(!env_file.exists(), "nothing was written");
+    let key_file = elsewhere.path().join("vault.key");
+    assert_not_chosen(
+        app.invoke("vault_create", json!({ "key": { "keyFile": key_file } })),
+        "keyFile",
+    );
+    assert!(!key_file.exists(), "no key file was created");
+
+    // Out of the folder through `..` or a symbolic link inside it: still outside.
+    let climbed = folder.path().join("..").join("climbed.qabundle");
+    assert_not_chosen(export_bundle(&app, project_id, &climbed), "path");
+    #[cfg(unix)]
+    {
+        std::os::unix::fs::symlink(elsewhere.path(), folder.path().join("link")).expect("link");
+        assert_not_chosen(
+            export_bundle(
+                &app,
+                project_id,
+                &folder.path().join("link").join("x.qabundle"),
+            ),
+            "path",
+        );
+        assert!(!elsewhere.path().join("x.qabundle").exists());
+    }
+
+    // A file picked to be read does not become writable.
+    user.will_choose(Some(&unchosen));
+    assert_eq!(pick(&app, "openFile", None), json!(unchosen));
+    assert_not_chosen(export_bundle(&app, project_id, &unchosen), "path");
+    assert!(!unchosen.exists());
+
+    // Cancelled: nothing recorded.
+    user.will_choose(None);
+    assert_eq!(pick(&app, "saveFile", Some(&unchosen)), Value::Null);
+    assert_not_chosen(export_bundle(&app, project_id, &unchosen), "path");
+
+    // Chosen in the save dialog: written.
+    user.will_choose(Some(&unchosen));
+    assert_eq!(pick(&app, "saveFile", Some(&unchosen)), json!(unchosen));
+    export_bundle(&app, project_id, &unchosen).expect("a chosen file is written");
+    assert!(unchosen.exists(), "the bundle is at the chosen path");
+    let asked = user.asked();
+    assert_eq!(
+        asked.last().map(|r| (r.kind, r.default_path.clone())),
+        Some((PickKind::SaveFile, Some(unchosen.display().to_string())))
+    );
+
+    // Inside the project folder: written without a dialog, `.env` export included.
+    let inside = folder.path().join("shop.qabundle");
+    export_bundle(&app, project_id, &inside).expect("inside the project folder");
+    assert!(inside.exists());
+    app.ok(
+        "environment_add",
+        json!({ "projectId": project_id, "name": "dev" }),
+    );
+    app.ok(
+        "variable_set",
+        json!({ "projectId": project_id, "input": { "environment": "dev", "name": "LOG_LEVEL",
+                "kind": "plain", "value": "debug" } }),
+    );
+    let env_inside = folder.path().join(".env.dev");
+    app.ok(
+        "dotenv_export_write",
+        json!({ "projectId": project_id, "environment": "dev", "path": env_inside, "expected": null }),
+    );
+    let written = std::fs::read_to_string(&env_inside).expect("written");
+    assert!(
+        written.contains("LOG_LEVEL") && written.contains("debug"),
+        "{written}"
+    );
+    assert_eq!(user.asked().len(), asked.len(), "no dialog for those");
+}
+
+#[test]
+fn a_typed_path_outside_the_projects_is_confirmed_in_the_save_dialog() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let folder = tempfile::tempdir().expect("project folder");
+    let elsewhere = tempfile::tempdir().expect("outside every project");
+    let app = start(dir.path());
+    let user = User::at(&app);
+    let project_id = app.ok(
+        "project_create",
+        json!({ "input": { "name": "confirmed", "description": "", "folder": folder.path() } }),
+    )["id"]
+        .as_i64()
+        .expect("id");
+    let confirm = |path: &Path| {
+        app.invoke(
+            "dialog_confirm_save",
+            json!({ "path": path, "title": "Export bundle",
+                    "filters": [{ "name": "Quantum Admin bundle", "extensions": ["qabundle"] }] }),
+        )
+    };
+
+    // Inside the project folder: taken as typed, no dialog.
+    let inside = folder.path().join("a.qabundle");
+    assert_eq!(confirm(&inside), Ok(json!(inside)));
+    assert!(user.asked().is_empty());
+
+    // Outside: the save dialog opens on it; cancelling keeps it refused.
+    let typed = elsewhere.path().join("typed.qabundle");
+    user.will_choose(None);
+    assert_eq!(confirm(&typed), Ok(Value::Null));
+    let asked = user.asked();
+    assert_eq!(asked.len(), 1);
+    assert_eq!(asked[0].kind, PickKind::SaveFile);
+    assert_eq!(asked[0].default_path, Some(typed.display().to_string()));
+    assert_eq!(asked[0].filters[0].extensions, ["qabundle"]);
+    assert_not_chosen(export_bundle(&app, project_id, &typed), "path");
+
+    // Confirmed (the user may also change the name there): that file is written.
+    let confirmed = elsewhere.path().join("renamed.qabundle");
+    user.will_choose(Some(&confirmed));
+    assert_eq!(confirm(&typed), Ok(json!(confirmed)));
+    export_bundle(&app, project_id, &confirmed).expect("confirmed");
+    assert!(confirmed.exists());
+    assert_not_chosen(export_bundle(&app, project_id, &typed), "path");
+
+    // A typed path that cannot be a file to write is an error about the field, without a dialog.
+    let error = confirm(Path::new("relative.qabundle")).expect_err("relative");
+    assert_eq!(error["code"], "validation.invalid_folder");
+    assert_eq!(error["field"], "path");
+    let error =
+        confirm(&elsewhere.path().join("missing").join("x.qabundle")).expect_err("no folder");
+    assert_eq!(error["code"], "validation.invalid_folder");
+    assert!(error["message"]
+        .as_str()
+        .is_some_and(|m| m.contains("existing folder")));
+    assert_eq!(user.asked().len(), 2, "no dialog for invalid paths");
 }

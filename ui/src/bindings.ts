@@ -21,6 +21,14 @@ export const commands = {
 	configVersionText: (versionId: number) => typedError<string, ErrorInfo>(__TAURI_INVOKE("config_version_text", { versionId })),
 	configRestore: (projectId: number, versionId: number) => typedError<ConfigDocument, ErrorInfo>(__TAURI_INVOKE("config_restore", { projectId, versionId })),
 	dashboardSummary: () => typedError<DashboardSummary, ErrorInfo>(__TAURI_INVOKE("dashboard_summary")),
+	/**  Shows the dialog and returns the chosen path, or `null` when the user cancelled. */
+	dialogPick: (request: PickRequest) => typedError<string | null, ErrorInfo>(__TAURI_INVOKE("dialog_pick", { request })),
+	/**
+	 *  The file a write may go to for a typed `path`: the path itself when it was chosen before or
+	 *  lies in a project's folder; otherwise the user confirms it (or picks another) in the save
+	 *  dialog, opened on it. `null` when the user cancelled.
+	 */
+	dialogConfirmSave: (path: string, title: string, filters: PickFilter[]) => typedError<string | null, ErrorInfo>(__TAURI_INVOKE("dialog_confirm_save", { path, title, filters })),
 	engineList: () => __TAURI_INVOKE<EngineInfo[]>("engine_list"),
 	datasourceList: (projectId: number | null) => typedError<Datasource[], ErrorInfo>(__TAURI_INVOKE("datasource_list", { projectId })),
 	datasourceCreate: (input: DatasourceInput) => typedError<Datasource, ErrorInfo>(__TAURI_INVOKE("datasource_create", { input })),
@@ -74,6 +82,10 @@ export const commands = {
 	bundleExport: (projectId: number, path: string, passphrase: string) => typedError<null, ErrorInfo>(__TAURI_INVOKE("bundle_export", { projectId, path, passphrase })),
 	bundleImport: (path: string, passphrase: string, projectName: string | null) => typedError<Project, ErrorInfo>(__TAURI_INVOKE("bundle_import", { path, passphrase, projectName })),
 	secretStoreStatus: () => __TAURI_INVOKE<SecretStoreStatus>("secret_store_status"),
+	/**
+	 *  Creates the vault; a key file that does not exist yet is created, so it must be a file the
+	 *  user chose (an existing one is only read).
+	 */
 	vaultCreate: (key: VaultKey) => typedError<SecretStoreStatus, ErrorInfo>(__TAURI_INVOKE("vault_create", { key })),
 	vaultUnlock: (key: VaultKey) => typedError<SecretStoreStatus, ErrorInfo>(__TAURI_INVOKE("vault_unlock", { key })),
 	/**  Asks the update server now. A skipped version is still shown: the user asked. */
@@ -374,6 +386,32 @@ export type OrphanVolume = {
 	engine: Engine,
 	databaseName: string,
 	username: string,
+};
+
+/**  A file type the dialog offers, e.g. `{ name: "Quantum Admin bundle", extensions: ["qabundle"] }`. */
+export type PickFilter = {
+	name: string,
+	extensions: string[],
+};
+
+/**  Which native dialog to show. */
+export type PickKind = 
+/**  An existing file, to read. */
+"openFile" | 
+/**  A file to write (new or replaced): what is chosen is recorded as writable. */
+"saveFile" | 
+/**  An existing folder. */
+"folder";
+
+export type PickRequest = {
+	kind: PickKind,
+	title: string,
+	filters: PickFilter[],
+	/**
+	 *  Where the dialog opens: a folder, or a file whose folder is opened (and, in a save
+	 *  dialog, whose name is filled in).
+	 */
+	defaultPath: string | null,
 };
 
 export type Project = {

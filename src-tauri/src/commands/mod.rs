@@ -5,6 +5,7 @@ pub mod audit;
 pub mod config;
 pub mod dashboard;
 pub mod datasources;
+pub mod dialogs;
 pub mod projects;
 pub mod settings;
 pub mod streams;

@@ -1,6 +1,8 @@
 //! Environment variables and secrets, `.env` import/export, encrypted bundles and the vault.
 //! A secret's value crosses IPC only on an explicit reveal; copies are made by Rust.
 
+use std::path::Path;
+
 use quantum_kernel::dotenv::EnvFilePreview;
 use quantum_kernel::projects::Project;
 use quantum_secrets::{Secret, SecretStoreStatus, VaultKey};
@@ -131,6 +133,10 @@ pub async fn dotenv_export_write(
     path: Option<String>,
     expected: Option<String>,
 ) -> CommandResult<()> {
+    // Without a path the file is the project folder's `.env`; any other must have been chosen.
+    if let Some(path) = path.as_deref().filter(|p| !p.trim().is_empty()) {
+        state.dialogs.writable(&state.store, path, "path").await?;
+    }
     Ok(state
         .variables
         .dotenv_export_write(project_id, &environment, path.as_deref(), expected)
@@ -145,6 +151,7 @@ pub async fn bundle_export(
     path: String,
     passphrase: String,
 ) -> CommandResult<()> {
+    state.dialogs.writable(&state.store, &path, "path").await?;
     Ok(quantum_bundle::export(
         &state.variables,
         project_id,
@@ -177,9 +184,22 @@ pub fn secret_store_status(state: State<'_, AppState>) -> SecretStoreStatus {
     state.variables.secret_store().status()
 }
 
+/// Creates the vault; a key file that does not exist yet is created, so it must be a file the
+/// user chose (an existing one is only read).
 #[tauri::command]
 #[specta::specta]
-pub fn vault_create(state: State<'_, AppState>, key: VaultKey) -> CommandResult<SecretStoreStatus> {
+pub async fn vault_create(
+    state: State<'_, AppState>,
+    key: VaultKey,
+) -> CommandResult<SecretStoreStatus> {
+    if let VaultKey::KeyFile(path) = &key {
+        if !Path::new(path.trim()).exists() {
+            state
+                .dialogs
+                .writable(&state.store, path, "keyFile")
+                .await?;
+        }
+    }
     Ok(state.variables.secret_store().create_vault(&key)?)
 }
 

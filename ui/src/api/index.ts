@@ -12,6 +12,8 @@ import {
   type DotenvImportRequest,
   type ErrorInfo,
   type LogBatch,
+  type PickFilter,
+  type PickRequest,
   type ProjectInput,
   type Settings,
   type StatsSample,
@@ -42,6 +44,9 @@ export type {
   LogLine,
   LogStream,
   OrphanVolume,
+  PickFilter,
+  PickKind,
+  PickRequest,
   PullProgress,
   StatsSample,
   Value,
@@ -144,6 +149,18 @@ export const api = {
   },
   streamStop: (streamId: number) => commands.streamStop(streamId),
   dockerStatus: () => commands.dockerStatus(),
+  /**
+   * Shows the native file or folder dialog; resolves to the chosen path, or null when cancelled.
+   * A file chosen with `kind: "saveFile"` may be written by the app for the rest of the session.
+   */
+  dialogPick: (request: PickRequest) => unwrap(commands.dialogPick(request)),
+  /**
+   * The file a write may go to for a typed path: the path itself when the app may already write
+   * it (chosen before, or in a project's folder), else what the user confirms or picks in the save
+   * dialog, opened on it; null when the user cancelled.
+   */
+  dialogConfirmSave: (path: string, title: string, filters: PickFilter[]) =>
+    unwrap(commands.dialogConfirmSave(path, title, filters)),
   settingsGet: () => commands.settingsGet(),
   settingsUpdate: (settings: Settings) => unwrap(commands.settingsUpdate(settings)),
   // Config (quantum.toml)

@@ -17,8 +17,8 @@ use std::time::Duration;
 use sqlx::mysql::MySqlDatabaseError;
 
 use mongodb::probe_mongodb;
-use mysql::{configure_mysql, mysql_verdict, probe_mysql, quote_mysql_identifier};
-use postgres::{configure_postgres, postgres_verdict, probe_postgres, quote_postgres_identifier};
+use mysql::{configure_mysql, mysql_verdict, probe_mysql};
+use postgres::{configure_postgres, postgres_verdict, probe_postgres};
 use quantum_kernel::Engine;
 use quantum_secrets::Secret;
 use redis::probe_redis;
@@ -211,6 +211,8 @@ mod tests {
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
     use tokio::net::{TcpListener, TcpStream};
 
+    use super::mysql::quote_mysql_identifier;
+    use super::postgres::quote_postgres_identifier;
     pub(super) use super::*;
 
     pub(super) const PASSWORD: &str = "s3cret-Pw";

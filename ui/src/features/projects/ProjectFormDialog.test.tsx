@@ -8,7 +8,7 @@ import { ProjectFormDialog } from "./ProjectFormDialog";
 
 vi.mock("../../api", async (importOriginal) => {
   const actual = await importOriginal<typeof ApiModule>();
-  return { ...actual, api: { projectCreate: vi.fn(), projectUpdate: vi.fn() } };
+  return { ...actual, api: { projectCreate: vi.fn(), projectUpdate: vi.fn(), dialogPick: vi.fn() } };
 });
 
 const shop: Project = {
@@ -94,5 +94,19 @@ describe("ProjectFormDialog", () => {
 
     expect(await screen.findByText("The database is locked by another program.")).toBeVisible();
     expect(screen.getByLabelText("Name")).toHaveAttribute("aria-invalid", "false");
+  });
+
+  it("takes the folder chosen with Browse in the native folder dialog", async () => {
+    const user = userEvent.setup();
+    vi.mocked(api.dialogPick).mockResolvedValue("/home/me/code/shop");
+    vi.mocked(api.projectCreate).mockResolvedValue({ ...shop, folder: "/home/me/code/shop" });
+    renderWithApp(<ProjectFormDialog open onClose={vi.fn()} />);
+    await user.type(screen.getByLabelText("Name"), "shop");
+    await user.click(screen.getByRole("button", { name: /Browse/ }));
+    expect(api.dialogPick).toHaveBeenCalledWith(expect.objectContaining({ kind: "folder", defaultPath: null }));
+    await waitFor(() => expect(screen.getByLabelText(/Folder/)).toHaveValue("/home/me/code/shop"));
+
+    await user.click(screen.getByRole("button", { name: "Create project" }));
+    expect(api.projectCreate).toHaveBeenCalledWith({ name: "shop", description: "", folder: "/home/me/code/shop" });
   });
 });

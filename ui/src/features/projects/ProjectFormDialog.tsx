@@ -132,7 +132,7 @@ function ProjectForm({ project, onDone }: { project?: Project; onDone: () => voi
           optional
           error={errors.folder}
           errorTestId="project-folder-error"
-          hint="The absolute path of the project's source folder on this computer."
+          hint="The project's source folder on this computer: its absolute path, or choose it with Browse…."
         >
           {(control) => (
             <PathInput
@@ -140,6 +140,7 @@ function ProjectForm({ project, onDone }: { project?: Project; onDone: () => voi
               ref={controls.folder}
               value={folder}
               placeholder="/home/you/code/shop"
+              browse={{ kind: "folder", title: "Choose the project's folder" }}
               data-testid="project-folder-input"
               onValueChange={(value) => {
                 setFolder(value);

@@ -1,13 +1,14 @@
 import { useState, type FormEvent } from "react";
 import { useNavigate } from "react-router";
 import { toast } from "sonner";
-import { ApiError, errorMessage } from "../../api";
+import { ApiError, errorMessage, type PickFilter } from "../../api";
 import { Dialog } from "../../components/Dialog";
 import { Field } from "../../components/Field";
 import { PathInput } from "../../components/PathInput";
 import { projectNameProblem } from "../projects/validation";
 import { PassphraseStrengthHint, PasswordInput } from "./PasswordInput";
 import { useBundleExport, useBundleImport } from "./queries";
+import { confirmFileToWrite } from "./confirmFileToWrite";
 import { absolutePathProblem, newPassphraseProblems, passphraseStrength } from "./validation";
 
 type ExportBundleDialogProps = {
@@ -38,14 +39,17 @@ export function ExportBundleDialog({ open, onClose, projectName, ...props }: Exp
 
 type BundleErrors = Partial<Record<"path" | "passphrase" | "confirmation" | "projectName", string>>;
 
+const BUNDLE_FILES: PickFilter[] = [{ name: "Quantum Admin bundle", extensions: ["qabundle"] }];
+
 function ExportBundleForm({ projectId, onDone }: { projectId: number; onDone: () => void }) {
   const [path, setPath] = useState("");
   const [passphrase, setPassphrase] = useState("");
   const [confirmation, setConfirmation] = useState("");
   const [errors, setErrors] = useState<BundleErrors>({});
+  const [confirming, setConfirming] = useState(false);
   const exporting = useBundleExport(projectId);
 
-  const submit = (event: FormEvent) => {
+  const submit = async (event: FormEvent) => {
     event.preventDefault();
     const pathProblem = absolutePathProblem(path, "bundle to write");
     const found: BundleErrors = {
@@ -54,11 +58,16 @@ function ExportBundleForm({ projectId, onDone }: { projectId: number; onDone: ()
     };
     setErrors(found);
     if (Object.keys(found).length > 0) return;
+    setConfirming(true);
+    const confirmed = await confirmFileToWrite(path, "Confirm where to write the bundle", BUNDLE_FILES);
+    setConfirming(false);
+    if ("problem" in confirmed) return setErrors({ path: confirmed.problem });
+    setPath(confirmed.path);
     exporting.mutate(
-      { path: path.trim(), passphrase },
+      { path: confirmed.path, passphrase },
       {
         onSuccess: () => {
-          toast.success(`Bundle written to ${path.trim()}`);
+          toast.success(`Bundle written to ${confirmed.path}`);
           onDone();
         },
         onError: (error) => {
@@ -71,7 +80,7 @@ function ExportBundleForm({ projectId, onDone }: { projectId: number; onDone: ()
   };
 
   return (
-    <form className="form" onSubmit={submit} noValidate data-testid="export-bundle-form">
+    <form className="form" onSubmit={(event) => void submit(event)} noValidate data-testid="export-bundle-form">
       <div className="dialog-body">
         <Field label="File" error={errors.path} errorTestId="bundle-path-error">
           {(control) => (
@@ -79,6 +88,7 @@ function ExportBundleForm({ projectId, onDone }: { projectId: number; onDone: ()
               {...control}
               value={path}
               placeholder="/home/you/shop.qabundle"
+              browse={{ kind: "saveFile", title: "Choose where to write the bundle", filters: BUNDLE_FILES }}
               data-autofocus
               data-testid="bundle-path-input"
               onValueChange={(value) => {
@@ -124,7 +134,12 @@ function ExportBundleForm({ projectId, onDone }: { projectId: number; onDone: ()
         <button type="button" className="button button-secondary" onClick={onDone}>
           Cancel
         </button>
-        <button type="submit" className="button button-primary" disabled={exporting.isPending} data-testid="export-bundle-submit">
+        <button
+          type="submit"
+          className="button button-primary"
+          disabled={confirming || exporting.isPending}
+          data-testid="export-bundle-submit"
+        >
           Export
         </button>
       </footer>
@@ -200,6 +215,7 @@ function ImportBundleForm({ onDone }: { onDone: () => void }) {
               {...control}
               value={path}
               placeholder="/home/you/shop.qabundle"
+              browse={{ kind: "openFile", title: "Choose the bundle to import" }}
               data-autofocus
               data-testid="import-bundle-path-input"
               onValueChange={(value) => {

@@ -8,7 +8,7 @@ import { ExportDotenvDialog } from "./ExportDotenvDialog";
 
 vi.mock("../../api", async (importOriginal) => {
   const actual = await importOriginal<typeof ApiModule>();
-  return { ...actual, api: { dotenvExportPreview: vi.fn(), dotenvExportWrite: vi.fn() } };
+  return { ...actual, api: { dotenvExportPreview: vi.fn(), dotenvExportWrite: vi.fn(), dialogConfirmSave: vi.fn() } };
 });
 
 // As the core sends it: secret values masked on both sides.
@@ -27,6 +27,7 @@ describe("ExportDotenvDialog", () => {
   beforeEach(() => {
     vi.mocked(api.dotenvExportPreview).mockReset();
     vi.mocked(api.dotenvExportWrite).mockReset();
+    vi.mocked(api.dialogConfirmSave).mockReset();
     vi.mocked(api.dotenvExportPreview).mockResolvedValue(preview);
   });
 
@@ -59,17 +60,42 @@ describe("ExportDotenvDialog", () => {
     await waitFor(() => expect(api.dotenvExportPreview).toHaveBeenCalledTimes(2));
   });
 
-  it("writes to another file when asked, after checking its path", async () => {
+  it("writes to another file when asked, after checking its path and having it confirmed", async () => {
     const user = userEvent.setup();
+    vi.mocked(api.dialogConfirmSave).mockResolvedValue("/tmp/shop.env");
     renderDialog();
     await user.click(screen.getByRole("radio", { name: "Another file" }));
     await user.type(screen.getByLabelText("Path"), "relative/.env");
     await user.click(screen.getByRole("button", { name: "Show the changes" }));
     expect(await screen.findByText(/Give the full path/)).toBeVisible();
+    expect(api.dialogConfirmSave).not.toHaveBeenCalled();
 
     await user.clear(screen.getByLabelText("Path"));
     await user.type(screen.getByLabelText("Path"), "/tmp/shop.env");
     await user.click(screen.getByRole("button", { name: "Show the changes" }));
+    expect(api.dialogConfirmSave).toHaveBeenCalledWith("/tmp/shop.env", expect.stringContaining("Confirm"), []);
     await waitFor(() => expect(api.dotenvExportPreview).toHaveBeenCalledWith(7, "dev", "/tmp/shop.env"));
+  });
+
+  it("previews the file the user confirmed in the save dialog, which may differ from the typed one", async () => {
+    const user = userEvent.setup();
+    vi.mocked(api.dialogConfirmSave).mockResolvedValue("/home/me/other/.env.dev");
+    renderDialog();
+    await user.click(screen.getByRole("radio", { name: "Another file" }));
+    await user.type(screen.getByLabelText("Path"), "/tmp/typed.env");
+    await user.click(screen.getByRole("button", { name: "Show the changes" }));
+    await waitFor(() => expect(api.dotenvExportPreview).toHaveBeenCalledWith(7, "dev", "/home/me/other/.env.dev"));
+  });
+
+  it("stays on the form with the reason when the file is not confirmed", async () => {
+    const user = userEvent.setup();
+    vi.mocked(api.dialogConfirmSave).mockResolvedValue(null);
+    renderDialog();
+    await user.click(screen.getByRole("radio", { name: "Another file" }));
+    await user.type(screen.getByLabelText("Path"), "/etc/profile.d/x.sh");
+    await user.click(screen.getByRole("button", { name: "Show the changes" }));
+    const error = await screen.findByText(/the file was not confirmed/);
+    expect(screen.getByLabelText("Path")).toHaveAccessibleDescription(error.textContent!);
+    expect(api.dotenvExportPreview).not.toHaveBeenCalled();
   });
 });

@@ -11,6 +11,7 @@ import { SkeletonRows } from "../../components/Skeleton";
 import { diffLines } from "../../lib/lineDiff";
 import { dotenvExportPreviewQuery, useDotenvExportWrite } from "./queries";
 import { absolutePathProblem } from "./validation";
+import { confirmFileToWrite } from "./confirmFileToWrite";
 
 type ExportDotenvDialogProps = {
   projectId: number;
@@ -55,6 +56,7 @@ function ExportDotenvContent({
   const [toProjectFolder, setToProjectFolder] = useState(projectHasFolder);
   const [customPath, setCustomPath] = useState("");
   const [pathError, setPathError] = useState<string | null>(null);
+  const [confirming, setConfirming] = useState(false);
   const [target, setTarget] = useState<ExportTarget | null>(null);
 
   if (environments.length === 0) {
@@ -74,16 +76,22 @@ function ExportDotenvContent({
 
   if (target) return <ExportPreview projectId={projectId} target={target} onBack={() => setTarget(null)} onDone={onDone} />;
 
-  const submit = (event: FormEvent) => {
+  const submit = async (event: FormEvent) => {
     event.preventDefault();
     if (toProjectFolder) return setTarget({ environment, path: null });
     const problem = absolutePathProblem(customPath, "file to write");
     if (problem) return setPathError(problem);
-    setTarget({ environment, path: customPath.trim() });
+    // Confirmed before the changes are shown, so that they are the changes to the file written.
+    setConfirming(true);
+    const confirmed = await confirmFileToWrite(customPath, "Confirm the file to write the variables to");
+    setConfirming(false);
+    if ("problem" in confirmed) return setPathError(confirmed.problem);
+    setCustomPath(confirmed.path);
+    setTarget({ environment, path: confirmed.path });
   };
 
   return (
-    <form className="form" onSubmit={submit} noValidate data-testid="export-dotenv-form">
+    <form className="form" onSubmit={(event) => void submit(event)} noValidate data-testid="export-dotenv-form">
       <div className="dialog-body">
         <Field label="Environment" hint="Its variables, over the shared ones.">
           {(control) => (
@@ -134,6 +142,7 @@ function ExportDotenvContent({
                   {...control}
                   value={customPath}
                   placeholder="/home/you/code/shop/.env.dev"
+                  browse={{ kind: "saveFile", title: "Choose the file to write the variables to" }}
                   data-testid="export-path-input"
                   onValueChange={(value) => {
                     setCustomPath(value);
@@ -149,7 +158,13 @@ function ExportDotenvContent({
         <button type="button" className="button button-secondary" onClick={onDone}>
           Cancel
         </button>
-        <button type="submit" className="button button-primary" data-autofocus data-testid="export-show-changes">
+        <button
+          type="submit"
+          className="button button-primary"
+          disabled={confirming}
+          data-autofocus
+          data-testid="export-show-changes"
+        >
           Show the changes
         </button>
       </footer>

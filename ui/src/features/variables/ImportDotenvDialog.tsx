@@ -104,6 +104,7 @@ function ImportDotenvForm({
                 {...control}
                 value={path}
                 placeholder="/home/you/code/shop/.env"
+                browse={{ kind: "openFile", title: "Choose the .env file to import" }}
                 data-autofocus
                 data-testid="import-path-input"
                 onValueChange={(value) => {

@@ -8,7 +8,7 @@ import { SecretStoreNotice } from "./SecretStoreNotice";
 
 vi.mock("../../api", async (importOriginal) => {
   const actual = await importOriginal<typeof ApiModule>();
-  return { ...actual, api: { secretStoreStatus: vi.fn(), vaultCreate: vi.fn(), vaultUnlock: vi.fn() } };
+  return { ...actual, api: { secretStoreStatus: vi.fn(), vaultCreate: vi.fn(), vaultUnlock: vi.fn(), dialogConfirmSave: vi.fn() } };
 });
 
 const unavailable: SecretStoreStatus = {
@@ -71,6 +71,44 @@ describe("SecretStoreNotice", () => {
     await user.type(screen.getByLabelText("Key file"), "/home/me/.vault.key");
     await user.click(screen.getByRole("button", { name: "Create vault" }));
     expect(api.vaultCreate).toHaveBeenCalledWith({ keyFile: "/home/me/.vault.key" });
+  });
+
+  it("has a new key file typed outside the projects confirmed in the save dialog, then creates the vault", async () => {
+    const user = userEvent.setup();
+    vi.mocked(api.vaultCreate).mockReset();
+    vi.mocked(api.vaultCreate).mockRejectedValueOnce(
+      new ApiError({ code: "path.not_chosen", message: "Pick it with Browse.", field: "keyFile" }),
+    );
+    vi.mocked(api.vaultCreate).mockResolvedValueOnce(unlocked);
+    vi.mocked(api.dialogConfirmSave).mockResolvedValue("/home/me/keys/vault.key");
+    renderWithApp(<SecretStoreNotice />);
+    await user.click(await screen.findByRole("button", { name: "Set up a local vault" }));
+    await user.click(screen.getByRole("radio", { name: "Key file" }));
+    await user.type(screen.getByLabelText("Key file"), "/home/me/vault.key");
+    await user.click(screen.getByRole("button", { name: "Create vault" }));
+
+    await waitFor(() => expect(api.vaultCreate).toHaveBeenLastCalledWith({ keyFile: "/home/me/keys/vault.key" }));
+    expect(api.dialogConfirmSave).toHaveBeenCalledWith("/home/me/vault.key", expect.stringContaining("key file"), []);
+    expect(api.vaultCreate).toHaveBeenCalledTimes(2);
+    await waitFor(() => expect(screen.queryByRole("status")).toBeNull());
+  });
+
+  it("creates no vault when the new key file is not confirmed, and says why under the field", async () => {
+    const user = userEvent.setup();
+    vi.mocked(api.vaultCreate).mockReset();
+    vi.mocked(api.vaultCreate).mockRejectedValue(
+      new ApiError({ code: "path.not_chosen", message: "Pick it with Browse.", field: "keyFile" }),
+    );
+    vi.mocked(api.dialogConfirmSave).mockResolvedValue(null);
+    renderWithApp(<SecretStoreNotice />);
+    await user.click(await screen.findByRole("button", { name: "Set up a local vault" }));
+    await user.click(screen.getByRole("radio", { name: "Key file" }));
+    await user.type(screen.getByLabelText("Key file"), "/home/me/vault.key");
+    await user.click(screen.getByRole("button", { name: "Create vault" }));
+
+    const error = await screen.findByText(/the file was not confirmed/);
+    expect(screen.getByLabelText("Key file")).toHaveAccessibleDescription(error.textContent!);
+    expect(api.vaultCreate).toHaveBeenCalledTimes(1);
   });
 
   it("unlocks a locked vault, and says so where the passphrase was typed when it is wrong", async () => {

@@ -3,12 +3,13 @@ import { useQuery } from "@tanstack/react-query";
 import { toast } from "sonner";
 import clsx from "clsx";
 import { Lock, ShieldAlert } from "lucide-react";
-import { errorMessage, type VaultKey } from "../../api";
+import { ApiError, errorMessage, type VaultKey } from "../../api";
 import { Dialog } from "../../components/Dialog";
 import { ErrorState } from "../../components/ErrorState";
 import { Field } from "../../components/Field";
 import { PathInput } from "../../components/PathInput";
 import { PassphraseStrengthHint, PasswordInput } from "./PasswordInput";
+import { confirmFileToWrite } from "./confirmFileToWrite";
 import { secretStoreQuery, secretStoreState, useVault } from "./queries";
 import {
   passphraseStrength,
@@ -117,18 +118,37 @@ function VaultSetupForm({ onDone }: { onDone: () => void }) {
     setErrors(({ [field]: _cleared, ...rest }) => rest);
   };
 
+  const createWith = (key: VaultKey) =>
+    create.mutate(key, {
+      onSuccess: () => {
+        toast.success("The local vault is ready: secrets can be added");
+        onDone();
+      },
+      onError: (error) => {
+        if (error instanceof ApiError && error.code === "path.not_chosen" && key.keyFile !== undefined) {
+          // A new key file typed outside the projects' folders: the user confirms it first.
+          void confirmKeyFile(key.keyFile);
+        } else if (error instanceof ApiError && error.field === "keyFile") {
+          setErrors({ keyFile: error.message });
+        } else {
+          toast.error("The vault was not created", { description: errorMessage(error) });
+        }
+      },
+    });
+
+  const confirmKeyFile = async (typed: string) => {
+    const confirmed = await confirmFileToWrite(typed, "Confirm where to create the key file");
+    if ("problem" in confirmed) return setErrors({ keyFile: confirmed.problem });
+    setFields((current) => ({ ...current, keyFile: confirmed.path }));
+    createWith({ keyFile: confirmed.path });
+  };
+
   const submit = (event: FormEvent) => {
     event.preventDefault();
     const found = vaultFormProblems("create", method, fields);
     setErrors(found);
     if (Object.keys(found).length > 0) return;
-    create.mutate(vaultKey(method, fields), {
-      onSuccess: () => {
-        toast.success("The local vault is ready: secrets can be added");
-        onDone();
-      },
-      onError: (error) => toast.error("The vault was not created", { description: errorMessage(error) }),
-    });
+    createWith(vaultKey(method, fields));
   };
 
   return (
@@ -182,13 +202,14 @@ function VaultSetupForm({ onDone }: { onDone: () => void }) {
             label="Key file"
             error={errors.keyFile}
             errorTestId="vault-key-file-error"
-            hint="The app creates this file with a random key, readable only by your user. Keep a copy somewhere safe: without it, the secrets are lost."
+            hint="The app creates this file with a random key, readable only by your user (or type the path of a key file you have). Keep a copy somewhere safe: without it, the secrets are lost."
           >
             {(control) => (
               <PathInput
                 {...control}
                 value={fields.keyFile}
                 placeholder="/home/you/.config/quantum-admin/vault.key"
+                browse={{ kind: "saveFile", title: "Choose where to create the key file" }}
                 data-autofocus
                 data-testid="vault-key-file-input"
                 onValueChange={(value) => edit("keyFile", value)}
@@ -257,6 +278,7 @@ function UnlockVaultForm() {
             <PathInput
               {...control}
               value={fields.keyFile}
+              browse={{ kind: "openFile", title: "Choose the vault's key file" }}
               data-testid="vault-unlock-key-file"
               onValueChange={(keyFile) => {
                 setFields((current) => ({ ...current, keyFile }));
