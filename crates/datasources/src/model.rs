@@ -36,6 +36,14 @@ impl DatasourceStatus {
         Self::Missing,
     ];
 
+    /// Not in the middle of an operation: what it says stays true without the app doing more.
+    pub fn is_settled(self) -> bool {
+        matches!(
+            self,
+            Self::Ready | Self::Stopped | Self::Error | Self::Missing
+        )
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             Self::Creating => "creating",

@@ -24,6 +24,8 @@ pub use error::{Error, Result};
 pub const LABEL_PROJECT: &str = "app.quantumadmin.project-id";
 pub const LABEL_DATASOURCE: &str = "app.quantumadmin.datasource-id";
 pub const LABEL_ENGINE: &str = "app.quantumadmin.engine";
+/// The data dir (its store's random id) whose app made the container.
+pub const LABEL_STORE: &str = "app.quantumadmin.store";
 
 /// Seconds a server gets to shut down cleanly before Docker kills it.
 const STOP_GRACE_SECS: i32 = 20;
@@ -64,6 +66,30 @@ pub struct PullProgress {
 pub struct ContainerState {
     pub running: bool,
     pub exit_code: Option<i64>,
+    /// The kernel's OOM killer ended it (the container's memory limit or the machine's).
+    pub oom_killed: bool,
+}
+
+impl ContainerState {
+    /// Why a container that is not running stopped, in the user's words.
+    pub fn exit_reason(&self) -> Option<String> {
+        if self.running {
+            None
+        } else if self.oom_killed {
+            Some("Killed: out of memory.".to_owned())
+        } else {
+            self.exit_code
+                .map(|code| format!("Exited with code {code}."))
+        }
+    }
+}
+
+/// A container that carries a label, with that label's value.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LabelledContainer {
+    pub id: String,
+    pub value: String,
+    pub labels: HashMap<String, String>,
 }
 
 /// A host port published by some container, and that container's name.
@@ -244,11 +270,44 @@ impl Docker {
                 Ok(Some(ContainerState {
                     running: state.running.unwrap_or(false),
                     exit_code: state.exit_code,
+                    oom_killed: state.oom_killed.unwrap_or(false),
                 }))
             }
             Err(error) if status(&error) == Some(404) => Ok(None),
             Err(error) => Err(api_error(error)),
         }
+    }
+
+    /// Every container, running or not, that carries `label` (with `label=value` filters added
+    /// from `with`), with the label's value.
+    pub async fn labelled_containers(
+        &self,
+        label: &str,
+        with: &[(&str, &str)],
+    ) -> Result<Vec<LabelledContainer>> {
+        let mut labels = vec![label.to_owned()];
+        labels.extend(with.iter().map(|(key, value)| format!("{key}={value}")));
+        let filters = HashMap::from([("label".to_owned(), labels)]);
+        let options = ListContainersOptionsBuilder::new()
+            .all(true)
+            .filters(&filters)
+            .build();
+        let containers = self
+            .api
+            .list_containers(Some(options))
+            .await
+            .map_err(api_error)?;
+        Ok(containers
+            .into_iter()
+            .filter_map(|container| {
+                let labels = container.labels.unwrap_or_default();
+                Some(LabelledContainer {
+                    id: container.id?,
+                    value: labels.get(label)?.clone(),
+                    labels,
+                })
+            })
+            .collect())
     }
 
     /// Host ports published by any container, running or stopped: a stopped container takes its

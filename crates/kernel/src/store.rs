@@ -22,6 +22,7 @@ pub struct Store {
     pool: SqlitePool,
     changes: broadcast::Sender<Change>,
     path: PathBuf,
+    identity: String,
 }
 
 impl Store {
@@ -52,12 +53,16 @@ impl Store {
             .connect_with(options)
             .await?;
         MIGRATOR.run(&pool).await?;
+        let identity = sqlx::query_scalar("SELECT id FROM store_identity")
+            .fetch_one(&pool)
+            .await?;
         let (changes, _) = broadcast::channel(256);
         tracing::info!(path = %path.display(), "store opened");
         Ok(Self {
             pool,
             changes,
             path: path.to_path_buf(),
+            identity,
         })
     }
 
@@ -74,6 +79,11 @@ impl Store {
 
     pub fn path(&self) -> &Path {
         &self.path
+    }
+
+    /// This data dir's random id, put on the containers it makes so that it knows them again.
+    pub fn identity(&self) -> &str {
+        &self.identity
     }
 
     /// Committed changes, for whoever shows them (the UI, the tray).

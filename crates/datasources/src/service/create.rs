@@ -240,6 +240,7 @@ impl Datasources {
                 volume_name: datasource.volume_name.clone(),
                 data_path: datasource.engine.data_path().to_owned(),
                 labels: HashMap::from([
+                    (LABEL_STORE.to_owned(), self.store.identity().to_owned()),
                     (LABEL_PROJECT.to_owned(), datasource.project_id.to_string()),
                     (LABEL_DATASOURCE.to_owned(), datasource.id.to_string()),
                     (

@@ -31,7 +31,7 @@ use crate::{DatasourceInput, Error, Result};
 use quantum_config::{DatasourceDecl, ProjectConfigs};
 use quantum_docker::Error as DockerError;
 use quantum_docker::{
-    ContainerSpec, Docker, PullProgress, LABEL_DATASOURCE, LABEL_ENGINE, LABEL_PROJECT,
+    ContainerSpec, Docker, PullProgress, LABEL_DATASOURCE, LABEL_ENGINE, LABEL_PROJECT, LABEL_STORE,
 };
 use quantum_kernel::audit::{self, AuditAction, NewAuditEntry, ResourceType};
 use quantum_kernel::events::Change;

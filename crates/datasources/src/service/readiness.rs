@@ -6,10 +6,13 @@ impl Datasources {
     pub(super) async fn start_locked(&self, docker: &Docker, id: i64) -> Result<Datasource> {
         let datasource = self.get(id).await?;
         let Some(container) = datasource.container_id.clone() else {
-            return Err(Error::docker(format!(
-                "“{}” has no container; recreate it with its data.",
-                datasource.name
-            )));
+            // Its creation was cut short before a container existed (the app was killed or quit
+            // mid-create): starting finishes it, on the same volume and settings.
+            if let Err(error) = self.provision(docker, id).await {
+                self.fail(id, &error).await;
+                return Err(error);
+            }
+            return self.get(id).await;
         };
         if docker.inspect(&container).await?.is_none() {
             self.set_status(

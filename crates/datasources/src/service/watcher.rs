@@ -89,14 +89,46 @@ impl Datasources {
         }
     }
 
-    /// Brings every status in line with Docker: containers removed outside the app become
-    /// "missing", stopped ones "stopped", running ones are probed until ready.
+    /// Brings every record in line with Docker, on start and after every reconnection, so that a
+    /// crash or a quit at any moment of an operation ends in a true state:
+    /// - a datasource whose container was made but not yet recorded adopts it (found by its labels:
+    ///   this data dir's id and the datasource's);
+    /// - one left mid-operation with no container becomes "stopped", and Start finishes it;
+    /// - a running container is probed until ready; a stopped one says why it stopped;
+    /// - a container of this data dir whose datasource has no record is removed. It holds no data:
+    ///   data lives in the volume, which is kept and offered as an orphan volume to take over.
     pub async fn reconcile(self: &Arc<Self>, docker: &Docker) {
         let Ok(datasources) = self.list(None).await else {
             return;
         };
-        for datasource in datasources {
+        for datasource in &datasources {
             self.reconcile_one(docker, datasource.id).await;
+        }
+        let ours = [(LABEL_STORE, self.store.identity())];
+        let Ok(containers) = docker.labelled_containers(LABEL_DATASOURCE, &ours).await else {
+            return;
+        };
+        for container in containers {
+            let known = datasources
+                .iter()
+                .any(|d| d.id.to_string() == container.value);
+            // A datasource created since the list was read is not an orphan.
+            let recorded_since = match container.value.parse() {
+                Ok(id) => self.get(id).await.is_ok(),
+                Err(_) => false,
+            };
+            if !known && !recorded_since {
+                match docker.remove_container(&container.id).await {
+                    Ok(()) => tracing::info!(
+                        container = %container.id,
+                        datasource_id = %container.value,
+                        "removed a container whose datasource was never recorded"
+                    ),
+                    Err(error) => {
+                        tracing::warn!(%error, "could not remove an unrecorded container")
+                    }
+                }
+            }
         }
     }
 
@@ -108,7 +140,18 @@ impl Datasources {
         let Ok(datasource) = self.get(id).await else {
             return;
         };
-        let Some(container) = datasource.container_id.clone() else {
+        let container = match datasource.container_id.clone() {
+            Some(container) => Some(container),
+            None => self.adopt_container(docker, id).await,
+        };
+        let Some(container) = container else {
+            if !datasource.status.is_settled() {
+                let reason = "Creating it was interrupted before its container existed. Start \
+                              finishes it with the same settings.";
+                let _ = self
+                    .set_status(id, DatasourceStatus::Stopped, Some(reason.into()))
+                    .await;
+            }
             return;
         };
         match docker.inspect(&container).await {
@@ -133,13 +176,39 @@ impl Datasources {
                     });
                 }
             }
-            Ok(Some(_)) => {
-                if datasource.status != DatasourceStatus::Error {
-                    let _ = self.set_status(id, DatasourceStatus::Stopped, None).await;
+            Ok(Some(state)) => {
+                // Stopped by the app: it said so already. Otherwise it stopped on its own (a crash,
+                // the OOM killer, `docker stop`): say how.
+                if !matches!(
+                    datasource.status,
+                    DatasourceStatus::Stopped | DatasourceStatus::Error
+                ) {
+                    let _ = self
+                        .set_status(id, DatasourceStatus::Stopped, state.exit_reason())
+                        .await;
                 }
             }
             Err(error) => tracing::debug!(%error, "reconcile could not inspect a container"),
         }
+    }
+
+    /// The container this data dir made for datasource `id` but did not record (the app stopped
+    /// between creating and recording it), now recorded.
+    async fn adopt_container(&self, docker: &Docker, id: i64) -> Option<String> {
+        let id_text = id.to_string();
+        let filters = [
+            (LABEL_STORE, self.store.identity()),
+            (LABEL_DATASOURCE, id_text.as_str()),
+        ];
+        let found = docker
+            .labelled_containers(LABEL_DATASOURCE, &filters)
+            .await
+            .ok()?
+            .into_iter()
+            .next()?;
+        self.set_container(id, Some(&found.id)).await.ok()?;
+        tracing::info!(datasource_id = id, container = %found.id, "adopted an unrecorded container");
+        Some(found.id)
     }
 
     pub(super) async fn on_docker_event(self: &Arc<Self>, docker: &Docker, event: EventMessage) {
