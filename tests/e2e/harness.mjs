@@ -59,13 +59,13 @@ export const testSettings = {
 
 /**
  * Starts the app on a new data dir, empty but for `settings` (written as the app's settings file),
- * with `env` added to its environment.
- * @param {{ settings?: object, env?: Record<string, string> }} [options]
+ * with `env` added to its environment; or again on `dataDir`, which is then left in place.
+ * @param {{ settings?: object, env?: Record<string, string>, dataDir?: string }} [options]
  * @returns {Promise<{driver: import("selenium-webdriver").WebDriver, dataDir: string, close: () => Promise<void>}>}
  */
-export async function startApp({ settings, env = {} } = {}) {
+export async function startApp({ settings, env = {}, dataDir: reused } = {}) {
   if (!application) throw new Error("Set QUANTUM_APP_BINARY to the app binary (scripts/test does)");
-  const dataDir = await mkdtemp(join(tmpdir(), "quantum-e2e-"));
+  const dataDir = reused ?? (await mkdtemp(join(tmpdir(), "quantum-e2e-")));
   if (settings) await writeFile(join(dataDir, "settings.json"), JSON.stringify({ settings }));
   const [port, nativePort] = [await freePort(), await freePort()];
   const driverProcess = spawn(tauriDriver, ["--port", String(port), "--native-port", String(nativePort)], {
@@ -87,12 +87,12 @@ export async function startApp({ settings, env = {} } = {}) {
         driverProcess.kill();
         await exited;
         await stopAppsOf(dataDir);
-        await rm(dataDir, { recursive: true, force: true });
+        if (!reused) await rm(dataDir, { recursive: true, force: true });
       },
     };
   } catch (error) {
     driverProcess.kill();
-    await rm(dataDir, { recursive: true, force: true });
+    if (!reused) await rm(dataDir, { recursive: true, force: true });
     throw error;
   }
 }
@@ -102,16 +102,37 @@ export async function startApp({ settings, env = {} } = {}) {
  * settings say "close to tray", so the driver's quit can leave it running after a spec.
  */
 async function stopAppsOf(dataDir) {
+  for (const pid of await processesOf(dataDir)) {
+    try {
+      process.kill(pid, "SIGTERM");
+    } catch {
+      // Already gone.
+    }
+  }
+}
+
+/** The processes started on `dataDir`; with `appOnly`, the app binary alone. */
+async function processesOf(dataDir, appOnly = false) {
   const marker = `QUANTUM_DATA_DIR=${dataDir}\0`;
+  const pids = [];
   for (const pid of (await readdir("/proc")).filter((name) => /^\d+$/.test(name))) {
     const environ = await readFile(`/proc/${pid}/environ`, "latin1").catch(() => "");
-    if (environ.includes(marker)) {
-      try {
-        process.kill(Number(pid), "SIGTERM");
-      } catch {
-        // Already gone.
-      }
-    }
+    if (!environ.includes(marker)) continue;
+    const command = await readFile(`/proc/${pid}/cmdline`, "latin1").catch(() => "");
+    if (!appOnly || command.startsWith(`${application}\0`)) pids.push(Number(pid));
+  }
+  return pids;
+}
+
+/** Kills the app on `dataDir` as a crash would (SIGKILL) and waits until it is gone. */
+export async function killAppOf(dataDir, timeoutMs = 10_000) {
+  const pids = await processesOf(dataDir, true);
+  if (pids.length === 0) throw new Error(`no app runs on ${dataDir}`);
+  for (const pid of pids) process.kill(pid, "SIGKILL");
+  const deadline = Date.now() + timeoutMs;
+  while ((await processesOf(dataDir, true)).length > 0) {
+    if (Date.now() > deadline) throw new Error(`the app on ${dataDir} outlived SIGKILL`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
   }
 }
 

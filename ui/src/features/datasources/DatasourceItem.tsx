@@ -149,6 +149,13 @@ export function DatasourceItem({ datasource, dockerAvailable, projectHasFolder, 
       </div>
       {status === "pulling" && <PullProgressBar datasourceId={datasource.id} image={datasource.image} />}
       {status === "error" && datasource.statusReason && <ErrorReason reason={datasource.statusReason} />}
+      {status === "stopped" && datasource.statusReason && (
+        // Why it stopped without being asked to (exit code, out of memory), or that its creation
+        // was cut short and Start finishes it.
+        <div className="datasource-notice" data-testid="datasource-stopped-reason">
+          <span className="selectable">{datasource.statusReason}</span>
+        </div>
+      )}
       {status === "missing" && (
         <div className="datasource-notice datasource-notice-warning" data-testid="datasource-missing">
           <span>
