@@ -198,7 +198,7 @@ impl ProjectConfigs {
                         format!("{repository}:{version}")
                     })
                 }),
-                host_port: d.port,
+                host_port: d.port.map(i64::from),
                 database_name: d.database.clone(),
                 ..DatasourceInput::default()
             })
