@@ -103,6 +103,36 @@ fn errors_reach_the_ui_as_code_message_and_field() {
 }
 
 #[test]
+fn a_port_that_is_none_comes_back_as_a_field_error_not_a_bare_string() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let app = start(dir.path());
+    let project = app.ok("project_create", project("ports"));
+    // 0 fits the type but no port is 0; 70000 and -1 do not even fit a u16.
+    for port in [json!(0), json!(70000), json!(-1)] {
+        let error = app
+            .invoke(
+                "datasource_create",
+                json!({ "input": { "projectId": project["id"], "engine": "postgres", "name": null,
+                                   "image": null, "hostPort": port, "databaseName": null,
+                                   "username": null, "autoStart": null, "readyTimeoutSecs": null,
+                                   "volumeName": null } }),
+            )
+            .expect_err("refused");
+        assert_eq!(
+            error["code"], "validation.invalid_datasource",
+            "{port}: {error}"
+        );
+        assert_eq!(error["field"], "hostPort", "{port}: {error}");
+        assert!(
+            error["message"]
+                .as_str()
+                .is_some_and(|m| m.contains("65535")),
+            "{port}: {error}"
+        );
+    }
+}
+
+#[test]
 fn every_committed_change_is_pushed_as_an_event() {
     let dir = tempfile::tempdir().expect("temp dir");
     let app = start(dir.path());

@@ -91,7 +91,9 @@ pub struct DatasourceInput {
     pub engine: Engine,
     pub name: Option<String>,
     pub image: Option<String>,
-    pub host_port: Option<u16>,
+    // Wider than a port, so that a number that is none (70000, -1) reaches the core's check
+    // and comes back as a field error (a `//` comment: the bindings stay as they are).
+    pub host_port: Option<i64>,
     pub database_name: Option<String>,
     pub username: Option<String>,
     pub auto_start: Option<bool>,

@@ -15,7 +15,7 @@ use tokio::sync::Mutex;
 use super::{edit, validate, DatasourceDecl, Diagnostic, Severity, FILE_NAME};
 use quantum_kernel::audit::{self, AuditAction, NewAuditEntry, ResourceType};
 use quantum_kernel::events::Change;
-use quantum_kernel::files::{self, NewFile};
+use quantum_kernel::files::{self, NewFile, Within};
 use quantum_kernel::projects::{self, Project};
 use quantum_kernel::{Engine, Store};
 
@@ -102,7 +102,13 @@ pub struct PendingWrite {
 impl PendingWrite {
     pub fn undo(self) {
         let result = match &self.previous {
-            Some(text) => files::replace(&self.path, text.as_bytes(), NewFile::Shared),
+            // Back to the file just written, wherever it was allowed to lead.
+            Some(text) => files::replace(
+                &self.path,
+                text.as_bytes(),
+                NewFile::Shared,
+                Within::TRUSTED,
+            ),
             None => std::fs::remove_file(&self.path).map_err(|source| {
                 quantum_kernel::Error::io(
                     format!("Could not remove {}", self.path.display()),
@@ -192,7 +198,7 @@ impl ProjectConfigs {
                         format!("{repository}:{version}")
                     })
                 }),
-                host_port: d.port,
+                host_port: d.port.map(i64::from),
                 database_name: d.database.clone(),
                 ..DatasourceInput::default()
             })
@@ -203,16 +209,24 @@ impl ProjectConfigs {
         Ok(validate(text, &self.known_secrets(project_id).await?))
     }
 
-    /// Saves text from the editor. Refused when it has errors, or when the file changed on disk
-    /// since the editor loaded `expected_hash` (`None` overwrites whatever is there).
+    /// Saves text from the editor. Refused when it has errors, when the file changed on disk
+    /// since the editor loaded `expected_hash` (`None` overwrites whatever is there), or when it
+    /// is a link out of the project folder and `allow_outside` is not the user's confirmation.
     pub async fn save(
         &self,
         project_id: i64,
         text: &str,
         expected_hash: Option<&str>,
+        allow_outside: bool,
     ) -> Result<ConfigDocument> {
-        self.replace(project_id, text, expected_hash, ConfigSource::App)
-            .await?;
+        self.replace(
+            project_id,
+            text,
+            expected_hash,
+            ConfigSource::App,
+            allow_outside,
+        )
+        .await?;
         self.get(project_id).await
     }
 
@@ -248,7 +262,7 @@ impl ProjectConfigs {
     /// Writes an old version back, as a new version.
     pub async fn restore(&self, project_id: i64, version_id: i64) -> Result<ConfigDocument> {
         let text = self.version_text(version_id).await?;
-        self.replace(project_id, &text, None, ConfigSource::Restore)
+        self.replace(project_id, &text, None, ConfigSource::Restore, false)
             .await?;
         self.get(project_id).await
     }
@@ -259,6 +273,7 @@ impl ProjectConfigs {
         text: &str,
         expected_hash: Option<&str>,
         source: ConfigSource,
+        allow_outside: bool,
     ) -> Result<()> {
         let errors: Vec<Diagnostic> = self
             .validate(project_id, text)
@@ -291,15 +306,15 @@ impl ProjectConfigs {
             }
         }
         let mut tx = self.store.begin_write().await?;
-        let written = self
-            .write(
-                &mut tx,
-                &project,
-                text,
-                source,
-                json!({ "source": source.as_str() }),
-            )
-            .await?;
+        record_version(
+            &mut tx,
+            &project,
+            text,
+            source,
+            json!({ "source": source.as_str() }),
+        )
+        .await?;
+        let written = self.write_file(&project, text, allow_outside)?;
         self.commit(tx, written, project_id).await
     }
 
@@ -346,10 +361,27 @@ impl ProjectConfigs {
         source: ConfigSource,
         details: serde_json::Value,
     ) -> Result<PendingWrite> {
-        let (path, _) = self.location(project);
         record_version(conn, project, text, source, details).await?;
+        self.write_file(project, text, false)
+    }
+
+    /// A file in the project's folder is not written through a link out of it unless confirmed;
+    /// one in the data dir is the app's own.
+    fn write_file(
+        &self,
+        project: &Project,
+        text: &str,
+        allow_outside: bool,
+    ) -> Result<PendingWrite> {
+        let (path, location) = self.location(project);
+        let within = match (&project.folder, location) {
+            (Some(folder), ConfigLocation::ProjectFolder) => {
+                Within::project(Path::new(folder), allow_outside)
+            }
+            _ => Within::TRUSTED,
+        };
         let previous = files::read_optional(&path)?;
-        files::replace(&path, text.as_bytes(), NewFile::Shared)?;
+        files::replace(&path, text.as_bytes(), NewFile::Shared, within)?;
         Ok(PendingWrite { path, previous })
     }
 

@@ -67,7 +67,7 @@ async fn saving_writes_the_file_keeps_history_and_refuses_to_overwrite_a_change_
 
     let text = "# our stack\n[project]\nname = \"shop\"\n\n[variables]\nLOG_FORMAT = \"json\"\n";
     let saved = configs
-        .save(project.id, text, Some(&document.content_hash))
+        .save(project.id, text, Some(&document.content_hash), false)
         .await
         .expect("save");
     assert!(saved.exists);
@@ -80,6 +80,7 @@ async fn saving_writes_the_file_keeps_history_and_refuses_to_overwrite_a_change_
             project.id,
             "[project]\nname = \"mine\"\n",
             Some(&saved.content_hash),
+            false,
         )
         .await
         .expect_err("stale");
@@ -109,7 +110,7 @@ async fn text_with_errors_is_not_saved_and_the_file_stays_as_it_was() {
     let project = project_with_folder(&t.store, folder.path()).await;
     let configs = ProjectConfigs::new(t.store.clone(), t.dir.path());
     configs
-        .save(project.id, "[project]\nname = \"shop\"\n", None)
+        .save(project.id, "[project]\nname = \"shop\"\n", None, false)
         .await
         .expect("save");
     let error = configs
@@ -117,6 +118,7 @@ async fn text_with_errors_is_not_saved_and_the_file_stays_as_it_was() {
             project.id,
             "[datasources.main]\nengnie = \"postgres\"\n",
             None,
+            false,
         )
         .await
         .expect_err("invalid");
@@ -139,9 +141,12 @@ async fn restoring_writes_an_old_version_back_as_a_new_version() {
         .expect("project");
     let configs = ProjectConfigs::new(t.store.clone(), t.dir.path());
     let first = "[variables]\nA = \"1\"\n";
-    configs.save(project.id, first, None).await.expect("first");
     configs
-        .save(project.id, "[variables]\nA = \"2\"\n", None)
+        .save(project.id, first, None, false)
+        .await
+        .expect("first");
+    configs
+        .save(project.id, "[variables]\nA = \"2\"\n", None, false)
         .await
         .expect("second");
     let history = configs.history(project.id).await.expect("history");
@@ -229,4 +234,37 @@ async fn datasources_the_file_declares_but_the_app_lacks_are_offered_ready_to_cr
     assert_eq!(pending[0].host_port, Some(55432));
     assert_eq!(pending[0].database_name.as_deref(), Some("shop"));
     assert_eq!(pending[0].project_id, project.id);
+}
+
+#[cfg(unix)]
+#[tokio::test]
+async fn a_file_linking_out_of_the_project_is_saved_only_when_confirmed() {
+    let t = open().await;
+    let folder = tempfile::tempdir().expect("folder");
+    let outside = tempfile::tempdir().expect("outside");
+    let bashrc = outside.path().join(".bashrc");
+    std::fs::write(&bashrc, "outside\n").expect("write");
+    std::os::unix::fs::symlink(&bashrc, folder.path().join("quantum.toml")).expect("symlink");
+    let project = project_with_folder(&t.store, folder.path()).await;
+    let configs = ProjectConfigs::new(t.store.clone(), t.dir.path());
+    let text = "[project]\nname = \"shop\"\n";
+
+    let error = configs
+        .save(project.id, text, None, false)
+        .await
+        .expect_err("refused");
+    assert_eq!(quantum_kernel::Coded::code(&error), "files.symlink_outside");
+    assert_eq!(quantum_kernel::Coded::field(&error), Some("path"));
+    assert_eq!(std::fs::read_to_string(&bashrc).expect("read"), "outside\n");
+    assert!(configs
+        .history(project.id)
+        .await
+        .expect("history")
+        .is_empty());
+
+    configs
+        .save(project.id, text, None, true)
+        .await
+        .expect("confirmed");
+    assert_eq!(std::fs::read_to_string(&bashrc).expect("read"), text);
 }

@@ -10,7 +10,7 @@ use crate::Result;
 use crate::{Datasource, Datasources};
 use quantum_kernel::audit::AuditAction;
 use quantum_kernel::dotenv::{self, EnvFilePreview};
-use quantum_kernel::files::{self, NewFile};
+use quantum_kernel::files::{self, NewFile, Within};
 use quantum_kernel::projects;
 use quantum_secrets::Secret;
 
@@ -45,7 +45,9 @@ impl Datasources {
             }
             .into());
         }
-        // A new .env is readable by its owner only: it holds the password.
+        // A new .env is readable by its owner only: it holds the password. A link out of the
+        // project folder is refused, its message saying to replace it.
+        let folder = path.parent().unwrap_or(&path);
         files::replace(
             &path,
             proposed(
@@ -55,6 +57,7 @@ impl Datasources {
             )
             .as_bytes(),
             NewFile::OwnerOnly,
+            Within::project(folder, false),
         )?;
         self.audit(
             &datasource,

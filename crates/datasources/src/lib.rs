@@ -9,6 +9,7 @@ pub mod ports;
 pub mod probe;
 pub mod service;
 pub mod streams;
+mod validate;
 
 pub use error::{Error, Result};
 pub use model::{Datasource, DatasourceStatus};

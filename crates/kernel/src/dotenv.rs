@@ -12,7 +12,10 @@ pub const MASK: &str = "••••••";
 /// The `.env` text with `vars` set: existing keys are updated where they stand (an `export`
 /// prefix is kept), new ones are appended under `heading`. Every other line is kept as it was.
 pub fn merge(current: &str, vars: &[(String, String)], heading: &str) -> String {
-    let mut lines: Vec<String> = current.lines().map(str::to_owned).collect();
+    let mut lines: Vec<String> = entries(current)
+        .into_iter()
+        .map(|(_, entry)| entry.to_owned())
+        .collect();
     let mut missing: Vec<&(String, String)> = Vec::new();
     for var in vars {
         let (key, value) = var;
@@ -44,12 +47,12 @@ pub fn merge(current: &str, vars: &[(String, String)], heading: &str) -> String 
 }
 
 /// The variables a `.env` file assigns, in file order; a later assignment of a key wins. Reads
-/// `KEY=value`, `export KEY=value`, double quotes with `\\n`, `\\"`, `\\\\` and `\\$` escapes,
-/// single quotes taken literally, and ` # comments` after unquoted values. A line it cannot read is
-/// an error naming the line.
+/// `KEY=value`, `export KEY=value`, double quotes with `\\n` and backslash-escaped characters,
+/// single quotes taken literally, quoted values over several lines, and ` # comments` after
+/// unquoted values. A line it cannot read is an error naming the line.
 pub fn parse(text: &str) -> Result<Vec<(String, String)>> {
     let mut vars: Vec<(String, String)> = Vec::new();
-    for (index, raw) in text.lines().enumerate() {
+    for (number, raw) in entries(text) {
         let line = raw.trim();
         if line.is_empty() || line.starts_with('#') {
             continue;
@@ -58,10 +61,7 @@ pub fn parse(text: &str) -> Result<Vec<(String, String)>> {
             Error::validation(
                 "validation.invalid_variable",
                 "path",
-                format!(
-                    "Line {} of the .env file {what}. Fix that line and try again.",
-                    index + 1
-                ),
+                format!("Line {number} of the .env file {what}. Fix that line and try again."),
             )
         };
         let line = line.strip_prefix("export ").unwrap_or(line).trim_start();
@@ -119,9 +119,9 @@ pub fn parse(text: &str) -> Result<Vec<(String, String)>> {
 
 /// The text with the values of `names` replaced by `mask`, for showing a file that holds secrets.
 pub fn mask(text: &str, names: &[&str], mask: &str) -> String {
-    let mut out: String = text
-        .lines()
-        .map(|line| match key_of(line) {
+    let mut out: String = entries(text)
+        .into_iter()
+        .map(|(_, line)| match key_of(line) {
             Some(key) if names.contains(&key) => {
                 let export = if line.trim_start().starts_with("export ") {
                     "export "
@@ -152,22 +152,84 @@ fn key_of(line: &str) -> Option<&str> {
     (!key.is_empty() && key.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')).then_some(key)
 }
 
-/// Values with spaces, quotes, `#` or `$` are double-quoted so that dotenv parsers read them back.
+/// A value as `source .env` (bash), docker compose and dotenv libraries read it back exactly:
+/// plain when nothing in it is special, else in single quotes, inside which nothing is special and
+/// newlines are kept. A value holding `'` is double-quoted, with the four characters bash treats
+/// specially there (`\\`, `"`, `$`, `` ` ``) escaped.
 fn quote(value: &str) -> String {
     if value
         .chars()
-        .all(|c| c.is_ascii_alphanumeric() || "-_.:/@%+,?&=".contains(c))
+        .all(|c| c.is_ascii_alphanumeric() || "-_.:/@%+,?=".contains(c))
     {
         value.to_owned()
+    } else if !value.contains('\'') {
+        format!("'{value}'")
     } else {
-        format!(
-            "\"{}\"",
-            value
-                .replace('\\', "\\\\")
-                .replace('"', "\\\"")
-                .replace('$', "\\$")
-        )
+        let mut quoted = String::with_capacity(value.len() + 2);
+        quoted.push('"');
+        for c in value.chars() {
+            if matches!(c, '\\' | '"' | '$' | '`') {
+                quoted.push('\\');
+            }
+            quoted.push(c);
+        }
+        quoted.push('"');
+        quoted
     }
+}
+
+/// The text's logical lines, each with the number of its first physical line: a quoted value
+/// may hold newlines, and its lines belong to its assignment. A trailing `\r` is dropped.
+fn entries(text: &str) -> Vec<(usize, &str)> {
+    let mut out = Vec::new();
+    let (mut start, mut number) = (0, 1);
+    while start < text.len() {
+        let line_end = text[start..].find('\n').map_or(text.len(), |i| start + i);
+        let mut end = line_end;
+        if let Some(open) = opening_quote(&text[start..line_end]) {
+            let body = start + open + 1;
+            end = match closing_quote(&text[body..], text.as_bytes()[start + open]) {
+                Some(close) => text[body + close..]
+                    .find('\n')
+                    .map_or(text.len(), |i| body + close + i),
+                // Unclosed: the rest of the text, which `parse` refuses.
+                None => text.len(),
+            };
+        }
+        let entry = &text[start..end];
+        out.push((number, entry.strip_suffix('\r').unwrap_or(entry)));
+        number += entry.matches('\n').count() + 1;
+        start = end + 1;
+    }
+    out
+}
+
+/// Where the quote opening an assignment's value is, if its value is quoted.
+fn opening_quote(line: &str) -> Option<usize> {
+    key_of(line)?;
+    let equals = line.find('=')?;
+    let value = &line[equals + 1..];
+    let open = value.len() - value.trim_start().len();
+    value[open..]
+        .starts_with(['"', '\''])
+        .then_some(equals + 1 + open)
+}
+
+/// Where the quote closing `body` is: the next `'`, or the next `"` not escaped by a backslash.
+fn closing_quote(body: &str, quote: u8) -> Option<usize> {
+    if quote == b'\'' {
+        return body.find('\'');
+    }
+    let mut escaped = false;
+    for (index, c) in body.char_indices() {
+        match c {
+            _ if escaped => escaped = false,
+            '\\' => escaped = true,
+            '"' => return Some(index),
+            _ => {}
+        }
+    }
+    None
 }
 
 /// A `.env` file before and after the app writes into it, shown before writing.
@@ -238,12 +300,75 @@ mod tests {
     fn values_that_need_it_are_quoted_and_comments_are_not_keys() {
         let merged = merge(
             "#A=commented\n",
-            &vars(&[("A", "two words $HOME \"q\"")]),
+            &vars(&[("A", "two words $HOME \"q\""), ("B", "it's `id` $HOME")]),
             "db",
         );
         assert_eq!(
             merged,
-            "#A=commented\n\n# db\nA=\"two words \\$HOME \\\"q\\\"\"\n"
+            "#A=commented\n\n# db\nA='two words $HOME \"q\"'\nB=\"it's \\`id\\` \\$HOME\"\n"
         );
+    }
+
+    const PEM: &str = "-----BEGIN PRIVATE KEY-----\nMIIBVQIBADANBgkqhkiG9w0BAQEFAASCAT8wggE7AgEAAkEA=\nAbC=\n-----END PRIVATE KEY-----\n";
+
+    #[test]
+    fn a_value_over_several_lines_round_trips_and_merging_keeps_it_whole() {
+        let written = merge("", &vars(&[("KEY", PEM), ("AbC", "x")]), "keys");
+        assert_eq!(
+            parse(&written).expect("parse"),
+            vars(&[("KEY", PEM), ("AbC", "x")])
+        );
+        // The key's own lines (one reads like `AbC=`) are not assignments to update or mask.
+        let merged = merge(&written, &vars(&[("AbC", "y")]), "keys");
+        assert_eq!(
+            parse(&merged).expect("parse"),
+            vars(&[("KEY", PEM), ("AbC", "y")])
+        );
+        assert_eq!(merged.matches("AbC=").count(), 2, "{merged}");
+        let masked = mask(&merged, &["KEY"], MASK);
+        assert_eq!(
+            parse(&masked).expect("parse"),
+            vars(&[("KEY", MASK), ("AbC", "y")])
+        );
+        let error = parse("A=1\nB='open\nC=2\n").expect_err("unclosed");
+        assert!(error.to_string().contains("Line 2"), "{error}");
+    }
+}
+
+#[cfg(all(test, unix))]
+mod round_trip {
+    use proptest::prelude::*;
+
+    use super::*;
+
+    /// What bash's `source` assigns from the file, as `docker compose` and shell scripts use it.
+    fn sourced(text: &str) -> String {
+        let mut file = tempfile::NamedTempFile::new().expect("temp file");
+        std::io::Write::write_all(&mut file, text.as_bytes()).expect("write");
+        let output = std::process::Command::new("bash")
+            .args(["-c", "set -a; source \"$1\"; printf %s \"$KEY\"", "bash"])
+            .arg(file.path())
+            .env_remove("KEY")
+            .output()
+            .expect("bash");
+        assert!(output.status.success(), "{output:?}\n{text}");
+        String::from_utf8(output.stdout).expect("utf-8")
+    }
+
+    fn value() -> impl Strategy<Value = String> {
+        // Any text but NUL (no variable can hold it), and text dense in what shells treat specially.
+        prop_oneof!["[^\\x00]{0,40}", "[ a'\"$`\\\\\n\r\t#=&;|(){}!*?~<>]{0,24}",]
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 300, ..ProptestConfig::default() })]
+
+        #[test]
+        fn any_value_reads_back_exactly_in_the_app_and_in_bash(value in value()) {
+            let text = merge("# kept\nOTHER=1\n", &[("KEY".to_owned(), value.clone())], "app");
+            let parsed = parse(&text).expect("parse");
+            prop_assert_eq!(parsed.last().map(|(_, v)| v.as_str()), Some(value.as_str()), "{}", text);
+            prop_assert_eq!(sourced(&text), value, "{}", text);
+        }
     }
 }

@@ -47,6 +47,8 @@ pub enum Error {
     ProjectNoFolder { name: String },
     #[error("{path} changed since it was shown. Review the changes again before writing.")]
     EnvFileChanged { path: String },
+    #[error("{path} is a link to {target}, outside the project folder, and is not written through unconfirmed. Replace the link with a file, then save again.")]
+    SymlinkOutside { path: String, target: String },
     #[error("The app's database could not be used: {0}")]
     Database(#[from] sqlx::Error),
     #[error("The app's database could not be brought up to date: {0}")]
@@ -85,6 +87,7 @@ impl Coded for Error {
             Self::ProjectHasResources { .. } => "project.has_resources",
             Self::ProjectNoFolder { .. } => "project.no_folder",
             Self::EnvFileChanged { .. } => "datasource.env_file_changed",
+            Self::SymlinkOutside { .. } => "files.symlink_outside",
             Self::Database(_) | Self::Migration(_) => "store.unavailable",
             Self::Io { .. } => "io.failed",
         }
@@ -94,6 +97,7 @@ impl Coded for Error {
         match self {
             Self::Validation { field, .. } => Some(field),
             Self::ProjectNameTaken { .. } => Some("name"),
+            Self::SymlinkOutside { .. } => Some("path"),
             _ => None,
         }
     }

@@ -14,7 +14,7 @@ use ring::rand::{SecureRandom, SystemRandom};
 
 use super::Secret;
 use crate::{Error, Result};
-use quantum_kernel::files::{self, NewFile};
+use quantum_kernel::files::{self, NewFile, Within};
 
 const MAGIC: &[u8; 8] = b"QAVAULT1";
 const METHOD_PASSPHRASE: u8 = 1;
@@ -196,7 +196,12 @@ impl Vault {
             )
             .map_err(|_| Error::Crypto("the vault could not be encrypted".into()))?;
         out.extend_from_slice(&in_out);
-        Ok(files::replace(&self.path, &out, NewFile::OwnerOnly)?)
+        Ok(files::replace(
+            &self.path,
+            &out,
+            NewFile::OwnerOnly,
+            Within::TRUSTED,
+        )?)
     }
 }
 
@@ -224,7 +229,12 @@ fn key_file(path: &Path, create_missing: bool) -> Result<LessSafeKey> {
         let mut key = [0u8; 32];
         fill_random(&mut key)?;
         let hex: String = key.iter().map(|b| format!("{b:02x}")).collect();
-        files::replace(path, format!("{hex}\n").as_bytes(), NewFile::OwnerOnly)?;
+        files::replace(
+            path,
+            format!("{hex}\n").as_bytes(),
+            NewFile::OwnerOnly,
+            Within::TRUSTED,
+        )?;
         return aes_key(&key);
     }
     #[cfg(unix)]

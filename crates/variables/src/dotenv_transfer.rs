@@ -13,7 +13,7 @@ use quantum_config as config;
 use quantum_kernel::audit::{AuditAction, ResourceType};
 use quantum_kernel::dotenv::{self, EnvFilePreview, MASK};
 use quantum_kernel::events::Change;
-use quantum_kernel::files::{self, NewFile};
+use quantum_kernel::files::{self, NewFile, Within};
 use quantum_kernel::projects::{self, Project};
 use quantum_secrets::Secret;
 
@@ -245,6 +245,7 @@ impl Variables {
             )
             .as_bytes(),
             NewFile::OwnerOnly,
+            within(&project, &path),
         )?;
         tx.commit().await?;
         self.store.announce(Change {
@@ -317,6 +318,15 @@ fn read_dotenv(path: &str) -> Result<Vec<(String, String)>> {
         )
     })?;
     Ok(dotenv::parse(&text)?)
+}
+
+/// A file in the project's folder is not written through a link out of it (the message says to
+/// replace the link); a path elsewhere is one the user chose, link and all.
+fn within<'a>(project: &'a Project, path: &Path) -> Within<'a> {
+    match &project.folder {
+        Some(folder) if path.starts_with(folder) => Within::project(Path::new(folder), false),
+        _ => Within::TRUSTED,
+    }
 }
 
 /// The file to export into: the given path, or `.env` in the project's folder.

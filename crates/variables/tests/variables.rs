@@ -209,7 +209,7 @@ async fn a_dotenv_file_round_trips_through_import_and_export_with_secrets_masked
     assert!(again
         .current
         .as_deref()
-        .is_some_and(|c| c.contains("STRIPE_KEY=\"••••••\"")));
+        .is_some_and(|c| c.contains("STRIPE_KEY='••••••'")));
     f.variables
         .dotenv_export_write(f.project.id, "dev", None, again.current)
         .await

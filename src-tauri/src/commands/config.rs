@@ -50,7 +50,8 @@ pub async fn config_save(
 ) -> CommandResult<ConfigDocument> {
     Ok(state
         .configs
-        .save(project_id, &text, expected_hash.as_deref())
+        // A link out of the project folder is refused, its message saying to replace it.
+        .save(project_id, &text, expected_hash.as_deref(), false)
         .await?)
 }
 

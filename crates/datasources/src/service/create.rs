@@ -7,6 +7,7 @@ impl Datasources {
     /// Records the datasource and its password, then sets it up in the background; status events
     /// tell how that goes. Returns as soon as the record exists.
     pub async fn create(self: &Arc<Self>, input: DatasourceInput) -> Result<Datasource> {
+        let requested_port = crate::validate::host_port(input.host_port)?;
         let _operation = Operation::begin(&self.operations);
         let docker = Docker::connect().await?;
         let creating = self.creating.lock().await;
@@ -65,7 +66,7 @@ impl Datasources {
         }
 
         let claims = Claims::gather(&docker, self.reserved_ports(None).await?).await?;
-        let host_port = match input.host_port {
+        let host_port = match requested_port {
             Some(port) => {
                 claims.check(port)?;
                 port
