@@ -1,5 +1,6 @@
 //! The local Docker daemon, reached the way the Docker CLI reaches it (`DOCKER_HOST`, else the
-//! platform's default socket or pipe), through bollard.
+//! current Docker context, else the platform's default socket or pipe: see [`host`]), through
+//! bollard.
 
 use std::collections::HashMap;
 
@@ -17,6 +18,7 @@ use serde::{Deserialize, Serialize};
 use specta::Type;
 
 mod error;
+pub mod host;
 
 pub use error::{Error, Result};
 
@@ -31,6 +33,7 @@ const STOP_GRACE_SECS: i32 = 20;
 #[derive(Clone, Debug)]
 pub struct Docker {
     api: bollard::Docker,
+    endpoint: host::Endpoint,
 }
 
 /// What a container needs to run a datasource.
@@ -76,9 +79,24 @@ pub struct PublishedPort {
 impl Docker {
     /// Connects and agrees on an API version (the daemon may be older than bollard's default).
     pub async fn connect() -> Result<Self> {
-        let api = bollard::Docker::connect_with_defaults().map_err(unavailable)?;
-        let api = api.negotiate_version().await.map_err(unavailable)?;
-        Ok(Self { api })
+        Self::connect_with(&host::Environment::from_process()).await
+    }
+
+    /// Connects to the endpoint `env` resolves to.
+    pub async fn connect_with(env: &host::Environment) -> Result<Self> {
+        let endpoint = host::resolve(env)?;
+        let api = host::client(&endpoint)?;
+        let api = api
+            .negotiate_version()
+            .await
+            .map_err(|error| host::unreachable(&endpoint, &error))?;
+        tracing::debug!(%endpoint, "connected");
+        Ok(Self { api, endpoint })
+    }
+
+    /// Which Docker Engine this is and why it was chosen, for the UI and logs.
+    pub fn endpoint(&self) -> &host::Endpoint {
+        &self.endpoint
     }
 
     pub fn api(&self) -> &bollard::Docker {
