@@ -24,6 +24,8 @@ pub enum Error {
     Docker(String),
     #[error("The image {image} could not be pulled: {reason}. Check the name and tag, and your network.")]
     ImagePull { image: String, reason: String },
+    #[error("The file {path} could not be put into the container: {reason}")]
+    ContainerFile { path: String, reason: String },
     #[error("A container named “{name}” already exists. Choose another name.")]
     ContainerNameTaken { name: String },
     #[error("Port {port} is already in use{}. Choose another port or leave it empty for the next free one.", holder.as_ref().map(|h| format!(" by {h}")).unwrap_or_default())]
@@ -36,7 +38,7 @@ impl Coded for Error {
             Self::DockerUnavailable(_) | Self::DockerUnreachable { .. } => "docker.unavailable",
             Self::DockerContext { .. } | Self::DockerConfig { .. } => "docker.context_invalid",
             Self::DockerHostUnsupported { .. } => "docker.host_unsupported",
-            Self::Docker(_) => "docker.failed",
+            Self::Docker(_) | Self::ContainerFile { .. } => "docker.failed",
             Self::ImagePull { .. } => "docker.image_pull_failed",
             Self::ContainerNameTaken { .. } => "datasource.name_taken",
             Self::PortTaken { .. } => "datasource.port_taken",

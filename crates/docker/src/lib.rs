@@ -18,9 +18,11 @@ use serde::{Deserialize, Serialize};
 use specta::Type;
 
 mod error;
+mod files;
 pub mod host;
 
 pub use error::{Error, Result};
+pub use files::ContainerFile;
 
 /// Labels on every container and volume the app makes, so that it finds them again.
 pub const LABEL_PROJECT: &str = "app.quantumadmin.project-id";
@@ -48,6 +50,8 @@ pub struct ContainerSpec {
     pub volume_name: String,
     pub data_path: String,
     pub labels: HashMap<String, String>,
+    /// Put in the container before it starts: secrets that must not be in `cmd` or `env`.
+    pub files: Vec<ContainerFile>,
 }
 
 /// How far an image pull has come, summed over its layers.
@@ -203,13 +207,23 @@ impl Docker {
         let options = CreateContainerOptionsBuilder::new()
             .name(&spec.name)
             .build();
-        match self.api.create_container(Some(options), body).await {
-            Ok(created) => Ok(created.id),
-            Err(error) if status(&error) == Some(409) => Err(Error::ContainerNameTaken {
-                name: spec.name.clone(),
-            }),
-            Err(error) => Err(api_error(error)),
+        let id = match self.api.create_container(Some(options), body).await {
+            Ok(created) => created.id,
+            Err(error) if status(&error) == Some(409) => {
+                return Err(Error::ContainerNameTaken {
+                    name: spec.name.clone(),
+                })
+            }
+            Err(error) => return Err(api_error(error)),
+        };
+        if !spec.files.is_empty() {
+            if let Err(error) = files::upload(&self.api, &id, &spec.files).await {
+                // A container without its files would start wrongly configured: not kept.
+                let _ = self.remove_container(&id).await;
+                return Err(error);
+            }
         }
+        Ok(id)
     }
 
     /// Starts a container. A host port taken meanwhile is reported as such, so the caller can
