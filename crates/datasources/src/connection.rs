@@ -1,6 +1,7 @@
 //! How a datasource's container is configured, and how clients connect to it: URL, environment
 //! snippet and CLI command. Values with the password are built only on explicit request.
 
+use quantum_docker::ContainerFile;
 use quantum_kernel::Engine;
 use quantum_secrets::Secret;
 
@@ -44,19 +45,58 @@ pub fn container_env(engine: Engine, c: &Credentials<'_>) -> Vec<String> {
     }
 }
 
-/// The container's command, where the image takes its settings as arguments (Redis).
-pub fn container_cmd(engine: Engine, c: &Credentials<'_>) -> Option<Vec<String>> {
+/// Where the Redis container reads its settings, the password among them.
+pub const REDIS_CONFIG: &str = "/etc/quantum-admin/redis.conf";
+
+/// The `redis` user of the official image (Debian and Alpine variants) and of our test image,
+/// which the server runs as once the entrypoint drops root.
+const REDIS_UID: u64 = 999;
+
+/// The container's command, where the image takes its settings as arguments (Redis: the file
+/// [`container_files`] puts in, so that the password is in no command line `ps` shows).
+pub fn container_cmd(engine: Engine) -> Option<Vec<String>> {
     match engine {
-        Engine::Redis => Some(vec![
-            "redis-server".to_owned(),
-            "--requirepass".to_owned(),
-            c.password.expose().to_owned(),
-            // Keeps data across restarts, as a database should.
-            "--appendonly".to_owned(),
-            "yes".to_owned(),
-        ]),
+        Engine::Redis => Some(vec!["redis-server".to_owned(), REDIS_CONFIG.to_owned()]),
         _ => None,
     }
+}
+
+/// Files the container needs before it starts: Redis's settings, readable by its user only.
+pub fn container_files(engine: Engine, c: &Credentials<'_>) -> Vec<ContainerFile> {
+    match engine {
+        Engine::Redis => {
+            let config = format!(
+                "# Written by Quantum Admin.\nrequirepass {}\n# Keeps data across restarts, as a database should.\nappendonly yes\n",
+                redis_quote(c.password.expose())
+            );
+            vec![ContainerFile {
+                path: REDIS_CONFIG.to_owned(),
+                contents: config.into_bytes(),
+                mode: 0o600,
+                uid: REDIS_UID,
+                gid: REDIS_UID,
+            }]
+        }
+        _ => Vec::new(),
+    }
+}
+
+/// A value as Redis's config parser reads it back exactly: double-quoted, with `"` and `\`
+/// escaped and every byte outside printable ASCII as `\xHH` (so no newline can end the line).
+fn redis_quote(value: &str) -> String {
+    let mut quoted = String::from("\"");
+    for byte in value.bytes() {
+        match byte {
+            b'"' | b'\\' => {
+                quoted.push('\\');
+                quoted.push(char::from(byte));
+            }
+            0x20..=0x7e => quoted.push(char::from(byte)),
+            _ => quoted.push_str(&format!("\\x{byte:02x}")),
+        }
+    }
+    quoted.push('"');
+    quoted
 }
 
 /// The URL form: `postgres://user:password@127.0.0.1:5432/db` and the like.
@@ -180,7 +220,33 @@ mod tests {
         let env = container_env(Engine::Mysql, &creds(&pw));
         assert!(env.contains(&"MYSQL_ROOT_PASSWORD=pw".to_owned()));
         assert!(env.contains(&"MYSQL_USER=app".to_owned()));
-        let cmd = container_cmd(Engine::Redis, &creds(&pw)).expect("redis takes arguments");
-        assert_eq!(cmd[..3], ["redis-server", "--requirepass", "pw"]);
+    }
+
+    #[test]
+    fn the_redis_password_is_in_a_file_for_its_user_only_never_in_the_command() {
+        let pw = Secret::new("p\"w\\ $x\nrequirepass other");
+        let cmd = container_cmd(Engine::Redis).expect("redis takes a config file");
+        assert_eq!(cmd, ["redis-server", REDIS_CONFIG]);
+        assert!(container_env(Engine::Redis, &creds(&pw)).is_empty());
+        let files = container_files(Engine::Redis, &creds(&pw));
+        let [file] = files.as_slice() else {
+            panic!("one file")
+        };
+        assert_eq!(
+            (file.path.as_str(), file.mode, file.uid),
+            (REDIS_CONFIG, 0o600, 999)
+        );
+        let text = String::from_utf8(file.contents.clone()).expect("text");
+        // A newline in the password cannot start a line of its own.
+        assert!(
+            text.contains("requirepass \"p\\\"w\\\\ $x\\x0arequirepass other\"\n"),
+            "{text}"
+        );
+        assert_eq!(
+            text.lines()
+                .filter(|l| l.starts_with("requirepass"))
+                .count(),
+            1
+        );
     }
 }

@@ -69,10 +69,12 @@ impl Claims {
     }
 }
 
-/// Docker publishes on 127.0.0.1; a listener there or on every address blocks it. Trying to
-/// bind is the only check that agrees with what the OS will do.
+/// Docker publishes on 127.0.0.1, so that is the address to try: trying to bind is the only
+/// check that agrees with what the OS will do, and a listener there or on every address (on
+/// Linux) refuses it. Never the wildcard: binding 0.0.0.0 raises the firewall prompt on macOS and
+/// Windows, and refuses ports held on other addresses only, which Docker can still publish.
 fn bound_on_host(port: u16) -> bool {
-    TcpListener::bind(("127.0.0.1", port)).is_err() || TcpListener::bind(("0.0.0.0", port)).is_err()
+    TcpListener::bind(("127.0.0.1", port)).is_err()
 }
 
 /// The name and pid of the process listening on `port`, where the OS tells (Linux: /proc).
@@ -151,6 +153,26 @@ mod tests {
             claims.check(port),
             Err(crate::Error::Docker(DockerError::PortTaken { .. }))
         ));
+    }
+
+    /// What tells a 127.0.0.1 probe from a wildcard one: a port held on another local address
+    /// only (127.0.0.2 here; a LAN address alike) refuses a 0.0.0.0 bind on Linux, yet Docker
+    /// publishes on 127.0.0.1:port without conflict, so the port is free.
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn a_port_held_on_another_address_only_is_free_to_publish_on_loopback() {
+        let elsewhere = TcpListener::bind(("127.0.0.2", 0)).expect("listener on 127.0.0.2");
+        let port = elsewhere.local_addr().expect("addr").port();
+        assert_eq!(no_claims().holder(port), None);
+        // And a listener on 127.0.0.1 itself, or on every address, still holds it.
+        drop(elsewhere);
+        for address in ["127.0.0.1", "0.0.0.0"] {
+            let Ok(held) = TcpListener::bind((address, port)) else {
+                continue; // Taken meanwhile by someone else: nothing to learn from this address.
+            };
+            assert!(no_claims().holder(port).is_some(), "held on {address}");
+            drop(held);
+        }
     }
 
     #[test]

@@ -1,5 +1,6 @@
 //! The local Docker daemon, reached the way the Docker CLI reaches it (`DOCKER_HOST`, else the
-//! platform's default socket or pipe), through bollard.
+//! current Docker context, else the platform's default socket or pipe: see [`host`]), through
+//! bollard.
 
 use std::collections::HashMap;
 
@@ -17,8 +18,11 @@ use serde::{Deserialize, Serialize};
 use specta::Type;
 
 mod error;
+mod files;
+pub mod host;
 
 pub use error::{Error, Result};
+pub use files::ContainerFile;
 
 /// Labels on every container and volume the app makes, so that it finds them again.
 pub const LABEL_PROJECT: &str = "app.quantumadmin.project-id";
@@ -33,6 +37,7 @@ const STOP_GRACE_SECS: i32 = 20;
 #[derive(Clone, Debug)]
 pub struct Docker {
     api: bollard::Docker,
+    endpoint: host::Endpoint,
 }
 
 /// What a container needs to run a datasource.
@@ -47,6 +52,8 @@ pub struct ContainerSpec {
     pub volume_name: String,
     pub data_path: String,
     pub labels: HashMap<String, String>,
+    /// Put in the container before it starts: secrets that must not be in `cmd` or `env`.
+    pub files: Vec<ContainerFile>,
 }
 
 /// How far an image pull has come, summed over its layers.
@@ -102,9 +109,24 @@ pub struct PublishedPort {
 impl Docker {
     /// Connects and agrees on an API version (the daemon may be older than bollard's default).
     pub async fn connect() -> Result<Self> {
-        let api = bollard::Docker::connect_with_defaults().map_err(unavailable)?;
-        let api = api.negotiate_version().await.map_err(unavailable)?;
-        Ok(Self { api })
+        Self::connect_with(&host::Environment::from_process()).await
+    }
+
+    /// Connects to the endpoint `env` resolves to.
+    pub async fn connect_with(env: &host::Environment) -> Result<Self> {
+        let endpoint = host::resolve(env)?;
+        let api = host::client(&endpoint)?;
+        let api = api
+            .negotiate_version()
+            .await
+            .map_err(|error| host::unreachable(&endpoint, &error))?;
+        tracing::debug!(%endpoint, "connected");
+        Ok(Self { api, endpoint })
+    }
+
+    /// Which Docker Engine this is and why it was chosen, for the UI and logs.
+    pub fn endpoint(&self) -> &host::Endpoint {
+        &self.endpoint
     }
 
     pub fn api(&self) -> &bollard::Docker {
@@ -211,13 +233,23 @@ impl Docker {
         let options = CreateContainerOptionsBuilder::new()
             .name(&spec.name)
             .build();
-        match self.api.create_container(Some(options), body).await {
-            Ok(created) => Ok(created.id),
-            Err(error) if status(&error) == Some(409) => Err(Error::ContainerNameTaken {
-                name: spec.name.clone(),
-            }),
-            Err(error) => Err(api_error(error)),
+        let id = match self.api.create_container(Some(options), body).await {
+            Ok(created) => created.id,
+            Err(error) if status(&error) == Some(409) => {
+                return Err(Error::ContainerNameTaken {
+                    name: spec.name.clone(),
+                })
+            }
+            Err(error) => return Err(api_error(error)),
+        };
+        if !spec.files.is_empty() {
+            if let Err(error) = files::upload(&self.api, &id, &spec.files).await {
+                // A container without its files would start wrongly configured: not kept.
+                let _ = self.remove_container(&id).await;
+                return Err(error);
+            }
         }
+        Ok(id)
     }
 
     /// Starts a container. A host port taken meanwhile is reported as such, so the caller can
