@@ -3,17 +3,25 @@
 
 use super::*;
 
+/// The first wait before reconnecting, doubled on every failure up to [`MAX_RETRY`].
+const FIRST_RETRY: Duration = Duration::from_millis(100);
+const MAX_RETRY: Duration = Duration::from_secs(5);
+/// An event stream that broke sooner than this after opening counts as a failure to back off from.
+const STREAM_LIVED: Duration = Duration::from_secs(10);
+
 impl Datasources {
     /// Follows Docker for as long as the app runs: reconciles on every (re)connection, then turns
     /// container events into status changes. Reconnects with back-off when the daemon goes away.
     pub async fn watch_docker(self: Arc<Self>) {
-        let mut delay = Duration::from_millis(100);
+        let mut delay = FIRST_RETRY;
+        // A daemon that answers but whose event stream keeps breaking must not be hammered.
+        let mut stream_delay = FIRST_RETRY;
         let mut available = None;
         let mut auto_started = false;
         loop {
             match Docker::connect().await {
                 Ok(docker) => {
-                    delay = Duration::from_millis(100);
+                    delay = FIRST_RETRY;
                     if available != Some(true) {
                         available = Some(true);
                         self.emit(DatasourceEvent::Docker {
@@ -32,6 +40,7 @@ impl Datasources {
                         .filters(&filters)
                         .build();
                     let mut events = docker.api().events(Some(options));
+                    let opened = Instant::now();
                     self.reconcile(&docker).await;
                     if !auto_started {
                         auto_started = true;
@@ -46,6 +55,12 @@ impl Datasources {
                             }
                         }
                     }
+                    if opened.elapsed() < STREAM_LIVED {
+                        tokio::time::sleep(stream_delay).await;
+                        stream_delay = (stream_delay * 2).min(MAX_RETRY);
+                    } else {
+                        stream_delay = FIRST_RETRY;
+                    }
                 }
                 Err(error) => {
                     if available != Some(false) {
@@ -57,7 +72,7 @@ impl Datasources {
                         });
                     }
                     tokio::time::sleep(delay).await;
-                    delay = (delay * 2).min(Duration::from_secs(5));
+                    delay = (delay * 2).min(MAX_RETRY);
                     continue;
                 }
             }
