@@ -1,6 +1,10 @@
 //! Keeping the app's record true to Docker: the event stream, reconnection, and reconciling every
 //! datasource with its container on start and after every reconnection.
 
+use std::collections::HashSet;
+
+use quantum_docker::ContainerState;
+
 use super::*;
 
 /// The first wait before reconnecting, doubled on every failure up to [`MAX_RETRY`].
@@ -46,9 +50,13 @@ impl Datasources {
                         auto_started = true;
                         self.auto_start().await;
                     }
+                    let mut out_of_memory = HashSet::new();
                     while let Some(event) = events.next().await {
                         match event {
-                            Ok(event) => self.on_docker_event(&docker, event).await,
+                            Ok(event) => {
+                                self.on_docker_event(&docker, event, &mut out_of_memory)
+                                    .await
+                            }
                             Err(error) => {
                                 tracing::warn!(%error, "Docker event stream broke");
                                 break;
@@ -226,19 +234,64 @@ impl Datasources {
         Some(found.id)
     }
 
-    pub(super) async fn on_docker_event(self: &Arc<Self>, docker: &Docker, event: EventMessage) {
-        let Some(id) = event
-            .actor
-            .as_ref()
-            .and_then(|actor| actor.attributes.as_ref())
-            .and_then(|attributes| attributes.get(LABEL_DATASOURCE))
+    pub(super) async fn on_docker_event(
+        self: &Arc<Self>,
+        docker: &Docker,
+        event: EventMessage,
+        out_of_memory: &mut HashSet<String>,
+    ) {
+        let Some(actor) = event.actor.as_ref() else {
+            return;
+        };
+        let attributes = actor.attributes.clone().unwrap_or_default();
+        let Some(id) = attributes
+            .get(LABEL_DATASOURCE)
             .and_then(|id| id.parse::<i64>().ok())
         else {
             return;
         };
-        if let Some("start" | "die" | "stop" | "destroy" | "kill" | "oom") = event.action.as_deref()
-        {
-            self.reconcile_one(docker, id).await;
+        let container = actor.id.clone().unwrap_or_default();
+        match event.action.as_deref() {
+            // The OOM killer's event comes just before the container's death.
+            Some("oom") => {
+                out_of_memory.insert(container);
+            }
+            // The event says all there is to know: settling from it spares a `docker inspect`,
+            // which waits while the daemon tears the container down.
+            Some("die") => {
+                let state = ContainerState {
+                    running: false,
+                    exit_code: attributes.get("exitCode").and_then(|c| c.parse().ok()),
+                    oom_killed: out_of_memory.remove(&container),
+                };
+                self.container_died(id, &container, &state).await;
+            }
+            Some("start" | "stop" | "destroy" | "kill") => self.reconcile_one(docker, id).await,
+            _ => {}
         }
+    }
+
+    /// A container of datasource `id` died on its own (the app's own stop says so itself): the
+    /// datasource is stopped, with how it ended.
+    async fn container_died(&self, id: i64, container: &str, state: &ContainerState) {
+        // An operation under way owns the status.
+        let Some(_guard) = self.try_lock(id) else {
+            return;
+        };
+        let Ok(datasource) = self.get(id).await else {
+            return;
+        };
+        // Another data dir's datasource may carry the same id: only its own container counts.
+        if datasource.container_id.as_deref() != Some(container)
+            || matches!(
+                datasource.status,
+                DatasourceStatus::Stopped | DatasourceStatus::Error
+            )
+        {
+            return;
+        }
+        let _ = self
+            .set_status(id, DatasourceStatus::Stopped, state.exit_reason())
+            .await;
     }
 }
