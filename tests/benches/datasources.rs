@@ -188,6 +188,23 @@ async fn stop_latencies(datasources: &Arc<Datasources>, project_id: i64, runs: u
         )
         .await;
         let before_stop = (now_ms() / 1000.0).floor();
+        // Timed when our event arrives: `docker stop` itself returns only after the daemon has
+        // torn the container down, well after its death (and our event).
+        let mut arrivals = datasources.subscribe();
+        let id = created.id;
+        let arrival = tokio::spawn(async move {
+            loop {
+                match arrivals.recv().await {
+                    Ok(DatasourceEvent::Status {
+                        id: seen,
+                        status: DatasourceStatus::Stopped,
+                        ..
+                    }) if seen == id => return now_ms(),
+                    Ok(_) | Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => {}
+                    Err(error) => panic!("the event feed ended: {error}"),
+                }
+            }
+        });
         api.stop_container(&created.name, None::<StopContainerOptions>)
             .await
             .expect("docker stop");
@@ -199,7 +216,7 @@ async fn stop_latencies(datasources: &Arc<Datasources>, project_id: i64, runs: u
             Duration::from_secs(60),
         )
         .await;
-        let seen = now_ms();
+        let seen = arrival.await.expect("the Stopped event");
         // Docker's own time of the container's death, read back once it is history.
         let filters = HashMap::from([
             ("container", vec![created.name.as_str()]),

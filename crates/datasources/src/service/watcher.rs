@@ -266,7 +266,9 @@ impl Datasources {
                 };
                 self.container_died(id, &container, &state).await;
             }
-            Some("start" | "stop" | "destroy" | "kill") => self.reconcile_one(docker, id).await,
+            // Not "kill": a signal is not a death (its "die" follows if it is), and inspecting a
+            // container being stopped waits until it is gone, holding up the "die" behind it.
+            Some("start" | "stop" | "destroy") => self.reconcile_one(docker, id).await,
             _ => {}
         }
     }
