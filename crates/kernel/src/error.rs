@@ -53,6 +53,8 @@ pub enum Error {
     Database(#[from] sqlx::Error),
     #[error("The app's database could not be brought up to date: {0}")]
     Migration(#[from] sqlx::migrate::MigrateError),
+    #[error("The app's database at {path} was last used by a newer version of Quantum Admin (its schema {version} is unknown to this one). Install the newer version again, or move that file aside to start with an empty one.")]
+    SchemaTooNew { path: String, version: i64 },
     #[error("{context}: {source}")]
     Io {
         context: String,
@@ -89,6 +91,7 @@ impl Coded for Error {
             Self::EnvFileChanged { .. } => "datasource.env_file_changed",
             Self::SymlinkOutside { .. } => "files.symlink_outside",
             Self::Database(_) | Self::Migration(_) => "store.unavailable",
+            Self::SchemaTooNew { .. } => "store.schema_too_new",
             Self::Io { .. } => "io.failed",
         }
     }

@@ -52,6 +52,7 @@ impl Store {
             .max_connections(4)
             .connect_with(options)
             .await?;
+        prepare_migrations(&pool, path).await?;
         MIGRATOR.run(&pool).await?;
         let identity = sqlx::query_scalar("SELECT id FROM store_identity")
             .fetch_one(&pool)
@@ -99,4 +100,48 @@ impl Store {
     pub async fn close(&self) {
         self.pool.close().await;
     }
+}
+
+/// Before migrating: refuses a database that a newer version of the app has migrated (after a
+/// downgrade, this binary would not know its schema), and copies an existing database aside
+/// before changing its schema, so that an upgrade can be undone.
+async fn prepare_migrations(pool: &SqlitePool, path: &Path) -> Result<()> {
+    let tracked: bool = sqlx::query_scalar(
+        "SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = '_sqlx_migrations')",
+    )
+    .fetch_one(pool)
+    .await?;
+    if !tracked {
+        return Ok(());
+    }
+    let applied: Vec<i64> = sqlx::query_scalar("SELECT version FROM _sqlx_migrations")
+        .fetch_all(pool)
+        .await?;
+    let known: Vec<i64> = MIGRATOR.iter().map(|m| m.version).collect();
+    if let Some(&newer) = applied.iter().filter(|v| !known.contains(v)).max() {
+        return Err(Error::SchemaTooNew {
+            path: path.display().to_string(),
+            version: newer,
+        });
+    }
+    let pending = known.iter().filter(|v| !applied.contains(v)).count();
+    if pending > 0 && !applied.is_empty() {
+        let newest = applied.iter().max().copied().unwrap_or_default();
+        let backup = backup_path(path, newest);
+        let _ = std::fs::remove_file(&backup);
+        // A consistent copy even with the WAL in use, written by SQLite itself.
+        sqlx::query("VACUUM INTO ?")
+            .bind(backup.display().to_string())
+            .execute(pool)
+            .await?;
+        tracing::info!(backup = %backup.display(), pending, "database backed up before migrating");
+    }
+    Ok(())
+}
+
+/// Where the copy taken before migrating a database at schema `version` goes.
+pub fn backup_path(path: &Path, version: i64) -> PathBuf {
+    let mut name = path.file_name().unwrap_or_default().to_owned();
+    name.push(format!(".before-{version}.bak"));
+    path.with_file_name(name)
 }

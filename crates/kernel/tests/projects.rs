@@ -324,3 +324,49 @@ async fn the_store_reopens_with_its_data_and_settings() {
         .expect("pragma");
     assert_eq!(foreign_keys, 1);
 }
+
+#[tokio::test]
+async fn a_database_from_a_newer_version_is_refused_and_an_upgrade_backs_up_first() {
+    let t = open().await;
+    let path = t.store.path().to_path_buf();
+    t.store.close().await;
+    let options = sqlx::sqlite::SqliteConnectOptions::new().filename(&path);
+    let mut connection = sqlx::ConnectOptions::connect(&options)
+        .await
+        .expect("connect");
+    // As an older version left it: its newest migration not applied yet.
+    let newest: i64 = sqlx::query_scalar("SELECT MAX(version) FROM _sqlx_migrations")
+        .fetch_one(&mut connection)
+        .await
+        .expect("newest");
+    sqlx::query("DELETE FROM _sqlx_migrations WHERE version = ?")
+        .bind(newest)
+        .execute(&mut connection)
+        .await
+        .expect("older schema");
+    sqlx::query("DROP TABLE store_identity")
+        .execute(&mut connection)
+        .await
+        .expect("older schema");
+    sqlx::Connection::close(connection).await.expect("close");
+    let upgraded = Store::open(&path).await.expect("the upgrade runs");
+    let previous: i64 =
+        sqlx::query_scalar("SELECT MAX(version) FROM _sqlx_migrations WHERE version < ?")
+            .bind(newest)
+            .fetch_one(upgraded.pool())
+            .await
+            .expect("previous");
+    let backup = quantum_kernel::store::backup_path(&path, previous);
+    assert!(backup.is_file(), "no copy at {}", backup.display());
+
+    // A newer version then migrated it further: this one refuses it, saying what to do.
+    sqlx::query("INSERT INTO _sqlx_migrations (version, description, success, checksum, execution_time) VALUES (99991231000000, 'from the future', 1, x'00', 0)")
+        .execute(upgraded.pool())
+        .await
+        .expect("future migration");
+    upgraded.close().await;
+    let error = Store::open(&path).await.expect_err("refused");
+    let info = ErrorInfo::from(error);
+    assert_eq!(info.code, "store.schema_too_new");
+    assert!(info.message.contains("newer version"), "{}", info.message);
+}
