@@ -7,7 +7,7 @@ import { ErrorState } from "../../components/ErrorState";
 import { PageHeader } from "../../components/PageHeader";
 import { Skeleton, SkeletonRows } from "../../components/Skeleton";
 import { shortcutLabel } from "../../lib/platform";
-import { addDatasourceShortcutKey, navItems, newProjectShortcutKey } from "../../app/navigation";
+import { addDatasourceShortcutKey, navItems, newProjectShortcutKey, paletteShortcutKey } from "../../app/navigation";
 import { EngineIcon } from "../datasources/EngineIcon";
 import { enginesQuery } from "../datasources/queries";
 import { useCheckForUpdates } from "../updates/queries";
@@ -336,6 +336,7 @@ function UpdateEndpointRow({ saved, onSave }: { saved: string; onSave: (endpoint
 
 function ShortcutsSection() {
   const shortcuts = [
+    { keys: shortcutLabel(paletteShortcutKey), action: "Command palette: go anywhere, run an action" },
     ...navItems.map((item) => ({ keys: shortcutLabel(item.shortcutKey), action: `Go to ${item.label}` })),
     { keys: shortcutLabel(newProjectShortcutKey), action: "New project" },
     { keys: shortcutLabel(addDatasourceShortcutKey), action: "Add a database (on a project's page)" },
