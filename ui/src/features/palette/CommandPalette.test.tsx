@@ -34,6 +34,8 @@ const settings: Settings = {
   autoInstallUpdates: false,
   skippedVersion: null,
   updateEndpoint: null,
+  startAtLogin: false,
+  desktopNotifications: true,
 };
 
 const shop = project(7, "shop", "The online shop");

@@ -112,6 +112,30 @@ function SettingsForm({ settings, onChange }: { settings: Settings; onChange: (p
         }
       />
       <SettingRow
+        label={<span id="start-at-login-label">Start at login</span>}
+        description="Starts Quantum Admin in the tray when you log in to this computer, so your databases can start with it."
+        control={
+          <Switch
+            checked={settings.startAtLogin}
+            labelledBy="start-at-login-label"
+            onToggle={() => onChange({ startAtLogin: !settings.startAtLogin })}
+            testId="start-at-login-switch"
+          />
+        }
+      />
+      <SettingRow
+        label={<span id="desktop-notifications-label">Desktop notifications</span>}
+        description="Tells you through your desktop's notifications when something needs you while you look elsewhere, e.g. a database that failed."
+        control={
+          <Switch
+            checked={settings.desktopNotifications}
+            labelledBy="desktop-notifications-label"
+            onToggle={() => onChange({ desktopNotifications: !settings.desktopNotifications })}
+            testId="desktop-notifications-switch"
+          />
+        }
+      />
+      <SettingRow
         label={<label htmlFor="log-level">Log level</label>}
         description="How much detail goes into the log files. Raise it when reporting a problem."
         control={
