@@ -1,6 +1,6 @@
 //! Typed events pushed to the UI.
 
-use quantum_datasources::DatasourceEvent;
+use quantum_datasources::{DatasourceEvent, DatasourceStatus};
 use quantum_kernel::events::Change;
 use serde::{Deserialize, Serialize};
 use specta::Type;
@@ -9,7 +9,7 @@ use tauri_specta::Event;
 use tokio::sync::broadcast::{error::RecvError, Receiver};
 
 use crate::state::{AppState, DockerStatus};
-use crate::tray;
+use crate::{notify, tray, window};
 
 /// Something the user can see changed in the store; views refetch what they show.
 #[derive(Clone, Debug, Serialize, Deserialize, Type, Event)]
@@ -48,6 +48,9 @@ pub fn forward<R: Runtime>(
                 };
             }
             let refreshes_tray = matches!(event, DatasourceEvent::Status { .. });
+            if let DatasourceEvent::Status { id, status, reason } = &event {
+                notify_status(&app, *id, *status, reason.as_deref()).await;
+            }
             if let Err(error) = DatasourceChanged(event).emit(&app) {
                 tracing::warn!(%error, "a datasource event could not be sent to the window");
             }
@@ -56,6 +59,24 @@ pub fn forward<R: Runtime>(
             }
         }
     });
+}
+
+/// A failure the user is not looking at reaches them as a desktop notification.
+async fn notify_status<R: Runtime>(
+    app: &AppHandle<R>,
+    id: i64,
+    status: DatasourceStatus,
+    reason: Option<&str>,
+) {
+    if status != DatasourceStatus::Error || window::in_front(app) {
+        return;
+    }
+    let Ok(datasource) = app.state::<AppState>().datasources.get(id).await else {
+        return;
+    };
+    if let Some(notice) = notify::datasource_notice(&datasource.name, status, reason) {
+        notify::send(app, notice);
+    }
 }
 
 async fn refresh_tray<R: Runtime>(app: &AppHandle<R>) {

@@ -5,7 +5,10 @@
 mod commands;
 pub mod dialogs;
 pub mod events;
+mod instance;
 mod logging;
+mod login;
+pub mod notify;
 mod paths;
 mod settings;
 mod state;
@@ -110,6 +113,8 @@ pub fn configure<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
         .plugin(tauri_plugin_clipboard_manager::init())
         // Used from Rust only (commands/dialogs.rs): the window has no dialog permission.
         .plugin(tauri_plugin_dialog::init())
+        .plugin(login::plugin())
+        .plugin(tauri_plugin_notification::init())
         .invoke_handler(specta_builder::<R>().invoke_handler())
         .on_window_event(window::on_window_event)
 }
@@ -126,6 +131,7 @@ pub fn setup<R: Runtime>(
     let datasource_events = state.datasources.subscribe();
     let datasources = std::sync::Arc::clone(&state.datasources);
     let configs = std::sync::Arc::clone(&state.configs);
+    state.refresh_login_item();
     app.manage(state);
     updater::init(app.handle())?;
     if with_tray {
@@ -137,9 +143,20 @@ pub fn setup<R: Runtime>(
     Ok(())
 }
 
+/// The desktop app: one instance per data dir, its window where the user left it.
 pub fn run() {
-    let app = configure(tauri::Builder::default()).setup(|app| setup(app, true));
-    if let Err(error) = app.run(tauri::generate_context!()) {
+    let context = tauri::generate_context!();
+    let hidden = instance::wants_hidden(&std::env::args().collect::<Vec<_>>());
+    // The single-instance plugin goes first: a second launch hands over and exits before the
+    // other plugins and the setup run.
+    let builder = tauri::Builder::default().plugin(instance::plugin(&context.config().identifier));
+    let app = configure(builder).setup(move |app| {
+        let paths = paths::Paths::resolve(app.handle())?;
+        app.handle().plugin(window::state_plugin(&paths.data_dir))?;
+        window::create_main(app, hidden)?;
+        setup(app, true)
+    });
+    if let Err(error) = app.run(context) {
         eprintln!("Quantum Admin could not start: {error}");
         std::process::exit(1);
     }

@@ -14,6 +14,7 @@ use tauri::{AppHandle, Runtime};
 use crate::commands::streams::Streams;
 use crate::dialogs::Dialogs;
 use crate::logging::Logging;
+use crate::login::LoginItem;
 use crate::paths::Paths;
 use crate::settings::{PluginStoreFile, SettingsFile};
 
@@ -53,6 +54,7 @@ pub struct AppState {
     pub clipboard: Box<dyn Clipboard>,
     /// The native file dialogs and the files chosen in them for writing.
     pub dialogs: Dialogs,
+    login_item: Box<dyn LoginItem>,
     pub data_dir: PathBuf,
     pub log_dir: PathBuf,
     logging: Logging,
@@ -87,12 +89,22 @@ impl AppState {
             streams: Streams::default(),
             clipboard: Box::new(app.clone()),
             dialogs: Dialogs::new(Arc::new(app.clone())),
+            login_item: Box::new(app.clone()),
             data_dir: paths.data_dir,
             log_dir: paths.log_dir,
             logging,
             settings_file: Box::new(settings_file),
             settings: Mutex::new(settings),
         })
+    }
+
+    /// At start: rewrites the login entry when the setting is on, so that it names this binary.
+    pub fn refresh_login_item(&self) {
+        if self.settings().start_at_login {
+            if let Err(error) = self.login_item.set(true) {
+                tracing::warn!(message = %error.message, "the login entry could not be refreshed");
+            }
+        }
     }
 
     pub fn settings(&self) -> Settings {
@@ -102,10 +114,22 @@ impl AppState {
             .clone()
     }
 
-    /// Saves the settings, then applies what the shell owns (the log level; the theme is the UI's).
+    /// Saves the settings, then applies what the shell owns (the log level, the login entry; the
+    /// theme is the UI's). The login entry changes first: a setting that could not take effect is
+    /// not saved.
     pub fn update_settings(&self, settings: Settings) -> Result<Settings, ErrorInfo> {
         let settings = settings.validated()?;
-        self.settings_file.save(&settings)?;
+        let login_changed = settings.start_at_login != self.settings().start_at_login;
+        if login_changed {
+            self.login_item.set(settings.start_at_login)?;
+        }
+        if let Err(error) = self.settings_file.save(&settings) {
+            if login_changed {
+                // Put the entry back as the saved settings say.
+                let _ = self.login_item.set(!settings.start_at_login);
+            }
+            return Err(error);
+        }
         self.logging.set_level(settings.log_level);
         self.datasources
             .set_default_images(settings.engine_images.clone().into_iter().collect());

@@ -161,7 +161,8 @@ fn settings_are_saved_in_the_data_dir_and_survive_a_restart() {
         assert_eq!(
             defaults,
             json!({ "theme": "system", "closeToTray": true, "logLevel": "info", "engineImages": {},
-                    "autoCheckUpdates": true, "autoInstallUpdates": false, "skippedVersion": null, "updateEndpoint": null })
+                    "autoCheckUpdates": true, "autoInstallUpdates": false, "skippedVersion": null, "updateEndpoint": null,
+                    "startAtLogin": false, "desktopNotifications": true })
         );
         let saved = app.ok(
             "settings_update",
@@ -169,7 +170,8 @@ fn settings_are_saved_in_the_data_dir_and_survive_a_restart() {
                                 "engineImages": { "postgres": "testdb/postgres:15" },
                                 "autoCheckUpdates": false, "autoInstallUpdates": true,
                                 "skippedVersion": "0.2.0",
-                                "updateEndpoint": "https://updates.example.com/latest.json" } }),
+                                "updateEndpoint": "https://updates.example.com/latest.json",
+                                "startAtLogin": false, "desktopNotifications": false } }),
         );
         assert_eq!(saved["theme"], "dark");
     }
@@ -183,7 +185,8 @@ fn settings_are_saved_in_the_data_dir_and_survive_a_restart() {
         json!({ "theme": "dark", "closeToTray": false, "logLevel": "debug",
                 "engineImages": { "postgres": "testdb/postgres:15" },
                 "autoCheckUpdates": false, "autoInstallUpdates": true, "skippedVersion": "0.2.0",
-                "updateEndpoint": "https://updates.example.com/latest.json" })
+                "updateEndpoint": "https://updates.example.com/latest.json",
+                "startAtLogin": false, "desktopNotifications": false })
     );
 }
 
@@ -199,7 +202,8 @@ fn an_unreadable_settings_file_falls_back_to_the_defaults() {
     app.ok(
         "settings_update",
         json!({ "settings": { "theme": "light", "closeToTray": true, "logLevel": "info", "engineImages": {},
-                              "autoCheckUpdates": true, "autoInstallUpdates": false, "skippedVersion": null, "updateEndpoint": null } }),
+                              "autoCheckUpdates": true, "autoInstallUpdates": false, "skippedVersion": null, "updateEndpoint": null,
+                              "startAtLogin": false, "desktopNotifications": true } }),
     );
 }
 

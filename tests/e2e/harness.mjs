@@ -1,7 +1,7 @@
 // Starts the real app through tauri-driver (WebKitWebDriver underneath) on an empty data dir.
 // Run under Xvfb and a D-Bus session: `scripts/test` does both.
 import { spawn } from "node:child_process";
-import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, readdir, readFile, readlink, realpath, rm, writeFile } from "node:fs/promises";
 import { createServer, connect } from "node:net";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
@@ -57,15 +57,22 @@ export const testSettings = {
   },
 };
 
+/** Makes a new, empty data dir; a spec that restarts the app on it passes it to {@link startApp}. */
+export function newDataDir() {
+  return mkdtemp(join(tmpdir(), "quantum-e2e-"));
+}
+
 /**
  * Starts the app on a new data dir, empty but for `settings` (written as the app's settings file),
- * with `env` added to its environment; or again on `dataDir`, which is then left in place.
- * @param {{ settings?: object, env?: Record<string, string>, dataDir?: string }} [options]
+ * with `env` added to its environment and `args` on its command line. With `dataDir`, the app
+ * starts on that dir instead (a restart), which the caller owns: `close` leaves it.
+ * @param {{ settings?: object, env?: Record<string, string>, args?: string[], dataDir?: string }} [options]
  * @returns {Promise<{driver: import("selenium-webdriver").WebDriver, dataDir: string, close: () => Promise<void>}>}
  */
-export async function startApp({ settings, env = {}, dataDir: reused } = {}) {
+export async function startApp({ settings, env = {}, args = [], dataDir: given } = {}) {
   if (!application) throw new Error("Set QUANTUM_APP_BINARY to the app binary (scripts/test does)");
-  const dataDir = reused ?? (await mkdtemp(join(tmpdir(), "quantum-e2e-")));
+  const dataDir = given ?? (await newDataDir());
+  const removeDataDir = () => (given ? Promise.resolve() : rm(dataDir, { recursive: true, force: true }));
   if (settings) await writeFile(join(dataDir, "settings.json"), JSON.stringify({ settings }));
   const [port, nativePort] = [await freePort(), await freePort()];
   const driverProcess = spawn(tauriDriver, ["--port", String(port), "--native-port", String(nativePort)], {
@@ -77,7 +84,7 @@ export async function startApp({ settings, env = {}, dataDir: reused } = {}) {
     await waitForPort(port, 15_000);
     const driver = await new Builder()
       .usingServer(`http://127.0.0.1:${port}/`)
-      .withCapabilities({ browserName: "wry", "tauri:options": { application } })
+      .withCapabilities({ browserName: "wry", "tauri:options": { application, args } })
       .build();
     return {
       driver,
@@ -87,21 +94,44 @@ export async function startApp({ settings, env = {}, dataDir: reused } = {}) {
         driverProcess.kill();
         await exited;
         await stopAppsOf(dataDir);
-        if (!reused) await rm(dataDir, { recursive: true, force: true });
+        await removeDataDir();
       },
     };
   } catch (error) {
     driverProcess.kill();
-    if (!reused) await rm(dataDir, { recursive: true, force: true });
+    await removeDataDir();
     throw error;
   }
 }
 
+/** The ids of the processes started with `dataDir` as the app's data dir: the app and its helpers. */
+async function processesOf(dataDir) {
+  const marker = `QUANTUM_DATA_DIR=${dataDir}\0`;
+  const pids = [];
+  for (const pid of (await readdir("/proc")).filter((name) => /^\d+$/.test(name))) {
+    const environ = await readFile(`/proc/${pid}/environ`, "latin1").catch(() => "");
+    if (environ.includes(marker)) pids.push(Number(pid));
+  }
+  return pids;
+}
+
+/** The ids of the app processes (not WebKit's helpers) running on `dataDir`. */
+export async function appPidsOf(dataDir) {
+  const binary = await realpath(application);
+  const pids = [];
+  for (const pid of await processesOf(dataDir)) {
+    if ((await readlink(`/proc/${pid}/exe`).catch(() => "")) === binary) pids.push(pid);
+  }
+  return pids;
+}
+
 /**
- * Ends app processes still running on `dataDir`. Closing the window only hides an app whose
- * settings say "close to tray", so the driver's quit can leave it running after a spec.
+ * Ends the processes still running on `dataDir` and waits until the app is gone. Closing the
+ * window only hides an app whose settings say "close to tray", so the driver's quit can leave it
+ * running after a spec.
  */
 async function stopAppsOf(dataDir) {
+  const apps = await appPidsOf(dataDir);
   for (const pid of await processesOf(dataDir)) {
     try {
       process.kill(pid, "SIGTERM");
@@ -109,30 +139,10 @@ async function stopAppsOf(dataDir) {
       // Already gone.
     }
   }
-}
-
-/** The processes started on `dataDir`; with `appOnly`, the app binary alone. */
-async function processesOf(dataDir, appOnly = false) {
-  const marker = `QUANTUM_DATA_DIR=${dataDir}\0`;
-  const pids = [];
-  for (const pid of (await readdir("/proc")).filter((name) => /^\d+$/.test(name))) {
-    const environ = await readFile(`/proc/${pid}/environ`, "latin1").catch(() => "");
-    if (!environ.includes(marker)) continue;
-    const command = await readFile(`/proc/${pid}/cmdline`, "latin1").catch(() => "");
-    if (!appOnly || command.startsWith(`${application}\0`)) pids.push(Number(pid));
-  }
-  return pids;
-}
-
-/** Kills the app on `dataDir` as a crash would (SIGKILL) and waits until it is gone. */
-export async function killAppOf(dataDir, timeoutMs = 10_000) {
-  const pids = await processesOf(dataDir, true);
-  if (pids.length === 0) throw new Error(`no app runs on ${dataDir}`);
-  for (const pid of pids) process.kill(pid, "SIGKILL");
-  const deadline = Date.now() + timeoutMs;
-  while ((await processesOf(dataDir, true)).length > 0) {
-    if (Date.now() > deadline) throw new Error(`the app on ${dataDir} outlived SIGKILL`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
+  const deadline = Date.now() + 10_000;
+  while ((await appPidsOf(dataDir)).some((pid) => apps.includes(pid))) {
+    if (Date.now() > deadline) throw new Error(`the app on ${dataDir} did not end within 10 s`);
+    await new Promise((resolve) => setTimeout(resolve, 25));
   }
 }
 
@@ -188,4 +198,16 @@ export async function capture(driver, name) {
     "const done = arguments[arguments.length - 1]; requestAnimationFrame(() => requestAnimationFrame(() => done()));",
   );
   await screenshot(driver, name);
+}
+
+/** Kills the app on `dataDir` as a crash would (SIGKILL) and waits until it is gone. */
+export async function killAppOf(dataDir, timeoutMs = 10_000) {
+  const pids = await appPidsOf(dataDir);
+  if (pids.length === 0) throw new Error(`no app runs on ${dataDir}`);
+  for (const pid of pids) process.kill(pid, "SIGKILL");
+  const deadline = Date.now() + timeoutMs;
+  while ((await appPidsOf(dataDir)).some((pid) => pids.includes(pid))) {
+    if (Date.now() > deadline) throw new Error(`the app on ${dataDir} outlived SIGKILL`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
 }

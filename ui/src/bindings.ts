@@ -482,6 +482,10 @@ export type Settings = {
 	skippedVersion: string | null,
 	/**  The `latest.json` of an update server that replaces the default one (a company's own). */
 	updateEndpoint: string | null,
+	/**  Start the app, in the tray, when the user logs in (the OS's own autostart entry). */
+	startAtLogin: boolean,
+	/**  Tell the user through the desktop's notifications when something needs them. */
+	desktopNotifications: boolean,
 };
 
 export type Severity = "error" | "warning";

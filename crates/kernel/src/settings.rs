@@ -47,6 +47,10 @@ pub struct Settings {
     pub skipped_version: Option<String>,
     /// The `latest.json` of an update server that replaces the default one (a company's own).
     pub update_endpoint: Option<String>,
+    /// Start the app, in the tray, when the user logs in (the OS's own autostart entry).
+    pub start_at_login: bool,
+    /// Tell the user through the desktop's notifications when something needs them.
+    pub desktop_notifications: bool,
 }
 
 impl Default for Settings {
@@ -60,6 +64,8 @@ impl Default for Settings {
             auto_install_updates: false,
             skipped_version: None,
             update_endpoint: None,
+            start_at_login: false,
+            desktop_notifications: true,
         }
     }
 }
@@ -139,6 +145,14 @@ mod tests {
         assert!(!settings.auto_install_updates);
         assert_eq!(settings.skipped_version, None);
         assert_eq!(settings.update_endpoint, None);
+    }
+
+    #[test]
+    fn settings_saved_before_the_desktop_settings_get_their_defaults() {
+        let settings = Settings::from_saved(serde_json::json!({ "theme": "light" }))
+            .expect("older settings parse");
+        assert!(!settings.start_at_login, "start at login is opt-in");
+        assert!(settings.desktop_notifications);
     }
 
     #[test]

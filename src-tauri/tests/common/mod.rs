@@ -15,6 +15,10 @@ use tauri::{App, Context, WebviewWindow, WebviewWindowBuilder};
 static BUILDING: Mutex<()> = Mutex::new(());
 
 pub struct TestApp {
+    #[allow(
+        dead_code,
+        reason = "keeps the app alive; not every test binary reads it"
+    )]
     pub app: App<MockRuntime>,
     pub window: WebviewWindow<MockRuntime>,
 }

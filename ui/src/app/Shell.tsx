@@ -5,6 +5,7 @@ import { Toaster } from "sonner";
 import logo from "../assets/logo.svg";
 import { shortcutLabel } from "../lib/platform";
 import { DockerBanner } from "../features/datasources/DockerBanner";
+import { PaletteLauncher } from "../features/palette/PaletteLauncher";
 import { appInfoQuery } from "../features/settings/queries";
 import { UpdateNotice } from "../features/updates/UpdateNotice";
 import { navItems } from "./navigation";
@@ -31,6 +32,7 @@ export function Shell() {
             <img src={logo} alt="" className="brand-logo" />
             <span className="brand-name">Quantum Admin</span>
           </div>
+          <PaletteLauncher />
           <nav aria-label="Main" className="nav">
             {navItems.map(({ path, label, icon: Icon, shortcutKey, testId }) => (
               <NavLink

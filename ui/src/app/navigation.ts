@@ -16,3 +16,6 @@ export const newProjectShortcutKey = "N";
 
 /** Ctrl/⌘+D on a project's page opens its "Add database" form. */
 export const addDatasourceShortcutKey = "D";
+
+/** Ctrl/⌘+K opens the command palette. */
+export const paletteShortcutKey = "K";

@@ -29,6 +29,8 @@ const saved: Settings = {
   autoInstallUpdates: false,
   skippedVersion: null,
   updateEndpoint: null,
+  startAtLogin: false,
+  desktopNotifications: true,
 };
 
 function setUp() {
@@ -128,6 +130,38 @@ describe("SettingsPage", () => {
     expect(api.settingsUpdate).toHaveBeenLastCalledWith({ ...saved, autoCheckUpdates: false });
     await user.click(screen.getByRole("switch", { name: "Install updates automatically" }));
     expect(api.settingsUpdate).toHaveBeenLastCalledWith({ ...saved, autoCheckUpdates: false, autoInstallUpdates: true });
+  });
+
+  it("turns start at login on and desktop notifications off, keeping the rest", async () => {
+    vi.mocked(api.settingsUpdate).mockImplementation(async (settings) => settings);
+    const user = setUp();
+
+    const startAtLogin = await screen.findByRole("switch", { name: "Start at login" });
+    expect(startAtLogin).not.toBeChecked();
+    await user.click(startAtLogin);
+    expect(api.settingsUpdate).toHaveBeenLastCalledWith({ ...saved, startAtLogin: true });
+    await waitFor(() => expect(startAtLogin).toBeChecked());
+
+    const notifications = screen.getByRole("switch", { name: "Desktop notifications" });
+    expect(notifications).toBeChecked();
+    await user.click(notifications);
+    expect(api.settingsUpdate).toHaveBeenLastCalledWith({ ...saved, startAtLogin: true, desktopNotifications: false });
+  });
+
+  it("says why start at login could not be turned on and shows it off", async () => {
+    vi.mocked(api.settingsUpdate).mockRejectedValue(
+      new ApiError({
+        code: "io.failed",
+        message: "Start at login could not be turned on: permission denied",
+        field: "startAtLogin",
+      }),
+    );
+    const user = setUp();
+
+    await user.click(await screen.findByRole("switch", { name: "Start at login" }));
+
+    expect(await screen.findByText("Start at login could not be turned on: permission denied")).toBeVisible();
+    await waitFor(() => expect(screen.getByRole("switch", { name: "Start at login" })).not.toBeChecked());
   });
 
   it("saves the update server when the field is left, and shows why the core refuses one", async () => {

@@ -7,7 +7,7 @@ import { ErrorState } from "../../components/ErrorState";
 import { PageHeader } from "../../components/PageHeader";
 import { Skeleton, SkeletonRows } from "../../components/Skeleton";
 import { shortcutLabel } from "../../lib/platform";
-import { addDatasourceShortcutKey, navItems, newProjectShortcutKey } from "../../app/navigation";
+import { addDatasourceShortcutKey, navItems, newProjectShortcutKey, paletteShortcutKey } from "../../app/navigation";
 import { EngineIcon } from "../datasources/EngineIcon";
 import { enginesQuery } from "../datasources/queries";
 import { useCheckForUpdates } from "../updates/queries";
@@ -109,6 +109,30 @@ function SettingsForm({ settings, onChange }: { settings: Settings; onChange: (p
           >
             <span className="switch-thumb" />
           </button>
+        }
+      />
+      <SettingRow
+        label={<span id="start-at-login-label">Start at login</span>}
+        description="Starts Quantum Admin in the tray when you log in to this computer, so your databases can start with it."
+        control={
+          <Switch
+            checked={settings.startAtLogin}
+            labelledBy="start-at-login-label"
+            onToggle={() => onChange({ startAtLogin: !settings.startAtLogin })}
+            testId="start-at-login-switch"
+          />
+        }
+      />
+      <SettingRow
+        label={<span id="desktop-notifications-label">Desktop notifications</span>}
+        description="Tells you through your desktop's notifications when something needs you while you look elsewhere, e.g. a database that failed."
+        control={
+          <Switch
+            checked={settings.desktopNotifications}
+            labelledBy="desktop-notifications-label"
+            onToggle={() => onChange({ desktopNotifications: !settings.desktopNotifications })}
+            testId="desktop-notifications-switch"
+          />
         }
       />
       <SettingRow
@@ -336,6 +360,7 @@ function UpdateEndpointRow({ saved, onSave }: { saved: string; onSave: (endpoint
 
 function ShortcutsSection() {
   const shortcuts = [
+    { keys: shortcutLabel(paletteShortcutKey), action: "Command palette: go anywhere, run an action" },
     ...navItems.map((item) => ({ keys: shortcutLabel(item.shortcutKey), action: `Go to ${item.label}` })),
     { keys: shortcutLabel(newProjectShortcutKey), action: "New project" },
     { keys: shortcutLabel(addDatasourceShortcutKey), action: "Add a database (on a project's page)" },

@@ -1,0 +1,167 @@
+//! Desktop notifications for every feature: `notify::send(&app, Notice { .. })`.
+//!
+//! They go through tauri-plugin-notification from the shell only: the webview has no notification
+//! permission, so nothing can bypass the user's "Desktop notifications" setting, which `send`
+//! honours. Showing one talks to the desktop's notification service (D-Bus on Linux), so it runs
+//! on a blocking thread and a failure is logged, never returned: a notification is a courtesy.
+
+use quantum_datasources::DatasourceStatus;
+use tauri::{AppHandle, Manager, Runtime};
+
+use crate::state::AppState;
+
+/// What the desktop shows: a title and one or two lines.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Notice {
+    pub title: String,
+    pub body: String,
+}
+
+/// Whoever shows notices: the desktop through the plugin, or a test's recorder.
+pub trait Notifier {
+    fn show(&self, notice: &Notice) -> Result<(), String>;
+}
+
+impl<R: Runtime> Notifier for AppHandle<R> {
+    fn show(&self, notice: &Notice) -> Result<(), String> {
+        use tauri_plugin_notification::NotificationExt;
+        self.notification()
+            .builder()
+            .title(&notice.title)
+            .body(&notice.body)
+            .show()
+            .map_err(|error| error.to_string())
+    }
+}
+
+/// Shows `notice` when the setting allows it; whether it was handed to the notifier.
+pub fn deliver(enabled: bool, notifier: &dyn Notifier, notice: &Notice) -> bool {
+    if !enabled {
+        return false;
+    }
+    match notifier.show(notice) {
+        Ok(()) => true,
+        Err(error) => {
+            tracing::warn!(%error, title = %notice.title, "a desktop notification could not be shown");
+            false
+        }
+    }
+}
+
+/// Shows `notice` unless the user turned desktop notifications off. Returns at once.
+pub fn send<R: Runtime>(app: &AppHandle<R>, notice: Notice) {
+    let enabled = app
+        .try_state::<AppState>()
+        .is_some_and(|state| state.settings().desktop_notifications);
+    let app = app.clone();
+    tauri::async_runtime::spawn_blocking(move || deliver(enabled, &app, &notice));
+}
+
+/// The longest reason a notification carries; the app shows the rest.
+const REASON_CHARS: usize = 200;
+
+/// The notice for a datasource's new status, if it is one the user should hear about while
+/// looking elsewhere: a failure (to start, to become ready, to set up).
+pub fn datasource_notice(
+    name: &str,
+    status: DatasourceStatus,
+    reason: Option<&str>,
+) -> Option<Notice> {
+    if status != DatasourceStatus::Error {
+        return None;
+    }
+    // The reason may end with the container's last log lines: the first line says what failed.
+    let first_line = reason
+        .and_then(|reason| reason.lines().map(str::trim).find(|line| !line.is_empty()))
+        .map(|line| line.trim_end_matches("Last log lines:").trim_end())
+        .filter(|line| !line.is_empty())
+        .unwrap_or("It stopped with an error.");
+    let mut body: String = first_line.chars().take(REASON_CHARS).collect();
+    if first_line.chars().count() > REASON_CHARS {
+        body.push('…');
+    }
+    Some(Notice {
+        title: format!("Database “{name}” failed"),
+        body,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use std::cell::RefCell;
+
+    use super::*;
+
+    #[derive(Default)]
+    struct Recorder {
+        shown: RefCell<Vec<Notice>>,
+        fails: bool,
+    }
+
+    impl Notifier for Recorder {
+        fn show(&self, notice: &Notice) -> Result<(), String> {
+            if self.fails {
+                return Err("no notification service".into());
+            }
+            self.shown.borrow_mut().push(notice.clone());
+            Ok(())
+        }
+    }
+
+    fn notice() -> Notice {
+        Notice {
+            title: "Title".into(),
+            body: "Body".into(),
+        }
+    }
+
+    #[test]
+    fn notices_are_shown_only_while_the_setting_is_on() {
+        let recorder = Recorder::default();
+        assert!(!deliver(false, &recorder, &notice()));
+        assert!(recorder.shown.borrow().is_empty());
+        assert!(deliver(true, &recorder, &notice()));
+        assert_eq!(*recorder.shown.borrow(), [notice()]);
+    }
+
+    #[test]
+    fn a_desktop_without_notifications_is_not_an_error() {
+        let recorder = Recorder {
+            fails: true,
+            ..Recorder::default()
+        };
+        assert!(!deliver(true, &recorder, &notice()));
+    }
+
+    #[test]
+    fn only_a_failed_datasource_is_announced() {
+        for status in DatasourceStatus::ALL {
+            let notice = datasource_notice("shop-postgres-1", status, Some("boom"));
+            assert_eq!(
+                notice.is_some(),
+                status == DatasourceStatus::Error,
+                "{status:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_failure_names_the_database_and_says_why_in_one_line() {
+        let notice = datasource_notice(
+            "shop-postgres-1",
+            DatasourceStatus::Error,
+            Some("\n“shop-postgres-1” did not become ready. Last log lines:\nFATAL: bad config\n"),
+        )
+        .expect("a notice");
+        assert_eq!(notice.title, "Database “shop-postgres-1” failed");
+        assert_eq!(notice.body, "“shop-postgres-1” did not become ready.");
+
+        let long = "x".repeat(500);
+        let notice = datasource_notice("db", DatasourceStatus::Error, Some(&long)).expect("notice");
+        assert_eq!(notice.body.chars().count(), REASON_CHARS + 1);
+        assert!(notice.body.ends_with('…'));
+
+        let notice = datasource_notice("db", DatasourceStatus::Error, None).expect("notice");
+        assert_eq!(notice.body, "It stopped with an error.");
+    }
+}
