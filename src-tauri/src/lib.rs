@@ -153,11 +153,28 @@ pub fn run() {
     let app = configure(builder).setup(move |app| {
         let paths = paths::Paths::resolve(app.handle())?;
         app.handle().plugin(window::state_plugin(&paths.data_dir))?;
-        window::create_main(app, hidden)?;
-        setup(app, true)
+        if let Err(error) = setup(app, true) {
+            startup_failed(app.handle(), error.as_ref());
+            return Ok(());
+        }
+        Ok(window::create_main(app, hidden)?)
     });
     if let Err(error) = app.run(context) {
         eprintln!("Quantum Admin could not start: {error}");
         std::process::exit(1);
     }
+}
+
+/// Says in a window why the app cannot start (a database from a newer version, an unusable data
+/// folder) and what to do, then quits once it is read: a desktop app has no terminal to print to.
+fn startup_failed<R: Runtime>(app: &tauri::AppHandle<R>, error: &dyn std::error::Error) {
+    use tauri_plugin_dialog::{DialogExt, MessageDialogKind};
+    eprintln!("Quantum Admin could not start: {error}");
+    tracing::error!(%error, "could not start");
+    let handle = app.clone();
+    app.dialog()
+        .message(error.to_string())
+        .title("Quantum Admin could not start")
+        .kind(MessageDialogKind::Error)
+        .show(move |_| handle.exit(1));
 }
