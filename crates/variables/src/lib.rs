@@ -111,7 +111,7 @@ impl Variables {
         &self.configs
     }
 
-    pub fn secret_store(&self) -> &SecretStore {
+    pub fn secret_store(&self) -> &Arc<SecretStore> {
         &self.secrets
     }
 

@@ -2,9 +2,11 @@
 //! A secret's value crosses IPC only on an explicit reveal; copies are made by Rust.
 
 use std::path::Path;
+use std::sync::Arc;
 
 use quantum_kernel::dotenv::EnvFilePreview;
 use quantum_kernel::projects::Project;
+use quantum_kernel::ErrorInfo;
 use quantum_secrets::{Secret, SecretStoreStatus, VaultKey};
 use quantum_variables::{
     DotenvEntry, DotenvImportRequest, ImportSummary, ProjectVariables, RevealPurpose, Variable,
@@ -200,11 +202,30 @@ pub async fn vault_create(
                 .await?;
         }
     }
-    Ok(state.variables.secret_store().create_vault(&key)?)
+    let secrets = Arc::clone(state.variables.secret_store());
+    derive_off_the_main_thread(move || secrets.create_vault(&key)).await
 }
 
 #[tauri::command]
 #[specta::specta]
-pub fn vault_unlock(state: State<'_, AppState>, key: VaultKey) -> CommandResult<SecretStoreStatus> {
-    Ok(state.variables.secret_store().unlock_vault(&key)?)
+pub async fn vault_unlock(
+    state: State<'_, AppState>,
+    key: VaultKey,
+) -> CommandResult<SecretStoreStatus> {
+    let secrets = Arc::clone(state.variables.secret_store());
+    derive_off_the_main_thread(move || secrets.unlock_vault(&key)).await
+}
+
+/// The vault's key derivation (PBKDF2, 600,000 iterations) on a blocking thread: on the main thread
+/// it would freeze the window, on an async worker it would stall other commands.
+async fn derive_off_the_main_thread(
+    work: impl FnOnce() -> quantum_secrets::Result<SecretStoreStatus> + Send + 'static,
+) -> CommandResult<SecretStoreStatus> {
+    match tauri::async_runtime::spawn_blocking(work).await {
+        Ok(result) => Ok(result?),
+        Err(error) => Err(ErrorInfo::new(
+            "crypto.failed",
+            format!("The vault's key derivation stopped: {error}"),
+        )),
+    }
 }
