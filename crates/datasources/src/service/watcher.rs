@@ -199,18 +199,7 @@ impl Datasources {
                     });
                 }
             }
-            Ok(Some(state)) => {
-                // Stopped by the app: it said so already. Otherwise it stopped on its own (a crash,
-                // the OOM killer, `docker stop`): say how.
-                if !matches!(
-                    datasource.status,
-                    DatasourceStatus::Stopped | DatasourceStatus::Error
-                ) {
-                    let _ = self
-                        .set_status(id, DatasourceStatus::Stopped, state.exit_reason())
-                        .await;
-                }
-            }
+            Ok(Some(state)) => self.stopped_on_its_own(&datasource, &state).await,
             Err(error) => tracing::debug!(%error, "reconcile could not inspect a container"),
         }
     }
@@ -284,16 +273,25 @@ impl Datasources {
             return;
         };
         // Another data dir's datasource may carry the same id: only its own container counts.
-        if datasource.container_id.as_deref() != Some(container)
-            || matches!(
-                datasource.status,
-                DatasourceStatus::Stopped | DatasourceStatus::Error
-            )
-        {
-            return;
+        if datasource.container_id.as_deref() == Some(container) {
+            self.stopped_on_its_own(&datasource, state).await;
         }
-        let _ = self
-            .set_status(id, DatasourceStatus::Stopped, state.exit_reason())
-            .await;
+    }
+
+    /// Stopped by the app, it said so already. Otherwise it stopped on its own (a crash, the OOM
+    /// killer, `docker stop`): say how.
+    async fn stopped_on_its_own(&self, datasource: &Datasource, state: &ContainerState) {
+        if !matches!(
+            datasource.status,
+            DatasourceStatus::Stopped | DatasourceStatus::Error
+        ) {
+            let _ = self
+                .set_status(
+                    datasource.id,
+                    DatasourceStatus::Stopped,
+                    state.exit_reason(),
+                )
+                .await;
+        }
     }
 }
