@@ -1,14 +1,15 @@
-// Starts the app on an empty data dir, waits until it has painted and settled, then sums the
-// resident and proportional memory of the app and every process it started (WebKit's included).
+// Idle memory of the app beside a bare Tauri window (tests/bare-window: the same Tauri build, a
+// static page, nothing else), in the same run: each starts on an empty data dir, settles, and the
+// resident and proportional memory of it and every process it started (WebKit's included) is
+// summed. Each is measured `RUNS` times; the median run is shown.
 import { spawn } from "node:child_process";
 import { mkdtemp, readFile, readdir, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
-const [app] = process.argv.slice(2);
+const [app, bare] = process.argv.slice(2);
 const settleMs = Number(process.env.SETTLE_MS ?? 5000);
-const dataDir = await mkdtemp(join(tmpdir(), "quantum-mem-"));
-const child = spawn(app, [], { env: { ...process.env, QUANTUM_DATA_DIR: dataDir }, stdio: "ignore" });
+const runs = Number(process.env.RUNS ?? 3);
 
 async function descendants(pid) {
   const all = [];
@@ -32,27 +33,48 @@ async function descendants(pid) {
 async function memory(pid) {
   const rollup = await readFile(`/proc/${pid}/smaps_rollup`, "utf8").catch(() => "");
   const kb = (key) => Number(rollup.match(new RegExp(`^${key}:\\s+(\\d+)`, "m"))?.[1] ?? 0);
-  return { rss: kb("Rss"), pss: kb("Pss") };
+  return { rss: kb("Rss"), pss: kb("Pss"), anon: kb("Pss_Anon") };
 }
 
-// The app is ready when WebKit's web process exists; then let it settle.
-const deadline = Date.now() + 30_000;
-let procs = [];
-while (!procs.some((p) => p.name.startsWith("WebKitWebProces"))) {
-  if (Date.now() > deadline) throw new Error("the app did not start a web process within 30 s");
-  await new Promise((resolve) => setTimeout(resolve, 100));
-  procs = await descendants(child.pid);
+/** One run: start, wait for WebKit's web process, settle, measure every process, stop. */
+async function measure(binary) {
+  const dataDir = await mkdtemp(join(tmpdir(), "quantum-mem-"));
+  const child = spawn(binary, [], { env: { ...process.env, QUANTUM_DATA_DIR: dataDir }, stdio: "ignore" });
+  try {
+    const deadline = Date.now() + 30_000;
+    while (!(await descendants(child.pid)).some((p) => p.name.startsWith("WebKitWebProces"))) {
+      if (Date.now() > deadline) throw new Error(`${binary} did not start a web process within 30 s`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    await new Promise((resolve) => setTimeout(resolve, settleMs));
+    const procs = [{ pid: child.pid, name: "app" }, ...(await descendants(child.pid))];
+    const rows = [];
+    for (const proc of procs) rows.push({ name: proc.name, ...(await memory(proc.pid)) });
+    return { rows, pss: rows.reduce((sum, r) => sum + r.pss, 0), rss: rows.reduce((sum, r) => sum + r.rss, 0) };
+  } finally {
+    child.kill();
+    await new Promise((resolve) => (child.exitCode === null ? child.once("exit", resolve) : resolve()));
+    await rm(dataDir, { recursive: true, force: true });
+  }
 }
-await new Promise((resolve) => setTimeout(resolve, settleMs));
-procs = [{ pid: child.pid, name: "quantum-admin" }, ...(await descendants(child.pid))];
-let rss = 0;
-let pss = 0;
-for (const proc of procs) {
-  const m = await memory(proc.pid);
-  rss += m.rss;
-  pss += m.pss;
-  console.log(`${proc.name.padEnd(22)} ${(m.rss / 1024).toFixed(0).padStart(5)} MB RSS ${(m.pss / 1024).toFixed(0).padStart(5)} MB PSS`);
+
+const mb = (kb) => (kb / 1024).toFixed(0).padStart(5);
+async function median(label, binary) {
+  const all = [];
+  for (let i = 0; i < runs; i++) all.push(await measure(binary));
+  all.sort((a, b) => a.pss - b.pss);
+  const chosen = all[Math.floor(all.length / 2)];
+  console.log(`-- ${label} (median of ${runs} runs, after ${settleMs / 1000} s idle)`);
+  for (const r of chosen.rows) {
+    console.log(`   ${r.name.padEnd(20)} ${mb(r.rss)} MB RSS ${mb(r.pss)} MB PSS ${mb(r.anon)} MB anonymous`);
+  }
+  console.log(`   ${"total".padEnd(20)} ${mb(chosen.rss)} MB RSS ${mb(chosen.pss)} MB PSS`);
+  return chosen;
 }
-console.log(`${"total".padEnd(22)} ${(rss / 1024).toFixed(0).padStart(5)} MB RSS ${(pss / 1024).toFixed(0).padStart(5)} MB PSS (after ${settleMs / 1000} s idle)`);
-child.kill();
-await rm(dataDir, { recursive: true, force: true });
+
+const measuredApp = await median("Quantum Admin", app);
+if (bare) {
+  const measuredBare = await median("bare Tauri window", bare);
+  const ratio = measuredApp.pss / measuredBare.pss;
+  console.log(`app / bare window: ${ratio.toFixed(2)}x PSS (target <= 1.15x), ${(measuredApp.rss / measuredBare.rss).toFixed(2)}x RSS`);
+}
