@@ -8,7 +8,7 @@ mod store;
 mod vault;
 
 pub use error::{Error, Result};
-pub use keychain::{Keychain, KEYCHAIN_SERVICE};
+pub use keychain::{Keychain, KEYCHAIN_SERVICE, MAX_SECRET_BYTES, PART_UTF16_UNITS};
 pub use store::{SecretStore, SecretStoreKind, SecretStoreStatus, VaultKey};
 
 use std::fmt;
