@@ -107,8 +107,15 @@ fn a_port_that_is_none_comes_back_as_a_field_error_not_a_bare_string() {
     let dir = tempfile::tempdir().expect("temp dir");
     let app = start(dir.path());
     let project = app.ok("project_create", project("ports"));
-    // 0 fits the type but no port is 0; 70000 and -1 do not even fit a u16.
-    for port in [json!(0), json!(70000), json!(-1)] {
+    // 0 fits the type but no port is 0; the others do not even fit a u16.
+    for port in [
+        json!(0),
+        json!(70000),
+        json!(-1),
+        json!(5432.5),
+        json!("5432"),
+        json!(true),
+    ] {
         let error = app
             .invoke(
                 "datasource_create",

@@ -350,7 +350,7 @@ async fn a_port_held_by_another_program_is_skipped_or_named() {
         .create(DatasourceInput {
             project_id: h.project_id,
             engine: Engine::Redis,
-            host_port: Some(i64::from(port)),
+            host_port: Some(i64::from(port).into()),
             ..Default::default()
         })
         .await
@@ -615,7 +615,7 @@ async fn a_port_taken_between_the_check_and_the_start_moves_the_datasource() {
         .create(DatasourceInput {
             project_id: h.project_id,
             engine: Engine::Redis,
-            host_port: Some(i64::from(port)),
+            host_port: Some(i64::from(port).into()),
             ..Default::default()
         })
         .await

@@ -49,6 +49,7 @@ use std::ops::Range;
 use serde::{Deserialize, Serialize};
 use specta::Type;
 
+use quantum_kernel::input::NumberInput;
 use quantum_kernel::Engine;
 
 pub use error::{Error, Result};
@@ -91,9 +92,10 @@ pub struct DatasourceInput {
     pub engine: Engine,
     pub name: Option<String>,
     pub image: Option<String>,
-    // Wider than a port, so that a number that is none (70000, -1) reaches the core's check
-    // and comes back as a field error (a `//` comment: the bindings stay as they are).
-    pub host_port: Option<i64>,
+    // Any number, so that one that is no port (70000, -1, 5432.5) reaches the core's check and
+    // comes back as a field error (a `//` comment: the bindings stay as they are).
+    #[specta(type = Option<i64>)]
+    pub host_port: Option<NumberInput>,
     pub database_name: Option<String>,
     pub username: Option<String>,
     pub auto_start: Option<bool>,

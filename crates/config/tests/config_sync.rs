@@ -231,7 +231,7 @@ async fn datasources_the_file_declares_but_the_app_lacks_are_offered_ready_to_cr
     assert_eq!(pending.len(), 1);
     assert_eq!(pending[0].name.as_deref(), Some("shop-db"));
     assert_eq!(pending[0].image.as_deref(), Some("postgres:16-alpine"));
-    assert_eq!(pending[0].host_port, Some(55432));
+    assert_eq!(pending[0].host_port, Some(55432.into()));
     assert_eq!(pending[0].database_name.as_deref(), Some("shop"));
     assert_eq!(pending[0].project_id, project.id);
 }

@@ -10,6 +10,7 @@ pub mod engine;
 pub mod error;
 pub mod events;
 pub mod files;
+pub mod input;
 pub mod projects;
 pub mod settings;
 pub mod store;

@@ -200,7 +200,7 @@ impl ProjectConfigs {
                         format!("{repository}:{version}")
                     })
                 }),
-                host_port: d.port.map(i64::from),
+                host_port: d.port.map(|port| i64::from(port).into()),
                 database_name: d.database.clone(),
                 ..DatasourceInput::default()
             })
