@@ -2,7 +2,7 @@
 // prototypes, a marker while typing an unknown key, Ctrl+S writing the file into the project's
 // folder, and the History tab with its versions, a side-by-side diff and a restore.
 import assert from "node:assert/strict";
-import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { lstat, mkdtemp, readFile, rm, symlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
@@ -16,6 +16,8 @@ let driver;
 /** The project's folder, where its quantum.toml is written. */
 let folder;
 let configPath;
+/** Outside the project: where a planted quantum.toml link leads. */
+let elsewhere;
 
 before(async () => {
   folder = await mkdtemp(join(tmpdir(), "quantum-e2e-project-"));
@@ -27,6 +29,7 @@ before(async () => {
 after(async () => {
   await app?.close();
   if (folder) await rm(folder, { recursive: true, force: true });
+  if (elsewhere) await rm(elsewhere, { recursive: true, force: true });
 });
 
 async function click(testId) {
@@ -323,6 +326,37 @@ test("a change on disk under unsaved edits asks before replacing them", async ()
   await waitForToast(driver, "quantum.toml saved");
   const saved = await waitForFile((content) => /# my edit/.test(content), "the edits overwrite the file");
   assert.match(saved, /engine = "postgres"/);
+});
+
+test("a quantum.toml that links out of the project is written through only once the user says so", async () => {
+  // A cloned repository can carry such a link, to have a file of the user's overwritten.
+  elsewhere = await mkdtemp(join(tmpdir(), "quantum-e2e-elsewhere-"));
+  const target = join(elsewhere, "bashrc");
+  await writeFile(target, await readFile(configPath, "utf8"));
+  await rm(configPath);
+  await symlink(target, configPath);
+
+  const input = await editorInput();
+  await typeLineAtEnd(input, "# through the link");
+  await waitFor(driver, byTestId("config-dirty"), TIMEOUT_MS);
+  await pressChord(input, Key.CONTROL, "s");
+  const dialog = await waitFor(driver, byTestId("link-outside-dialog"), TIMEOUT_MS);
+  assert.ok((await renderedText(driver, dialog)).includes(target), "the dialog names where the link leads");
+  await capture(driver, "config-link-outside");
+  await click("link-outside-cancel");
+  await waitUntilGone(driver, byTestId("link-outside-dialog"), "Cancel closes the question");
+  assert.doesNotMatch(await readFile(target, "utf8"), /through the link/, "nothing was written on Cancel");
+  await waitFor(driver, byTestId("config-dirty"), TIMEOUT_MS);
+
+  await pressChord(await editorInput(), Key.CONTROL, "s");
+  await click("link-outside-confirm");
+  await waitForToast(driver, "quantum.toml saved");
+  await driver.wait(
+    async () => /# through the link/.test(await readFile(target, "utf8")),
+    TIMEOUT_MS,
+    "the confirmed save writes the file the link leads to",
+  );
+  assert.ok((await lstat(configPath)).isSymbolicLink(), "the link stays a link");
 });
 
 test("the editor takes the app's dark theme, colours included", async () => {

@@ -507,7 +507,7 @@ async fn variables_are_written_to_the_project_env_file_only_as_previewed() {
     std::fs::write(&env_path, "# mine\nAPP_NAME=shop\nEDITED=1\n").expect("edit");
     let error = h
         .datasources
-        .env_file_write(created.id, preview.current.clone())
+        .env_file_write(created.id, preview.current.clone(), false)
         .await
         .expect_err("changed since the preview");
     assert_eq!(ErrorInfo::from(error).code, "datasource.env_file_changed");
@@ -522,7 +522,7 @@ async fn variables_are_written_to_the_project_env_file_only_as_previewed() {
         .await
         .expect("preview again");
     h.datasources
-        .env_file_write(created.id, preview.current.clone())
+        .env_file_write(created.id, preview.current.clone(), false)
         .await
         .expect("written");
     let written_text = std::fs::read_to_string(&env_path).expect("read");
@@ -549,7 +549,7 @@ async fn variables_are_written_to_the_project_env_file_only_as_previewed() {
         .expect("preview after writing");
     assert!(!format!("{:?}{}", again.current, again.proposed).contains(&password));
     h.datasources
-        .env_file_write(created.id, again.current)
+        .env_file_write(created.id, again.current, false)
         .await
         .expect("written again");
 

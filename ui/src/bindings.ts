@@ -16,10 +16,10 @@ export const commands = {
 	configComplete: (text: string, line: number, column: number) => __TAURI_INVOKE<Completion[]>("config_complete", { text, line, column }),
 	configFormat: (text: string) => typedError<string, ErrorInfo>(__TAURI_INVOKE("config_format", { text })),
 	/**  Saves the editor's text; `expected_hash` is the hash it was loaded with (`None` overwrites). */
-	configSave: (projectId: number, text: string, expectedHash: string | null) => typedError<ConfigDocument, ErrorInfo>(__TAURI_INVOKE("config_save", { projectId, text, expectedHash })),
+	configSave: (projectId: number, text: string, expectedHash: string | null, allowOutside: boolean) => typedError<ConfigDocument, ErrorInfo>(__TAURI_INVOKE("config_save", { projectId, text, expectedHash, allowOutside })),
 	configHistory: (projectId: number) => typedError<ConfigVersion[], ErrorInfo>(__TAURI_INVOKE("config_history", { projectId })),
 	configVersionText: (versionId: number) => typedError<string, ErrorInfo>(__TAURI_INVOKE("config_version_text", { versionId })),
-	configRestore: (projectId: number, versionId: number) => typedError<ConfigDocument, ErrorInfo>(__TAURI_INVOKE("config_restore", { projectId, versionId })),
+	configRestore: (projectId: number, versionId: number, allowOutside: boolean) => typedError<ConfigDocument, ErrorInfo>(__TAURI_INVOKE("config_restore", { projectId, versionId, allowOutside })),
 	dashboardSummary: () => typedError<DashboardSummary, ErrorInfo>(__TAURI_INVOKE("dashboard_summary")),
 	/**  Shows the dialog and returns the chosen path, or `null` when the user cancelled. */
 	dialogPick: (request: PickRequest) => typedError<string | null, ErrorInfo>(__TAURI_INVOKE("dialog_pick", { request })),
@@ -46,8 +46,11 @@ export const commands = {
 	datasourceOrphanVolumes: () => typedError<OrphanVolume[], ErrorInfo>(__TAURI_INVOKE("datasource_orphan_volumes")),
 	/**  The project folder's `.env` before and after writing this datasource's variables. */
 	datasourceEnvPreview: (id: number) => typedError<EnvFilePreview, ErrorInfo>(__TAURI_INVOKE("datasource_env_preview", { id })),
-	/**  Writes the variables, if the file still holds `expected` (what the preview showed). */
-	datasourceEnvWrite: (id: number, expected: string | null) => typedError<null, ErrorInfo>(__TAURI_INVOKE("datasource_env_write", { id, expected })),
+	/**
+	 *  Writes the variables, if the file still holds `expected` (what the preview showed); through a
+	 *  link out of the project folder only with `allow_outside`, the user's confirmation.
+	 */
+	datasourceEnvWrite: (id: number, expected: string | null, allowOutside: boolean) => typedError<null, ErrorInfo>(__TAURI_INVOKE("datasource_env_write", { id, expected, allowOutside })),
 	/**  Follows a datasource's log: the last lines first, then new ones, in batches. */
 	datasourceLogs: (id: number, onBatch: Channel<LogBatch>) => typedError<number, ErrorInfo>(__TAURI_INVOKE("datasource_logs", { id, onBatch })),
 	/**  Streams a datasource's CPU and memory use, about once a second. */
@@ -78,7 +81,7 @@ export const commands = {
 	dotenvImport: (projectId: number, request: DotenvImportRequest) => typedError<ImportSummary, ErrorInfo>(__TAURI_INVOKE("dotenv_import", { projectId, request })),
 	/**  The `.env` file before and after exporting an environment into it; secrets are masked. */
 	dotenvExportPreview: (projectId: number, environment: string, path: string | null) => typedError<EnvFilePreview, ErrorInfo>(__TAURI_INVOKE("dotenv_export_preview", { projectId, environment, path })),
-	dotenvExportWrite: (projectId: number, environment: string, path: string | null, expected: string | null) => typedError<null, ErrorInfo>(__TAURI_INVOKE("dotenv_export_write", { projectId, environment, path, expected })),
+	dotenvExportWrite: (projectId: number, environment: string, path: string | null, expected: string | null, allowOutside: boolean) => typedError<null, ErrorInfo>(__TAURI_INVOKE("dotenv_export_write", { projectId, environment, path, expected, allowOutside })),
 	bundleExport: (projectId: number, path: string, passphrase: string) => typedError<null, ErrorInfo>(__TAURI_INVOKE("bundle_export", { projectId, path, passphrase })),
 	bundleImport: (path: string, passphrase: string, projectName: string | null) => typedError<Project, ErrorInfo>(__TAURI_INVOKE("bundle_import", { path, passphrase, projectName })),
 	secretStoreStatus: () => __TAURI_INVOKE<SecretStoreStatus>("secret_store_status"),

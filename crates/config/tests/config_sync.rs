@@ -151,7 +151,10 @@ async fn restoring_writes_an_old_version_back_as_a_new_version() {
         .expect("second");
     let history = configs.history(project.id).await.expect("history");
     let oldest = history.last().expect("oldest").id;
-    let restored = configs.restore(project.id, oldest).await.expect("restore");
+    let restored = configs
+        .restore(project.id, oldest, false)
+        .await
+        .expect("restore");
     assert!(restored.pending_datasources.is_empty());
     assert_eq!(restored.text, first);
     assert_eq!(restored.location, ConfigLocation::DataDir);

@@ -34,8 +34,15 @@ impl Datasources {
     }
 
     /// Writes the variables, provided the file still holds `expected` (what the preview showed,
-    /// masked as there); otherwise nothing is written and the user is asked to look again.
-    pub async fn env_file_write(&self, id: i64, expected: Option<String>) -> Result<()> {
+    /// masked as there); otherwise nothing is written and the user is asked to look again. A
+    /// `.env` that is a link out of the project folder is written through only with
+    /// `allow_outside`, the user's confirmation.
+    pub async fn env_file_write(
+        &self,
+        id: i64,
+        expected: Option<String>,
+        allow_outside: bool,
+    ) -> Result<()> {
         let (datasource, password) = self.with_password(id).await?;
         let path = self.env_path(&datasource).await?;
         let current = files::read_optional(&path)?;
@@ -45,8 +52,7 @@ impl Datasources {
             }
             .into());
         }
-        // A new .env is readable by its owner only: it holds the password. A link out of the
-        // project folder is refused, its message saying to replace it.
+        // A new .env is readable by its owner only: it holds the password.
         let folder = path.parent().unwrap_or(&path);
         files::replace(
             &path,
@@ -57,7 +63,7 @@ impl Datasources {
             )
             .as_bytes(),
             NewFile::OwnerOnly,
-            Within::project(folder, false),
+            Within::project(folder, allow_outside),
         )?;
         self.audit(
             &datasource,

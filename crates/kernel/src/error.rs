@@ -47,7 +47,7 @@ pub enum Error {
     ProjectNoFolder { name: String },
     #[error("{path} changed since it was shown. Review the changes again before writing.")]
     EnvFileChanged { path: String },
-    #[error("{path} is a link to {target}, outside the project folder, and is not written through unconfirmed. Replace the link with a file, then save again.")]
+    #[error("{path} is a link to {target}, outside the project folder. A cloned repository can carry such a link to overwrite a file of yours: write through it only if you made it, or replace the link with a file.")]
     SymlinkOutside { path: String, target: String },
     #[error("The app's database could not be used: {0}")]
     Database(#[from] sqlx::Error),

@@ -198,6 +198,7 @@ impl Variables {
         environment: &str,
         path: Option<&str>,
         expected: Option<String>,
+        allow_outside: bool,
     ) -> Result<()> {
         let project = projects::get(&self.store, project_id).await?;
         let path = export_path(&project, path)?;
@@ -245,7 +246,7 @@ impl Variables {
             )
             .as_bytes(),
             NewFile::OwnerOnly,
-            within(&project, &path),
+            within(&project, &path, allow_outside),
         )?;
         tx.commit().await?;
         self.store.announce(Change {
@@ -320,11 +321,13 @@ fn read_dotenv(path: &str) -> Result<Vec<(String, String)>> {
     Ok(dotenv::parse(&text)?)
 }
 
-/// A file in the project's folder is not written through a link out of it (the message says to
-/// replace the link); a path elsewhere is one the user chose, link and all.
-fn within<'a>(project: &'a Project, path: &Path) -> Within<'a> {
+/// A file in the project's folder is not written through a link out of it unless the user
+/// confirmed (`allow_outside`); a path elsewhere is one the user chose, link and all.
+fn within<'a>(project: &'a Project, path: &Path, allow_outside: bool) -> Within<'a> {
     match &project.folder {
-        Some(folder) if path.starts_with(folder) => Within::project(Path::new(folder), false),
+        Some(folder) if path.starts_with(folder) => {
+            Within::project(Path::new(folder), allow_outside)
+        }
         _ => Within::TRUSTED,
     }
 }

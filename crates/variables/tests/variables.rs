@@ -184,7 +184,7 @@ async fn a_dotenv_file_round_trips_through_import_and_export_with_secrets_masked
         .expect("export preview");
     assert!(export.proposed.contains("STRIPE_KEY=") && !export.proposed.contains(&token));
     f.variables
-        .dotenv_export_write(f.project.id, "dev", None, export.current.clone())
+        .dotenv_export_write(f.project.id, "dev", None, export.current.clone(), false)
         .await
         .expect("export");
     let written = std::fs::read_to_string(f.folder.path().join(".env")).expect(".env");
@@ -211,14 +211,14 @@ async fn a_dotenv_file_round_trips_through_import_and_export_with_secrets_masked
         .as_deref()
         .is_some_and(|c| c.contains("STRIPE_KEY='••••••'")));
     f.variables
-        .dotenv_export_write(f.project.id, "dev", None, again.current)
+        .dotenv_export_write(f.project.id, "dev", None, again.current, false)
         .await
         .expect("second export against a masked preview");
 
     // A second export against the preview taken before the first one is refused.
     assert!(matches!(
         f.variables
-            .dotenv_export_write(f.project.id, "dev", None, export.current)
+            .dotenv_export_write(f.project.id, "dev", None, export.current, false)
             .await,
         Err(Error::Kernel(quantum_kernel::Error::EnvFileChanged { .. }))
     ));
@@ -278,4 +278,63 @@ async fn a_dotenv_import_that_fails_leaves_no_secret_and_no_change_behind() {
         accounts.is_empty(),
         "the keychain still holds the value under {accounts:?}"
     );
+}
+
+/// A project's `.env` that is a link out of its folder (a cloned repository can carry one) is
+/// written through only with the user's confirmation; the link stays a link.
+#[cfg(unix)]
+#[tokio::test]
+async fn an_export_through_a_link_out_of_the_project_waits_for_the_users_confirmation() {
+    let f = fixture("link out").await;
+    f.variables
+        .set(
+            f.project.id,
+            VariableInput {
+                environment: Some("dev".into()),
+                name: "PORT".into(),
+                kind: VariableKind::Plain,
+                value: "8080".into(),
+            },
+        )
+        .await
+        .expect("set");
+    let elsewhere = tempfile::tempdir().expect("temp dir");
+    let outside = elsewhere.path().join("bashrc");
+    std::fs::write(&outside, "alias ll='ls -l'\n").expect("write");
+    let link = f.folder.path().join(".env");
+    std::os::unix::fs::symlink(&outside, &link).expect("link");
+
+    let preview = f
+        .variables
+        .dotenv_export_preview(f.project.id, "dev", None)
+        .await
+        .expect("preview");
+    let refused = f
+        .variables
+        .dotenv_export_write(f.project.id, "dev", None, preview.current.clone(), false)
+        .await
+        .expect_err("unconfirmed");
+    assert_eq!(
+        quantum_kernel::Coded::code(&refused),
+        "files.symlink_outside"
+    );
+    assert!(refused.to_string().contains("bashrc"), "{refused}");
+    assert_eq!(
+        std::fs::read_to_string(&outside).expect("read"),
+        "alias ll='ls -l'\n"
+    );
+
+    f.variables
+        .dotenv_export_write(f.project.id, "dev", None, preview.current, true)
+        .await
+        .expect("confirmed");
+    let written = std::fs::read_to_string(&outside).expect("read");
+    assert!(
+        written.contains("alias ll='ls -l'") && written.contains("PORT=8080"),
+        "{written}"
+    );
+    assert!(std::fs::symlink_metadata(&link)
+        .expect("link")
+        .file_type()
+        .is_symlink());
 }

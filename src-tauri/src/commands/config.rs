@@ -47,11 +47,11 @@ pub async fn config_save(
     project_id: i64,
     text: String,
     expected_hash: Option<String>,
+    allow_outside: bool,
 ) -> CommandResult<ConfigDocument> {
     Ok(state
         .configs
-        // A link out of the project folder is refused, its message saying to replace it.
-        .save(project_id, &text, expected_hash.as_deref(), false)
+        .save(project_id, &text, expected_hash.as_deref(), allow_outside)
         .await?)
 }
 
@@ -79,6 +79,10 @@ pub async fn config_restore(
     state: State<'_, AppState>,
     project_id: i64,
     version_id: i64,
+    allow_outside: bool,
 ) -> CommandResult<ConfigDocument> {
-    Ok(state.configs.restore(project_id, version_id).await?)
+    Ok(state
+        .configs
+        .restore(project_id, version_id, allow_outside)
+        .await?)
 }

@@ -120,13 +120,18 @@ pub async fn datasource_env_preview(
     Ok(state.datasources.env_file_preview(id).await?)
 }
 
-/// Writes the variables, if the file still holds `expected` (what the preview showed).
+/// Writes the variables, if the file still holds `expected` (what the preview showed); through a
+/// link out of the project folder only with `allow_outside`, the user's confirmation.
 #[tauri::command]
 #[specta::specta]
 pub async fn datasource_env_write(
     state: State<'_, AppState>,
     id: i64,
     expected: Option<String>,
+    allow_outside: bool,
 ) -> CommandResult<()> {
-    Ok(state.datasources.env_file_write(id, expected).await?)
+    Ok(state
+        .datasources
+        .env_file_write(id, expected, allow_outside)
+        .await?)
 }

@@ -134,6 +134,7 @@ pub async fn dotenv_export_write(
     environment: String,
     path: Option<String>,
     expected: Option<String>,
+    allow_outside: bool,
 ) -> CommandResult<()> {
     // Without a path the file is the project folder's `.env`; any other must have been chosen.
     if let Some(path) = path.as_deref().filter(|p| !p.trim().is_empty()) {
@@ -141,7 +142,13 @@ pub async fn dotenv_export_write(
     }
     Ok(state
         .variables
-        .dotenv_export_write(project_id, &environment, path.as_deref(), expected)
+        .dotenv_export_write(
+            project_id,
+            &environment,
+            path.as_deref(),
+            expected,
+            allow_outside,
+        )
         .await?)
 }
 

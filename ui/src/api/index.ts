@@ -134,7 +134,8 @@ export const api = {
   datasourceOrphanVolumes: () => unwrap(commands.datasourceOrphanVolumes()),
   datasourceEnvPreview: (id: number) => unwrap(commands.datasourceEnvPreview(id)),
   /** Writes the variables if `.env` still reads `expected` (the preview's `current`), else fails with `datasource.env_file_changed`. */
-  datasourceEnvWrite: (id: number, expected: string | null) => unwrap(commands.datasourceEnvWrite(id, expected)),
+  datasourceEnvWrite: (id: number, expected: string | null, allowOutside: boolean) =>
+    unwrap(commands.datasourceEnvWrite(id, expected, allowOutside)),
   /** Streams the container's log (the last lines first); resolves to the id that {@link api.streamStop} takes. */
   datasourceLogs: (id: number, onBatch: (batch: LogBatch) => void) => {
     const channel = new Channel<LogBatch>();
@@ -170,11 +171,12 @@ export const api = {
   configComplete: (text: string, line: number, column: number) => commands.configComplete(text, line, column),
   configFormat: (text: string) => unwrap(commands.configFormat(text)),
   /** Saves if the file still has `expectedHash` (null: the file does not exist yet), else fails with the changed-on-disk code. */
-  configSave: (projectId: number, text: string, expectedHash: string | null) =>
-    unwrap(commands.configSave(projectId, text, expectedHash)),
+  configSave: (projectId: number, text: string, expectedHash: string | null, allowOutside: boolean) =>
+    unwrap(commands.configSave(projectId, text, expectedHash, allowOutside)),
   configHistory: (projectId: number) => unwrap(commands.configHistory(projectId)),
   configVersionText: (versionId: number) => unwrap(commands.configVersionText(versionId)),
-  configRestore: (projectId: number, versionId: number) => unwrap(commands.configRestore(projectId, versionId)),
+  configRestore: (projectId: number, versionId: number, allowOutside: boolean) =>
+    unwrap(commands.configRestore(projectId, versionId, allowOutside)),
   // Environment variables and secrets
   variablesList: (projectId: number) => unwrap(commands.variablesList(projectId)),
   environmentAdd: (projectId: number, name: string) => unwrap(commands.environmentAdd(projectId, name)),
@@ -194,8 +196,13 @@ export const api = {
   dotenvExportPreview: (projectId: number, environment: string, path: string | null) =>
     unwrap(commands.dotenvExportPreview(projectId, environment, path)),
   /** Writes the file if it still reads `expected` (the preview's `current`), else fails without writing. */
-  dotenvExportWrite: (projectId: number, environment: string, path: string | null, expected: string | null) =>
-    unwrap(commands.dotenvExportWrite(projectId, environment, path, expected)),
+  dotenvExportWrite: (
+    projectId: number,
+    environment: string,
+    path: string | null,
+    expected: string | null,
+    allowOutside: boolean,
+  ) => unwrap(commands.dotenvExportWrite(projectId, environment, path, expected, allowOutside)),
   bundleExport: (projectId: number, path: string, passphrase: string) =>
     unwrap(commands.bundleExport(projectId, path, passphrase)),
   /** Creates a project from the bundle, all or nothing; `projectName` null keeps the bundle's name. */

@@ -262,10 +262,23 @@ impl ProjectConfigs {
     }
 
     /// Writes an old version back, as a new version.
-    pub async fn restore(&self, project_id: i64, version_id: i64) -> Result<ConfigDocument> {
+    /// Writes an earlier version back; through a link out of the project folder only with
+    /// `allow_outside`, the user's confirmation.
+    pub async fn restore(
+        &self,
+        project_id: i64,
+        version_id: i64,
+        allow_outside: bool,
+    ) -> Result<ConfigDocument> {
         let text = self.version_text(version_id).await?;
-        self.replace(project_id, &text, None, ConfigSource::Restore, false)
-            .await?;
+        self.replace(
+            project_id,
+            &text,
+            None,
+            ConfigSource::Restore,
+            allow_outside,
+        )
+        .await?;
         self.get(project_id).await
     }
 

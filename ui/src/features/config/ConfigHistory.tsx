@@ -7,6 +7,7 @@ import clsx from "clsx";
 import { toast } from "sonner";
 import { api, errorMessage, type ConfigDocument, type ConfigVersion } from "../../api";
 import { Dialog } from "../../components/Dialog";
+import { useLinkOutsideConfirm } from "../../components/LinkOutsideConfirm";
 import { EmptyState } from "../../components/EmptyState";
 import { ErrorState } from "../../components/ErrorState";
 import { RelativeTime } from "../../components/RelativeTime";
@@ -229,16 +230,20 @@ type RestoreDialogProps = {
 
 function RestoreDialog({ projectId, version, dirty, onClose, onRestored }: RestoreDialogProps) {
   const restore = useRestoreConfig(projectId);
-  const confirm = () => {
+  const linkOutside = useLinkOutsideConfirm();
+  const confirm = async () => {
     if (!version) return;
-    restore.mutate(version.id, {
-      onSuccess: (document) => {
-        toast.success("Version restored", { description: `${document.path} now holds the version of ${formatDateTime(version.savedAt)}.` });
-        onRestored();
-        onClose();
-      },
-      onError: (error) => toast.error("The version was not restored", { description: errorMessage(error) }),
-    });
+    try {
+      const document = await linkOutside.withConsent((allowOutside) =>
+        restore.mutateAsync({ versionId: version.id, allowOutside }),
+      );
+      if (!document) return;
+      toast.success("Version restored", { description: `${document.path} now holds the version of ${formatDateTime(version.savedAt)}.` });
+      onRestored();
+      onClose();
+    } catch (error) {
+      toast.error("The version was not restored", { description: errorMessage(error) });
+    }
   };
   return (
     <Dialog
@@ -264,13 +269,14 @@ function RestoreDialog({ projectId, version, dirty, onClose, onRestored }: Resto
         <button
           type="button"
           className="button button-primary"
-          onClick={confirm}
+          onClick={() => void confirm()}
           disabled={restore.isPending}
           data-testid="config-restore-confirm"
         >
           Restore
         </button>
       </footer>
+      {linkOutside.dialog}
     </Dialog>
   );
 }

@@ -1,4 +1,4 @@
-import { act, render, screen, waitFor } from "@testing-library/react";
+import { act, render, screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { createMemoryRouter, RouterProvider } from "react-router";
@@ -142,7 +142,7 @@ describe("ConfigPage", () => {
 
     vi.mocked(api.configSave).mockResolvedValue(doc(generated));
     await user.click(save);
-    await waitFor(() => expect(api.configSave).toHaveBeenCalledWith(1, generated, `hash of ${generated}`));
+    await waitFor(() => expect(api.configSave).toHaveBeenCalledWith(1, generated, `hash of ${generated}`, false));
     expect(await screen.findByText("quantum.toml created")).toBeVisible();
   });
 
@@ -165,7 +165,7 @@ describe("ConfigPage", () => {
     vi.mocked(api.configFormat).mockResolvedValue(`${generated}\n# note`);
     vi.mocked(api.configSave).mockResolvedValue(doc(`${generated}\n# note`));
     await user.keyboard("{Control>}s{/Control}");
-    await waitFor(() => expect(api.configSave).toHaveBeenCalledWith(1, `${generated}\n# note`, `hash of ${generated}`));
+    await waitFor(() => expect(api.configSave).toHaveBeenCalledWith(1, `${generated}\n# note`, `hash of ${generated}`, false));
     expect(await screen.findByText("quantum.toml saved")).toBeVisible();
     await waitFor(() => expect(screen.queryByTestId("config-dirty")).not.toBeInTheDocument());
     expect(await editor()).toHaveValue(`${generated}\n# note`);
@@ -179,7 +179,7 @@ describe("ConfigPage", () => {
     vi.mocked(api.configValidate).mockResolvedValue([unknownKey, { ...unknownKey, line: 2 }]);
     await user.click(screen.getByTestId("config-save"));
     expect(await screen.findByText("Fix the 2 errors before saving")).toBeVisible();
-    expect(api.configSave).toHaveBeenCalledWith(1, `${generated}\nengnie = 1`, `hash of ${generated}`);
+    expect(api.configSave).toHaveBeenCalledWith(1, `${generated}\nengnie = 1`, `hash of ${generated}`, false);
     expect(await editor()).toHaveValue(`${generated}\nengnie = 1`);
     expect(screen.getByTestId("config-dirty")).toBeVisible();
   });
@@ -197,8 +197,36 @@ describe("ConfigPage", () => {
 
     vi.mocked(api.configSave).mockResolvedValue(doc(`${generated}\n# mine`));
     await user.click(screen.getByTestId("config-overwrite"));
-    await waitFor(() => expect(api.configSave).toHaveBeenLastCalledWith(1, `${generated}\n# mine`, theirs.contentHash));
+    await waitFor(() => expect(api.configSave).toHaveBeenLastCalledWith(1, `${generated}\n# mine`, theirs.contentHash, false));
     await waitFor(() => expect(screen.queryByTestId("config-conflict")).not.toBeInTheDocument());
+  });
+
+  it("asks before writing through a link out of the project, and writes nothing when told no", async () => {
+    const user = renderPage(doc(generated));
+    await user.type(await editor(), "\n# mine");
+    vi.mocked(api.configFormat).mockResolvedValue(`${generated}\n# mine`);
+    const outside = new ApiError({
+      code: "files.symlink_outside",
+      message: "/work/shop/quantum.toml is a link to /home/me/.bashrc, outside the project folder.",
+      field: "path",
+    });
+    vi.mocked(api.configSave).mockClear();
+    vi.mocked(api.configSave).mockImplementation((_project, _text, _hash, allowOutside) =>
+      allowOutside ? Promise.resolve(doc(`${generated}\n# mine`)) : Promise.reject(outside),
+    );
+
+    await user.click(screen.getByTestId("config-save"));
+    const dialog = await screen.findByTestId("link-outside-dialog");
+    expect(dialog).toHaveTextContent("/home/me/.bashrc");
+    await user.click(within(dialog).getByRole("button", { name: "Cancel" }));
+    await waitFor(() => expect(screen.queryByTestId("link-outside-dialog")).not.toBeInTheDocument());
+    expect(api.configSave).toHaveBeenCalledTimes(1);
+    expect(screen.getByTestId("config-dirty")).toBeVisible();
+
+    await user.click(screen.getByTestId("config-save"));
+    await user.click(await screen.findByTestId("link-outside-confirm"));
+    await waitFor(() => expect(api.configSave).toHaveBeenLastCalledWith(1, `${generated}\n# mine`, `hash of ${generated}`, true));
+    await waitFor(() => expect(screen.queryByTestId("config-dirty")).not.toBeInTheDocument());
   });
 
   it("reloads silently when the file changes on disk and there are no edits", async () => {

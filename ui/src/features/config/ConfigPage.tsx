@@ -56,7 +56,7 @@ export default function ConfigPage() {
 }
 
 function ConfigWorkspace({ projectId }: { projectId: number }) {
-  const { documentQuery, draft } = useConfigDraft(projectId);
+  const { documentQuery, draft, linkDialog } = useConfigDraft(projectId);
   const [searchParams, setSearchParams] = useSearchParams();
   const tab: Tab = searchParams.get("view") === "history" ? "history" : "editor";
 
@@ -113,6 +113,7 @@ function ConfigWorkspace({ projectId }: { projectId: number }) {
         )}
       </div>
       <LeaveGuard dirty={draft.dirty} />
+      {linkDialog}
     </>
   );
 }

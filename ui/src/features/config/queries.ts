@@ -42,19 +42,11 @@ function useStoreDocument(projectId: number) {
   };
 }
 
-export function useSaveConfig(projectId: number) {
-  const store = useStoreDocument(projectId);
-  return useMutation({
-    mutationFn: ({ text, expectedHash }: { text: string; expectedHash: string | null }) =>
-      api.configSave(projectId, text, expectedHash),
-    onSuccess: store,
-  });
-}
-
 export function useRestoreConfig(projectId: number) {
   const store = useStoreDocument(projectId);
   return useMutation({
-    mutationFn: (versionId: number) => api.configRestore(projectId, versionId),
+    mutationFn: ({ versionId, allowOutside }: { versionId: number; allowOutside: boolean }) =>
+      api.configRestore(projectId, versionId, allowOutside),
     onSuccess: store,
   });
 }

@@ -2,6 +2,7 @@ import { useEffect, useReducer, useRef, useState } from "react";
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { toast } from "sonner";
 import { api, ApiError, errorMessage, type ConfigDocument } from "../../api";
+import { useLinkOutsideConfirm } from "../../components/LinkOutsideConfirm";
 import { errorCountText, summarize } from "./diagnostics";
 import { canSave, draftReducer, isDirty, type DraftState } from "./draft";
 import { configDocumentQuery, configKeys } from "./queries";
@@ -46,6 +47,7 @@ export function useConfigDraft(projectId: number) {
   const validator = useRef<DebouncedValidator>(null);
   // Ctrl+S held down, or pressed twice before React re-renders, must not save twice.
   const saveInFlight = useRef(false);
+  const linkOutside = useLinkOutsideConfirm();
 
   // Every new disk document goes through the reducer, which decides between a silent reload and
   // a notice.
@@ -102,7 +104,11 @@ export function useConfigDraft(projectId: number) {
       const formatted = await api.configFormat(edited).catch(() => edited);
       // The hash the edits started from: the core refuses the save if the file changed since (a
       // file that does not exist yet is not checked).
-      const document = await api.configSave(projectId, formatted, base.contentHash);
+      const document = await linkOutside.withConsent((allowOutside) =>
+        api.configSave(projectId, formatted, base.contentHash, allowOutside),
+      );
+      // The file is a link out of the project and the user chose not to write through it.
+      if (document === null) return;
       // The reducer learns of the save before the cache does, so the new document is no surprise.
       dispatch({ type: "saved", document, sentText: edited });
       queryClient.setQueryData(configKeys.document(projectId), document);
@@ -136,7 +142,7 @@ export function useConfigDraft(projectId: number) {
     }
   };
 
-  if (state === null) return { documentQuery, draft: null };
+  if (state === null) return { documentQuery, draft: null, linkDialog: linkOutside.dialog };
 
   const draft: ConfigDraft = {
     state,
@@ -158,5 +164,5 @@ export function useConfigDraft(projectId: number) {
       await saveOver(document, state.text);
     },
   };
-  return { documentQuery, draft };
+  return { documentQuery, draft, linkDialog: linkOutside.dialog };
 }

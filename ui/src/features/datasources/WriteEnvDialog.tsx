@@ -4,6 +4,7 @@ import { ApiError, errorMessage, type Datasource } from "../../api";
 import { Dialog } from "../../components/Dialog";
 import { EnvDiff } from "../../components/EnvDiff";
 import { ErrorState } from "../../components/ErrorState";
+import { useLinkOutsideConfirm } from "../../components/LinkOutsideConfirm";
 import { SkeletonRows } from "../../components/Skeleton";
 import { diffLines } from "../../lib/lineDiff";
 import { envPreviewQuery, useWriteEnvFile } from "./queries";
@@ -38,30 +39,29 @@ export function WriteEnvDialog({ datasource, onClose }: WriteEnvDialogProps) {
 function WriteEnvContent({ datasource, onDone }: { datasource: Datasource; onDone: () => void }) {
   const preview = useQuery(envPreviewQuery(datasource.id));
   const write = useWriteEnvFile();
+  const linkOutside = useLinkOutsideConfirm();
   const diff = preview.data ? diffLines(preview.data.current ?? "", preview.data.proposed) : [];
   const unchanged = preview.data !== undefined && diff.every((line) => line.kind === "same");
 
-  const confirm = () => {
+  const confirm = async () => {
     if (!preview.data) return;
     const { path, current } = preview.data;
-    write.mutate(
-      { datasourceId: datasource.id, expected: current },
-      {
-        onSuccess: () => {
-          toast.success(`Wrote the variables of “${datasource.name}” to ${path}`);
-          onDone();
-        },
-        onError: (error) => {
-          if (error instanceof ApiError && error.code === "datasource.env_file_changed") {
-            // Someone edited the file since the preview: show the new state and let the user decide again.
-            toast.warning(".env changed since it was read; check the changes again", { description: error.message });
-            void preview.refetch();
-          } else {
-            toast.error(".env was not written", { description: errorMessage(error) });
-          }
-        },
-      },
-    );
+    try {
+      const written = await linkOutside.withConsent((allowOutside) =>
+        write.mutateAsync({ datasourceId: datasource.id, expected: current, allowOutside }).then(() => true),
+      );
+      if (!written) return;
+      toast.success(`Wrote the variables of “${datasource.name}” to ${path}`);
+      onDone();
+    } catch (error) {
+      if (error instanceof ApiError && error.code === "datasource.env_file_changed") {
+        // Someone edited the file since the preview: show the new state and let the user decide again.
+        toast.warning(".env changed since it was read; check the changes again", { description: error.message });
+        void preview.refetch();
+      } else {
+        toast.error(".env was not written", { description: errorMessage(error) });
+      }
+    }
   };
 
   return (
@@ -97,13 +97,14 @@ function WriteEnvContent({ datasource, onDone }: { datasource: Datasource; onDon
         <button
           type="button"
           className="button button-primary"
-          onClick={confirm}
+          onClick={() => void confirm()}
           disabled={!preview.data || unchanged || write.isPending}
           data-testid="write-env-confirm"
         >
           Write
         </button>
       </footer>
+      {linkOutside.dialog}
     </>
   );
 }

@@ -116,7 +116,14 @@ export function useRemoveDatasource() {
 
 export function useWriteEnvFile() {
   return useMutation({
-    mutationFn: ({ datasourceId, expected }: { datasourceId: number; expected: string | null }) =>
-      api.datasourceEnvWrite(datasourceId, expected),
+    mutationFn: ({
+      datasourceId,
+      expected,
+      allowOutside,
+    }: {
+      datasourceId: number;
+      expected: string | null;
+      allowOutside: boolean;
+    }) => api.datasourceEnvWrite(datasourceId, expected, allowOutside),
   });
 }

@@ -43,7 +43,7 @@ describe("ExportDotenvDialog", () => {
     expect(api.dotenvExportPreview).toHaveBeenCalledWith(7, "dev", null);
 
     await user.click(screen.getByRole("button", { name: "Write" }));
-    expect(api.dotenvExportWrite).toHaveBeenCalledWith(7, "dev", null, current);
+    expect(api.dotenvExportWrite).toHaveBeenCalledWith(7, "dev", null, current, false);
     await waitFor(() => expect(onClose).toHaveBeenCalled());
   });
 

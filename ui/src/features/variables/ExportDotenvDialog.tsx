@@ -6,6 +6,7 @@ import { Dialog } from "../../components/Dialog";
 import { EnvDiff } from "../../components/EnvDiff";
 import { ErrorState } from "../../components/ErrorState";
 import { Field } from "../../components/Field";
+import { useLinkOutsideConfirm } from "../../components/LinkOutsideConfirm";
 import { PathInput } from "../../components/PathInput";
 import { SkeletonRows } from "../../components/Skeleton";
 import { diffLines } from "../../lib/lineDiff";
@@ -185,6 +186,7 @@ function ExportPreview({
 }) {
   const preview = useQuery(dotenvExportPreviewQuery(projectId, target.environment, target.path));
   const write = useDotenvExportWrite(projectId);
+  const linkOutside = useLinkOutsideConfirm();
   // The core masks secret values on both sides (the file may hold them from an earlier export), so
   // masked lines cannot tell whether a secret changed: with secrets, writing stays possible.
   const shownCurrent = preview.data?.current ?? "";
@@ -194,27 +196,25 @@ function ExportPreview({
     !hasSecrets &&
     diffLines(shownCurrent, preview.data.proposed).every((line) => line.kind === "same");
 
-  const confirm = () => {
+  const confirm = async () => {
     if (!preview.data) return;
     const { path, current } = preview.data;
-    write.mutate(
-      { ...target, expected: current },
-      {
-        onSuccess: () => {
-          toast.success(`Wrote the variables of “${target.environment}” to ${path}`);
-          onDone();
-        },
-        onError: (error) => {
-          if (error instanceof ApiError && error.code === "datasource.env_file_changed") {
-            // Someone edited the file since the preview: show its new state and let the user decide again.
-            toast.warning("The file changed since it was read; check the changes again", { description: error.message });
-            void preview.refetch();
-          } else {
-            toast.error("The file was not written", { description: errorMessage(error) });
-          }
-        },
-      },
-    );
+    try {
+      const written = await linkOutside.withConsent((allowOutside) =>
+        write.mutateAsync({ ...target, expected: current, allowOutside }).then(() => true),
+      );
+      if (!written) return;
+      toast.success(`Wrote the variables of “${target.environment}” to ${path}`);
+      onDone();
+    } catch (error) {
+      if (error instanceof ApiError && error.code === "datasource.env_file_changed") {
+        // Someone edited the file since the preview: show its new state and let the user decide again.
+        toast.warning("The file changed since it was read; check the changes again", { description: error.message });
+        void preview.refetch();
+      } else {
+        toast.error("The file was not written", { description: errorMessage(error) });
+      }
+    }
   };
 
   return (
@@ -248,7 +248,7 @@ function ExportPreview({
         <button
           type="button"
           className="button button-primary"
-          onClick={confirm}
+          onClick={() => void confirm()}
           disabled={!preview.data || unchanged || write.isPending}
           data-autofocus
           data-testid="export-write"
@@ -256,6 +256,7 @@ function ExportPreview({
           Write
         </button>
       </footer>
+      {linkOutside.dialog}
     </>
   );
 }

@@ -53,8 +53,17 @@ export const useDotenvImport = (projectId: number) =>
 
 export function useDotenvExportWrite(projectId: number) {
   return useMutation({
-    mutationFn: ({ environment, path, expected }: { environment: string; path: string | null; expected: string | null }) =>
-      api.dotenvExportWrite(projectId, environment, path, expected),
+    mutationFn: ({
+      environment,
+      path,
+      expected,
+      allowOutside,
+    }: {
+      environment: string;
+      path: string | null;
+      expected: string | null;
+      allowOutside: boolean;
+    }) => api.dotenvExportWrite(projectId, environment, path, expected, allowOutside),
   });
 }
 
