@@ -15,7 +15,8 @@ use bollard::query_parameters::{
 };
 use quantum_datasources::{Datasource, DatasourceInput, DatasourceStatus, Datasources, Engine};
 use quantum_docker::{LABEL_DATASOURCE, LABEL_STORE};
-use quantum_integration_tests::{docker, test_image, wait_for_status, TestApp};
+use quantum_integration_tests::{docker, test_image, wait_for_status, write_lock, TestApp};
+use quantum_secrets::SecretAccess;
 use tokio::sync::broadcast::Receiver;
 
 const READY_DEADLINE: Duration = Duration::from_secs(120);
@@ -204,5 +205,34 @@ async fn a_container_that_dies_shows_how_it_ended() {
         stopped.status_reason.as_deref(),
         Some("Exited with code 137.")
     );
+    h.remove(created.id).await;
+}
+
+/// A keychain unlock prompt can take minutes: creating a database stores its password before it
+/// takes the database's write lock, so that other writes (statuses, edits) do not stall behind it.
+/// A current-thread runtime: nothing else runs until `create` returns, so what is recorded up to
+/// then is the creation's own.
+#[tokio::test]
+async fn a_creation_stores_its_password_outside_the_database_write_lock() {
+    let h = Harness::start("write lock").await;
+    let accesses = write_lock::watch(&h.app.store, &h.app.secrets);
+    let created = h
+        .datasources()
+        .create(DatasourceInput {
+            project_id: h.app.project_id,
+            engine: Engine::Redis,
+            ..Default::default()
+        })
+        .await
+        .expect("created");
+    let (all, under_lock) = {
+        let seen = accesses.lock().expect("accesses");
+        (seen.all.clone(), seen.under_write_lock.clone())
+    };
+    assert!(
+        all.contains(&SecretAccess::Write),
+        "the password was stored: {all:?}"
+    );
+    assert_eq!(under_lock, vec![]);
     h.remove(created.id).await;
 }

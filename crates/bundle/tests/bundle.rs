@@ -200,3 +200,37 @@ async fn after_secrets_config_edits_export_and_import_no_secret_value_is_in_any_
         }
     }
 }
+
+#[tokio::test]
+async fn a_bundle_import_stores_its_secrets_outside_the_database_write_lock() {
+    let f = fixture("bundle lock").await;
+    let token = unique_value("bundle-lock");
+    f.variables
+        .set(f.project.id, secret_input("prod", "API_TOKEN", &token))
+        .await
+        .expect("secret");
+    let path = f.folder.path().join("lock.qabundle");
+    let passphrase = Secret::new("a long enough passphrase");
+    quantum_bundle::export(
+        &f.variables,
+        f.project.id,
+        &path.display().to_string(),
+        &passphrase,
+    )
+    .await
+    .expect("export");
+
+    let other = fixture("bundle lock target").await;
+    let accesses = write_lock::watch(&other.t.store, other.variables.secret_store());
+    quantum_bundle::import(
+        &other.variables,
+        &path.display().to_string(),
+        &passphrase,
+        None,
+    )
+    .await
+    .expect("import");
+    let accesses = accesses.lock().expect("accesses");
+    assert!(!accesses.all.is_empty(), "the keychain was used");
+    assert_eq!(accesses.under_write_lock, vec![]);
+}

@@ -78,6 +78,30 @@ impl Store {
         Ok(self.pool.begin_with("BEGIN IMMEDIATE").await?)
     }
 
+    /// Whether a writer could start now: no connection, of this process or another, holds a write
+    /// transaction open. Asked on a connection of its own that does not wait.
+    pub async fn write_lock_is_free(&self) -> Result<bool> {
+        use sqlx::Connection;
+        let options = SqliteConnectOptions::from_str("sqlite:")?
+            .filename(&self.path)
+            .busy_timeout(Duration::ZERO)
+            .disable_statement_logging();
+        let mut connection = sqlx::SqliteConnection::connect_with(&options).await?;
+        let free = match sqlx::query("BEGIN IMMEDIATE")
+            .execute(&mut connection)
+            .await
+        {
+            Ok(_) => {
+                sqlx::query("ROLLBACK").execute(&mut connection).await?;
+                true
+            }
+            Err(sqlx::Error::Database(error)) if error.message().contains("locked") => false,
+            Err(error) => return Err(error.into()),
+        };
+        connection.close().await?;
+        Ok(free)
+    }
+
     pub fn path(&self) -> &Path {
         &self.path
     }

@@ -9,7 +9,9 @@ mod vault;
 
 pub use error::{Error, Result};
 pub use keychain::{Keychain, KEYCHAIN_SERVICE, MAX_SECRET_BYTES, PART_UTF16_UNITS};
-pub use store::{SecretStore, SecretStoreKind, SecretStoreStatus, VaultKey};
+pub use store::{
+    AccessObserver, SecretAccess, SecretStore, SecretStoreKind, SecretStoreStatus, VaultKey,
+};
 
 use std::fmt;
 

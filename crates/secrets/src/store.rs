@@ -2,7 +2,7 @@
 //! encrypted vault once the user has set it up and unlocked it. Callers never pick; they ask here.
 
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex, RwLock};
 
 use serde::{Deserialize, Serialize};
 use specta::Type;
@@ -41,10 +41,22 @@ pub enum VaultKey {
     KeyFile(String),
 }
 
+/// Told of each access to a secret, before it happens; see [`SecretStore::observe`].
+pub type AccessObserver = Arc<dyn Fn(SecretAccess) + Send + Sync>;
+
+/// What an access does, for an [`AccessObserver`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SecretAccess {
+    Read,
+    Write,
+    Delete,
+}
+
 pub struct SecretStore {
     keychain: Option<Keychain>,
     vault_path: PathBuf,
     vault: Mutex<Option<Vault>>,
+    observer: RwLock<Option<AccessObserver>>,
 }
 
 impl SecretStore {
@@ -60,6 +72,7 @@ impl SecretStore {
             keychain,
             vault_path: data_dir.join(VAULT_FILE),
             vault: Mutex::new(None),
+            observer: RwLock::new(None),
         }
     }
 
@@ -69,6 +82,7 @@ impl SecretStore {
             keychain: Some(Keychain),
             vault_path: data_dir.join(VAULT_FILE),
             vault: Mutex::new(None),
+            observer: RwLock::new(None),
         }
     }
 
@@ -123,7 +137,29 @@ impl SecretStore {
         Ok(self.status())
     }
 
+    /// Calls `observer` before every access to a secret. A keychain access can wait minutes on an
+    /// unlock prompt, so callers must hold nothing others wait for (the database's write lock)
+    /// while they make one: tests observe that this holds.
+    pub fn observe(&self, observer: AccessObserver) {
+        *self
+            .observer
+            .write()
+            .unwrap_or_else(std::sync::PoisonError::into_inner) = Some(observer);
+    }
+
+    fn accessing(&self, access: SecretAccess) {
+        let observer = self
+            .observer
+            .read()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .clone();
+        if let Some(observer) = observer {
+            observer(access);
+        }
+    }
+
     pub fn set(&self, account: &str, secret: &Secret) -> Result<()> {
+        self.accessing(SecretAccess::Write);
         match &self.keychain {
             Some(keychain) => keychain.set(account, secret),
             None => self.unlocked(|vault| vault.set(account, secret)),
@@ -132,6 +168,7 @@ impl SecretStore {
 
     /// The value, or `None` when this store has no entry for the account.
     pub fn find(&self, account: &str) -> Result<Option<Secret>> {
+        self.accessing(SecretAccess::Read);
         match &self.keychain {
             Some(keychain) => keychain.find(account),
             None => self.unlocked(|vault| Ok(vault.find(account))),
@@ -140,6 +177,7 @@ impl SecretStore {
 
     /// A datasource's password; a missing one is an error that says how to recover.
     pub fn get(&self, account: &str) -> Result<Secret> {
+        self.accessing(SecretAccess::Read);
         match &self.keychain {
             Some(keychain) => keychain.get(account),
             None => self.unlocked(|vault| {
@@ -154,6 +192,7 @@ impl SecretStore {
 
     /// Deletes an entry; one that is already gone is fine.
     pub fn delete(&self, account: &str) -> Result<()> {
+        self.accessing(SecretAccess::Delete);
         match &self.keychain {
             Some(keychain) => keychain.delete(account),
             None => self.unlocked(|vault| vault.delete(account)),
@@ -205,6 +244,7 @@ mod tests {
             keychain: None,
             vault_path: dir.join(VAULT_FILE),
             vault: Mutex::new(None),
+            observer: RwLock::new(None),
         }
     }
 

@@ -3,9 +3,16 @@
 //! Runs inside `scripts/with-test-session` (a private D-Bus session with GNOME Keyring).
 #![cfg(target_os = "linux")]
 
+use std::sync::Mutex;
+
 use quantum_secrets::{Keychain, Secret, KEYCHAIN_SERVICE, PART_UTF16_UNITS};
 
-/// Every entry of the app whose account is `account` or one of its parts, as (account, value).
+/// `secret-tool search` fails as a whole when an entry goes while it lists them: these tests, which
+/// delete entries, take turns.
+static KEYCHAIN: Mutex<()> = Mutex::new(());
+
+/// Every entry of the app whose account is `account` or one of its parts, as (account, value):
+/// listed through Secret Service's `secret-tool`, each value read back through the keychain API.
 fn stored_entries(account: &str) -> Vec<(String, String)> {
     let output = std::process::Command::new("secret-tool")
         .args(["search", "--all", "--unlock", "service", KEYCHAIN_SERVICE])
@@ -13,18 +20,22 @@ fn stored_entries(account: &str) -> Vec<(String, String)> {
         .expect("secret-tool (libsecret-tools) is needed by this test");
     let text = String::from_utf8_lossy(&output.stdout).into_owned()
         + &String::from_utf8_lossy(&output.stderr);
-    let mut entries = Vec::new();
-    let mut value = None;
-    for line in text.lines() {
-        if let Some(secret) = line.strip_prefix("secret = ") {
-            value = Some(secret.to_owned());
-        } else if let Some(user) = line.strip_prefix("attribute.username = ") {
-            if user == account || user.starts_with(&format!("{account}#")) {
-                entries.push((user.to_owned(), value.clone().unwrap_or_default()));
-            }
-        }
-    }
-    entries
+    let mut names: Vec<String> = text
+        .lines()
+        .filter_map(|line| line.strip_prefix("attribute.username = "))
+        .filter(|user| *user == account || user.starts_with(&format!("{account}#")))
+        .map(str::to_owned)
+        .collect();
+    names.sort();
+    names
+        .into_iter()
+        .map(|name| {
+            let value = keyring::Entry::new(KEYCHAIN_SERVICE, &name)
+                .and_then(|entry| entry.get_password())
+                .expect("a listed entry reads back");
+            (name, value)
+        })
+        .collect()
 }
 
 fn unique_account(label: &str) -> String {
@@ -37,6 +48,9 @@ fn unique_account(label: &str) -> String {
 
 #[test]
 fn a_long_secret_is_kept_in_parts_windows_accepts_and_reads_back_whole() {
+    let _turn = KEYCHAIN
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
     let keychain = Keychain;
     let account = unique_account("long");
     // A PEM-sized value with characters that take two UTF-16 units.
@@ -80,6 +94,9 @@ fn a_long_secret_is_kept_in_parts_windows_accepts_and_reads_back_whole() {
 
 #[test]
 fn a_missing_part_is_an_error_not_a_shorter_secret() {
+    let _turn = KEYCHAIN
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
     let keychain = Keychain;
     let account = unique_account("damaged");
     keychain
@@ -99,6 +116,9 @@ fn a_missing_part_is_an_error_not_a_shorter_secret() {
 
 #[test]
 fn a_secret_over_64_kib_is_refused_with_what_to_do() {
+    let _turn = KEYCHAIN
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
     let error = Keychain
         .set(&unique_account("huge"), &Secret::new("x".repeat(65 * 1024)))
         .expect_err("too large");

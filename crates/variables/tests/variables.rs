@@ -338,3 +338,46 @@ async fn an_export_through_a_link_out_of_the_project_waits_for_the_users_confirm
         .file_type()
         .is_symlink());
 }
+
+#[tokio::test]
+async fn no_secret_is_read_or_written_while_the_database_write_lock_is_held() {
+    let f = fixture("write lock").await;
+    let accesses = write_lock::watch(&f.t.store, f.variables.secret_store());
+    let token = unique_value("lock");
+    f.variables
+        .set(f.project.id, secret_input("dev", "API_TOKEN", &token))
+        .await
+        .expect("set");
+    f.variables
+        .set(
+            f.project.id,
+            secret_input("dev", "API_TOKEN", &format!("{token}-2")),
+        )
+        .await
+        .expect("overwrite");
+    let env = f.folder.path().join("imported.env");
+    std::fs::write(&env, format!("STRIPE_KEY={token}-3\nPORT=8080\n")).expect("write");
+    f.variables
+        .dotenv_import(
+            f.project.id,
+            DotenvImportRequest {
+                path: env.display().to_string(),
+                environment: "dev".into(),
+                secret_names: vec!["STRIPE_KEY".into()],
+            },
+        )
+        .await
+        .expect("import");
+    f.variables
+        .remove(f.project.id, Some("dev"), "API_TOKEN")
+        .await
+        .expect("remove");
+
+    let accesses = accesses.lock().expect("accesses");
+    assert!(
+        accesses.all.len() >= 4,
+        "the keychain was used: {:?}",
+        accesses.all
+    );
+    assert_eq!(accesses.under_write_lock, vec![]);
+}

@@ -1,6 +1,10 @@
 //! Helpers for tests that need outside services: throw-away database containers run through the
 //! local Docker Engine.
 
+/// Where secrets are read and written relative to the database's write lock.
+#[path = "../../../crates/variables/tests/support/write_lock.rs"]
+pub mod write_lock;
+
 use std::collections::HashMap;
 
 use bollard::models::{ContainerCreateBody, HostConfig, PortBinding};
@@ -196,6 +200,7 @@ impl Drop for TestContainer {
 pub struct TestApp {
     pub store: quantum_kernel::Store,
     pub datasources: std::sync::Arc<quantum_datasources::Datasources>,
+    pub secrets: std::sync::Arc<quantum_secrets::SecretStore>,
     pub project_id: i64,
     pub dir: tempfile::TempDir,
 }
@@ -208,9 +213,10 @@ impl TestApp {
         let store = quantum_kernel::Store::open_in(dir.path())
             .await
             .expect("store");
+        let secrets = std::sync::Arc::new(quantum_secrets::SecretStore::keychain(dir.path()));
         let datasources = quantum_datasources::Datasources::new(
             store.clone(),
-            std::sync::Arc::new(quantum_secrets::SecretStore::keychain(dir.path())),
+            std::sync::Arc::clone(&secrets),
             quantum_config::ProjectConfigs::new(store.clone(), dir.path()),
         );
         datasources.set_default_images(
@@ -232,6 +238,7 @@ impl TestApp {
         Self {
             store,
             datasources,
+            secrets,
             project_id: project.id,
             dir,
         }

@@ -3,6 +3,8 @@
 // Each test file compiles this module on its own; not all of them use every helper.
 #![allow(dead_code)]
 
+pub mod write_lock;
+
 use std::path::Path;
 use std::sync::Arc;
 
