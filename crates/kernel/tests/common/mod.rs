@@ -15,6 +15,8 @@ pub async fn open() -> TestStore {
     TestStore { store, dir }
 }
 
+// Each test file compiles this module on its own; not all of them make projects.
+#[allow(dead_code)]
 pub fn input(name: &str) -> ProjectInput {
     ProjectInput {
         name: name.to_owned(),
