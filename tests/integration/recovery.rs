@@ -13,7 +13,9 @@ use bollard::models::ContainerCreateBody;
 use bollard::query_parameters::{
     CreateContainerOptionsBuilder, KillContainerOptionsBuilder, RemoveContainerOptionsBuilder,
 };
-use quantum_datasources::{Datasource, DatasourceInput, DatasourceStatus, Datasources, Engine};
+use quantum_datasources::{
+    ConnectionFormat, Datasource, DatasourceInput, DatasourceStatus, Datasources, Engine,
+};
 use quantum_docker::{LABEL_DATASOURCE, LABEL_STORE};
 use quantum_integration_tests::{docker, test_image, wait_for_status, write_lock, TestApp};
 use quantum_secrets::SecretAccess;
@@ -234,5 +236,66 @@ async fn a_creation_stores_its_password_outside_the_database_write_lock() {
         "the password was stored: {all:?}"
     );
     assert_eq!(under_lock, vec![]);
+    h.remove(created.id).await;
+}
+
+/// A database the kernel's OOM killer ends says so, not just "stopped": Redis, held to 48 MB,
+/// is asked for a 300 MB string.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_database_killed_for_memory_says_out_of_memory() {
+    let mut h = Harness::start("oom").await;
+    let created = h.ready_redis().await;
+    let container = created.container_id.clone().expect("container");
+    let api = docker().await;
+    let limit = 48 * 1024 * 1024;
+    api.update_container(
+        &container,
+        bollard::models::ContainerUpdateBody {
+            memory: Some(limit),
+            memory_swap: Some(limit),
+            ..Default::default()
+        },
+    )
+    .await
+    .expect("memory limit");
+    let url = h
+        .datasources()
+        .reveal_connection(created.id, ConnectionFormat::Url)
+        .await
+        .expect("url");
+    let password = url
+        .strip_prefix("redis://:")
+        .and_then(|rest| rest.split_once('@'))
+        .map(|(password, _)| password.to_owned())
+        .expect("password in the URL");
+    let auth = format!("REDISCLI_AUTH={password}");
+    let exec = api
+        .create_exec(
+            &container,
+            bollard::exec::CreateExecOptions {
+                cmd: Some(vec!["redis-cli", "SETRANGE", "big", "300000000", "x"]),
+                env: Some(vec![auth.as_str()]),
+                ..Default::default()
+            },
+        )
+        .await
+        .expect("exec");
+    api.start_exec(
+        &exec.id,
+        Some(bollard::exec::StartExecOptions {
+            detach: true,
+            ..Default::default()
+        }),
+    )
+    .await
+    .expect("start exec");
+
+    h.wait_for(created.id, DatasourceStatus::Stopped).await;
+    let stopped = h.datasources().get(created.id).await.expect("record");
+    assert_eq!(
+        stopped.status_reason.as_deref(),
+        Some("Killed: out of memory."),
+        "{stopped:?}"
+    );
     h.remove(created.id).await;
 }
