@@ -1,0 +1,294 @@
+//! The schema inspector on real PostgreSQL and MariaDB servers (the test images) holding the
+//! fixture schema of `crates/schema/tests/fixtures`, and what it says when a connection fails.
+
+use std::time::Duration;
+
+use quantum_datasources::{Datasource, DatasourceInput, DatasourceStatus, Engine};
+use quantum_integration_tests::{wait_for_status, TestApp};
+use quantum_schema::export::{export, ExportFormat};
+use quantum_schema::{inspect, RefAction, Schema, Server, TableKind, Target};
+use quantum_secrets::Secret;
+use sqlx::Connection;
+
+async fn ready(app: &TestApp, engine: Engine) -> Datasource {
+    let mut events = app.datasources.subscribe();
+    let created = app
+        .datasources
+        .create(DatasourceInput {
+            project_id: app.project_id,
+            engine,
+            ..Default::default()
+        })
+        .await
+        .expect("created");
+    wait_for_status(
+        &mut events,
+        &app.datasources,
+        created.id,
+        DatasourceStatus::Ready,
+        Duration::from_secs(180),
+    )
+    .await;
+    app.datasources.get(created.id).await.expect("record")
+}
+
+fn server(app: &TestApp, datasource: &Datasource) -> Server {
+    Server {
+        host: "127.0.0.1".into(),
+        port: datasource.host_port,
+        database: datasource.database_name.clone(),
+        username: datasource.username.clone(),
+        password: app
+            .secrets
+            .get(&datasource.keychain_account)
+            .expect("password"),
+    }
+}
+
+fn url(scheme: &str, server: &Server) -> String {
+    format!(
+        "{scheme}://{}:{}@{}:{}/{}",
+        server.username,
+        server.password.expose(),
+        server.host,
+        server.port,
+        server.database
+    )
+}
+
+fn table<'a>(schema: &'a Schema, qualified: &str) -> &'a quantum_schema::Table {
+    schema
+        .tables
+        .iter()
+        .find(|t| t.qualified_name() == qualified)
+        .unwrap_or_else(|| {
+            panic!(
+                "{qualified} in {:?}",
+                schema
+                    .tables
+                    .iter()
+                    .map(|t| t.qualified_name())
+                    .collect::<Vec<_>>()
+            )
+        })
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn postgres_every_schema_with_keys_indexes_checks_enums_and_views() {
+    let app = TestApp::start("schema pg").await;
+    let datasource = ready(&app, Engine::Postgres).await;
+    let server = server(&app, &datasource);
+    let mut conn = sqlx::PgConnection::connect(&url("postgres", &server))
+        .await
+        .expect("connect");
+    sqlx::raw_sql(include_str!(
+        "../../crates/schema/tests/fixtures/shop.postgres.sql"
+    ))
+    .execute(&mut conn)
+    .await
+    .expect("fixture");
+    conn.close().await.expect("close");
+
+    let schema = inspect(&Target::Postgres(server.clone()))
+        .await
+        .expect("inspect");
+    let customers = table(&schema, "public.customers");
+    assert_eq!(customers.comment.as_deref(), Some("People who buy"));
+    let email = customers.column("email").expect("email");
+    assert_eq!(email.data_type, "character varying(200)");
+    assert_eq!(email.comment.as_deref(), Some("Login and receipts"));
+    assert!(customers.column("id").is_some_and(|c| c.auto_increment));
+    assert_eq!(customers.uniques[0].columns, ["email"]);
+    assert_eq!(customers.foreign_keys[0].on_delete, RefAction::SetNull);
+    assert_eq!(
+        customers.checks[0].expression,
+        "(length((email)::text) > 3)"
+    );
+    let gin = customers
+        .indexes
+        .iter()
+        .find(|i| i.name == "customers_tags")
+        .expect("gin");
+    assert_eq!(gin.method.as_deref(), Some("gin"));
+    let lower = customers
+        .indexes
+        .iter()
+        .find(|i| i.name == "customers_email_lower")
+        .expect("expression index");
+    assert!(lower.expression);
+    assert_eq!(lower.columns, ["lower(email::text)"]);
+    assert!(customers.size_bytes.is_some_and(|s| s > 0));
+
+    let products = table(&schema, "public.products");
+    assert_eq!(
+        products.primary_key.as_ref().map(|pk| pk.columns.len()),
+        Some(2)
+    );
+    let generated = products
+        .column("title_lower")
+        .and_then(|c| c.generated.clone())
+        .expect("generated");
+    assert!(generated.stored && generated.expression.contains("lower(title)"));
+
+    let orders = table(&schema, "sales.orders");
+    assert!(
+        orders.column("id").is_some_and(|c| c.auto_increment),
+        "serial"
+    );
+    assert_eq!(
+        orders.column("status").map(|c| c.data_type.as_str()),
+        Some("order_status")
+    );
+    let open = orders
+        .indexes
+        .iter()
+        .find(|i| i.name == "open_orders")
+        .expect("partial");
+    assert!(open
+        .predicate
+        .as_deref()
+        .is_some_and(|p| p.contains("'shipped'")));
+    let items = table(&schema, "sales.order_items");
+    let composite = items
+        .foreign_keys
+        .iter()
+        .find(|k| k.ref_table == "products")
+        .expect("composite key");
+    assert_eq!(
+        (
+            composite.columns.clone(),
+            composite.ref_schema.as_deref(),
+            composite.on_update
+        ),
+        (
+            vec!["sku".to_owned(), "variant".to_owned()],
+            Some("public"),
+            RefAction::Cascade
+        )
+    );
+    assert_eq!(table(&schema, "sales.order_totals").kind, TableKind::View);
+    assert_eq!(
+        table(&schema, "sales.daily").kind,
+        TableKind::MaterializedView
+    );
+    assert_eq!(schema.enums[0].qualified_name(), "public.order_status");
+    assert_eq!(schema.enums[0].values, ["new", "paid", "shipped"]);
+
+    let mermaid = export(&schema, ExportFormat::Mermaid);
+    assert!(
+        mermaid.contains("public_products ||--o{ sales_order_items : \"sku, variant\""),
+        "{mermaid}"
+    );
+    let dbml = export(&schema, ExportFormat::Dbml);
+    assert!(dbml.contains("Ref order_items_sku_variant_fkey: sales.order_items.(sku, variant) > public.products.(sku, variant) [update: cascade]"), "{dbml}");
+
+    // A wrong password and a closed port say which is which.
+    let wrong = Server {
+        password: Secret::new("not-the-password"),
+        ..server.clone()
+    };
+    let error = inspect(&Target::Postgres(wrong)).await.expect_err("auth");
+    assert_eq!(
+        quantum_kernel::Coded::code(&error),
+        "schema.auth_failed",
+        "{error}"
+    );
+    let closed = Server {
+        port: free_port(),
+        ..server
+    };
+    let error = inspect(&Target::Postgres(closed))
+        .await
+        .expect_err("refused");
+    assert_eq!(
+        quantum_kernel::Coded::code(&error),
+        "schema.refused",
+        "{error}"
+    );
+    app.datasources
+        .remove(datasource.id, true)
+        .await
+        .expect("cleanup");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn mariadb_keys_indexes_checks_enums_comments_and_views() {
+    let app = TestApp::start("schema maria").await;
+    let datasource = ready(&app, Engine::Mariadb).await;
+    let server = server(&app, &datasource);
+    let mut conn = sqlx::MySqlConnection::connect(&url("mysql", &server))
+        .await
+        .expect("connect");
+    sqlx::raw_sql(include_str!(
+        "../../crates/schema/tests/fixtures/shop.mariadb.sql"
+    ))
+    .execute(&mut conn)
+    .await
+    .expect("fixture");
+    conn.close().await.expect("close");
+
+    let schema = inspect(&Target::Mysql(server.clone()))
+        .await
+        .expect("inspect");
+    let customers = table(&schema, "customers");
+    assert_eq!(customers.comment.as_deref(), Some("People who buy"));
+    assert_eq!(
+        customers.column("email").and_then(|c| c.comment.as_deref()),
+        Some("Login and receipts")
+    );
+    assert!(customers.column("id").is_some_and(|c| c.auto_increment));
+    assert_eq!(customers.uniques[0].name.as_deref(), Some("email_unique"));
+    let referral = &customers.foreign_keys[0];
+    assert_eq!(
+        (referral.ref_table.as_str(), referral.on_delete),
+        ("customers", RefAction::SetNull)
+    );
+    assert!(customers
+        .checks
+        .iter()
+        .any(|c| c.name.as_deref() == Some("email_long_enough")));
+
+    let products = table(&schema, "products");
+    assert_eq!(
+        products.primary_key.as_ref().map(|pk| pk.columns.clone()),
+        Some(vec!["sku".to_owned(), "variant".to_owned()])
+    );
+    let generated = products
+        .column("title_lower")
+        .and_then(|c| c.generated.clone())
+        .expect("generated");
+    assert!(
+        generated.stored && generated.expression.to_lowercase().contains("`title`"),
+        "{generated:?}"
+    );
+
+    let orders = table(&schema, "orders");
+    let by_customer = orders
+        .indexes
+        .iter()
+        .find(|i| i.name == "orders_by_customer")
+        .expect("index");
+    assert_eq!(by_customer.columns, ["customer_id", "placed_at"]);
+    assert_eq!(schema.enums[0].name, "orders.status");
+    assert_eq!(schema.enums[0].values, ["new", "paid", "shipped"]);
+    let items = table(&schema, "order_items");
+    let composite = items
+        .foreign_keys
+        .iter()
+        .find(|k| k.name.as_deref() == Some("items_product"))
+        .expect("composite");
+    assert_eq!(composite.ref_columns, ["sku", "variant"]);
+    assert_eq!(composite.on_update, RefAction::Cascade);
+    assert_eq!(table(&schema, "order_totals").kind, TableKind::View);
+    app.datasources
+        .remove(datasource.id, true)
+        .await
+        .expect("cleanup");
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("port")
+}
