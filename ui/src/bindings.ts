@@ -67,6 +67,11 @@ export const commands = {
 	 *  first, keeping their data volumes. Without it a project with databases is refused.
 	 */
 	projectDelete: (id: number, removeDatasources: boolean) => typedError<null, ErrorInfo>(__TAURI_INVOKE("project_delete", { id, removeDatasources })),
+	schemaInspect: (datasourceId: number) => typedError<Schema, ErrorInfo>(__TAURI_INVOKE("schema_inspect", { datasourceId })),
+	/**  The schema as Mermaid, DBML, Markdown or JSON text, to copy. */
+	schemaExport: (datasourceId: number, format: ExportFormat) => typedError<string, ErrorInfo>(__TAURI_INVOKE("schema_export", { datasourceId, format })),
+	/**  Writes the export to a file the user chose in the save dialog. */
+	schemaExportWrite: (datasourceId: number, format: ExportFormat, path: string) => typedError<null, ErrorInfo>(__TAURI_INVOKE("schema_export_write", { datasourceId, format, path })),
 	settingsGet: () => __TAURI_INVOKE<Settings>("settings_get"),
 	settingsUpdate: (settings: Settings) => typedError<Settings, ErrorInfo>(__TAURI_INVOKE("settings_update", { settings })),
 	variablesList: (projectId: number) => typedError<ProjectVariables, ErrorInfo>(__TAURI_INVOKE("variables_list", { projectId })),
@@ -178,6 +183,23 @@ export type Change = {
 	action: AuditAction,
 	resourceType: ResourceType,
 	resourceId: number,
+};
+
+export type Check = {
+	name: string | null,
+	expression: string,
+};
+
+export type Column = {
+	name: string,
+	/**  The type as the engine writes it (`character varying(120)`, `int(11)`, `TEXT`). */
+	dataType: string,
+	nullable: boolean,
+	default: string | null,
+	generated: Generated | null,
+	/**  Filled by the database: an identity, serial, AUTO_INCREMENT or SQLite rowid alias. */
+	autoIncrement: boolean,
+	comment: string | null,
 };
 
 /**  One suggestion at the cursor. */
@@ -347,6 +369,13 @@ export type EngineInfo = {
 	hasDatabaseAndUser: boolean,
 };
 
+export type EnumType = {
+	schema: string | null,
+	/**  For MySQL, whose enums belong to a column: `table.column`. */
+	name: string,
+	values: string[],
+};
+
 /**  A `.env` file before and after the app writes into it, shown before writing. */
 export type EnvFilePreview = {
 	path: string,
@@ -364,9 +393,48 @@ export type ErrorInfo = {
 	field: string | null,
 };
 
+export type ExportFormat = 
+/**  A Mermaid `erDiagram`. */
+"mermaid" | 
+/**  DBML, as dbdiagram.io and `@dbml/core` read it. */
+"dbml" | 
+/**  Markdown docs: every table's columns, keys, indexes and relations. */
+"markdown" | 
+/**  The inspector's model, as the UI receives it. */
+"json";
+
+export type ForeignKey = {
+	name: string | null,
+	columns: string[],
+	refSchema: string | null,
+	refTable: string,
+	refColumns: string[],
+	onDelete: RefAction,
+	onUpdate: RefAction,
+};
+
+export type Generated = {
+	expression: string,
+	/**  Stored on disk (else computed when read). */
+	stored: boolean,
+};
+
 export type ImportSummary = {
 	plain: number,
 	secrets: number,
+};
+
+export type Index = {
+	name: string,
+	/**  Column names, or the expressions of an expression index, in key order. */
+	columns: string[],
+	unique: boolean,
+	/**  btree, hash, gin, gist, FULLTEXT…, where the engine says. */
+	method: string | null,
+	/**  A partial index's condition. */
+	predicate: string | null,
+	/**  Some key is an expression rather than a column. */
+	expression: boolean,
 };
 
 export type LogBatch = {
@@ -417,6 +485,11 @@ export type PickRequest = {
 	defaultPath: string | null,
 };
 
+export type PrimaryKey = {
+	name: string | null,
+	columns: string[],
+};
+
 export type Project = {
 	id: number,
 	name: string,
@@ -449,6 +522,8 @@ export type PullProgress = {
 	totalBytes: number | null,
 };
 
+export type RefAction = "noAction" | "restrict" | "cascade" | "setNull" | "setDefault";
+
 /**  What kind of thing an entry is about. */
 export type ResourceType = "project" | "datasource" | 
 /**  A project's quantum.toml; the resource id is the project's. */
@@ -457,6 +532,17 @@ export type ResourceType = "project" | "datasource" |
 "variable" | 
 /**  A secret variable; the resource id is the secret's row. */
 "secret";
+
+export type Schema = {
+	engine: SchemaEngine,
+	/**  The database inspected (for SQLite, the file's name). */
+	database: string,
+	/**  Tables and views, ordered by schema and name. */
+	tables: Table[],
+	enums: EnumType[],
+};
+
+export type SchemaEngine = "postgres" | "mysql" | "sqlite";
 
 export type SecretStoreKind = "keychain" | "vault" | 
 /**  No keychain and no vault yet: secrets cannot be kept until the user sets up the vault. */
@@ -503,9 +589,35 @@ export type StatsSample = {
 	memoryLimitBytes: number | null,
 };
 
+export type Table = {
+	schema: string | null,
+	name: string,
+	kind: TableKind,
+	comment: string | null,
+	columns: Column[],
+	primaryKey: PrimaryKey | null,
+	foreignKeys: ForeignKey[],
+	uniques: UniqueConstraint[],
+	indexes: Index[],
+	checks: Check[],
+	/**  The engine's estimate (statistics), not a count: `None` where it has none yet. */
+	rowEstimate: number | null,
+	/**  Table, indexes and TOAST together; `None` where the engine does not say. */
+	sizeBytes: number | null,
+	/**  A view's query. */
+	definition: string | null,
+};
+
+export type TableKind = "table" | "partitionedTable" | "view" | "materializedView" | "foreignTable";
+
 export type Theme = "light" | "dark" | 
 /**  Follows the operating system's light or dark mode. */
 "system";
+
+export type UniqueConstraint = {
+	name: string | null,
+	columns: string[],
+};
 
 /**  An automatic check found an update that the user has not skipped. */
 export type UpdateAvailable = UpdateInfo;

@@ -44,6 +44,21 @@ pub enum Target {
     Sqlite(PathBuf),
 }
 
+impl Target {
+    /// A server of `engine`'s kind; Redis and MongoDB hold no SQL schema to read.
+    pub fn for_engine(engine: quantum_kernel::Engine, server: Server) -> Result<Self> {
+        use quantum_kernel::Engine;
+        match engine {
+            Engine::Postgres => Ok(Self::Postgres(server)),
+            Engine::Mysql | Engine::Mariadb => Ok(Self::Mysql(server)),
+            Engine::Redis | Engine::Mongodb => Err(Error::Unsupported(format!(
+                "{} keeps no tables: the schema browser reads PostgreSQL, MySQL, MariaDB and SQLite.",
+                engine.label()
+            ))),
+        }
+    }
+}
+
 /// The whole schema of the target's database.
 pub async fn inspect(target: &Target) -> Result<Schema> {
     let started = std::time::Instant::now();

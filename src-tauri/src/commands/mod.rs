@@ -7,6 +7,7 @@ pub mod dashboard;
 pub mod datasources;
 pub mod dialogs;
 pub mod projects;
+pub mod schema;
 pub mod settings;
 pub mod streams;
 pub mod updates;

@@ -11,6 +11,7 @@ import {
   type DatasourceInput,
   type DotenvImportRequest,
   type ErrorInfo,
+  type ExportFormat,
   type LogBatch,
   type PickFilter,
   type PickRequest,
@@ -58,6 +59,24 @@ export type {
   Theme,
   UpdateInfo,
   UpdateProgress,
+} from "../bindings";
+
+// Schema browser
+export type {
+  Check,
+  Column,
+  EnumType,
+  ExportFormat,
+  ForeignKey,
+  Generated,
+  Index,
+  PrimaryKey,
+  RefAction,
+  Schema,
+  SchemaEngine,
+  Table,
+  TableKind,
+  UniqueConstraint,
 } from "../bindings";
 
 // Environment variables and secrets
@@ -133,6 +152,10 @@ export const api = {
     unwrap(commands.datasourceCopyConnection(id, format)),
   datasourceOrphanVolumes: () => unwrap(commands.datasourceOrphanVolumes()),
   datasourceEnvPreview: (id: number) => unwrap(commands.datasourceEnvPreview(id)),
+  schemaInspect: (datasourceId: number) => unwrap(commands.schemaInspect(datasourceId)),
+  schemaExport: (datasourceId: number, format: ExportFormat) => unwrap(commands.schemaExport(datasourceId, format)),
+  schemaExportWrite: (datasourceId: number, format: ExportFormat, path: string) =>
+    unwrap(commands.schemaExportWrite(datasourceId, format, path)),
   /** Writes the variables if `.env` still reads `expected` (the preview's `current`), else fails with `datasource.env_file_changed`. */
   datasourceEnvWrite: (id: number, expected: string | null, allowOutside: boolean) =>
     unwrap(commands.datasourceEnvWrite(id, expected, allowOutside)),

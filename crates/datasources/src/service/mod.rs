@@ -309,6 +309,12 @@ impl Datasources {
         Ok(quantum_kernel::projects::delete(&self.store, project_id).await?)
     }
 
+    /// The datasource and its password, for a tool of the app's own that connects to it (the
+    /// schema inspector). Nothing leaves the core with it: not audited, unlike a reveal.
+    pub async fn connection_details(&self, id: i64) -> Result<(Datasource, Secret)> {
+        self.with_password(id).await
+    }
+
     /// The connection details with the password in them: an explicit act, audited (without it).
     pub async fn reveal_connection(&self, id: i64, format: ConnectionFormat) -> Result<String> {
         let (datasource, password) = self.with_password(id).await?;
