@@ -7,18 +7,20 @@ const root = fileURLToPath(new URL(".", import.meta.url));
 
 /**
  * The app runs with Object.prototype frozen (`freezePrototype` in tauri.conf.json). Monaco's
- * namespaces give themselves a `toString` by assignment (`KeyCodeUtils.toString = toString;`),
- * which a frozen Object.prototype turns into "Attempted to assign to readonly property" as the
- * module loads. Such assignments become property definitions, which frozen prototypes allow.
+ * namespaces give themselves a `toString` by assignment (`KeyCodeUtils.toString = toString;`), and
+ * d3-color (under React Flow's d3-zoom) its prototypes a `constructor`
+ * (`prototype.constructor = constructor;`): a frozen Object.prototype turns both into "Attempted
+ * to assign to readonly property" as the module loads. Such assignments become property
+ * definitions, which frozen prototypes allow.
  */
-function monacoUnderFrozenPrototypes(): Plugin {
-  const assignment = /^(\s*)([A-Za-z_$][\w$]*)\.(toString|valueOf) = ([^;\n]+);$/gm;
+function underFrozenPrototypes(): Plugin {
+  const assignment = /^(\s*)([A-Za-z_$][\w$]*)\.(toString|valueOf|constructor) = ([^;\n]+);$/gm;
   return {
-    name: "monaco-under-frozen-prototypes",
+    name: "under-frozen-prototypes",
     // Tauri freezes the prototypes only for the built app, served by its custom protocol.
     apply: "build",
     transform: {
-      filter: { id: /[\\/]node_modules[\\/]monaco-editor[\\/]esm[\\/]/ },
+      filter: { id: /[\\/]node_modules[\\/](monaco-editor[\\/]esm|d3-color)[\\/]/ },
       handler(code) {
         const defined = code.replace(
           assignment,
@@ -35,7 +37,7 @@ export default defineConfig({
   root,
   // The app is served from Tauri's custom protocol, so asset URLs must be relative.
   base: "./",
-  plugins: [react(), monacoUnderFrozenPrototypes()],
+  plugins: [react(), underFrozenPrototypes()],
   clearScreen: false,
   server: {
     port: 1420,

@@ -4,7 +4,8 @@
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import { readFile, readdir } from "node:fs/promises";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { after, before, test } from "node:test";
 import { By, Key, until } from "selenium-webdriver";
 import { byTestId, capture, renderedText, startApp, testSettings, waitFor, waitForToast, waitUntilGone } from "./harness.mjs";
@@ -19,6 +20,10 @@ let app;
 let driver;
 /** The datasource's name, which is also its container's; known once it is created. */
 let datasourceName;
+/** Its connection URL, password included, as the app copied it. */
+let connectionUrl;
+/** The schema the inspector's own tests use: two schemas, composite keys, views, an enum. */
+const fixture = join(dirname(fileURLToPath(import.meta.url)), "../../crates/schema/tests/fixtures/shop.postgres.sql");
 
 before(async () => {
   app = await startApp({ settings: testSettings });
@@ -127,6 +132,7 @@ test("the copied connection URL reaches the database with psql", async () => {
 
   const url = execFileSync("xclip", ["-o", "-selection", "clipboard"], { encoding: "utf8" }).trim();
   assert.match(url, /^postgres(ql)?:\/\//, "the clipboard holds a PostgreSQL URL");
+  connectionUrl = url;
   const answer = execFileSync("psql", [url, "-tAc", "select 42"], { encoding: "utf8", timeout: TIMEOUT_MS }).trim();
   assert.equal(answer, "42");
 
@@ -143,6 +149,41 @@ async function filesUnder(dir) {
   const entries = await readdir(dir, { withFileTypes: true, recursive: true });
   return entries.filter((entry) => entry.isFile()).map((entry) => join(entry.parentPath, entry.name));
 }
+
+test("its schema shows as a diagram, a table found by search, its details and a Mermaid export", async () => {
+  execFileSync("psql", [connectionUrl, "-q", "-v", "ON_ERROR_STOP=1", "-f", fixture], { timeout: TIMEOUT_MS });
+  await click("project-schema-link");
+  await waitFor(driver, byTestId("erd"), TIMEOUT_MS);
+  await driver.wait(
+    async () => (await driver.findElements(byTestId("erd-table"))).length === 6,
+    TIMEOUT_MS,
+    "the diagram draws the six tables and views of both schemas",
+  );
+  const search = await waitFor(driver, byTestId("erd-search"), TIMEOUT_MS);
+  await search.sendKeys("order_it", Key.ENTER);
+  await driver.wait(
+    async () => /table=sales\.order_items/.test(await driver.getCurrentUrl()),
+    TIMEOUT_MS,
+    "the search selects sales.order_items",
+  );
+  await capture(driver, "schema-diagram");
+
+  await click("schema-view-table");
+  const details = await waitFor(driver, byTestId("schema-table-details"), TIMEOUT_MS);
+  const text = await renderedText(driver, details);
+  assert.match(text, /sales\.order_items/);
+  assert.match(text, /PRIMARY KEY \(order_id, sku, variant\)/);
+  assert.match(text, /\(sku, variant\) references public\.products/);
+
+  await click("schema-export-menu");
+  await click("schema-copy-mermaid");
+  await waitForToast(driver, "Copied the schema as Mermaid");
+  const mermaid = execFileSync("xclip", ["-o", "-selection", "clipboard"], { encoding: "utf8" });
+  assert.match(mermaid, /^erDiagram/);
+  assert.match(mermaid, /public_products \|\|--o\{ sales_order_items : "sku, variant"/);
+  await click("project-overview-link");
+  await waitFor(driver, byTestId("datasources-section"), TIMEOUT_MS);
+});
 
 test("a container stopped outside the app shows as stopped without a reload", async () => {
   execFileSync("docker", ["stop", datasourceName], { stdio: "ignore" });

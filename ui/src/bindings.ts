@@ -70,8 +70,15 @@ export const commands = {
 	schemaInspect: (datasourceId: number) => typedError<Schema, ErrorInfo>(__TAURI_INVOKE("schema_inspect", { datasourceId })),
 	/**  The schema as Mermaid, DBML, Markdown or JSON text, to copy. */
 	schemaExport: (datasourceId: number, format: ExportFormat) => typedError<string, ErrorInfo>(__TAURI_INVOKE("schema_export", { datasourceId, format })),
+	/**  Puts the export on the system clipboard. */
+	schemaExportCopy: (datasourceId: number, format: ExportFormat) => typedError<null, ErrorInfo>(__TAURI_INVOKE("schema_export_copy", { datasourceId, format })),
 	/**  Writes the export to a file the user chose in the save dialog. */
 	schemaExportWrite: (datasourceId: number, format: ExportFormat, path: string) => typedError<null, ErrorInfo>(__TAURI_INVOKE("schema_export_write", { datasourceId, format, path })),
+	/**
+	 *  Writes a picture of the diagram (a `data:` URL of a PNG or an SVG, as the page draws it) to a
+	 *  file the user chose in the save dialog.
+	 */
+	schemaImageWrite: (path: string, dataUrl: string) => typedError<null, ErrorInfo>(__TAURI_INVOKE("schema_image_write", { path, dataUrl })),
 	settingsGet: () => __TAURI_INVOKE<Settings>("settings_get"),
 	settingsUpdate: (settings: Settings) => typedError<Settings, ErrorInfo>(__TAURI_INVOKE("settings_update", { settings })),
 	variablesList: (projectId: number) => typedError<ProjectVariables, ErrorInfo>(__TAURI_INVOKE("variables_list", { projectId })),

@@ -1,6 +1,7 @@
 //! The schema browser: a datasource's tables, keys and relations, and their exports.
 
 use quantum_kernel::files::{self, NewFile, Within};
+use quantum_kernel::ErrorInfo;
 use quantum_schema::export::{export, ExportFormat};
 use quantum_schema::{Schema, Server, Target};
 use tauri::State;
@@ -45,6 +46,19 @@ pub async fn schema_export(
     Ok(export(&schema, format))
 }
 
+/// Puts the export on the system clipboard.
+#[tauri::command]
+#[specta::specta]
+pub async fn schema_export_copy(
+    state: State<'_, AppState>,
+    datasource_id: i64,
+    format: ExportFormat,
+) -> CommandResult<()> {
+    let target = target(&state, datasource_id).await?;
+    let schema = quantum_schema::inspect(&target).await?;
+    state.clipboard.write(export(&schema, format))
+}
+
 /// Writes the export to a file the user chose in the save dialog.
 #[tauri::command]
 #[specta::specta]
@@ -60,4 +74,51 @@ pub async fn schema_export_write(
     let text = export(&schema, format);
     files::replace(&path, text.as_bytes(), NewFile::Shared, Within::TRUSTED)?;
     Ok(())
+}
+
+/// Writes a picture of the diagram (a `data:` URL of a PNG or an SVG, as the page draws it) to a
+/// file the user chose in the save dialog.
+#[tauri::command]
+#[specta::specta]
+pub async fn schema_image_write(
+    state: State<'_, AppState>,
+    path: String,
+    data_url: String,
+) -> CommandResult<()> {
+    use base64::Engine as _;
+    let path = state.dialogs.writable(&state.store, &path, "path").await?;
+    let invalid = || {
+        ErrorInfo::new(
+            "schema.image_invalid",
+            "The diagram's picture could not be read. Try saving it again.",
+        )
+    };
+    let (header, data) = data_url.split_once(',').ok_or_else(invalid)?;
+    let bytes = if header.ends_with(";base64") {
+        base64::engine::general_purpose::STANDARD
+            .decode(data)
+            .map_err(|_| invalid())?
+    } else {
+        percent_decode(data).ok_or_else(invalid)?
+    };
+    files::replace(&path, &bytes, NewFile::Shared, Within::TRUSTED)?;
+    Ok(())
+}
+
+/// `%XX` escapes, as an SVG `data:` URL carries its text.
+fn percent_decode(text: &str) -> Option<Vec<u8>> {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' {
+            let hex = std::str::from_utf8(bytes.get(i + 1..i + 3)?).ok()?;
+            out.push(u8::from_str_radix(hex, 16).ok()?);
+            i += 3;
+        } else {
+            out.push(bytes[i]);
+            i += 1;
+        }
+    }
+    Some(out)
 }

@@ -154,8 +154,13 @@ export const api = {
   datasourceEnvPreview: (id: number) => unwrap(commands.datasourceEnvPreview(id)),
   schemaInspect: (datasourceId: number) => unwrap(commands.schemaInspect(datasourceId)),
   schemaExport: (datasourceId: number, format: ExportFormat) => unwrap(commands.schemaExport(datasourceId, format)),
+  schemaExportCopy: (datasourceId: number, format: ExportFormat) =>
+    unwrap(commands.schemaExportCopy(datasourceId, format)),
+  /** Writes the export to `path`, which must have been chosen in the save dialog. */
   schemaExportWrite: (datasourceId: number, format: ExportFormat, path: string) =>
     unwrap(commands.schemaExportWrite(datasourceId, format, path)),
+  /** Writes the diagram's picture (a data: URL) to `path`, chosen in the save dialog. */
+  schemaImageWrite: (path: string, dataUrl: string) => unwrap(commands.schemaImageWrite(path, dataUrl)),
   /** Writes the variables if `.env` still reads `expected` (the preview's `current`), else fails with `datasource.env_file_changed`. */
   datasourceEnvWrite: (id: number, expected: string | null, allowOutside: boolean) =>
     unwrap(commands.datasourceEnvWrite(id, expected, allowOutside)),

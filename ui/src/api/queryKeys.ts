@@ -23,4 +23,6 @@ export const queryKeys = {
   /** Filled only by events, never fetched. */
   pullProgress: (datasourceId: number) => ["pullProgress", datasourceId] as const,
   envPreview: (datasourceId: number) => ["envPreview", datasourceId] as const,
+  /** A datasource's inspected schema: read again on demand (Refresh), not on every change. */
+  schema: (datasourceId: number) => ["schema", datasourceId] as const,
 };

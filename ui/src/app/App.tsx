@@ -13,6 +13,8 @@ import { Shell } from "./Shell";
 // Monaco is large: the config editor and everything it pulls in load on first visit. The
 // environment page is only for some visits too.
 const ConfigPage = lazy(() => import("../features/config/ConfigPage"));
+// The schema browser brings React Flow and the ELK layout engine: loaded on first visit.
+const SchemaPage = lazy(() => import("../features/schema/SchemaPage").then((module) => ({ default: module.SchemaPage })));
 const EnvironmentPage = lazy(() =>
   import("../features/variables/EnvironmentPage").then((module) => ({ default: module.EnvironmentPage })),
 );
@@ -52,6 +54,14 @@ const router = createHashRouter(
         element={
           <Lazy label="Loading the environment">
             <EnvironmentPage />
+          </Lazy>
+        }
+      />
+      <Route
+        path="projects/:projectId/schema"
+        element={
+          <Lazy label="Loading the schema browser">
+            <SchemaPage />
           </Lazy>
         }
       />

@@ -9,6 +9,7 @@ import { PaletteLauncher } from "../features/palette/PaletteLauncher";
 import { appInfoQuery } from "../features/settings/queries";
 import { UpdateNotice } from "../features/updates/UpdateNotice";
 import { navItems } from "./navigation";
+import { ProjectNav } from "./ProjectNav";
 import { applyTheme } from "./theme";
 import { useDataChangedRefresh } from "./useDataChangedRefresh";
 import { useDatasourceEvents } from "./useDatasourceEvents";
@@ -51,6 +52,7 @@ export function Shell() {
               </NavLink>
             ))}
           </nav>
+          <ProjectNav />
           <div className="sidebar-footer" data-testid="app-version">
             {appInfo ? `Version ${appInfo.version}` : "\u00a0"}
           </div>

@@ -1,4 +1,14 @@
-import { FolderKanban, History, LayoutDashboard, Settings, type LucideIcon } from "lucide-react";
+import {
+  FileCode2,
+  FolderKanban,
+  History,
+  KeyRound,
+  LayoutDashboard,
+  LayoutGrid,
+  Network,
+  Settings,
+  type LucideIcon,
+} from "lucide-react";
 
 export type NavItem = { path: string; label: string; icon: LucideIcon; shortcutKey: string; testId: string };
 
@@ -19,3 +29,11 @@ export const addDatasourceShortcutKey = "D";
 
 /** Ctrl/⌘+K opens the command palette. */
 export const paletteShortcutKey = "K";
+
+/** The open project's sections, each a page of its own under `/projects/:id`, listed in the sidebar. */
+export const projectSections: { path: string; label: string; icon: LucideIcon; testId: string }[] = [
+  { path: "", label: "Overview", icon: LayoutGrid, testId: "project-overview-link" },
+  { path: "schema", label: "Schema", icon: Network, testId: "project-schema-link" },
+  { path: "environment", label: "Environment", icon: KeyRound, testId: "project-environment-link" },
+  { path: "config", label: "Configuration", icon: FileCode2, testId: "project-config-link" },
+];

@@ -1,7 +1,7 @@
 import { useState } from "react";
 import { Link, useNavigate, useParams } from "react-router";
 import { useQuery } from "@tanstack/react-query";
-import { ArrowLeft, FileCode2, FolderSearch, KeyRound, Pencil, Trash2 } from "lucide-react";
+import { ArrowLeft, FolderSearch, Pencil, Trash2 } from "lucide-react";
 import { ApiError } from "../../api";
 import { EmptyState } from "../../components/EmptyState";
 import { ErrorState } from "../../components/ErrorState";
@@ -73,14 +73,6 @@ export function ProjectDetailsPage() {
         description={details.description || "No description."}
         actions={
           <>
-            <Link to={`/projects/${details.id}/config`} className="button button-secondary" data-testid="project-config-link">
-              <FileCode2 size={14} aria-hidden />
-              Configuration
-            </Link>
-            <Link to={`/projects/${details.id}/environment`} className="button button-secondary" data-testid="project-environment-link">
-              <KeyRound size={14} aria-hidden />
-              Environment
-            </Link>
             <button type="button" className="button button-secondary" onClick={() => setEditing(true)} data-testid="project-details-edit">
               <Pencil size={14} aria-hidden />
               Edit

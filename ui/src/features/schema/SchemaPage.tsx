@@ -1,0 +1,221 @@
+import { useMemo, useState } from "react";
+import { Link, useParams, useSearchParams } from "react-router";
+import { useQuery, useQueryClient } from "@tanstack/react-query";
+import { Database, Network, RefreshCw } from "lucide-react";
+import clsx from "clsx";
+import { ApiError, type Datasource } from "../../api";
+import { EmptyState } from "../../components/EmptyState";
+import { ErrorState } from "../../components/ErrorState";
+import { PageHeader } from "../../components/PageHeader";
+import { SkeletonRows } from "../../components/Skeleton";
+import { datasourcesQuery } from "../datasources/queries";
+import { ErdView } from "./erd/ErdView";
+import { ExportMenu } from "./ExportMenu";
+import { filterTables, isBrowsable, qualifiedName, schemaQuery } from "./queries";
+import { TableDetails } from "./TableDetails";
+import "./schema.css";
+
+type View = "diagram" | "table";
+
+/**
+ * A project's databases, one at a time: the diagram of its tables and relations, each table's
+ * details, and exports. The chosen database, view and table are in the URL, so Back and a
+ * reload keep them.
+ */
+export function SchemaPage() {
+  const projectId = Number(useParams().projectId);
+  const [params, setParams] = useSearchParams();
+  const datasources = useQuery(datasourcesQuery(projectId));
+  const browsable = (datasources.data ?? []).filter(isBrowsable);
+  const chosen = browsable.find((d) => String(d.id) === params.get("db")) ?? browsable[0];
+
+  const update = (changes: Record<string, string | null>) =>
+    setParams(
+      (current) => {
+        const next = new URLSearchParams(current);
+        for (const [key, value] of Object.entries(changes)) {
+          if (value === null) next.delete(key);
+          else next.set(key, value);
+        }
+        return next;
+      },
+      { replace: true },
+    );
+
+  let body;
+  if (datasources.isPending) body = <SkeletonRows rows={6} label="Reading the project's databases" />;
+  else if (datasources.isError)
+    body = <ErrorState title="The databases could not be listed" error={datasources.error} onRetry={() => void datasources.refetch()} />;
+  else if (!chosen)
+    body = (
+      <EmptyState
+        icon={Database}
+        title="No SQL database in this project"
+        description="The schema browser reads PostgreSQL, MySQL and MariaDB databases. Add one on the project's overview."
+        action={
+          <Link to={`/projects/${projectId}`} className="button button-primary">
+            Go to the overview
+          </Link>
+        }
+        testId="schema-empty"
+      />
+    );
+  else
+    body = (
+      <SchemaOf
+        key={chosen.id}
+        datasource={chosen}
+        view={params.get("view") === "table" ? "table" : "diagram"}
+        selected={params.get("table")}
+        onView={(view) => update({ view })}
+        onSelect={(table) => update({ table })}
+      />
+    );
+
+  return (
+    <div className="page page-fill page-wide schema-page" data-testid="schema-page">
+      <PageHeader
+        title="Schema"
+        description="Tables, keys and relations of the project's databases, as a diagram and in detail."
+        actions={
+          browsable.length > 1 && (
+            <label className="schema-db-picker">
+              <span className="visually-hidden">Database</span>
+              <select
+                value={chosen?.id ?? ""}
+                onChange={(event) => update({ db: event.target.value, table: null })}
+                data-testid="schema-db-picker"
+              >
+                {browsable.map((d) => (
+                  <option key={d.id} value={d.id}>
+                    {d.name} ({d.engine})
+                  </option>
+                ))}
+              </select>
+            </label>
+          )
+        }
+      />
+      {body}
+    </div>
+  );
+}
+
+type SchemaOfProps = {
+  datasource: Datasource;
+  view: View;
+  selected: string | null;
+  onView: (view: View) => void;
+  onSelect: (table: string | null) => void;
+};
+
+function SchemaOf({ datasource, view, selected, onView, onSelect }: SchemaOfProps) {
+  const queryClient = useQueryClient();
+  const schema = useQuery({ ...schemaQuery(datasource.id), enabled: datasource.status === "ready" });
+  const [filter, setFilter] = useState("");
+  const tables = useMemo(() => filterTables(schema.data?.tables ?? [], filter), [schema.data, filter]);
+
+  if (datasource.status !== "ready") {
+    return (
+      <EmptyState
+        icon={Database}
+        title={`“${datasource.name}” is ${datasource.status}`}
+        description="Its schema can be read once it is running and ready. Start it from the project's overview."
+        testId="schema-not-ready"
+      />
+    );
+  }
+  if (schema.isPending) return <SkeletonRows rows={8} label={`Reading the schema of “${datasource.name}”`} />;
+  if (schema.isError) {
+    const title = schema.error instanceof ApiError && schema.error.code === "schema.auth_failed"
+      ? "The database refused the app's credentials"
+      : `The schema of “${datasource.name}” could not be read`;
+    return <ErrorState title={title} error={schema.error} onRetry={() => void schema.refetch()} />;
+  }
+
+  const current = schema.data.tables.find((t) => qualifiedName(t) === selected) ?? null;
+  const select = (name: string | null) => {
+    onSelect(name);
+  };
+  return (
+    <div className="schema-workspace">
+      <aside className="schema-sidebar" aria-label="Tables">
+        <input
+          type="search"
+          className="input"
+          placeholder={`Filter ${schema.data.tables.length} tables`}
+          aria-label="Filter tables"
+          value={filter}
+          onChange={(event) => setFilter(event.target.value)}
+          data-testid="schema-filter"
+        />
+        <ul className="schema-table-list" data-testid="schema-table-list">
+          {tables.map((table) => {
+            const name = qualifiedName(table);
+            return (
+              <li key={name}>
+                <button
+                  type="button"
+                  className={clsx("schema-table-item", name === selected && "active")}
+                  aria-current={name === selected ? "true" : undefined}
+                  onClick={() => select(name)}
+                  data-testid="schema-table-item"
+                >
+                  <span className="mono">{name}</span>
+                  <span className="muted small">{table.kind === "table" ? table.columns.length : table.kind.replace(/([A-Z])/g, " $1").toLowerCase()}</span>
+                </button>
+              </li>
+            );
+          })}
+          {tables.length === 0 && <li className="muted small schema-none">No table matches.</li>}
+        </ul>
+      </aside>
+      <section className="schema-main">
+        <div className="schema-toolbar">
+          <div className="tabs schema-tabs" role="tablist" aria-label="View">
+            {(["diagram", "table"] as const).map((item) => (
+              <button
+                key={item}
+                type="button"
+                role="tab"
+                aria-selected={view === item}
+                className={clsx("tab", view === item && "active")}
+                onClick={() => onView(item)}
+                data-testid={`schema-view-${item}`}
+              >
+                {item === "diagram" ? <Network size={14} aria-hidden /> : <Database size={14} aria-hidden />}
+                {item === "diagram" ? "Diagram" : "Table"}
+              </button>
+            ))}
+          </div>
+          <span className="muted small">
+            {schema.data.database} · {schema.data.tables.length} tables
+          </span>
+          <button
+            type="button"
+            className="icon-button"
+            aria-label="Read the schema again"
+            title="Read the schema again"
+            disabled={schema.isFetching}
+            onClick={() => void queryClient.invalidateQueries({ queryKey: schemaQuery(datasource.id).queryKey })}
+            data-testid="schema-refresh"
+          >
+            <RefreshCw size={16} aria-hidden />
+          </button>
+          <ExportMenu
+            datasourceId={datasource.id}
+            database={schema.data.database}
+            diagram={() => document.querySelector<HTMLElement>('[data-testid="erd"]')}
+          />
+        </div>
+        {view === "diagram" ? (
+          <ErdView schema={schema.data} selected={selected} onSelect={select} />
+        ) : current ? (
+          <TableDetails table={current} tables={schema.data.tables} onSelect={select} />
+        ) : (
+          <EmptyState icon={Database} title="Choose a table" description="Pick a table in the list to see its columns, keys and relations." />
+        )}
+      </section>
+    </div>
+  );
+}

@@ -1,0 +1,111 @@
+import { fireEvent, screen, waitFor, within } from "@testing-library/react";
+import userEvent from "@testing-library/user-event";
+import { useState } from "react";
+import { beforeEach, describe, expect, it, vi } from "vitest";
+import { api, type Schema, type Settings } from "../../../api";
+import type * as ApiModule from "../../../api";
+import { renderWithApp } from "../../../test/render";
+import shopJson from "../../../../../crates/schema/tests/golden/shop.sqlite.json";
+import { ErdView } from "./ErdView";
+
+vi.mock("../../../api", async (importOriginal) => {
+  const actual = await importOriginal<typeof ApiModule>();
+  return { ...actual, api: { settingsGet: vi.fn() } };
+});
+
+const shop = shopJson as Schema;
+
+const settings = (theme: Settings["theme"]): Settings => ({
+  theme,
+  closeToTray: true,
+  logLevel: "info",
+  engineImages: {},
+  autoCheckUpdates: true,
+  autoInstallUpdates: false,
+  skippedVersion: null,
+  updateEndpoint: null,
+  startAtLogin: false,
+  desktopNotifications: true,
+});
+
+const shownTables = () => screen.getAllByTestId("erd-table").map((node) => node.dataset.table).sort();
+
+/** Keeps the selection the way a page would, and reports each change to the test. */
+function Harness({ initial, onSelect }: { initial: string | null; onSelect: (name: string | null) => void }) {
+  const [selected, setSelected] = useState(initial);
+  return (
+    <ErdView
+      schema={shop}
+      selected={selected}
+      onSelect={(name) => {
+        setSelected(name);
+        onSelect(name);
+      }}
+    />
+  );
+}
+
+function setUp(selected: string | null = null) {
+  const onSelect = vi.fn();
+  renderWithApp(<Harness initial={selected} onSelect={onSelect} />);
+  return { onSelect, user: userEvent.setup() };
+}
+
+const tableNode = (name: string) => screen.getAllByTestId("erd-table").find((node) => node.dataset.table === name)!;
+
+describe("ErdView", () => {
+  beforeEach(() => {
+    // jsdom has no matchMedia; the theme follows it.
+    window.matchMedia = vi.fn().mockReturnValue({ matches: false, addEventListener: vi.fn(), removeEventListener: vi.fn() });
+    vi.mocked(api.settingsGet).mockResolvedValue(settings("dark"));
+  });
+
+  it("draws every table with its columns and keys, views dashed", async () => {
+    setUp();
+    expect(shownTables()).toEqual(["customers", "order_items", "order_totals", "orders", "products"]);
+    const items = tableNode("order_items");
+    expect(within(items).getByText("variant").parentElement).toHaveTextContent(/PK\s*FK/);
+    expect(within(tableNode("customers")).getByText("email").parentElement).toHaveTextContent("UK");
+    expect(tableNode("order_totals")).toHaveClass("erd-table-view");
+    // The app's dark theme reaches React Flow.
+    await waitFor(() => expect(screen.getByTestId("rf__wrapper")).toHaveClass("dark"));
+  });
+
+  it("selects a table on click and highlights the selected one", async () => {
+    const { onSelect } = setUp();
+    expect(tableNode("products")).not.toHaveClass("is-selected");
+    // A click alone: user-event's mousedown carries no window, which d3-zoom's pan handler needs.
+    fireEvent.click(within(tableNode("products")).getByText("products"));
+    expect(onSelect).toHaveBeenCalledWith("products");
+    expect(tableNode("products")).toHaveClass("is-selected");
+  });
+
+  it("finds a table by name on Enter or on a click on a match", async () => {
+    const { onSelect, user } = setUp();
+    const search = screen.getByLabelText("Find a table");
+    expect(search).toBe(screen.getByTestId("erd-search"));
+    await user.type(search, "order");
+    expect(screen.getAllByRole("option").map((option) => option.textContent)).toEqual([
+      "order_items",
+      "order_totals",
+      "orders",
+    ]);
+    await user.keyboard("{ArrowDown}{Enter}");
+    expect(onSelect).toHaveBeenLastCalledWith("order_totals");
+    await user.clear(search);
+    await user.type(search, "cust");
+    await user.click(screen.getByRole("option", { name: "customers" }));
+    expect(onSelect).toHaveBeenLastCalledWith("customers");
+  });
+
+  it("shows only the selected table's neighbours when asked", async () => {
+    const { user } = setUp("orders");
+    const toggle = screen.getByTestId("erd-neighbours");
+    expect(toggle).toHaveAttribute("aria-pressed", "false");
+    await user.click(toggle);
+    expect(toggle).toHaveAttribute("aria-pressed", "true");
+    expect(shownTables()).toEqual(["customers", "order_items", "orders"]);
+    await user.click(toggle);
+    expect(shownTables()).toHaveLength(5);
+  });
+});

@@ -1,0 +1,37 @@
+import { queryOptions } from "@tanstack/react-query";
+import { qualifiedName } from "./erd/layout";
+import { api, type Datasource, type Table } from "../../api";
+import { queryKeys } from "../../api/queryKeys";
+
+export const schemaQuery = (datasourceId: number) =>
+  queryOptions({
+    queryKey: queryKeys.schema(datasourceId),
+    queryFn: () => api.schemaInspect(datasourceId),
+    // A schema changes when someone migrates it: the page has Refresh, no background refetching.
+    staleTime: Infinity,
+    retry: false,
+  });
+
+/** The engines whose schema the browser reads. */
+export const sqlEngines = new Set(["postgres", "mysql", "mariadb"]);
+
+export const isBrowsable = (datasource: Datasource) => sqlEngines.has(datasource.engine);
+
+export { qualifiedName } from "./erd/layout";
+
+/** Tables whose name (or schema-qualified name) holds `filter`, case-insensitively. */
+export function filterTables(tables: Table[], filter: string): Table[] {
+  const needle = filter.trim().toLowerCase();
+  if (!needle) return tables;
+  return tables.filter((table) => qualifiedName(table).toLowerCase().includes(needle));
+}
+
+/** Foreign keys pointing at `table` from any table: the "referenced by" side. */
+export function referencesTo(tables: Table[], target: Table) {
+  const name = qualifiedName(target);
+  return tables.flatMap((table) =>
+    table.foreignKeys
+      .filter((key) => (key.refSchema ? `${key.refSchema}.${key.refTable}` : key.refTable) === name)
+      .map((key) => ({ from: qualifiedName(table), columns: key.columns, refColumns: key.refColumns })),
+  );
+}
