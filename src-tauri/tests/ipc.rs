@@ -318,7 +318,7 @@ fn config_variables_and_secrets_over_ipc() {
     let error = app
         .invoke(
             "config_save",
-            json!({ "projectId": project_id, "text": "[datasources.main]\nengnie = 1\n", "expectedHash": null }),
+            json!({ "projectId": project_id, "text": "[datasources.main]\nengnie = 1\n", "expectedHash": null, "allowOutside": false }),
         )
         .expect_err("invalid");
     assert_eq!(error["code"], "config.invalid");
@@ -326,7 +326,7 @@ fn config_variables_and_secrets_over_ipc() {
     let saved = app.ok(
         "config_save",
         json!({ "projectId": project_id, "text": "[project]\nname = \"config ipc\"\n",
-                "expectedHash": document["contentHash"] }),
+                "expectedHash": document["contentHash"], "allowOutside": false }),
     );
     assert_eq!(saved["exists"], true);
     let history = app.ok("config_history", json!({ "projectId": project_id }));
@@ -491,7 +491,7 @@ fn files_are_written_only_where_the_user_chose_or_in_a_project_folder() {
     assert_not_chosen(
         app.invoke(
             "dotenv_export_write",
-            json!({ "projectId": project_id, "environment": "dev", "path": env_file, "expected": null }),
+            json!({ "projectId": project_id, "environment": "dev", "path": env_file, "expected": null, "allowOutside": false }),
         ),
         "path",
     );
@@ -558,7 +558,7 @@ fn files_are_written_only_where_the_user_chose_or_in_a_project_folder() {
     let env_inside = folder.path().join(".env.dev");
     app.ok(
         "dotenv_export_write",
-        json!({ "projectId": project_id, "environment": "dev", "path": env_inside, "expected": null }),
+        json!({ "projectId": project_id, "environment": "dev", "path": env_inside, "expected": null, "allowOutside": false }),
     );
     let written = std::fs::read_to_string(&env_inside).expect("written");
     assert!(

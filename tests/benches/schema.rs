@@ -1,0 +1,143 @@
+//! Schema inspection figures on a real PostgreSQL server. Prints; asserts nothing. Needs Docker,
+//! the test images and a keychain: run through `scripts/bench`.
+//! - inspect a generated schema of 500 tables (5,000 columns, 600 foreign keys, 500 indexes),
+//!   side by side with `pg_dump --schema-only` on the same database in the same run;
+//! - the exports of that schema.
+
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use quantum_datasources::{DatasourceInput, DatasourceStatus, Engine};
+use quantum_integration_tests::{wait_for_status, TestApp};
+use quantum_schema::export::{export, ExportFormat};
+use quantum_schema::{inspect, Server, Target};
+use sqlx::Connection;
+
+const TABLES: usize = 500;
+const RUNS: usize = 5;
+
+/// 500 tables of 10 columns: each references the one before it, and the first 101 also one
+/// further back, for 600 foreign keys; one secondary index each.
+fn generated_schema() -> String {
+    let mut sql = String::new();
+    for i in 0..TABLES {
+        let mut columns = vec![format!("id bigint PRIMARY KEY")];
+        columns.push(match i {
+            0 => "parent_id bigint".to_owned(),
+            _ => format!("parent_id bigint REFERENCES t{:03} (id)", i - 1),
+        });
+        columns.push(match i {
+            1..=101 => format!("other_id bigint REFERENCES t{:03} (id) ON DELETE CASCADE", i / 2),
+            _ => "other_id bigint".to_owned(),
+        });
+        for c in 0..7 {
+            columns.push(format!("c{c} text NOT NULL DEFAULT ''"));
+        }
+        sql.push_str(&format!("CREATE TABLE t{i:03} ({});\n", columns.join(", ")));
+        sql.push_str(&format!("CREATE INDEX t{i:03}_c0 ON t{i:03} (c0, c1);\n"));
+    }
+    sql
+}
+
+fn median(mut values: Vec<Duration>) -> Duration {
+    values.sort();
+    values[values.len() / 2]
+}
+
+#[tokio::main]
+async fn main() {
+    let app = TestApp::start("schema bench").await;
+    let mut events = app.datasources.subscribe();
+    let created = app
+        .datasources
+        .create(DatasourceInput {
+            project_id: app.project_id,
+            engine: Engine::Postgres,
+            ..Default::default()
+        })
+        .await
+        .expect("created");
+    wait_for_status(
+        &mut events,
+        &app.datasources,
+        created.id,
+        DatasourceStatus::Ready,
+        Duration::from_secs(180),
+    )
+    .await;
+    let (datasource, password) = app
+        .datasources
+        .connection_details(created.id)
+        .await
+        .expect("details");
+    let server = Server {
+        host: "127.0.0.1".into(),
+        port: datasource.host_port,
+        database: datasource.database_name.clone(),
+        username: datasource.username.clone(),
+        password,
+    };
+    let url = format!(
+        "postgres://{}:{}@127.0.0.1:{}/{}",
+        server.username,
+        server.password.expose(),
+        server.port,
+        server.database
+    );
+    let mut conn = sqlx::PgConnection::connect(&url).await.expect("connect");
+    sqlx::raw_sql(&generated_schema())
+        .execute(&mut conn)
+        .await
+        .expect("schema");
+    sqlx::query("ANALYZE").execute(&mut conn).await.expect("analyze");
+    conn.close().await.expect("close");
+
+    let target = Target::Postgres(server);
+    let mut ours = Vec::new();
+    let mut schema = None;
+    for _ in 0..RUNS {
+        let started = Instant::now();
+        schema = Some(inspect(&target).await.expect("inspect"));
+        ours.push(started.elapsed());
+    }
+    let schema = schema.expect("inspected");
+    let columns: usize = schema.tables.iter().map(|t| t.columns.len()).sum();
+    let keys: usize = schema.tables.iter().map(|t| t.foreign_keys.len()).sum();
+
+    let mut theirs = Vec::new();
+    for _ in 0..RUNS {
+        let started = Instant::now();
+        let output = Command::new("pg_dump")
+            .args(["--schema-only", "--no-owner", &url])
+            .output()
+            .expect("pg_dump (postgresql-client) runs");
+        assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+        theirs.push(started.elapsed());
+    }
+    let (ours, theirs) = (median(ours), median(theirs));
+    println!(
+        "== inspect {} tables, {columns} columns, {keys} foreign keys (median of {RUNS}; target <= 1 s)",
+        schema.tables.len()
+    );
+    println!("   Quantum Admin inspect   {:>8.1} ms", ours.as_secs_f64() * 1e3);
+    println!("   pg_dump --schema-only   {:>8.1} ms", theirs.as_secs_f64() * 1e3);
+    println!(
+        "   ratio                   {:>8.2}x pg_dump's time",
+        ours.as_secs_f64() / theirs.as_secs_f64()
+    );
+    println!("== exports of that schema");
+    for format in [ExportFormat::Mermaid, ExportFormat::Dbml, ExportFormat::Markdown, ExportFormat::Json] {
+        let started = Instant::now();
+        let text = export(&schema, format);
+        println!(
+            "   {:<9} {:>8.1} ms  {:>9} bytes",
+            format.extension(),
+            started.elapsed().as_secs_f64() * 1e3,
+            text.len()
+        );
+    }
+    app.datasources
+        .remove(created.id, true)
+        .await
+        .expect("cleanup");
+}
