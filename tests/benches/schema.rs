@@ -27,7 +27,10 @@ fn generated_schema() -> String {
             _ => format!("parent_id bigint REFERENCES t{:03} (id)", i - 1),
         });
         columns.push(match i {
-            1..=101 => format!("other_id bigint REFERENCES t{:03} (id) ON DELETE CASCADE", i / 2),
+            1..=101 => format!(
+                "other_id bigint REFERENCES t{:03} (id) ON DELETE CASCADE",
+                i / 2
+            ),
             _ => "other_id bigint".to_owned(),
         });
         for c in 0..7 {
@@ -89,7 +92,10 @@ async fn main() {
         .execute(&mut conn)
         .await
         .expect("schema");
-    sqlx::query("ANALYZE").execute(&mut conn).await.expect("analyze");
+    sqlx::query("ANALYZE")
+        .execute(&mut conn)
+        .await
+        .expect("analyze");
     conn.close().await.expect("close");
 
     let target = Target::Postgres(server);
@@ -111,7 +117,11 @@ async fn main() {
             .args(["--schema-only", "--no-owner", &url])
             .output()
             .expect("pg_dump (postgresql-client) runs");
-        assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+        assert!(
+            output.status.success(),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
         theirs.push(started.elapsed());
     }
     let (ours, theirs) = (median(ours), median(theirs));
@@ -119,14 +129,25 @@ async fn main() {
         "== inspect {} tables, {columns} columns, {keys} foreign keys (median of {RUNS}; target <= 1 s)",
         schema.tables.len()
     );
-    println!("   Quantum Admin inspect   {:>8.1} ms", ours.as_secs_f64() * 1e3);
-    println!("   pg_dump --schema-only   {:>8.1} ms", theirs.as_secs_f64() * 1e3);
+    println!(
+        "   Quantum Admin inspect   {:>8.1} ms",
+        ours.as_secs_f64() * 1e3
+    );
+    println!(
+        "   pg_dump --schema-only   {:>8.1} ms",
+        theirs.as_secs_f64() * 1e3
+    );
     println!(
         "   ratio                   {:>8.2}x pg_dump's time",
         ours.as_secs_f64() / theirs.as_secs_f64()
     );
     println!("== exports of that schema");
-    for format in [ExportFormat::Mermaid, ExportFormat::Dbml, ExportFormat::Markdown, ExportFormat::Json] {
+    for format in [
+        ExportFormat::Mermaid,
+        ExportFormat::Dbml,
+        ExportFormat::Markdown,
+        ExportFormat::Json,
+    ] {
         let started = Instant::now();
         let text = export(&schema, format);
         println!(

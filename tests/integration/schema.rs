@@ -182,6 +182,37 @@ async fn postgres_every_schema_with_keys_indexes_checks_enums_and_views() {
     let dbml = export(&schema, ExportFormat::Dbml);
     assert!(dbml.contains("Ref order_items_sku_variant_fkey: sales.order_items.(sku, variant) > public.products.(sku, variant) [update: cascade]"), "{dbml}");
 
+    // The SQLAlchemy models of both schemas import, and their relations resolve.
+    let dir = tempfile::tempdir().expect("dir");
+    std::fs::write(
+        dir.path().join("pg_models.py"),
+        export(&schema, ExportFormat::Sqlalchemy),
+    )
+    .expect("models");
+    let python = format!(
+        "{}/.cache/quantum-admin/python/bin/python",
+        std::env::var("HOME").unwrap_or_default()
+    );
+    let output = std::process::Command::new(std::env::var("QUANTUM_PYTHON").unwrap_or(python))
+        .args([
+            "-c",
+            "import pg_models\nfrom sqlalchemy.orm import configure_mappers\nconfigure_mappers()\n\
+             print(sorted(pg_models.Base.metadata.tables))",
+        ])
+        .current_dir(dir.path())
+        .output()
+        .expect("python with SQLAlchemy (scripts/setup --for-tests)");
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let tables = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        tables.contains("'public.customers'") && tables.contains("'sales.order_items'"),
+        "{tables}"
+    );
+
     // A wrong password and a closed port say which is which.
     let wrong = Server {
         password: Secret::new("not-the-password"),

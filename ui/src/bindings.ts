@@ -408,7 +408,13 @@ export type ExportFormat =
 /**  Markdown docs: every table's columns, keys, indexes and relations. */
 "markdown" | 
 /**  The inspector's model, as the UI receives it. */
-"json";
+"json" | 
+/**  SQLAlchemy 2.0 declarative models. */
+"sqlalchemy" | 
+/**  TypeScript interfaces. */
+"typescript" | 
+/**  Rust structs deriving `sqlx::FromRow` and serde. */
+"rust";
 
 export type ForeignKey = {
 	name: string | null,

@@ -5,6 +5,7 @@
 mod error;
 pub mod export;
 mod model;
+pub mod models;
 mod mysql;
 mod postgres;
 mod sqlite;

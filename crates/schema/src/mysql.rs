@@ -282,7 +282,7 @@ pub(crate) async fn inspect(server: &Server) -> Result<Schema> {
 
 /// The labels of `enum('a','b''c')`, as information_schema.COLUMNS.COLUMN_TYPE writes them: quoted
 /// with single quotes, a quote inside doubled.
-fn enum_values(column_type: &str) -> Vec<String> {
+pub(crate) fn enum_values(column_type: &str) -> Vec<String> {
     let inner = column_type
         .strip_prefix("enum(")
         .and_then(|rest| rest.strip_suffix(')'))

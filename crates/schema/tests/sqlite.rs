@@ -2,35 +2,13 @@
 //! against golden files (`UPDATE_GOLDEN=1 cargo test -p quantum-schema` rewrites them; review the
 //! diff). The same schema on PostgreSQL and MariaDB is `tests/integration/schema.rs`.
 
-use std::path::{Path, PathBuf};
+mod common;
 
+use std::path::PathBuf;
+
+use common::{golden, shop};
 use quantum_schema::export::{export, ExportFormat};
-use quantum_schema::{inspect, RefAction, Schema, TableKind, Target};
-use sqlx::sqlite::SqliteConnectOptions;
-use sqlx::{ConnectOptions, Connection};
-
-async fn fixture(dir: &Path) -> PathBuf {
-    let path = dir.join("shop.sqlite3");
-    let mut conn = SqliteConnectOptions::new()
-        .filename(&path)
-        .create_if_missing(true)
-        .connect()
-        .await
-        .expect("create");
-    sqlx::raw_sql(include_str!("fixtures/shop.sqlite.sql"))
-        .execute(&mut conn)
-        .await
-        .expect("fixture");
-    conn.close().await.expect("close");
-    path
-}
-
-async fn shop() -> (tempfile::TempDir, Schema) {
-    let dir = tempfile::tempdir().expect("dir");
-    let path = fixture(dir.path()).await;
-    let schema = inspect(&Target::Sqlite(path)).await.expect("inspect");
-    (dir, schema)
-}
+use quantum_schema::{inspect, RefAction, TableKind, Target};
 
 #[tokio::test]
 async fn tables_columns_keys_indexes_checks_and_views_are_read() {
@@ -134,25 +112,15 @@ async fn a_missing_file_says_so() {
 #[tokio::test]
 async fn exports_match_the_golden_files() {
     let (_dir, schema) = shop().await;
-    let golden = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/golden");
     for format in [
         ExportFormat::Mermaid,
         ExportFormat::Dbml,
         ExportFormat::Markdown,
         ExportFormat::Json,
     ] {
-        let text = export(&schema, format);
-        let path = golden.join(format!("shop.sqlite.{}", format.extension()));
-        if std::env::var_os("UPDATE_GOLDEN").is_some() {
-            std::fs::write(&path, &text).expect("write golden");
-        }
-        let expected = std::fs::read_to_string(&path).expect("golden file");
-        assert_eq!(
-            text,
-            expected,
-            "{} differs from {}",
-            format.extension(),
-            path.display()
+        golden(
+            &format!("shop.sqlite.{}", format.extension()),
+            &export(&schema, format),
         );
     }
 }

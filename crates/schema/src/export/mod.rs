@@ -1,4 +1,4 @@
-//! The schema as text to paste into docs or feed to other tools.
+//! The schema as text to paste into docs or feed to other tools, or as model code.
 
 mod dbml;
 mod markdown;
@@ -7,6 +7,7 @@ mod mermaid;
 use serde::{Deserialize, Serialize};
 use specta::Type;
 
+use crate::models::{generate, ModelLanguage};
 use crate::Schema;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Type)]
@@ -20,6 +21,12 @@ pub enum ExportFormat {
     Markdown,
     /// The inspector's model, as the UI receives it.
     Json,
+    /// SQLAlchemy 2.0 declarative models.
+    Sqlalchemy,
+    /// TypeScript interfaces.
+    Typescript,
+    /// Rust structs deriving `sqlx::FromRow` and serde.
+    Rust,
 }
 
 impl ExportFormat {
@@ -30,6 +37,9 @@ impl ExportFormat {
             Self::Dbml => "dbml",
             Self::Markdown => "md",
             Self::Json => "json",
+            Self::Sqlalchemy => "py",
+            Self::Typescript => "ts",
+            Self::Rust => "rs",
         }
     }
 }
@@ -42,5 +52,8 @@ pub fn export(schema: &Schema, format: ExportFormat) -> String {
         ExportFormat::Json => {
             serde_json::to_string_pretty(schema).expect("the model always serializes") + "\n"
         }
+        ExportFormat::Sqlalchemy => generate(schema, ModelLanguage::Sqlalchemy),
+        ExportFormat::Typescript => generate(schema, ModelLanguage::Typescript),
+        ExportFormat::Rust => generate(schema, ModelLanguage::Rust),
     }
 }

@@ -9,6 +9,9 @@ const formats: { format: ExportFormat; label: string; extension: string }[] = [
   { format: "dbml", label: "DBML", extension: "dbml" },
   { format: "markdown", label: "Markdown", extension: "md" },
   { format: "json", label: "JSON", extension: "json" },
+  { format: "sqlalchemy", label: "SQLAlchemy models", extension: "py" },
+  { format: "typescript", label: "TypeScript types", extension: "ts" },
+  { format: "rust", label: "Rust structs", extension: "rs" },
 ];
 
 type ExportMenuProps = {
