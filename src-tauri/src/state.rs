@@ -4,6 +4,7 @@ use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 
 use quantum_config::ProjectConfigs;
+use quantum_connections::Connections;
 use quantum_datasources::Datasources;
 use quantum_kernel::settings::Settings;
 use quantum_kernel::{ErrorInfo, Store};
@@ -49,6 +50,7 @@ pub struct AppState {
     pub datasources: Arc<Datasources>,
     pub configs: Arc<ProjectConfigs>,
     pub variables: Arc<Variables>,
+    pub connections: Arc<Connections>,
     pub docker: Mutex<DockerStatus>,
     pub streams: Streams,
     pub clipboard: Box<dyn Clipboard>,
@@ -78,13 +80,15 @@ impl AppState {
         let configs = ProjectConfigs::new(store.clone(), &paths.data_dir);
         let datasources =
             Datasources::new(store.clone(), Arc::clone(&secrets), Arc::clone(&configs));
-        let variables = Variables::new(store.clone(), Arc::clone(&configs), secrets);
+        let variables = Variables::new(store.clone(), Arc::clone(&configs), Arc::clone(&secrets));
+        let connections = Connections::new(store.clone(), secrets);
         datasources.set_default_images(settings.engine_images.clone().into_iter().collect());
         Ok(Self {
             store,
             datasources,
             configs,
             variables,
+            connections,
             docker: Mutex::new(DockerStatus::default()),
             streams: Streams::default(),
             clipboard: Box::new(app.clone()),

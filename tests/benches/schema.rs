@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 use quantum_datasources::{DatasourceInput, DatasourceStatus, Engine};
 use quantum_integration_tests::{wait_for_status, TestApp};
 use quantum_schema::export::{export, ExportFormat};
-use quantum_schema::{inspect, Server, Target};
+use quantum_schema::{inspect, Server, Target, TlsMode};
 use sqlx::Connection;
 
 const TABLES: usize = 500;
@@ -79,6 +79,7 @@ async fn main() {
         database: datasource.database_name.clone(),
         username: datasource.username.clone(),
         password,
+        tls: TlsMode::Disable,
     };
     let url = format!(
         "postgres://{}:{}@127.0.0.1:{}/{}",

@@ -6,7 +6,7 @@ use std::time::Duration;
 use quantum_datasources::{Datasource, DatasourceInput, DatasourceStatus, Engine};
 use quantum_integration_tests::{wait_for_status, TestApp};
 use quantum_schema::export::{export, ExportFormat};
-use quantum_schema::{inspect, RefAction, Schema, Server, TableKind, Target};
+use quantum_schema::{inspect, RefAction, Schema, Server, TableKind, Target, TlsMode};
 use quantum_secrets::Secret;
 use sqlx::Connection;
 
@@ -42,6 +42,7 @@ fn server(app: &TestApp, datasource: &Datasource) -> Server {
             .secrets
             .get(&datasource.keychain_account)
             .expect("password"),
+        tls: TlsMode::Prefer,
     }
 }
 
@@ -226,7 +227,7 @@ async fn postgres_every_schema_with_keys_indexes_checks_enums_and_views() {
     );
     let closed = Server {
         port: free_port(),
-        ..server
+        ..server.clone()
     };
     let error = inspect(&Target::Postgres(closed))
         .await
@@ -236,6 +237,13 @@ async fn postgres_every_schema_with_keys_indexes_checks_enums_and_views() {
         "schema.refused",
         "{error}"
     );
+    // The test server has no TLS: asking for it is refused as a TLS failure, not a vague one.
+    let tls = Server {
+        tls: TlsMode::Require,
+        ..server
+    };
+    let error = inspect(&Target::Postgres(tls)).await.expect_err("no TLS");
+    assert_eq!(quantum_kernel::Coded::code(&error), "schema.tls", "{error}");
     app.datasources
         .remove(datasource.id, true)
         .await

@@ -67,13 +67,19 @@ export const commands = {
 	 *  first, keeping their data volumes. Without it a project with databases is refused.
 	 */
 	projectDelete: (id: number, removeDatasources: boolean) => typedError<null, ErrorInfo>(__TAURI_INVOKE("project_delete", { id, removeDatasources })),
-	schemaInspect: (datasourceId: number) => typedError<Schema, ErrorInfo>(__TAURI_INVOKE("schema_inspect", { datasourceId })),
+	connectionList: (projectId: number) => typedError<Connection[], ErrorInfo>(__TAURI_INVOKE("connection_list", { projectId })),
+	/**  Connects once with what the form holds, without saving it. */
+	connectionTest: (input: ConnectionInput) => typedError<null, ErrorInfo>(__TAURI_INVOKE("connection_test", { input })),
+	connectionCreate: (input: ConnectionInput) => typedError<Connection, ErrorInfo>(__TAURI_INVOKE("connection_create", { input })),
+	/**  Forgets the connection and its password; the database itself is not touched. */
+	connectionRemove: (id: number) => typedError<null, ErrorInfo>(__TAURI_INVOKE("connection_remove", { id })),
+	schemaInspect: (source: SchemaSource) => typedError<Schema, ErrorInfo>(__TAURI_INVOKE("schema_inspect", { source })),
 	/**  The schema as Mermaid, DBML, Markdown or JSON text, to copy. */
-	schemaExport: (datasourceId: number, format: ExportFormat) => typedError<string, ErrorInfo>(__TAURI_INVOKE("schema_export", { datasourceId, format })),
+	schemaExport: (source: SchemaSource, format: ExportFormat) => typedError<string, ErrorInfo>(__TAURI_INVOKE("schema_export", { source, format })),
 	/**  Puts the export on the system clipboard. */
-	schemaExportCopy: (datasourceId: number, format: ExportFormat) => typedError<null, ErrorInfo>(__TAURI_INVOKE("schema_export_copy", { datasourceId, format })),
+	schemaExportCopy: (source: SchemaSource, format: ExportFormat) => typedError<null, ErrorInfo>(__TAURI_INVOKE("schema_export_copy", { source, format })),
 	/**  Writes the export to a file the user chose in the save dialog. */
-	schemaExportWrite: (datasourceId: number, format: ExportFormat, path: string) => typedError<null, ErrorInfo>(__TAURI_INVOKE("schema_export_write", { datasourceId, format, path })),
+	schemaExportWrite: (source: SchemaSource, format: ExportFormat, path: string) => typedError<null, ErrorInfo>(__TAURI_INVOKE("schema_export_write", { source, format, path })),
 	/**
 	 *  Writes a picture of the diagram (a `data:` URL of a PNG or an SVG, as the page draws it) to a
 	 *  file the user chose in the save dialog.
@@ -149,7 +155,9 @@ export type AuditAction = "project.create" | "project.update" | "project.delete"
 /**  A project was written to an encrypted bundle. */
 "project.export" | 
 /**  A project was created from an encrypted bundle. */
-"project.import";
+"project.import" | 
+/**  A connection to a database the app did not start (a server, a SQLite file) was added. */
+"connection.create" | "connection.remove";
 
 /**  One row of the audit log. */
 export type AuditEntry = {
@@ -261,8 +269,43 @@ export type ConfigVersion = {
 	sizeBytes: number,
 };
 
+/**  A connection as the UI shows it: never its password. */
+export type Connection = {
+	id: number,
+	projectId: number,
+	name: string,
+	kind: ConnectionKind,
+	host: string | null,
+	port: number | null,
+	databaseName: string | null,
+	username: string | null,
+	tlsMode: TlsMode,
+	/**  A SQLite file's path. */
+	path: string | null,
+	createdAt: string,
+};
+
 /**  Which form of the connection details to produce. */
 export type ConnectionFormat = "url" | "env" | "cli";
+
+/**  What the "Add connection" form sends. */
+export type ConnectionInput = {
+	projectId: number,
+	name: string,
+	kind: ConnectionKind | null,
+	host: string | null,
+	port: number | null,
+	databaseName: string | null,
+	username: string | null,
+	/**  Kept in the keychain, never in SQLite. */
+	password: string | null,
+	tlsMode: TlsMode | null,
+	path: string | null,
+};
+
+export type ConnectionKind = "postgres" | 
+/**  MySQL or MariaDB. */
+"mysql" | "sqlite";
 
 export type DashboardSummary = {
 	projectCount: number,
@@ -544,7 +587,9 @@ export type ResourceType = "project" | "datasource" |
 /**  A plain variable or an environment; the resource id is the project's. */
 "variable" | 
 /**  A secret variable; the resource id is the secret's row. */
-"secret";
+"secret" | 
+/**  A database the app did not start. */
+"connection";
 
 export type Schema = {
 	engine: SchemaEngine,
@@ -556,6 +601,9 @@ export type Schema = {
 };
 
 export type SchemaEngine = "postgres" | "mysql" | "sqlite";
+
+/**  Whose schema to read: one of the app's databases, or a connection to one it did not start. */
+export type SchemaSource = { kind: "datasource"; id: number } | { kind: "connection"; id: number };
 
 export type SecretStoreKind = "keychain" | "vault" | 
 /**  No keychain and no vault yet: secrets cannot be kept until the user sets up the vault. */
@@ -626,6 +674,20 @@ export type TableKind = "table" | "partitionedTable" | "view" | "materializedVie
 export type Theme = "light" | "dark" | 
 /**  Follows the operating system's light or dark mode. */
 "system";
+
+/**  Whether the connection is encrypted, as libpq's `sslmode` says it. */
+export type TlsMode = 
+/**  Never: a database on this machine or a trusted network. */
+"disable" | 
+/**  When the server offers it. */
+"prefer" | 
+/**  Always, without checking the certificate. */
+"require" | 
+/**
+ *  Always, with the certificate checked against the system's trusted authorities and the
+ *  host name.
+ */
+"verifyFull";
 
 export type UniqueConstraint = {
 	name: string | null,

@@ -63,6 +63,11 @@ pub enum AuditAction {
     /// A project was created from an encrypted bundle.
     #[serde(rename = "project.import")]
     ProjectImport,
+    /// A connection to a database the app did not start (a server, a SQLite file) was added.
+    #[serde(rename = "connection.create")]
+    ConnectionCreate,
+    #[serde(rename = "connection.remove")]
+    ConnectionRemove,
 }
 
 /// What kind of thing an entry is about.
@@ -77,6 +82,8 @@ pub enum ResourceType {
     Variable,
     /// A secret variable; the resource id is the secret's row.
     Secret,
+    /// A database the app did not start.
+    Connection,
 }
 
 impl AuditAction {
@@ -104,6 +111,8 @@ impl AuditAction {
             Self::VariablesExport => "variables.export",
             Self::ProjectExport => "project.export",
             Self::ProjectImport => "project.import",
+            Self::ConnectionCreate => "connection.create",
+            Self::ConnectionRemove => "connection.remove",
         }
     }
 
@@ -121,6 +130,7 @@ impl ResourceType {
             Self::Config => "config",
             Self::Variable => "variable",
             Self::Secret => "secret",
+            Self::Connection => "connection",
         }
     }
 

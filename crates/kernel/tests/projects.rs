@@ -344,7 +344,8 @@ async fn a_database_from_a_newer_version_is_refused_and_an_upgrade_backs_up_firs
         .execute(&mut connection)
         .await
         .expect("older schema");
-    sqlx::query("DROP TABLE store_identity")
+    // What the newest migration (20261128000002_connections) made.
+    sqlx::query("DROP TABLE connections")
         .execute(&mut connection)
         .await
         .expect("older schema");

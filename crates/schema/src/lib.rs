@@ -16,6 +16,8 @@ use std::time::Duration;
 pub use error::{Error, Result};
 pub use model::*;
 use quantum_secrets::Secret;
+use serde::{Deserialize, Serialize};
+use specta::Type;
 
 /// How long connecting may take before the user is told to check the host and port.
 pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
@@ -28,6 +30,23 @@ pub struct Server {
     pub database: String,
     pub username: String,
     pub password: Secret,
+    pub tls: TlsMode,
+}
+
+/// Whether the connection is encrypted, as libpq's `sslmode` says it.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub enum TlsMode {
+    /// Never: a database on this machine or a trusted network.
+    Disable,
+    /// When the server offers it.
+    #[default]
+    Prefer,
+    /// Always, without checking the certificate.
+    Require,
+    /// Always, with the certificate checked against the system's trusted authorities and the
+    /// host name.
+    VerifyFull,
 }
 
 impl Server {
@@ -58,6 +77,28 @@ impl Target {
             ))),
         }
     }
+}
+
+/// Connects and asks the simplest question: whether the target answers as a database should.
+pub async fn check(target: &Target) -> Result<()> {
+    match target {
+        Target::Postgres(server) => {
+            let mut conn = postgres::connect(server).await?;
+            sqlx::query("SELECT 1")
+                .execute(&mut conn)
+                .await
+                .map_err(|error| Error::from_sqlx(&server.label(), error))?;
+        }
+        Target::Mysql(server) => {
+            let mut conn = mysql::connect(server).await?;
+            sqlx::query("SELECT 1")
+                .execute(&mut conn)
+                .await
+                .map_err(|error| Error::from_sqlx(&server.label(), error))?;
+        }
+        Target::Sqlite(path) => sqlite::check(path).await?,
+    }
+    Ok(())
 }
 
 /// The whole schema of the target's database.

@@ -4,11 +4,11 @@
 
 use std::collections::HashMap;
 
-use sqlx::mysql::MySqlConnectOptions;
+use sqlx::mysql::{MySqlConnectOptions, MySqlSslMode};
 use sqlx::{ConnectOptions, MySqlConnection, Row};
 
 use crate::model::*;
-use crate::{Error, Result, Server, CONNECT_TIMEOUT};
+use crate::{Error, Result, Server, TlsMode, CONNECT_TIMEOUT};
 
 pub(crate) async fn connect(server: &Server) -> Result<MySqlConnection> {
     let options = MySqlConnectOptions::new()
@@ -17,6 +17,12 @@ pub(crate) async fn connect(server: &Server) -> Result<MySqlConnection> {
         .database(&server.database)
         .username(&server.username)
         .password(server.password.expose())
+        .ssl_mode(match server.tls {
+            TlsMode::Disable => MySqlSslMode::Disabled,
+            TlsMode::Prefer => MySqlSslMode::Preferred,
+            TlsMode::Require => MySqlSslMode::Required,
+            TlsMode::VerifyFull => MySqlSslMode::VerifyIdentity,
+        })
         .disable_statement_logging();
     match tokio::time::timeout(CONNECT_TIMEOUT, options.connect()).await {
         Ok(connection) => connection.map_err(|error| Error::from_sqlx(&server.label(), error)),

@@ -4,11 +4,11 @@
 
 use std::collections::HashMap;
 
-use sqlx::postgres::PgConnectOptions;
+use sqlx::postgres::{PgConnectOptions, PgSslMode};
 use sqlx::{ConnectOptions, PgConnection, Row};
 
 use crate::model::*;
-use crate::{Error, Result, Server, CONNECT_TIMEOUT};
+use crate::{Error, Result, Server, TlsMode, CONNECT_TIMEOUT};
 
 const USER_SCHEMAS: &str = "n.nspname NOT IN ('pg_catalog', 'information_schema')
     AND n.nspname NOT LIKE 'pg\\_toast%' AND n.nspname NOT LIKE 'pg\\_temp\\_%'";
@@ -21,6 +21,12 @@ pub(crate) async fn connect(server: &Server) -> Result<PgConnection> {
         .database(&server.database)
         .username(&server.username)
         .password(server.password.expose())
+        .ssl_mode(match server.tls {
+            TlsMode::Disable => PgSslMode::Disable,
+            TlsMode::Prefer => PgSslMode::Prefer,
+            TlsMode::Require => PgSslMode::Require,
+            TlsMode::VerifyFull => PgSslMode::VerifyFull,
+        })
         .disable_statement_logging();
     match tokio::time::timeout(CONNECT_TIMEOUT, options.connect()).await {
         Ok(connection) => connection.map_err(|error| Error::from_sqlx(&server.label(), error)),

@@ -16,7 +16,8 @@ use sqlx::{ConnectOptions, Row};
 use crate::model::*;
 use crate::{Error, Result};
 
-pub(crate) async fn inspect(path: &Path) -> Result<Schema> {
+/// The file, opened read-only: the browser never writes to it.
+async fn open(path: &Path) -> Result<sqlx::SqliteConnection> {
     let label = path.display().to_string();
     if let Err(error) = std::fs::metadata(path) {
         return Err(Error::NoFile {
@@ -24,14 +25,34 @@ pub(crate) async fn inspect(path: &Path) -> Result<Schema> {
             reason: error.to_string(),
         });
     }
-    let fail = |error| Error::from_sqlx(&label, error);
     let mut conn = SqliteConnectOptions::new()
         .filename(path)
         .read_only(true)
         .disable_statement_logging()
         .connect()
         .await
-        .map_err(fail)?;
+        .map_err(|error| Error::from_sqlx(&label, error))?;
+    // A file that is not a database opens fine and fails at the first read.
+    if let Err(error) = sqlx::query("SELECT count(*) FROM sqlite_master")
+        .execute(&mut conn)
+        .await
+    {
+        return Err(Error::NoFile {
+            path: label,
+            reason: format!("it is not a SQLite database ({error})"),
+        });
+    }
+    Ok(conn)
+}
+
+pub(crate) async fn check(path: &Path) -> Result<()> {
+    open(path).await.map(drop)
+}
+
+pub(crate) async fn inspect(path: &Path) -> Result<Schema> {
+    let label = path.display().to_string();
+    let fail = |error| Error::from_sqlx(&label, error);
+    let mut conn = open(path).await?;
 
     let objects = sqlx::query(
         "SELECT name, type, sql, tbl_name FROM sqlite_master

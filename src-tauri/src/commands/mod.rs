@@ -3,6 +3,7 @@
 pub mod app;
 pub mod audit;
 pub mod config;
+pub mod connections;
 pub mod dashboard;
 pub mod datasources;
 pub mod dialogs;

@@ -45,10 +45,13 @@ pub async fn project_delete(
     remove_datasources: bool,
 ) -> CommandResult<()> {
     let secrets = state.variables.secret_accounts(id).await?;
+    let connection_passwords = state.connections.accounts_of(id).await?;
     state
         .datasources
         .delete_project(id, remove_datasources)
         .await?;
     state.variables.forget(&secrets);
+    // The project's connections went with it (the rows cascade); their passwords go too.
+    state.connections.forget(&connection_passwords);
     Ok(())
 }

@@ -3,15 +3,32 @@
 use quantum_kernel::files::{self, NewFile, Within};
 use quantum_kernel::ErrorInfo;
 use quantum_schema::export::{export, ExportFormat};
-use quantum_schema::{Schema, Server, Target};
+use quantum_schema::{Schema, Server, Target, TlsMode};
+use serde::Deserialize;
+use specta::Type;
 use tauri::State;
 
 use super::CommandResult;
 use crate::state::AppState;
 
+/// Whose schema to read: one of the app's databases, or a connection to one it did not start.
+#[derive(Clone, Copy, Debug, Deserialize, Type)]
+#[serde(tag = "kind", content = "id", rename_all = "camelCase")]
+pub enum SchemaSource {
+    Datasource(i64),
+    Connection(i64),
+}
+
+async fn target(state: &AppState, source: SchemaSource) -> CommandResult<Target> {
+    match source {
+        SchemaSource::Datasource(id) => datasource_target(state, id).await,
+        SchemaSource::Connection(id) => Ok(state.connections.target(id).await?),
+    }
+}
+
 /// What to connect to for a datasource of the app's: its port on this machine, its database and
 /// user, its password from the keychain.
-async fn target(state: &AppState, datasource_id: i64) -> CommandResult<Target> {
+async fn datasource_target(state: &AppState, datasource_id: i64) -> CommandResult<Target> {
     let (datasource, password) = state.datasources.connection_details(datasource_id).await?;
     let server = Server {
         host: quantum_datasources::connection::HOST.to_owned(),
@@ -19,6 +36,8 @@ async fn target(state: &AppState, datasource_id: i64) -> CommandResult<Target> {
         database: datasource.database_name,
         username: datasource.username,
         password,
+        // The app's own containers listen on this machine only, without TLS.
+        tls: TlsMode::Disable,
     };
     Ok(Target::for_engine(datasource.engine, server)?)
 }
@@ -27,9 +46,9 @@ async fn target(state: &AppState, datasource_id: i64) -> CommandResult<Target> {
 #[specta::specta]
 pub async fn schema_inspect(
     state: State<'_, AppState>,
-    datasource_id: i64,
+    source: SchemaSource,
 ) -> CommandResult<Schema> {
-    let target = target(&state, datasource_id).await?;
+    let target = target(&state, source).await?;
     Ok(quantum_schema::inspect(&target).await?)
 }
 
@@ -38,10 +57,10 @@ pub async fn schema_inspect(
 #[specta::specta]
 pub async fn schema_export(
     state: State<'_, AppState>,
-    datasource_id: i64,
+    source: SchemaSource,
     format: ExportFormat,
 ) -> CommandResult<String> {
-    let target = target(&state, datasource_id).await?;
+    let target = target(&state, source).await?;
     let schema = quantum_schema::inspect(&target).await?;
     Ok(export(&schema, format))
 }
@@ -51,10 +70,10 @@ pub async fn schema_export(
 #[specta::specta]
 pub async fn schema_export_copy(
     state: State<'_, AppState>,
-    datasource_id: i64,
+    source: SchemaSource,
     format: ExportFormat,
 ) -> CommandResult<()> {
-    let target = target(&state, datasource_id).await?;
+    let target = target(&state, source).await?;
     let schema = quantum_schema::inspect(&target).await?;
     state.clipboard.write(export(&schema, format))
 }
@@ -64,12 +83,12 @@ pub async fn schema_export_copy(
 #[specta::specta]
 pub async fn schema_export_write(
     state: State<'_, AppState>,
-    datasource_id: i64,
+    source: SchemaSource,
     format: ExportFormat,
     path: String,
 ) -> CommandResult<()> {
     let path = state.dialogs.writable(&state.store, &path, "path").await?;
-    let target = target(&state, datasource_id).await?;
+    let target = target(&state, source).await?;
     let schema = quantum_schema::inspect(&target).await?;
     let text = export(&schema, format);
     files::replace(&path, text.as_bytes(), NewFile::Shared, Within::TRUSTED)?;

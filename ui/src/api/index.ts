@@ -11,7 +11,9 @@ import {
   type DatasourceInput,
   type DotenvImportRequest,
   type ErrorInfo,
+  type ConnectionInput,
   type ExportFormat,
+  type SchemaSource,
   type LogBatch,
   type PickFilter,
   type PickRequest,
@@ -65,6 +67,11 @@ export type {
 export type {
   Check,
   Column,
+  Connection,
+  ConnectionInput,
+  ConnectionKind,
+  SchemaSource,
+  TlsMode,
   EnumType,
   ExportFormat,
   ForeignKey,
@@ -152,13 +159,17 @@ export const api = {
     unwrap(commands.datasourceCopyConnection(id, format)),
   datasourceOrphanVolumes: () => unwrap(commands.datasourceOrphanVolumes()),
   datasourceEnvPreview: (id: number) => unwrap(commands.datasourceEnvPreview(id)),
-  schemaInspect: (datasourceId: number) => unwrap(commands.schemaInspect(datasourceId)),
-  schemaExport: (datasourceId: number, format: ExportFormat) => unwrap(commands.schemaExport(datasourceId, format)),
-  schemaExportCopy: (datasourceId: number, format: ExportFormat) =>
-    unwrap(commands.schemaExportCopy(datasourceId, format)),
+  schemaInspect: (source: SchemaSource) => unwrap(commands.schemaInspect(source)),
+  schemaExport: (source: SchemaSource, format: ExportFormat) => unwrap(commands.schemaExport(source, format)),
+  schemaExportCopy: (source: SchemaSource, format: ExportFormat) => unwrap(commands.schemaExportCopy(source, format)),
   /** Writes the export to `path`, which must have been chosen in the save dialog. */
-  schemaExportWrite: (datasourceId: number, format: ExportFormat, path: string) =>
-    unwrap(commands.schemaExportWrite(datasourceId, format, path)),
+  schemaExportWrite: (source: SchemaSource, format: ExportFormat, path: string) =>
+    unwrap(commands.schemaExportWrite(source, format, path)),
+  connectionList: (projectId: number) => unwrap(commands.connectionList(projectId)),
+  /** Connects once with the form's values, without saving them. */
+  connectionTest: (input: ConnectionInput) => unwrap(commands.connectionTest(input)),
+  connectionCreate: (input: ConnectionInput) => unwrap(commands.connectionCreate(input)),
+  connectionRemove: (id: number) => unwrap(commands.connectionRemove(id)),
   /** Writes the diagram's picture (a data: URL) to `path`, chosen in the save dialog. */
   schemaImageWrite: (path: string, dataUrl: string) => unwrap(commands.schemaImageWrite(path, dataUrl)),
   /** Writes the variables if `.env` still reads `expected` (the preview's `current`), else fails with `datasource.env_file_changed`. */

@@ -23,6 +23,9 @@ export const queryKeys = {
   /** Filled only by events, never fetched. */
   pullProgress: (datasourceId: number) => ["pullProgress", datasourceId] as const,
   envPreview: (datasourceId: number) => ["envPreview", datasourceId] as const,
-  /** A datasource's inspected schema: read again on demand (Refresh), not on every change. */
-  schema: (datasourceId: number) => ["schema", datasourceId] as const,
+  /** A database's inspected schema: read again on demand (Refresh), not on every change. */
+  schema: (kind: "datasource" | "connection", id: number) => ["schema", kind, id] as const,
+  /** Connections to databases the app did not start; listed per project. */
+  connections: ["connections"] as const,
+  connectionList: (projectId: number) => ["connections", projectId] as const,
 };

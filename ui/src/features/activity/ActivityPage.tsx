@@ -24,6 +24,7 @@ const resourceTypes: { value: ResourceType; label: string }[] = [
   { value: "config", label: "Configuration" },
   { value: "variable", label: "Variables" },
   { value: "secret", label: "Secrets" },
+  { value: "connection", label: "Connections" },
 ];
 
 /** The filter lives in the URL (`?project=3&action=project.update`), so it can be linked to. */

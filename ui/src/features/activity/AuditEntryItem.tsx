@@ -8,10 +8,12 @@ import {
   Layers,
   Pencil,
   Play,
+  Plug,
   Plus,
   RotateCw,
   Square,
   Trash2,
+  Unplug,
   Upload,
   type LucideIcon,
 } from "lucide-react";
@@ -44,6 +46,8 @@ const actionIcons: Record<AuditEntry["action"], LucideIcon> = {
   "variables.export": Upload,
   "project.export": Upload,
   "project.import": Download,
+  "connection.create": Plug,
+  "connection.remove": Unplug,
 };
 
 // The icon's colour says whether something came, changed or went.
@@ -70,6 +74,8 @@ const actionTones: Record<AuditEntry["action"], "create" | "update" | "delete"> 
   "variables.export": "update",
   "project.export": "update",
   "project.import": "create",
+  "connection.create": "create",
+  "connection.remove": "delete",
 };
 
 export function ActionIcon({ action }: { action: AuditEntry["action"] }) {

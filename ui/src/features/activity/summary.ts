@@ -59,6 +59,8 @@ const verbs: Record<AuditAction, string> = {
   "variables.export": "Exported",
   "project.export": "Exported",
   "project.import": "Imported",
+  "connection.create": "Connected to",
+  "connection.remove": "Removed the connection",
 };
 
 const nouns: Record<ResourceType, string> = {
@@ -67,6 +69,7 @@ const nouns: Record<ResourceType, string> = {
   config: "file",
   variable: "variable",
   secret: "secret",
+  connection: "connection",
 };
 
 /** The sentence for actions whose details say more than the noun does. */
@@ -150,4 +153,6 @@ export const actionLabels: Record<AuditAction, string> = {
   "variables.export": "Variables exported",
   "project.export": "Project exported",
   "project.import": "Project imported",
+  "connection.create": "Connection added",
+  "connection.remove": "Connection removed",
 };

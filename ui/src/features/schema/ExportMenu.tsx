@@ -1,6 +1,6 @@
 import { ClipboardCopy, Download, Image } from "lucide-react";
 import { toast } from "sonner";
-import { api, errorMessage, type ExportFormat } from "../../api";
+import { api, errorMessage, type ExportFormat, type SchemaSource } from "../../api";
 import { Menu, type MenuItem } from "../../components/Menu";
 import { erdImage } from "./erd/image";
 
@@ -15,7 +15,7 @@ const formats: { format: ExportFormat; label: string; extension: string }[] = [
 ];
 
 type ExportMenuProps = {
-  datasourceId: number;
+  source: SchemaSource;
   database: string;
   /** The diagram on screen, when there is one: it can be saved as a picture too. */
   diagram: () => HTMLElement | null;
@@ -25,10 +25,10 @@ type ExportMenuProps = {
  * Copy the schema as Mermaid, DBML, Markdown or JSON, or save it (or the diagram, as PNG or SVG)
  * to a file chosen in the save dialog.
  */
-export function ExportMenu({ datasourceId, database, diagram }: ExportMenuProps) {
+export function ExportMenu({ source, database, diagram }: ExportMenuProps) {
   const copy = async (format: ExportFormat, label: string) => {
     try {
-      await api.schemaExportCopy(datasourceId, format);
+      await api.schemaExportCopy(source, format);
       toast.success(`Copied the schema as ${label}`);
     } catch (error) {
       toast.error("The schema was not copied", { description: errorMessage(error) });
@@ -43,7 +43,7 @@ export function ExportMenu({ datasourceId, database, diagram }: ExportMenuProps)
         defaultPath: `${database}.${extension}`,
       });
       if (!path) return;
-      await api.schemaExportWrite(datasourceId, format, path);
+      await api.schemaExportWrite(source, format, path);
       toast.success(`Saved the schema as ${label}`, { description: path });
     } catch (error) {
       toast.error("The schema was not saved", { description: errorMessage(error) });

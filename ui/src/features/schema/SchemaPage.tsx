@@ -1,9 +1,9 @@
 import { useMemo, useState } from "react";
 import { Link, useParams, useSearchParams } from "react-router";
 import { useQuery, useQueryClient } from "@tanstack/react-query";
-import { Database, Network, RefreshCw } from "lucide-react";
+import { Database, Network, Plus, RefreshCw, Trash2 } from "lucide-react";
 import clsx from "clsx";
-import { ApiError, type Datasource } from "../../api";
+import { ApiError, type SchemaSource } from "../../api";
 import { EmptyState } from "../../components/EmptyState";
 import { ErrorState } from "../../components/ErrorState";
 import { PageHeader } from "../../components/PageHeader";
@@ -11,11 +11,23 @@ import { SkeletonRows } from "../../components/Skeleton";
 import { datasourcesQuery } from "../datasources/queries";
 import { ErdView } from "./erd/ErdView";
 import { ExportMenu } from "./ExportMenu";
-import { filterTables, isBrowsable, qualifiedName, schemaQuery } from "./queries";
+import { AddConnectionDialog } from "./AddConnectionDialog";
+import { RemoveConnectionDialog } from "./RemoveConnectionDialog";
+import { connectionsQuery, filterTables, isBrowsable, qualifiedName, schemaQuery } from "./queries";
 import { TableDetails } from "./TableDetails";
 import "./schema.css";
 
 type View = "diagram" | "table";
+
+/** A database the page can read: one of the app's, or a connection to one it did not start. */
+type Browsable = {
+  key: string;
+  label: string;
+  source: SchemaSource;
+  /** Why it cannot be read now (a container that is not ready); null when it can. */
+  unavailable: string | null;
+  connectionId: number | null;
+};
 
 /**
  * A project's databases, one at a time: the diagram of its tables and relations, each table's
@@ -26,8 +38,26 @@ export function SchemaPage() {
   const projectId = Number(useParams().projectId);
   const [params, setParams] = useSearchParams();
   const datasources = useQuery(datasourcesQuery(projectId));
-  const browsable = (datasources.data ?? []).filter(isBrowsable);
-  const chosen = browsable.find((d) => String(d.id) === params.get("db")) ?? browsable[0];
+  const connections = useQuery(connectionsQuery(projectId));
+  const [adding, setAdding] = useState(false);
+  const [removing, setRemoving] = useState<number | null>(null);
+  const browsable: Browsable[] = [
+    ...(datasources.data ?? []).filter(isBrowsable).map((d) => ({
+      key: `d${d.id}`,
+      label: `${d.name} (${d.engine})`,
+      source: { kind: "datasource", id: d.id } as const,
+      unavailable: d.status === "ready" ? null : `“${d.name}” is ${d.status}`,
+      connectionId: null,
+    })),
+    ...(connections.data ?? []).map((c) => ({
+      key: `c${c.id}`,
+      label: `${c.name} (${c.kind === "sqlite" ? "SQLite file" : `external ${c.kind}`})`,
+      source: { kind: "connection", id: c.id } as const,
+      unavailable: null,
+      connectionId: c.id,
+    })),
+  ];
+  const chosen = browsable.find((b) => b.key === params.get("db")) ?? browsable[0];
 
   const update = (changes: Record<string, string | null>) =>
     setParams(
@@ -43,7 +73,8 @@ export function SchemaPage() {
     );
 
   let body;
-  if (datasources.isPending) body = <SkeletonRows rows={6} label="Reading the project's databases" />;
+  if (datasources.isPending || connections.isPending)
+    body = <SkeletonRows rows={6} label="Reading the project's databases" />;
   else if (datasources.isError)
     body = <ErrorState title="The databases could not be listed" error={datasources.error} onRetry={() => void datasources.refetch()} />;
   else if (!chosen)
@@ -51,11 +82,17 @@ export function SchemaPage() {
       <EmptyState
         icon={Database}
         title="No SQL database in this project"
-        description="The schema browser reads PostgreSQL, MySQL and MariaDB databases. Add one on the project's overview."
+        description="The schema browser reads PostgreSQL, MySQL and MariaDB databases and SQLite files. Add a database on the project's overview, or connect to one the app did not start."
         action={
-          <Link to={`/projects/${projectId}`} className="button button-primary">
-            Go to the overview
-          </Link>
+          <div className="row-actions">
+            <Link to={`/projects/${projectId}`} className="button button-secondary">
+              Go to the overview
+            </Link>
+            <button type="button" className="button button-primary" onClick={() => setAdding(true)} data-testid="schema-add-connection-empty">
+              <Plus size={14} aria-hidden />
+              Add a connection
+            </button>
+          </div>
         }
         testId="schema-empty"
       />
@@ -63,8 +100,8 @@ export function SchemaPage() {
   else
     body = (
       <SchemaOf
-        key={chosen.id}
-        datasource={chosen}
+        key={chosen.key}
+        item={chosen}
         view={params.get("view") === "table" ? "table" : "diagram"}
         selected={params.get("table")}
         onView={(view) => update({ view })}
@@ -78,58 +115,87 @@ export function SchemaPage() {
         title="Schema"
         description="Tables, keys and relations of the project's databases, as a diagram and in detail."
         actions={
-          browsable.length > 1 && (
-            <label className="schema-db-picker">
-              <span className="visually-hidden">Database</span>
-              <select
-                value={chosen?.id ?? ""}
-                onChange={(event) => update({ db: event.target.value, table: null })}
-                data-testid="schema-db-picker"
+          <>
+            {browsable.length > 1 && (
+              <label className="schema-db-picker">
+                <span className="visually-hidden">Database</span>
+                <select
+                  className="input"
+                  value={chosen?.key ?? ""}
+                  onChange={(event) => update({ db: event.target.value, table: null })}
+                  data-testid="schema-db-picker"
+                >
+                  {browsable.map((b) => (
+                    <option key={b.key} value={b.key}>
+                      {b.label}
+                    </option>
+                  ))}
+                </select>
+              </label>
+            )}
+            {chosen?.connectionId != null && (
+              <button
+                type="button"
+                className="button button-danger-quiet"
+                onClick={() => setRemoving(chosen.connectionId)}
+                data-testid="schema-remove-connection"
               >
-                {browsable.map((d) => (
-                  <option key={d.id} value={d.id}>
-                    {d.name} ({d.engine})
-                  </option>
-                ))}
-              </select>
-            </label>
-          )
+                <Trash2 size={14} aria-hidden />
+                Remove connection
+              </button>
+            )}
+            <button type="button" className="button button-secondary" onClick={() => setAdding(true)} data-testid="schema-add-connection">
+              <Plus size={14} aria-hidden />
+              Add connection
+            </button>
+          </>
         }
       />
       {body}
+      <AddConnectionDialog
+        open={adding}
+        projectId={projectId}
+        onClose={() => setAdding(false)}
+        onAdded={(connection) => update({ db: `c${connection.id}`, table: null })}
+      />
+      <RemoveConnectionDialog
+        connection={(connections.data ?? []).find((c) => c.id === removing) ?? null}
+        onClose={() => setRemoving(null)}
+        onRemoved={() => update({ db: null, table: null })}
+      />
     </div>
   );
 }
 
 type SchemaOfProps = {
-  datasource: Datasource;
+  item: Browsable;
   view: View;
   selected: string | null;
   onView: (view: View) => void;
   onSelect: (table: string | null) => void;
 };
 
-function SchemaOf({ datasource, view, selected, onView, onSelect }: SchemaOfProps) {
+function SchemaOf({ item, view, selected, onView, onSelect }: SchemaOfProps) {
   const queryClient = useQueryClient();
-  const schema = useQuery({ ...schemaQuery(datasource.id), enabled: datasource.status === "ready" });
+  const schema = useQuery({ ...schemaQuery(item.source), enabled: item.unavailable === null });
   const [filter, setFilter] = useState("");
   const tables = useMemo(() => filterTables(schema.data?.tables ?? [], filter), [schema.data, filter]);
 
-  if (datasource.status !== "ready") {
+  if (item.unavailable !== null) {
     return (
       <EmptyState
         icon={Database}
-        title={`“${datasource.name}” is ${datasource.status}`}
+        title={item.unavailable}
         description="Its schema can be read once it is running and ready. Start it from the project's overview."
         testId="schema-not-ready"
       />
     );
   }
-  if (schema.isPending) return <SkeletonRows rows={8} label={`Reading the schema of “${datasource.name}”`} />;
+  if (schema.isPending) return <SkeletonRows rows={8} label={`Reading the schema of ${item.label}`} />;
   if (schema.isError) {
     const title = schema.error instanceof ApiError && schema.error.code === "schema.auth_failed"
       ? "The database refused the app's credentials"
-      : `The schema of “${datasource.name}” could not be read`;
+      : `The schema of ${item.label} could not be read`;
     return <ErrorState title={title} error={schema.error} onRetry={() => void schema.refetch()} />;
   }
 
@@ -197,13 +263,13 @@ function SchemaOf({ datasource, view, selected, onView, onSelect }: SchemaOfProp
             aria-label="Read the schema again"
             title="Read the schema again"
             disabled={schema.isFetching}
-            onClick={() => void queryClient.invalidateQueries({ queryKey: schemaQuery(datasource.id).queryKey })}
+            onClick={() => void queryClient.invalidateQueries({ queryKey: schemaQuery(item.source).queryKey })}
             data-testid="schema-refresh"
           >
             <RefreshCw size={16} aria-hidden />
           </button>
           <ExportMenu
-            datasourceId={datasource.id}
+            source={item.source}
             database={schema.data.database}
             diagram={() => document.querySelector<HTMLElement>('[data-testid="erd"]')}
           />

@@ -1,12 +1,12 @@
 import { queryOptions } from "@tanstack/react-query";
 import { qualifiedName } from "./erd/layout";
-import { api, type Datasource, type Table } from "../../api";
+import { api, type Datasource, type SchemaSource, type Table } from "../../api";
 import { queryKeys } from "../../api/queryKeys";
 
-export const schemaQuery = (datasourceId: number) =>
+export const schemaQuery = (source: SchemaSource) =>
   queryOptions({
-    queryKey: queryKeys.schema(datasourceId),
-    queryFn: () => api.schemaInspect(datasourceId),
+    queryKey: queryKeys.schema(source.kind, source.id),
+    queryFn: () => api.schemaInspect(source),
     // A schema changes when someone migrates it: the page has Refresh, no background refetching.
     staleTime: Infinity,
     retry: false,
@@ -35,3 +35,9 @@ export function referencesTo(tables: Table[], target: Table) {
       .map((key) => ({ from: qualifiedName(table), columns: key.columns, refColumns: key.refColumns })),
   );
 }
+
+export const connectionsQuery = (projectId: number) =>
+  queryOptions({
+    queryKey: queryKeys.connectionList(projectId),
+    queryFn: () => api.connectionList(projectId),
+  });
