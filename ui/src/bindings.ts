@@ -157,7 +157,9 @@ export type AuditAction = "project.create" | "project.update" | "project.delete"
 /**  A project was created from an encrypted bundle. */
 "project.import" | 
 /**  A connection to a database the app did not start (a server, a SQLite file) was added. */
-"connection.create" | "connection.remove";
+"connection.create" | "connection.remove" | 
+/**  SQL run in the console; the entry keeps its text, never parameters or results. */
+"query.run";
 
 /**  One row of the audit log. */
 export type AuditEntry = {

@@ -68,6 +68,9 @@ pub enum AuditAction {
     ConnectionCreate,
     #[serde(rename = "connection.remove")]
     ConnectionRemove,
+    /// SQL run in the console; the entry keeps its text, never parameters or results.
+    #[serde(rename = "query.run")]
+    QueryRun,
 }
 
 /// What kind of thing an entry is about.
@@ -113,6 +116,7 @@ impl AuditAction {
             Self::ProjectImport => "project.import",
             Self::ConnectionCreate => "connection.create",
             Self::ConnectionRemove => "connection.remove",
+            Self::QueryRun => "query.run",
         }
     }
 

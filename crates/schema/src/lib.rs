@@ -15,6 +15,9 @@ use std::time::Duration;
 
 pub use error::{Error, Result};
 pub use model::*;
+/// A connection of the server's own kind, for the tools beyond inspection (the SQL console).
+pub use mysql::connect as connect_mysql;
+pub use postgres::connect as connect_postgres;
 use quantum_secrets::Secret;
 use serde::{Deserialize, Serialize};
 use specta::Type;

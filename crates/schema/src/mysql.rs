@@ -10,7 +10,7 @@ use sqlx::{ConnectOptions, MySqlConnection, Row};
 use crate::model::*;
 use crate::{Error, Result, Server, TlsMode, CONNECT_TIMEOUT};
 
-pub(crate) async fn connect(server: &Server) -> Result<MySqlConnection> {
+pub async fn connect(server: &Server) -> Result<MySqlConnection> {
     let options = MySqlConnectOptions::new()
         .host(&server.host)
         .port(server.port)

@@ -14,7 +14,7 @@ const USER_SCHEMAS: &str = "n.nspname NOT IN ('pg_catalog', 'information_schema'
     AND n.nspname NOT LIKE 'pg\\_toast%' AND n.nspname NOT LIKE 'pg\\_temp\\_%'";
 const RELATION_KINDS: &str = "c.relkind IN ('r', 'p', 'v', 'm', 'f')";
 
-pub(crate) async fn connect(server: &Server) -> Result<PgConnection> {
+pub async fn connect(server: &Server) -> Result<PgConnection> {
     let options = PgConnectOptions::new()
         .host(&server.host)
         .port(server.port)

@@ -12,6 +12,7 @@ import {
   Plus,
   RotateCw,
   Square,
+  Terminal,
   Trash2,
   Unplug,
   Upload,
@@ -48,6 +49,7 @@ const actionIcons: Record<AuditEntry["action"], LucideIcon> = {
   "project.import": Download,
   "connection.create": Plug,
   "connection.remove": Unplug,
+  "query.run": Terminal,
 };
 
 // The icon's colour says whether something came, changed or went.
@@ -76,6 +78,7 @@ const actionTones: Record<AuditEntry["action"], "create" | "update" | "delete"> 
   "project.import": "create",
   "connection.create": "create",
   "connection.remove": "delete",
+  "query.run": "update",
 };
 
 export function ActionIcon({ action }: { action: AuditEntry["action"] }) {

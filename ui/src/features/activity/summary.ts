@@ -61,6 +61,7 @@ const verbs: Record<AuditAction, string> = {
   "project.import": "Imported",
   "connection.create": "Connected to",
   "connection.remove": "Removed the connection",
+  "query.run": "Ran SQL on",
 };
 
 const nouns: Record<ResourceType, string> = {
@@ -155,4 +156,5 @@ export const actionLabels: Record<AuditAction, string> = {
   "project.import": "Project imported",
   "connection.create": "Connection added",
   "connection.remove": "Connection removed",
+  "query.run": "SQL run",
 };

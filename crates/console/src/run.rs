@@ -1,0 +1,455 @@
+//! Runs: a script started in the background, its rows spooled as they come, its status and pages
+//! read while it runs, cancelled on the server on request or at its timeout.
+
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicBool, AtomicI64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use futures_util::future::BoxFuture;
+use futures_util::TryStreamExt;
+use quantum_kernel::audit::{self, AuditAction, NewAuditEntry, ResourceType};
+use quantum_kernel::Store;
+use quantum_schema::{SchemaEngine, Server, Target};
+use serde::Serialize;
+use serde_json::json;
+use specta::Type;
+use sqlx::{Column, ConnectOptions, Either, Executor, Row as _, TypeInfo};
+use tokio::sync::watch;
+
+use crate::classify::{classify, StatementKind};
+use crate::spool::{Row, Spool};
+use crate::{Error, Result};
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct ResultColumn {
+    pub name: String,
+    /// The server's name for the type (`int4`, `VARCHAR`, `TEXT`), for showing values right.
+    pub type_name: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct RunStatus {
+    pub id: i64,
+    pub columns: Vec<ResultColumn>,
+    /// Rows spooled so far (all of them once `done`).
+    pub rows: i64,
+    pub done: bool,
+    pub cancelled: bool,
+    /// The server's message when the script failed.
+    pub error: Option<String>,
+    pub rows_affected: i64,
+    pub elapsed_ms: i64,
+}
+
+/// Whose database a run is on, for its audit entry.
+#[derive(Clone, Debug)]
+pub struct AuditSubject {
+    pub resource_type: ResourceType,
+    pub resource_id: i64,
+    pub name: String,
+    pub project_id: Option<i64>,
+}
+
+#[derive(Clone, Copy, Debug)]
+pub struct RunOptions {
+    pub read_only: bool,
+    /// The user confirmed the destructive statements the script holds.
+    pub confirmed: bool,
+    pub timeout: Duration,
+    /// `start` returns once this many rows are in (or the run ended): the first page at once.
+    pub first_page: i64,
+}
+
+/// How to stop a run: on the server by its session id, or by dropping the task (SQLite).
+enum Stopper {
+    Starting,
+    Postgres(Server, i32),
+    Mysql(Server, u64),
+    Task,
+}
+
+struct Run {
+    id: i64,
+    started: Instant,
+    spool: Mutex<Spool>,
+    columns: Mutex<Vec<ResultColumn>>,
+    stopper: Mutex<Stopper>,
+    task: Mutex<Option<tokio::task::AbortHandle>>,
+    finished: Mutex<Option<(Option<String>, Duration)>>,
+    rows_affected: AtomicI64,
+    cancelled: AtomicBool,
+    progress: watch::Sender<i64>,
+}
+
+pub struct Console {
+    store: Store,
+    runs: Mutex<HashMap<i64, Arc<Run>>>,
+    next: AtomicI64,
+}
+
+impl Console {
+    pub fn new(store: Store) -> Arc<Self> {
+        Arc::new(Self {
+            store,
+            runs: Mutex::new(HashMap::new()),
+            next: AtomicI64::new(1),
+        })
+    }
+
+    /// Checks the script, records it in the activity log, starts it, and returns once the first
+    /// page is in or it ended.
+    pub async fn start(
+        self: &Arc<Self>,
+        target: Target,
+        sql: String,
+        options: RunOptions,
+        subject: AuditSubject,
+    ) -> Result<RunStatus> {
+        let engine = match &target {
+            Target::Postgres(_) => SchemaEngine::Postgres,
+            Target::Mysql(_) => SchemaEngine::Mysql,
+            Target::Sqlite(_) => SchemaEngine::Sqlite,
+        };
+        let statements = classify(&sql, engine)?;
+        if options.read_only {
+            if let Some(write) = statements
+                .iter()
+                .find(|s| !matches!(s.kind, StatementKind::Read | StatementKind::Other))
+            {
+                return Err(Error::ReadOnly(write.text.chars().take(80).collect()));
+            }
+        }
+        let destroys: Vec<String> = statements
+            .iter()
+            .filter(|s| s.kind == StatementKind::Destructive)
+            .flat_map(|s| s.affects.clone())
+            .collect();
+        if !destroys.is_empty() && !options.confirmed {
+            return Err(Error::NeedsConfirmation(destroys));
+        }
+        self.audit(&subject, &sql).await?;
+
+        let id = self.next.fetch_add(1, Ordering::Relaxed);
+        let (progress, mut seen) = watch::channel(0);
+        let run = Arc::new(Run {
+            id,
+            started: Instant::now(),
+            spool: Mutex::new(Spool::new()?),
+            columns: Mutex::new(Vec::new()),
+            stopper: Mutex::new(Stopper::Starting),
+            task: Mutex::new(None),
+            finished: Mutex::new(None),
+            rows_affected: AtomicI64::new(0),
+            cancelled: AtomicBool::new(false),
+            progress,
+        });
+        lock(&self.runs).insert(id, Arc::clone(&run));
+        let worker = Arc::clone(&run);
+        let handle = tokio::spawn(async move {
+            let outcome =
+                tokio::time::timeout(options.timeout, execute(&worker, &target, &sql)).await;
+            let error = match outcome {
+                Ok(Ok(())) => None,
+                Ok(Err(error)) if worker.cancelled.load(Ordering::Relaxed) => {
+                    tracing::debug!(%error, "cancelled run ended");
+                    Some("Cancelled.".to_owned())
+                }
+                Ok(Err(error)) => Some(error),
+                Err(_) => {
+                    stop(&worker).await;
+                    Some(format!(
+                        "Stopped after {} s, the console's time limit.",
+                        options.timeout.as_secs()
+                    ))
+                }
+            };
+            *lock(&worker.finished) = Some((error, worker.started.elapsed()));
+            worker.progress.send_modify(|n| *n += 1);
+        });
+        *lock(&run.task) = Some(handle.abort_handle());
+        loop {
+            if run.is_done() || lock(&run.spool).rows() as i64 >= options.first_page {
+                break;
+            }
+            if seen.changed().await.is_err() {
+                break;
+            }
+        }
+        Ok(run.status())
+    }
+
+    pub fn status(&self, id: i64) -> Result<RunStatus> {
+        Ok(self.run(id)?.status())
+    }
+
+    /// Rows `offset..offset + limit` of those in so far.
+    pub fn page(&self, id: i64, offset: i64, limit: i64) -> Result<Vec<Row>> {
+        let run = self.run(id)?;
+        let rows = lock(&run.spool).page(offset.max(0) as u64, limit.clamp(0, 10_000) as u64)?;
+        Ok(rows)
+    }
+
+    /// Asks the server to stop the statement (PostgreSQL `pg_cancel_backend`, MySQL `KILL QUERY`),
+    /// or drops the run's task (SQLite).
+    pub async fn cancel(&self, id: i64) -> Result<RunStatus> {
+        let run = self.run(id)?;
+        if !run.is_done() {
+            run.cancelled.store(true, Ordering::Relaxed);
+            stop(&run).await;
+            let mut progress = run.progress.subscribe();
+            let deadline = Instant::now() + Duration::from_secs(10);
+            while !run.is_done() && Instant::now() < deadline {
+                let _ = tokio::time::timeout(Duration::from_millis(500), progress.changed()).await;
+            }
+        }
+        Ok(run.status())
+    }
+
+    /// Forgets a run and its spooled rows.
+    pub fn close(&self, id: i64) {
+        if let Some(run) = lock(&self.runs).remove(&id) {
+            if let Some(task) = lock(&run.task).take() {
+                task.abort();
+            }
+        }
+    }
+
+    fn run(&self, id: i64) -> Result<Arc<Run>> {
+        lock(&self.runs).get(&id).cloned().ok_or(Error::NoRun(id))
+    }
+
+    async fn audit(&self, subject: &AuditSubject, sql: &str) -> Result<()> {
+        let mut tx = self.store.begin_write().await?;
+        audit::record(
+            &mut tx,
+            NewAuditEntry {
+                action: AuditAction::QueryRun,
+                resource_type: subject.resource_type,
+                resource_id: subject.resource_id,
+                resource_name: &subject.name,
+                project_id: subject.project_id,
+                // The text, at most 4,000 characters; never parameters or results.
+                details: json!({ "sql": sql.chars().take(4_000).collect::<String>() }),
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+}
+
+impl Run {
+    fn is_done(&self) -> bool {
+        lock(&self.finished).is_some()
+    }
+
+    fn status(&self) -> RunStatus {
+        let finished = lock(&self.finished).clone();
+        RunStatus {
+            id: self.id,
+            columns: lock(&self.columns).clone(),
+            rows: lock(&self.spool).rows() as i64,
+            done: finished.is_some(),
+            cancelled: self.cancelled.load(Ordering::Relaxed),
+            error: finished.as_ref().and_then(|(error, _)| error.clone()),
+            rows_affected: self.rows_affected.load(Ordering::Relaxed),
+            elapsed_ms: finished
+                .map_or_else(|| self.started.elapsed(), |(_, elapsed)| elapsed)
+                .as_millis() as i64,
+        }
+    }
+
+    fn push(
+        &self,
+        columns: impl FnOnce() -> Vec<ResultColumn>,
+        row: &Row,
+    ) -> std::result::Result<(), String> {
+        {
+            let mut known = lock(&self.columns);
+            if known.is_empty() {
+                *known = columns();
+            }
+        }
+        let mut spool = lock(&self.spool);
+        spool.push(row).map_err(|e| e.to_string())?;
+        let rows = spool.rows() as i64;
+        drop(spool);
+        // Wake a waiting `start` at the first page, then now and then, not per row.
+        if rows % 500 == 0 || rows < 500 {
+            self.progress.send_replace(rows);
+        }
+        Ok(())
+    }
+}
+
+fn stop(run: &Run) -> BoxFuture<'_, ()> {
+    Box::pin(async move {
+        let stopper = std::mem::replace(&mut *lock(&run.stopper), Stopper::Task);
+        let result = match &stopper {
+            Stopper::Postgres(server, pid) => cancel_postgres(server.clone(), *pid).await,
+            Stopper::Mysql(server, id) => cancel_mysql(server.clone(), *id).await,
+            Stopper::Starting | Stopper::Task => {
+                if let Some(task) = lock(&run.task).take() {
+                    task.abort();
+                }
+                *lock(&run.finished) = Some((Some("Cancelled.".to_owned()), run.started.elapsed()));
+                run.progress.send_modify(|n| *n += 1);
+                Ok(())
+            }
+        };
+        *lock(&run.stopper) = stopper;
+        if let Err(error) = result {
+            tracing::warn!(%error, "a run could not be cancelled on the server");
+        }
+    })
+}
+
+fn cancel_postgres(
+    server: Server,
+    pid: i32,
+) -> BoxFuture<'static, std::result::Result<(), String>> {
+    Box::pin(async move {
+        let mut conn = quantum_schema::connect_postgres(&server)
+            .await
+            .map_err(|e| e.to_string())?;
+        let query = sqlx::query("SELECT pg_cancel_backend($1)").bind(pid);
+        conn.execute(query)
+            .await
+            .map(drop)
+            .map_err(|e| e.to_string())
+    })
+}
+
+fn cancel_mysql(server: Server, id: u64) -> BoxFuture<'static, std::result::Result<(), String>> {
+    Box::pin(async move {
+        let mut conn = quantum_schema::connect_mysql(&server)
+            .await
+            .map_err(|e| e.to_string())?;
+        let kill = format!("KILL QUERY {id}");
+        conn.execute(sqlx::raw_sql(&kill))
+            .await
+            .map(drop)
+            .map_err(|e| e.to_string())
+    })
+}
+
+/// Rows of every statement of the script go to the spool; their cells as the server's text.
+macro_rules! stream_rows {
+    ($run:expr, $conn:expr, $sql:expr) => {{
+        let mut stream = $conn.fetch_many(sqlx::raw_sql($sql));
+        while let Some(item) = stream.try_next().await.map_err(|e| e.to_string())? {
+            match item {
+                Either::Left(result) => {
+                    $run.rows_affected
+                        .fetch_add(result.rows_affected() as i64, Ordering::Relaxed);
+                }
+                Either::Right(row) => {
+                    let cells: Row = (0..row.len())
+                        .map(|i| match row.try_get_unchecked::<Option<String>, _>(i) {
+                            Ok(text) => text,
+                            Err(_) => row
+                                .try_get_unchecked::<Option<Vec<u8>>, _>(i)
+                                .ok()
+                                .flatten()
+                                .map(|bytes| {
+                                    bytes.iter().fold(String::from("\\x"), |mut s, b| {
+                                        s.push_str(&format!("{b:02x}"));
+                                        s
+                                    })
+                                }),
+                        })
+                        .collect();
+                    let columns = || {
+                        row.columns()
+                            .iter()
+                            .map(|c| ResultColumn {
+                                name: c.name().to_owned(),
+                                type_name: c.type_info().name().to_owned(),
+                            })
+                            .collect()
+                    };
+                    $run.push(columns, &cells)?;
+                }
+            }
+        }
+        Ok::<(), String>(())
+    }};
+}
+
+fn execute<'a>(
+    run: &'a Run,
+    target: &'a Target,
+    sql: &'a str,
+) -> BoxFuture<'a, std::result::Result<(), String>> {
+    Box::pin(async move {
+        match target {
+            Target::Postgres(server) => {
+                let mut conn = quantum_schema::connect_postgres(server)
+                    .await
+                    .map_err(|e| e.to_string())?;
+                let pid: i32 = sqlx::query_scalar("SELECT pg_backend_pid()")
+                    .fetch_one(&mut conn)
+                    .await
+                    .map_err(|e| e.to_string())?;
+                *lock(&run.stopper) = Stopper::Postgres(server.clone(), pid);
+                stream_postgres(run, &mut conn, sql).await
+            }
+            Target::Mysql(server) => {
+                let mut conn = quantum_schema::connect_mysql(server)
+                    .await
+                    .map_err(|e| e.to_string())?;
+                let id: u64 = sqlx::query_scalar("SELECT CONNECTION_ID()")
+                    .fetch_one(&mut conn)
+                    .await
+                    .map_err(|e| e.to_string())?;
+                *lock(&run.stopper) = Stopper::Mysql(server.clone(), id);
+                stream_mysql(run, &mut conn, sql).await
+            }
+            Target::Sqlite(path) => {
+                *lock(&run.stopper) = Stopper::Task;
+                let mut conn = sqlx::sqlite::SqliteConnectOptions::new()
+                    .filename(path)
+                    .disable_statement_logging()
+                    .connect()
+                    .await
+                    .map_err(|e| e.to_string())?;
+                stream_sqlite(run, &mut conn, sql).await
+            }
+        }
+    })
+}
+
+// One function per engine, each future boxed: sqlx's executor lifetimes do not resolve inside a
+// spawned task otherwise ("implementation of `Executor` is not general enough").
+fn stream_postgres<'a>(
+    run: &'a Run,
+    conn: &'a mut sqlx::PgConnection,
+    sql: &'a str,
+) -> BoxFuture<'a, std::result::Result<(), String>> {
+    Box::pin(async move { stream_rows!(run, conn, sql) })
+}
+
+fn stream_mysql<'a>(
+    run: &'a Run,
+    conn: &'a mut sqlx::MySqlConnection,
+    sql: &'a str,
+) -> BoxFuture<'a, std::result::Result<(), String>> {
+    Box::pin(async move { stream_rows!(run, conn, sql) })
+}
+
+fn stream_sqlite<'a>(
+    run: &'a Run,
+    conn: &'a mut sqlx::SqliteConnection,
+    sql: &'a str,
+) -> BoxFuture<'a, std::result::Result<(), String>> {
+    Box::pin(async move { stream_rows!(run, conn, sql) })
+}
+
+fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}

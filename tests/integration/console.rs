@@ -1,0 +1,237 @@
+//! The SQL console's core on a real PostgreSQL server: a 1,000,000-row result read by page while
+//! it lands on disk, a long `pg_sleep` cancelled on the server, a destructive statement held for
+//! confirmation, a read-only connection refusing writes, and every run in the activity log.
+
+use std::time::{Duration, Instant};
+
+use quantum_console::{AuditSubject, Console, RunOptions, RunStatus};
+use quantum_datasources::{DatasourceInput, DatasourceStatus, Engine};
+use quantum_integration_tests::{wait_for_status, TestApp};
+use quantum_kernel::audit::{self, AuditAction, AuditPageRequest, ResourceType};
+use quantum_kernel::Coded;
+use quantum_schema::{Server, Target, TlsMode};
+
+async fn postgres(app: &TestApp) -> (Target, AuditSubject) {
+    let mut events = app.datasources.subscribe();
+    let created = app
+        .datasources
+        .create(DatasourceInput {
+            project_id: app.project_id,
+            engine: Engine::Postgres,
+            ..Default::default()
+        })
+        .await
+        .expect("created");
+    wait_for_status(
+        &mut events,
+        &app.datasources,
+        created.id,
+        DatasourceStatus::Ready,
+        Duration::from_secs(180),
+    )
+    .await;
+    let (datasource, password) = app
+        .datasources
+        .connection_details(created.id)
+        .await
+        .expect("details");
+    let target = Target::Postgres(Server {
+        host: "127.0.0.1".into(),
+        port: datasource.host_port,
+        database: datasource.database_name.clone(),
+        username: datasource.username.clone(),
+        password,
+        tls: TlsMode::Disable,
+    });
+    let subject = AuditSubject {
+        resource_type: ResourceType::Datasource,
+        resource_id: datasource.id,
+        name: datasource.name.clone(),
+        project_id: Some(app.project_id),
+    };
+    (target, subject)
+}
+
+fn options() -> RunOptions {
+    RunOptions {
+        read_only: false,
+        confirmed: false,
+        timeout: Duration::from_secs(120),
+        first_page: 500,
+    }
+}
+
+async fn finished(console: &Console, id: i64) -> RunStatus {
+    let deadline = Instant::now() + Duration::from_secs(120);
+    loop {
+        let status = console.status(id).expect("status");
+        if status.done {
+            return status;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the run did not finish: {status:?}"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_console_pages_a_million_rows_cancels_confirms_and_audits() {
+    let app = TestApp::start("console").await;
+    let (target, subject) = postgres(&app).await;
+    let console = Console::new(app.store.clone());
+
+    // The first page is back before the whole result is in; every row is there in the end.
+    let started = Instant::now();
+    let first = console
+        .start(
+            target.clone(),
+            "SELECT g, 'row ' || g AS label, NULL::text AS nothing FROM generate_series(1, 1000000) g".into(),
+            options(),
+            subject.clone(),
+        )
+        .await
+        .expect("started");
+    let to_first_page = started.elapsed();
+    assert!(first.rows >= 500, "{first:?}");
+    let names: Vec<_> = first.columns.iter().map(|c| c.name.as_str()).collect();
+    assert_eq!(names, ["g", "label", "nothing"]);
+    let page = console.page(first.id, 0, 3).expect("page");
+    assert_eq!(page[0], vec![Some("1".into()), Some("row 1".into()), None]);
+    let done = finished(&console, first.id).await;
+    assert_eq!((done.rows, done.error), (1_000_000, None));
+    let last = console.page(first.id, 999_998, 10).expect("last page");
+    assert_eq!(last.len(), 2);
+    assert_eq!(last[1][0].as_deref(), Some("1000000"));
+    println!(
+        "first page after {} ms; 1,000,000 rows in {} ms",
+        to_first_page.as_millis(),
+        done.elapsed_ms
+    );
+    console.close(first.id);
+
+    // A long statement is cancelled on the server, not only forgotten by the app.
+    let sleeping = console
+        .start(
+            target.clone(),
+            "SELECT pg_sleep(60)".into(),
+            RunOptions {
+                first_page: 0,
+                ..options()
+            },
+            subject.clone(),
+        )
+        .await
+        .expect("started");
+    let asked = Instant::now();
+    let cancelled = console.cancel(sleeping.id).await.expect("cancel");
+    assert!(cancelled.done && cancelled.cancelled, "{cancelled:?}");
+    assert!(
+        asked.elapsed() < Duration::from_secs(10),
+        "cancelled in {:?}",
+        asked.elapsed()
+    );
+
+    // A destructive statement waits for confirmation; nothing runs until then.
+    let create = console
+        .start(
+            target.clone(),
+            "CREATE TABLE doomed (id int)".into(),
+            options(),
+            subject.clone(),
+        )
+        .await
+        .expect("create");
+    finished(&console, create.id).await;
+    let refused = console
+        .start(
+            target.clone(),
+            "DROP TABLE doomed".into(),
+            options(),
+            subject.clone(),
+        )
+        .await
+        .expect_err("needs confirmation");
+    assert_eq!(refused.code(), "console.confirm_destructive");
+    assert!(refused.to_string().contains("TABLE doomed"), "{refused}");
+    let still_there = console
+        .start(
+            target.clone(),
+            "SELECT count(*) FROM doomed".into(),
+            options(),
+            subject.clone(),
+        )
+        .await
+        .expect("table still there");
+    assert_eq!(finished(&console, still_there.id).await.error, None);
+    let dropped = console
+        .start(
+            target.clone(),
+            "DROP TABLE doomed".into(),
+            RunOptions {
+                confirmed: true,
+                ..options()
+            },
+            subject.clone(),
+        )
+        .await
+        .expect("confirmed");
+    assert_eq!(finished(&console, dropped.id).await.error, None);
+
+    // Read-only refuses writes before anything runs.
+    let read_only = console
+        .start(
+            target.clone(),
+            "INSERT INTO nowhere VALUES (1)".into(),
+            RunOptions {
+                read_only: true,
+                ..options()
+            },
+            subject.clone(),
+        )
+        .await
+        .expect_err("read-only");
+    assert_eq!(read_only.code(), "console.read_only");
+
+    // A failing statement says the server's message.
+    let failing = console
+        .start(
+            target,
+            "SELECT * FROM no_such_table".into(),
+            options(),
+            subject,
+        )
+        .await
+        .expect("started");
+    let failed = finished(&console, failing.id).await;
+    assert!(
+        failed
+            .error
+            .as_deref()
+            .is_some_and(|e| e.contains("no_such_table")),
+        "{failed:?}"
+    );
+
+    let entries = audit::page(
+        &app.store,
+        &AuditPageRequest {
+            filter: Default::default(),
+            before_id: None,
+            limit: 50,
+        },
+    )
+    .await
+    .expect("audit");
+    let runs: Vec<_> = entries
+        .entries
+        .iter()
+        .filter(|e| e.action == AuditAction::QueryRun)
+        .collect();
+    assert_eq!(
+        runs.len(),
+        6,
+        "every run that started is in the log, refused ones are not"
+    );
+    assert!(runs.iter().any(|e| e.details["sql"] == "DROP TABLE doomed"));
+}
