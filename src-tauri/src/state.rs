@@ -5,6 +5,7 @@ use std::sync::{Arc, Mutex};
 
 use quantum_config::ProjectConfigs;
 use quantum_connections::Connections;
+use quantum_console::Console;
 use quantum_datasources::Datasources;
 use quantum_kernel::settings::Settings;
 use quantum_kernel::{ErrorInfo, Store};
@@ -51,6 +52,7 @@ pub struct AppState {
     pub configs: Arc<ProjectConfigs>,
     pub variables: Arc<Variables>,
     pub connections: Arc<Connections>,
+    pub console: Arc<Console>,
     pub docker: Mutex<DockerStatus>,
     pub streams: Streams,
     pub clipboard: Box<dyn Clipboard>,
@@ -82,6 +84,7 @@ impl AppState {
             Datasources::new(store.clone(), Arc::clone(&secrets), Arc::clone(&configs));
         let variables = Variables::new(store.clone(), Arc::clone(&configs), Arc::clone(&secrets));
         let connections = Connections::new(store.clone(), secrets);
+        let console = Console::new(store.clone());
         datasources.set_default_images(settings.engine_images.clone().into_iter().collect());
         Ok(Self {
             store,
@@ -89,6 +92,7 @@ impl AppState {
             configs,
             variables,
             connections,
+            console,
             docker: Mutex::new(DockerStatus::default()),
             streams: Streams::default(),
             clipboard: Box::new(app.clone()),

@@ -185,6 +185,70 @@ test("its schema shows as a diagram, a table found by search, its details and a 
   await waitFor(driver, byTestId("datasources-section"), TIMEOUT_MS);
 });
 
+/** Replaces the console editor's text: Monaco takes keys in its hidden textarea. */
+async function typeSql(sql) {
+  const input = await waitFor(driver, By.css('[data-testid="console"] .monaco-editor textarea'), TIMEOUT_MS);
+  await input.sendKeys(Key.chord(Key.CONTROL, "a"));
+  await input.sendKeys(Key.DELETE, sql, Key.ESCAPE);
+}
+
+async function consoleStatus(pattern, description) {
+  const status = await waitFor(driver, byTestId("console-status"), TIMEOUT_MS);
+  let shown = "";
+  await driver
+    .wait(async () => pattern.test((shown = await renderedText(driver, status))), 60_000)
+    .catch(() => {
+      throw new Error(`${description}: the status says “${shown}”`);
+    });
+}
+
+test("the console pages a large result, cancels a long statement and confirms a DROP first", async () => {
+  await click("project-schema-link");
+  await click("schema-view-console");
+  await typeSql("SELECT g, 'row ' || g AS label FROM generate_series(1, 100000) g");
+  await click("console-run");
+  await consoleStatus(/^100,?000 rows ·/, "the whole result is counted");
+  await driver.wait(
+    async () => (await driver.findElements(byTestId("console-row"))).length > 0,
+    TIMEOUT_MS,
+    "the first rows are drawn",
+  );
+  const rowsInDom = (await driver.findElements(byTestId("console-row"))).length;
+  assert.ok(rowsInDom < 200, `only the visible rows are in the page (${rowsInDom})`);
+  await driver.executeScript(
+    'const body = document.querySelector(".console-grid-body"); body.scrollTop = body.scrollHeight;',
+  );
+  await driver.wait(
+    // Read in the page: the rows are re-rendered as they scroll, and a held element goes stale.
+    () =>
+      driver.executeScript(
+        'return [...document.querySelectorAll(\'[data-testid="console-row"]\')].some((row) => row.textContent.includes("row 100000"));',
+      ),
+    TIMEOUT_MS,
+    "the last row is fetched when scrolled to",
+  );
+  await capture(driver, "console-result");
+
+  await typeSql("SELECT pg_sleep(60)");
+  await click("console-run");
+  await click("console-cancel");
+  await consoleStatus(/Cancel/, "the statement is cancelled on the server");
+
+  await typeSql("DROP TABLE public.products CASCADE");
+  await click("console-run");
+  const dialog = await waitFor(driver, byTestId("console-confirm-dialog"), TIMEOUT_MS);
+  assert.match(await renderedText(driver, dialog), /TABLE public\.products/);
+  await dialog.findElement(By.css("[data-autofocus]")).click();
+  await waitUntilGone(driver, byTestId("console-confirm-dialog"), "Cancel closes the question");
+  const still = execFileSync("psql", [connectionUrl, "-tAc", "select count(*) from public.products"], {
+    encoding: "utf8",
+    timeout: TIMEOUT_MS,
+  }).trim();
+  assert.equal(still, "0", "the table is still there");
+  await click("project-overview-link");
+  await waitFor(driver, byTestId("datasources-section"), TIMEOUT_MS);
+});
+
 test("a container stopped outside the app shows as stopped without a reload", async () => {
   execFileSync("docker", ["stop", datasourceName], { stdio: "ignore" });
   await waitForStatus("stopped", 60_000);

@@ -58,6 +58,7 @@ fn options() -> RunOptions {
         confirmed: false,
         timeout: Duration::from_secs(120),
         first_page: 500,
+        first_wait: Duration::from_secs(30),
     }
 }
 

@@ -73,6 +73,16 @@ export const commands = {
 	connectionCreate: (input: ConnectionInput) => typedError<Connection, ErrorInfo>(__TAURI_INVOKE("connection_create", { input })),
 	/**  Forgets the connection and its password; the database itself is not touched. */
 	connectionRemove: (id: number) => typedError<null, ErrorInfo>(__TAURI_INVOKE("connection_remove", { id })),
+	/**
+	 *  Starts the script; answers with the first page's status, then pushes the status as rows come
+	 *  in (at most every 200 ms) until the run ends.
+	 */
+	consoleRun: (source: SchemaSource, sql: string, readOnly: boolean, confirmed: boolean, onProgress: Channel<RunStatus>) => typedError<RunStatus, ErrorInfo>(__TAURI_INVOKE("console_run", { source, sql, readOnly, confirmed, onProgress })),
+	/**  Rows `offset..offset + limit` (at most 10,000) of the run, cells as the server's text. */
+	consolePage: (runId: number, offset: number, limit: number) => typedError<((string | null)[])[], ErrorInfo>(__TAURI_INVOKE("console_page", { runId, offset, limit })),
+	consoleCancel: (runId: number) => typedError<RunStatus, ErrorInfo>(__TAURI_INVOKE("console_cancel", { runId })),
+	/**  Forgets the run and the rows it kept on disk. */
+	consoleClose: (runId: number) => typedError<null, ErrorInfo>(__TAURI_INVOKE("console_close", { runId })),
 	schemaInspect: (source: SchemaSource) => typedError<Schema, ErrorInfo>(__TAURI_INVOKE("schema_inspect", { source })),
 	/**  The schema as Mermaid, DBML, Markdown or JSON text, to copy. */
 	schemaExport: (source: SchemaSource, format: ExportFormat) => typedError<string, ErrorInfo>(__TAURI_INVOKE("schema_export", { source, format })),
@@ -592,6 +602,25 @@ export type ResourceType = "project" | "datasource" |
 "secret" | 
 /**  A database the app did not start. */
 "connection";
+
+export type ResultColumn = {
+	name: string,
+	/**  The server's name for the type (`int4`, `VARCHAR`, `TEXT`), for showing values right. */
+	typeName: string,
+};
+
+export type RunStatus = {
+	id: number,
+	columns: ResultColumn[],
+	/**  Rows spooled so far (all of them once `done`). */
+	rows: number,
+	done: boolean,
+	cancelled: boolean,
+	/**  The server's message when the script failed. */
+	error: string | null,
+	rowsAffected: number,
+	elapsedMs: number,
+};
 
 export type Schema = {
 	engine: SchemaEngine,

@@ -59,8 +59,10 @@ pub struct RunOptions {
     /// The user confirmed the destructive statements the script holds.
     pub confirmed: bool,
     pub timeout: Duration,
-    /// `start` returns once this many rows are in (or the run ended): the first page at once.
+    /// `start` returns once this many rows are in, the run ended, or `first_wait` passed: the
+    /// first page at once, and a run to cancel when the first row is slow to come.
     pub first_page: i64,
+    pub first_wait: Duration,
 }
 
 /// How to stop a run: on the server by its session id, or by dropping the task (SQLite).
@@ -170,15 +172,23 @@ impl Console {
             worker.progress.send_modify(|n| *n += 1);
         });
         *lock(&run.task) = Some(handle.abort_handle());
-        loop {
-            if run.is_done() || lock(&run.spool).rows() as i64 >= options.first_page {
-                break;
+        let first_page = async {
+            loop {
+                if run.is_done() || lock(&run.spool).rows() as i64 >= options.first_page {
+                    break;
+                }
+                if seen.changed().await.is_err() {
+                    break;
+                }
             }
-            if seen.changed().await.is_err() {
-                break;
-            }
-        }
+        };
+        let _ = tokio::time::timeout(options.first_wait, first_page).await;
         Ok(run.status())
+    }
+
+    /// Ticks as rows come in (every 500) and once when the run ends: for pushing progress.
+    pub fn subscribe(&self, id: i64) -> Result<watch::Receiver<i64>> {
+        Ok(self.run(id)?.progress.subscribe())
     }
 
     pub fn status(&self, id: i64) -> Result<RunStatus> {

@@ -4,6 +4,7 @@ pub mod app;
 pub mod audit;
 pub mod config;
 pub mod connections;
+pub mod console;
 pub mod dashboard;
 pub mod datasources;
 pub mod dialogs;

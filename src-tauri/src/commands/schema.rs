@@ -19,7 +19,7 @@ pub enum SchemaSource {
     Connection(i64),
 }
 
-async fn target(state: &AppState, source: SchemaSource) -> CommandResult<Target> {
+pub(crate) async fn target(state: &AppState, source: SchemaSource) -> CommandResult<Target> {
     match source {
         SchemaSource::Datasource(id) => datasource_target(state, id).await,
         SchemaSource::Connection(id) => Ok(state.connections.target(id).await?),

@@ -13,6 +13,7 @@ import {
   type ErrorInfo,
   type ConnectionInput,
   type ExportFormat,
+  type RunStatus,
   type SchemaSource,
   type LogBatch,
   type PickFilter,
@@ -70,6 +71,8 @@ export type {
   Connection,
   ConnectionInput,
   ConnectionKind,
+  ResultColumn,
+  RunStatus,
   SchemaSource,
   TlsMode,
   EnumType,
@@ -170,6 +173,20 @@ export const api = {
   connectionTest: (input: ConnectionInput) => unwrap(commands.connectionTest(input)),
   connectionCreate: (input: ConnectionInput) => unwrap(commands.connectionCreate(input)),
   connectionRemove: (id: number) => unwrap(commands.connectionRemove(id)),
+  /** Starts a script; resolves with the first page's status, then `onProgress` gets the rest. */
+  consoleRun: (
+    source: SchemaSource,
+    sql: string,
+    options: { readOnly: boolean; confirmed: boolean },
+    onProgress: (status: RunStatus) => void,
+  ) => {
+    const channel = new Channel<RunStatus>();
+    channel.onmessage = onProgress;
+    return unwrap(commands.consoleRun(source, sql, options.readOnly, options.confirmed, channel));
+  },
+  consolePage: (runId: number, offset: number, limit: number) => unwrap(commands.consolePage(runId, offset, limit)),
+  consoleCancel: (runId: number) => unwrap(commands.consoleCancel(runId)),
+  consoleClose: (runId: number) => unwrap(commands.consoleClose(runId)),
   /** Writes the diagram's picture (a data: URL) to `path`, chosen in the save dialog. */
   schemaImageWrite: (path: string, dataUrl: string) => unwrap(commands.schemaImageWrite(path, dataUrl)),
   /** Writes the variables if `.env` still reads `expected` (the preview's `current`), else fails with `datasource.env_file_changed`. */

@@ -1,7 +1,7 @@
 import { useMemo, useState } from "react";
 import { Link, useParams, useSearchParams } from "react-router";
 import { useQuery, useQueryClient } from "@tanstack/react-query";
-import { Database, Network, Plus, RefreshCw, Trash2 } from "lucide-react";
+import { Database, Network, Plus, RefreshCw, Terminal, Trash2 } from "lucide-react";
 import clsx from "clsx";
 import { ApiError, type SchemaSource } from "../../api";
 import { EmptyState } from "../../components/EmptyState";
@@ -12,12 +12,18 @@ import { datasourcesQuery } from "../datasources/queries";
 import { ErdView } from "./erd/ErdView";
 import { ExportMenu } from "./ExportMenu";
 import { AddConnectionDialog } from "./AddConnectionDialog";
+import { ConsoleView } from "./console/ConsoleView";
 import { RemoveConnectionDialog } from "./RemoveConnectionDialog";
 import { connectionsQuery, filterTables, isBrowsable, qualifiedName, schemaQuery } from "./queries";
 import { TableDetails } from "./TableDetails";
 import "./schema.css";
 
-type View = "diagram" | "table";
+type View = "diagram" | "table" | "console";
+const views: { view: View; label: string; icon: typeof Network }[] = [
+  { view: "diagram", label: "Diagram", icon: Network },
+  { view: "table", label: "Table", icon: Database },
+  { view: "console", label: "Console", icon: Terminal },
+];
 
 /** A database the page can read: one of the app's, or a connection to one it did not start. */
 type Browsable = {
@@ -102,7 +108,7 @@ export function SchemaPage() {
       <SchemaOf
         key={chosen.key}
         item={chosen}
-        view={params.get("view") === "table" ? "table" : "diagram"}
+        view={views.find((v) => v.view === params.get("view"))?.view ?? "diagram"}
         selected={params.get("table")}
         onView={(view) => update({ view })}
         onSelect={(table) => update({ table })}
@@ -239,7 +245,7 @@ function SchemaOf({ item, view, selected, onView, onSelect }: SchemaOfProps) {
       <section className="schema-main">
         <div className="schema-toolbar">
           <div className="tabs schema-tabs" role="tablist" aria-label="View">
-            {(["diagram", "table"] as const).map((item) => (
+            {views.map(({ view: item, label, icon: Icon }) => (
               <button
                 key={item}
                 type="button"
@@ -249,8 +255,8 @@ function SchemaOf({ item, view, selected, onView, onSelect }: SchemaOfProps) {
                 onClick={() => onView(item)}
                 data-testid={`schema-view-${item}`}
               >
-                {item === "diagram" ? <Network size={14} aria-hidden /> : <Database size={14} aria-hidden />}
-                {item === "diagram" ? "Diagram" : "Table"}
+                <Icon size={14} aria-hidden />
+                {label}
               </button>
             ))}
           </div>
@@ -274,7 +280,10 @@ function SchemaOf({ item, view, selected, onView, onSelect }: SchemaOfProps) {
             diagram={() => document.querySelector<HTMLElement>('[data-testid="erd"]')}
           />
         </div>
-        {view === "diagram" ? (
+        {view === "console" ? (
+          // Connections to databases the app did not start are read-only until the user says otherwise.
+          <ConsoleView source={item.source} defaultReadOnly={item.connectionId !== null} />
+        ) : view === "diagram" ? (
           <ErdView schema={schema.data} selected={selected} onSelect={select} />
         ) : current ? (
           <TableDetails table={current} tables={schema.data.tables} onSelect={select} />
