@@ -11,13 +11,13 @@ use quantum_kernel::audit::{self, AuditAction, AuditPageRequest, ResourceType};
 use quantum_kernel::Coded;
 use quantum_schema::{Server, Target, TlsMode};
 
-async fn postgres(app: &TestApp) -> (Target, AuditSubject) {
+async fn database(app: &TestApp, engine: Engine) -> (Target, AuditSubject) {
     let mut events = app.datasources.subscribe();
     let created = app
         .datasources
         .create(DatasourceInput {
             project_id: app.project_id,
-            engine: Engine::Postgres,
+            engine,
             ..Default::default()
         })
         .await
@@ -35,14 +35,15 @@ async fn postgres(app: &TestApp) -> (Target, AuditSubject) {
         .connection_details(created.id)
         .await
         .expect("details");
-    let target = Target::Postgres(Server {
+    let server = Server {
         host: "127.0.0.1".into(),
         port: datasource.host_port,
         database: datasource.database_name.clone(),
         username: datasource.username.clone(),
         password,
         tls: TlsMode::Disable,
-    });
+    };
+    let target = Target::for_engine(engine, server).expect("a SQL engine");
     let subject = AuditSubject {
         resource_type: ResourceType::Datasource,
         resource_id: datasource.id,
@@ -80,7 +81,7 @@ async fn finished(console: &Console, id: i64) -> RunStatus {
 #[tokio::test(flavor = "multi_thread")]
 async fn the_console_pages_a_million_rows_cancels_confirms_and_audits() {
     let app = TestApp::start("console").await;
-    let (target, subject) = postgres(&app).await;
+    let (target, subject) = database(&app, Engine::Postgres).await;
     let console = Console::new(app.store.clone());
 
     // The first page is back before the whole result is in; every row is there in the end.
@@ -235,4 +236,49 @@ async fn the_console_pages_a_million_rows_cancels_confirms_and_audits() {
         "every run that started is in the log, refused ones are not"
     );
     assert!(runs.iter().any(|e| e.details["sql"] == "DROP TABLE doomed"));
+}
+
+/// MariaDB: a long `SLEEP` is stopped on the server with `KILL QUERY`, and rows come back typed by
+/// the server's own names.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_console_cancels_on_mariadb_with_kill_query() {
+    let app = TestApp::start("console maria").await;
+    let (target, subject) = database(&app, Engine::Mariadb).await;
+    let console = Console::new(app.store.clone());
+    let rows = console
+        .start(
+            target.clone(),
+            "SELECT 1 AS one, NULL AS nothing, 'x' AS letter".into(),
+            options(),
+            subject.clone(),
+        )
+        .await
+        .expect("started");
+    let done = finished(&console, rows.id).await;
+    assert_eq!(done.error, None);
+    assert_eq!(
+        console.page(rows.id, 0, 1).expect("page"),
+        vec![vec![Some("1".into()), None, Some("x".into())]]
+    );
+    let sleeping = console
+        .start(
+            target,
+            "SELECT SLEEP(60)".into(),
+            RunOptions {
+                first_page: 1,
+                first_wait: Duration::from_millis(500),
+                ..options()
+            },
+            subject,
+        )
+        .await
+        .expect("started");
+    let asked = Instant::now();
+    let cancelled = console.cancel(sleeping.id).await.expect("cancel");
+    assert!(cancelled.done && cancelled.cancelled, "{cancelled:?}");
+    assert!(
+        asked.elapsed() < Duration::from_secs(10),
+        "cancelled in {:?}",
+        asked.elapsed()
+    );
 }
