@@ -10,8 +10,14 @@ use quantum_secrets::Secret;
 use quantum_variables::{RevealPurpose, VariableInput, VariableKind};
 use support::*;
 
+/// The logging test reads its own log file: a test running beside it in this process can leave
+/// tracing's per-callsite interest cached as "nobody listens" while its thread-local subscriber is
+/// set, and its log stays empty. These tests take turns.
+static ONE_AT_A_TIME: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+
 #[tokio::test]
 async fn a_bundle_imports_whole_and_a_wrong_passphrase_or_a_damaged_file_imports_nothing() {
+    let _turn = ONE_AT_A_TIME.lock().await;
     let f = fixture("bundled").await;
     let token = unique_value("bundle");
     f.variables
@@ -110,6 +116,7 @@ async fn a_bundle_imports_whole_and_a_wrong_passphrase_or_a_damaged_file_imports
 /// secret value: none may appear.
 #[tokio::test]
 async fn after_secrets_config_edits_export_and_import_no_secret_value_is_in_any_file() {
+    let _turn = ONE_AT_A_TIME.lock().await;
     let f = fixture("grep").await;
     let log_dir = tempfile::tempdir().expect("log dir");
     let log_file = std::fs::File::create(log_dir.path().join("app.log")).expect("log");
@@ -203,6 +210,7 @@ async fn after_secrets_config_edits_export_and_import_no_secret_value_is_in_any_
 
 #[tokio::test]
 async fn a_bundle_import_stores_its_secrets_outside_the_database_write_lock() {
+    let _turn = ONE_AT_A_TIME.lock().await;
     let f = fixture("bundle lock").await;
     let token = unique_value("bundle-lock");
     f.variables
