@@ -7,10 +7,10 @@
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-use quantum_datasources::{DatasourceInput, DatasourceStatus, Engine};
-use quantum_integration_tests::{wait_for_status, TestApp};
+use quantum_datasources::Engine;
+use quantum_integration_tests::TestApp;
 use quantum_schema::export::{export, ExportFormat};
-use quantum_schema::{inspect, Server, Target, TlsMode};
+use quantum_schema::{inspect, Target};
 use sqlx::Connection;
 
 const TABLES: usize = 500;
@@ -50,37 +50,8 @@ fn median(mut values: Vec<Duration>) -> Duration {
 #[tokio::main]
 async fn main() {
     let app = TestApp::start("schema bench").await;
-    let mut events = app.datasources.subscribe();
-    let created = app
-        .datasources
-        .create(DatasourceInput {
-            project_id: app.project_id,
-            engine: Engine::Postgres,
-            ..Default::default()
-        })
-        .await
-        .expect("created");
-    wait_for_status(
-        &mut events,
-        &app.datasources,
-        created.id,
-        DatasourceStatus::Ready,
-        Duration::from_secs(180),
-    )
-    .await;
-    let (datasource, password) = app
-        .datasources
-        .connection_details(created.id)
-        .await
-        .expect("details");
-    let server = Server {
-        host: "127.0.0.1".into(),
-        port: datasource.host_port,
-        database: datasource.database_name.clone(),
-        username: datasource.username.clone(),
-        password,
-        tls: TlsMode::Disable,
-    };
+    let datasource = app.ready(Engine::Postgres).await;
+    let server = app.server(&datasource);
     let url = format!(
         "postgres://{}:{}@127.0.0.1:{}/{}",
         server.username,
@@ -159,7 +130,7 @@ async fn main() {
         );
     }
     app.datasources
-        .remove(created.id, true)
+        .remove(datasource.id, true)
         .await
         .expect("cleanup");
 }

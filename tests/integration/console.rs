@@ -5,45 +5,15 @@
 use std::time::{Duration, Instant};
 
 use quantum_console::{AuditSubject, Console, RunOptions, RunStatus};
-use quantum_datasources::{DatasourceInput, DatasourceStatus, Engine};
-use quantum_integration_tests::{wait_for_status, TestApp};
+use quantum_datasources::Engine;
+use quantum_integration_tests::TestApp;
 use quantum_kernel::audit::{self, AuditAction, AuditPageRequest, ResourceType};
 use quantum_kernel::Coded;
-use quantum_schema::{Server, Target, TlsMode};
+use quantum_schema::Target;
 
 async fn database(app: &TestApp, engine: Engine) -> (Target, AuditSubject) {
-    let mut events = app.datasources.subscribe();
-    let created = app
-        .datasources
-        .create(DatasourceInput {
-            project_id: app.project_id,
-            engine,
-            ..Default::default()
-        })
-        .await
-        .expect("created");
-    wait_for_status(
-        &mut events,
-        &app.datasources,
-        created.id,
-        DatasourceStatus::Ready,
-        Duration::from_secs(180),
-    )
-    .await;
-    let (datasource, password) = app
-        .datasources
-        .connection_details(created.id)
-        .await
-        .expect("details");
-    let server = Server {
-        host: "127.0.0.1".into(),
-        port: datasource.host_port,
-        database: datasource.database_name.clone(),
-        username: datasource.username.clone(),
-        password,
-        tls: TlsMode::Disable,
-    };
-    let target = Target::for_engine(engine, server).expect("a SQL engine");
+    let datasource = app.ready(engine).await;
+    let target = Target::for_engine(engine, app.server(&datasource)).expect("a SQL engine");
     let subject = AuditSubject {
         resource_type: ResourceType::Datasource,
         resource_id: datasource.id,
@@ -63,19 +33,24 @@ fn options() -> RunOptions {
     }
 }
 
+/// Waits on the run's own progress signal (it ticks when the run ends) until it is done.
 async fn finished(console: &Console, id: i64) -> RunStatus {
-    let deadline = Instant::now() + Duration::from_secs(120);
-    loop {
-        let status = console.status(id).expect("status");
-        if status.done {
-            return status;
+    let mut progress = console.subscribe(id).expect("run");
+    let done = async {
+        loop {
+            let status = console.status(id).expect("status");
+            if status.done {
+                return status;
+            }
+            progress
+                .changed()
+                .await
+                .expect("the run ticks until it ends");
         }
-        assert!(
-            Instant::now() < deadline,
-            "the run did not finish: {status:?}"
-        );
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
+    };
+    tokio::time::timeout(Duration::from_secs(120), done)
+        .await
+        .unwrap_or_else(|_| panic!("the run did not finish: {:?}", console.status(id)))
 }
 
 #[tokio::test(flavor = "multi_thread")]

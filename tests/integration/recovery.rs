@@ -13,9 +13,7 @@ use bollard::models::ContainerCreateBody;
 use bollard::query_parameters::{
     CreateContainerOptionsBuilder, KillContainerOptionsBuilder, RemoveContainerOptionsBuilder,
 };
-use quantum_datasources::{
-    ConnectionFormat, Datasource, DatasourceInput, DatasourceStatus, Datasources, Engine,
-};
+use quantum_datasources::{Datasource, DatasourceInput, DatasourceStatus, Datasources, Engine};
 use quantum_docker::{LABEL_DATASOURCE, LABEL_STORE};
 use quantum_integration_tests::{docker, test_image, wait_for_status, write_lock, TestApp};
 use quantum_secrets::SecretAccess;
@@ -258,17 +256,12 @@ async fn a_database_killed_for_memory_says_out_of_memory() {
     )
     .await
     .expect("memory limit");
-    let url = h
-        .datasources()
-        .reveal_connection(created.id, ConnectionFormat::Url)
-        .await
-        .expect("url");
-    let password = url
-        .strip_prefix("redis://:")
-        .and_then(|rest| rest.split_once('@'))
-        .map(|(password, _)| password.to_owned())
-        .expect("password in the URL");
-    let auth = format!("REDISCLI_AUTH={password}");
+    let password = h
+        .app
+        .secrets
+        .get(&created.keychain_account)
+        .expect("password");
+    let auth = format!("REDISCLI_AUTH={}", password.expose());
     let exec = api
         .create_exec(
             &container,

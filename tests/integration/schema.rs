@@ -1,50 +1,12 @@
 //! The schema inspector on real PostgreSQL and MariaDB servers (the test images) holding the
 //! fixture schema of `crates/schema/tests/fixtures`, and what it says when a connection fails.
 
-use std::time::Duration;
-
-use quantum_datasources::{Datasource, DatasourceInput, DatasourceStatus, Engine};
-use quantum_integration_tests::{wait_for_status, TestApp};
+use quantum_datasources::Engine;
+use quantum_integration_tests::TestApp;
 use quantum_schema::export::{export, ExportFormat};
 use quantum_schema::{inspect, RefAction, Schema, Server, TableKind, Target, TlsMode};
 use quantum_secrets::Secret;
 use sqlx::Connection;
-
-async fn ready(app: &TestApp, engine: Engine) -> Datasource {
-    let mut events = app.datasources.subscribe();
-    let created = app
-        .datasources
-        .create(DatasourceInput {
-            project_id: app.project_id,
-            engine,
-            ..Default::default()
-        })
-        .await
-        .expect("created");
-    wait_for_status(
-        &mut events,
-        &app.datasources,
-        created.id,
-        DatasourceStatus::Ready,
-        Duration::from_secs(180),
-    )
-    .await;
-    app.datasources.get(created.id).await.expect("record")
-}
-
-fn server(app: &TestApp, datasource: &Datasource) -> Server {
-    Server {
-        host: "127.0.0.1".into(),
-        port: datasource.host_port,
-        database: datasource.database_name.clone(),
-        username: datasource.username.clone(),
-        password: app
-            .secrets
-            .get(&datasource.keychain_account)
-            .expect("password"),
-        tls: TlsMode::Prefer,
-    }
-}
 
 fn url(scheme: &str, server: &Server) -> String {
     format!(
@@ -77,8 +39,8 @@ fn table<'a>(schema: &'a Schema, qualified: &str) -> &'a quantum_schema::Table {
 #[tokio::test(flavor = "multi_thread")]
 async fn postgres_every_schema_with_keys_indexes_checks_enums_and_views() {
     let app = TestApp::start("schema pg").await;
-    let datasource = ready(&app, Engine::Postgres).await;
-    let server = server(&app, &datasource);
+    let datasource = app.ready(Engine::Postgres).await;
+    let server = app.server(&datasource);
     let mut conn = sqlx::PgConnection::connect(&url("postgres", &server))
         .await
         .expect("connect");
@@ -253,8 +215,8 @@ async fn postgres_every_schema_with_keys_indexes_checks_enums_and_views() {
 #[tokio::test(flavor = "multi_thread")]
 async fn mariadb_keys_indexes_checks_enums_comments_and_views() {
     let app = TestApp::start("schema maria").await;
-    let datasource = ready(&app, Engine::Mariadb).await;
-    let server = server(&app, &datasource);
+    let datasource = app.ready(Engine::Mariadb).await;
+    let server = app.server(&datasource);
     let mut conn = sqlx::MySqlConnection::connect(&url("mysql", &server))
         .await
         .expect("connect");

@@ -56,6 +56,21 @@ impl Server {
     fn label(&self) -> String {
         format!("{}:{}", self.host, self.port)
     }
+
+    /// A connection attempt to this server, told apart when it fails and cut at
+    /// [`CONNECT_TIMEOUT`].
+    async fn within_timeout<C>(
+        &self,
+        connecting: impl std::future::Future<Output = sqlx::Result<C>>,
+    ) -> Result<C> {
+        match tokio::time::timeout(CONNECT_TIMEOUT, connecting).await {
+            Ok(connection) => connection.map_err(|error| Error::from_sqlx(&self.label(), error)),
+            Err(_) => Err(Error::Timeout {
+                target: self.label(),
+                seconds: CONNECT_TIMEOUT.as_secs(),
+            }),
+        }
+    }
 }
 
 /// What to inspect.

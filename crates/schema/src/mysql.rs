@@ -8,7 +8,7 @@ use sqlx::mysql::{MySqlConnectOptions, MySqlSslMode};
 use sqlx::{ConnectOptions, MySqlConnection, Row};
 
 use crate::model::*;
-use crate::{Error, Result, Server, TlsMode, CONNECT_TIMEOUT};
+use crate::{Error, Result, Server, TlsMode};
 
 pub async fn connect(server: &Server) -> Result<MySqlConnection> {
     let options = MySqlConnectOptions::new()
@@ -24,13 +24,7 @@ pub async fn connect(server: &Server) -> Result<MySqlConnection> {
             TlsMode::VerifyFull => MySqlSslMode::VerifyIdentity,
         })
         .disable_statement_logging();
-    match tokio::time::timeout(CONNECT_TIMEOUT, options.connect()).await {
-        Ok(connection) => connection.map_err(|error| Error::from_sqlx(&server.label(), error)),
-        Err(_) => Err(Error::Timeout {
-            target: server.label(),
-            seconds: CONNECT_TIMEOUT.as_secs(),
-        }),
-    }
+    server.within_timeout(options.connect()).await
 }
 
 pub(crate) async fn inspect(server: &Server) -> Result<Schema> {

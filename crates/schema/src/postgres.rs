@@ -8,7 +8,7 @@ use sqlx::postgres::{PgConnectOptions, PgSslMode};
 use sqlx::{ConnectOptions, PgConnection, Row};
 
 use crate::model::*;
-use crate::{Error, Result, Server, TlsMode, CONNECT_TIMEOUT};
+use crate::{Error, Result, Server, TlsMode};
 
 const USER_SCHEMAS: &str = "n.nspname NOT IN ('pg_catalog', 'information_schema')
     AND n.nspname NOT LIKE 'pg\\_toast%' AND n.nspname NOT LIKE 'pg\\_temp\\_%'";
@@ -28,13 +28,7 @@ pub async fn connect(server: &Server) -> Result<PgConnection> {
             TlsMode::VerifyFull => PgSslMode::VerifyFull,
         })
         .disable_statement_logging();
-    match tokio::time::timeout(CONNECT_TIMEOUT, options.connect()).await {
-        Ok(connection) => connection.map_err(|error| Error::from_sqlx(&server.label(), error)),
-        Err(_) => Err(Error::Timeout {
-            target: server.label(),
-            seconds: CONNECT_TIMEOUT.as_secs(),
-        }),
-    }
+    server.within_timeout(options.connect()).await
 }
 
 pub(crate) async fn inspect(server: &Server) -> Result<Schema> {

@@ -206,6 +206,44 @@ pub struct TestApp {
 }
 
 impl TestApp {
+    /// A database of `engine` for this app's project, once it is ready.
+    pub async fn ready(&self, engine: Engine) -> quantum_datasources::Datasource {
+        let mut events = self.datasources.subscribe();
+        let created = self
+            .datasources
+            .create(quantum_datasources::DatasourceInput {
+                project_id: self.project_id,
+                engine,
+                ..Default::default()
+            })
+            .await
+            .expect("created");
+        wait_for_status(
+            &mut events,
+            &self.datasources,
+            created.id,
+            DatasourceStatus::Ready,
+            std::time::Duration::from_secs(180),
+        )
+        .await;
+        self.datasources.get(created.id).await.expect("record")
+    }
+
+    /// Where the schema inspector and the console reach that database, password included.
+    pub fn server(&self, datasource: &quantum_datasources::Datasource) -> quantum_schema::Server {
+        quantum_schema::Server {
+            host: quantum_datasources::connection::HOST.into(),
+            port: datasource.host_port,
+            database: datasource.database_name.clone(),
+            username: datasource.username.clone(),
+            password: self
+                .secrets
+                .get(&datasource.keychain_account)
+                .expect("password"),
+            tls: quantum_schema::TlsMode::Disable,
+        }
+    }
+
     /// `label` names the project; the process id is added, as container names are global to the
     /// Docker Engine and test binaries run side by side.
     pub async fn start(label: &str) -> Self {

@@ -206,9 +206,6 @@ function SchemaOf({ item, view, selected, onView, onSelect }: SchemaOfProps) {
   }
 
   const current = schema.data.tables.find((t) => qualifiedName(t) === selected) ?? null;
-  const select = (name: string | null) => {
-    onSelect(name);
-  };
   return (
     <div className="schema-workspace">
       <aside className="schema-sidebar" aria-label="Tables">
@@ -230,7 +227,7 @@ function SchemaOf({ item, view, selected, onView, onSelect }: SchemaOfProps) {
                   type="button"
                   className={clsx("schema-table-item", name === selected && "active")}
                   aria-current={name === selected ? "true" : undefined}
-                  onClick={() => select(name)}
+                  onClick={() => onSelect(name)}
                   data-testid="schema-table-item"
                 >
                   <span className="mono">{name}</span>
@@ -284,9 +281,9 @@ function SchemaOf({ item, view, selected, onView, onSelect }: SchemaOfProps) {
           // Connections to databases the app did not start are read-only until the user says otherwise.
           <ConsoleView source={item.source} defaultReadOnly={item.connectionId !== null} />
         ) : view === "diagram" ? (
-          <ErdView schema={schema.data} selected={selected} onSelect={select} />
+          <ErdView schema={schema.data} selected={selected} onSelect={onSelect} />
         ) : current ? (
-          <TableDetails table={current} tables={schema.data.tables} onSelect={select} />
+          <TableDetails table={current} tables={schema.data.tables} onSelect={onSelect} />
         ) : (
           <EmptyState icon={Database} title="Choose a table" description="Pick a table in the list to see its columns, keys and relations." />
         )}

@@ -81,7 +81,7 @@ export function TableDetails({ table, tables, onSelect }: { table: Table; tables
           <h3 className="schema-subtitle">Relations</h3>
           <ul className="schema-facts" data-testid="schema-relations">
             {table.foreignKeys.map((key) => {
-              const target = key.refSchema ? `${key.refSchema}.${key.refTable}` : key.refTable;
+              const target = qualifiedName({ schema: key.refSchema, name: key.refTable });
               return (
                 <li key={`${key.name}${key.columns.join()}`}>
                   <span className="mono">({key.columns.join(", ")})</span> references{" "}

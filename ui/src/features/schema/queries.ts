@@ -31,7 +31,7 @@ export function referencesTo(tables: Table[], target: Table) {
   const name = qualifiedName(target);
   return tables.flatMap((table) =>
     table.foreignKeys
-      .filter((key) => (key.refSchema ? `${key.refSchema}.${key.refTable}` : key.refTable) === name)
+      .filter((key) => qualifiedName({ schema: key.refSchema, name: key.refTable }) === name)
       .map((key) => ({ from: qualifiedName(table), columns: key.columns, refColumns: key.refColumns })),
   );
 }
