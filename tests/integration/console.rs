@@ -4,7 +4,9 @@
 
 use std::time::{Duration, Instant};
 
-use quantum_console::{AuditSubject, Console, RunOptions, RunStatus};
+use std::path::Path;
+
+use quantum_console::{AuditSubject, Console, ResultFormat, RunOptions, RunStatus};
 use quantum_datasources::Engine;
 use quantum_integration_tests::TestApp;
 use quantum_kernel::audit::{self, AuditAction, AuditPageRequest, ResourceType};
@@ -86,7 +88,33 @@ async fn the_console_pages_a_million_rows_cancels_confirms_and_audits() {
         to_first_page.as_millis(),
         done.elapsed_ms
     );
+
+    // The whole result goes to a file, streamed, with progress on the way.
+    let dir = tempfile::tempdir().expect("dir");
+    let csv = dir.path().join("million.csv");
+    let reports = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let seen = std::sync::Arc::clone(&reports);
+    let exported = console
+        .export(first.id, csv.clone(), ResultFormat::Csv, move |p| {
+            seen.lock().expect("lock").push(p.rows)
+        })
+        .await
+        .expect("export");
+    assert_eq!((exported.rows, exported.done), (1_000_000, true));
+    let reports = reports.lock().expect("lock").clone();
+    assert!(
+        reports.len() > 10 && reports.windows(2).all(|w| w[0] <= w[1]),
+        "progress rises as rows go out: {} reports",
+        reports.len()
+    );
+    let text = std::fs::read_to_string(&csv).expect("csv");
+    let mut lines = text.lines();
+    assert_eq!(lines.next(), Some("g,label,nothing"));
+    assert_eq!(lines.next(), Some("1,row 1,"));
+    assert_eq!(lines.count(), 999_999);
     console.close(first.id);
+
+    same_csv_as_psql(&console, &target, &subject, dir.path()).await;
 
     // A long statement is cancelled on the server, not only forgotten by the app.
     let sleeping = console
@@ -171,24 +199,26 @@ async fn the_console_pages_a_million_rows_cancels_confirms_and_audits() {
         .expect_err("read-only");
     assert_eq!(read_only.code(), "console.read_only");
 
-    // A failing statement says the server's message.
-    let failing = console
-        .start(
-            target,
-            "SELECT * FROM no_such_table".into(),
-            options(),
-            subject,
-        )
-        .await
-        .expect("started");
-    let failed = finished(&console, failing.id).await;
-    assert!(
-        failed
-            .error
-            .as_deref()
-            .is_some_and(|e| e.contains("no_such_table")),
-        "{failed:?}"
-    );
+    // A failing statement says the server's message (run twice: the history shows it once).
+    for _ in 0..2 {
+        let failing = console
+            .start(
+                target.clone(),
+                "SELECT * FROM no_such_table".into(),
+                options(),
+                subject.clone(),
+            )
+            .await
+            .expect("started");
+        let failed = finished(&console, failing.id).await;
+        assert!(
+            failed
+                .error
+                .as_deref()
+                .is_some_and(|e| e.contains("no_such_table")),
+            "{failed:?}"
+        );
+    }
 
     let entries = audit::page(
         &app.store,
@@ -207,10 +237,89 @@ async fn the_console_pages_a_million_rows_cancels_confirms_and_audits() {
         .collect();
     assert_eq!(
         runs.len(),
-        6,
+        8,
         "every run that started is in the log, refused ones are not"
     );
     assert!(runs.iter().any(|e| e.details["sql"] == "DROP TABLE doomed"));
+
+    // The history is those scripts, newest first, a repeated one once.
+    let history = quantum_console::history(&app.store, &subject, 100)
+        .await
+        .expect("history");
+    assert_eq!(history[0].sql, "SELECT * FROM no_such_table");
+    let drops = history
+        .iter()
+        .filter(|h| h.sql == "DROP TABLE doomed")
+        .count();
+    assert_eq!(drops, 1, "{history:?}");
+    assert_eq!(history.len(), runs.len() - 1);
+}
+
+/// Values that trip CSV writers (NULL beside the empty string, quotes, commas, line breaks, JSON,
+/// bytes, time zones) come out exactly as psql's `\copy … csv header` writes them; the JSON export
+/// keeps their types.
+async fn same_csv_as_psql(
+    console: &std::sync::Arc<Console>,
+    target: &Target,
+    subject: &AuditSubject,
+    dir: &Path,
+) {
+    let query = "SELECT n, txt, flag, doc, at, bytes, amount FROM (VALUES \
+        (1, NULL::text, true, '{\"a\": [1, null]}'::jsonb, timestamptz '2026-11-28 10:00:00+02', '\\x00ff'::bytea, 12345678901234567890.50::numeric), \
+        (2, '', false, NULL, NULL, NULL, NULL), \
+        (3, 'comma, \"quote\" and\nnew line', NULL, '[]', timestamptz '1999-12-31 23:59:59.5+00', '\\x', 0.1), \
+        (4, '\\.', true, 'null', NULL, NULL, -1)) AS t(n, txt, flag, doc, at, bytes, amount) ORDER BY n";
+    let run = console
+        .start(target.clone(), query.into(), options(), subject.clone())
+        .await
+        .expect("started");
+    assert_eq!(finished(console, run.id).await.error, None);
+    let ours = dir.join("ours.csv");
+    console
+        .export(run.id, ours.clone(), ResultFormat::Csv, |_| {})
+        .await
+        .expect("csv");
+    let Target::Postgres(server) = target else {
+        panic!("a PostgreSQL target")
+    };
+    let theirs = dir.join("theirs.csv");
+    let copy = format!(
+        "\\copy ({query}) to '{}' with (format csv, header)",
+        theirs.display()
+    );
+    let output = std::process::Command::new("psql")
+        .args(["-X", "-v", "ON_ERROR_STOP=1", "-h", &server.host, "-p"])
+        .arg(server.port.to_string())
+        .args(["-U", &server.username, "-d", &server.database, "-c", &copy])
+        .env("PGPASSWORD", server.password.expose())
+        .env("PGTZ", "UTC")
+        .output()
+        .expect("psql (postgresql-client) runs");
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert_eq!(
+        std::fs::read_to_string(&ours).expect("ours"),
+        std::fs::read_to_string(&theirs).expect("theirs")
+    );
+
+    let json = dir.join("ours.json");
+    console
+        .export(run.id, json.clone(), ResultFormat::Json, |_| {})
+        .await
+        .expect("json");
+    let rows: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&json).expect("json")).expect("valid JSON");
+    assert_eq!(rows[0]["n"], 1);
+    assert_eq!(rows[0]["txt"], serde_json::Value::Null);
+    assert_eq!(rows[1]["txt"], "");
+    assert_eq!(rows[0]["flag"], true);
+    assert_eq!(rows[0]["doc"], serde_json::json!({"a": [1, null]}));
+    assert_eq!(rows[0]["bytes"], "\\x00ff");
+    assert_eq!(rows[0]["amount"], "12345678901234567890.50");
+    console.close(run.id);
 }
 
 /// MariaDB: a long `SLEEP` is stopped on the server with `KILL QUERY`, and rows come back typed by

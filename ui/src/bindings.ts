@@ -83,6 +83,18 @@ export const commands = {
 	consoleCancel: (runId: number) => typedError<RunStatus, ErrorInfo>(__TAURI_INVOKE("console_cancel", { runId })),
 	/**  Forgets the run and the rows it kept on disk. */
 	consoleClose: (runId: number) => typedError<null, ErrorInfo>(__TAURI_INVOKE("console_close", { runId })),
+	/**
+	 *  Writes the run's whole result, as CSV or JSON, to `path` (chosen in the save dialog or inside
+	 *  a project's folder) once the run has ended; progress is pushed as rows go out.
+	 */
+	consoleExport: (runId: number, path: string, format: ResultFormat, onProgress: Channel<ExportProgress>) => typedError<ExportProgress, ErrorInfo>(__TAURI_INVOKE("console_export", { runId, path, format, onProgress })),
+	/**  Scripts run on the database before, newest first, each once. */
+	consoleHistory: (source: SchemaSource) => typedError<HistoryEntry[], ErrorInfo>(__TAURI_INVOKE("console_history", { source })),
+	/**  The project's saved queries (`queries/*.sql` in its folder), by name. */
+	consoleSavedList: (projectId: number) => typedError<SavedQuery[], ErrorInfo>(__TAURI_INVOKE("console_saved_list", { projectId })),
+	/**  Saves the script as `queries/<name>.sql`, replacing a query of that name. */
+	consoleSavedWrite: (projectId: number, name: string, sql: string, allowOutside: boolean) => typedError<null, ErrorInfo>(__TAURI_INVOKE("console_saved_write", { projectId, name, sql, allowOutside })),
+	consoleSavedRemove: (projectId: number, name: string) => typedError<null, ErrorInfo>(__TAURI_INVOKE("console_saved_remove", { projectId, name })),
 	schemaInspect: (source: SchemaSource) => typedError<Schema, ErrorInfo>(__TAURI_INVOKE("schema_inspect", { source })),
 	/**  The schema as Mermaid, DBML, Markdown or JSON text, to copy. */
 	schemaExport: (source: SchemaSource, format: ExportFormat) => typedError<string, ErrorInfo>(__TAURI_INVOKE("schema_export", { source, format })),
@@ -471,6 +483,13 @@ export type ExportFormat =
 /**  Rust structs deriving `sqlx::FromRow` and serde. */
 "rust";
 
+export type ExportProgress = {
+	rows: number,
+	total: number,
+	bytes: number,
+	done: boolean,
+};
+
 export type ForeignKey = {
 	name: string | null,
 	columns: string[],
@@ -485,6 +504,12 @@ export type Generated = {
 	expression: string,
 	/**  Stored on disk (else computed when read). */
 	stored: boolean,
+};
+
+export type HistoryEntry = {
+	sql: string,
+	/**  When it last ran (UTC, RFC 3339). */
+	ranAt: string,
 };
 
 export type ImportSummary = {
@@ -609,6 +634,18 @@ export type ResultColumn = {
 	typeName: string,
 };
 
+export type ResultFormat = 
+/**
+ *  A header line of column names, then one line per row; NULL is an empty field and the
+ *  empty string `""`, as PostgreSQL's `COPY … CSV` writes them.
+ */
+"csv" | 
+/**
+ *  An array of objects keyed by column name: numbers, booleans and JSON columns as JSON
+ *  values, NULL as `null`, anything else a string.
+ */
+"json";
+
 export type RunStatus = {
 	id: number,
 	columns: ResultColumn[],
@@ -620,6 +657,12 @@ export type RunStatus = {
 	error: string | null,
 	rowsAffected: number,
 	elapsedMs: number,
+};
+
+export type SavedQuery = {
+	/**  The file's name without `.sql`. */
+	name: string,
+	sql: string,
 };
 
 export type Schema = {

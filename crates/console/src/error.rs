@@ -16,8 +16,14 @@ pub enum Error {
     ReadOnly(String),
     #[error("This script destroys data: {}. Confirm to run it.", .0.join("; "))]
     NeedsConfirmation(Vec<String>),
+    #[error("{0}")]
+    InvalidName(String),
+    #[error("The saved queries could not be read or changed: {0}")]
+    Saved(String),
     #[error("There is no query run {0}: it finished and was closed.")]
     NoRun(i64),
+    #[error("The result could not be written: {0}. Check that the folder exists and can be written, and that the disk has room.")]
+    Export(String),
     #[error("The results could not be kept on disk: {0}")]
     Spool(#[from] std::io::Error),
 }
@@ -34,6 +40,9 @@ impl Coded for Error {
             Self::NeedsConfirmation(_) => "console.confirm_destructive",
             Self::NoRun(_) => "console.no_run",
             Self::Spool(_) => "console.spool_failed",
+            Self::Export(_) => "console.export_failed",
+            Self::InvalidName(_) => "console.invalid_query_name",
+            Self::Saved(_) => "console.saved_failed",
         }
     }
 
@@ -41,6 +50,8 @@ impl Coded for Error {
         match self {
             Self::Kernel(error) => error.field(),
             Self::Parse(_) | Self::ReadOnly(_) | Self::NeedsConfirmation(_) => Some("sql"),
+            Self::Export(_) => Some("path"),
+            Self::InvalidName(_) => Some("name"),
             _ => None,
         }
     }
@@ -49,7 +60,7 @@ impl Coded for Error {
         match self {
             Self::Kernel(error) => error.is_fault(),
             Self::Schema(error) => error.is_fault(),
-            Self::Spool(_) => true,
+            Self::Spool(_) | Self::Saved(_) => true,
             _ => false,
         }
     }

@@ -2,6 +2,7 @@
 //! read while it runs, cancelled on the server on request or at its timeout.
 
 use std::collections::HashMap;
+use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, AtomicI64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -18,6 +19,7 @@ use sqlx::{Column, ConnectOptions, Either, Executor, Row as _, TypeInfo};
 use tokio::sync::watch;
 
 use crate::classify::{classify, StatementKind};
+use crate::export::{self, ExportProgress, ResultFormat};
 use crate::spool::{Row, Spool};
 use crate::{Error, Result};
 
@@ -216,6 +218,35 @@ impl Console {
             }
         }
         Ok(run.status())
+    }
+
+    /// Writes the run's whole result to `path` once the run has ended, calling `progress` as
+    /// rows go out. The run is kept alive (its rows on disk) until the export is done, even if
+    /// closed meanwhile.
+    pub async fn export(
+        &self,
+        id: i64,
+        path: PathBuf,
+        format: ResultFormat,
+        progress: impl Fn(ExportProgress) + Send + Sync + 'static,
+    ) -> Result<ExportProgress> {
+        let run = self.run(id)?;
+        let mut ticks = run.progress.subscribe();
+        while !run.is_done() {
+            if ticks.changed().await.is_err() {
+                break;
+            }
+        }
+        let total = lock(&run.spool).rows() as i64;
+        let spooled = lock(&run.spool).path_flushed()?;
+        let columns = lock(&run.columns).clone();
+        let report = tokio::task::spawn_blocking(move || {
+            let _kept = run;
+            export::write(&spooled, total, &columns, &path, format, &progress)
+        })
+        .await
+        .map_err(|e| Error::Spool(std::io::Error::other(e)))?;
+        report.map_err(|source| Error::Export(source.to_string()))
     }
 
     /// Forgets a run and its spooled rows.

@@ -16,7 +16,7 @@ pub(crate) struct Spool {
     /// is read while rows keep coming.
     reader: File,
     /// Deletes the file when the run is closed.
-    _file: tempfile::TempPath,
+    file: tempfile::TempPath,
     written: u64,
     position: u64,
     offsets: Vec<u64>,
@@ -29,7 +29,7 @@ impl Spool {
         let (file, path) = file.into_parts();
         Ok(Self {
             reader,
-            _file: path,
+            file: path,
             writer: BufWriter::new(file),
             written: 0,
             position: 0,
@@ -51,6 +51,12 @@ impl Spool {
         self.position += line.len() as u64;
         self.written += 1;
         Ok(())
+    }
+
+    /// The file, with every row written so far in it: for reading it whole from another handle.
+    pub fn path_flushed(&mut self) -> std::io::Result<std::path::PathBuf> {
+        self.writer.flush()?;
+        Ok(self.file.to_path_buf())
     }
 
     /// Rows `offset..offset + limit` of those written so far.

@@ -277,6 +277,32 @@ pub async fn page(store: &Store, request: &AuditPageRequest) -> Result<AuditPage
     })
 }
 
+/// The newest `limit` entries of one action on one resource, newest first: a database's console
+/// history is its `query.run` entries.
+pub async fn of_resource(
+    store: &Store,
+    action: AuditAction,
+    resource_type: ResourceType,
+    resource_id: i64,
+    limit: u32,
+) -> Result<Vec<AuditEntry>> {
+    let rows = sqlx::query(
+        "SELECT id, occurred_at, action, resource_type, resource_id, resource_name, project_id, details
+         FROM audit_log WHERE action = ? AND resource_type = ? AND resource_id = ?
+         ORDER BY id DESC LIMIT ?",
+    )
+    .bind(action.as_str())
+    .bind(resource_type.as_str())
+    .bind(resource_id)
+    .bind(i64::from(limit.min(MAX_PAGE_SIZE)))
+    .fetch_all(store.pool())
+    .await?;
+    Ok(rows
+        .iter()
+        .filter_map(|row| entry_from_row(row).ok())
+        .collect())
+}
+
 /// Entries written in the last 24 hours.
 pub async fn count_last_day(store: &Store) -> Result<i64> {
     let count = sqlx::query_scalar(

@@ -43,7 +43,7 @@ pub enum Error {
     ProjectNotFound { id: i64 },
     #[error("“{name}” still has {databases} database{}. Remove them first, or remove them with the project.", if *databases == 1 { "" } else { "s" })]
     ProjectHasResources { name: String, databases: i64 },
-    #[error("“{name}” has no folder. Set the project's folder to write a .env file into it.")]
+    #[error("“{name}” has no folder. Set the project's folder in its settings first: this is kept as a file in it.")]
     ProjectNoFolder { name: String },
     #[error("{path} changed since it was shown. Review the changes again before writing.")]
     EnvFileChanged { path: String },

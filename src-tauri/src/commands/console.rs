@@ -1,10 +1,15 @@
 //! The SQL console: run a script on a database of the project's, read its rows by page, cancel.
 //! Progress is pushed over a channel while the run lasts; rows stay in the core until asked for.
 
+use std::path::PathBuf;
 use std::time::Duration;
 
-use quantum_console::{AuditSubject, RunOptions, RunStatus};
+use quantum_console::saved::{self, SavedQuery};
+use quantum_console::{
+    AuditSubject, ExportProgress, HistoryEntry, ResultFormat, RunOptions, RunStatus,
+};
 use quantum_kernel::audit::ResourceType;
+use quantum_kernel::projects;
 use tauri::ipc::Channel;
 use tauri::State;
 
@@ -18,6 +23,8 @@ const TIMEOUT: Duration = Duration::from_secs(300);
 /// half a second (a slow statement still gets its run id at once, to cancel it).
 const FIRST_PAGE: i64 = 500;
 const FIRST_WAIT: Duration = Duration::from_millis(500);
+/// Scripts the history shows.
+const HISTORY: usize = 100;
 
 /// Starts the script; answers with the first page's status, then pushes the status as rows come
 /// in (at most every 200 ms) until the run ends.
@@ -32,26 +39,7 @@ pub async fn console_run(
     on_progress: Channel<RunStatus>,
 ) -> CommandResult<RunStatus> {
     let target = target(&state, source).await?;
-    let subject = match source {
-        SchemaSource::Datasource(id) => {
-            let datasource = state.datasources.get(id).await?;
-            AuditSubject {
-                resource_type: ResourceType::Datasource,
-                resource_id: id,
-                name: datasource.name,
-                project_id: Some(datasource.project_id),
-            }
-        }
-        SchemaSource::Connection(id) => {
-            let connection = state.connections.get(id).await?;
-            AuditSubject {
-                resource_type: ResourceType::Connection,
-                resource_id: id,
-                name: connection.name,
-                project_id: Some(connection.project_id),
-            }
-        }
-    };
+    let subject = subject(&state, source).await?;
     let options = RunOptions {
         read_only,
         confirmed,
@@ -105,4 +93,104 @@ pub async fn console_cancel(state: State<'_, AppState>, run_id: i64) -> CommandR
 pub async fn console_close(state: State<'_, AppState>, run_id: i64) -> CommandResult<()> {
     state.console.close(run_id);
     Ok(())
+}
+
+/// Writes the run's whole result, as CSV or JSON, to `path` (chosen in the save dialog or inside
+/// a project's folder) once the run has ended; progress is pushed as rows go out.
+#[tauri::command]
+#[specta::specta]
+pub async fn console_export(
+    state: State<'_, AppState>,
+    run_id: i64,
+    path: String,
+    format: ResultFormat,
+    on_progress: Channel<ExportProgress>,
+) -> CommandResult<ExportProgress> {
+    let path = state.dialogs.writable(&state.store, &path, "path").await?;
+    let report = state
+        .console
+        .export(run_id, path, format, move |progress| {
+            let _ = on_progress.send(progress);
+        })
+        .await?;
+    Ok(report)
+}
+
+/// Scripts run on the database before, newest first, each once.
+#[tauri::command]
+#[specta::specta]
+pub async fn console_history(
+    state: State<'_, AppState>,
+    source: SchemaSource,
+) -> CommandResult<Vec<HistoryEntry>> {
+    let subject = subject(&state, source).await?;
+    Ok(quantum_console::history(&state.store, &subject, HISTORY).await?)
+}
+
+/// The project's saved queries (`queries/*.sql` in its folder), by name.
+#[tauri::command]
+#[specta::specta]
+pub async fn console_saved_list(
+    state: State<'_, AppState>,
+    project_id: i64,
+) -> CommandResult<Vec<SavedQuery>> {
+    let folder = project_folder(&state, project_id).await?;
+    Ok(saved::list(&folder)?)
+}
+
+/// Saves the script as `queries/<name>.sql`, replacing a query of that name.
+#[tauri::command]
+#[specta::specta]
+pub async fn console_saved_write(
+    state: State<'_, AppState>,
+    project_id: i64,
+    name: String,
+    sql: String,
+    allow_outside: bool,
+) -> CommandResult<()> {
+    let folder = project_folder(&state, project_id).await?;
+    Ok(saved::write(&folder, &name, &sql, allow_outside)?)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn console_saved_remove(
+    state: State<'_, AppState>,
+    project_id: i64,
+    name: String,
+) -> CommandResult<()> {
+    let folder = project_folder(&state, project_id).await?;
+    Ok(saved::remove(&folder, &name)?)
+}
+
+/// Whose database a source is, for the activity log and the history.
+async fn subject(state: &AppState, source: SchemaSource) -> CommandResult<AuditSubject> {
+    Ok(match source {
+        SchemaSource::Datasource(id) => {
+            let datasource = state.datasources.get(id).await?;
+            AuditSubject {
+                resource_type: ResourceType::Datasource,
+                resource_id: id,
+                name: datasource.name,
+                project_id: Some(datasource.project_id),
+            }
+        }
+        SchemaSource::Connection(id) => {
+            let connection = state.connections.get(id).await?;
+            AuditSubject {
+                resource_type: ResourceType::Connection,
+                resource_id: id,
+                name: connection.name,
+                project_id: Some(connection.project_id),
+            }
+        }
+    })
+}
+
+async fn project_folder(state: &AppState, project_id: i64) -> CommandResult<PathBuf> {
+    let project = projects::get(&state.store, project_id).await?;
+    Ok(project
+        .folder
+        .map(PathBuf::from)
+        .ok_or(quantum_kernel::Error::ProjectNoFolder { name: project.name })?)
 }

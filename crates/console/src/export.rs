@@ -1,0 +1,295 @@
+//! A run's whole result written to a file the user chose, as CSV or JSON, streamed from the
+//! spool (never held in memory) through a temporary file renamed into place at the end, so that
+//! a failed or interrupted export never leaves half a file under the chosen name.
+
+use std::fs::File;
+use std::io::{BufRead, BufReader, BufWriter, Write};
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use specta::Type;
+
+use crate::run::ResultColumn;
+use crate::spool::Row;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Type)]
+#[serde(rename_all = "lowercase")]
+pub enum ResultFormat {
+    /// A header line of column names, then one line per row; NULL is an empty field and the
+    /// empty string `""`, as PostgreSQL's `COPY … CSV` writes them.
+    Csv,
+    /// An array of objects keyed by column name: numbers, booleans and JSON columns as JSON
+    /// values, NULL as `null`, anything else a string.
+    Json,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct ExportProgress {
+    pub rows: i64,
+    pub total: i64,
+    pub bytes: i64,
+    pub done: bool,
+}
+
+/// How often progress is reported, in rows.
+const PROGRESS_EVERY: i64 = 20_000;
+
+/// Writes the first `total` rows of the spool file at `spool` to `path`, calling `progress` as it
+/// goes. Blocking: run it off the async threads.
+pub(crate) fn write(
+    spool: &Path,
+    total: i64,
+    columns: &[ResultColumn],
+    path: &Path,
+    format: ResultFormat,
+    progress: &(dyn Fn(ExportProgress) + Send + Sync),
+) -> std::io::Result<ExportProgress> {
+    let folder = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    // Random name, created exclusively beside the target: a planted link is never followed and
+    // the rename stays on one file system.
+    let temporary = tempfile::Builder::new()
+        .prefix(".quantum-admin-")
+        .suffix(".tmp")
+        .tempfile_in(folder)?;
+    let mut out = Counting::new(BufWriter::with_capacity(256 * 1024, temporary.as_file()));
+    let mut lines = BufReader::with_capacity(256 * 1024, File::open(spool)?).lines();
+    let kinds: Vec<CellKind> = columns.iter().map(|c| CellKind::of(&c.type_name)).collect();
+    let mut report = ExportProgress {
+        rows: 0,
+        total,
+        bytes: 0,
+        done: false,
+    };
+    match format {
+        ResultFormat::Csv => {
+            let names: Vec<Option<&str>> = columns.iter().map(|c| Some(c.name.as_str())).collect();
+            csv_line(&mut out, &names)?;
+        }
+        ResultFormat::Json => out.write_all(b"[")?,
+    }
+    while report.rows < total {
+        let line = lines.next().ok_or_else(|| {
+            std::io::Error::new(
+                std::io::ErrorKind::UnexpectedEof,
+                "the result's rows on disk end early",
+            )
+        })??;
+        let row: Row = serde_json::from_str(&line).map_err(std::io::Error::other)?;
+        match format {
+            ResultFormat::Csv => {
+                let cells: Vec<Option<&str>> = row.iter().map(Option::as_deref).collect();
+                csv_line(&mut out, &cells)?;
+            }
+            ResultFormat::Json => {
+                if report.rows > 0 {
+                    out.write_all(b",")?;
+                }
+                out.write_all(b"\n")?;
+                let object: serde_json::Map<String, Value> = columns
+                    .iter()
+                    .zip(&kinds)
+                    .zip(row)
+                    .map(|((column, kind), cell)| (column.name.clone(), kind.value(cell)))
+                    .collect();
+                serde_json::to_writer(&mut out, &object).map_err(std::io::Error::other)?;
+            }
+        }
+        report.rows += 1;
+        if report.rows % PROGRESS_EVERY == 0 {
+            report.bytes = out.bytes;
+            progress(report.clone());
+        }
+    }
+    if format == ResultFormat::Json {
+        out.write_all(b"\n]\n")?;
+    }
+    out.flush()?;
+    report.bytes = out.bytes;
+    drop(out);
+    temporary.as_file().sync_all()?;
+    temporary.persist(path).map_err(|e| e.error)?;
+    report.done = true;
+    progress(report.clone());
+    Ok(report)
+}
+
+/// One CSV record, as PostgreSQL's `COPY … CSV` writes it (and psql's `\copy`, byte for byte):
+/// RFC 4180 quoting, lines ending in LF, NULL the only unquoted empty field. Not the `csv` crate,
+/// which cannot quote an empty string on its own.
+fn csv_line(out: &mut impl Write, cells: &[Option<&str>]) -> std::io::Result<()> {
+    for (i, cell) in cells.iter().enumerate() {
+        if i > 0 {
+            out.write_all(b",")?;
+        }
+        let Some(text) = cell else { continue };
+        if text.is_empty() || text.contains([',', '"', '\n', '\r']) {
+            out.write_all(b"\"")?;
+            out.write_all(text.replace('"', "\"\"").as_bytes())?;
+            out.write_all(b"\"")?;
+        } else {
+            out.write_all(text.as_bytes())?;
+        }
+    }
+    out.write_all(b"\n")
+}
+
+/// What a column's cells are, from the server's name for its type.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum CellKind {
+    Integer,
+    Float,
+    Boolean,
+    Json,
+    Text,
+}
+
+impl CellKind {
+    fn of(type_name: &str) -> Self {
+        let name = type_name.to_ascii_lowercase();
+        match name.as_str() {
+            "int2" | "int4" | "int8" | "smallint" | "integer" | "int" | "bigint" | "tinyint"
+            | "mediumint" | "oid" | "smallint unsigned" | "int unsigned" | "bigint unsigned"
+            | "tinyint unsigned" | "mediumint unsigned" => Self::Integer,
+            "float4" | "float8" | "real" | "double" | "double precision" | "float" => Self::Float,
+            "bool" | "boolean" => Self::Boolean,
+            "json" | "jsonb" => Self::Json,
+            // NUMERIC/DECIMAL stay strings: a JSON number would lose their precision.
+            _ => Self::Text,
+        }
+    }
+
+    fn value(self, cell: Option<String>) -> Value {
+        let Some(text) = cell else {
+            return Value::Null;
+        };
+        let parsed = match self {
+            Self::Integer | Self::Float => serde_json::from_str::<serde_json::Number>(&text)
+                .ok()
+                .map(Value::Number),
+            // PostgreSQL's text form is `t`/`f`; SQLite and others write 1/0 or true/false.
+            Self::Boolean => match text.as_str() {
+                "t" | "true" | "1" => Some(Value::Bool(true)),
+                "f" | "false" | "0" => Some(Value::Bool(false)),
+                _ => None,
+            },
+            Self::Json => serde_json::from_str(&text).ok(),
+            Self::Text => None,
+        };
+        parsed.unwrap_or(Value::String(text))
+    }
+}
+
+/// A writer that counts what went through it, for the progress's byte count.
+struct Counting<W> {
+    inner: W,
+    bytes: i64,
+}
+
+impl<W> Counting<W> {
+    fn new(inner: W) -> Self {
+        Self { inner, bytes: 0 }
+    }
+}
+
+impl<W: Write> Write for Counting<W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let written = self.inner.write(buf)?;
+        self.bytes += written as i64;
+        Ok(written)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.inner.flush()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::spool::Spool;
+
+    fn columns() -> Vec<ResultColumn> {
+        [
+            ("id", "int4"),
+            ("name", "text"),
+            ("ok", "bool"),
+            ("doc", "jsonb"),
+            ("price", "numeric"),
+        ]
+        .into_iter()
+        .map(|(name, type_name)| ResultColumn {
+            name: name.into(),
+            type_name: type_name.into(),
+        })
+        .collect()
+    }
+
+    fn export(format: ResultFormat) -> (String, Vec<ExportProgress>) {
+        let mut spool = Spool::new().expect("spool");
+        let rows: [Row; 2] = [
+            vec![
+                Some("1".into()),
+                Some("a, \"quoted\"\nline".into()),
+                Some("t".into()),
+                Some(r#"{"k": [1, 2]}"#.into()),
+                Some("12345678901234567890.5".into()),
+            ],
+            vec![Some("2".into()), Some(String::new()), None, None, None],
+        ];
+        for row in &rows {
+            spool.push(row).expect("push");
+        }
+        let spooled = spool.path_flushed().expect("flushed");
+        let dir = tempfile::tempdir().expect("dir");
+        let path = dir.path().join("out");
+        let seen = std::sync::Mutex::new(Vec::new());
+        write(&spooled, 2, &columns(), &path, format, &|p| {
+            seen.lock().expect("lock").push(p)
+        })
+        .expect("export");
+        let names: Vec<_> = std::fs::read_dir(dir.path())
+            .expect("list")
+            .map(|e| e.expect("entry").file_name())
+            .collect();
+        assert_eq!(names, ["out"], "no temporary file is left beside it");
+        (
+            std::fs::read_to_string(path).expect("read"),
+            seen.into_inner().expect("seen"),
+        )
+    }
+
+    #[test]
+    fn csv_keeps_null_apart_from_the_empty_string_and_quotes_what_needs_it() {
+        let (text, progress) = export(ResultFormat::Csv);
+        assert_eq!(
+            text,
+            "id,name,ok,doc,price\n\
+             1,\"a, \"\"quoted\"\"\nline\",t,\"{\"\"k\"\": [1, 2]}\",12345678901234567890.5\n\
+             2,\"\",,,\n"
+        );
+        let last = progress.last().expect("a final report");
+        assert!(last.done);
+        assert_eq!(
+            (last.rows, last.total, last.bytes),
+            (2, 2, text.len() as i64)
+        );
+    }
+
+    #[test]
+    fn json_gives_numbers_booleans_and_documents_their_types() {
+        let (text, _) = export(ResultFormat::Json);
+        let value: Value = serde_json::from_str(&text).expect("valid JSON");
+        assert_eq!(
+            value,
+            serde_json::json!([
+                {"id": 1, "name": "a, \"quoted\"\nline", "ok": true, "doc": {"k": [1, 2]}, "price": "12345678901234567890.5"},
+                {"id": 2, "name": "", "ok": null, "doc": null, "price": null}
+            ])
+        );
+    }
+}
