@@ -1,31 +1,35 @@
+import { dirname } from "node:path";
 import { fileURLToPath } from "node:url";
 import react from "@vitejs/plugin-react";
 import type { Plugin } from "vite";
 import { defineConfig } from "vitest/config";
 
-const root = fileURLToPath(new URL(".", import.meta.url));
+// Not `new URL(".", …)`: the tests import this file under jsdom, whose URL would not give a file URL.
+const root = dirname(fileURLToPath(import.meta.url));
 
 /**
  * The app runs with Object.prototype frozen (`freezePrototype` in tauri.conf.json). Monaco's
- * namespaces give themselves a `toString` by assignment (`KeyCodeUtils.toString = toString;`), and
+ * namespaces give themselves a `toString` by assignment (`KeyCodeUtils.toString = toString;`),
  * d3-color (under React Flow's d3-zoom) its prototypes a `constructor`
- * (`prototype.constructor = constructor;`): a frozen Object.prototype turns both into "Attempted
- * to assign to readonly property" as the module loads. Such assignments become property
- * definitions, which frozen prototypes allow.
+ * (`prototype.constructor = constructor;`), and nearley (under sql-formatter) its classes a
+ * `toString` (`Rule.prototype.toString = function(…) {…}`): a frozen Object.prototype turns these
+ * into "Attempted to assign to readonly property" as the module loads (bundled, nearley's CommonJS
+ * is strict code too). Each such assignment first gets an own writable property to land on, which
+ * frozen prototypes allow. Exported for the tests, which run without it.
  */
-function underFrozenPrototypes(): Plugin {
-  const assignment = /^(\s*)([A-Za-z_$][\w$]*)\.(toString|valueOf|constructor) = ([^;\n]+);$/gm;
+export function underFrozenPrototypes(): Plugin {
+  const assignment = /^(\s*)([A-Za-z_$][\w$]*(?:\.prototype)?)\.(toString|valueOf|constructor) = /gm;
   return {
     name: "under-frozen-prototypes",
     // Tauri freezes the prototypes only for the built app, served by its custom protocol.
     apply: "build",
     transform: {
-      filter: { id: /[\\/]node_modules[\\/](monaco-editor[\\/]esm|d3-color)[\\/]/ },
+      filter: { id: /[\\/]node_modules[\\/](monaco-editor[\\/]esm|d3-color|nearley)[\\/]/ },
       handler(code) {
         const defined = code.replace(
           assignment,
-          (_line, indent: string, target: string, key: string, value: string) =>
-            `${indent}Object.defineProperty(${target}, "${key}", { value: ${value}, writable: true, enumerable: true, configurable: true });`,
+          (_head, indent: string, target: string, key: string) =>
+            `${indent}Object.defineProperty(${target}, "${key}", { writable: true, enumerable: true, configurable: true }).${key} = `,
         );
         return defined === code ? null : defined;
       },
@@ -58,5 +62,8 @@ export default defineConfig({
     include: ["src/**/*.test.{ts,tsx}"],
     setupFiles: ["src/test/setup.ts"],
     restoreMocks: true,
+    // Through Vitest rather than Node, so that a test can hand sql-formatter the strict nearley
+    // the build makes (console/format.test.ts).
+    server: { deps: { inline: ["sql-formatter"] } },
   },
 });
