@@ -13,6 +13,8 @@ import {
   type ErrorInfo,
   type ConnectionInput,
   type ExportFormat,
+  type ExportProgress,
+  type ResultFormat,
   type RunStatus,
   type SchemaSource,
   type LogBatch,
@@ -77,6 +79,10 @@ export type {
   TlsMode,
   EnumType,
   ExportFormat,
+  ExportProgress,
+  HistoryEntry,
+  ResultFormat,
+  SavedQuery,
   ForeignKey,
   Generated,
   Index,
@@ -187,6 +193,17 @@ export const api = {
   consolePage: (runId: number, offset: number, limit: number) => unwrap(commands.consolePage(runId, offset, limit)),
   consoleCancel: (runId: number) => unwrap(commands.consoleCancel(runId)),
   consoleClose: (runId: number) => unwrap(commands.consoleClose(runId)),
+  /** Writes the run's whole result to `path` (chosen in the save dialog, or in a project's folder). */
+  consoleExport: (runId: number, path: string, format: ResultFormat, onProgress: (progress: ExportProgress) => void) => {
+    const channel = new Channel<ExportProgress>();
+    channel.onmessage = onProgress;
+    return unwrap(commands.consoleExport(runId, path, format, channel));
+  },
+  consoleHistory: (source: SchemaSource) => unwrap(commands.consoleHistory(source)),
+  consoleSavedList: (projectId: number) => unwrap(commands.consoleSavedList(projectId)),
+  consoleSavedWrite: (projectId: number, name: string, sql: string, allowOutside: boolean) =>
+    unwrap(commands.consoleSavedWrite(projectId, name, sql, allowOutside)),
+  consoleSavedRemove: (projectId: number, name: string) => unwrap(commands.consoleSavedRemove(projectId, name)),
   /** Writes the diagram's picture (a data: URL) to `path`, chosen in the save dialog. */
   schemaImageWrite: (path: string, dataUrl: string) => unwrap(commands.schemaImageWrite(path, dataUrl)),
   /** Writes the variables if `.env` still reads `expected` (the preview's `current`), else fails with `datasource.env_file_changed`. */

@@ -28,4 +28,8 @@ export const queryKeys = {
   /** Connections to databases the app did not start; listed per project. */
   connections: ["connections"] as const,
   connectionList: (projectId: number) => ["connections", projectId] as const,
+  /** Scripts run on a database, from the activity log. */
+  consoleHistory: (kind: "datasource" | "connection", id: number) => ["consoleHistory", kind, id] as const,
+  /** The project's `queries/*.sql`. */
+  savedQueries: (projectId: number) => ["savedQueries", projectId] as const,
 };

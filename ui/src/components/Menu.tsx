@@ -13,13 +13,21 @@ export type MenuItem = {
   testId?: string;
 };
 
-type MenuProps = { label: string; items: MenuItem[]; testId?: string };
+type MenuProps = {
+  label: string;
+  items: MenuItem[];
+  testId?: string;
+  /** A text button (e.g. “History”) instead of the "more actions" icon. */
+  trigger?: { text: string; icon: LucideIcon };
+  /** Said in the open menu when it has no items. */
+  empty?: string;
+};
 
 /**
  * A "more actions" button with a menu: arrow keys move between items, Esc or a click elsewhere
  * closes it and focus returns to the button.
  */
-export function Menu({ label, items, testId }: MenuProps) {
+export function Menu({ label, items, testId, trigger: triggerButton, empty }: MenuProps) {
   const [open, setOpen] = useState(false);
   const menuId = useId();
   const wrapper = useRef<HTMLDivElement>(null);
@@ -67,8 +75,8 @@ export function Menu({ label, items, testId }: MenuProps) {
       <button
         ref={trigger}
         type="button"
-        className="icon-button"
-        aria-label={label}
+        className={triggerButton ? "button button-secondary" : "icon-button"}
+        aria-label={triggerButton ? undefined : label}
         title={label}
         aria-haspopup="menu"
         aria-expanded={open}
@@ -76,13 +84,22 @@ export function Menu({ label, items, testId }: MenuProps) {
         onClick={() => setOpen((current) => !current)}
         data-testid={testId}
       >
-        <MoreHorizontal size={16} aria-hidden />
+        {triggerButton ? (
+          <>
+            <triggerButton.icon size={14} aria-hidden />
+            {triggerButton.text}
+          </>
+        ) : (
+          <MoreHorizontal size={16} aria-hidden />
+        )}
       </button>
       {open && (
         <div id={menuId} role="menu" aria-label={label} className="menu" onKeyDown={onKeyDown}>
-          {items.map(({ label: itemLabel, icon: Icon, onSelect, disabled, title, danger, testId: itemTestId }) => (
+          {items.length === 0 && empty && <p className="menu-empty muted small">{empty}</p>}
+          {items.map(({ label: itemLabel, icon: Icon, onSelect, disabled, title, danger, testId: itemTestId }, index) => (
             <button
-              key={itemLabel}
+              // Labels may repeat (two scripts that start alike): the position keeps keys apart.
+              key={`${index}:${itemLabel}`}
               type="button"
               role="menuitem"
               className={clsx("menu-item", danger && "menu-item-danger")}

@@ -1,5 +1,5 @@
 // Monaco, bundled with the app so that it works offline and under the app's CSP: the editor core,
-// the features a TOML editor uses, and the base editor worker (TOML needs no language worker).
+// the features the TOML and SQL editors use, and the base editor worker (TOML needs no language worker).
 // @monaco-editor/react is pointed at this instance, so it never loads Monaco from a CDN.
 import { loader } from "@monaco-editor/react";
 import * as monaco from "monaco-editor/editor";
@@ -13,6 +13,8 @@ import "monaco-editor/features/cursorUndo/register";
 import "monaco-editor/features/diffEditor/register";
 import "monaco-editor/features/find/register";
 import "monaco-editor/features/folding/register";
+// Shift+Alt+F and "Format Document", for the SQL console.
+import "monaco-editor/features/format/register";
 import "monaco-editor/features/gotoError/register";
 import "monaco-editor/features/gotoLine/register";
 import "monaco-editor/features/hover/register";

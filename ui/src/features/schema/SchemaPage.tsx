@@ -108,6 +108,7 @@ export function SchemaPage() {
       <SchemaOf
         key={chosen.key}
         item={chosen}
+        projectId={projectId}
         view={views.find((v) => v.view === params.get("view"))?.view ?? "diagram"}
         selected={params.get("table")}
         onView={(view) => update({ view })}
@@ -175,13 +176,14 @@ export function SchemaPage() {
 
 type SchemaOfProps = {
   item: Browsable;
+  projectId: number;
   view: View;
   selected: string | null;
   onView: (view: View) => void;
   onSelect: (table: string | null) => void;
 };
 
-function SchemaOf({ item, view, selected, onView, onSelect }: SchemaOfProps) {
+function SchemaOf({ item, projectId, view, selected, onView, onSelect }: SchemaOfProps) {
   const queryClient = useQueryClient();
   const schema = useQuery({ ...schemaQuery(item.source), enabled: item.unavailable === null });
   const [filter, setFilter] = useState("");
@@ -279,7 +281,12 @@ function SchemaOf({ item, view, selected, onView, onSelect }: SchemaOfProps) {
         </div>
         {view === "console" ? (
           // Connections to databases the app did not start are read-only until the user says otherwise.
-          <ConsoleView source={item.source} defaultReadOnly={item.connectionId !== null} />
+          <ConsoleView
+            source={item.source}
+            projectId={projectId}
+            schema={schema.data}
+            defaultReadOnly={item.connectionId !== null}
+          />
         ) : view === "diagram" ? (
           <ErdView schema={schema.data} selected={selected} onSelect={onSelect} />
         ) : current ? (

@@ -8,7 +8,7 @@ import { PathInput } from "../../components/PathInput";
 import { projectNameProblem } from "../projects/validation";
 import { PassphraseStrengthHint, PasswordInput } from "./PasswordInput";
 import { useBundleExport, useBundleImport } from "./queries";
-import { confirmFileToWrite } from "./confirmFileToWrite";
+import { confirmFileToWrite } from "../../lib/confirmFileToWrite";
 import { absolutePathProblem, newPassphraseProblems, passphraseStrength } from "./validation";
 
 type ExportBundleDialogProps = {

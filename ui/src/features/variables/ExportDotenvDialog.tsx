@@ -12,7 +12,7 @@ import { SkeletonRows } from "../../components/Skeleton";
 import { diffLines } from "../../lib/lineDiff";
 import { dotenvExportPreviewQuery, useDotenvExportWrite } from "./queries";
 import { absolutePathProblem } from "./validation";
-import { confirmFileToWrite } from "./confirmFileToWrite";
+import { confirmFileToWrite } from "../../lib/confirmFileToWrite";
 
 type ExportDotenvDialogProps = {
   projectId: number;

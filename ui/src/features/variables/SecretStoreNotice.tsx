@@ -9,7 +9,7 @@ import { ErrorState } from "../../components/ErrorState";
 import { Field } from "../../components/Field";
 import { PathInput } from "../../components/PathInput";
 import { PassphraseStrengthHint, PasswordInput } from "./PasswordInput";
-import { confirmFileToWrite } from "./confirmFileToWrite";
+import { confirmFileToWrite } from "../../lib/confirmFileToWrite";
 import { secretStoreQuery, secretStoreState, useVault } from "./queries";
 import {
   passphraseStrength,

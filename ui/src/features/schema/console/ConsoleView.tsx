@@ -1,15 +1,27 @@
 import { useEffect, useLayoutEffect, useRef, useState, useSyncExternalStore } from "react";
 import Editor from "@monaco-editor/react";
+import { useQuery, useQueryClient } from "@tanstack/react-query";
+import type * as MonacoApi from "monaco-editor/editor";
 import type { editor } from "monaco-editor/editor";
-import { Play, Square } from "lucide-react";
+import { language as sqlLanguage } from "monaco-editor/languages/definitions/sql/sql";
+import { Download, History, Play, Square, WandSparkles } from "lucide-react";
 import { toast } from "sonner";
-import { api, ApiError, errorMessage, type RunStatus, type SchemaSource } from "../../../api";
+import { api, ApiError, errorMessage, type RunStatus, type Schema, type SchemaSource } from "../../../api";
+import { queryKeys } from "../../../api/queryKeys";
 import { Dialog } from "../../../components/Dialog";
+import { Menu } from "../../../components/Menu";
 import { Skeleton } from "../../../components/Skeleton";
 import { currentEditorTheme, subscribeToEditorTheme } from "../../config/monaco";
 import "monaco-editor/languages/definitions/sql/register";
+import { suggestionsFor } from "./completion";
+import { ExportResultDialog } from "./ExportResultDialog";
+import { formatSql } from "./format";
+import { consoleHistoryQuery } from "./queries";
 import { ResultGrid } from "./ResultGrid";
+import { SavedQueries } from "./SavedQueries";
 import "./console.css";
+
+const KEYWORDS: readonly string[] = sqlLanguage.keywords;
 
 const editorOptions: editor.IStandaloneEditorConstructionOptions = {
   minimap: { enabled: false },
@@ -19,14 +31,33 @@ const editorOptions: editor.IStandaloneEditorConstructionOptions = {
   tabSize: 2,
 };
 
+type ConsoleViewProps = {
+  source: SchemaSource;
+  projectId: number;
+  /** The database's inspected schema: its tables and columns are completed in the editor. */
+  schema: Schema;
+  defaultReadOnly: boolean;
+};
+
 /**
  * SQL on the chosen database: Ctrl/Cmd+Enter runs the script, Cancel stops it on the server, a
  * destructive script is confirmed first, "Read-only" refuses anything but reads. Rows arrive in
- * the grid by page.
+ * the grid by page. Tables and columns complete as you type; Shift+Alt+F formats; History holds
+ * what ran here, Saved the project's `queries/*.sql`; Export writes the whole result to a file.
  */
-export function ConsoleView({ source, defaultReadOnly }: { source: SchemaSource; defaultReadOnly: boolean }) {
+export function ConsoleView({ source, projectId, schema, defaultReadOnly }: ConsoleViewProps) {
   const theme = useSyncExternalStore(subscribeToEditorTheme, currentEditorTheme);
+  const queryClient = useQueryClient();
+  const history = useQuery(consoleHistoryQuery(source));
   const [sql, setSql] = useState("SELECT 1;");
+  const [savedName, setSavedName] = useState<string | null>(null);
+  const [exporting, setExporting] = useState(false);
+  const [monaco, setMonaco] = useState<typeof MonacoApi | null>(null);
+  const editorRef = useRef<editor.IStandaloneCodeEditor | null>(null);
+  const schemaRef = useRef(schema);
+  useLayoutEffect(() => {
+    schemaRef.current = schema;
+  });
   const [readOnly, setReadOnly] = useState(defaultReadOnly);
   const [status, setStatus] = useState<RunStatus | null>(null);
   const [running, setRunning] = useState(false);
@@ -51,7 +82,61 @@ export function ConsoleView({ source, defaultReadOnly }: { source: SchemaSource;
         if (error instanceof ApiError && error.code === "console.confirm_destructive") setConfirming(error.message);
         else toast.error("The script did not run", { description: errorMessage(error) });
       })
-      .finally(() => setRunning(false));
+      .finally(() => {
+        setRunning(false);
+        void queryClient.invalidateQueries({ queryKey: queryKeys.consoleHistory(source.kind, source.id) });
+      });
+  };
+
+  // Completion and formatting for SQL are Monaco-wide: registered while the console is open.
+  useEffect(() => {
+    if (!monaco) return;
+    const completion = monaco.languages.registerCompletionItemProvider("sql", {
+      triggerCharacters: ["."],
+      provideCompletionItems(model, position) {
+        const word = model.getWordUntilPosition(position);
+        const range = { startLineNumber: position.lineNumber, endLineNumber: position.lineNumber, startColumn: word.startColumn, endColumn: word.endColumn };
+        const before = model.getValueInRange({ startLineNumber: 1, startColumn: 1, endLineNumber: position.lineNumber, endColumn: position.column });
+        const kinds = monaco.languages.CompletionItemKind;
+        const kindOf = { table: kinds.Struct, view: kinds.Interface, column: kinds.Field, keyword: kinds.Keyword };
+        return {
+          suggestions: suggestionsFor(schemaRef.current, before, model.getValue(), KEYWORDS).map((item) => ({
+            label: item.label,
+            kind: kindOf[item.kind],
+            detail: item.detail,
+            insertText: item.insertText,
+            // Schema names before keywords.
+            sortText: `${item.kind === "keyword" ? "1" : "0"}${item.label}`,
+            range,
+          })),
+        };
+      },
+    });
+    const formatting = monaco.languages.registerDocumentFormattingEditProvider("sql", {
+      provideDocumentFormattingEdits(model) {
+        try {
+          return [{ range: model.getFullModelRange(), text: `${formatSql(model.getValue(), schemaRef.current.engine)}\n` }];
+        } catch (error) {
+          toast.error("The script could not be formatted", { description: errorMessage(error) });
+          return [];
+        }
+      },
+    });
+    return () => {
+      completion.dispose();
+      formatting.dispose();
+    };
+  }, [monaco]);
+
+  /** Replaces the editor's script, as one undoable edit. */
+  const replaceScript = (text: string) => {
+    const instance = editorRef.current;
+    const model = instance?.getModel();
+    if (!instance || !model) return;
+    instance.pushUndoStop();
+    instance.executeEdits("console", [{ range: model.getFullModelRange(), text }]);
+    instance.pushUndoStop();
+    instance.focus();
   };
   // Monaco's Ctrl+Enter command is registered once: it calls the latest runScript.
   const run = useRef(runScript);
@@ -86,9 +171,12 @@ export function ConsoleView({ source, defaultReadOnly }: { source: SchemaSource;
           options={editorOptions}
           loading={<Skeleton width="60%" />}
           onChange={(value) => setSql(value ?? "")}
-          onMount={(instance, monaco) =>
-            instance.addCommand(monaco.KeyMod.CtrlCmd | monaco.KeyCode.Enter, () => run.current(false))
-          }
+          onMount={(instance, mounted) => {
+            editorRef.current = instance;
+            // The instance config/monaco.ts loads (typed loosely by the React wrapper).
+            setMonaco(mounted as typeof MonacoApi);
+            instance.addCommand(mounted.KeyMod.CtrlCmd | mounted.KeyCode.Enter, () => run.current(false));
+          }}
         />
       </div>
       <div className="console-toolbar">
@@ -103,6 +191,16 @@ export function ConsoleView({ source, defaultReadOnly }: { source: SchemaSource;
             Cancel
           </button>
         )}
+        <button
+          type="button"
+          className="button button-secondary"
+          onClick={() => void editorRef.current?.getAction("editor.action.formatDocument")?.run()}
+          title="Format the script (Shift+Alt+F)"
+          data-testid="console-format"
+        >
+          <WandSparkles size={14} aria-hidden />
+          Format
+        </button>
         <label className="checkbox-label">
           <input type="checkbox" checked={readOnly} onChange={(event) => setReadOnly(event.target.checked)} data-testid="console-read-only" />
           Read-only
@@ -119,8 +217,42 @@ export function ConsoleView({ source, defaultReadOnly }: { source: SchemaSource;
                     : ""
                 } · ${status.elapsedMs.toLocaleString()} ms`}
         </span>
+        <button
+          type="button"
+          className="button button-secondary"
+          disabled={status === null || !status.done || status.columns.length === 0}
+          title={status?.done ? "Write the whole result to a CSV or JSON file" : "Run a query that returns rows first"}
+          onClick={() => setExporting(true)}
+          data-testid="console-export"
+        >
+          <Download size={14} aria-hidden />
+          Export
+        </button>
+        <Menu
+          label="Scripts run on this database"
+          trigger={{ text: "History", icon: History }}
+          empty={history.isError ? errorMessage(history.error) : "Nothing has run here yet."}
+          items={(history.data ?? []).map((entry) => ({
+            label: entry.sql.replace(/\s+/g, " ").slice(0, 70),
+            icon: Play,
+            title: `${entry.sql.slice(0, 500)}\n\nLast run ${new Date(entry.ranAt).toLocaleString()}`,
+            onSelect: () => {
+              replaceScript(entry.sql);
+              setSavedName(null);
+            },
+            testId: "console-history-item",
+          }))}
+          testId="console-history-menu"
+        />
+        <SavedQueries projectId={projectId} sql={sql} current={savedName} onCurrent={setSavedName} onOpen={(query) => replaceScript(query.sql)} />
       </div>
       {status !== null && status.columns.length > 0 && <ResultGrid key={status.id} status={status} />}
+      <ExportResultDialog
+        runId={exporting && status !== null ? status.id : null}
+        rows={status?.rows ?? 0}
+        baseName={`${schema.database}-result`}
+        onClose={() => setExporting(false)}
+      />
       <Dialog
         open={confirming !== null}
         title="Run a script that destroys data?"

@@ -2,19 +2,23 @@ import { useEffect, useRef, useState } from "react";
 import { useVirtualizer } from "@tanstack/react-virtual";
 import clsx from "clsx";
 import { api, type RunStatus } from "../../../api";
-import { cellText, isNumeric, PAGE_SIZE, pagesFor } from "./pages";
+import { Dialog } from "../../../components/Dialog";
+import { cellView, columnKind, fullValue, PAGE_SIZE, pagesFor, type ColumnKind } from "./pages";
 
 const ROW_HEIGHT = 26;
 
 /**
  * The run's rows, virtualized: only the rows on screen are in the DOM, and only their pages are
- * fetched from the core, so a result of a million rows never sits in the window.
+ * fetched from the core, so a result of a million rows never sits in the window. NULL, the empty
+ * string, JSON, bytes and times each look their own; double-click (or Enter on) a cell to see it
+ * whole.
  */
 export function ResultGrid({ status }: { status: RunStatus }) {
   const scroller = useRef<HTMLDivElement>(null);
   const pages = useRef(new Map<number, (string | null)[][]>());
   const loading = useRef(new Set<number>());
   const [, setVersion] = useState(0);
+  const [viewing, setViewing] = useState<{ column: string; value: string | null; kind: ColumnKind } | null>(null);
   const virtualizer = useVirtualizer({
     count: status.rows,
     getScrollElement: () => scroller.current,
@@ -41,7 +45,7 @@ export function ResultGrid({ status }: { status: RunStatus }) {
     }
   }, [first, last, status.id, status.rows]);
 
-  const numeric = status.columns.map((c) => isNumeric(c.typeName));
+  const kinds = status.columns.map((c) => columnKind(c.typeName));
   const template = `56px repeat(${Math.max(status.columns.length, 1)}, minmax(120px, 1fr))`;
   return (
     <div className="console-grid" role="grid" aria-rowcount={status.rows} data-testid="console-grid">
@@ -70,13 +74,21 @@ export function ResultGrid({ status }: { status: RunStatus }) {
                 <span className="console-grid-index">{item.index + 1}</span>
                 {status.columns.map((column, i) => {
                   if (!row) return <span key={column.name} className="muted" role="gridcell" />;
-                  const cell = cellText(row[i] ?? null);
+                  const value = row[i] ?? null;
+                  const cell = cellView(value, kinds[i]!);
+                  const open = () => setViewing({ column: column.name, value, kind: kinds[i]! });
                   return (
                     <span
                       key={column.name}
                       role="gridcell"
+                      tabIndex={-1}
                       title={cell.text}
-                      className={clsx("mono", cell.isNull && "console-null", numeric[i] && "console-number")}
+                      className={clsx("mono", `console-cell-${cell.kind}`)}
+                      onDoubleClick={open}
+                      onKeyDown={(event) => {
+                        if (event.key === "Enter") open();
+                      }}
+                      data-kind={cell.kind}
                     >
                       {cell.text}
                     </span>
@@ -87,6 +99,19 @@ export function ResultGrid({ status }: { status: RunStatus }) {
           })}
         </div>
       </div>
+      <Dialog
+        open={viewing !== null}
+        title={viewing?.column ?? ""}
+        onClose={() => setViewing(null)}
+        testId="console-cell-dialog"
+        description={<pre className="console-cell-full selectable">{viewing ? fullValue(viewing.value, viewing.kind) : ""}</pre>}
+      >
+        <footer className="dialog-footer">
+          <button type="button" className="button button-primary" onClick={() => setViewing(null)} data-autofocus>
+            Close
+          </button>
+        </footer>
+      </Dialog>
     </div>
   );
 }

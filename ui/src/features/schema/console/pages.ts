@@ -9,12 +9,46 @@ export function pagesFor(first: number, last: number, pageSize = PAGE_SIZE): num
   return pages;
 }
 
-/** A cell as the grid shows it: SQL NULL is not the empty string. */
-export function cellText(value: string | null): { text: string; isNull: boolean } {
-  return value === null ? { text: "NULL", isNull: true } : { text: value, isNull: false };
+/** What a column holds, from the server's name for its type: how its cells are shown. */
+export type ColumnKind = "number" | "boolean" | "json" | "binary" | "time" | "text";
+
+export function columnKind(typeName: string): ColumnKind {
+  const name = typeName.toLowerCase();
+  if (/^(int|integer|bigint|smallint|tinyint|mediumint|int[248]|float[48]?|double|real|numeric|decimal|oid)/.test(name)) return "number";
+  if (name === "bool" || name === "boolean") return "boolean";
+  if (name === "json" || name === "jsonb") return "json";
+  if (/^(bytea|blob|tinyblob|mediumblob|longblob|binary|varbinary)/.test(name)) return "binary";
+  if (/^(timestamp|timestamptz|date|time|timetz|datetime|interval|year)/.test(name)) return "time";
+  return "text";
 }
 
-/** Numbers line up on the right, as every database client shows them. */
-export function isNumeric(typeName: string): boolean {
-  return /^(int|integer|bigint|smallint|tinyint|mediumint|int[248]|float[48]?|double|real|numeric|decimal|oid)/i.test(typeName);
+/** A cell as the grid shows it: SQL NULL and the empty string apart, JSON on one line, bytes as hex. */
+export type Cell = { text: string; kind: ColumnKind | "null" | "empty" };
+
+export function cellView(value: string | null, kind: ColumnKind): Cell {
+  if (value === null) return { text: "NULL", kind: "null" };
+  if (value === "") return { text: "empty", kind: "empty" };
+  if (kind === "json") {
+    try {
+      return { text: JSON.stringify(JSON.parse(value)), kind };
+    } catch {
+      return { text: value, kind: "text" };
+    }
+  }
+  // PostgreSQL writes bytes as `\x0aff`; others come as hex from the core when not text.
+  if (kind === "binary" || value.startsWith("\\x")) return { text: value.replace(/^\\x/, "0x"), kind: "binary" };
+  return { text: value, kind };
+}
+
+/** The whole value, for the cell viewer: JSON indented, anything else as it is. */
+export function fullValue(value: string | null, kind: ColumnKind): string {
+  if (value === null) return "NULL";
+  if (kind === "json") {
+    try {
+      return JSON.stringify(JSON.parse(value), null, 2);
+    } catch {
+      return value;
+    }
+  }
+  return value;
 }

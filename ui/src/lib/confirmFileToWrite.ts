@@ -1,4 +1,4 @@
-import { api, errorMessage, type PickFilter } from "../../api";
+import { api, errorMessage, type PickFilter } from "../api";
 
 /** Said when the user closes the confirming dialog: the typed file is not written. */
 export const NOT_CONFIRMED =
