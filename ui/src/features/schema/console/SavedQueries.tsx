@@ -28,10 +28,12 @@ export function SavedQueries({ projectId, sql, current, onOpen, onCurrent }: Sav
   const saved = useQuery(savedQueriesQuery(projectId));
   const [saving, setSaving] = useState(false);
   const [removing, setRemoving] = useState(false);
+  const [deleting, setDeleting] = useState(false);
   const refresh = () => void queryClient.invalidateQueries({ queryKey: queryKeys.savedQueries(projectId) });
 
   const remove = async () => {
-    if (current === null) return;
+    if (current === null || deleting) return;
+    setDeleting(true);
     try {
       await api.consoleSavedRemove(projectId, current);
       toast.success(`Deleted the saved query “${current}”`);
@@ -40,6 +42,7 @@ export function SavedQueries({ projectId, sql, current, onOpen, onCurrent }: Sav
     } catch (error) {
       toast.error("The query was not deleted", { description: errorMessage(error) });
     } finally {
+      setDeleting(false);
       setRemoving(false);
     }
   };
@@ -97,7 +100,13 @@ export function SavedQueries({ projectId, sql, current, onOpen, onCurrent }: Sav
           <button type="button" className="button button-secondary" onClick={() => setRemoving(false)} data-autofocus>
             Cancel
           </button>
-          <button type="button" className="button button-danger" onClick={() => void remove()} data-testid="console-saved-delete-confirm">
+          <button
+            type="button"
+            className="button button-danger"
+            onClick={() => void remove()}
+            disabled={deleting}
+            data-testid="console-saved-delete-confirm"
+          >
             Delete
           </button>
         </footer>
