@@ -75,6 +75,8 @@ pub fn specta_builder<R: Runtime>() -> tauri_specta::Builder<R> {
             commands::console::console_saved_list,
             commands::console::console_saved_write,
             commands::console::console_saved_remove,
+            commands::keyspace::keyspace_level,
+            commands::keyspace::keyspace_value,
             commands::schema::schema_inspect,
             commands::schema::schema_export,
             commands::schema::schema_export_copy,

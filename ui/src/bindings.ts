@@ -95,6 +95,13 @@ export const commands = {
 	/**  Saves the script as `queries/<name>.sql`, replacing a query of that name. */
 	consoleSavedWrite: (projectId: number, name: string, sql: string, allowOutside: boolean) => typedError<null, ErrorInfo>(__TAURI_INVOKE("console_saved_write", { projectId, name, sql, allowOutside })),
 	consoleSavedRemove: (projectId: number, name: string) => typedError<null, ErrorInfo>(__TAURI_INVOKE("console_saved_remove", { projectId, name })),
+	/**
+	 *  The keys under `prefix` (`""` for all), grouped at the next `delimiter`, with their types,
+	 *  TTLs and sampled memory.
+	 */
+	keyspaceLevel: (datasourceId: number, prefix: string, delimiter: string) => typedError<Keyspace, ErrorInfo>(__TAURI_INVOKE("keyspace_level", { datasourceId, prefix, delimiter })),
+	/**  The key's value: a string's first 64 KiB, a collection's first 200 elements. */
+	keyspaceValue: (datasourceId: number, key: string) => typedError<KeyValue, ErrorInfo>(__TAURI_INVOKE("keyspace_value", { datasourceId, key })),
 	schemaInspect: (source: SchemaSource) => typedError<Schema, ErrorInfo>(__TAURI_INVOKE("schema_inspect", { source })),
 	/**  The schema as Mermaid, DBML, Markdown or JSON text, to copy. */
 	schemaExport: (source: SchemaSource, format: ExportFormat) => typedError<string, ErrorInfo>(__TAURI_INVOKE("schema_export", { source, format })),
@@ -506,6 +513,11 @@ export type Generated = {
 	stored: boolean,
 };
 
+export type HashField = {
+	name: string,
+	value: string,
+};
+
 export type HistoryEntry = {
 	sql: string,
 	/**  When it last ran (UTC, RFC 3339). */
@@ -528,6 +540,53 @@ export type Index = {
 	predicate: string | null,
 	/**  Some key is an expression rather than a column. */
 	expression: boolean,
+};
+
+export type KeyGroup = {
+	/**  The whole prefix, delimiter included: `user:`. */
+	prefix: string,
+	keys: number,
+	types: TypeCount[],
+	/**  Keys that expire. */
+	withTtl: number,
+	/**  Keys whose memory was measured, and their bytes. */
+	sampled: number,
+	sampledBytes: number,
+	/**  The group's memory, estimated from the sample. */
+	estimatedBytes: number,
+};
+
+export type KeyInfo = {
+	key: string,
+	kind: string,
+	/**  Milliseconds to expiry; `None` for a key that does not expire. */
+	ttlMs: number | null,
+	bytes: number | null,
+};
+
+export type KeyValue = {
+	key: string,
+	ttlMs: number | null,
+	bytes: number | null,
+	/**  Elements (or a string's bytes) in all; the value holds the first of them. */
+	length: number,
+	value: RedisValue,
+};
+
+export type Keyspace = {
+	/**  The level shown: `""` for the top, `user:` below it. */
+	prefix: string,
+	delimiter: string,
+	/**  Keys in the whole database (`DBSIZE`). */
+	totalKeys: number,
+	/**  Keys under the prefix read for this level. */
+	scanned: number,
+	/**  False when the scan stopped at its limit: the counts are of the keys read. */
+	complete: boolean,
+	/**  The next level's prefixes, most keys first. */
+	groups: KeyGroup[],
+	/**  Keys ending at this level, by name (at most 500). */
+	keys: KeyInfo[],
 };
 
 export type LogBatch = {
@@ -615,6 +674,12 @@ export type PullProgress = {
 	totalBytes: number | null,
 };
 
+export type RedisValue = 
+/**  Text, or bytes that are not UTF-8 as hex (`binary`). */
+{ kind: "string"; text: string; binary: boolean } | { kind: "list"; items: string[] } | { kind: "hash"; fields: HashField[] } | { kind: "set"; members: string[] } | { kind: "zset"; members: ScoredMember[] } | { kind: "stream"; entries: StreamEntry[] } | 
+/**  A type this browser does not read (a module's). */
+{ kind: "other"; typeName: string };
+
 export type RefAction = "noAction" | "restrict" | "cascade" | "setNull" | "setDefault";
 
 /**  What kind of thing an entry is about. */
@@ -679,6 +744,11 @@ export type SchemaEngine = "postgres" | "mysql" | "sqlite";
 /**  Whose schema to read: one of the app's databases, or a connection to one it did not start. */
 export type SchemaSource = { kind: "datasource"; id: number } | { kind: "connection"; id: number };
 
+export type ScoredMember = {
+	member: string,
+	score: number | null,
+};
+
 export type SecretStoreKind = "keychain" | "vault" | 
 /**  No keychain and no vault yet: secrets cannot be kept until the user sets up the vault. */
 "unavailable";
@@ -724,6 +794,11 @@ export type StatsSample = {
 	memoryLimitBytes: number | null,
 };
 
+export type StreamEntry = {
+	id: string,
+	fields: HashField[],
+};
+
 export type Table = {
 	schema: string | null,
 	name: string,
@@ -762,6 +837,12 @@ export type TlsMode =
  *  host name.
  */
 "verifyFull";
+
+export type TypeCount = {
+	/**  `string`, `list`, `hash`, `set`, `zset`, `stream`, …. */
+	kind: string,
+	keys: number,
+};
 
 export type UniqueConstraint = {
 	name: string | null,

@@ -2,6 +2,7 @@
 //! spool (never held in memory) through a temporary file renamed into place at the end, so that
 //! a failed or interrupted export never leaves half a file under the chosen name.
 
+use std::borrow::Cow;
 use std::fs::File;
 use std::io::{BufRead, BufReader, BufWriter, Write};
 use std::path::Path;
@@ -11,7 +12,10 @@ use serde_json::Value;
 use specta::Type;
 
 use crate::run::ResultColumn;
-use crate::spool::Row;
+
+/// A spooled row, its cells borrowed from the line when they can be.
+#[derive(Deserialize)]
+struct Cells<'a>(#[serde(borrow)] Vec<Option<Cow<'a, str>>>);
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Type)]
 #[serde(rename_all = "lowercase")]
@@ -57,7 +61,8 @@ pub(crate) fn write(
         .suffix(".tmp")
         .tempfile_in(folder)?;
     let mut out = Counting::new(BufWriter::with_capacity(256 * 1024, temporary.as_file()));
-    let mut lines = BufReader::with_capacity(256 * 1024, File::open(spool)?).lines();
+    let mut lines = BufReader::with_capacity(256 * 1024, File::open(spool)?);
+    let mut line = String::new();
     let kinds: Vec<CellKind> = columns.iter().map(|c| CellKind::of(&c.type_name)).collect();
     let mut report = ExportProgress {
         rows: 0,
@@ -67,23 +72,23 @@ pub(crate) fn write(
     };
     match format {
         ResultFormat::Csv => {
-            let names: Vec<Option<&str>> = columns.iter().map(|c| Some(c.name.as_str())).collect();
-            csv_line(&mut out, &names)?;
+            csv_line(&mut out, columns.iter().map(|c| Some(c.name.as_str())))?;
         }
         ResultFormat::Json => out.write_all(b"[")?,
     }
     while report.rows < total {
-        let line = lines.next().ok_or_else(|| {
-            std::io::Error::new(
+        line.clear();
+        if lines.read_line(&mut line)? == 0 {
+            return Err(std::io::Error::new(
                 std::io::ErrorKind::UnexpectedEof,
                 "the result's rows on disk end early",
-            )
-        })??;
-        let row: Row = serde_json::from_str(&line).map_err(std::io::Error::other)?;
+            ));
+        }
+        // Cells borrowed from the line where they hold no escapes: no allocation per cell.
+        let Cells(row) = serde_json::from_str(&line).map_err(std::io::Error::other)?;
         match format {
             ResultFormat::Csv => {
-                let cells: Vec<Option<&str>> = row.iter().map(Option::as_deref).collect();
-                csv_line(&mut out, &cells)?;
+                csv_line(&mut out, row.iter().map(Option::as_deref))?;
             }
             ResultFormat::Json => {
                 if report.rows > 0 {
@@ -94,7 +99,9 @@ pub(crate) fn write(
                     .iter()
                     .zip(&kinds)
                     .zip(row)
-                    .map(|((column, kind), cell)| (column.name.clone(), kind.value(cell)))
+                    .map(|((column, kind), cell)| {
+                        (column.name.clone(), kind.value(cell.map(Cow::into_owned)))
+                    })
                     .collect();
                 serde_json::to_writer(&mut out, &object).map_err(std::io::Error::other)?;
             }
@@ -121,15 +128,23 @@ pub(crate) fn write(
 /// One CSV record, as PostgreSQL's `COPY … CSV` writes it (and psql's `\copy`, byte for byte):
 /// RFC 4180 quoting, lines ending in LF, NULL the only unquoted empty field. Not the `csv` crate,
 /// which cannot quote an empty string on its own.
-fn csv_line(out: &mut impl Write, cells: &[Option<&str>]) -> std::io::Result<()> {
-    for (i, cell) in cells.iter().enumerate() {
+fn csv_line<'a>(
+    out: &mut impl Write,
+    cells: impl Iterator<Item = Option<&'a str>>,
+) -> std::io::Result<()> {
+    for (i, cell) in cells.enumerate() {
         if i > 0 {
             out.write_all(b",")?;
         }
         let Some(text) = cell else { continue };
         if text.is_empty() || text.contains([',', '"', '\n', '\r']) {
             out.write_all(b"\"")?;
-            out.write_all(text.replace('"', "\"\"").as_bytes())?;
+            for (j, part) in text.split('"').enumerate() {
+                if j > 0 {
+                    out.write_all(b"\"\"")?;
+                }
+                out.write_all(part.as_bytes())?;
+            }
             out.write_all(b"\"")?;
         } else {
             out.write_all(text.as_bytes())?;
@@ -211,7 +226,7 @@ impl<W: Write> Write for Counting<W> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::spool::Spool;
+    use crate::spool::{Row, Spool};
 
     fn columns() -> Vec<ResultColumn> {
         [
@@ -242,7 +257,8 @@ mod tests {
             vec![Some("2".into()), Some(String::new()), None, None, None],
         ];
         for row in &rows {
-            spool.push(row).expect("push");
+            let cells: Vec<Option<&str>> = row.iter().map(Option::as_deref).collect();
+            spool.push(&cells).expect("push");
         }
         let spooled = spool.path_flushed().expect("flushed");
         let dir = tempfile::tempdir().expect("dir");

@@ -306,7 +306,7 @@ impl Run {
     fn push(
         &self,
         columns: impl FnOnce() -> Vec<ResultColumn>,
-        row: &Row,
+        row: &[Option<&str>],
     ) -> std::result::Result<(), String> {
         {
             let mut known = lock(&self.columns);
@@ -388,10 +388,17 @@ macro_rules! stream_rows {
                         .fetch_add(result.rows_affected() as i64, Ordering::Relaxed);
                 }
                 Either::Right(row) => {
-                    let cells: Row = (0..row.len())
-                        .map(|i| match row.try_get_unchecked::<Option<String>, _>(i) {
-                            Ok(text) => text,
-                            Err(_) => row
+                    // Text borrowed from the reply where the cell is text (no copy per cell);
+                    // bytes that are not UTF-8 as `\x` hex.
+                    let text: Vec<Option<Option<&str>>> = (0..row.len())
+                        .map(|i| row.try_get_unchecked::<Option<&str>, _>(i).ok())
+                        .collect();
+                    let hex: Vec<Option<String>> = text
+                        .iter()
+                        .enumerate()
+                        .map(|(i, cell)| match cell {
+                            Some(_) => None,
+                            None => row
                                 .try_get_unchecked::<Option<Vec<u8>>, _>(i)
                                 .ok()
                                 .flatten()
@@ -402,6 +409,11 @@ macro_rules! stream_rows {
                                     })
                                 }),
                         })
+                        .collect();
+                    let cells: Vec<Option<&str>> = text
+                        .iter()
+                        .zip(&hex)
+                        .map(|(text, hex)| text.unwrap_or(hex.as_deref()))
                         .collect();
                     let columns = || {
                         row.columns()

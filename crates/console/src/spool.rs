@@ -20,6 +20,8 @@ pub(crate) struct Spool {
     written: u64,
     position: u64,
     offsets: Vec<u64>,
+    /// One line's bytes, reused from row to row.
+    line: Vec<u8>,
 }
 
 impl Spool {
@@ -34,6 +36,7 @@ impl Spool {
             written: 0,
             position: 0,
             offsets: Vec::new(),
+            line: Vec::with_capacity(256),
         })
     }
 
@@ -41,14 +44,16 @@ impl Spool {
         self.written
     }
 
-    pub fn push(&mut self, row: &Row) -> std::io::Result<()> {
+    /// Appends a row: its cells as text, `None` for NULL (borrowed from the server's reply).
+    pub fn push(&mut self, row: &[Option<&str>]) -> std::io::Result<()> {
         if self.written % STRIDE == 0 {
             self.offsets.push(self.position);
         }
-        let mut line = serde_json::to_vec(row).map_err(std::io::Error::other)?;
-        line.push(b'\n');
-        self.writer.write_all(&line)?;
-        self.position += line.len() as u64;
+        self.line.clear();
+        serde_json::to_writer(&mut self.line, row).map_err(std::io::Error::other)?;
+        self.line.push(b'\n');
+        self.writer.write_all(&self.line)?;
+        self.position += self.line.len() as u64;
         self.written += 1;
         Ok(())
     }
@@ -89,7 +94,9 @@ mod tests {
     fn pages_come_back_from_any_offset_across_blocks() {
         let mut spool = Spool::new().expect("spool");
         for i in 0..1_000 {
-            spool.push(&vec![Some(i.to_string()), None]).expect("push");
+            spool
+                .push(&[Some(i.to_string().as_str()), None])
+                .expect("push");
         }
         let page = spool.page(250, 10).expect("page");
         assert_eq!(page.len(), 10);

@@ -8,6 +8,7 @@ pub mod console;
 pub mod dashboard;
 pub mod datasources;
 pub mod dialogs;
+pub mod keyspace;
 pub mod projects;
 pub mod schema;
 pub mod settings;

@@ -81,6 +81,11 @@ export type {
   ExportFormat,
   ExportProgress,
   HistoryEntry,
+  KeyGroup,
+  KeyInfo,
+  Keyspace,
+  KeyValue,
+  RedisValue,
   ResultFormat,
   SavedQuery,
   ForeignKey,
@@ -199,6 +204,10 @@ export const api = {
     channel.onmessage = onProgress;
     return unwrap(commands.consoleExport(runId, path, format, channel));
   },
+  /** One level of a Redis datasource's keys: the groups under `prefix` and the keys ending there. */
+  keyspaceLevel: (datasourceId: number, prefix: string, delimiter: string) =>
+    unwrap(commands.keyspaceLevel(datasourceId, prefix, delimiter)),
+  keyspaceValue: (datasourceId: number, key: string) => unwrap(commands.keyspaceValue(datasourceId, key)),
   consoleHistory: (source: SchemaSource) => unwrap(commands.consoleHistory(source)),
   consoleSavedList: (projectId: number) => unwrap(commands.consoleSavedList(projectId)),
   consoleSavedWrite: (projectId: number, name: string, sql: string, allowOutside: boolean) =>

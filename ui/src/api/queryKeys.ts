@@ -30,6 +30,9 @@ export const queryKeys = {
   connectionList: (projectId: number) => ["connections", projectId] as const,
   /** Scripts run on a database, from the activity log. */
   consoleHistory: (kind: "datasource" | "connection", id: number) => ["consoleHistory", kind, id] as const,
+  /** A Redis datasource's keys under a prefix, and a key's value. */
+  keyspaceLevel: (datasourceId: number, prefix: string) => ["keyspace", datasourceId, "level", prefix] as const,
+  keyspaceValue: (datasourceId: number, key: string) => ["keyspace", datasourceId, "value", key] as const,
   /** The project's `queries/*.sql`. */
   savedQueries: (projectId: number) => ["savedQueries", projectId] as const,
 };

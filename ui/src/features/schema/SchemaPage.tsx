@@ -15,6 +15,7 @@ import { AddConnectionDialog } from "./AddConnectionDialog";
 import { ConsoleView } from "./console/ConsoleView";
 import { RemoveConnectionDialog } from "./RemoveConnectionDialog";
 import { connectionsQuery, filterTables, isBrowsable, qualifiedName, schemaQuery } from "./queries";
+import { KeyspaceView } from "../keyspace/KeyspaceView";
 import { TableDetails } from "./TableDetails";
 import "./schema.css";
 
@@ -33,6 +34,8 @@ type Browsable = {
   /** Why it cannot be read now (a container that is not ready); null when it can. */
   unavailable: string | null;
   connectionId: number | null;
+  /** A Redis database: its keyspace is shown instead of tables. */
+  redis: boolean;
 };
 
 /**
@@ -48,12 +51,13 @@ export function SchemaPage() {
   const [adding, setAdding] = useState(false);
   const [removing, setRemoving] = useState<number | null>(null);
   const browsable: Browsable[] = [
-    ...(datasources.data ?? []).filter(isBrowsable).map((d) => ({
+    ...(datasources.data ?? []).filter((d) => isBrowsable(d) || d.engine === "redis").map((d) => ({
       key: `d${d.id}`,
       label: `${d.name} (${d.engine})`,
       source: { kind: "datasource", id: d.id } as const,
       unavailable: d.status === "ready" ? null : `“${d.name}” is ${d.status}`,
       connectionId: null,
+      redis: d.engine === "redis",
     })),
     ...(connections.data ?? []).map((c) => ({
       key: `c${c.id}`,
@@ -61,6 +65,7 @@ export function SchemaPage() {
       source: { kind: "connection", id: c.id } as const,
       unavailable: null,
       connectionId: c.id,
+      redis: false,
     })),
   ];
   const chosen = browsable.find((b) => b.key === params.get("db")) ?? browsable[0];
@@ -87,8 +92,8 @@ export function SchemaPage() {
     body = (
       <EmptyState
         icon={Database}
-        title="No SQL database in this project"
-        description="The schema browser reads PostgreSQL, MySQL and MariaDB databases and SQLite files. Add a database on the project's overview, or connect to one the app did not start."
+        title="No database to browse in this project"
+        description="The schema browser reads PostgreSQL, MySQL and MariaDB databases, SQLite files, and Redis keyspaces. Add a database on the project's overview, or connect to one the app did not start."
         action={
           <div className="row-actions">
             <Link to={`/projects/${projectId}`} className="button button-secondary">
@@ -101,6 +106,26 @@ export function SchemaPage() {
           </div>
         }
         testId="schema-empty"
+      />
+    );
+  else if (chosen.redis && chosen.unavailable !== null)
+    body = (
+      <EmptyState
+        icon={Database}
+        title={chosen.unavailable}
+        description="Its keys can be read once it is running and ready. Start it from the project's overview."
+        testId="schema-not-ready"
+      />
+    );
+  else if (chosen.redis)
+    body = (
+      <KeyspaceView
+        key={chosen.key}
+        datasourceId={chosen.source.id}
+        prefix={params.get("prefix") ?? ""}
+        selectedKey={params.get("key")}
+        onPrefix={(prefix) => update({ prefix: prefix || null, key: null })}
+        onKey={(key) => update({ key })}
       />
     );
   else
