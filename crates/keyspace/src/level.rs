@@ -121,7 +121,7 @@ pub async fn keyspace(server: &Server, prefix: &str, delimiter: &str) -> Result<
         let answers: Vec<(String, i64)> = session
             .query(async |c| pipe.query_async::<Vec<redis::Value>>(c).await)
             .await
-            .and_then(|values| pairs(values))?;
+            .map(pairs)?;
         for (key, (kind, ttl)) in chunk.iter().zip(answers) {
             if kind == "none" {
                 continue; // expired between SCAN and TYPE
@@ -216,7 +216,7 @@ pub async fn keyspace(server: &Server, prefix: &str, delimiter: &str) -> Result<
 }
 
 /// The pipeline's answers two by two: a key's `TYPE`, then its `PTTL`.
-fn pairs(values: Vec<redis::Value>) -> Result<Vec<(String, i64)>> {
+fn pairs(values: Vec<redis::Value>) -> Vec<(String, i64)> {
     let mut out = Vec::with_capacity(values.len() / 2);
     let mut values = values.into_iter();
     while let (Some(kind), Some(ttl)) = (values.next(), values.next()) {
@@ -231,7 +231,7 @@ fn pairs(values: Vec<redis::Value>) -> Result<Vec<(String, i64)>> {
         };
         out.push((kind, ttl));
     }
-    Ok(out)
+    out
 }
 
 fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {

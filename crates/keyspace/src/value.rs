@@ -69,6 +69,9 @@ pub struct StreamEntry {
     pub fields: Vec<HashField>,
 }
 
+/// A stream entry as XRANGE answers: its id, then its fields' names and values by turns.
+type RawEntry = (String, Vec<Vec<u8>>);
+
 /// The value of `key`, by its type.
 pub async fn value(server: &Server, key: &str) -> Result<KeyValue> {
     let mut session = Session::open(server).await?;
@@ -196,7 +199,7 @@ pub async fn value(server: &Server, key: &str) -> Result<KeyValue> {
             (length, RedisValue::Zset { members })
         }
         "stream" => {
-            let (length, entries): (i64, Vec<(String, Vec<Vec<u8>>)>) = session
+            let (length, entries): (i64, Vec<RawEntry>) = session
                 .query(async |c| {
                     redis::pipe()
                         .cmd("XLEN")

@@ -6,7 +6,7 @@ import { api, type Schema, type Settings } from "../../../api";
 import type * as ApiModule from "../../../api";
 import { renderWithApp } from "../../../test/render";
 import shopJson from "../../../../../crates/schema/tests/golden/shop.sqlite.json";
-import { ErdView } from "./ErdView";
+import { ErdView, LARGE_SCHEMA } from "./ErdView";
 
 vi.mock("../../../api", async (importOriginal) => {
   const actual = await importOriginal<typeof ApiModule>();
@@ -107,5 +107,22 @@ describe("ErdView", () => {
     expect(shownTables()).toEqual(["customers", "order_items", "orders"]);
     await user.click(toggle);
     expect(shownTables()).toHaveLength(5);
+  });
+
+  it("starts a large schema from one table's neighbours, and draws it all only when asked", async () => {
+    const chain: Schema = {
+      ...shop,
+      tables: Array.from({ length: LARGE_SCHEMA + 1 }, (_, i) => ({
+        ...shop.tables.find((t) => t.name === "customers")!,
+        name: `t${String(i).padStart(3, "0")}`,
+        foreignKeys: [],
+      })),
+    };
+    const user = userEvent.setup();
+    renderWithApp(<ErdView schema={chain} selected={null} onSelect={vi.fn()} />);
+    expect(screen.getByTestId("erd-held")).toHaveTextContent(`${LARGE_SCHEMA + 1} tables are a lot to draw`);
+    expect(screen.queryAllByTestId("erd-table")).toHaveLength(0);
+    await user.click(screen.getByTestId("erd-draw-all"));
+    expect(screen.getAllByTestId("erd-table")).toHaveLength(LARGE_SCHEMA + 1);
   });
 });

@@ -27,6 +27,12 @@ type ErdViewProps = {
 const nodeTypes: NodeTypes = { table: TableNode };
 const defaultEdgeOptions: DefaultEdgeOptions = { markerEnd: { type: MarkerType.ArrowClosed } };
 const FOCUS_DURATION = 400;
+/**
+ * Past this many tables the whole diagram is drawn only when asked: at 500 tables WebKit took
+ * gigabytes drawing it (scripts/erd-bench.mjs), so a large schema starts from one table's
+ * neighbours instead.
+ */
+export const LARGE_SCHEMA = 150;
 
 /** The schema as a diagram: tables as boxes, an arrow from each foreign key to what it references. */
 export function ErdView(props: ErdViewProps) {
@@ -42,8 +48,11 @@ function ErdCanvas({ schema, selected, onSelect }: ErdViewProps) {
   const colorMode = useResolvedTheme();
   const { fitView } = useReactFlow();
   const [neighboursOnly, setNeighboursOnly] = useState(false);
-  const around = neighboursOnly ? selected : null;
-  const layout = useMemo(() => layoutSchema(schema, around), [schema, around]);
+  const [drawAll, setDrawAll] = useState(false);
+  const large = schema.tables.length > LARGE_SCHEMA && !drawAll;
+  const around = neighboursOnly || large ? selected : null;
+  const held = large && around === null;
+  const layout = useMemo(() => (held ? { nodes: [], edges: [] } : layoutSchema(schema, around)), [schema, around, held]);
 
   const nodes = useMemo(
     () => layout.nodes.map((node) => (node.id === selected ? { ...node, selected: true } : node)),
@@ -65,7 +74,7 @@ function ErdCanvas({ schema, selected, onSelect }: ErdViewProps) {
   const focusTable = (name: string) => {
     onSelect(name);
     // With only the neighbours shown, another table's layout is framed by the effect above.
-    if (!neighboursOnly || name === selected) void fitView({ nodes: [{ id: name }], duration: FOCUS_DURATION, maxZoom: 1.2 });
+    if ((!neighboursOnly && !large) || name === selected) void fitView({ nodes: [{ id: name }], duration: FOCUS_DURATION, maxZoom: 1.2 });
   };
 
   const onNodeClick: NodeMouseHandler<TableNodeType> = (_event, node) => onSelect(node.id);
@@ -78,33 +87,52 @@ function ErdCanvas({ schema, selected, onSelect }: ErdViewProps) {
           type="button"
           className="button button-secondary button-small"
           data-testid="erd-neighbours"
-          aria-pressed={neighboursOnly}
-          title={selected ? undefined : "Select a table to see only it and its neighbours"}
+          aria-pressed={neighboursOnly || large}
+          disabled={large}
+          title={
+            large
+              ? "A schema this large is shown a table and its neighbours at a time"
+              : selected
+                ? undefined
+                : "Select a table to see only it and its neighbours"
+          }
           onClick={() => setNeighboursOnly((on) => !on)}
         >
           Only its neighbours
         </button>
       </div>
-      <div className="erd-canvas">
-        <ReactFlow<TableNodeType>
-          // Its link would take the app's window to a web page.
-          proOptions={{ hideAttribution: true }}
-          nodes={nodes}
-          edges={edges}
-          nodeTypes={nodeTypes}
-          defaultEdgeOptions={defaultEdgeOptions}
-          colorMode={colorMode}
-          onNodeClick={onNodeClick}
-          nodesDraggable={false}
-          nodesConnectable={false}
-          minZoom={0.05}
-          fitView
-        >
-          <Background />
-          <Controls showInteractive={false} />
-          <MiniMap pannable zoomable nodeStrokeWidth={3} />
-        </ReactFlow>
-      </div>
+      {held ? (
+        <div className="erd-held" data-testid="erd-held">
+          <p>
+            {schema.tables.length.toLocaleString()} tables are a lot to draw at once. Find a table above (or pick one in the
+            list) to see it with its neighbours.
+          </p>
+          <button type="button" className="button button-secondary" onClick={() => setDrawAll(true)} data-testid="erd-draw-all">
+            Draw all {schema.tables.length.toLocaleString()} tables (slow, uses a lot of memory)
+          </button>
+        </div>
+      ) : (
+        <div className="erd-canvas">
+          <ReactFlow<TableNodeType>
+            // Its link would take the app's window to a web page.
+            proOptions={{ hideAttribution: true }}
+            nodes={nodes}
+            edges={edges}
+            nodeTypes={nodeTypes}
+            defaultEdgeOptions={defaultEdgeOptions}
+            colorMode={colorMode}
+            onNodeClick={onNodeClick}
+            nodesDraggable={false}
+            nodesConnectable={false}
+            minZoom={0.05}
+            fitView
+          >
+            <Background />
+            <Controls showInteractive={false} />
+            <MiniMap pannable zoomable nodeStrokeWidth={3} />
+          </ReactFlow>
+        </div>
+      )}
     </div>
   );
 }
