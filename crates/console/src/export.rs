@@ -2,9 +2,8 @@
 //! spool (never held in memory) through a temporary file renamed into place at the end, so that
 //! a failed or interrupted export never leaves half a file under the chosen name.
 
-use std::borrow::Cow;
 use std::fs::File;
-use std::io::{BufRead, BufReader, BufWriter, Write};
+use std::io::{BufReader, BufWriter, Write};
 use std::path::Path;
 
 use serde::{Deserialize, Serialize};
@@ -12,10 +11,7 @@ use serde_json::Value;
 use specta::Type;
 
 use crate::run::ResultColumn;
-
-/// A spooled row, its cells borrowed from the line when they can be.
-#[derive(Deserialize)]
-struct Cells<'a>(#[serde(borrow)] Vec<Option<Cow<'a, str>>>);
+use crate::spool::RowReader;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Type)]
 #[serde(rename_all = "lowercase")]
@@ -61,8 +57,7 @@ pub(crate) fn write(
         .suffix(".tmp")
         .tempfile_in(folder)?;
     let mut out = Counting::new(BufWriter::with_capacity(256 * 1024, temporary.as_file()));
-    let mut lines = BufReader::with_capacity(256 * 1024, File::open(spool)?);
-    let mut line = String::new();
+    let mut rows = RowReader::new(BufReader::with_capacity(256 * 1024, File::open(spool)?));
     let kinds: Vec<CellKind> = columns.iter().map(|c| CellKind::of(&c.type_name)).collect();
     let mut report = ExportProgress {
         rows: 0,
@@ -77,18 +72,16 @@ pub(crate) fn write(
         ResultFormat::Json => out.write_all(b"[")?,
     }
     while report.rows < total {
-        line.clear();
-        if lines.read_line(&mut line)? == 0 {
-            return Err(std::io::Error::new(
+        let row = rows.next_row().map_err(|error| match error.kind() {
+            std::io::ErrorKind::UnexpectedEof => std::io::Error::new(
                 std::io::ErrorKind::UnexpectedEof,
                 "the result's rows on disk end early",
-            ));
-        }
-        // Cells borrowed from the line where they hold no escapes: no allocation per cell.
-        let Cells(row) = serde_json::from_str(&line).map_err(std::io::Error::other)?;
+            ),
+            _ => error,
+        })?;
         match format {
             ResultFormat::Csv => {
-                csv_line(&mut out, row.iter().map(Option::as_deref))?;
+                csv_line(&mut out, row.iter().copied())?;
             }
             ResultFormat::Json => {
                 if report.rows > 0 {
@@ -99,9 +92,7 @@ pub(crate) fn write(
                     .iter()
                     .zip(&kinds)
                     .zip(row)
-                    .map(|((column, kind), cell)| {
-                        (column.name.clone(), kind.value(cell.map(Cow::into_owned)))
-                    })
+                    .map(|((column, kind), cell)| (column.name.clone(), kind.value(cell)))
                     .collect();
                 serde_json::to_writer(&mut out, &object).map_err(std::io::Error::other)?;
             }
@@ -178,24 +169,24 @@ impl CellKind {
         }
     }
 
-    fn value(self, cell: Option<String>) -> Value {
+    fn value(self, cell: Option<&str>) -> Value {
         let Some(text) = cell else {
             return Value::Null;
         };
         let parsed = match self {
-            Self::Integer | Self::Float => serde_json::from_str::<serde_json::Number>(&text)
+            Self::Integer | Self::Float => serde_json::from_str::<serde_json::Number>(text)
                 .ok()
                 .map(Value::Number),
             // PostgreSQL's text form is `t`/`f`; SQLite and others write 1/0 or true/false.
-            Self::Boolean => match text.as_str() {
+            Self::Boolean => match text {
                 "t" | "true" | "1" => Some(Value::Bool(true)),
                 "f" | "false" | "0" => Some(Value::Bool(false)),
                 _ => None,
             },
-            Self::Json => serde_json::from_str(&text).ok(),
+            Self::Json => serde_json::from_str(text).ok(),
             Self::Text => None,
         };
-        parsed.unwrap_or(Value::String(text))
+        parsed.unwrap_or_else(|| Value::String(text.to_owned()))
     }
 }
 
