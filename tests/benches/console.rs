@@ -32,13 +32,7 @@ async fn main() {
     let app = TestApp::start("console bench").await;
     let datasource = app.ready(Engine::Postgres).await;
     let server = app.server(&datasource);
-    let url = format!(
-        "postgres://{}:{}@127.0.0.1:{}/{}",
-        server.username,
-        server.password.expose(),
-        server.port,
-        server.database
-    );
+    let url = app.url(&datasource);
     let mut conn = sqlx::PgConnection::connect(&url).await.expect("connect");
     sqlx::raw_sql(&format!(
         "CREATE TABLE big AS SELECT g AS id, 'row ' || g AS label, g * 0.5 AS amount, \

@@ -52,13 +52,7 @@ async fn main() {
     let app = TestApp::start("schema bench").await;
     let datasource = app.ready(Engine::Postgres).await;
     let server = app.server(&datasource);
-    let url = format!(
-        "postgres://{}:{}@127.0.0.1:{}/{}",
-        server.username,
-        server.password.expose(),
-        server.port,
-        server.database
-    );
+    let url = app.url(&datasource);
     let mut conn = sqlx::PgConnection::connect(&url).await.expect("connect");
     sqlx::raw_sql(&generated_schema())
         .execute(&mut conn)

@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, test } from "node:test";
 import { By } from "selenium-webdriver";
-import { byTestId, killAppOf, renderedText, startApp, testSettings, waitFor, waitUntilGone } from "./harness.mjs";
+import { byTestId, killAppOf, removeContainerAndVolume, renderedText, startApp, testSettings, waitFor, waitUntilGone } from "./harness.mjs";
 
 const TIMEOUT_MS = 15_000;
 const READY_TIMEOUT_MS = 120_000;
@@ -21,15 +21,7 @@ let app;
 
 after(async () => {
   await app?.close();
-  for (const name of made) {
-    for (const args of [["rm", "-f", name], ["volume", "rm", "-f", `${name}-data`]]) {
-      try {
-        execFileSync("docker", args, { stdio: "ignore" });
-      } catch {
-        // Already gone.
-      }
-    }
-  }
+  for (const name of made) removeContainerAndVolume(name);
   await rm(dataDir, { recursive: true, force: true });
 });
 

@@ -8,7 +8,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { after, before, test } from "node:test";
 import { By, Key, until } from "selenium-webdriver";
-import { byTestId, capture, renderedText, startApp, testSettings, waitFor, waitForToast, waitUntilGone } from "./harness.mjs";
+import { byTestId, capture, removeContainerAndVolume, renderedText, startApp, testSettings, waitFor, waitForToast, waitUntilGone } from "./harness.mjs";
 
 const TIMEOUT_MS = 15_000;
 /** Creating includes starting the container and waiting until it accepts connections. */
@@ -32,16 +32,7 @@ before(async () => {
 
 after(async () => {
   await app?.close();
-  // A failed run must not leave a container or a volume behind for the next one.
-  if (datasourceName) {
-    for (const args of [["rm", "-f", datasourceName], ["volume", "rm", "-f", `${datasourceName}-data`]]) {
-      try {
-        execFileSync("docker", args, { stdio: "ignore" });
-      } catch {
-        // Already gone: the test removed it.
-      }
-    }
-  }
+  if (datasourceName) removeContainerAndVolume(datasourceName);
 });
 
 

@@ -1,6 +1,6 @@
 // Starts the real app through tauri-driver (WebKitWebDriver underneath) on an empty data dir.
 // Run under Xvfb and a D-Bus session: `scripts/test` does both.
-import { spawn } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
 import { mkdir, mkdtemp, readdir, readFile, readlink, realpath, rm, writeFile } from "node:fs/promises";
 import { createServer, connect } from "node:net";
 import { tmpdir } from "node:os";
@@ -209,5 +209,19 @@ export async function killAppOf(dataDir, timeoutMs = 10_000) {
   while ((await appPidsOf(dataDir)).some((pid) => pids.includes(pid))) {
     if (Date.now() > deadline) throw new Error(`the app on ${dataDir} outlived SIGKILL`);
     await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+/**
+ * Removes a datasource's container and its data volume if they are still there: a failed run
+ * must not leave them behind for the next one.
+ */
+export function removeContainerAndVolume(name) {
+  for (const args of [["rm", "-f", name], ["volume", "rm", "-f", `${name}-data`]]) {
+    try {
+      execFileSync("docker", args, { stdio: "ignore" });
+    } catch {
+      // Already gone.
+    }
   }
 }

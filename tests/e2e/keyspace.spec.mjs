@@ -5,7 +5,7 @@ import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import { after, before, test } from "node:test";
 import { By } from "selenium-webdriver";
-import { byTestId, capture, renderedText, startApp, testSettings, waitFor, waitForToast, waitUntilGone } from "./harness.mjs";
+import { byTestId, capture, removeContainerAndVolume, renderedText, startApp, testSettings, waitFor, waitForToast, waitUntilGone } from "./harness.mjs";
 
 const TIMEOUT_MS = 15_000;
 const READY_TIMEOUT_MS = 120_000;
@@ -21,15 +21,7 @@ before(async () => {
 
 after(async () => {
   await app?.close();
-  if (datasourceName) {
-    for (const args of [["rm", "-f", datasourceName], ["volume", "rm", "-f", `${datasourceName}-data`]]) {
-      try {
-        execFileSync("docker", args, { stdio: "ignore" });
-      } catch {
-        // Already gone.
-      }
-    }
-  }
+  if (datasourceName) removeContainerAndVolume(datasourceName);
 });
 
 async function click(testId) {

@@ -17,12 +17,7 @@ async fn the_keyspace_groups_keys_by_prefix_and_reads_values_by_type() {
             .get(&datasource.keychain_account)
             .expect("password"),
     };
-    let url = format!(
-        "redis://:{}@127.0.0.1:{}/0",
-        server.password.expose(),
-        server.port
-    );
-    let mut redis = redis::Client::open(url)
+    let mut redis = redis::Client::open(app.url(&datasource))
         .expect("client")
         .get_multiplexed_async_connection()
         .await

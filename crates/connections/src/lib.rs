@@ -348,5 +348,5 @@ fn random_suffix() -> String {
     SystemRandom::new()
         .fill(&mut bytes)
         .expect("system random source");
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
+    quantum_kernel::hex(&bytes)
 }

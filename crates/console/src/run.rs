@@ -237,8 +237,10 @@ impl Console {
                 break;
             }
         }
-        let total = lock(&run.spool).rows() as i64;
-        let spooled = lock(&run.spool).path_flushed()?;
+        let (total, spooled) = {
+            let mut spool = lock(&run.spool);
+            (spool.rows() as i64, spool.path_flushed()?)
+        };
         let columns = lock(&run.columns).clone();
         let report = tokio::task::spawn_blocking(move || {
             let _kept = run;
@@ -402,12 +404,7 @@ macro_rules! stream_rows {
                                 .try_get_unchecked::<Option<Vec<u8>>, _>(i)
                                 .ok()
                                 .flatten()
-                                .map(|bytes| {
-                                    bytes.iter().fold(String::from("\\x"), |mut s, b| {
-                                        s.push_str(&format!("{b:02x}"));
-                                        s
-                                    })
-                                }),
+                                .map(|bytes| format!("\\x{}", quantum_kernel::hex(&bytes))),
                         })
                         .collect();
                     let cells: Vec<Option<&str>> = text

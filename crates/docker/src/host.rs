@@ -222,11 +222,7 @@ fn current_context(file: &Path) -> Result<Option<String>> {
 
 /// The CLI stores a context under the SHA-256 of its name, in hex.
 fn context_id(name: &str) -> String {
-    ring::digest::digest(&ring::digest::SHA256, name.as_bytes())
-        .as_ref()
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    quantum_kernel::hex(ring::digest::digest(&ring::digest::SHA256, name.as_bytes()).as_ref())
 }
 
 fn context_error(name: &str, reason: &str) -> Error {

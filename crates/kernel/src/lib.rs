@@ -19,6 +19,11 @@ pub use engine::Engine;
 pub use error::{Coded, Error, ErrorInfo, Result};
 pub use store::Store;
 
+/// Bytes in lowercase hex, two digits each: digests, random names, bytes that are not text.
+pub fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
 /// For [`domain_error!`]: domain crates name sqlx's error through the kernel's.
 #[doc(hidden)]
 pub use sqlx;

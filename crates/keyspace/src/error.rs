@@ -65,7 +65,7 @@ impl Error {
         } else if error.is_timeout() {
             Self::Timeout {
                 target,
-                seconds: 10,
+                seconds: crate::TIMEOUT.as_secs(),
             }
         } else {
             Self::Server { target, message }

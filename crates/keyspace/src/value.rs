@@ -116,11 +116,7 @@ pub async fn value(server: &Server, key: &str) -> Result<KeyValue> {
                     binary: false,
                 },
                 Err(error) => RedisValue::String {
-                    text: error
-                        .as_bytes()
-                        .iter()
-                        .map(|b| format!("{b:02x}"))
-                        .collect(),
+                    text: quantum_kernel::hex(error.as_bytes()),
                     binary: true,
                 },
             };

@@ -136,11 +136,7 @@ struct Head {
 
 impl Head {
     fn of(value: &str) -> Self {
-        let sha256 = digest(&SHA256, value.as_bytes())
-            .as_ref()
-            .iter()
-            .map(|byte| format!("{byte:02x}"))
-            .collect();
+        let sha256 = quantum_kernel::hex(digest(&SHA256, value.as_bytes()).as_ref());
         Self {
             parts: split_utf16(value, PART_UTF16_UNITS).len(),
             sha256,

@@ -228,7 +228,7 @@ fn key_file(path: &Path, create_missing: bool) -> Result<LessSafeKey> {
     if create_missing && !path.exists() {
         let mut key = [0u8; 32];
         fill_random(&mut key)?;
-        let hex: String = key.iter().map(|b| format!("{b:02x}")).collect();
+        let hex = quantum_kernel::hex(&key);
         files::replace(
             path,
             format!("{hex}\n").as_bytes(),

@@ -24,8 +24,9 @@ use quantum_secrets::{Secret, SecretStore};
 
 pub use dotenv_transfer::{DotenvEntry, DotenvImportRequest, ImportSummary};
 pub use error::{Error, Result};
+use quantum_kernel::hex;
 pub use records::{check_environment, check_name, new_account, record, upsert_secret};
-use records::{display_name, hex, plain, secret, secret_row, SECRET_COLUMNS};
+use records::{display_name, plain, secret, secret_row, SECRET_COLUMNS};
 
 /// The secret store entry that holds the key of the fingerprints.
 const FINGERPRINT_KEY_ACCOUNT: &str = "fingerprint-key";

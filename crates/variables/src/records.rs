@@ -11,10 +11,6 @@ use quantum_config as config;
 
 use crate::{Error, Result, SecretRow, Variable, VariableKind};
 
-pub(crate) fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
-
 pub(crate) const SECRET_COLUMNS: &str =
     "id, keychain_account, environment, name, fingerprint, updated_at";
 
@@ -37,7 +33,10 @@ pub fn new_account(environment: &str, name: &str) -> Result<String> {
     SystemRandom::new()
         .fill(&mut random)
         .map_err(|_| quantum_secrets::Error::Crypto("the system's random source failed".into()))?;
-    Ok(format!("secret/{environment}/{name}/{}", hex(&random)))
+    Ok(format!(
+        "secret/{environment}/{name}/{}",
+        quantum_kernel::hex(&random)
+    ))
 }
 
 pub(crate) fn display_name(environment: Option<&str>, name: &str) -> String {

@@ -229,6 +229,23 @@ impl TestApp {
         self.datasources.get(created.id).await.expect("record")
     }
 
+    /// The database's URL, password included, as the app copies it (`postgres://…`, `redis://…`).
+    pub fn url(&self, datasource: &quantum_datasources::Datasource) -> String {
+        let password = self
+            .secrets
+            .get(&datasource.keychain_account)
+            .expect("password");
+        quantum_datasources::connection::url(
+            datasource.engine,
+            datasource.host_port,
+            &quantum_datasources::connection::Credentials {
+                database: &datasource.database_name,
+                username: &datasource.username,
+                password: &password,
+            },
+        )
+    }
+
     /// Where the schema inspector and the console reach that database, password included.
     pub fn server(&self, datasource: &quantum_datasources::Datasource) -> quantum_schema::Server {
         quantum_schema::Server {

@@ -575,11 +575,7 @@ async fn record_version(
 
 /// SHA-256 of the text, in lowercase hex.
 pub fn content_hash(text: &str) -> String {
-    ring::digest::digest(&ring::digest::SHA256, text.as_bytes())
-        .as_ref()
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    quantum_kernel::hex(ring::digest::digest(&ring::digest::SHA256, text.as_bytes()).as_ref())
 }
 
 fn toml_string(value: &str) -> String {

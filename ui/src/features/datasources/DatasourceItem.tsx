@@ -16,6 +16,7 @@ import {
 } from "lucide-react";
 import { errorMessage, type Datasource } from "../../api";
 import { Menu } from "../../components/Menu";
+import { ProgressBar } from "../../components/ProgressBar";
 import { DatasourceStatusBadge } from "./DatasourceStatusBadge";
 import { EngineIcon } from "./EngineIcon";
 import { describePullProgress, pullFraction } from "./pullProgress";
@@ -185,19 +186,7 @@ function PullProgressBar({ datasourceId, image }: { datasourceId: number; image:
   const text = progress ? describePullProgress(progress) : `Pulling ${image}…`;
   return (
     <div className="pull-progress" data-testid="datasource-pull-progress">
-      <div
-        className="progress"
-        role="progressbar"
-        aria-label={text}
-        aria-valuemin={0}
-        aria-valuemax={100}
-        aria-valuenow={fraction === null ? undefined : Math.round(fraction * 100)}
-      >
-        <div
-          className={fraction === null ? "progress-bar progress-bar-indeterminate" : "progress-bar"}
-          style={fraction === null ? undefined : { width: `${fraction * 100}%` }}
-        />
-      </div>
+      <ProgressBar fraction={fraction} label={text} />
       <span className="pull-progress-text">{text}</span>
     </div>
   );

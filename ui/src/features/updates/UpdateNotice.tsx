@@ -4,6 +4,7 @@ import { Download } from "lucide-react";
 import { toast } from "sonner";
 import { api, errorMessage, type UpdateInfo } from "../../api";
 import { queryKeys } from "../../api/queryKeys";
+import { ProgressBar } from "../../components/ProgressBar";
 import { formatDateTime } from "../../lib/time";
 import { describeInstall, installBusy, nextInstallState, type InstallState } from "./install";
 import { updateOfferQuery, useUpdateAvailableEvents } from "./queries";
@@ -68,19 +69,7 @@ function UpdateCard({ update }: { update: UpdateInfo }) {
       ) : null}
       {busy ? (
         <div className="update-notice-progress">
-          <div
-            className="progress"
-            role="progressbar"
-            aria-label="Update progress"
-            aria-valuemin={0}
-            aria-valuemax={100}
-            aria-valuenow={progress.fraction === null ? undefined : Math.round(progress.fraction * 100)}
-          >
-            <div
-              className={progress.fraction === null ? "progress-bar progress-bar-indeterminate" : "progress-bar"}
-              style={progress.fraction === null ? undefined : { width: `${progress.fraction * 100}%` }}
-            />
-          </div>
+          <ProgressBar fraction={progress.fraction} label="Update progress" />
           <span className="update-notice-status" aria-live="polite">
             {progress.text}
           </span>

@@ -4,6 +4,7 @@ import { api, errorMessage, type ExportProgress, type ResultFormat } from "../..
 import { Dialog } from "../../../components/Dialog";
 import { Field } from "../../../components/Field";
 import { PathInput } from "../../../components/PathInput";
+import { ProgressBar } from "../../../components/ProgressBar";
 import { confirmFileToWrite } from "../../../lib/confirmFileToWrite";
 
 const FORMATS: { format: ResultFormat; label: string; hint: string }[] = [
@@ -111,20 +112,7 @@ export function ExportResultDialog({ runId, rows, baseName, onClose }: ExportRes
             )}
           </Field>
           {exporting && (
-            <div
-              className="progress"
-              role="progressbar"
-              aria-label="Exporting"
-              aria-valuemin={0}
-              aria-valuemax={100}
-              aria-valuenow={fraction === null ? undefined : Math.round(fraction * 100)}
-              data-testid="console-export-progress"
-            >
-              <div
-                className={fraction === null ? "progress-bar progress-bar-indeterminate" : "progress-bar"}
-                style={fraction === null ? undefined : { width: `${fraction * 100}%` }}
-              />
-            </div>
+            <ProgressBar fraction={fraction} label="Exporting" testId="console-export-progress" />
           )}
           {progress && (
             <p className="muted small" role="status">

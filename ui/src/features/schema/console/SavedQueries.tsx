@@ -68,7 +68,7 @@ export function SavedQueries({ projectId, sql, current, onOpen, onCurrent }: Sav
       <Menu
         label="The project's saved queries (queries/*.sql)"
         trigger={{ text: "Saved", icon: Bookmark }}
-        items={saved.isError ? items.filter((item) => item.testId !== "console-saved-item") : items}
+        items={items}
         testId="console-saved-menu"
       />
       {saving && (
