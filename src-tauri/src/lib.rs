@@ -77,6 +77,8 @@ pub fn specta_builder<R: Runtime>() -> tauri_specta::Builder<R> {
             commands::console::console_saved_remove,
             commands::keyspace::keyspace_level,
             commands::keyspace::keyspace_value,
+            commands::collections::collections_database,
+            commands::collections::collections_sample,
             commands::schema::schema_inspect,
             commands::schema::schema_export,
             commands::schema::schema_export_copy,

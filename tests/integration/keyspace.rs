@@ -1,9 +1,13 @@
 //! The Redis keyspace browser on a real Redis server of the app's: keys grouped by prefix with
 //! their types, TTLs and sampled memory, a level below, and values read by type.
 
+use quantum_connections::{ConnectionInput, ConnectionKind, Connections, Endpoint};
 use quantum_datasources::Engine;
 use quantum_integration_tests::TestApp;
+use quantum_kernel::input::NumberInput;
+use quantum_kernel::TlsPolicy;
 use quantum_keyspace::{keyspace, value, RedisValue, Server};
+use quantum_schema::TlsMode;
 
 #[tokio::test(flavor = "multi_thread")]
 async fn the_keyspace_groups_keys_by_prefix_and_reads_values_by_type() {
@@ -12,10 +16,12 @@ async fn the_keyspace_groups_keys_by_prefix_and_reads_values_by_type() {
     let server = Server {
         host: quantum_datasources::connection::HOST.into(),
         port: datasource.host_port,
+        username: String::new(),
         password: app
             .secrets
             .get(&datasource.keychain_account)
             .expect("password"),
+        tls: TlsPolicy::Off,
     };
     let mut redis = redis::Client::open(app.url(&datasource))
         .expect("client")
@@ -130,6 +136,47 @@ async fn the_keyspace_groups_keys_by_prefix_and_reads_values_by_type() {
         quantum_kernel::Coded::code(&refused),
         "keyspace.auth_failed"
     );
+
+    // The same server as an external connection: tested from the form, then browsed.
+    let connections = Connections::new(app.store.clone(), app.secrets.clone());
+    let input = ConnectionInput {
+        project_id: app.project_id,
+        name: "cache".into(),
+        kind: Some(ConnectionKind::Redis),
+        host: Some("127.0.0.1".into()),
+        port: Some(NumberInput::Whole(i64::from(datasource.host_port))),
+        password: Some(server.password.expose().to_owned()),
+        ..Default::default()
+    };
+    connections.test(&input).await.expect("the form's test");
+    let connection = connections.create(input.clone()).await.expect("created");
+    let Endpoint::Redis(external) = connections.endpoint(connection.id).await.expect("endpoint")
+    else {
+        panic!("a Redis endpoint")
+    };
+    let through = keyspace(&external, "", ":").await.expect("browsed");
+    assert_eq!(through.total_keys, top.total_keys);
+
+    let plain_as_tls = connections
+        .test(&ConnectionInput {
+            tls_mode: Some(TlsMode::Require),
+            ..input.clone()
+        })
+        .await
+        .expect_err("the server speaks no TLS");
+    assert_eq!(
+        quantum_kernel::Coded::code(&plain_as_tls),
+        "keyspace.tls",
+        "{plain_as_tls}"
+    );
+    let prefer = connections
+        .test(&ConnectionInput {
+            tls_mode: Some(TlsMode::Prefer),
+            ..input.clone()
+        })
+        .await
+        .expect_err("no such mode for Redis");
+    assert_eq!(quantum_kernel::Coded::field(&prefer), Some("tlsMode"));
 
     app.datasources
         .remove(datasource.id, true)

@@ -99,9 +99,19 @@ export const commands = {
 	 *  The keys under `prefix` (`""` for all), grouped at the next `delimiter`, with their types,
 	 *  TTLs and sampled memory.
 	 */
-	keyspaceLevel: (datasourceId: number, prefix: string, delimiter: string) => typedError<Keyspace, ErrorInfo>(__TAURI_INVOKE("keyspace_level", { datasourceId, prefix, delimiter })),
+	keyspaceLevel: (source: SchemaSource, prefix: string, delimiter: string) => typedError<Keyspace, ErrorInfo>(__TAURI_INVOKE("keyspace_level", { source, prefix, delimiter })),
 	/**  The key's value: a string's first 64 KiB, a collection's first 200 elements. */
-	keyspaceValue: (datasourceId: number, key: string) => typedError<KeyValue, ErrorInfo>(__TAURI_INVOKE("keyspace_value", { datasourceId, key })),
+	keyspaceValue: (source: SchemaSource, key: string) => typedError<KeyValue, ErrorInfo>(__TAURI_INVOKE("keyspace_value", { source, key })),
+	/**
+	 *  The database's collections, views and time series with their indexes, validators and
+	 *  storage figures.
+	 */
+	collectionsDatabase: (source: SchemaSource) => typedError<MongoDatabase, ErrorInfo>(__TAURI_INVOKE("collections_database", { source })),
+	/**
+	 *  The fields of `collection`, inferred from `size` documents chosen at random (200 when not
+	 *  given, at most 5,000).
+	 */
+	collectionsSample: (source: SchemaSource, collection: string, size: number | null) => typedError<DocumentSample, ErrorInfo>(__TAURI_INVOKE("collections_sample", { source, collection, size })),
 	schemaInspect: (source: SchemaSource) => typedError<Schema, ErrorInfo>(__TAURI_INVOKE("schema_inspect", { source })),
 	/**  The schema as Mermaid, DBML, Markdown or JSON text, to copy. */
 	schemaExport: (source: SchemaSource, format: ExportFormat) => typedError<string, ErrorInfo>(__TAURI_INVOKE("schema_export", { source, format })),
@@ -236,6 +246,64 @@ export type Check = {
 	expression: string,
 };
 
+export type Collection = {
+	name: string,
+	kind: CollectionKind,
+	/**  A view's source collection and pipeline (relaxed extended JSON, indented). */
+	viewOn: string | null,
+	pipeline: string | null,
+	/**  A time-series collection's time and meta fields. */
+	timeField: string | null,
+	metaField: string | null,
+	/**  A capped collection's limits. */
+	capped: boolean,
+	maxBytes: number | null,
+	maxDocuments: number | null,
+	validator: CollectionValidator | null,
+	/**  Storage figures; none for a view, which stores nothing. */
+	stats: CollectionStats | null,
+	indexes: CollectionIndex[],
+};
+
+export type CollectionIndex = {
+	name: string,
+	keys: CollectionIndexKey[],
+	unique: boolean,
+	sparse: boolean,
+	hidden: boolean,
+	/**  A TTL index removes documents this many seconds after the date in its field. */
+	expireAfterSeconds: number | null,
+	/**  A partial index's filter, relaxed extended JSON. */
+	partialFilter: string | null,
+};
+
+export type CollectionIndexKey = {
+	field: string,
+	/**  `asc`, `desc`, or the special kind: `text`, `2dsphere`, `2d`, `hashed`, `wildcard`. */
+	kind: string,
+};
+
+export type CollectionKind = "collection" | "view" | "timeseries";
+
+export type CollectionStats = {
+	documents: number,
+	/**  Uncompressed size of the documents. */
+	dataBytes: number,
+	/**  Bytes on disk for the documents, and for all indexes. */
+	storageBytes: number,
+	indexBytes: number,
+};
+
+/**  The rule documents must follow, and what the server does when one does not. */
+export type CollectionValidator = {
+	/**  The `validator` document (often a `$jsonSchema`), relaxed extended JSON, indented. */
+	rule: string,
+	/**  `strict` (all inserts and updates), `moderate` (only documents already valid) or `off`. */
+	level: string,
+	/**  `error` (refuse the write) or `warn` (log it). */
+	action: string,
+};
+
 export type Column = {
 	name: string,
 	/**  The type as the engine writes it (`character varying(120)`, `int(11)`, `TEXT`). */
@@ -336,7 +404,7 @@ export type ConnectionInput = {
 
 export type ConnectionKind = "postgres" | 
 /**  MySQL or MariaDB. */
-"mysql" | "sqlite";
+"mysql" | "sqlite" | "redis" | "mongodb";
 
 export type DashboardSummary = {
 	projectCount: number,
@@ -419,6 +487,39 @@ export type DockerStatus = {
 	/**  `None` until the first connection attempt ends. */
 	available: boolean | null,
 	message: string | null,
+};
+
+export type DocumentField = {
+	/**
+	 *  Dotted as in a query: `address.city`; `tags[]` for an array's elements,
+	 *  `items[].sku` for a field of documents in an array.
+	 */
+	path: string,
+	/**  Sampled documents holding the path at least once. */
+	present: number,
+	/**
+	 *  Types by the names `$type` takes (`string`, `int`, `long`, `double`, `objectId`,
+	 *  `date`, `object`, `array`, `null`, …), most frequent first; each counted once per
+	 *  document.
+	 */
+	types: DocumentFieldType[],
+	/**  The first value seen that is neither a document nor an array, as relaxed extended JSON. */
+	example: string | null,
+};
+
+export type DocumentFieldType = {
+	name: string,
+	documents: number,
+};
+
+export type DocumentSample = {
+	collection: string,
+	/**  Documents read. */
+	sampled: number,
+	/**  In order of first appearance: `_id` first, a document's fields in their order. */
+	fields: DocumentField[],
+	/**  False when more than 2,000 distinct paths were seen: the rest are not listed. */
+	complete: boolean,
 };
 
 /**  One key of a `.env` file about to be imported. */
@@ -602,6 +703,12 @@ export type LogLine = {
 };
 
 export type LogStream = "stdout" | "stderr";
+
+/**  The database's collections, views and time series, by name. */
+export type MongoDatabase = {
+	name: string,
+	collections: Collection[],
+};
 
 /**  A volume left by a removed datasource, whose data a new one can take over. */
 export type OrphanVolume = {

@@ -12,6 +12,10 @@ pub enum Error {
     Secrets(#[from] quantum_secrets::Error),
     #[error(transparent)]
     Schema(#[from] quantum_schema::Error),
+    #[error(transparent)]
+    Keyspace(#[from] quantum_keyspace::Error),
+    #[error(transparent)]
+    Collections(#[from] quantum_collections::Error),
     #[error("There is no connection with id {0}. It may have been removed.")]
     NotFound(i64),
     #[error("This project already has a connection named “{0}”. Choose another name.")]
@@ -26,6 +30,8 @@ impl Error {
             Self::Kernel(error) => Some(error),
             Self::Secrets(error) => Some(error),
             Self::Schema(error) => Some(error),
+            Self::Keyspace(error) => Some(error),
+            Self::Collections(error) => Some(error),
             _ => None,
         }
     }

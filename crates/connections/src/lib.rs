@@ -1,7 +1,7 @@
-//! Databases a project reaches that the app did not start: a PostgreSQL or MySQL/MariaDB server
-//! over the network, its password in the keychain like the containers', or a SQLite file. They sit
-//! beside the project's containers in the schema browser, which reads them through
-//! [`Connections::target`].
+//! Databases a project reaches that the app did not start: a PostgreSQL, MySQL/MariaDB, Redis or
+//! MongoDB server over the network, its password in the keychain like the containers', or a
+//! SQLite file. They sit beside the project's containers in the schema browser, which reads them
+//! through [`Connections::endpoint`].
 
 mod error;
 mod validate;
@@ -13,7 +13,7 @@ use quantum_kernel::audit::{self, AuditAction, NewAuditEntry, ResourceType};
 use quantum_kernel::events::Change;
 use quantum_kernel::input::NumberInput;
 use quantum_kernel::{projects, Store};
-use quantum_schema::{Server, Target, TlsMode};
+use quantum_schema::{Target, TlsMode};
 use quantum_secrets::{Secret, SecretStore};
 use ring::rand::{SecureRandom, SystemRandom};
 use serde::{Deserialize, Serialize};
@@ -23,6 +23,27 @@ use sqlx::Row;
 
 pub use error::{Error, Result};
 
+/// Where a connection leads, in the terms of the crate that reads it.
+#[derive(Clone, Debug)]
+pub enum Endpoint {
+    /// PostgreSQL, MySQL/MariaDB or a SQLite file: the schema inspector and the console.
+    Sql(Target),
+    Redis(quantum_keyspace::Server),
+    Mongodb(quantum_collections::Server),
+}
+
+impl Endpoint {
+    /// Connects once and asks the simplest question.
+    pub async fn check(&self) -> Result<()> {
+        match self {
+            Self::Sql(target) => quantum_schema::check(target).await?,
+            Self::Redis(server) => quantum_keyspace::check(server).await?,
+            Self::Mongodb(server) => quantum_collections::check(server).await?,
+        }
+        Ok(())
+    }
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Type)]
 #[serde(rename_all = "camelCase")]
 pub enum ConnectionKind {
@@ -30,6 +51,8 @@ pub enum ConnectionKind {
     /// MySQL or MariaDB.
     Mysql,
     Sqlite,
+    Redis,
+    Mongodb,
 }
 
 impl ConnectionKind {
@@ -38,6 +61,8 @@ impl ConnectionKind {
             Self::Postgres => "postgres",
             Self::Mysql => "mysql",
             Self::Sqlite => "sqlite",
+            Self::Redis => "redis",
+            Self::Mongodb => "mongodb",
         }
     }
 
@@ -45,14 +70,23 @@ impl ConnectionKind {
         match text {
             "postgres" => Self::Postgres,
             "mysql" => Self::Mysql,
+            "redis" => Self::Redis,
+            "mongodb" => Self::Mongodb,
             _ => Self::Sqlite,
         }
+    }
+
+    /// Redis and MongoDB are read by their own browsers, not the SQL schema inspector.
+    fn is_sql(self) -> bool {
+        matches!(self, Self::Postgres | Self::Mysql | Self::Sqlite)
     }
 
     pub fn default_port(self) -> Option<u16> {
         match self {
             Self::Postgres => Some(5432),
             Self::Mysql => Some(3306),
+            Self::Redis => Some(6379),
+            Self::Mongodb => Some(27017),
             Self::Sqlite => None,
         }
     }
@@ -125,10 +159,10 @@ impl Connections {
     /// Checks the form, then connects once with it: what the user would see on first use.
     pub async fn test(&self, input: &ConnectionInput) -> Result<()> {
         let valid = validate::input(input)?;
-        Ok(
-            quantum_schema::check(&valid.target(input.password.clone().unwrap_or_default()))
-                .await?,
-        )
+        valid
+            .endpoint(Secret::new(input.password.clone().unwrap_or_default()))
+            .check()
+            .await
     }
 
     /// Records the connection; its password goes to the keychain first, outside the transaction,
@@ -137,7 +171,7 @@ impl Connections {
         let valid = validate::input(&input)?;
         let project = projects::get(&self.store, input.project_id).await?;
         if let ConnectionKind::Sqlite = valid.kind {
-            quantum_schema::check(&valid.target(String::new())).await?;
+            valid.endpoint(Secret::new("")).check().await?;
         }
         let account = match (valid.kind, &input.password) {
             (ConnectionKind::Sqlite, _) => None,
@@ -261,32 +295,25 @@ impl Connections {
         }
     }
 
-    /// What the schema browser connects to, the password read from the keychain.
-    pub async fn target(&self, id: i64) -> Result<Target> {
+    /// What the browsers connect to, the password read from the keychain.
+    pub async fn endpoint(&self, id: i64) -> Result<Endpoint> {
         let (connection, account) = self.row(id).await?;
         let password = match account {
             Some(account) => self.secrets.get(&account)?,
             None => Secret::new(""),
         };
-        Ok(match connection.kind {
-            ConnectionKind::Sqlite => {
-                Target::Sqlite(PathBuf::from(connection.path.unwrap_or_default()))
-            }
-            kind => {
-                let server = Server {
-                    host: connection.host.unwrap_or_default(),
-                    port: connection.port.or(kind.default_port()).unwrap_or_default(),
-                    database: connection.database_name.unwrap_or_default(),
-                    username: connection.username.unwrap_or_default(),
-                    password,
-                    tls: connection.tls_mode,
-                };
-                match kind {
-                    ConnectionKind::Postgres => Target::Postgres(server),
-                    _ => Target::Mysql(server),
-                }
-            }
-        })
+        let kind = connection.kind;
+        Ok(validate::Valid {
+            name: connection.name,
+            kind,
+            port: connection.port.or(kind.default_port()),
+            host: connection.host,
+            database: connection.database_name,
+            username: connection.username,
+            tls: connection.tls_mode,
+            path: connection.path.map(PathBuf::from),
+        }
+        .endpoint(password))
     }
 
     fn announce(&self, action: AuditAction, id: i64) {

@@ -6,7 +6,9 @@ use quantum_kernel::input::NumberInput;
 use quantum_schema::{Server, Target, TlsMode};
 use quantum_secrets::Secret;
 
-use crate::{ConnectionInput, ConnectionKind, Error, Result};
+use quantum_kernel::TlsPolicy;
+
+use crate::{ConnectionInput, ConnectionKind, Endpoint, Error, Result};
 
 pub(crate) struct Valid {
     pub name: String,
@@ -20,20 +22,50 @@ pub(crate) struct Valid {
 }
 
 impl Valid {
-    pub fn target(&self, password: String) -> Target {
+    pub fn endpoint(&self, password: Secret) -> Endpoint {
+        let host = self.host.clone().unwrap_or_default();
+        let port = self.port.unwrap_or_default();
+        let database = self.database.clone().unwrap_or_default();
+        let username = self.username.clone().unwrap_or_default();
         let server = || Server {
-            host: self.host.clone().unwrap_or_default(),
-            port: self.port.unwrap_or_default(),
-            database: self.database.clone().unwrap_or_default(),
-            username: self.username.clone().unwrap_or_default(),
-            password: Secret::new(password.clone()),
+            host: host.clone(),
+            port,
+            database: database.clone(),
+            username: username.clone(),
+            password: password.clone(),
             tls: self.tls,
         };
         match self.kind {
-            ConnectionKind::Postgres => Target::Postgres(server()),
-            ConnectionKind::Mysql => Target::Mysql(server()),
-            ConnectionKind::Sqlite => Target::Sqlite(self.path.clone().unwrap_or_default()),
+            ConnectionKind::Postgres => Endpoint::Sql(Target::Postgres(server())),
+            ConnectionKind::Mysql => Endpoint::Sql(Target::Mysql(server())),
+            ConnectionKind::Sqlite => {
+                Endpoint::Sql(Target::Sqlite(self.path.clone().unwrap_or_default()))
+            }
+            ConnectionKind::Redis => Endpoint::Redis(quantum_keyspace::Server {
+                host,
+                port,
+                username,
+                password,
+                tls: policy(self.tls),
+            }),
+            ConnectionKind::Mongodb => Endpoint::Mongodb(quantum_collections::Server {
+                host,
+                port,
+                database,
+                username,
+                password,
+                tls: policy(self.tls),
+            }),
         }
+    }
+}
+
+/// Redis and MongoDB encrypt from the first byte or not at all; "prefer" is refused by the form.
+fn policy(tls: TlsMode) -> TlsPolicy {
+    match tls {
+        TlsMode::Disable | TlsMode::Prefer => TlsPolicy::Off,
+        TlsMode::Require => TlsPolicy::Unverified,
+        TlsMode::VerifyFull => TlsPolicy::Verified,
     }
 }
 
@@ -57,9 +89,12 @@ pub(crate) fn input(input: &ConnectionInput) -> Result<Valid> {
             "Give the connection a name of 1 to 64 characters.",
         ));
     }
-    let kind = input
-        .kind
-        .ok_or_else(|| invalid("kind", "Choose PostgreSQL, MySQL/MariaDB or a SQLite file."))?;
+    let kind = input.kind.ok_or_else(|| {
+        invalid(
+            "kind",
+            "Choose PostgreSQL, MySQL/MariaDB, Redis, MongoDB or a SQLite file.",
+        )
+    })?;
     if kind == ConnectionKind::Sqlite {
         let path = text(&input.path)
             .map(PathBuf::from)
@@ -109,18 +144,39 @@ pub(crate) fn input(input: &ConnectionInput) -> Result<Valid> {
             ))
         }
     };
-    let database = text(&input.database_name)
-        .ok_or_else(|| invalid("databaseName", "Give the name of the database to open."))?;
-    let username = text(&input.username)
-        .ok_or_else(|| invalid("username", "Give the user name to connect as."))?;
+    // A Redis server has numbered databases, not named ones: the browser reads database 0.
+    let database = match kind {
+        ConnectionKind::Redis => None,
+        _ => Some(
+            text(&input.database_name)
+                .ok_or_else(|| invalid("databaseName", "Give the name of the database to open."))?,
+        ),
+    };
+    // Redis and MongoDB may run without authentication; SQL servers always name a user.
+    let username = match (kind, text(&input.username)) {
+        (ConnectionKind::Redis | ConnectionKind::Mongodb, username) => username,
+        (_, Some(username)) => Some(username),
+        (_, None) => return Err(invalid("username", "Give the user name to connect as.")),
+    };
+    let tls = match (kind.is_sql(), input.tls_mode) {
+        (true, tls) => tls.unwrap_or_default(),
+        (false, None) => TlsMode::Disable,
+        (false, Some(TlsMode::Prefer)) => {
+            return Err(invalid(
+                "tlsMode",
+                "Redis and MongoDB connections are encrypted from the start or not at all: choose off, require or verify-full.",
+            ))
+        }
+        (false, Some(tls)) => tls,
+    };
     Ok(Valid {
         name,
         kind,
         host: Some(host),
         port,
-        database: Some(database),
-        username: Some(username),
-        tls: input.tls_mode.unwrap_or_default(),
+        database,
+        username,
+        tls,
         path: None,
     })
 }

@@ -4,7 +4,7 @@
 
 use std::sync::Arc;
 
-use quantum_connections::{ConnectionInput, ConnectionKind, Connections};
+use quantum_connections::{ConnectionInput, ConnectionKind, Connections, Endpoint};
 use quantum_kernel::projects::{self, ProjectInput};
 use quantum_kernel::{Coded, Store};
 use quantum_schema::Target;
@@ -68,7 +68,9 @@ async fn a_sqlite_file_is_browsed_through_its_connection() {
         f.connections.list(f.project_id).await.expect("list"),
         vec![created.clone()]
     );
-    let target = f.connections.target(created.id).await.expect("target");
+    let Endpoint::Sql(target) = f.connections.endpoint(created.id).await.expect("target") else {
+        panic!("a SQL endpoint");
+    };
     assert!(matches!(target, Target::Sqlite(_)));
     let schema = quantum_schema::inspect(&target).await.expect("inspect");
     assert_eq!(schema.tables[0].name, "notes");
@@ -109,7 +111,9 @@ async fn a_servers_password_lives_in_the_keychain_only_and_goes_with_the_connect
         .await
         .expect("created");
     assert_eq!(created.port, Some(5432), "the engine's default port");
-    let Target::Postgres(server) = f.connections.target(created.id).await.expect("target") else {
+    let Endpoint::Sql(Target::Postgres(server)) =
+        f.connections.endpoint(created.id).await.expect("target")
+    else {
         panic!("a PostgreSQL target");
     };
     assert_eq!(server.password.expose(), password);
@@ -146,7 +150,7 @@ async fn a_servers_password_lives_in_the_keychain_only_and_goes_with_the_connect
         .is_empty());
     assert_eq!(
         connections
-            .target(created.id)
+            .endpoint(created.id)
             .await
             .expect_err("gone")
             .code(),
@@ -190,6 +194,22 @@ async fn the_form_is_checked_field_by_field_and_a_test_says_why_it_failed() {
             },
             "path",
         ),
+        (
+            ConnectionInput {
+                kind: Some(ConnectionKind::Mongodb),
+                database_name: None,
+                ..server("db", None)
+            },
+            "databaseName",
+        ),
+        (
+            ConnectionInput {
+                kind: Some(ConnectionKind::Redis),
+                tls_mode: Some(quantum_schema::TlsMode::Prefer),
+                ..server("cache", None)
+            },
+            "tlsMode",
+        ),
     ] {
         let error = f.connections.create(input).await.expect_err("invalid");
         assert_eq!(error.field(), Some(field), "{error}");
@@ -204,4 +224,44 @@ async fn the_form_is_checked_field_by_field_and_a_test_says_why_it_failed() {
         .await
         .expect_err("refused");
     assert_eq!(error.code(), "schema.refused", "{error}");
+
+    // Redis and MongoDB are dialled by their own clients, with the same kind of answer.
+    for (kind, code) in [
+        (ConnectionKind::Redis, "keyspace.refused"),
+        (ConnectionKind::Mongodb, "collections.refused"),
+    ] {
+        let error = f
+            .connections
+            .test(&ConnectionInput {
+                kind: Some(kind),
+                username: None,
+                ..server("127.0.0.1", Some(i64::from(closed)))
+            })
+            .await
+            .expect_err("refused");
+        assert_eq!(error.code(), code, "{error}");
+    }
+    // A MongoDB connection without a user is kept: servers without authentication exist.
+    let open = f
+        .connections
+        .create(ConnectionInput {
+            name: "local mongo".into(),
+            kind: Some(ConnectionKind::Mongodb),
+            username: None,
+            password: None,
+            ..server("127.0.0.1", None)
+        })
+        .await
+        .expect("kept");
+    assert_eq!(
+        (open.kind, open.port),
+        (ConnectionKind::Mongodb, Some(27017))
+    );
+    let Endpoint::Mongodb(mongo) = f.connections.endpoint(open.id).await.expect("endpoint") else {
+        panic!("a MongoDB endpoint");
+    };
+    assert_eq!(
+        (mongo.database.as_str(), mongo.username.as_str()),
+        ("shop", "")
+    );
 }

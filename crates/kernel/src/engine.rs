@@ -98,3 +98,14 @@ impl Engine {
         !matches!(self, Self::Redis)
     }
 }
+
+/// Whether a connection to a Redis or MongoDB server is encrypted. Neither negotiates TLS as
+/// PostgreSQL does: a connection is encrypted from its first byte or not at all.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TlsPolicy {
+    Off,
+    /// Encrypted, the certificate not checked.
+    Unverified,
+    /// Encrypted, the certificate checked against the system's authorities and the host name.
+    Verified,
+}

@@ -15,7 +15,7 @@ pub mod projects;
 pub mod settings;
 pub mod store;
 
-pub use engine::Engine;
+pub use engine::{Engine, TlsPolicy};
 pub use error::{Coded, Error, ErrorInfo, Result};
 pub use store::Store;
 

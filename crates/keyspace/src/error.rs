@@ -14,6 +14,8 @@ pub enum Error {
         "Redis at {target} refused the app's password ({message}). Check the password kept for it."
     )]
     AuthFailed { target: String, message: String },
+    #[error("The TLS handshake with Redis at {target} failed ({message}). Check the TLS setting: the server may not offer TLS, or its certificate may not be trusted for that host name.")]
+    Tls { target: String, message: String },
     #[error("Redis at {target} did not answer within {seconds} s. Check that it is running and not blocked by a long command.")]
     Timeout { target: String, seconds: u64 },
     #[error("Redis at {target} answered with an error: {message}")]
@@ -31,6 +33,7 @@ impl Coded for Error {
             Self::Refused { .. } => "keyspace.refused",
             Self::AuthFailed { .. } => "keyspace.auth_failed",
             Self::Timeout { .. } => "keyspace.timeout",
+            Self::Tls { .. } => "keyspace.tls",
             Self::Server { .. } => "keyspace.server_error",
             Self::NoSuchKey(_) => "keyspace.no_such_key",
         }

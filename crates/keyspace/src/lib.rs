@@ -9,6 +9,7 @@ mod value;
 
 use std::time::Duration;
 
+use quantum_kernel::TlsPolicy;
 use quantum_secrets::Secret;
 use redis::aio::MultiplexedConnection;
 use redis::{ConnectionAddr, IntoConnectionInfo, RedisConnectionInfo};
@@ -25,8 +26,11 @@ const TIMEOUT: Duration = Duration::from_secs(10);
 pub struct Server {
     pub host: String,
     pub port: u16,
+    /// An ACL user (Redis 6+); empty for the default user.
+    pub username: String,
     /// Empty when the server asks for none.
     pub password: Secret,
+    pub tls: TlsPolicy,
 }
 
 impl Server {
@@ -46,21 +50,45 @@ impl Session {
         let target = server.label();
         let fail = |error: redis::RedisError| Error::from_redis(&target, &error);
         let mut settings = RedisConnectionInfo::default();
+        if !server.username.is_empty() {
+            settings = settings.set_username(&server.username);
+        }
         if !server.password.expose().is_empty() {
             settings = settings.set_password(server.password.expose());
         }
-        let info = ConnectionAddr::Tcp(server.host.clone(), server.port)
+        let address = match server.tls {
+            TlsPolicy::Off => ConnectionAddr::Tcp(server.host.clone(), server.port),
+            policy => ConnectionAddr::TcpTls {
+                host: server.host.clone(),
+                port: server.port,
+                insecure: policy == TlsPolicy::Unverified,
+                tls_params: None,
+            },
+        };
+        let info = address
             .into_connection_info()
             .map_err(fail)?
             .set_redis_settings(settings);
         let client = redis::Client::open(info).map_err(fail)?;
+        // A server without TLS reads a ClientHello as a command line never finished: the
+        // handshake stalls rather than fails, so with TLS on a stall is told as a TLS problem.
+        let stalled = |target: &str| match server.tls {
+            TlsPolicy::Off => Error::Timeout {
+                target: target.to_owned(),
+                seconds: TIMEOUT.as_secs(),
+            },
+            _ => Error::Tls {
+                target: target.to_owned(),
+                message: "the server did not answer the TLS handshake".to_owned(),
+            },
+        };
         let connection = tokio::time::timeout(TIMEOUT, client.get_multiplexed_async_connection())
             .await
-            .map_err(|_| Error::Timeout {
-                target: target.clone(),
-                seconds: TIMEOUT.as_secs(),
-            })?
-            .map_err(fail)?;
+            .map_err(|_| stalled(&target))?
+            .map_err(|error| match error.is_timeout() {
+                true => stalled(&target),
+                false => fail(error),
+            })?;
         Ok(Self { connection, target })
     }
 
@@ -77,6 +105,15 @@ impl Session {
             }),
         }
     }
+}
+
+/// Connects and pings: what the "Add connection" form's Test button reports.
+pub async fn check(server: &Server) -> Result<()> {
+    let mut session = Session::open(server).await?;
+    session
+        .query(async |connection| redis::cmd("PING").query_async::<String>(connection).await)
+        .await?;
+    Ok(())
 }
 
 /// A key's bytes as text: UTF-8 as is, anything else lossily (shown, not used to address it).

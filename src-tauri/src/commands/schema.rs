@@ -1,5 +1,6 @@
 //! The schema browser: a datasource's tables, keys and relations, and their exports.
 
+use quantum_connections::Endpoint;
 use quantum_kernel::files::{self, NewFile, Within};
 use quantum_kernel::ErrorInfo;
 use quantum_schema::export::{export, ExportFormat};
@@ -22,7 +23,13 @@ pub enum SchemaSource {
 pub(crate) async fn target(state: &AppState, source: SchemaSource) -> CommandResult<Target> {
     match source {
         SchemaSource::Datasource(id) => datasource_target(state, id).await,
-        SchemaSource::Connection(id) => Ok(state.connections.target(id).await?),
+        SchemaSource::Connection(id) => match state.connections.endpoint(id).await? {
+            Endpoint::Sql(target) => Ok(target),
+            Endpoint::Redis(_) | Endpoint::Mongodb(_) => Err(ErrorInfo::new(
+                "schema.unsupported",
+                "This connection leads to Redis or MongoDB, which keep no tables: its keys or collections are shown instead.",
+            )),
+        },
     }
 }
 

@@ -100,6 +100,20 @@ export type {
   UniqueConstraint,
 } from "../bindings";
 
+// MongoDB collections
+export type {
+  Collection,
+  CollectionIndex,
+  CollectionIndexKey,
+  CollectionKind,
+  CollectionStats,
+  CollectionValidator,
+  DocumentField,
+  DocumentFieldType,
+  DocumentSample,
+  MongoDatabase,
+} from "../bindings";
+
 // Environment variables and secrets
 export type {
   DotenvEntry,
@@ -204,10 +218,15 @@ export const api = {
     channel.onmessage = onProgress;
     return unwrap(commands.consoleExport(runId, path, format, channel));
   },
-  /** One level of a Redis datasource's keys: the groups under `prefix` and the keys ending there. */
-  keyspaceLevel: (datasourceId: number, prefix: string, delimiter: string) =>
-    unwrap(commands.keyspaceLevel(datasourceId, prefix, delimiter)),
-  keyspaceValue: (datasourceId: number, key: string) => unwrap(commands.keyspaceValue(datasourceId, key)),
+  /** One level of a Redis database's keys: the groups under `prefix` and the keys ending there. */
+  keyspaceLevel: (source: SchemaSource, prefix: string, delimiter: string) =>
+    unwrap(commands.keyspaceLevel(source, prefix, delimiter)),
+  keyspaceValue: (source: SchemaSource, key: string) => unwrap(commands.keyspaceValue(source, key)),
+  /** A MongoDB database's collections with their indexes, validators and sizes. */
+  collectionsDatabase: (source: SchemaSource) => unwrap(commands.collectionsDatabase(source)),
+  /** A collection's fields, inferred from `size` documents chosen at random. */
+  collectionsSample: (source: SchemaSource, collection: string, size: number | null) =>
+    unwrap(commands.collectionsSample(source, collection, size)),
   consoleHistory: (source: SchemaSource) => unwrap(commands.consoleHistory(source)),
   consoleSavedList: (projectId: number) => unwrap(commands.consoleSavedList(projectId)),
   consoleSavedWrite: (projectId: number, name: string, sql: string, allowOutside: boolean) =>

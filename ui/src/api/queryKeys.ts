@@ -1,4 +1,4 @@
-import type { AuditFilter } from "./index";
+import type { AuditFilter, SchemaSource } from "./index";
 
 // Prefixes matter: invalidating `projects` also refreshes every `["projects", id]`, and
 // invalidating `datasources` every list and the orphan volumes.
@@ -31,8 +31,11 @@ export const queryKeys = {
   /** Scripts run on a database, from the activity log. */
   consoleHistory: (kind: "datasource" | "connection", id: number) => ["consoleHistory", kind, id] as const,
   /** A Redis datasource's keys under a prefix, and a key's value. */
-  keyspaceLevel: (datasourceId: number, prefix: string) => ["keyspace", datasourceId, "level", prefix] as const,
-  keyspaceValue: (datasourceId: number, key: string) => ["keyspace", datasourceId, "value", key] as const,
+  keyspaceLevel: (source: SchemaSource, prefix: string) => ["keyspace", source.kind, source.id, "level", prefix] as const,
+  keyspaceValue: (source: SchemaSource, key: string) => ["keyspace", source.kind, source.id, "value", key] as const,
+  collections: (source: SchemaSource) => ["collections", source.kind, source.id] as const,
+  collectionSample: (source: SchemaSource, collection: string, size: number) =>
+    ["collections", source.kind, source.id, "sample", collection, size] as const,
   /** The project's `queries/*.sql`. */
   savedQueries: (projectId: number) => ["savedQueries", projectId] as const,
 };

@@ -30,7 +30,7 @@ const users: Keyspace = { ...top, prefix: "user:", scanned: 1500, groups: [], ke
 function Browser() {
   const [prefix, setPrefix] = useState("");
   const [key, setKey] = useState<string | null>(null);
-  return <KeyspaceView datasourceId={3} prefix={prefix} selectedKey={key} onPrefix={setPrefix} onKey={setKey} />;
+  return <KeyspaceView source={{ kind: "datasource", id: 3 }} prefix={prefix} selectedKey={key} onPrefix={setPrefix} onKey={setKey} />;
 }
 
 describe("KeyspaceView", () => {
@@ -61,7 +61,7 @@ describe("KeyspaceView", () => {
     const user = userEvent.setup();
     renderWithApp(<Browser />);
     await user.click(await screen.findByText("user:"));
-    expect(api.keyspaceLevel).toHaveBeenLastCalledWith(3, "user:", ":");
+    expect(api.keyspaceLevel).toHaveBeenLastCalledWith({ kind: "datasource", id: 3 }, "user:", ":");
     await user.click(await screen.findByText("user:7"));
     const value = await screen.findByTestId("keyspace-value");
     expect(within(value).getByText("Ada")).toBeTruthy();

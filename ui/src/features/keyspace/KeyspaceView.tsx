@@ -1,17 +1,18 @@
 import { useQuery } from "@tanstack/react-query";
 import { ChevronRight, Folder, KeyRound, RefreshCw } from "lucide-react";
 import clsx from "clsx";
-import { api, type KeyValue } from "../../api";
+import { api, type KeyValue, type SchemaSource } from "../../api";
 import { queryKeys } from "../../api/queryKeys";
 import { ErrorState } from "../../components/ErrorState";
 import { SkeletonRows } from "../../components/Skeleton";
-import { crumbs, formatBytes, formatTtl } from "./format";
+import { formatBytes } from "../../lib/bytes";
+import { crumbs, formatTtl } from "./format";
 import "./keyspace.css";
 
 const DELIMITER = ":";
 
 type KeyspaceViewProps = {
-  datasourceId: number;
+  source: SchemaSource;
   /** The level shown and the key open: kept in the URL by the page. */
   prefix: string;
   selectedKey: string | null;
@@ -24,10 +25,10 @@ type KeyspaceViewProps = {
  * how many expire and their memory (measured on a sample), one level at a time; a key's value
  * beside them, by its type.
  */
-export function KeyspaceView({ datasourceId, prefix, selectedKey, onPrefix, onKey }: KeyspaceViewProps) {
+export function KeyspaceView({ source, prefix, selectedKey, onPrefix, onKey }: KeyspaceViewProps) {
   const level = useQuery({
-    queryKey: queryKeys.keyspaceLevel(datasourceId, prefix),
-    queryFn: () => api.keyspaceLevel(datasourceId, prefix, DELIMITER),
+    queryKey: queryKeys.keyspaceLevel(source, prefix),
+    queryFn: () => api.keyspaceLevel(source, prefix, DELIMITER),
     // Keys come and go all the time: read on demand (Refresh), not in the background.
     staleTime: Infinity,
     retry: false,
@@ -140,17 +141,17 @@ export function KeyspaceView({ datasourceId, prefix, selectedKey, onPrefix, onKe
         {selectedKey === null ? (
           <p className="muted small">Choose a key to see its value.</p>
         ) : (
-          <KeyValuePanel datasourceId={datasourceId} keyName={selectedKey} onClose={() => onKey(null)} />
+          <KeyValuePanel source={source} keyName={selectedKey} onClose={() => onKey(null)} />
         )}
       </section>
     </div>
   );
 }
 
-function KeyValuePanel({ datasourceId, keyName, onClose }: { datasourceId: number; keyName: string; onClose: () => void }) {
+function KeyValuePanel({ source, keyName, onClose }: { source: SchemaSource; keyName: string; onClose: () => void }) {
   const value = useQuery({
-    queryKey: queryKeys.keyspaceValue(datasourceId, keyName),
-    queryFn: () => api.keyspaceValue(datasourceId, keyName),
+    queryKey: queryKeys.keyspaceValue(source, keyName),
+    queryFn: () => api.keyspaceValue(source, keyName),
     staleTime: 0,
     retry: false,
   });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { crumbs, formatBytes, formatTtl } from "./format";
+import { formatBytes } from "../../lib/bytes";
+import { crumbs, formatTtl } from "./format";
 
 describe("the keyspace's figures", () => {
   it("reads bytes and TTLs as people do", () => {

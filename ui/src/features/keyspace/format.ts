@@ -1,16 +1,3 @@
-/** Bytes as people read them: 512 B, 1.5 KiB, 3.2 MiB. */
-export function formatBytes(bytes: number): string {
-  if (bytes < 1024) return `${bytes} B`;
-  const units = ["KiB", "MiB", "GiB", "TiB"];
-  let value = bytes / 1024;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit++;
-  }
-  return `${value.toFixed(value < 10 ? 1 : 0)} ${units[unit]}`;
-}
-
 /** A TTL in milliseconds as the time left: “45 s”, “12 min”, “3 h”, “2 d”; no TTL is “none”. */
 export function formatTtl(ms: number | null): string {
   if (ms === null) return "none";

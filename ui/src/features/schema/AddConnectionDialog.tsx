@@ -17,8 +17,13 @@ type Props = {
 const kinds: { kind: ConnectionKind; label: string; port: string }[] = [
   { kind: "postgres", label: "PostgreSQL server", port: "5432" },
   { kind: "mysql", label: "MySQL or MariaDB server", port: "3306" },
+  { kind: "redis", label: "Redis server", port: "6379" },
+  { kind: "mongodb", label: "MongoDB server", port: "27017" },
   { kind: "sqlite", label: "SQLite file", port: "" },
 ];
+
+/** Redis and MongoDB encrypt from the first byte or not at all: they have no "prefer". */
+const negotiatesTls = (kind: ConnectionKind) => kind === "postgres" || kind === "mysql";
 
 const tlsModes: { mode: TlsMode; label: string }[] = [
   { mode: "prefer", label: "When the server offers it" },
@@ -45,6 +50,7 @@ function ConnectionForm({ projectId, onClose, onAdded }: Omit<Props, "open">) {
   const [kind, setKind] = useState<ConnectionKind>("postgres");
   const [values, setValues] = useState({ name: "", host: "", port: "", databaseName: "", username: "", password: "", path: "" });
   const [tlsMode, setTlsMode] = useState<TlsMode>("prefer");
+  const offeredTls = tlsModes.filter((m) => negotiatesTls(kind) || m.mode !== "prefer");
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [tested, setTested] = useState<string | null>(null);
 
@@ -54,7 +60,7 @@ function ConnectionForm({ projectId, onClose, onAdded }: Omit<Props, "open">) {
     kind,
     host: kind === "sqlite" ? null : values.host,
     port: kind === "sqlite" || values.port.trim() === "" ? null : Number(values.port),
-    databaseName: kind === "sqlite" ? null : values.databaseName,
+    databaseName: kind === "sqlite" || kind === "redis" ? null : values.databaseName,
     username: kind === "sqlite" ? null : values.username,
     password: kind === "sqlite" ? null : values.password,
     tlsMode: kind === "sqlite" ? null : tlsMode,
@@ -121,7 +127,9 @@ function ConnectionForm({ projectId, onClose, onAdded }: Omit<Props, "open">) {
               className="input"
               value={kind}
               onChange={(event) => {
-                setKind(event.target.value as ConnectionKind);
+                const next = event.target.value as ConnectionKind;
+                setKind(next);
+                if (!negotiatesTls(next) && tlsMode === "prefer") setTlsMode("disable");
                 setErrors({});
                 setTested(null);
               }}
@@ -153,13 +161,13 @@ function ConnectionForm({ projectId, onClose, onAdded }: Omit<Props, "open">) {
           <>
             {text("host", "Host", { placeholder: "db.example.com" })}
             {text("port", "Port", { placeholder: kinds.find((k) => k.kind === kind)?.port, optional: true })}
-            {text("databaseName", "Database", { placeholder: "shop" })}
-            {text("username", "User", { placeholder: "reader" })}
+            {kind !== "redis" && text("databaseName", "Database", { placeholder: "shop" })}
+            {text("username", "User", { placeholder: kind === "redis" ? "default" : "reader", optional: kind === "redis" || kind === "mongodb" })}
             {text("password", "Password", { type: "password", optional: true })}
             <Field label="TLS" hint="The password is kept in the system keychain, never in the app's database.">
               {(control) => (
                 <select {...control} className="input" value={tlsMode} onChange={(event) => setTlsMode(event.target.value as TlsMode)} data-testid="connection-tls">
-                  {tlsModes.map((m) => (
+                  {offeredTls.map((m) => (
                     <option key={m.mode} value={m.mode}>
                       {m.label}
                     </option>

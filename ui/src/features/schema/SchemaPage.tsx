@@ -14,8 +14,9 @@ import { ExportMenu } from "./ExportMenu";
 import { AddConnectionDialog } from "./AddConnectionDialog";
 import { ConsoleView } from "./console/ConsoleView";
 import { RemoveConnectionDialog } from "./RemoveConnectionDialog";
-import { connectionsQuery, filterTables, isBrowsable, qualifiedName, schemaQuery } from "./queries";
+import { connectionsQuery, familyOf, filterTables, qualifiedName, schemaQuery } from "./queries";
 import { KeyspaceView } from "../keyspace/KeyspaceView";
+import { CollectionsView } from "../collections/CollectionsView";
 import { TableDetails } from "./TableDetails";
 import "./schema.css";
 
@@ -34,8 +35,8 @@ type Browsable = {
   /** Why it cannot be read now (a container that is not ready); null when it can. */
   unavailable: string | null;
   connectionId: number | null;
-  /** A Redis database: its keyspace is shown instead of tables. */
-  redis: boolean;
+  /** Tables (SQL), a Redis keyspace, or MongoDB collections: each has its own browser. */
+  family: "sql" | "redis" | "mongodb";
 };
 
 /**
@@ -51,13 +52,13 @@ export function SchemaPage() {
   const [adding, setAdding] = useState(false);
   const [removing, setRemoving] = useState<number | null>(null);
   const browsable: Browsable[] = [
-    ...(datasources.data ?? []).filter((d) => isBrowsable(d) || d.engine === "redis").map((d) => ({
+    ...(datasources.data ?? []).map((d) => ({
       key: `d${d.id}`,
       label: `${d.name} (${d.engine})`,
       source: { kind: "datasource", id: d.id } as const,
       unavailable: d.status === "ready" ? null : `“${d.name}” is ${d.status}`,
       connectionId: null,
-      redis: d.engine === "redis",
+      family: familyOf(d.engine),
     })),
     ...(connections.data ?? []).map((c) => ({
       key: `c${c.id}`,
@@ -65,7 +66,7 @@ export function SchemaPage() {
       source: { kind: "connection", id: c.id } as const,
       unavailable: null,
       connectionId: c.id,
-      redis: false,
+      family: familyOf(c.kind),
     })),
   ];
   const chosen = browsable.find((b) => b.key === params.get("db")) ?? browsable[0];
@@ -93,7 +94,7 @@ export function SchemaPage() {
       <EmptyState
         icon={Database}
         title="No database to browse in this project"
-        description="The schema browser reads PostgreSQL, MySQL and MariaDB databases, SQLite files, and Redis keyspaces. Add a database on the project's overview, or connect to one the app did not start."
+        description="The schema browser reads PostgreSQL, MySQL and MariaDB databases, SQLite files, Redis keyspaces and MongoDB collections. Add a database on the project's overview, or connect to one the app did not start."
         action={
           <div className="row-actions">
             <Link to={`/projects/${projectId}`} className="button button-secondary">
@@ -108,20 +109,29 @@ export function SchemaPage() {
         testId="schema-empty"
       />
     );
-  else if (chosen.redis && chosen.unavailable !== null)
+  else if (chosen.family !== "sql" && chosen.unavailable !== null)
     body = (
       <EmptyState
         icon={Database}
         title={chosen.unavailable}
-        description="Its keys can be read once it is running and ready. Start it from the project's overview."
+        description={`Its ${chosen.family === "redis" ? "keys" : "collections"} can be read once it is running and ready. Start it from the project's overview.`}
         testId="schema-not-ready"
       />
     );
-  else if (chosen.redis)
+  else if (chosen.family === "mongodb")
+    body = (
+      <CollectionsView
+        key={chosen.key}
+        source={chosen.source}
+        selected={params.get("collection")}
+        onSelect={(collection) => update({ collection })}
+      />
+    );
+  else if (chosen.family === "redis")
     body = (
       <KeyspaceView
         key={chosen.key}
-        datasourceId={chosen.source.id}
+        source={chosen.source}
         prefix={params.get("prefix") ?? ""}
         selectedKey={params.get("key")}
         onPrefix={(prefix) => update({ prefix: prefix || null, key: null })}
@@ -154,7 +164,7 @@ export function SchemaPage() {
                 <select
                   className="input"
                   value={chosen?.key ?? ""}
-                  onChange={(event) => update({ db: event.target.value, table: null })}
+                  onChange={(event) => update({ db: event.target.value, table: null, prefix: null, key: null, collection: null })}
                   data-testid="schema-db-picker"
                 >
                   {browsable.map((b) => (

@@ -1,6 +1,7 @@
 import { KeyRound, Link2 } from "lucide-react";
 import type { Table } from "../../api";
 import { qualifiedName, referencesTo } from "./queries";
+import { formatBytes } from "../../lib/bytes";
 
 const actionLabel: Record<string, string> = {
   noAction: "no action",
@@ -111,16 +112,4 @@ export function TableDetails({ table, tables, onSelect }: { table: Table; tables
       {table.definition && <pre className="schema-definition mono">{table.definition.trim()}</pre>}
     </section>
   );
-}
-
-function formatBytes(bytes: number): string {
-  if (bytes < 1024) return `${bytes} B`;
-  const units = ["KiB", "MiB", "GiB", "TiB"];
-  let value = bytes / 1024;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit += 1;
-  }
-  return `${value.toFixed(value < 10 ? 1 : 0)} ${units[unit]}`;
 }

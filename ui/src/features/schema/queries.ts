@@ -1,6 +1,6 @@
 import { queryOptions } from "@tanstack/react-query";
 import { qualifiedName } from "./erd/layout";
-import { api, type Datasource, type SchemaSource, type Table } from "../../api";
+import { api, type ConnectionKind, type Engine, type SchemaSource, type Table } from "../../api";
 import { queryKeys } from "../../api/queryKeys";
 
 export const schemaQuery = (source: SchemaSource) =>
@@ -12,10 +12,10 @@ export const schemaQuery = (source: SchemaSource) =>
     retry: false,
   });
 
-/** The engines whose schema the browser reads. */
-export const sqlEngines = new Set(["postgres", "mysql", "mariadb"]);
-
-export const isBrowsable = (datasource: Datasource) => sqlEngines.has(datasource.engine);
+/** Which browser reads a database: tables (SQL), a Redis keyspace, or MongoDB collections. */
+export function familyOf(kind: Engine | ConnectionKind): "sql" | "redis" | "mongodb" {
+  return kind === "redis" ? "redis" : kind === "mongodb" ? "mongodb" : "sql";
+}
 
 export { qualifiedName } from "./erd/layout";
 
