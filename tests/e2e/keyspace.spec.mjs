@@ -1,5 +1,6 @@
 // A Redis database's keys in the real window: created in express mode, filled with redis-cli in
-// its container, its keys grouped by prefix on the Schema page, a level down, and values by type.
+// its container, its keys grouped by prefix on the Schema page, a level down, and values by type;
+// then the same server added as an external connection through the form and browsed again.
 // Needs Docker, the local test images (`tests/images/build.sh`) and xclip.
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
@@ -85,4 +86,29 @@ test("a Redis database's keys are grouped by prefix and its values read by type"
     TIMEOUT_MS,
     "the string's text is shown",
   );
+
+  // The same server as a connection the app did not start: tested, added, browsed.
+  await click("schema-add-connection");
+  const kind = await waitFor(driver, byTestId("connection-kind"), TIMEOUT_MS);
+  await kind.findElement(By.css('option[value="redis"]')).click();
+  const tlsOptions = await driver.findElements(By.css('[data-testid="connection-tls"] option'));
+  const offered = await Promise.all(tlsOptions.map((option) => option.getAttribute("value")));
+  assert.deepEqual(offered, ["require", "verifyFull", "disable"], "Redis has no “prefer”");
+  assert.equal((await driver.findElements(byTestId("connection-databaseName"))).length, 0, "Redis databases are numbered, not named");
+  await (await waitFor(driver, byTestId("connection-name"), TIMEOUT_MS)).sendKeys("shared cache");
+  await (await waitFor(driver, byTestId("connection-host"), TIMEOUT_MS)).sendKeys("127.0.0.1");
+  await (await waitFor(driver, byTestId("connection-port"), TIMEOUT_MS)).sendKeys(new URL(url).port);
+  await (await waitFor(driver, byTestId("connection-password"), TIMEOUT_MS)).sendKeys(password);
+  await click("connection-test");
+  assert.match(await renderedText(driver, await waitFor(driver, byTestId("connection-tested"), TIMEOUT_MS)), /Connected/);
+  await click("connection-save");
+  await waitUntilGone(driver, byTestId("add-connection-dialog"), "the form closes once the connection is kept");
+  const picker = await waitFor(driver, byTestId("schema-db-picker"), TIMEOUT_MS);
+  assert.match(await renderedText(driver, await picker.findElement(By.css("option:checked"))), /shared cache \(external redis\)/);
+  await driver.wait(
+    async () => /^37 keys in all/.test(await renderedText(driver, await waitFor(driver, byTestId("keyspace-summary"), TIMEOUT_MS))),
+    TIMEOUT_MS,
+    "the connection's keys are read",
+  );
+  await waitFor(driver, By.css('[data-testid="keyspace-group"][data-prefix="user:"]'), TIMEOUT_MS);
 });
