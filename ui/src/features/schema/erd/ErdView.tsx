@@ -125,6 +125,9 @@ function ErdCanvas({ schema, selected, onSelect }: ErdViewProps) {
             nodesDraggable={false}
             nodesConnectable={false}
             minZoom={0.05}
+            // A large diagram does not fit the window even at the smallest zoom: the tables
+            // outside the view are not drawn.
+            onlyRenderVisibleElements={nodes.length > LARGE_SCHEMA}
             fitView
           >
             <Background />

@@ -145,3 +145,13 @@ describe("findTables", () => {
     expect(findTables(schema, "user")).toEqual(["audit.user_events", "public.users"]);
   });
 });
+
+describe("layoutSchema's memory", () => {
+  it("lays a schema out once per table shown around, and again for a new inspection", () => {
+    const schema = schemaOf([table(null, "a"), table(null, "b", [[null, "a"]])]);
+    const first = layoutSchema(schema);
+    expect(layoutSchema(schema)).toBe(first);
+    expect(layoutSchema(schema, "a")).not.toBe(first);
+    expect(layoutSchema(structuredClone(schema))).not.toBe(first);
+  });
+});

@@ -70,14 +70,31 @@ export function neighbourhood(schema: Schema, name: string): Set<string> {
   return shown;
 }
 
+export type Layout = { nodes: TableNode[]; edges: FkEdge[] };
+
+/**
+ * Layouts already made, per schema object (a new inspection is a new object) and table shown
+ * around: dagre takes over a second at 500 tables, and the diagram is reopened often (the Table
+ * tab and back, a neighbourhood and back).
+ */
+const made = new WeakMap<Schema, Map<string, Layout>>();
+
 /**
  * Places every table (or, with `onlyAround`, that table's neighbourhood) left to right:
  * child tables to the left of the tables they reference. Positions are top-left corners.
  */
-export function layoutSchema(
-  schema: Schema,
-  onlyAround?: string | null,
-): { nodes: TableNode[]; edges: FkEdge[] } {
+export function layoutSchema(schema: Schema, onlyAround?: string | null): Layout {
+  const key = onlyAround ?? "";
+  const known = made.get(schema) ?? new Map<string, Layout>();
+  made.set(schema, known);
+  const cached = known.get(key);
+  if (cached) return cached;
+  const layout = computeLayout(schema, onlyAround);
+  known.set(key, layout);
+  return layout;
+}
+
+function computeLayout(schema: Schema, onlyAround?: string | null): Layout {
   const byName = tablesByName(schema);
   const shown = onlyAround ? neighbourhood(schema, onlyAround) : new Set(byName.keys());
   const tables = schema.tables.filter((table) => shown.has(qualifiedName(table)));
