@@ -293,3 +293,77 @@ fn free_port() -> u16 {
         .map(|a| a.port())
         .expect("port")
 }
+
+/// A PostgreSQL server with TLS on, its certificate the image's self-signed "snakeoil" one (made
+/// by Debian's ssl-cert package): each TLS setting does what its label in the form says.
+#[tokio::test(flavor = "multi_thread")]
+async fn postgres_over_tls_prefer_require_and_verify_full_do_what_they_say() {
+    let container = quantum_integration_tests::TestContainer::start(
+        &quantum_integration_tests::test_image(Engine::Postgres),
+        Engine::Postgres.default_port(),
+        &[
+            "POSTGRES_USER=quantum",
+            "POSTGRES_PASSWORD=tls-Secret-1",
+            "POSTGRES_DB=quantum",
+        ],
+        &[
+            "postgres",
+            "-c",
+            "ssl=on",
+            "-c",
+            "ssl_cert_file=/etc/ssl/certs/ssl-cert-snakeoil.pem",
+            "-c",
+            "ssl_key_file=/etc/ssl/private/ssl-cert-snakeoil.key",
+        ],
+    )
+    .await;
+    let server = |tls| Server {
+        host: "127.0.0.1".into(),
+        port: container.host_port(),
+        database: "quantum".into(),
+        username: "quantum".into(),
+        password: Secret::new("tls-Secret-1"),
+        tls,
+    };
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(90);
+    while let Err(error) = quantum_schema::check(&Target::Postgres(server(TlsMode::Require))).await
+    {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the TLS server is not ready: {error}\n{}",
+            container.logs().await
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(250)).await;
+    }
+
+    // Whether the session is encrypted, as the server sees it.
+    let encrypted = |tls| async move {
+        let mut conn = quantum_schema::connect_postgres(&server(tls))
+            .await
+            .expect("connect");
+        let ssl: bool =
+            sqlx::query_scalar("SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()")
+                .fetch_one(&mut conn)
+                .await
+                .expect("pg_stat_ssl");
+        ssl
+    };
+    assert!(encrypted(TlsMode::Require).await, "require: encrypted");
+    assert!(
+        encrypted(TlsMode::Prefer).await,
+        "prefer: encrypted when offered"
+    );
+    assert!(!encrypted(TlsMode::Disable).await, "disable: plain");
+
+    // The certificate is self-signed: checking it must fail, and say it is about TLS.
+    let error = inspect(&Target::Postgres(server(TlsMode::VerifyFull)))
+        .await
+        .expect_err("an untrusted certificate");
+    assert_eq!(quantum_kernel::Coded::code(&error), "schema.tls", "{error}");
+    assert!(
+        error
+            .to_string()
+            .contains("not signed by an authority this system trusts"),
+        "{error}"
+    );
+}

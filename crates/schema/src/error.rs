@@ -46,6 +46,18 @@ impl Error {
                 target,
                 reason: reason.to_string(),
             },
+            // rustls' refusals of the server's certificate reach sqlx as I/O errors.
+            sqlx::Error::Io(io) if io.kind() == std::io::ErrorKind::InvalidData => {
+                let reason = io.to_string();
+                if reason.contains("certificate") {
+                    Self::Tls {
+                        target,
+                        reason: certificate_reason(&reason),
+                    }
+                } else {
+                    Self::Query(error.to_string())
+                }
+            }
             sqlx::Error::Database(db) => match db.code().as_deref() {
                 // PostgreSQL: invalid_password, invalid_authorization_specification.
                 Some("28P01") | Some("28000") => Self::AuthFailed { target },
@@ -56,6 +68,19 @@ impl Error {
             },
             _ => Self::Query(error.to_string()),
         }
+    }
+}
+
+/// rustls' words for why a certificate was refused, with what the user can do about it.
+fn certificate_reason(reason: &str) -> String {
+    if reason.contains("UnknownIssuer") {
+        format!("{reason} (the certificate is not signed by an authority this system trusts, e.g. a self-signed one; if you trust this server, choose TLS “Always (certificate not checked)”)")
+    } else if reason.contains("NotValidForName") {
+        format!("{reason} (the certificate is for another host name: connect by the name it was issued for)")
+    } else if reason.contains("Expired") {
+        format!("{reason} (the certificate has expired)")
+    } else {
+        reason.to_owned()
     }
 }
 
