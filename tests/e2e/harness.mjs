@@ -225,3 +225,51 @@ export function removeContainerAndVolume(name) {
     }
   }
 }
+
+/**
+ * Answers the native save dialog titled `title` (GTK's file chooser, opened by the app through
+ * tauri-plugin-dialog) with `path`, as a user would: typed into its name field, then Enter. Needs
+ * xdotool and the X display the app runs on.
+ */
+export async function answerSaveDialog(title, path, timeoutMs = 15_000) {
+  const deadline = Date.now() + timeoutMs;
+  let window = "";
+  while (!window) {
+    try {
+      window = execFileSync("xdotool", ["search", "--onlyvisible", "--name", `^${title}$`], { encoding: "utf8" }).trim().split("\n")[0];
+    } catch {
+      // xdotool exits with 1 while no window matches.
+    }
+    if (!window && Date.now() > deadline) throw new Error(`no native dialog titled “${title}” within ${timeoutMs} ms; windows: ${windowNames().join(" | ")}`);
+    if (!window) await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  const visible = () => {
+    try {
+      return execFileSync("xdotool", ["search", "--onlyvisible", "--name", `^${title}$`], { encoding: "utf8" }).includes(window);
+    } catch {
+      return false;
+    }
+  };
+  execFileSync("xdotool", ["windowfocus", "--sync", window]);
+  // The name field has the focus and the suggested name selected: a full path replaces it.
+  execFileSync("xdotool", ["key", "--clearmodifiers", "ctrl+a"]);
+  execFileSync("xdotool", ["type", "--delay", "10", path]);
+  // The first Enter may only accept the path's completion popup; Enter again until the dialog
+  // closes, and only into the dialog.
+  while (visible()) {
+    if (Date.now() > deadline) throw new Error(`the dialog “${title}” did not accept ${path}`);
+    execFileSync("xdotool", ["windowfocus", "--sync", window]);
+    execFileSync("xdotool", ["key", "Return"]);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+  }
+}
+
+/** The names of the display's windows, for a failure's message. */
+function windowNames() {
+  try {
+    const ids = execFileSync("xdotool", ["search", "--name", "."], { encoding: "utf8" }).trim().split("\n");
+    return ids.map((id) => execFileSync("xdotool", ["getwindowname", id], { encoding: "utf8" }).trim());
+  } catch (error) {
+    return [`(xdotool: ${error.message})`];
+  }
+}

@@ -1,5 +1,6 @@
 // A database the app did not start, in the real window: a SQLite file added as a connection by its
-// typed path, its tables drawn and listed, a table's details, a wrong file refused on its field,
+// typed path, its tables drawn and listed and saved as PNG and SVG through the native save dialog
+// (answered with xdotool), a table's details, a wrong file refused on its field,
 // the SQL console on it (completion, format, NULL apart from '', CSV export, history, a saved
 // query), and the connection removed (the file untouched). The same browser on a PostgreSQL container is
 // in datasources.spec.mjs.
@@ -10,7 +11,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
 import { By, Key } from "selenium-webdriver";
-import { byTestId, capture, renderedText, startApp, waitFor, waitForToast, waitUntilGone } from "./harness.mjs";
+import { answerSaveDialog, byTestId, capture, renderedText, startApp, waitFor, waitForToast, waitUntilGone } from "./harness.mjs";
 
 const TIMEOUT_MS = 15_000;
 
@@ -90,6 +91,26 @@ test("a SQLite file added as a connection is drawn with its tables and relations
     "the diagram draws the file's three tables",
   );
   await capture(driver, "schema-sqlite-connection");
+
+  // The diagram saved as pictures through the native save dialog.
+  for (const kind of ["png", "svg"]) {
+    await click("schema-export-menu");
+    await click(`schema-save-${kind}`);
+    const picture = join(dir, `diagram.${kind}`);
+    await answerSaveDialog(`Save the diagram as ${kind.toUpperCase()}`, picture);
+    await waitForToast(driver, `Saved the diagram as ${kind.toUpperCase()}`);
+    const bytes = await readFile(picture);
+    if (kind === "png") {
+      assert.equal(bytes.subarray(0, 8).toString("hex"), "89504e470d0a1a0a", "a PNG file");
+      // IHDR: the picture holds the three tables side by side (each 240 px wide, 40 px margins).
+      const [width, height] = [bytes.readUInt32BE(16), bytes.readUInt32BE(20)];
+      assert.ok(width > 3 * 240 && height > 100, `the PNG is ${width} × ${height}`);
+    } else {
+      const svg = bytes.toString("utf8");
+      assert.match(svg, /^<svg /);
+      for (const table of ["authors", "notes", "tags"]) assert.ok(svg.includes(`>${table}<`), `the SVG draws ${table}`);
+    }
+  }
 
   const items = await driver.findElements(byTestId("schema-table-item"));
   await items[1].click();

@@ -17,8 +17,11 @@ const formats: { format: ExportFormat; label: string; extension: string }[] = [
 type ExportMenuProps = {
   source: SchemaSource;
   database: string;
-  /** The diagram on screen, when there is one: it can be saved as a picture too. */
-  diagram: () => HTMLElement | null;
+  /**
+   * Finds the diagram when the picture is saved; null when the Diagram view is not open. (Asked
+   * on save, not while rendering: the diagram mounts after this menu.)
+   */
+  diagram: (() => HTMLElement | null) | null;
 };
 
 /**
@@ -50,7 +53,7 @@ export function ExportMenu({ source, database, diagram }: ExportMenuProps) {
     }
   };
   const saveImage = async (kind: "png" | "svg") => {
-    const element = diagram();
+    const element = diagram?.();
     if (!element) return;
     try {
       const path = await api.dialogPick({
@@ -70,8 +73,8 @@ export function ExportMenu({ source, database, diagram }: ExportMenuProps) {
     label: `Save the diagram as ${kind.toUpperCase()}…`,
     icon: Image,
     onSelect: () => void saveImage(kind),
-    disabled: diagram() === null,
-    title: diagram() === null ? "Open the Diagram view first" : undefined,
+    disabled: diagram === null,
+    title: diagram === null ? "Open the Diagram view first" : undefined,
     testId: `schema-save-${kind}`,
   }));
   const items: MenuItem[] = [

@@ -311,7 +311,7 @@ function SchemaOf({ item, projectId, view, selected, onView, onSelect }: SchemaO
           <ExportMenu
             source={item.source}
             database={schema.data.database}
-            diagram={() => document.querySelector<HTMLElement>('[data-testid="erd"]')}
+            diagram={view === "diagram" ? () => document.querySelector<HTMLElement>('[data-testid="erd"]') : null}
           />
         </div>
         {view === "console" ? (
