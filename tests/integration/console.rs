@@ -115,6 +115,7 @@ async fn the_console_pages_a_million_rows_cancels_confirms_and_audits() {
     console.close(first.id);
 
     same_csv_as_psql(&console, &target, &subject, dir.path()).await;
+    export_follows_a_run_still_going(&console, &target, &subject, dir.path()).await;
 
     // A long statement is cancelled on the server, not only forgotten by the app.
     let sleeping = console
@@ -237,7 +238,7 @@ async fn the_console_pages_a_million_rows_cancels_confirms_and_audits() {
         .collect();
     assert_eq!(
         runs.len(),
-        8,
+        10,
         "every run that started is in the log, refused ones are not"
     );
     assert!(runs.iter().any(|e| e.details["sql"] == "DROP TABLE doomed"));
@@ -258,6 +259,103 @@ async fn the_console_pages_a_million_rows_cancels_confirms_and_audits() {
 /// Values that trip CSV writers (NULL beside the empty string, quotes, commas, line breaks, JSON,
 /// bytes, time zones) come out exactly as psql's `\copy … csv header` writes them; the JSON export
 /// keeps their types.
+/// Export clicked while rows still come: the file is written as they are spooled and complete
+/// once the run ends; a run cancelled meanwhile leaves no file.
+async fn export_follows_a_run_still_going(
+    console: &std::sync::Arc<Console>,
+    target: &Target,
+    subject: &AuditSubject,
+    dir: &Path,
+) {
+    // One row half-way sleeps a second: the run is still going while the export starts.
+    let slow = console
+        .start(
+            target.clone(),
+            "SELECT g, CASE WHEN g = 100000 THEN pg_sleep(1)::text END AS pause \
+             FROM generate_series(1, 200000) g"
+                .into(),
+            options(),
+            subject.clone(),
+        )
+        .await
+        .expect("started");
+    assert!(!slow.done, "{slow:?}");
+    let followed = dir.join("followed.csv");
+    let totals = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let seen = std::sync::Arc::clone(&totals);
+    let report = console
+        .export(slow.id, followed.clone(), ResultFormat::Csv, move |p| {
+            seen.lock().expect("lock").push(p.total)
+        })
+        .await
+        .expect("followed export");
+    assert_eq!((report.rows, report.total), (200_000, 200_000));
+    let totals = totals.lock().expect("lock").clone();
+    assert!(
+        totals.first().is_some_and(|total| *total < 200_000),
+        "rows went out before the run ended: {totals:?}"
+    );
+    let text = std::fs::read_to_string(&followed).expect("csv");
+    assert_eq!(text.lines().count(), 200_001);
+    assert!(text.ends_with("200000,\n"), "the last row is in");
+    console.close(slow.id);
+
+    let stuck = console
+        .start(
+            target.clone(),
+            "SELECT g, CASE WHEN g = 50000 THEN pg_sleep(60)::text END AS pause \
+             FROM generate_series(1, 100000) g"
+                .into(),
+            options(),
+            subject.clone(),
+        )
+        .await
+        .expect("started");
+    // Stuck at its sleeping row: tens of thousands of rows in, the rest to come.
+    let mut ticks = console.subscribe(stuck.id).expect("run");
+    tokio::time::timeout(Duration::from_secs(30), async {
+        while console.status(stuck.id).expect("status").rows < 40_000 {
+            ticks.changed().await.expect("tick");
+        }
+    })
+    .await
+    .expect("the first rows arrive");
+    let never = dir.join("never.csv");
+    let (started, mut following) = tokio::sync::watch::channel(0);
+    let exporting = tokio::spawn({
+        let (console, never) = (std::sync::Arc::clone(console), never.clone());
+        async move {
+            console
+                .export(stuck.id, never, ResultFormat::Csv, move |p| {
+                    started.send_replace(p.rows);
+                })
+                .await
+        }
+    });
+    tokio::time::timeout(
+        Duration::from_secs(30),
+        following.wait_for(|rows| *rows > 0),
+    )
+    .await
+    .expect("the export writes the rows already in")
+    .expect("progress");
+    console.cancel(stuck.id).await.expect("cancel");
+    let error = tokio::time::timeout(Duration::from_secs(30), exporting)
+        .await
+        .expect("the export ends with the run")
+        .expect("task")
+        .expect_err("a cancelled run exports nothing");
+    assert!(error.to_string().contains("nothing was written"), "{error}");
+    assert!(!never.exists());
+    let leftovers: Vec<_> = std::fs::read_dir(dir)
+        .expect("dir")
+        .filter_map(|entry| entry.ok())
+        .filter(|entry| entry.file_name().to_string_lossy().ends_with(".tmp"))
+        .collect();
+    assert!(leftovers.is_empty(), "no temporary file left behind");
+    console.close(stuck.id);
+}
+
 async fn same_csv_as_psql(
     console: &std::sync::Arc<Console>,
     target: &Target,

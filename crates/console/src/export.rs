@@ -38,6 +38,7 @@ const PROGRESS_EVERY: i64 = 20_000;
 
 /// Writes the first `total` rows of the spool file at `spool` to `path`, calling `progress` as it
 /// goes. Blocking: run it off the async threads.
+#[cfg(test)]
 pub(crate) fn write(
     spool: &Path,
     total: i64,
@@ -46,74 +47,132 @@ pub(crate) fn write(
     format: ResultFormat,
     progress: &(dyn Fn(ExportProgress) + Send + Sync),
 ) -> std::io::Result<ExportProgress> {
-    let folder = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    // Random name, created exclusively beside the target: a planted link is never followed and
-    // the rename stays on one file system.
-    let temporary = tempfile::Builder::new()
-        .prefix(".quantum-admin-")
-        .suffix(".tmp")
-        .tempfile_in(folder)?;
-    let mut out = Counting::new(BufWriter::with_capacity(256 * 1024, temporary.as_file()));
-    let mut rows = RowReader::new(BufReader::with_capacity(256 * 1024, File::open(spool)?));
-    let kinds: Vec<CellKind> = columns.iter().map(|c| CellKind::of(&c.type_name)).collect();
-    let mut report = ExportProgress {
-        rows: 0,
-        total,
-        bytes: 0,
-        done: false,
-    };
-    match format {
-        ResultFormat::Csv => {
-            csv_line(&mut out, columns.iter().map(|c| Some(c.name.as_str())))?;
-        }
-        ResultFormat::Json => out.write_all(b"[")?,
-    }
-    while report.rows < total {
-        let row = rows.next_row().map_err(|error| match error.kind() {
-            std::io::ErrorKind::UnexpectedEof => std::io::Error::new(
-                std::io::ErrorKind::UnexpectedEof,
-                "the result's rows on disk end early",
-            ),
-            _ => error,
-        })?;
+    let mut writer = Writer::create(spool, columns.to_vec(), path, format)?;
+    writer.copy(total, total, progress)?;
+    writer.finish(path, progress)
+}
+
+/// An export under way: the rows of the spool copied as far as they are written (a run still
+/// spooling is followed), into a temporary file that becomes the chosen file only at the end.
+/// Blocking: use it off the async threads.
+pub(crate) struct Writer {
+    temporary: tempfile::NamedTempFile,
+    out: Counting<BufWriter<File>>,
+    rows: RowReader<BufReader<File>>,
+    columns: Vec<ResultColumn>,
+    kinds: Vec<CellKind>,
+    format: ResultFormat,
+    report: ExportProgress,
+}
+
+impl Writer {
+    /// Creates the temporary file beside `path` and writes the CSV header or JSON's `[`.
+    pub fn create(
+        spool: &Path,
+        columns: Vec<ResultColumn>,
+        path: &Path,
+        format: ResultFormat,
+    ) -> std::io::Result<Self> {
+        let folder = path
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
+        // Random name, created exclusively beside the target: a planted link is never followed
+        // and the rename stays on one file system.
+        let temporary = tempfile::Builder::new()
+            .prefix(".quantum-admin-")
+            .suffix(".tmp")
+            .tempfile_in(folder)?;
+        let mut out = Counting::new(BufWriter::with_capacity(
+            256 * 1024,
+            temporary.as_file().try_clone()?,
+        ));
         match format {
             ResultFormat::Csv => {
-                csv_line(&mut out, row.iter().copied())?;
+                csv_line(&mut out, columns.iter().map(|c| Some(c.name.as_str())))?;
             }
-            ResultFormat::Json => {
-                if report.rows > 0 {
-                    out.write_all(b",")?;
+            ResultFormat::Json => out.write_all(b"[")?,
+        }
+        Ok(Self {
+            rows: RowReader::new(BufReader::with_capacity(256 * 1024, File::open(spool)?)),
+            kinds: columns.iter().map(|c| CellKind::of(&c.type_name)).collect(),
+            columns,
+            temporary,
+            out,
+            format,
+            report: ExportProgress {
+                rows: 0,
+                total: 0,
+                bytes: 0,
+                done: false,
+            },
+        })
+    }
+
+    /// Copies rows until `upto` are written; `total` is what progress reports as the whole (the
+    /// rows spooled so far, while the run goes on).
+    pub fn copy(
+        &mut self,
+        upto: i64,
+        total: i64,
+        progress: &(dyn Fn(ExportProgress) + Send + Sync),
+    ) -> std::io::Result<()> {
+        self.report.total = total;
+        while self.report.rows < upto {
+            let row = self.rows.next_row().map_err(|error| match error.kind() {
+                std::io::ErrorKind::UnexpectedEof => std::io::Error::new(
+                    std::io::ErrorKind::UnexpectedEof,
+                    "the result's rows on disk end early",
+                ),
+                _ => error,
+            })?;
+            match self.format {
+                ResultFormat::Csv => {
+                    csv_line(&mut self.out, row.iter().copied())?;
                 }
-                out.write_all(b"\n")?;
-                let object: serde_json::Map<String, Value> = columns
-                    .iter()
-                    .zip(&kinds)
-                    .zip(row)
-                    .map(|((column, kind), cell)| (column.name.clone(), kind.value(cell)))
-                    .collect();
-                serde_json::to_writer(&mut out, &object).map_err(std::io::Error::other)?;
+                ResultFormat::Json => {
+                    if self.report.rows > 0 {
+                        self.out.write_all(b",")?;
+                    }
+                    self.out.write_all(b"\n")?;
+                    let object: serde_json::Map<String, Value> = self
+                        .columns
+                        .iter()
+                        .zip(&self.kinds)
+                        .zip(row)
+                        .map(|((column, kind), cell)| (column.name.clone(), kind.value(cell)))
+                        .collect();
+                    serde_json::to_writer(&mut self.out, &object).map_err(std::io::Error::other)?;
+                }
+            }
+            self.report.rows += 1;
+            if self.report.rows % PROGRESS_EVERY == 0 {
+                self.report.bytes = self.out.bytes;
+                progress(self.report.clone());
             }
         }
-        report.rows += 1;
-        if report.rows % PROGRESS_EVERY == 0 {
-            report.bytes = out.bytes;
-            progress(report.clone());
+        Ok(())
+    }
+
+    /// Ends the file, syncs it and gives it the chosen name.
+    pub fn finish(
+        mut self,
+        path: &Path,
+        progress: &(dyn Fn(ExportProgress) + Send + Sync),
+    ) -> std::io::Result<ExportProgress> {
+        if self.format == ResultFormat::Json {
+            self.out.write_all(b"\n]\n")?;
         }
+        self.out.flush()?;
+        self.report.bytes = self.out.bytes;
+        self.report.total = self.report.rows;
+        drop(self.out);
+        self.temporary.as_file().sync_all()?;
+        self.temporary.persist(path).map_err(|e| e.error)?;
+        self.report.done = true;
+        progress(self.report.clone());
+        Ok(self.report)
     }
-    if format == ResultFormat::Json {
-        out.write_all(b"\n]\n")?;
-    }
-    out.flush()?;
-    report.bytes = out.bytes;
-    drop(out);
-    temporary.as_file().sync_all()?;
-    temporary.persist(path).map_err(|e| e.error)?;
-    report.done = true;
-    progress(report.clone());
-    Ok(report)
 }
 
 /// One CSV record, as PostgreSQL's `COPY … CSV` writes it (and psql's `\copy`, byte for byte):

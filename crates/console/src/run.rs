@@ -220,9 +220,10 @@ impl Console {
         Ok(run.status())
     }
 
-    /// Writes the run's whole result to `path` once the run has ended, calling `progress` as
-    /// rows go out. The run is kept alive (its rows on disk) until the export is done, even if
-    /// closed meanwhile.
+    /// Writes the run's whole result to `path`. A run still going is followed: its rows are
+    /// written as they are spooled (the export ends with the run), and if the run then fails or
+    /// is cancelled nothing is written. A run already ended is exported as it stands. The run
+    /// (its rows on disk) is kept until the export is done, even if closed meanwhile.
     pub async fn export(
         &self,
         id: i64,
@@ -231,24 +232,53 @@ impl Console {
         progress: impl Fn(ExportProgress) + Send + Sync + 'static,
     ) -> Result<ExportProgress> {
         let run = self.run(id)?;
+        let progress: Arc<dyn Fn(ExportProgress) + Send + Sync> = Arc::new(progress);
+        let ended_before = run.is_done();
         let mut ticks = run.progress.subscribe();
-        while !run.is_done() {
+        // The columns are known from the first row on; the header needs them.
+        while !run.is_done() && lock(&run.columns).is_empty() {
             if ticks.changed().await.is_err() {
                 break;
             }
         }
-        let (total, spooled) = {
-            let mut spool = lock(&run.spool);
-            (spool.rows() as i64, spool.path_flushed()?)
-        };
         let columns = lock(&run.columns).clone();
-        let report = tokio::task::spawn_blocking(move || {
-            let _kept = run;
-            export::write(&spooled, total, &columns, &path, format, &progress)
-        })
-        .await
-        .map_err(|e| Error::Spool(std::io::Error::other(e)))?;
-        report.map_err(|source| Error::Export(source.to_string()))
+        let spool = lock(&run.spool).path_flushed()?;
+        let target = path.clone();
+        let mut writer =
+            blocking(move || export::Writer::create(&spool, columns, &target, format)).await?;
+        loop {
+            // Ended first, then counted: once ended, the count is final.
+            let ended = run.is_done();
+            let available = {
+                let mut spool = lock(&run.spool);
+                spool.path_flushed()?;
+                spool.rows() as i64
+            };
+            let shown = Arc::clone(&progress);
+            writer = blocking(move || {
+                writer.copy(available, available, &*shown)?;
+                Ok(writer)
+            })
+            .await?;
+            if ended {
+                break;
+            }
+            // More rows, in chunks: each one flushes the spool the run is writing to.
+            while !run.is_done() && (lock(&run.spool).rows() as i64) < available + FOLLOW_CHUNK {
+                if ticks.changed().await.is_err() {
+                    break;
+                }
+            }
+        }
+        if !ended_before {
+            if let Some((Some(error), _)) = lock(&run.finished).clone() {
+                return Err(Error::Export(format!(
+                    "the query stopped before its end ({error}), so nothing was written"
+                )));
+            }
+        }
+        let shown = Arc::clone(&progress);
+        blocking(move || writer.finish(&path, &*shown)).await
     }
 
     /// Forgets a run and its spooled rows.
@@ -256,6 +286,10 @@ impl Console {
         if let Some(run) = lock(&self.runs).remove(&id) {
             if let Some(task) = lock(&run.task).take() {
                 task.abort();
+                // An export following the run ends too, writing nothing.
+                lock(&run.finished)
+                    .get_or_insert_with(|| (Some("Closed.".to_owned()), run.started.elapsed()));
+                run.progress.send_modify(|n| *n += 1);
             }
         }
     }
@@ -326,6 +360,19 @@ impl Run {
         }
         Ok(())
     }
+}
+
+/// Rows a followed export waits for before copying more.
+const FOLLOW_CHUNK: i64 = 50_000;
+
+/// Blocking file work on the blocking pool, its I/O errors told as an export's.
+async fn blocking<T: Send + 'static>(
+    work: impl FnOnce() -> std::io::Result<T> + Send + 'static,
+) -> Result<T> {
+    tokio::task::spawn_blocking(work)
+        .await
+        .map_err(|e| Error::Spool(std::io::Error::other(e)))?
+        .map_err(|source| Error::Export(source.to_string()))
 }
 
 fn stop(run: &Run) -> BoxFuture<'_, ()> {

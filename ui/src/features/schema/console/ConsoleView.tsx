@@ -220,8 +220,12 @@ export function ConsoleView({ source, projectId, schema, defaultReadOnly }: Cons
         <button
           type="button"
           className="button button-secondary"
-          disabled={status === null || !status.done || status.columns.length === 0}
-          title={status?.done ? "Write the whole result to a CSV or JSON file" : "Run a query that returns rows first"}
+          disabled={status === null || status.columns.length === 0}
+          title={
+            status !== null && status.columns.length > 0
+              ? "Write the whole result to a CSV or JSON file (while it runs too)"
+              : "Run a query that returns rows first"
+          }
           onClick={() => setExporting(true)}
           data-testid="console-export"
         >
@@ -250,6 +254,7 @@ export function ConsoleView({ source, projectId, schema, defaultReadOnly }: Cons
       <ExportResultDialog
         runId={exporting && status !== null ? status.id : null}
         rows={status?.rows ?? 0}
+        running={status !== null && !status.done}
         baseName={`${schema.database}-result`}
         onClose={() => setExporting(false)}
       />

@@ -11,9 +11,9 @@ vi.mock("../../../api", async (importOriginal) => {
   return { ...actual, api: { consoleExport: vi.fn(), dialogConfirmSave: vi.fn(), dialogPick: vi.fn() } };
 });
 
-function renderDialog() {
+function renderDialog(running = false) {
   const onClose = vi.fn();
-  renderWithApp(<ExportResultDialog runId={42} rows={120} baseName="users" onClose={onClose} />);
+  renderWithApp(<ExportResultDialog runId={42} rows={120} running={running} baseName="users" onClose={onClose} />);
   return { onClose };
 }
 
@@ -79,6 +79,24 @@ describe("ExportResultDialog", () => {
     await act(async () => exported.resolve({ rows: 120, total: 120, bytes: 6_291_456, done: true }));
     await waitFor(() => expect(onClose).toHaveBeenCalled());
     expect(await screen.findByText("Exported 120 rows as CSV")).toBeVisible();
+  });
+
+  it("follows a query still running: says so, counts rows so far, and the bar waits for the end", async () => {
+    const user = userEvent.setup();
+    let report: ((progress: ExportProgress) => void) | undefined;
+    vi.mocked(api.consoleExport).mockImplementation((_runId, _path, _format, onProgress) => {
+      report = onProgress;
+      return new Promise(() => {});
+    });
+    renderDialog(true);
+    expect(screen.getByText(/still running \(120 rows so far\)/)).toBeVisible();
+    expect(screen.getByText(/If it fails or is cancelled, nothing is written/)).toBeVisible();
+    await user.type(screen.getByLabelText("File"), "/home/me/users.csv");
+    await user.click(screen.getByRole("button", { name: "Export" }));
+    await waitFor(() => expect(report).toBeDefined());
+    act(() => report!({ rows: 40_000, total: 50_000, bytes: 2_097_152, done: false }));
+    expect(screen.getByRole("status")).toHaveTextContent("40,000 rows so far · 2.0 MiB");
+    expect(screen.getByRole("progressbar", { name: "Exporting" })).not.toHaveAttribute("aria-valuenow");
   });
 
   it("exports as JSON, turning a typed .csv extension into .json", async () => {

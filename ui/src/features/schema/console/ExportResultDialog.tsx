@@ -15,6 +15,8 @@ const FORMATS: { format: ResultFormat; label: string; hint: string }[] = [
 type ExportResultDialogProps = {
   runId: number | null;
   rows: number;
+  /** The query is still running: the export follows it, writing rows as they come. */
+  running: boolean;
   /** The file name offered, without its extension. */
   baseName: string;
   onClose: () => void;
@@ -24,7 +26,7 @@ type ExportResultDialogProps = {
  * The whole result (not only the rows on screen) written by the core to a file, CSV or JSON, with
  * its progress; the file appears under its name only once complete.
  */
-export function ExportResultDialog({ runId, rows, baseName, onClose }: ExportResultDialogProps) {
+export function ExportResultDialog({ runId, rows, running, baseName, onClose }: ExportResultDialogProps) {
   const [format, setFormat] = useState<ResultFormat>("csv");
   const [path, setPath] = useState("");
   const [pathError, setPathError] = useState<string | null>(null);
@@ -60,14 +62,24 @@ export function ExportResultDialog({ runId, rows, baseName, onClose }: ExportRes
     }
   };
 
-  const fraction = progress && progress.total > 0 ? progress.rows / progress.total : null;
+  // While the query runs, the whole is not known yet: the bar is indeterminate.
+  const fraction = progress && progress.total > 0 && !running ? progress.rows / progress.total : null;
   return (
     <Dialog
       open={runId !== null}
       title="Export the result"
       onClose={close}
       testId="console-export-dialog"
-      description={<p>All {rows.toLocaleString()} rows, written by the app straight to the file.</p>}
+      description={
+        running ? (
+          <p>
+            The query is still running ({rows.toLocaleString()} rows so far): its rows are written as they arrive, and the file appears once
+            it ends. If it fails or is cancelled, nothing is written.
+          </p>
+        ) : (
+          <p>All {rows.toLocaleString()} rows, written by the app straight to the file.</p>
+        )
+      }
     >
       <form className="form" onSubmit={(event) => void submit(event)} noValidate>
         <div className="dialog-body">
@@ -116,7 +128,8 @@ export function ExportResultDialog({ runId, rows, baseName, onClose }: ExportRes
           )}
           {progress && (
             <p className="muted small" role="status">
-              {progress.rows.toLocaleString()} of {progress.total.toLocaleString()} rows · {(progress.bytes / 1_048_576).toFixed(1)} MiB
+              {progress.rows.toLocaleString()} {running && !progress.done ? "rows so far" : `of ${progress.total.toLocaleString()} rows`} ·{" "}
+              {(progress.bytes / 1_048_576).toFixed(1)} MiB
             </p>
           )}
         </div>
