@@ -112,6 +112,14 @@ export const commands = {
 	 *  given, at most 5,000).
 	 */
 	collectionsSample: (source: SchemaSource, collection: string, size: number | null) => typedError<DocumentSample, ErrorInfo>(__TAURI_INVOKE("collections_sample", { source, collection, size })),
+	/**  Every migration of the datasource's folder against its history table. */
+	migrationsStatus: (datasourceId: number) => typedError<Migrations, ErrorInfo>(__TAURI_INVOKE("migrations_status", { datasourceId })),
+	/**  Applies the pending migrations up to `to` (all when null), recorded in the activity log. */
+	migrationsApply: (datasourceId: number, to: number | null) => typedError<number[], ErrorInfo>(__TAURI_INVOKE("migrations_apply", { datasourceId, to })),
+	/**  Rolls back the newest applied migration, or all above `to`, recorded in the activity log. */
+	migrationsRollback: (datasourceId: number, to: number | null) => typedError<number[], ErrorInfo>(__TAURI_INVOKE("migrations_rollback", { datasourceId, to })),
+	/**  Creates the next migration's files in the datasource's folder. */
+	migrationsCreate: (datasourceId: number, name: string) => typedError<CreatedMigration, ErrorInfo>(__TAURI_INVOKE("migrations_create", { datasourceId, name })),
 	schemaInspect: (source: SchemaSource) => typedError<Schema, ErrorInfo>(__TAURI_INVOKE("schema_inspect", { source })),
 	/**  The schema as Mermaid, DBML, Markdown or JSON text, to copy. */
 	schemaExport: (source: SchemaSource, format: ExportFormat) => typedError<string, ErrorInfo>(__TAURI_INVOKE("schema_export", { source, format })),
@@ -198,7 +206,11 @@ export type AuditAction = "project.create" | "project.update" | "project.delete"
 /**  A connection to a database the app did not start (a server, a SQLite file) was added. */
 "connection.create" | "connection.remove" | 
 /**  SQL run in the console; the entry keeps its text, never parameters or results. */
-"query.run";
+"query.run" | 
+/**  Migrations applied to a datasource; the entry keeps their versions and folder. */
+"migration.apply" | 
+/**  Migrations rolled back with their down files. */
+"migration.rollback";
 
 /**  One row of the audit log. */
 export type AuditEntry = {
@@ -405,6 +417,13 @@ export type ConnectionInput = {
 export type ConnectionKind = "postgres" | 
 /**  MySQL or MariaDB. */
 "mysql" | "sqlite" | "redis" | "mongodb";
+
+/**  The files of a new migration, for the editor to open. */
+export type CreatedMigration = {
+	up: string,
+	/**  None in a folder of simple (up-only) migrations. */
+	down: string | null,
+};
 
 export type DashboardSummary = {
 	projectCount: number,
@@ -703,6 +722,49 @@ export type LogLine = {
 };
 
 export type LogStream = "stdout" | "stderr";
+
+/**
+ *  The layouts the app recognises. sqlx's is also the app's own default
+ *  (`migrations/<datasource>/NNNN_name.up.sql` + `.down.sql`), so a project can switch to
+ *  `sqlx migrate` (or from it) with nothing to convert.
+ */
+export type MigrationFormat = 
+/**  `<version>_<name>.sql`, or `.up.sql` + `.down.sql`; history in `_sqlx_migrations`. */
+"sqlx" | 
+/**  `-- migrate:up` / `-- migrate:down` in one file; history in `schema_migrations`. */
+"dbmate" | 
+/**  `V<version>__<name>.sql`; history in `flyway_schema_history`. */
+"flyway";
+
+export type MigrationState = "applied" | "pending" | 
+/**  Applied, but its file changed since (the checksum differs). */
+"changed" | 
+/**  Applied, but its file is gone. */
+"missing" | 
+/**  Failed half-way (MySQL/MariaDB, where DDL cannot be rolled back): the history marks it. */
+"failed";
+
+export type MigrationStatus = {
+	version: number,
+	name: string,
+	state: MigrationState,
+	/**  When it was applied, as the database wrote it. */
+	appliedAt: string | null,
+	executionMs: number | null,
+	/**  It has a down file: it can be rolled back by SQL. */
+	reversible: boolean,
+	/**  Its (up) file's name; none for a migration applied whose file is gone. */
+	file: string | null,
+};
+
+export type Migrations = {
+	/**  The folder read, and whether it exists yet (a new migration is created there). */
+	folder: string,
+	exists: boolean,
+	format: MigrationFormat,
+	/**  Files and history rows, by version. */
+	migrations: MigrationStatus[],
+};
 
 /**  The database's collections, views and time series, by name. */
 export type MongoDatabase = {

@@ -71,6 +71,12 @@ pub enum AuditAction {
     /// SQL run in the console; the entry keeps its text, never parameters or results.
     #[serde(rename = "query.run")]
     QueryRun,
+    /// Migrations applied to a datasource; the entry keeps their versions and folder.
+    #[serde(rename = "migration.apply")]
+    MigrationApply,
+    /// Migrations rolled back with their down files.
+    #[serde(rename = "migration.rollback")]
+    MigrationRollback,
 }
 
 /// What kind of thing an entry is about.
@@ -117,6 +123,8 @@ impl AuditAction {
             Self::ConnectionCreate => "connection.create",
             Self::ConnectionRemove => "connection.remove",
             Self::QueryRun => "query.run",
+            Self::MigrationApply => "migration.apply",
+            Self::MigrationRollback => "migration.rollback",
         }
     }
 

@@ -10,6 +10,7 @@ pub mod dashboard;
 pub mod datasources;
 pub mod dialogs;
 pub mod keyspace;
+pub mod migrations;
 pub mod projects;
 pub mod schema;
 pub mod settings;

@@ -35,7 +35,10 @@ pub(crate) async fn target(state: &AppState, source: SchemaSource) -> CommandRes
 
 /// What to connect to for a datasource of the app's: its port on this machine, its database and
 /// user, its password from the keychain.
-async fn datasource_target(state: &AppState, datasource_id: i64) -> CommandResult<Target> {
+pub(crate) async fn datasource_target(
+    state: &AppState,
+    datasource_id: i64,
+) -> CommandResult<Target> {
     let (datasource, password) = state.datasources.connection_details(datasource_id).await?;
     let server = Server {
         host: quantum_datasources::connection::HOST.to_owned(),

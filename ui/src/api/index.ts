@@ -100,6 +100,9 @@ export type {
   UniqueConstraint,
 } from "../bindings";
 
+// Migrations
+export type { CreatedMigration, MigrationFormat, MigrationState, MigrationStatus, Migrations } from "../bindings";
+
 // MongoDB collections
 export type {
   Collection,
@@ -222,6 +225,11 @@ export const api = {
   keyspaceLevel: (source: SchemaSource, prefix: string, delimiter: string) =>
     unwrap(commands.keyspaceLevel(source, prefix, delimiter)),
   keyspaceValue: (source: SchemaSource, key: string) => unwrap(commands.keyspaceValue(source, key)),
+  /** A datasource's migration files against its history table. */
+  migrationsStatus: (datasourceId: number) => unwrap(commands.migrationsStatus(datasourceId)),
+  migrationsApply: (datasourceId: number, to: number | null) => unwrap(commands.migrationsApply(datasourceId, to)),
+  migrationsRollback: (datasourceId: number, to: number | null) => unwrap(commands.migrationsRollback(datasourceId, to)),
+  migrationsCreate: (datasourceId: number, name: string) => unwrap(commands.migrationsCreate(datasourceId, name)),
   /** A MongoDB database's collections with their indexes, validators and sizes. */
   collectionsDatabase: (source: SchemaSource) => unwrap(commands.collectionsDatabase(source)),
   /** A collection's fields, inferred from `size` documents chosen at random. */

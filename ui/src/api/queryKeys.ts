@@ -33,6 +33,7 @@ export const queryKeys = {
   /** A Redis datasource's keys under a prefix, and a key's value. */
   keyspaceLevel: (source: SchemaSource, prefix: string) => ["keyspace", source.kind, source.id, "level", prefix] as const,
   keyspaceValue: (source: SchemaSource, key: string) => ["keyspace", source.kind, source.id, "value", key] as const,
+  migrations: (datasourceId: number) => ["migrations", datasourceId] as const,
   collections: (source: SchemaSource) => ["collections", source.kind, source.id] as const,
   collectionSample: (source: SchemaSource, collection: string, size: number) =>
     ["collections", source.kind, source.id, "sample", collection, size] as const,

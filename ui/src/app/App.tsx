@@ -6,6 +6,7 @@ import { ActivityPage } from "../features/activity/ActivityPage";
 import { DashboardPage } from "../features/dashboard/DashboardPage";
 import { DatasourceMonitorPage } from "../features/datasources/DatasourceMonitorPage";
 import { ProjectDetailsPage } from "../features/projects/ProjectDetailsPage";
+import { MigrationsPage } from "../features/migrations/MigrationsPage";
 import { ProjectsPage } from "../features/projects/ProjectsPage";
 import { SettingsPage } from "../features/settings/SettingsPage";
 import { Shell } from "./Shell";
@@ -13,7 +14,7 @@ import { Shell } from "./Shell";
 // Monaco is large: the config editor and everything it pulls in load on first visit. The
 // environment page is only for some visits too.
 const ConfigPage = lazy(() => import("../features/config/ConfigPage"));
-// The schema browser brings React Flow and the ELK layout engine: loaded on first visit.
+// The schema browser brings React Flow and the dagre layout engine: loaded on first visit.
 const SchemaPage = lazy(() => import("../features/schema/SchemaPage").then((module) => ({ default: module.SchemaPage })));
 const EnvironmentPage = lazy(() =>
   import("../features/variables/EnvironmentPage").then((module) => ({ default: module.EnvironmentPage })),
@@ -65,6 +66,7 @@ const router = createHashRouter(
           </Lazy>
         }
       />
+      <Route path="projects/:projectId/migrations" element={<MigrationsPage />} />
       <Route path="projects/:projectId/databases/:datasourceId/:view" element={<DatasourceMonitorPage />} />
       <Route path="activity" element={<ActivityPage />} />
       <Route path="settings" element={<SettingsPage />} />

@@ -3,6 +3,7 @@ import {
   FolderKanban,
   History,
   KeyRound,
+  Layers,
   LayoutDashboard,
   LayoutGrid,
   Network,
@@ -34,6 +35,7 @@ export const paletteShortcutKey = "K";
 export const projectSections: { path: string; label: string; icon: LucideIcon; testId: string }[] = [
   { path: "", label: "Overview", icon: LayoutGrid, testId: "project-overview-link" },
   { path: "schema", label: "Schema", icon: Network, testId: "project-schema-link" },
+  { path: "migrations", label: "Migrations", icon: Layers, testId: "project-migrations-link" },
   { path: "environment", label: "Environment", icon: KeyRound, testId: "project-environment-link" },
   { path: "config", label: "Configuration", icon: FileCode2, testId: "project-config-link" },
 ];

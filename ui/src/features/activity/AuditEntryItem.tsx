@@ -14,6 +14,7 @@ import {
   Square,
   Terminal,
   Trash2,
+  Undo2,
   Unplug,
   Upload,
   type LucideIcon,
@@ -50,6 +51,8 @@ const actionIcons: Record<AuditEntry["action"], LucideIcon> = {
   "connection.create": Plug,
   "connection.remove": Unplug,
   "query.run": Terminal,
+  "migration.apply": Layers,
+  "migration.rollback": Undo2,
 };
 
 // The icon's colour says whether something came, changed or went.
@@ -79,6 +82,8 @@ const actionTones: Record<AuditEntry["action"], "create" | "update" | "delete"> 
   "connection.create": "create",
   "connection.remove": "delete",
   "query.run": "update",
+  "migration.apply": "update",
+  "migration.rollback": "delete",
 };
 
 export function ActionIcon({ action }: { action: AuditEntry["action"] }) {

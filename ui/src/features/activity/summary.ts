@@ -62,6 +62,8 @@ const verbs: Record<AuditAction, string> = {
   "connection.create": "Connected to",
   "connection.remove": "Removed the connection",
   "query.run": "Ran SQL on",
+  "migration.apply": "Applied migrations to",
+  "migration.rollback": "Rolled back migrations of",
 };
 
 const nouns: Record<ResourceType, string> = {
@@ -157,4 +159,6 @@ export const actionLabels: Record<AuditAction, string> = {
   "connection.create": "Connection added",
   "connection.remove": "Connection removed",
   "query.run": "SQL run",
+  "migration.apply": "Migrations applied",
+  "migration.rollback": "Migrations rolled back",
 };

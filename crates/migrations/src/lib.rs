@@ -1,0 +1,220 @@
+//! A datasource's migrations: the project's own files, in the layout of the tool the project
+//! already uses, their state against that tool's history table in the database, applied and
+//! rolled back. sqlx's layout (also the app's default) runs through sqlx's own migration code.
+//! No Tauri, no store: the shell says which database and which folder.
+
+mod error;
+pub mod files;
+mod sqlx_format;
+
+use std::path::{Path, PathBuf};
+
+use quantum_kernel::audit::{self, AuditAction, NewAuditEntry, ResourceType};
+use quantum_kernel::Store;
+use quantum_schema::Target;
+use serde::Serialize;
+use specta::Type;
+
+pub use error::{Error, Result};
+pub use files::MigrationFormat;
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct Migrations {
+    /// The folder read, and whether it exists yet (a new migration is created there).
+    pub folder: String,
+    pub exists: bool,
+    pub format: MigrationFormat,
+    /// Files and history rows, by version.
+    pub migrations: Vec<MigrationStatus>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct MigrationStatus {
+    pub version: i64,
+    pub name: String,
+    pub state: MigrationState,
+    /// When it was applied, as the database wrote it.
+    pub applied_at: Option<String>,
+    pub execution_ms: Option<i64>,
+    /// It has a down file: it can be rolled back by SQL.
+    pub reversible: bool,
+    /// Its (up) file's name; none for a migration applied whose file is gone.
+    pub file: Option<String>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub enum MigrationState {
+    Applied,
+    Pending,
+    /// Applied, but its file changed since (the checksum differs).
+    Changed,
+    /// Applied, but its file is gone.
+    Missing,
+    /// Failed half-way (MySQL/MariaDB, where DDL cannot be rolled back): the history marks it.
+    Failed,
+}
+
+/// Where `datasource`'s migrations are in the project folder and their layout.
+pub fn locate(project: &Path, datasource: &str) -> Result<(PathBuf, bool, MigrationFormat)> {
+    let (folder, exists) = files::find(project, datasource);
+    let format = if exists {
+        files::detect(&folder)?
+    } else {
+        MigrationFormat::Sqlx
+    };
+    Ok((folder, exists, format))
+}
+
+fn runnable(folder: &Path, format: MigrationFormat) -> Result<()> {
+    match format {
+        MigrationFormat::Sqlx => Ok(()),
+        other => Err(Error::Unsupported {
+            folder: folder.display().to_string(),
+            format: other.label().to_owned(),
+        }),
+    }
+}
+
+/// Every migration's state: the folder's files against the database's history.
+pub async fn status(target: &Target, folder: &Path, format: MigrationFormat) -> Result<Migrations> {
+    let exists = folder.is_dir();
+    let migrations = if exists {
+        runnable(folder, format)?;
+        let mut conn = sqlx_format::Conn::open(target).await?;
+        let result = sqlx_format::status(&mut conn, folder).await;
+        conn.close().await;
+        result?.0
+    } else {
+        Vec::new()
+    };
+    Ok(Migrations {
+        folder: folder.display().to_string(),
+        exists,
+        format,
+        migrations,
+    })
+}
+
+/// Applies the pending migrations up to `to` (all when `None`); returns the versions applied.
+/// The first failure stops the run: the ones before stay applied, the failed one is not
+/// recorded (or, where DDL is not transactional, recorded as failed).
+pub async fn apply(
+    target: &Target,
+    folder: &Path,
+    format: MigrationFormat,
+    to: Option<i64>,
+) -> Result<Vec<i64>> {
+    runnable(folder, format)?;
+    let mut conn = sqlx_format::Conn::open(target).await?;
+    let result = sqlx_format::apply(&mut conn, folder, to).await;
+    conn.close().await;
+    result
+}
+
+/// Rolls back the newest applied migration, or every one above `to`, with their down files.
+pub async fn rollback(
+    target: &Target,
+    folder: &Path,
+    format: MigrationFormat,
+    to: Option<i64>,
+) -> Result<Vec<i64>> {
+    runnable(folder, format)?;
+    let mut conn = sqlx_format::Conn::open(target).await?;
+    let result = sqlx_format::rollback(&mut conn, folder, to).await;
+    conn.close().await;
+    result
+}
+
+/// Creates `<next version>_<name>.up.sql` and `.down.sql` in `folder` (made if missing), each
+/// with a comment saying what goes in it; never overwrites a file. A folder of simple
+/// migrations (`<version>_<name>.sql`, no down files) gets one more of those: sqlx refuses a mix.
+pub fn create(
+    folder: &Path,
+    name: &str,
+    now_utc: (i32, u32, u32, u32, u32, u32),
+) -> Result<(PathBuf, Option<PathBuf>)> {
+    let name = name.trim();
+    if name.is_empty()
+        || name.chars().count() > 80
+        || !name
+            .chars()
+            .all(|c| c.is_alphanumeric() || matches!(c, ' ' | '-' | '_'))
+    {
+        return Err(Error::BadName(name.to_owned()));
+    }
+    let files_error = |error: std::io::Error| Error::Files {
+        folder: folder.display().to_string(),
+        message: error.to_string(),
+    };
+    std::fs::create_dir_all(folder).map_err(files_error)?;
+    let mut versions = Vec::new();
+    let mut width = 4;
+    let mut simple = false;
+    for entry in std::fs::read_dir(folder).map_err(files_error)? {
+        let file = entry.map_err(files_error)?.file_name();
+        let file = file.to_string_lossy();
+        if let Some((digits, _)) = file.split_once('_') {
+            if let Ok(version) = digits.parse::<i64>() {
+                versions.push(version);
+                width = digits.len();
+                simple |= file.ends_with(".sql")
+                    && !file.ends_with(".up.sql")
+                    && !file.ends_with(".down.sql");
+            }
+        }
+    }
+    let version = files::next_version(&versions, now_utc);
+    let stem = format!("{version:0width$}_{}", name.replace(' ', "_"));
+    let up = folder.join(format!("{stem}{}", if simple { ".sql" } else { ".up.sql" }));
+    let down = folder.join(format!("{stem}.down.sql"));
+    let write_new = |path: &Path, text: &str| {
+        use std::io::Write;
+        std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(path)
+            .and_then(|mut file| file.write_all(text.as_bytes()))
+            .map_err(files_error)
+    };
+    write_new(&up, &format!("-- {name}: the change.\n"))?;
+    if simple {
+        return Ok((up, None));
+    }
+    write_new(&down, &format!("-- {name}: what undoes it.\n"))?;
+    Ok((up, Some(down)))
+}
+
+/// The datasource a change was made to, for the activity log.
+pub struct Subject<'a> {
+    pub datasource_id: i64,
+    pub name: &'a str,
+    pub project_id: i64,
+}
+
+/// Records migrations applied or rolled back (their versions and folder) in the activity log.
+pub async fn record(
+    store: &Store,
+    subject: &Subject<'_>,
+    action: AuditAction,
+    versions: &[i64],
+    folder: &Path,
+) -> Result<()> {
+    let mut tx = store.begin_write().await?;
+    audit::record(
+        &mut tx,
+        NewAuditEntry {
+            action,
+            resource_type: ResourceType::Datasource,
+            resource_id: subject.datasource_id,
+            resource_name: subject.name,
+            project_id: Some(subject.project_id),
+            details: serde_json::json!({ "versions": versions, "folder": folder.display().to_string() }),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}

@@ -1,0 +1,396 @@
+//! sqlx's layout and history table (`_sqlx_migrations`), through sqlx's own migration code: the
+//! same files are read the same way, the same checksums (SHA-384 of the file) are written, so
+//! `sqlx migrate info` and the app always agree.
+
+use std::path::Path;
+
+use quantum_schema::Target;
+use sqlx::migrate::{
+    AppliedMigration, Migrate, MigrateError, Migration, MigrationSource, MigrationType,
+};
+use sqlx::{Connection, MySqlConnection, PgConnection, Row, SqliteConnection};
+
+use crate::{Error, MigrationState, MigrationStatus, Result};
+
+/// A connection of the target's kind, for sqlx's `Migrate`.
+pub(crate) enum Conn {
+    Postgres(PgConnection),
+    Mysql(MySqlConnection),
+    Sqlite(SqliteConnection),
+}
+
+impl Conn {
+    pub async fn open(target: &Target) -> Result<Self> {
+        Ok(match target {
+            Target::Postgres(server) => {
+                Self::Postgres(quantum_schema::connect_postgres(server).await?)
+            }
+            Target::Mysql(server) => Self::Mysql(quantum_schema::connect_mysql(server).await?),
+            Target::Sqlite(path) => {
+                // Read-write (the schema browser opens SQLite read-only); never created here.
+                let options = sqlx::sqlite::SqliteConnectOptions::new()
+                    .filename(path)
+                    .create_if_missing(false);
+                Self::Sqlite(
+                    SqliteConnection::connect_with(&options)
+                        .await
+                        .map_err(|error| Error::History(error.to_string()))?,
+                )
+            }
+        })
+    }
+
+    fn migrate(&mut self) -> &mut (dyn Migrate + Send) {
+        match self {
+            Self::Postgres(conn) => conn,
+            Self::Mysql(conn) => conn,
+            Self::Sqlite(conn) => conn,
+        }
+    }
+
+    pub async fn close(self) {
+        let _ = match self {
+            Self::Postgres(conn) => conn.close().await,
+            Self::Mysql(conn) => conn.close().await,
+            Self::Sqlite(conn) => conn.close().await,
+        };
+    }
+
+    /// The history table's rows (when, how long), or none when the table does not exist yet.
+    async fn history(&mut self) -> Result<Vec<HistoryRow>> {
+        let sql = match self {
+            Self::Postgres(_) => "SELECT version, installed_on::text AS installed_on, success, execution_time FROM _sqlx_migrations ORDER BY version",
+            Self::Mysql(_) => "SELECT version, CAST(installed_on AS CHAR) AS installed_on, success, execution_time FROM _sqlx_migrations ORDER BY version",
+            Self::Sqlite(_) => "SELECT version, CAST(installed_on AS TEXT) AS installed_on, success, execution_time FROM _sqlx_migrations ORDER BY version",
+        };
+        let rows = match self {
+            Self::Postgres(conn) => sqlx::query(sql)
+                .fetch_all(conn)
+                .await
+                .map(|rows| rows.iter().map(HistoryRow::of).collect::<Vec<_>>()),
+            Self::Mysql(conn) => sqlx::query(sql)
+                .fetch_all(conn)
+                .await
+                .map(|rows| rows.iter().map(HistoryRow::of).collect()),
+            Self::Sqlite(conn) => sqlx::query(sql)
+                .fetch_all(conn)
+                .await
+                .map(|rows| rows.iter().map(HistoryRow::of).collect()),
+        };
+        match rows {
+            Ok(rows) => Ok(rows),
+            Err(sqlx::Error::Database(db))
+                if is_missing_table(db.code().as_deref(), db.message()) =>
+            {
+                Ok(Vec::new())
+            }
+            Err(error) => Err(Error::History(error.to_string())),
+        }
+    }
+
+    /// Whether another tool's history table is there while sqlx's is not.
+    async fn foreign_history(&mut self) -> Result<Option<&'static str>> {
+        let (sqlx_table, other): (i64, i64) = match self {
+            Self::Postgres(conn) => sqlx::query_as(
+                "SELECT (to_regclass('_sqlx_migrations') IS NOT NULL)::int8, \
+                 (to_regclass('schema_migrations') IS NOT NULL OR to_regclass('flyway_schema_history') IS NOT NULL)::int8",
+            )
+            .fetch_one(conn)
+            .await,
+            Self::Mysql(conn) => sqlx::query_as(
+                "SELECT CAST(SUM(table_name = '_sqlx_migrations') AS SIGNED), \
+                 CAST(SUM(table_name IN ('schema_migrations', 'flyway_schema_history')) AS SIGNED) \
+                 FROM information_schema.tables WHERE table_schema = DATABASE()",
+            )
+            .fetch_one(conn)
+            .await
+            .map(|(a, b): (Option<i64>, Option<i64>)| (a.unwrap_or(0), b.unwrap_or(0))),
+            Self::Sqlite(conn) => sqlx::query_as(
+                "SELECT COUNT(*) FILTER (WHERE name = '_sqlx_migrations'), \
+                 COUNT(*) FILTER (WHERE name IN ('schema_migrations', 'flyway_schema_history')) \
+                 FROM sqlite_master WHERE type = 'table'",
+            )
+            .fetch_one(conn)
+            .await,
+        }
+        .map_err(|error| Error::History(error.to_string()))?;
+        Ok((sqlx_table == 0 && other > 0).then_some("golang-migrate, dbmate or Flyway"))
+    }
+}
+
+struct HistoryRow {
+    version: i64,
+    installed_on: Option<String>,
+    success: bool,
+    execution_ns: i64,
+}
+
+impl HistoryRow {
+    fn of<R: Row>(row: &R) -> Self
+    where
+        for<'r> i64: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
+        for<'r> bool: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
+        for<'r> Option<String>: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
+        for<'r> &'r str: sqlx::ColumnIndex<R>,
+    {
+        Self {
+            version: row.try_get("version").unwrap_or_default(),
+            installed_on: row.try_get("installed_on").unwrap_or_default(),
+            success: row.try_get("success").unwrap_or(false),
+            execution_ns: row.try_get("execution_time").unwrap_or_default(),
+        }
+    }
+}
+
+/// PostgreSQL's undefined_table, MySQL's 1146, SQLite's message.
+fn is_missing_table(code: Option<&str>, message: &str) -> bool {
+    matches!(code, Some("42P01") | Some("1146")) || message.contains("no such table")
+}
+
+/// The folder's migrations as sqlx reads them.
+pub(crate) async fn resolve(folder: &Path) -> Result<Vec<Migration>> {
+    folder
+        .to_path_buf()
+        .resolve()
+        .await
+        .map_err(|error| Error::Files {
+            folder: folder.display().to_string(),
+            message: error.to_string(),
+        })
+}
+
+/// Every migration of the folder and of the history, in version order, with its state.
+pub(crate) async fn status(
+    conn: &mut Conn,
+    folder: &Path,
+) -> Result<(Vec<MigrationStatus>, Option<i64>)> {
+    if let Some(other) = conn.foreign_history().await? {
+        return Err(Error::Unsupported {
+            folder: folder.display().to_string(),
+            format: other.to_owned(),
+        });
+    }
+    let migrations = resolve(folder).await?;
+    let history = conn.history().await?;
+    let applied: Vec<AppliedMigration> = if history.is_empty() {
+        Vec::new()
+    } else {
+        conn.migrate()
+            .list_applied_migrations()
+            .await
+            .map_err(|error| Error::History(error.to_string()))?
+    };
+    let dirty = history
+        .iter()
+        .find(|row| !row.success)
+        .map(|row| row.version);
+    let mut statuses: Vec<MigrationStatus> = migrations
+        .iter()
+        .filter(|m| m.migration_type.is_up_migration())
+        .map(|migration| {
+            let done = applied.iter().find(|a| a.version == migration.version);
+            let row = history.iter().find(|r| r.version == migration.version);
+            MigrationStatus {
+                version: migration.version,
+                name: migration.description.to_string(),
+                state: match (done, row) {
+                    (_, Some(row)) if !row.success => MigrationState::Failed,
+                    (Some(done), _) if done.checksum != migration.checksum => {
+                        MigrationState::Changed
+                    }
+                    (Some(_), _) => MigrationState::Applied,
+                    (None, _) => MigrationState::Pending,
+                },
+                applied_at: row.and_then(|r| r.installed_on.clone()),
+                execution_ms: row.map(|r| r.execution_ns / 1_000_000),
+                reversible: migration.migration_type == MigrationType::ReversibleUp
+                    && migrations.iter().any(|m| {
+                        m.version == migration.version
+                            && m.migration_type == MigrationType::ReversibleDown
+                    }),
+                file: Some(file_name(migration)),
+            }
+        })
+        .collect();
+    for row in &history {
+        if !statuses.iter().any(|s| s.version == row.version) {
+            statuses.push(MigrationStatus {
+                version: row.version,
+                name: String::new(),
+                state: MigrationState::Missing,
+                applied_at: row.installed_on.clone(),
+                execution_ms: Some(row.execution_ns / 1_000_000),
+                reversible: false,
+                file: None,
+            });
+        }
+    }
+    statuses.sort_by_key(|s| s.version);
+    Ok((statuses, dirty))
+}
+
+/// The file sqlx read a migration from (its name rebuilt: sqlx keeps only the description).
+fn file_name(migration: &Migration) -> String {
+    format!(
+        "{}_{}{}",
+        migration.version,
+        migration.description.replace(' ', "_"),
+        migration.migration_type.suffix()
+    )
+}
+
+/// Applies the pending migrations in version order, up to `to` (all when `None`); each in a
+/// transaction where the engine allows it (sqlx's own rule; `-- no-transaction` opts out).
+pub(crate) async fn apply(conn: &mut Conn, folder: &Path, to: Option<i64>) -> Result<Vec<i64>> {
+    let (statuses, dirty) = status(conn, folder).await?;
+    if let Some(version) = dirty {
+        return Err(Error::Dirty(version));
+    }
+    if let Some(changed) = statuses.iter().find(|s| s.state == MigrationState::Changed) {
+        return Err(Error::Changed(changed.version));
+    }
+    if let Some(to) = to {
+        if !statuses.iter().any(|s| s.version == to && s.file.is_some()) {
+            return Err(Error::NoSuchVersion(to));
+        }
+    }
+    let migrations = resolve(folder).await?;
+    let pending: Vec<&Migration> = migrations
+        .iter()
+        .filter(|m| m.migration_type.is_up_migration())
+        .filter(|m| {
+            statuses
+                .iter()
+                .any(|s| s.version == m.version && s.state == MigrationState::Pending)
+        })
+        .filter(|m| to.is_none_or(|to| m.version <= to))
+        .collect();
+    let migrate = conn.migrate();
+    migrate
+        .ensure_migrations_table()
+        .await
+        .map_err(|error| Error::History(error.to_string()))?;
+    migrate
+        .lock()
+        .await
+        .map_err(|error| Error::History(error.to_string()))?;
+    let mut done = Vec::new();
+    let mut failure = None;
+    for migration in pending {
+        match migrate.apply(migration).await {
+            Ok(elapsed) => {
+                tracing::info!(
+                    version = migration.version,
+                    elapsed_ms = elapsed.as_millis() as u64,
+                    "migration applied"
+                );
+                done.push(migration.version);
+            }
+            Err(error) => {
+                failure = Some(failed(migration, error));
+                break;
+            }
+        }
+    }
+    let _ = migrate.unlock().await;
+    match failure {
+        Some(error) => Err(error),
+        None => Ok(done),
+    }
+}
+
+/// Rolls back the applied migrations above `to` with their down files, newest first; only the
+/// newest one when `to` is `None`.
+pub(crate) async fn rollback(conn: &mut Conn, folder: &Path, to: Option<i64>) -> Result<Vec<i64>> {
+    let (statuses, dirty) = status(conn, folder).await?;
+    if let Some(version) = dirty {
+        return Err(Error::Dirty(version));
+    }
+    let applied: Vec<&MigrationStatus> = statuses
+        .iter()
+        .filter(|s| {
+            matches!(
+                s.state,
+                MigrationState::Applied | MigrationState::Changed | MigrationState::Missing
+            )
+        })
+        .collect();
+    let undo: Vec<&MigrationStatus> = match to {
+        None => applied.last().copied().into_iter().collect(),
+        Some(to) => applied
+            .iter()
+            .rev()
+            .filter(|s| s.version > to)
+            .copied()
+            .collect(),
+    };
+    let migrations = resolve(folder).await?;
+    let downs: Vec<&Migration> = undo
+        .iter()
+        .map(|s| {
+            migrations
+                .iter()
+                .find(|m| {
+                    m.version == s.version && m.migration_type == MigrationType::ReversibleDown
+                })
+                .ok_or_else(|| Error::NotReversible {
+                    version: s.version,
+                    name: s.name.clone(),
+                })
+        })
+        .collect::<Result<_>>()?;
+    let migrate = conn.migrate();
+    migrate
+        .lock()
+        .await
+        .map_err(|error| Error::History(error.to_string()))?;
+    let mut done = Vec::new();
+    let mut failure = None;
+    for migration in downs {
+        match migrate.revert(migration).await {
+            Ok(_) => done.push(migration.version),
+            Err(error) => {
+                failure = Some(failed(migration, error));
+                break;
+            }
+        }
+    }
+    let _ = migrate.unlock().await;
+    match failure {
+        Some(error) => Err(error),
+        None => Ok(done),
+    }
+}
+
+/// The server's error, with the line of the file it points at where the engine says where.
+fn failed(migration: &Migration, error: MigrateError) -> Error {
+    let (message, position) = match &error {
+        MigrateError::Execute(sqlx::Error::Database(db))
+        | MigrateError::ExecuteMigration(sqlx::Error::Database(db), _) => {
+            let position = db
+                .try_downcast_ref::<sqlx::postgres::PgDatabaseError>()
+                .and_then(|pg| match pg.position() {
+                    Some(sqlx::postgres::PgErrorPosition::Original(at)) => Some(at),
+                    _ => None,
+                });
+            (db.message().to_owned(), position)
+        }
+        other => (other.to_string(), None),
+    };
+    // PostgreSQL counts characters from 1.
+    let line = position.map(|at| {
+        migration
+            .sql
+            .chars()
+            .take(at.saturating_sub(1))
+            .filter(|c| *c == '\n')
+            .count() as u32
+            + 1
+    });
+    Error::Failed {
+        version: migration.version,
+        name: migration.description.to_string(),
+        message,
+        line,
+    }
+}

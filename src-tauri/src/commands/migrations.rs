@@ -1,0 +1,144 @@
+//! A datasource's migrations: their state, apply, roll back, and a new one created.
+
+use std::path::{Path, PathBuf};
+
+use quantum_kernel::audit::AuditAction;
+use quantum_kernel::{projects, ErrorInfo};
+use quantum_migrations::{MigrationFormat, Migrations, Subject};
+use quantum_schema::Target;
+use serde::Serialize;
+use specta::Type;
+use tauri::State;
+
+use super::schema::datasource_target;
+use super::CommandResult;
+use crate::state::AppState;
+
+/// Where a datasource's migrations are, and what to run them against.
+struct Place {
+    target: Target,
+    folder: PathBuf,
+    format: MigrationFormat,
+    datasource_id: i64,
+    name: String,
+    project_id: i64,
+}
+
+async fn place(state: &AppState, datasource_id: i64) -> CommandResult<Place> {
+    let datasource = state.datasources.get(datasource_id).await?;
+    let project = projects::get(&state.store, datasource.project_id).await?;
+    let Some(project_folder) = project.folder else {
+        return Err(ErrorInfo::new(
+            "migrations.no_project_folder",
+            format!(
+                "“{}” has no folder: migrations are files in the project's folder. Set its folder on the project's overview.",
+                project.name
+            ),
+        ));
+    };
+    let (folder, _, format) =
+        quantum_migrations::locate(Path::new(&project_folder), &datasource.name)?;
+    Ok(Place {
+        target: datasource_target(state, datasource_id).await?,
+        folder,
+        format,
+        datasource_id,
+        name: datasource.name,
+        project_id: project.id,
+    })
+}
+
+/// Every migration of the datasource's folder against its history table.
+#[tauri::command]
+#[specta::specta]
+pub async fn migrations_status(
+    state: State<'_, AppState>,
+    datasource_id: i64,
+) -> CommandResult<Migrations> {
+    let place = place(&state, datasource_id).await?;
+    Ok(quantum_migrations::status(&place.target, &place.folder, place.format).await?)
+}
+
+/// Applies the pending migrations up to `to` (all when null), recorded in the activity log.
+#[tauri::command]
+#[specta::specta]
+pub async fn migrations_apply(
+    state: State<'_, AppState>,
+    datasource_id: i64,
+    to: Option<i64>,
+) -> CommandResult<Vec<i64>> {
+    let place = place(&state, datasource_id).await?;
+    let result = quantum_migrations::apply(&place.target, &place.folder, place.format, to).await;
+    record(&state, &place, AuditAction::MigrationApply, &result).await?;
+    Ok(result?)
+}
+
+/// Rolls back the newest applied migration, or all above `to`, recorded in the activity log.
+#[tauri::command]
+#[specta::specta]
+pub async fn migrations_rollback(
+    state: State<'_, AppState>,
+    datasource_id: i64,
+    to: Option<i64>,
+) -> CommandResult<Vec<i64>> {
+    let place = place(&state, datasource_id).await?;
+    let result = quantum_migrations::rollback(&place.target, &place.folder, place.format, to).await;
+    record(&state, &place, AuditAction::MigrationRollback, &result).await?;
+    Ok(result?)
+}
+
+/// What ran is recorded even when a later migration failed: those before it did run.
+async fn record(
+    state: &AppState,
+    place: &Place,
+    action: AuditAction,
+    result: &quantum_migrations::Result<Vec<i64>>,
+) -> CommandResult<()> {
+    let versions = match result {
+        Ok(versions) => versions.as_slice(),
+        Err(_) => return Ok(()),
+    };
+    if versions.is_empty() {
+        return Ok(());
+    }
+    let subject = Subject {
+        datasource_id: place.datasource_id,
+        name: &place.name,
+        project_id: place.project_id,
+    };
+    Ok(quantum_migrations::record(&state.store, &subject, action, versions, &place.folder).await?)
+}
+
+/// The files of a new migration, for the editor to open.
+#[derive(Clone, Debug, Serialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct CreatedMigration {
+    pub up: String,
+    /// None in a folder of simple (up-only) migrations.
+    pub down: Option<String>,
+}
+
+/// Creates the next migration's files in the datasource's folder.
+#[tauri::command]
+#[specta::specta]
+pub async fn migrations_create(
+    state: State<'_, AppState>,
+    datasource_id: i64,
+    name: String,
+) -> CommandResult<CreatedMigration> {
+    let place = place(&state, datasource_id).await?;
+    let now = time::OffsetDateTime::now_utc();
+    let now = (
+        now.year(),
+        u32::from(u8::from(now.month())),
+        u32::from(now.day()),
+        u32::from(now.hour()),
+        u32::from(now.minute()),
+        u32::from(now.second()),
+    );
+    let (up, down) = quantum_migrations::create(&place.folder, &name, now)?;
+    Ok(CreatedMigration {
+        up: up.display().to_string(),
+        down: down.map(|d| d.display().to_string()),
+    })
+}

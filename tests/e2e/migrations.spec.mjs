@@ -1,0 +1,105 @@
+// Migrations in the real window: a PostgreSQL database of a project with a folder, a migration
+// created from the page (its files in migrations/<database>/), written, applied, seen in the
+// activity log, and rolled back. Needs Docker and the local test images.
+import assert from "node:assert/strict";
+import { mkdtemp, readdir, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, before, test } from "node:test";
+import { By } from "selenium-webdriver";
+import { byTestId, capture, removeContainerAndVolume, renderedText, startApp, testSettings, waitFor, waitForToast, waitUntilGone } from "./harness.mjs";
+
+const TIMEOUT_MS = 15_000;
+const READY_TIMEOUT_MS = 120_000;
+
+let app;
+let driver;
+let folder;
+let datasourceName;
+
+before(async () => {
+  folder = await mkdtemp(join(tmpdir(), "quantum-e2e-migrations-"));
+  app = await startApp({ settings: testSettings });
+  driver = app.driver;
+});
+
+after(async () => {
+  await app?.close();
+  if (datasourceName) removeContainerAndVolume(datasourceName);
+  if (folder) await rm(folder, { recursive: true, force: true });
+});
+
+async function click(testId) {
+  await (await waitFor(driver, byTestId(testId), TIMEOUT_MS)).click();
+}
+
+const row = (version) => By.css(`[data-testid="migration-row"][data-version="${version}"]`);
+
+async function waitForState(version, state) {
+  await driver.wait(
+    async () => {
+      const rows = await driver.findElements(row(version));
+      return rows.length > 0 && (await rows[0].getAttribute("data-state")) === state;
+    },
+    TIMEOUT_MS,
+    `migration ${version} is ${state}`,
+  );
+}
+
+test("a migration is created, applied, logged and rolled back", async () => {
+  await click("nav-projects");
+  await click("new-project-button");
+  await (await waitFor(driver, byTestId("project-name-input"), TIMEOUT_MS)).sendKeys("ledger");
+  await (await waitFor(driver, byTestId("project-folder-input"), TIMEOUT_MS)).sendKeys(folder);
+  await click("project-form-submit");
+  await waitUntilGone(driver, byTestId("project-form-dialog"), "the project form closes");
+  await click("project-name-link");
+  await click("add-datasource-button");
+  await click("engine-option-postgres");
+  await click("datasource-mode-express");
+  await click("datasource-create-submit");
+  await waitUntilGone(driver, byTestId("add-datasource-dialog"), "the form closes once the database is recorded");
+  datasourceName = await renderedText(driver, await waitFor(driver, byTestId("datasource-name"), TIMEOUT_MS));
+  await driver.wait(
+    async () =>
+      (await driver.executeScript('return document.querySelector(\'[data-testid="datasource-status"]\')?.dataset.status ?? null;')) === "ready",
+    READY_TIMEOUT_MS,
+    "the database becomes ready",
+  );
+
+  await click("project-migrations-link");
+  const where = await waitFor(driver, byTestId("migrations-folder"), TIMEOUT_MS);
+  const own = join(folder, "migrations", datasourceName);
+  assert.ok((await renderedText(driver, where)).includes(own), "new migrations go in the app's own folder");
+
+  await click("migrations-new");
+  await (await waitFor(driver, byTestId("migrations-new-name"), TIMEOUT_MS)).sendKeys("create notes");
+  await click("migrations-new-submit");
+  await waitForToast(driver, "Migration created");
+  const files = (await readdir(own)).sort();
+  assert.deepEqual(files, ["0001_create_notes.down.sql", "0001_create_notes.up.sql"]);
+  await writeFile(join(own, files[1]), "CREATE TABLE notes (id bigint PRIMARY KEY, body text);\n");
+  await writeFile(join(own, files[0]), "DROP TABLE notes;\n");
+  await click("migrations-refresh");
+  await waitForState(1, "pending");
+
+  await click("migrations-apply-all");
+  await waitFor(driver, byTestId("migrations-confirm"), TIMEOUT_MS);
+  await click("migrations-confirm-run");
+  await waitForToast(driver, "Applied migration 1");
+  await waitForState(1, "applied");
+  await capture(driver, "migrations-applied");
+
+  await click("migrations-rollback-last");
+  await click("migrations-confirm-run");
+  await waitForToast(driver, "Rolled back migration 1");
+  await waitForState(1, "pending");
+
+  await click("nav-activity");
+  const entries = await waitFor(driver, byTestId("activity-list"), TIMEOUT_MS);
+  await driver.wait(
+    async () => /Applied migrations to/.test(await renderedText(driver, entries)) && /Rolled back migrations of/.test(await renderedText(driver, entries)),
+    TIMEOUT_MS,
+    "both are in the activity log",
+  );
+});

@@ -1,0 +1,215 @@
+//! Migrations on a real PostgreSQL server, in sqlx's layout (the app's default), checked against
+//! the real `sqlx` command line (sqlx-cli, installed by `scripts/setup --for-tests`): each reads
+//! what the other applied. Apply up to a version, a changed file, a failing migration, rollback.
+
+use std::path::Path;
+use std::process::Command;
+
+use quantum_datasources::Engine;
+use quantum_integration_tests::TestApp;
+use quantum_kernel::Coded;
+use quantum_migrations::{apply, create, rollback, status, MigrationFormat, MigrationState};
+use quantum_schema::Target;
+use sqlx::Connection;
+
+fn write(folder: &Path, name: &str, sql: &str) {
+    std::fs::write(folder.join(name), sql).expect("write a migration");
+}
+
+/// `sqlx migrate <args> --source folder --database-url url`, its output.
+fn sqlx_cli(args: &[&str], folder: &Path, url: &str) -> String {
+    let output = Command::new("sqlx")
+        .args(["migrate"])
+        .args(args)
+        .args([
+            "--source",
+            &folder.display().to_string(),
+            "--database-url",
+            url,
+        ])
+        .output()
+        .expect("sqlx-cli runs (scripts/setup --for-tests installs it)");
+    assert!(
+        output.status.success(),
+        "sqlx migrate {args:?}: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+fn states(migrations: &quantum_migrations::Migrations) -> Vec<(i64, MigrationState)> {
+    migrations
+        .migrations
+        .iter()
+        .map(|m| (m.version, m.state))
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn sqlx_layout_applies_rolls_back_and_agrees_with_sqlx_cli() {
+    let app = TestApp::start("migrations").await;
+    let datasource = app.ready(Engine::Postgres).await;
+    let target = Target::Postgres(app.server(&datasource));
+    let url = app.url(&datasource);
+    let project = tempfile::tempdir().expect("project");
+    let (folder, exists, format) =
+        quantum_migrations::locate(project.path(), &datasource.name).expect("locate");
+    assert_eq!((exists, format), (false, MigrationFormat::Sqlx));
+    assert_eq!(
+        folder,
+        project.path().join("migrations").join(&datasource.name)
+    );
+
+    // Created as the UI does: numbered, up and down.
+    let now = (2026, 11, 29, 12, 0, 0);
+    let (up, down) = create(&folder, "create users", now).expect("create");
+    assert!(up.ends_with("0001_create_users.up.sql"), "{up:?}");
+    let down = down.expect("a down file");
+    std::fs::write(
+        &up,
+        "CREATE TABLE users (id bigint PRIMARY KEY, email text NOT NULL);\n",
+    )
+    .expect("up");
+    std::fs::write(&down, "DROP TABLE users;\n").expect("down");
+    let (orders, _) = create(&folder, "create orders", now).expect("create");
+    assert!(orders.ends_with("0002_create_orders.up.sql"), "{orders:?}");
+    write(
+        &folder,
+        "0002_create_orders.up.sql",
+        "CREATE TABLE orders (id bigint PRIMARY KEY, user_id bigint REFERENCES users);\n",
+    );
+    write(
+        &folder,
+        "0002_create_orders.down.sql",
+        "DROP TABLE orders;\n",
+    );
+    assert_eq!(
+        create(&folder, "drop ; users", now)
+            .expect_err("bad name")
+            .field(),
+        Some("name")
+    );
+
+    let listed = status(&target, &folder, format).await.expect("status");
+    assert_eq!(
+        states(&listed),
+        [(1, MigrationState::Pending), (2, MigrationState::Pending)]
+    );
+    assert!(listed.migrations.iter().all(|m| m.reversible));
+
+    // The app applies the first; sqlx-cli sees it installed and the second pending.
+    assert_eq!(
+        apply(&target, &folder, format, Some(1))
+            .await
+            .expect("apply"),
+        [1]
+    );
+    let info = sqlx_cli(&["info"], &folder, &url);
+    assert!(info.contains("1/installed"), "{info}");
+    assert!(info.contains("2/pending"), "{info}");
+    // sqlx-cli applies the second; the app sees it applied, the same checksum.
+    sqlx_cli(&["run"], &folder, &url);
+    let listed = status(&target, &folder, format).await.expect("status");
+    assert_eq!(
+        states(&listed),
+        [(1, MigrationState::Applied), (2, MigrationState::Applied)]
+    );
+    assert!(listed.migrations[0].applied_at.is_some());
+
+    // A file changed after it was applied is told, and nothing more is applied over it.
+    let original = std::fs::read_to_string(&up).expect("read");
+    std::fs::write(&up, format!("{original}-- edited afterwards\n")).expect("edit");
+    let listed = status(&target, &folder, format).await.expect("status");
+    assert_eq!(listed.migrations[0].state, MigrationState::Changed);
+    write(
+        &folder,
+        "0003_add_note.up.sql",
+        "ALTER TABLE users ADD COLUMN note text;\n",
+    );
+    write(
+        &folder,
+        "0003_add_note.down.sql",
+        "ALTER TABLE users DROP COLUMN note;\n",
+    );
+    let error = apply(&target, &folder, format, None)
+        .await
+        .expect_err("changed");
+    assert_eq!(error.code(), "migrations.changed", "{error}");
+    std::fs::write(&up, &original).expect("put back");
+
+    // A failing migration stops the run: the one before it stays, it is not recorded, and its
+    // first statement is rolled back with it (PostgreSQL runs DDL in the transaction).
+    write(
+        &folder,
+        "0004_broken.up.sql",
+        "CREATE TABLE half (id int);\nSELECT nope FROM nowhere;\n",
+    );
+    write(&folder, "0004_broken.down.sql", "DROP TABLE half;\n");
+    let error = apply(&target, &folder, format, None)
+        .await
+        .expect_err("broken");
+    assert_eq!(error.code(), "migrations.failed", "{error}");
+    let message = error.to_string();
+    assert!(
+        message.contains("nowhere") && message.contains("line 2"),
+        "{message}"
+    );
+    let listed = status(&target, &folder, format).await.expect("status");
+    assert_eq!(
+        states(&listed),
+        [
+            (1, MigrationState::Applied),
+            (2, MigrationState::Applied),
+            (3, MigrationState::Applied),
+            (4, MigrationState::Pending)
+        ]
+    );
+    let mut conn = sqlx::PgConnection::connect(&url).await.expect("connect");
+    let half: Option<String> = sqlx::query_scalar("SELECT to_regclass('half')::text")
+        .fetch_one(&mut conn)
+        .await
+        .expect("regclass");
+    assert_eq!(half, None, "the failed migration left nothing behind");
+    std::fs::remove_file(folder.join("0004_broken.up.sql")).expect("rm");
+    std::fs::remove_file(folder.join("0004_broken.down.sql")).expect("rm");
+
+    // Roll back the newest, then down to version 1; sqlx-cli agrees.
+    assert_eq!(
+        rollback(&target, &folder, format, None)
+            .await
+            .expect("rollback"),
+        [3]
+    );
+    assert_eq!(
+        rollback(&target, &folder, format, Some(1))
+            .await
+            .expect("rollback"),
+        [2]
+    );
+    let info = sqlx_cli(&["info"], &folder, &url);
+    assert!(
+        info.contains("1/installed") && info.contains("2/pending"),
+        "{info}"
+    );
+    let orders: Option<String> = sqlx::query_scalar("SELECT to_regclass('orders')::text")
+        .fetch_one(&mut conn)
+        .await
+        .expect("regclass");
+    assert_eq!(orders, None, "rolled back with its down file");
+
+    // A file gone after it was applied is told as missing; without a down file, no rollback.
+    std::fs::rename(&down, folder.join("kept.down")).expect("hide the down file");
+    let error = rollback(&target, &folder, format, None)
+        .await
+        .expect_err("no down");
+    assert_eq!(error.code(), "migrations.not_reversible", "{error}");
+    std::fs::rename(&up, folder.join("kept.up")).expect("hide the up file");
+    let listed = status(&target, &folder, format).await.expect("status");
+    assert_eq!(listed.migrations[0].state, MigrationState::Missing);
+    conn.close().await.expect("close");
+
+    app.datasources
+        .remove(datasource.id, true)
+        .await
+        .expect("cleanup");
+}
