@@ -96,6 +96,11 @@ async fn sqlx_layout_applies_rolls_back_and_agrees_with_sqlx_cli() {
         [(1, MigrationState::Pending), (2, MigrationState::Pending)]
     );
     assert!(listed.migrations.iter().all(|m| m.reversible));
+    assert_eq!(
+        listed.migrations[0].file.as_deref(),
+        Some("0001_create_users.up.sql"),
+        "the file's own name, zeros kept"
+    );
 
     // The app applies the first; sqlx-cli sees it installed and the second pending.
     assert_eq!(

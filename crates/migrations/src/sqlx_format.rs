@@ -92,8 +92,8 @@ impl Conn {
     async fn foreign_history(&mut self) -> Result<Option<&'static str>> {
         let (sqlx_table, other): (i64, i64) = match self {
             Self::Postgres(conn) => sqlx::query_as(
-                "SELECT (to_regclass('_sqlx_migrations') IS NOT NULL)::int8, \
-                 (to_regclass('schema_migrations') IS NOT NULL OR to_regclass('flyway_schema_history') IS NOT NULL)::int8",
+                "SELECT (to_regclass('_sqlx_migrations') IS NOT NULL)::int::int8, \
+                 (to_regclass('schema_migrations') IS NOT NULL OR to_regclass('flyway_schema_history') IS NOT NULL)::int::int8",
             )
             .fetch_one(conn)
             .await,
@@ -184,6 +184,7 @@ pub(crate) async fn status(
         .iter()
         .find(|row| !row.success)
         .map(|row| row.version);
+    let names = up_files(folder);
     let mut statuses: Vec<MigrationStatus> = migrations
         .iter()
         .filter(|m| m.migration_type.is_up_migration())
@@ -208,7 +209,10 @@ pub(crate) async fn status(
                         m.version == migration.version
                             && m.migration_type == MigrationType::ReversibleDown
                     }),
-                file: Some(file_name(migration)),
+                file: names
+                    .iter()
+                    .find(|(version, _)| *version == migration.version)
+                    .map(|(_, name)| name.clone()),
             }
         })
         .collect();
@@ -229,14 +233,21 @@ pub(crate) async fn status(
     Ok((statuses, dirty))
 }
 
-/// The file sqlx read a migration from (its name rebuilt: sqlx keeps only the description).
-fn file_name(migration: &Migration) -> String {
-    format!(
-        "{}_{}{}",
-        migration.version,
-        migration.description.replace(' ', "_"),
-        migration.migration_type.suffix()
-    )
+/// The up (or simple) files' names by version, as on disk (sqlx keeps only the description,
+/// and the version as a number: `0001` would read back as `1`).
+fn up_files(folder: &Path) -> Vec<(i64, String)> {
+    let Ok(entries) = std::fs::read_dir(folder) else {
+        return Vec::new();
+    };
+    entries
+        .filter_map(|entry| entry.ok())
+        .filter_map(|entry| entry.file_name().into_string().ok())
+        .filter(|name| name.ends_with(".sql") && !name.ends_with(".down.sql"))
+        .filter_map(|name| {
+            let version = name.split_once('_')?.0.parse().ok()?;
+            Some((version, name))
+        })
+        .collect()
 }
 
 /// Applies the pending migrations in version order, up to `to` (all when `None`); each in a
