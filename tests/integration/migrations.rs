@@ -62,7 +62,7 @@ async fn sqlx_layout_applies_rolls_back_and_agrees_with_sqlx_cli() {
 
     // Created as the UI does: numbered, up and down.
     let now = (2026, 11, 29, 12, 0, 0);
-    let (up, down) = create(&folder, "create users", now).expect("create");
+    let (up, down) = create(&folder, format, "create users", now).expect("create");
     assert!(up.ends_with("0001_create_users.up.sql"), "{up:?}");
     let down = down.expect("a down file");
     std::fs::write(
@@ -71,7 +71,7 @@ async fn sqlx_layout_applies_rolls_back_and_agrees_with_sqlx_cli() {
     )
     .expect("up");
     std::fs::write(&down, "DROP TABLE users;\n").expect("down");
-    let (orders, _) = create(&folder, "create orders", now).expect("create");
+    let (orders, _) = create(&folder, format, "create orders", now).expect("create");
     assert!(orders.ends_with("0002_create_orders.up.sql"), "{orders:?}");
     write(
         &folder,
@@ -84,7 +84,7 @@ async fn sqlx_layout_applies_rolls_back_and_agrees_with_sqlx_cli() {
         "DROP TABLE orders;\n",
     );
     assert_eq!(
-        create(&folder, "drop ; users", now)
+        create(&folder, format, "drop ; users", now)
             .expect_err("bad name")
             .field(),
         Some("name")
@@ -212,6 +212,134 @@ async fn sqlx_layout_applies_rolls_back_and_agrees_with_sqlx_cli() {
     let listed = status(&target, &folder, format).await.expect("status");
     assert_eq!(listed.migrations[0].state, MigrationState::Missing);
     conn.close().await.expect("close");
+
+    app.datasources
+        .remove(datasource.id, true)
+        .await
+        .expect("cleanup");
+}
+
+/// `dbmate <args>` (the npm package's binary, installed by `npm ci`), its output.
+fn dbmate(args: &[&str], folder: &Path, url: &str) -> String {
+    let binary = Path::new(env!("CARGO_MANIFEST_DIR")).join("../node_modules/.bin/dbmate");
+    let output = Command::new(binary)
+        .args([
+            "--url",
+            url,
+            "--migrations-dir",
+            &folder.display().to_string(),
+            "--no-dump-schema",
+        ])
+        .args(args)
+        .output()
+        .expect("dbmate runs (npm ci installs it)");
+    assert!(
+        output.status.success(),
+        "dbmate {args:?}: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn dbmate_layout_agrees_with_dbmate_both_ways() {
+    let app = TestApp::start("migrations dbmate").await;
+    let datasource = app.ready(Engine::Postgres).await;
+    let target = Target::Postgres(app.server(&datasource));
+    let url = format!("{}?sslmode=disable", app.url(&datasource));
+    let project = tempfile::tempdir().expect("project");
+    let folder = project.path().join("db/migrations");
+    std::fs::create_dir_all(&folder).expect("folder");
+    write(
+        &folder,
+        "20240101120000_create_users.sql",
+        "-- migrate:up\nCREATE TABLE users (id bigint PRIMARY KEY);\n\n-- migrate:down\nDROP TABLE users;\n",
+    );
+    write(
+        &folder,
+        "20240102120000_create_orders.sql",
+        "-- migrate:up\nCREATE TABLE orders (id bigint PRIMARY KEY, user_id bigint REFERENCES users);\n\n-- migrate:down\nDROP TABLE orders;\n",
+    );
+    let (found, exists, format) =
+        quantum_migrations::locate(project.path(), &datasource.name).expect("locate");
+    assert_eq!(
+        (found, exists, format),
+        (folder.clone(), true, MigrationFormat::Dbmate)
+    );
+
+    // The app applies the first; dbmate sees it applied and the second pending.
+    assert_eq!(
+        apply(&target, &folder, format, Some(20240101120000))
+            .await
+            .expect("apply"),
+        [20240101120000]
+    );
+    let shown = dbmate(&["status"], &folder, &url);
+    assert!(
+        shown.contains("[X] 20240101120000_create_users.sql"),
+        "{shown}"
+    );
+    assert!(
+        shown.contains("[ ] 20240102120000_create_orders.sql"),
+        "{shown}"
+    );
+    // dbmate applies the second; the app sees both applied.
+    dbmate(&["up"], &folder, &url);
+    let listed = status(&target, &folder, format).await.expect("status");
+    assert_eq!(
+        states(&listed),
+        [
+            (20240101120000, MigrationState::Applied),
+            (20240102120000, MigrationState::Applied)
+        ]
+    );
+    // The app rolls back the newest; dbmate agrees; dbmate rolls back the other; the app agrees.
+    assert_eq!(
+        rollback(&target, &folder, format, None)
+            .await
+            .expect("rollback"),
+        [20240102120000]
+    );
+    let shown = dbmate(&["status"], &folder, &url);
+    assert!(
+        shown.contains("[ ] 20240102120000_create_orders.sql"),
+        "{shown}"
+    );
+    dbmate(&["rollback"], &folder, &url);
+    let listed = status(&target, &folder, format).await.expect("status");
+    assert!(listed
+        .migrations
+        .iter()
+        .all(|m| m.state == MigrationState::Pending));
+
+    // A failure points at the file's own line (the up part starts after its marker).
+    write(
+        &folder,
+        "20240103120000_broken.sql",
+        "-- migrate:up\nCREATE TABLE fine (id int);\nSELECT nope FROM nowhere;\n-- migrate:down\nDROP TABLE fine;\n",
+    );
+    let error = apply(&target, &folder, format, None)
+        .await
+        .expect_err("broken");
+    let message = error.to_string();
+    assert!(
+        message.contains("nowhere") && message.contains("line 3"),
+        "{message}"
+    );
+    let listed = status(&target, &folder, format).await.expect("status");
+    assert_eq!(
+        listed.migrations.last().map(|m| m.state),
+        Some(MigrationState::Pending)
+    );
+
+    // A new migration gets a timestamp and the two markers.
+    let (file, none) =
+        create(&folder, format, "add note", (2026, 11, 29, 12, 0, 0)).expect("create");
+    assert_eq!(none, None);
+    assert!(file.ends_with("20261129120000_add_note.sql"), "{file:?}");
+    assert!(std::fs::read_to_string(&file)
+        .expect("read")
+        .starts_with("-- migrate:up\n"));
 
     app.datasources
         .remove(datasource.id, true)

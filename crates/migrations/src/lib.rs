@@ -3,6 +3,8 @@
 //! rolled back. sqlx's layout (also the app's default) runs through sqlx's own migration code.
 //! No Tauri, no store: the shell says which database and which folder.
 
+mod conn;
+mod dbmate;
 mod error;
 pub mod files;
 mod sqlx_format;
@@ -70,7 +72,7 @@ pub fn locate(project: &Path, datasource: &str) -> Result<(PathBuf, bool, Migrat
 
 fn runnable(folder: &Path, format: MigrationFormat) -> Result<()> {
     match format {
-        MigrationFormat::Sqlx => Ok(()),
+        MigrationFormat::Sqlx | MigrationFormat::Dbmate => Ok(()),
         other => Err(Error::Unsupported {
             folder: folder.display().to_string(),
             format: other.label().to_owned(),
@@ -83,10 +85,15 @@ pub async fn status(target: &Target, folder: &Path, format: MigrationFormat) -> 
     let exists = folder.is_dir();
     let migrations = if exists {
         runnable(folder, format)?;
-        let mut conn = sqlx_format::Conn::open(target).await?;
-        let result = sqlx_format::status(&mut conn, folder).await;
+        let mut conn = conn::Conn::open(target).await?;
+        let result = match format {
+            MigrationFormat::Dbmate => dbmate::status(&mut conn, folder).await,
+            _ => sqlx_format::status(&mut conn, folder)
+                .await
+                .map(|(statuses, _)| statuses),
+        };
         conn.close().await;
-        result?.0
+        result?
     } else {
         Vec::new()
     };
@@ -100,7 +107,7 @@ pub async fn status(target: &Target, folder: &Path, format: MigrationFormat) -> 
 
 /// Applies the pending migrations up to `to` (all when `None`); returns the versions applied.
 /// The first failure stops the run: the ones before stay applied, the failed one is not
-/// recorded (or, where DDL is not transactional, recorded as failed).
+/// recorded (or, where DDL is not transactional, recorded as failed by sqlx).
 pub async fn apply(
     target: &Target,
     folder: &Path,
@@ -108,8 +115,11 @@ pub async fn apply(
     to: Option<i64>,
 ) -> Result<Vec<i64>> {
     runnable(folder, format)?;
-    let mut conn = sqlx_format::Conn::open(target).await?;
-    let result = sqlx_format::apply(&mut conn, folder, to).await;
+    let mut conn = conn::Conn::open(target).await?;
+    let result = match format {
+        MigrationFormat::Dbmate => dbmate::apply(&mut conn, folder, to).await,
+        _ => sqlx_format::apply(&mut conn, folder, to).await,
+    };
     conn.close().await;
     result
 }
@@ -122,8 +132,11 @@ pub async fn rollback(
     to: Option<i64>,
 ) -> Result<Vec<i64>> {
     runnable(folder, format)?;
-    let mut conn = sqlx_format::Conn::open(target).await?;
-    let result = sqlx_format::rollback(&mut conn, folder, to).await;
+    let mut conn = conn::Conn::open(target).await?;
+    let result = match format {
+        MigrationFormat::Dbmate => dbmate::rollback(&mut conn, folder, to).await,
+        _ => sqlx_format::rollback(&mut conn, folder, to).await,
+    };
     conn.close().await;
     result
 }
@@ -131,8 +144,10 @@ pub async fn rollback(
 /// Creates `<next version>_<name>.up.sql` and `.down.sql` in `folder` (made if missing), each
 /// with a comment saying what goes in it; never overwrites a file. A folder of simple
 /// migrations (`<version>_<name>.sql`, no down files) gets one more of those: sqlx refuses a mix.
+/// A dbmate folder gets one file, `<timestamp>_<name>.sql`, with its two markers.
 pub fn create(
     folder: &Path,
+    format: MigrationFormat,
     name: &str,
     now_utc: (i32, u32, u32, u32, u32, u32),
 ) -> Result<(PathBuf, Option<PathBuf>)> {
@@ -166,6 +181,10 @@ pub fn create(
             }
         }
     }
+    if format == MigrationFormat::Dbmate {
+        // dbmate numbers by time: a timestamp after the newest version.
+        versions.push(10_000_000_000_000);
+    }
     let version = files::next_version(&versions, now_utc);
     let stem = format!("{version:0width$}_{}", name.replace(' ', "_"));
     let up = folder.join(format!("{stem}{}", if simple { ".sql" } else { ".up.sql" }));
@@ -179,6 +198,14 @@ pub fn create(
             .and_then(|mut file| file.write_all(text.as_bytes()))
             .map_err(files_error)
     };
+    if format == MigrationFormat::Dbmate {
+        let file = folder.join(format!("{version}_{}.sql", name.replace(' ', "_")));
+        write_new(
+            &file,
+            &format!("-- migrate:up\n-- {name}: the change.\n\n-- migrate:down\n-- {name}: what undoes it.\n"),
+        )?;
+        return Ok((file, None));
+    }
     write_new(&up, &format!("-- {name}: the change.\n"))?;
     if simple {
         return Ok((up, None));

@@ -4,58 +4,13 @@
 
 use std::path::Path;
 
-use quantum_schema::Target;
-use sqlx::migrate::{
-    AppliedMigration, Migrate, MigrateError, Migration, MigrationSource, MigrationType,
-};
-use sqlx::{Connection, MySqlConnection, PgConnection, Row, SqliteConnection};
+use sqlx::migrate::{AppliedMigration, MigrateError, Migration, MigrationSource, MigrationType};
+use sqlx::Row;
 
+use crate::conn::{failure, is_missing_table, Conn};
 use crate::{Error, MigrationState, MigrationStatus, Result};
 
-/// A connection of the target's kind, for sqlx's `Migrate`.
-pub(crate) enum Conn {
-    Postgres(PgConnection),
-    Mysql(MySqlConnection),
-    Sqlite(SqliteConnection),
-}
-
 impl Conn {
-    pub async fn open(target: &Target) -> Result<Self> {
-        Ok(match target {
-            Target::Postgres(server) => {
-                Self::Postgres(quantum_schema::connect_postgres(server).await?)
-            }
-            Target::Mysql(server) => Self::Mysql(quantum_schema::connect_mysql(server).await?),
-            Target::Sqlite(path) => {
-                // Read-write (the schema browser opens SQLite read-only); never created here.
-                let options = sqlx::sqlite::SqliteConnectOptions::new()
-                    .filename(path)
-                    .create_if_missing(false);
-                Self::Sqlite(
-                    SqliteConnection::connect_with(&options)
-                        .await
-                        .map_err(|error| Error::History(error.to_string()))?,
-                )
-            }
-        })
-    }
-
-    fn migrate(&mut self) -> &mut (dyn Migrate + Send) {
-        match self {
-            Self::Postgres(conn) => conn,
-            Self::Mysql(conn) => conn,
-            Self::Sqlite(conn) => conn,
-        }
-    }
-
-    pub async fn close(self) {
-        let _ = match self {
-            Self::Postgres(conn) => conn.close().await,
-            Self::Mysql(conn) => conn.close().await,
-            Self::Sqlite(conn) => conn.close().await,
-        };
-    }
-
     /// The history table's rows (when, how long), or none when the table does not exist yet.
     async fn history(&mut self) -> Result<Vec<HistoryRow>> {
         let sql = match self {
@@ -79,11 +34,7 @@ impl Conn {
         };
         match rows {
             Ok(rows) => Ok(rows),
-            Err(sqlx::Error::Database(db))
-                if is_missing_table(db.code().as_deref(), db.message()) =>
-            {
-                Ok(Vec::new())
-            }
+            Err(error) if is_missing_table(&error) => Ok(Vec::new()),
             Err(error) => Err(Error::History(error.to_string())),
         }
     }
@@ -140,11 +91,6 @@ impl HistoryRow {
             execution_ns: row.try_get("execution_time").unwrap_or_default(),
         }
     }
-}
-
-/// PostgreSQL's undefined_table, MySQL's 1146, SQLite's message.
-fn is_missing_table(code: Option<&str>, message: &str) -> bool {
-    matches!(code, Some("42P01") | Some("1146")) || message.contains("no such table")
 }
 
 /// The folder's migrations as sqlx reads them.
@@ -373,35 +319,21 @@ pub(crate) async fn rollback(conn: &mut Conn, folder: &Path, to: Option<i64>) ->
     }
 }
 
-/// The server's error, with the line of the file it points at where the engine says where.
+/// The server's error for a migration sqlx ran.
 fn failed(migration: &Migration, error: MigrateError) -> Error {
-    let (message, position) = match &error {
-        MigrateError::Execute(sqlx::Error::Database(db))
-        | MigrateError::ExecuteMigration(sqlx::Error::Database(db), _) => {
-            let position = db
-                .try_downcast_ref::<sqlx::postgres::PgDatabaseError>()
-                .and_then(|pg| match pg.position() {
-                    Some(sqlx::postgres::PgErrorPosition::Original(at)) => Some(at),
-                    _ => None,
-                });
-            (db.message().to_owned(), position)
-        }
-        other => (other.to_string(), None),
-    };
-    // PostgreSQL counts characters from 1.
-    let line = position.map(|at| {
-        migration
-            .sql
-            .chars()
-            .take(at.saturating_sub(1))
-            .filter(|c| *c == '\n')
-            .count() as u32
-            + 1
-    });
-    Error::Failed {
-        version: migration.version,
-        name: migration.description.to_string(),
-        message,
-        line,
+    match &error {
+        MigrateError::Execute(error) | MigrateError::ExecuteMigration(error, _) => failure(
+            migration.version,
+            &migration.description,
+            &migration.sql,
+            0,
+            error,
+        ),
+        other => Error::Failed {
+            version: migration.version,
+            name: migration.description.to_string(),
+            message: other.to_string(),
+            line: None,
+        },
     }
 }

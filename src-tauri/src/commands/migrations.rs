@@ -136,7 +136,7 @@ pub async fn migrations_create(
         u32::from(now.minute()),
         u32::from(now.second()),
     );
-    let (up, down) = quantum_migrations::create(&place.folder, &name, now)?;
+    let (up, down) = quantum_migrations::create(&place.folder, place.format, &name, now)?;
     Ok(CreatedMigration {
         up: up.display().to_string(),
         down: down.map(|d| d.display().to_string()),

@@ -271,7 +271,7 @@ function NewMigrationDialog({ datasourceId, open, onClose, onCreated }: { dataso
     <Dialog open={open} size="small" title="New migration" onClose={onClose} testId="migrations-new-dialog">
       <form className="form" onSubmit={submit} noValidate>
         <div className="dialog-body">
-          <Field label="Name" error={error ?? undefined} hint="Its files get the next number: NNNN_name.up.sql and .down.sql.">
+          <Field label="Name" error={error ?? undefined} hint="Its files get the next version of the folder's layout (NNNN_name.up.sql and .down.sql for the app's own).">
             {(control) => (
               <input
                 {...control}
