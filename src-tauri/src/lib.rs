@@ -80,6 +80,7 @@ pub fn specta_builder<R: Runtime>() -> tauri_specta::Builder<R> {
             commands::collections::collections_database,
             commands::collections::collections_sample,
             commands::migrations::migrations_status,
+            commands::migrations::migrations_dry_run,
             commands::migrations::migrations_apply,
             commands::migrations::migrations_rollback,
             commands::migrations::migrations_create,

@@ -1,6 +1,6 @@
 // Migrations in the real window: a PostgreSQL database of a project with a folder, a migration
-// created from the page (its files in migrations/<database>/), written, applied, seen in the
-// activity log, and rolled back. Needs Docker and the local test images.
+// created from the page (its files in migrations/<database>/), written, applied, rolled back
+// after a dry run that says what the down file drops, and both seen in the activity log. Needs Docker and the local test images.
 import assert from "node:assert/strict";
 import { mkdtemp, readdir, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -90,7 +90,10 @@ test("a migration is created, applied, logged and rolled back", async () => {
   await waitForState(1, "applied");
   await capture(driver, "migrations-applied");
 
+  // The rollback's confirmation says what its down file would do, rows counted.
   await click("migrations-rollback-last");
+  const finding = await waitFor(driver, byTestId("migrations-finding"), TIMEOUT_MS);
+  assert.equal(await renderedText(driver, finding), "drops table notes and every row in it — 0 rows now");
   await click("migrations-confirm-run");
   await waitForToast(driver, "Rolled back migration 1");
   await waitForState(1, "pending");

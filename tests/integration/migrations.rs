@@ -8,7 +8,9 @@ use std::process::Command;
 use quantum_datasources::Engine;
 use quantum_integration_tests::TestApp;
 use quantum_kernel::Coded;
-use quantum_migrations::{apply, create, rollback, status, MigrationFormat, MigrationState};
+use quantum_migrations::{
+    apply, create, rollback, status, Direction, FindingKind, MigrationFormat, MigrationState,
+};
 use quantum_schema::Target;
 use sqlx::Connection;
 
@@ -177,6 +179,52 @@ async fn sqlx_layout_applies_rolls_back_and_agrees_with_sqlx_cli() {
     assert_eq!(half, None, "the failed migration left nothing behind");
     std::fs::remove_file(folder.join("0004_broken.up.sql")).expect("rm");
     std::fs::remove_file(folder.join("0004_broken.down.sql")).expect("rm");
+
+    // A dry run of a destructive migration names what it touches, rows counted, and runs nothing.
+    sqlx::raw_sql(
+        "INSERT INTO users VALUES (1, 'a@x'), (2, 'b@x'); INSERT INTO orders VALUES (10, 1);",
+    )
+    .execute(&mut conn)
+    .await
+    .expect("rows");
+    write(
+        &folder,
+        "0004_reshape.up.sql",
+        "ALTER TABLE users DROP COLUMN email, ADD COLUMN mail text;\nALTER TABLE users ADD COLUMN plan text NOT NULL;\nDROP TABLE orders;\n",
+    );
+    write(&folder, "0004_reshape.down.sql", "SELECT 1;\n");
+    let dry = quantum_migrations::dry_run(&target, &folder, format, Direction::Apply, None)
+        .await
+        .expect("dry run");
+    assert_eq!(dry.steps.len(), 1);
+    let found: Vec<(FindingKind, Option<i64>)> = dry.steps[0]
+        .findings
+        .iter()
+        .map(|f| (f.kind, f.rows))
+        .collect();
+    assert_eq!(
+        found,
+        [
+            (FindingKind::DropColumn, Some(2)),
+            (FindingKind::LooksLikeRename, None),
+            (FindingKind::NotNullWithoutDefault, Some(2)),
+            (FindingKind::DropTable, Some(1)),
+        ]
+    );
+    assert!(dry.steps[0].transactional);
+    let still: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM orders")
+        .fetch_one(&mut conn)
+        .await
+        .expect("nothing ran");
+    assert_eq!(still, 1);
+    let back = quantum_migrations::dry_run(&target, &folder, format, Direction::Rollback, Some(1))
+        .await
+        .expect("dry run back");
+    let order: Vec<i64> = back.steps.iter().map(|s| s.version).collect();
+    assert_eq!(order, [3, 2], "newest first");
+    assert_eq!(back.steps[1].findings[0].kind, FindingKind::DropTable);
+    std::fs::remove_file(folder.join("0004_reshape.up.sql")).expect("rm");
+    std::fs::remove_file(folder.join("0004_reshape.down.sql")).expect("rm");
 
     // Roll back the newest, then down to version 1; sqlx-cli agrees.
     assert_eq!(

@@ -114,6 +114,8 @@ export const commands = {
 	collectionsSample: (source: SchemaSource, collection: string, size: number | null) => typedError<DocumentSample, ErrorInfo>(__TAURI_INVOKE("collections_sample", { source, collection, size })),
 	/**  Every migration of the datasource's folder against its history table. */
 	migrationsStatus: (datasourceId: number) => typedError<Migrations, ErrorInfo>(__TAURI_INVOKE("migrations_status", { datasourceId })),
+	/**  What an apply up to `to` (or a rollback down to it) would run and do to data; nothing runs. */
+	migrationsDryRun: (datasourceId: number, direction: Direction, to: number | null) => typedError<DryRun, ErrorInfo>(__TAURI_INVOKE("migrations_dry_run", { datasourceId, direction, to })),
 	/**  Applies the pending migrations up to `to` (all when null), recorded in the activity log. */
 	migrationsApply: (datasourceId: number, to: number | null) => typedError<number[], ErrorInfo>(__TAURI_INVOKE("migrations_apply", { datasourceId, to })),
 	/**  Rolls back the newest applied migration, or all above `to`, recorded in the activity log. */
@@ -501,6 +503,8 @@ export type Diagnostic = {
 	code: string,
 };
 
+export type Direction = "apply" | "rollback";
+
 /**  Whether the Docker daemon answers, as last seen by the event watcher. */
 export type DockerStatus = {
 	/**  `None` until the first connection attempt ends. */
@@ -555,6 +559,32 @@ export type DotenvImportRequest = {
 	environment: string,
 	/**  The keys to keep as secrets; the others become plain variables. */
 	secretNames: string[],
+};
+
+/**
+ *  What an apply or a rollback would run, nothing run: each migration's SQL and what it would do
+ *  to data, the rows it touches counted on the live database.
+ */
+export type DryRun = {
+	steps: DryRunStep[],
+};
+
+export type DryRunFinding = {
+	kind: FindingKind,
+	message: string,
+	/**  Rows touched now; none when the table is not there yet (an earlier step makes it). */
+	rows: number | null,
+};
+
+export type DryRunStep = {
+	version: number,
+	name: string,
+	sql: string,
+	/**  Run in a transaction (all or nothing) or statement by statement. */
+	transactional: boolean,
+	findings: DryRunFinding[],
+	/**  The SQL parser could not read it (the server may): no findings could be made. */
+	unreadable: string | null,
 };
 
 export type Engine = "postgres" | "mysql" | "mariadb" | "mongodb" | "redis";
@@ -616,6 +646,18 @@ export type ExportProgress = {
 	bytes: number,
 	done: boolean,
 };
+
+export type FindingKind = "dropTable" | "dropColumn" | 
+/**  A NOT NULL column added without a default: fails on a table that has rows. */
+"notNullWithoutDefault" | 
+/**  SET NOT NULL: fails while a row holds NULL there. */
+"setNotNull" | 
+/**  A column's type changed: values that do not fit fail the migration (or are cut). */
+"typeChange" | 
+/**  A column dropped and another added in the same table: a rename loses the data that way. */
+"looksLikeRename" | 
+/**  TRUNCATE, or DELETE without WHERE. */
+"emptiesTable";
 
 export type ForeignKey = {
 	name: string | null,

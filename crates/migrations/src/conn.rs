@@ -92,6 +92,15 @@ impl Conn {
         }
     }
 
+    /// A `SELECT COUNT(*) …`'s answer.
+    pub async fn count(&mut self, sql: &str) -> sqlx::Result<i64> {
+        match self {
+            Self::Postgres(conn) => sqlx::query_scalar(sql).fetch_one(conn).await,
+            Self::Mysql(conn) => sqlx::query_scalar(sql).fetch_one(conn).await,
+            Self::Sqlite(conn) => sqlx::query_scalar(sql).fetch_one(conn).await,
+        }
+    }
+
     /// The first column of every row, as text.
     pub async fn strings(&mut self, sql: &str) -> sqlx::Result<Vec<String>> {
         match self {

@@ -108,6 +108,24 @@ pub(crate) fn parse(text: &str) -> std::result::Result<(Part, Option<Part>), Str
     Ok((up, down))
 }
 
+/// Each migration's SQL in one direction, with whether it runs in a transaction.
+pub(crate) fn sources(
+    folder: &Path,
+    direction: crate::Direction,
+) -> Result<Vec<(i64, String, bool)>> {
+    Ok(read(folder)?
+        .into_iter()
+        .filter_map(|m| {
+            let number = m.number();
+            let part = match direction {
+                crate::Direction::Apply => Some(m.up),
+                crate::Direction::Rollback => m.down,
+            }?;
+            Some((number, part.sql, part.transaction))
+        })
+        .collect())
+}
+
 const TABLE: &str = "schema_migrations";
 
 /// The versions dbmate recorded, or none when it never ran here.

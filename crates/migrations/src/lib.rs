@@ -7,6 +7,7 @@ mod conn;
 mod dbmate;
 mod error;
 pub mod files;
+mod lint;
 mod sqlx_format;
 
 use std::path::{Path, PathBuf};
@@ -14,11 +15,12 @@ use std::path::{Path, PathBuf};
 use quantum_kernel::audit::{self, AuditAction, NewAuditEntry, ResourceType};
 use quantum_kernel::Store;
 use quantum_schema::Target;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use specta::Type;
 
 pub use error::{Error, Result};
 pub use files::MigrationFormat;
+pub use lint::FindingKind;
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Type)]
 #[serde(rename_all = "camelCase")]
@@ -139,6 +141,141 @@ pub async fn rollback(
     };
     conn.close().await;
     result
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub enum Direction {
+    Apply,
+    Rollback,
+}
+
+/// What an apply or a rollback would run, nothing run: each migration's SQL and what it would do
+/// to data, the rows it touches counted on the live database.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct DryRun {
+    pub steps: Vec<DryRunStep>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct DryRunStep {
+    pub version: i64,
+    pub name: String,
+    pub sql: String,
+    /// Run in a transaction (all or nothing) or statement by statement.
+    pub transactional: bool,
+    pub findings: Vec<DryRunFinding>,
+    /// The SQL parser could not read it (the server may): no findings could be made.
+    pub unreadable: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct DryRunFinding {
+    pub kind: FindingKind,
+    pub message: String,
+    /// Rows touched now; none when the table is not there yet (an earlier step makes it).
+    pub rows: Option<i64>,
+}
+
+/// The SQL an apply up to `to` (or a rollback down to it) would run, with the lint's findings.
+pub async fn dry_run(
+    target: &Target,
+    folder: &Path,
+    format: MigrationFormat,
+    direction: Direction,
+    to: Option<i64>,
+) -> Result<DryRun> {
+    runnable(folder, format)?;
+    let engine = match target {
+        Target::Postgres(_) => quantum_schema::SchemaEngine::Postgres,
+        Target::Mysql(_) => quantum_schema::SchemaEngine::Mysql,
+        Target::Sqlite(_) => quantum_schema::SchemaEngine::Sqlite,
+    };
+    let mut conn = conn::Conn::open(target).await?;
+    let result = async {
+        let statuses = match format {
+            MigrationFormat::Dbmate => dbmate::status(&mut conn, folder).await?,
+            _ => sqlx_format::status(&mut conn, folder).await?.0,
+        };
+        let versions = plan(&statuses, direction, to);
+        let sources = match format {
+            MigrationFormat::Dbmate => dbmate::sources(folder, direction)?,
+            _ => sqlx_format::sources(folder, direction).await?,
+        };
+        let mut steps = Vec::new();
+        for version in versions {
+            let name = statuses
+                .iter()
+                .find(|s| s.version == version)
+                .map(|s| s.name.clone())
+                .unwrap_or_default();
+            let Some((sql, in_transaction)) = sources
+                .iter()
+                .find(|(v, _, _)| *v == version)
+                .map(|(_, sql, tx)| (sql.clone(), *tx))
+            else {
+                return Err(Error::NotReversible { version, name });
+            };
+            let (findings, unreadable) = match lint::lint(&sql, engine) {
+                Ok(findings) => (findings, None),
+                Err(error) => (Vec::new(), Some(error)),
+            };
+            let mut counted = Vec::new();
+            for finding in findings {
+                let rows = match &finding.count {
+                    Some(count) => conn.count(count).await.ok(),
+                    None => None,
+                };
+                counted.push(DryRunFinding {
+                    kind: finding.kind,
+                    message: finding.message,
+                    rows,
+                });
+            }
+            steps.push(DryRunStep {
+                version,
+                name,
+                sql,
+                transactional: in_transaction && conn.transactional_ddl(),
+                findings: counted,
+                unreadable,
+            });
+        }
+        Ok(DryRun { steps })
+    }
+    .await;
+    conn.close().await;
+    result
+}
+
+/// The versions an apply up to `to` or a rollback down to `to` runs, in the order it runs them.
+fn plan(statuses: &[MigrationStatus], direction: Direction, to: Option<i64>) -> Vec<i64> {
+    match direction {
+        Direction::Apply => statuses
+            .iter()
+            .filter(|s| s.state == MigrationState::Pending && to.is_none_or(|to| s.version <= to))
+            .map(|s| s.version)
+            .collect(),
+        Direction::Rollback => {
+            let applied: Vec<i64> = statuses
+                .iter()
+                .filter(|s| {
+                    matches!(
+                        s.state,
+                        MigrationState::Applied | MigrationState::Changed | MigrationState::Missing
+                    )
+                })
+                .map(|s| s.version)
+                .collect();
+            match to {
+                None => applied.last().copied().into_iter().collect(),
+                Some(to) => applied.into_iter().rev().filter(|v| *v > to).collect(),
+            }
+        }
+    }
 }
 
 /// Creates `<next version>_<name>.up.sql` and `.down.sql` in `folder` (made if missing), each

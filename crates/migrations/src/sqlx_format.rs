@@ -105,6 +105,22 @@ pub(crate) async fn resolve(folder: &Path) -> Result<Vec<Migration>> {
         })
 }
 
+/// Each migration's SQL in one direction, with whether it runs in a transaction.
+pub(crate) async fn sources(
+    folder: &Path,
+    direction: crate::Direction,
+) -> Result<Vec<(i64, String, bool)>> {
+    Ok(resolve(folder)
+        .await?
+        .into_iter()
+        .filter(|m| match direction {
+            crate::Direction::Apply => m.migration_type.is_up_migration(),
+            crate::Direction::Rollback => m.migration_type.is_down_migration(),
+        })
+        .map(|m| (m.version, m.sql.to_string(), !m.no_tx))
+        .collect())
+}
+
 /// Every migration of the folder and of the history, in version order, with its state.
 pub(crate) async fn status(
     conn: &mut Conn,

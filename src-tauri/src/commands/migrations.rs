@@ -4,7 +4,7 @@ use std::path::{Path, PathBuf};
 
 use quantum_kernel::audit::AuditAction;
 use quantum_kernel::{projects, ErrorInfo};
-use quantum_migrations::{MigrationFormat, Migrations, Subject};
+use quantum_migrations::{Direction, DryRun, MigrationFormat, Migrations, Subject};
 use quantum_schema::Target;
 use serde::Serialize;
 use specta::Type;
@@ -57,6 +57,22 @@ pub async fn migrations_status(
 ) -> CommandResult<Migrations> {
     let place = place(&state, datasource_id).await?;
     Ok(quantum_migrations::status(&place.target, &place.folder, place.format).await?)
+}
+
+/// What an apply up to `to` (or a rollback down to it) would run and do to data; nothing runs.
+#[tauri::command]
+#[specta::specta]
+pub async fn migrations_dry_run(
+    state: State<'_, AppState>,
+    datasource_id: i64,
+    direction: Direction,
+    to: Option<i64>,
+) -> CommandResult<DryRun> {
+    let place = place(&state, datasource_id).await?;
+    Ok(
+        quantum_migrations::dry_run(&place.target, &place.folder, place.format, direction, to)
+            .await?,
+    )
 }
 
 /// Applies the pending migrations up to `to` (all when null), recorded in the activity log.

@@ -9,6 +9,7 @@ import {
   type ConnectionFormat,
   type DatasourceEvent,
   type DatasourceInput,
+  type Direction,
   type DotenvImportRequest,
   type ErrorInfo,
   type ConnectionInput,
@@ -101,7 +102,18 @@ export type {
 } from "../bindings";
 
 // Migrations
-export type { CreatedMigration, MigrationFormat, MigrationState, MigrationStatus, Migrations } from "../bindings";
+export type {
+  CreatedMigration,
+  Direction,
+  DryRun,
+  DryRunFinding,
+  DryRunStep,
+  FindingKind,
+  MigrationFormat,
+  MigrationState,
+  MigrationStatus,
+  Migrations,
+} from "../bindings";
 
 // MongoDB collections
 export type {
@@ -227,6 +239,9 @@ export const api = {
   keyspaceValue: (source: SchemaSource, key: string) => unwrap(commands.keyspaceValue(source, key)),
   /** A datasource's migration files against its history table. */
   migrationsStatus: (datasourceId: number) => unwrap(commands.migrationsStatus(datasourceId)),
+  /** What an apply or a rollback would run and do to data; nothing runs. */
+  migrationsDryRun: (datasourceId: number, direction: Direction, to: number | null) =>
+    unwrap(commands.migrationsDryRun(datasourceId, direction, to)),
   migrationsApply: (datasourceId: number, to: number | null) => unwrap(commands.migrationsApply(datasourceId, to)),
   migrationsRollback: (datasourceId: number, to: number | null) => unwrap(commands.migrationsRollback(datasourceId, to)),
   migrationsCreate: (datasourceId: number, name: string) => unwrap(commands.migrationsCreate(datasourceId, name)),

@@ -15,6 +15,7 @@ vi.mock("../../api", async (importOriginal) => {
       datasourceList: vi.fn(),
       migrationsStatus: vi.fn(),
       migrationsApply: vi.fn(),
+      migrationsDryRun: vi.fn(),
       migrationsRollback: vi.fn(),
       migrationsCreate: vi.fn(),
     },
@@ -66,6 +67,18 @@ describe("MigrationsPage", () => {
     vi.mocked(api.migrationsStatus).mockResolvedValue(status);
     vi.mocked(api.migrationsApply).mockResolvedValue([3]);
     vi.mocked(api.migrationsRollback).mockResolvedValue([4, 2]);
+    vi.mocked(api.migrationsDryRun).mockResolvedValue({
+      steps: [
+        {
+          version: 3,
+          name: "create orders",
+          sql: "DROP TABLE carts;\n",
+          transactional: true,
+          findings: [{ kind: "dropTable", message: "drops table carts and every row in it", rows: 1204 }],
+          unreadable: null,
+        },
+      ],
+    });
   });
 
   it("shows each migration's state in words, a changed or missing file standing out", async () => {
@@ -83,6 +96,9 @@ describe("MigrationsPage", () => {
     await user.click(await screen.findByTestId("migrations-apply-all"));
     const dialog = screen.getByTestId("migrations-confirm");
     expect(dialog.textContent).toContain("Applies migration 3");
+    const finding = await within(dialog).findByTestId("migrations-finding");
+    expect(finding.textContent).toBe("drops table carts and every row in it — 1,204 rows now");
+    expect(api.migrationsDryRun).toHaveBeenCalledWith(4, "apply", null);
     expect(api.migrationsApply).not.toHaveBeenCalled();
     await user.click(within(dialog).getByTestId("migrations-confirm-run"));
     expect(api.migrationsApply).toHaveBeenCalledWith(4, null);
@@ -97,6 +113,7 @@ describe("MigrationsPage", () => {
     const dialog = screen.getByTestId("migrations-confirm");
     expect(dialog.textContent).toContain("Runs the down files of migrations 4, 2");
     expect(dialog.textContent).toContain("loses its data");
+    expect(api.migrationsDryRun).toHaveBeenCalledWith(4, "rollback", 1);
     await user.click(within(dialog).getByTestId("migrations-confirm-run"));
     expect(api.migrationsRollback).toHaveBeenCalledWith(4, 1);
   });

@@ -191,6 +191,7 @@ function MigrationsOf({ datasource }: { datasource: Datasource }) {
                   leaves its first statements done, marked as failed in the history.
                 </p>
               )}
+              <DryRunView datasourceId={datasource.id} plan={pending} />
             </div>
             <footer className="dialog-footer">
               <button type="button" className="button button-secondary" onClick={() => setPending(null)} disabled={run.isPending}>
@@ -211,6 +212,45 @@ function MigrationsOf({ datasource }: { datasource: Datasource }) {
       </Dialog>
       <NewMigrationDialog datasourceId={datasource.id} open={creating} onClose={() => setCreating(false)} onCreated={refresh} />
     </section>
+  );
+}
+
+/** What the plan would run and do to data, read from the files and counted on the database. */
+function DryRunView({ datasourceId, plan }: { datasourceId: number; plan: Pending }) {
+  const dry = useQuery({
+    queryKey: [...queryKeys.migrations(datasourceId), "dry-run", plan.kind, plan.to],
+    queryFn: () => api.migrationsDryRun(datasourceId, plan.kind, plan.to),
+    retry: false,
+    staleTime: 0,
+  });
+  if (dry.isPending) return <SkeletonRows rows={2} label="Reading what it would do" />;
+  if (dry.isError) return <p className="field-error">{errorMessage(dry.error)}</p>;
+  return (
+    <ul className="migrations-dry-run" data-testid="migrations-dry-run">
+      {dry.data.steps.map((step) => (
+        <li key={step.version}>
+          <div>
+            <span className="mono">{step.version}</span> {step.name}
+            {!step.transactional && <span className="muted small"> · not in a transaction</span>}
+          </div>
+          {step.findings.length > 0 && (
+            <ul className="migrations-findings">
+              {step.findings.map((finding, index) => (
+                <li key={index} className="migrations-finding" data-testid="migrations-finding" data-kind={finding.kind}>
+                  {finding.message}
+                  {finding.rows !== null && <strong> — {finding.rows.toLocaleString()} {finding.rows === 1 ? "row" : "rows"} now</strong>}
+                </li>
+              ))}
+            </ul>
+          )}
+          {step.unreadable && <p className="muted small">Not checked: the SQL parser could not read it ({step.unreadable}).</p>}
+          <details>
+            <summary className="small">SQL</summary>
+            <pre className="mono migrations-sql">{step.sql}</pre>
+          </details>
+        </li>
+      ))}
+    </ul>
   );
 }
 
