@@ -84,6 +84,8 @@ pub fn specta_builder<R: Runtime>() -> tauri_specta::Builder<R> {
             commands::migrations::migrations_apply,
             commands::migrations::migrations_rollback,
             commands::migrations::migrations_create,
+            commands::migrations::migrations_file_read,
+            commands::migrations::migrations_file_write,
             commands::schema::schema_inspect,
             commands::schema::schema_export,
             commands::schema::schema_export_copy,

@@ -1,12 +1,12 @@
 // Migrations in the real window: a PostgreSQL database of a project with a folder, a migration
-// created from the page (its files in migrations/<database>/), written, applied, rolled back
+// created from the page (its files in migrations/<database>/), written in Monaco, applied, rolled back
 // after a dry run that says what the down file drops, and both seen in the activity log. Needs Docker and the local test images.
 import assert from "node:assert/strict";
-import { mkdtemp, readdir, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
-import { By } from "selenium-webdriver";
+import { By, Key } from "selenium-webdriver";
 import { byTestId, capture, removeContainerAndVolume, renderedText, startApp, testSettings, waitFor, waitForToast, waitUntilGone } from "./harness.mjs";
 
 const TIMEOUT_MS = 15_000;
@@ -78,8 +78,18 @@ test("a migration is created, applied, logged and rolled back", async () => {
   await waitForToast(driver, "Migration created");
   const files = (await readdir(own)).sort();
   assert.deepEqual(files, ["0001_create_notes.down.sql", "0001_create_notes.up.sql"]);
-  await writeFile(join(own, files[1]), "CREATE TABLE notes (id bigint PRIMARY KEY, body text);\n");
+
+  // The new files open in Monaco: the up file is written there, saved with Ctrl+S.
+  await waitFor(driver, byTestId("migration-editor"), TIMEOUT_MS);
+  const monaco = await waitFor(driver, By.css('[data-testid="migration-editor-monaco"] .monaco-editor textarea'), TIMEOUT_MS);
+  // Separate calls: WebKitWebDriver keeps Ctrl held to the end of one call.
+  await monaco.sendKeys(Key.chord(Key.CONTROL, "a"));
+  await monaco.sendKeys(Key.DELETE, "CREATE TABLE notes (id bigint PRIMARY KEY, body text);");
+  await monaco.sendKeys(Key.chord(Key.CONTROL, "s"));
+  await waitForToast(driver, "Saved 0001_create_notes.up.sql");
+  assert.equal(await readFile(join(own, files[1]), "utf8"), "CREATE TABLE notes (id bigint PRIMARY KEY, body text);");
   await writeFile(join(own, files[0]), "DROP TABLE notes;\n");
+  await click("migration-editor-close");
   await click("migrations-refresh");
   await waitForState(1, "pending");
 

@@ -122,6 +122,10 @@ export const commands = {
 	migrationsRollback: (datasourceId: number, to: number | null) => typedError<number[], ErrorInfo>(__TAURI_INVOKE("migrations_rollback", { datasourceId, to })),
 	/**  Creates the next migration's files in the datasource's folder. */
 	migrationsCreate: (datasourceId: number, name: string) => typedError<CreatedMigration, ErrorInfo>(__TAURI_INVOKE("migrations_create", { datasourceId, name })),
+	/**  A migration file's text, by its name in the datasource's folder. */
+	migrationsFileRead: (datasourceId: number, file: string) => typedError<string, ErrorInfo>(__TAURI_INVOKE("migrations_file_read", { datasourceId, file })),
+	/**  Saves a migration file edited in the app. */
+	migrationsFileWrite: (datasourceId: number, file: string, text: string, allowOutside: boolean) => typedError<null, ErrorInfo>(__TAURI_INVOKE("migrations_file_write", { datasourceId, file, text, allowOutside })),
 	schemaInspect: (source: SchemaSource) => typedError<Schema, ErrorInfo>(__TAURI_INVOKE("schema_inspect", { source })),
 	/**  The schema as Mermaid, DBML, Markdown or JSON text, to copy. */
 	schemaExport: (source: SchemaSource, format: ExportFormat) => typedError<string, ErrorInfo>(__TAURI_INVOKE("schema_export", { source, format })),

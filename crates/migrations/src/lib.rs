@@ -382,3 +382,90 @@ pub async fn record(
     tx.commit().await?;
     Ok(())
 }
+
+/// A migration file's path in `folder`, from its bare name: a `.sql` file directly in the folder
+/// (no separator, no `..`), so a page can name only the folder's own migrations.
+fn file_in(folder: &Path, name: &str) -> Result<PathBuf> {
+    let plain = !name.is_empty()
+        && name.ends_with(".sql")
+        && !name.contains(['/', '\\'])
+        && name != ".."
+        && !name.starts_with('.');
+    if !plain {
+        return Err(Error::Files {
+            folder: folder.display().to_string(),
+            message: format!("“{name}” is not a migration file of this folder"),
+        });
+    }
+    Ok(folder.join(name))
+}
+
+/// A migration file's text.
+pub fn read_file(folder: &Path, name: &str) -> Result<String> {
+    let path = file_in(folder, name)?;
+    quantum_kernel::files::read_optional(&path)?.ok_or_else(|| Error::Files {
+        folder: folder.display().to_string(),
+        message: format!("{name} is not there any more"),
+    })
+}
+
+/// Replaces a migration file's text (the project's folder is where a link may lead, unless the
+/// user confirmed).
+pub fn write_file(
+    project: &Path,
+    folder: &Path,
+    name: &str,
+    text: &str,
+    allow_outside: bool,
+) -> Result<()> {
+    let path = file_in(folder, name)?;
+    quantum_kernel::files::replace(
+        &path,
+        text.as_bytes(),
+        quantum_kernel::files::NewFile::Shared,
+        quantum_kernel::files::Within::project(project, allow_outside),
+    )?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use quantum_kernel::Coded;
+
+    #[test]
+    fn only_the_folders_own_sql_files_are_read_or_written() {
+        let project = tempfile::tempdir().expect("dir");
+        let folder = project.path().join("migrations/db");
+        std::fs::create_dir_all(&folder).expect("mkdir");
+        write_file(
+            project.path(),
+            &folder,
+            "0001_a.up.sql",
+            "SELECT 1;\n",
+            false,
+        )
+        .expect("write");
+        assert_eq!(
+            read_file(&folder, "0001_a.up.sql").expect("read"),
+            "SELECT 1;\n"
+        );
+        for name in [
+            "../quantum.toml",
+            "/etc/passwd",
+            "0001_a.up.txt",
+            "..",
+            ".hidden.sql",
+            "",
+        ] {
+            assert_eq!(
+                read_file(&folder, name).expect_err(name).code(),
+                "migrations.files"
+            );
+            assert!(
+                write_file(project.path(), &folder, name, "x", false).is_err(),
+                "{name}"
+            );
+        }
+    }
+}

@@ -16,6 +16,7 @@ use crate::state::AppState;
 
 /// Where a datasource's migrations are, and what to run them against.
 struct Place {
+    project_folder: PathBuf,
     target: Target,
     folder: PathBuf,
     format: MigrationFormat,
@@ -39,6 +40,7 @@ async fn place(state: &AppState, datasource_id: i64) -> CommandResult<Place> {
     let (folder, _, format) =
         quantum_migrations::locate(Path::new(&project_folder), &datasource.name)?;
     Ok(Place {
+        project_folder: PathBuf::from(&project_folder),
         target: datasource_target(state, datasource_id).await?,
         folder,
         format,
@@ -157,4 +159,36 @@ pub async fn migrations_create(
         up: up.display().to_string(),
         down: down.map(|d| d.display().to_string()),
     })
+}
+
+/// A migration file's text, by its name in the datasource's folder.
+#[tauri::command]
+#[specta::specta]
+pub async fn migrations_file_read(
+    state: State<'_, AppState>,
+    datasource_id: i64,
+    file: String,
+) -> CommandResult<String> {
+    let place = place(&state, datasource_id).await?;
+    Ok(quantum_migrations::read_file(&place.folder, &file)?)
+}
+
+/// Saves a migration file edited in the app.
+#[tauri::command]
+#[specta::specta]
+pub async fn migrations_file_write(
+    state: State<'_, AppState>,
+    datasource_id: i64,
+    file: String,
+    text: String,
+    allow_outside: bool,
+) -> CommandResult<()> {
+    let place = place(&state, datasource_id).await?;
+    Ok(quantum_migrations::write_file(
+        &place.project_folder,
+        &place.folder,
+        &file,
+        &text,
+        allow_outside,
+    )?)
 }

@@ -245,6 +245,9 @@ export const api = {
   migrationsApply: (datasourceId: number, to: number | null) => unwrap(commands.migrationsApply(datasourceId, to)),
   migrationsRollback: (datasourceId: number, to: number | null) => unwrap(commands.migrationsRollback(datasourceId, to)),
   migrationsCreate: (datasourceId: number, name: string) => unwrap(commands.migrationsCreate(datasourceId, name)),
+  migrationsFileRead: (datasourceId: number, file: string) => unwrap(commands.migrationsFileRead(datasourceId, file)),
+  migrationsFileWrite: (datasourceId: number, file: string, text: string, allowOutside: boolean) =>
+    unwrap(commands.migrationsFileWrite(datasourceId, file, text, allowOutside)),
   /** A MongoDB database's collections with their indexes, validators and sizes. */
   collectionsDatabase: (source: SchemaSource) => unwrap(commands.collectionsDatabase(source)),
   /** A collection's fields, inferred from `size` documents chosen at random. */

@@ -6,7 +6,6 @@ import { ActivityPage } from "../features/activity/ActivityPage";
 import { DashboardPage } from "../features/dashboard/DashboardPage";
 import { DatasourceMonitorPage } from "../features/datasources/DatasourceMonitorPage";
 import { ProjectDetailsPage } from "../features/projects/ProjectDetailsPage";
-import { MigrationsPage } from "../features/migrations/MigrationsPage";
 import { ProjectsPage } from "../features/projects/ProjectsPage";
 import { SettingsPage } from "../features/settings/SettingsPage";
 import { Shell } from "./Shell";
@@ -16,6 +15,10 @@ import { Shell } from "./Shell";
 const ConfigPage = lazy(() => import("../features/config/ConfigPage"));
 // The schema browser brings React Flow and the dagre layout engine: loaded on first visit.
 const SchemaPage = lazy(() => import("../features/schema/SchemaPage").then((module) => ({ default: module.SchemaPage })));
+// The migrations page edits files in Monaco: loaded on first visit.
+const MigrationsPage = lazy(() =>
+  import("../features/migrations/MigrationsPage").then((module) => ({ default: module.MigrationsPage })),
+);
 const EnvironmentPage = lazy(() =>
   import("../features/variables/EnvironmentPage").then((module) => ({ default: module.EnvironmentPage })),
 );
@@ -66,7 +69,14 @@ const router = createHashRouter(
           </Lazy>
         }
       />
-      <Route path="projects/:projectId/migrations" element={<MigrationsPage />} />
+      <Route
+        path="projects/:projectId/migrations"
+        element={
+          <Lazy label="Loading the migrations">
+            <MigrationsPage />
+          </Lazy>
+        }
+      />
       <Route path="projects/:projectId/databases/:datasourceId/:view" element={<DatasourceMonitorPage />} />
       <Route path="activity" element={<ActivityPage />} />
       <Route path="settings" element={<SettingsPage />} />

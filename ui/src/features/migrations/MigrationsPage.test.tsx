@@ -7,6 +7,9 @@ import type * as ApiModule from "../../api";
 import { renderWithApp } from "../../test/render";
 import { MigrationsPage } from "./MigrationsPage";
 
+// Monaco stays out of jsdom: the editor is driven in the real window (migrations.spec.mjs).
+vi.mock("./MigrationEditor", () => ({ MigrationEditor: () => null }));
+
 vi.mock("../../api", async (importOriginal) => {
   const actual = await importOriginal<typeof ApiModule>();
   return {

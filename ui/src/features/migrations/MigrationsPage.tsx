@@ -12,7 +12,8 @@ import { Field } from "../../components/Field";
 import { PageHeader } from "../../components/PageHeader";
 import { SkeletonRows } from "../../components/Skeleton";
 import { datasourcesQuery } from "../datasources/queries";
-import { pendingUpTo, rollbackPlan, stateLabel } from "./plan";
+import { MigrationEditor } from "./MigrationEditor";
+import { migrationFiles, pendingUpTo, rollbackPlan, stateLabel } from "./plan";
 import "./migrations.css";
 
 /** Engines whose migrations the app runs (SQL ones). */
@@ -82,6 +83,7 @@ function MigrationsOf({ datasource }: { datasource: Datasource }) {
   const queryClient = useQueryClient();
   const [pending, setPending] = useState<Pending | null>(null);
   const [creating, setCreating] = useState(false);
+  const [editing, setEditing] = useState<string[] | null>(null);
   const status = useQuery({
     queryKey: queryKeys.migrations(datasource.id),
     queryFn: () => api.migrationsStatus(datasource.id),
@@ -159,7 +161,14 @@ function MigrationsOf({ datasource }: { datasource: Datasource }) {
         </thead>
         <tbody>
           {migrations.map((migration) => (
-            <Row key={migration.version} migration={migration} busy={run.isPending} onPlan={(plan) => setPending(plan)} all={migrations} />
+            <Row
+              key={migration.version}
+              migration={migration}
+              busy={run.isPending}
+              onPlan={(plan) => setPending(plan)}
+              onEdit={(file) => setEditing(migrationFiles(file))}
+              all={migrations}
+            />
           ))}
           {migrations.length === 0 && (
             <tr>
@@ -170,6 +179,7 @@ function MigrationsOf({ datasource }: { datasource: Datasource }) {
           )}
         </tbody>
       </table>
+      {editing && <MigrationEditor key={editing[0]} datasourceId={datasource.id} files={editing} onClose={() => setEditing(null)} />}
       <Dialog
         open={pending !== null}
         size="small"
@@ -210,7 +220,15 @@ function MigrationsOf({ datasource }: { datasource: Datasource }) {
           </>
         )}
       </Dialog>
-      <NewMigrationDialog datasourceId={datasource.id} open={creating} onClose={() => setCreating(false)} onCreated={refresh} />
+      <NewMigrationDialog
+        datasourceId={datasource.id}
+        open={creating}
+        onClose={() => setCreating(false)}
+        onCreated={(files) => {
+          refresh();
+          setEditing(files);
+        }}
+      />
     </section>
   );
 }
@@ -254,7 +272,15 @@ function DryRunView({ datasourceId, plan }: { datasourceId: number; plan: Pendin
   );
 }
 
-function Row({ migration, all, busy, onPlan }: { migration: MigrationStatus; all: MigrationStatus[]; busy: boolean; onPlan: (plan: Pending) => void }) {
+type RowProps = {
+  migration: MigrationStatus;
+  all: MigrationStatus[];
+  busy: boolean;
+  onPlan: (plan: Pending) => void;
+  onEdit: (file: string) => void;
+};
+
+function Row({ migration, all, busy, onPlan, onEdit }: RowProps) {
   const upTo = pendingUpTo(all, migration.version);
   const downTo = rollbackPlan(all, migration.version);
   return (
@@ -262,7 +288,13 @@ function Row({ migration, all, busy, onPlan }: { migration: MigrationStatus; all
       <td className="mono">{migration.version}</td>
       <td>
         {migration.name || <span className="muted">(file gone)</span>}
-        {migration.file && <div className="muted small mono">{migration.file}</div>}
+        {migration.file && (
+          <div>
+            <button type="button" className="migration-file-link mono" title="Open in the editor" onClick={() => onEdit(migration.file!)} data-testid="migration-file">
+              {migration.file}
+            </button>
+          </div>
+        )}
       </td>
       <td>
         <span className={`migration-state migration-state-${migration.state}`}>{stateLabel(migration.state)}</span>
@@ -290,7 +322,9 @@ function Row({ migration, all, busy, onPlan }: { migration: MigrationStatus; all
   );
 }
 
-function NewMigrationDialog({ datasourceId, open, onClose, onCreated }: { datasourceId: number; open: boolean; onClose: () => void; onCreated: () => void }) {
+type NewMigrationProps = { datasourceId: number; open: boolean; onClose: () => void; onCreated: (files: string[]) => void };
+
+function NewMigrationDialog({ datasourceId, open, onClose, onCreated }: NewMigrationProps) {
   const [name, setName] = useState("");
   const [error, setError] = useState<string | null>(null);
   const create = useMutation({
@@ -298,7 +332,9 @@ function NewMigrationDialog({ datasourceId, open, onClose, onCreated }: { dataso
     onSuccess: (created) => {
       toast.success("Migration created", { description: [created.up, created.down].filter(Boolean).join("\n") });
       setName("");
-      onCreated();
+      // The editor names files by their name in the folder.
+      const base = (path: string) => path.slice(Math.max(path.lastIndexOf("/"), path.lastIndexOf("\\")) + 1);
+      onCreated([created.up, ...(created.down ? [created.down] : [])].map(base));
       onClose();
     },
     onError: (failure) => setError(failure instanceof ApiError ? failure.message : errorMessage(failure)),

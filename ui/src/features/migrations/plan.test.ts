@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { MigrationStatus } from "../../api";
-import { pendingUpTo, rollbackPlan } from "./plan";
+import { migrationFiles, pendingUpTo, rollbackPlan } from "./plan";
 
 const m = (version: number, state: MigrationStatus["state"]): MigrationStatus => ({
   version,
@@ -25,5 +25,10 @@ describe("migration plans", () => {
     expect(rollbackPlan(list, 1)).toEqual([3, 2]);
     expect(rollbackPlan(list, 3)).toEqual([]);
     expect(rollbackPlan([m(1, "pending")], null)).toEqual([]);
+  });
+
+  it("opens a migration's up and down files together", () => {
+    expect(migrationFiles("0001_a.up.sql")).toEqual(["0001_a.up.sql", "0001_a.down.sql"]);
+    expect(migrationFiles("20240101_a.sql")).toEqual(["20240101_a.sql"]);
   });
 });

@@ -23,3 +23,8 @@ export function stateLabel(state: MigrationState): string {
     failed: "failed half-way",
   }[state];
 }
+
+/** The files of one migration: its up file, and its down file when the layout has one. */
+export function migrationFiles(file: string): string[] {
+  return file.endsWith(".up.sql") ? [file, file.replace(/\.up\.sql$/, ".down.sql")] : [file];
+}
