@@ -267,9 +267,11 @@ async fn sqlx_layout_applies_rolls_back_and_agrees_with_sqlx_cli() {
         .expect("cleanup");
 }
 
-/// `dbmate <args>` (the npm package's binary, installed by `npm ci`), its output.
+/// `dbmate <args>` (the npm package's binary, installed by `scripts/setup --for-tests`), its
+/// output.
 fn dbmate(args: &[&str], folder: &Path, url: &str) -> String {
-    let binary = Path::new(env!("CARGO_MANIFEST_DIR")).join("../node_modules/.bin/dbmate");
+    let home = std::env::var("HOME").expect("HOME");
+    let binary = Path::new(&home).join(".cache/quantum-admin/dbmate/node_modules/.bin/dbmate");
     let output = Command::new(binary)
         .args([
             "--url",
@@ -280,7 +282,7 @@ fn dbmate(args: &[&str], folder: &Path, url: &str) -> String {
         ])
         .args(args)
         .output()
-        .expect("dbmate runs (npm ci installs it)");
+        .expect("dbmate runs (scripts/setup --for-tests installs it)");
     assert!(
         output.status.success(),
         "dbmate {args:?}: {}",
@@ -388,6 +390,124 @@ async fn dbmate_layout_agrees_with_dbmate_both_ways() {
     assert!(std::fs::read_to_string(&file)
         .expect("read")
         .starts_with("-- migrate:up\n"));
+
+    app.datasources
+        .remove(datasource.id, true)
+        .await
+        .expect("cleanup");
+}
+
+/// golang-migrate's one row: (version, dirty).
+async fn version(conn: &mut sqlx::PgConnection) -> Vec<(i64, bool)> {
+    sqlx::query_as("SELECT version, dirty FROM schema_migrations")
+        .fetch_all(conn)
+        .await
+        .expect("schema_migrations")
+}
+
+/// golang-migrate's table as its documentation lays it out (the tool itself cannot be
+/// installed here): the app reads a database golang-migrate left, and leaves it as golang-migrate
+/// would (one row: the current version, clean).
+#[tokio::test(flavor = "multi_thread")]
+async fn golang_migrate_layout_is_told_by_its_table_and_kept_as_the_tool_keeps_it() {
+    let app = TestApp::start("migrations golang").await;
+    let datasource = app.ready(Engine::Postgres).await;
+    let target = Target::Postgres(app.server(&datasource));
+    let mut conn = sqlx::PgConnection::connect(&app.url(&datasource))
+        .await
+        .expect("connect");
+    // As `migrate up 1` leaves it.
+    sqlx::raw_sql(
+        "CREATE TABLE users (id bigint PRIMARY KEY); \
+         CREATE TABLE schema_migrations (version bigint NOT NULL PRIMARY KEY, dirty boolean NOT NULL); \
+         INSERT INTO schema_migrations VALUES (1, false);",
+    )
+    .execute(&mut conn)
+    .await
+    .expect("golang-migrate's state");
+    let project = tempfile::tempdir().expect("project");
+    let folder = project.path().join("migrations");
+    std::fs::create_dir_all(&folder).expect("folder");
+    write(
+        &folder,
+        "000001_create_users.up.sql",
+        "CREATE TABLE users (id bigint PRIMARY KEY);\n",
+    );
+    write(
+        &folder,
+        "000001_create_users.down.sql",
+        "DROP TABLE users;\n",
+    );
+    write(
+        &folder,
+        "000002_create_orders.up.sql",
+        "CREATE TABLE orders (id bigint PRIMARY KEY);\n",
+    );
+    write(
+        &folder,
+        "000002_create_orders.down.sql",
+        "DROP TABLE orders;\n",
+    );
+    let (_, _, format) =
+        quantum_migrations::locate(project.path(), &datasource.name).expect("locate");
+    assert_eq!(
+        format,
+        MigrationFormat::Sqlx,
+        "the files alone look like sqlx's"
+    );
+
+    let listed = status(&target, &folder, format).await.expect("status");
+    assert_eq!(
+        listed.format,
+        MigrationFormat::GolangMigrate,
+        "its table tells"
+    );
+    assert_eq!(
+        states(&listed),
+        [(1, MigrationState::Applied), (2, MigrationState::Pending)]
+    );
+
+    assert_eq!(
+        apply(&target, &folder, format, None).await.expect("apply"),
+        [2]
+    );
+    assert_eq!(
+        version(&mut conn).await,
+        [(2, false)],
+        "one row, as golang-migrate keeps it"
+    );
+    assert_eq!(
+        rollback(&target, &folder, format, None)
+            .await
+            .expect("rollback"),
+        [2]
+    );
+    assert_eq!(version(&mut conn).await, [(1, false)]);
+
+    // A failure rolls back with its transaction: the version stays, clean.
+    write(
+        &folder,
+        "000002_create_orders.up.sql",
+        "CREATE TABLE orders (id bigint PRIMARY KEY);\nSELECT nope;\n",
+    );
+    let error = apply(&target, &folder, format, None)
+        .await
+        .expect_err("broken");
+    assert!(error.to_string().contains("line 2"), "{error}");
+    assert_eq!(version(&mut conn).await, [(1, false)]);
+
+    // Left dirty by the tool: told, and nothing more runs until it is fixed.
+    sqlx::raw_sql("UPDATE schema_migrations SET dirty = true")
+        .execute(&mut conn)
+        .await
+        .expect("dirty");
+    let listed = status(&target, &folder, format).await.expect("status");
+    assert_eq!(listed.migrations[0].state, MigrationState::Failed);
+    let error = apply(&target, &folder, format, None)
+        .await
+        .expect_err("dirty");
+    assert_eq!(error.code(), "migrations.dirty", "{error}");
+    conn.close().await.expect("close");
 
     app.datasources
         .remove(datasource.id, true)

@@ -17,6 +17,9 @@ pub enum MigrationFormat {
     Sqlx,
     /// `-- migrate:up` / `-- migrate:down` in one file; history in `schema_migrations`.
     Dbmate,
+    /// `<version>_<name>.up.sql` + `.down.sql` as sqlx's; history one row in
+    /// `schema_migrations (version, dirty)`. Told from sqlx's by that table.
+    GolangMigrate,
     /// `V<version>__<name>.sql`; history in `flyway_schema_history`.
     Flyway,
 }
@@ -26,6 +29,7 @@ impl MigrationFormat {
         match self {
             Self::Sqlx => "sqlx",
             Self::Dbmate => "dbmate",
+            Self::GolangMigrate => "golang-migrate",
             Self::Flyway => "Flyway",
         }
     }

@@ -7,6 +7,7 @@ mod conn;
 mod dbmate;
 mod error;
 pub mod files;
+mod golang_migrate;
 mod lint;
 mod sqlx_format;
 
@@ -74,11 +75,21 @@ pub fn locate(project: &Path, datasource: &str) -> Result<(PathBuf, bool, Migrat
 
 fn runnable(folder: &Path, format: MigrationFormat) -> Result<()> {
     match format {
-        MigrationFormat::Sqlx | MigrationFormat::Dbmate => Ok(()),
+        MigrationFormat::Sqlx | MigrationFormat::Dbmate | MigrationFormat::GolangMigrate => Ok(()),
         other => Err(Error::Unsupported {
             folder: folder.display().to_string(),
             format: other.label().to_owned(),
         }),
+    }
+}
+
+/// The layout in use: the folder's, except that files named as sqlx's in a database that holds
+/// golang-migrate's table are golang-migrate's.
+async fn layout(conn: &mut conn::Conn, format: MigrationFormat) -> MigrationFormat {
+    if format == MigrationFormat::Sqlx && golang_migrate::present(conn).await {
+        MigrationFormat::GolangMigrate
+    } else {
+        format
     }
 }
 
@@ -88,22 +99,24 @@ pub async fn status(target: &Target, folder: &Path, format: MigrationFormat) -> 
     let migrations = if exists {
         runnable(folder, format)?;
         let mut conn = conn::Conn::open(target).await?;
-        let result = match format {
+        let layout = layout(&mut conn, format).await;
+        let result = match layout {
             MigrationFormat::Dbmate => dbmate::status(&mut conn, folder).await,
+            MigrationFormat::GolangMigrate => golang_migrate::status(&mut conn, folder).await,
             _ => sqlx_format::status(&mut conn, folder)
                 .await
                 .map(|(statuses, _)| statuses),
         };
         conn.close().await;
-        result?
+        (layout, result?)
     } else {
-        Vec::new()
+        (format, Vec::new())
     };
     Ok(Migrations {
         folder: folder.display().to_string(),
         exists,
-        format,
-        migrations,
+        format: migrations.0,
+        migrations: migrations.1,
     })
 }
 
@@ -118,8 +131,9 @@ pub async fn apply(
 ) -> Result<Vec<i64>> {
     runnable(folder, format)?;
     let mut conn = conn::Conn::open(target).await?;
-    let result = match format {
+    let result = match layout(&mut conn, format).await {
         MigrationFormat::Dbmate => dbmate::apply(&mut conn, folder, to).await,
+        MigrationFormat::GolangMigrate => golang_migrate::apply(&mut conn, folder, to).await,
         _ => sqlx_format::apply(&mut conn, folder, to).await,
     };
     conn.close().await;
@@ -135,8 +149,9 @@ pub async fn rollback(
 ) -> Result<Vec<i64>> {
     runnable(folder, format)?;
     let mut conn = conn::Conn::open(target).await?;
-    let result = match format {
+    let result = match layout(&mut conn, format).await {
         MigrationFormat::Dbmate => dbmate::rollback(&mut conn, folder, to).await,
+        MigrationFormat::GolangMigrate => golang_migrate::rollback(&mut conn, folder, to).await,
         _ => sqlx_format::rollback(&mut conn, folder, to).await,
     };
     conn.close().await;
@@ -196,13 +211,16 @@ pub async fn dry_run(
     };
     let mut conn = conn::Conn::open(target).await?;
     let result = async {
+        let format = layout(&mut conn, format).await;
         let statuses = match format {
             MigrationFormat::Dbmate => dbmate::status(&mut conn, folder).await?,
+            MigrationFormat::GolangMigrate => golang_migrate::status(&mut conn, folder).await?,
             _ => sqlx_format::status(&mut conn, folder).await?.0,
         };
         let versions = plan(&statuses, direction, to);
         let sources = match format {
             MigrationFormat::Dbmate => dbmate::sources(folder, direction)?,
+            MigrationFormat::GolangMigrate => golang_migrate::sources(folder, direction)?,
             _ => sqlx_format::sources(folder, direction).await?,
         };
         let mut steps = Vec::new();
