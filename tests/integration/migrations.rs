@@ -514,3 +514,59 @@ async fn golang_migrate_layout_is_told_by_its_table_and_kept_as_the_tool_keeps_i
         .await
         .expect("cleanup");
 }
+
+/// MariaDB commits each schema change at once: a migration failing half-way leaves its first
+/// statements done, and sqlx's history marks it failed, so nothing more runs until it is dealt
+/// with — the state the UI warns about before applying there.
+#[tokio::test(flavor = "multi_thread")]
+async fn on_mariadb_a_half_done_migration_is_marked_failed_and_stops_the_next_runs() {
+    let app = TestApp::start("migrations maria").await;
+    let datasource = app.ready(Engine::Mariadb).await;
+    let target = Target::for_engine(Engine::Mariadb, app.server(&datasource)).expect("mysql");
+    let project = tempfile::tempdir().expect("project");
+    let folder = project.path().join("migrations");
+    std::fs::create_dir_all(&folder).expect("folder");
+    write(
+        &folder,
+        "1_users.up.sql",
+        "CREATE TABLE users (id bigint PRIMARY KEY);\n",
+    );
+    write(&folder, "1_users.down.sql", "DROP TABLE users;\n");
+    write(
+        &folder,
+        "2_half.up.sql",
+        "CREATE TABLE half (id int);\nSELECT nope FROM nowhere;\n",
+    );
+    write(&folder, "2_half.down.sql", "DROP TABLE half;\n");
+    let format = MigrationFormat::Sqlx;
+
+    let error = apply(&target, &folder, format, None)
+        .await
+        .expect_err("half");
+    assert_eq!(error.code(), "migrations.failed", "{error}");
+    let listed = status(&target, &folder, format).await.expect("status");
+    assert_eq!(
+        states(&listed),
+        [(1, MigrationState::Applied), (2, MigrationState::Failed)]
+    );
+    let again = apply(&target, &folder, format, None)
+        .await
+        .expect_err("dirty");
+    assert_eq!(again.code(), "migrations.dirty", "{again}");
+    let mut conn = quantum_schema::connect_mysql(&app.server(&datasource))
+        .await
+        .expect("connect");
+    let half: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = DATABASE() AND table_name = 'half'",
+    )
+    .fetch_one(&mut conn)
+    .await
+    .expect("tables");
+    assert_eq!(half, 1, "the first statement stayed: MariaDB committed it");
+    conn.close().await.expect("close");
+
+    app.datasources
+        .remove(datasource.id, true)
+        .await
+        .expect("cleanup");
+}

@@ -779,6 +779,11 @@ export type MigrationFormat =
 "sqlx" | 
 /**  `-- migrate:up` / `-- migrate:down` in one file; history in `schema_migrations`. */
 "dbmate" | 
+/**
+ *  `<version>_<name>.up.sql` + `.down.sql` as sqlx's; history one row in
+ *  `schema_migrations (version, dirty)`. Told from sqlx's by that table.
+ */
+"golangMigrate" | 
 /**  `V<version>__<name>.sql`; history in `flyway_schema_history`. */
 "flyway";
 

@@ -111,11 +111,12 @@ impl Conn {
     }
 }
 
-/// PostgreSQL's undefined_table, MySQL's 1146, SQLite's message.
+/// PostgreSQL's undefined_table (42P01), MySQL's and MariaDB's (SQLSTATE 42S02: sqlx gives the
+/// SQLSTATE, not the error number 1146), SQLite's message.
 pub(crate) fn is_missing_table(error: &sqlx::Error) -> bool {
     match error {
         sqlx::Error::Database(db) => {
-            matches!(db.code().as_deref(), Some("42P01") | Some("1146"))
+            matches!(db.code().as_deref(), Some("42P01") | Some("42S02"))
                 || db.message().contains("no such table")
         }
         _ => false,
