@@ -281,6 +281,29 @@ async fn mariadb_keys_indexes_checks_enums_comments_and_views() {
     assert_eq!(composite.ref_columns, ["sku", "variant"]);
     assert_eq!(composite.on_update, RefAction::Cascade);
     assert_eq!(table(&schema, "order_totals").kind, TableKind::View);
+
+    // MariaDB's refusals are told apart by its error numbers (sqlx's code is the SQLSTATE).
+    let wrong = Server {
+        password: Secret::new("not-the-password"),
+        ..server.clone()
+    };
+    let error = inspect(&Target::Mysql(wrong)).await.expect_err("auth");
+    assert_eq!(
+        quantum_kernel::Coded::code(&error),
+        "schema.auth_failed",
+        "{error}"
+    );
+    let elsewhere = Server {
+        database: "nowhere".into(),
+        ..server.clone()
+    };
+    let error = inspect(&Target::Mysql(elsewhere))
+        .await
+        .expect_err("no such database");
+    assert!(
+        ["schema.no_database", "schema.auth_failed"].contains(&quantum_kernel::Coded::code(&error)),
+        "{error}"
+    );
     app.datasources
         .remove(datasource.id, true)
         .await

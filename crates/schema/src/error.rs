@@ -58,14 +58,20 @@ impl Error {
                     Self::Query(error.to_string())
                 }
             }
-            sqlx::Error::Database(db) => match db.code().as_deref() {
-                // PostgreSQL: invalid_password, invalid_authorization_specification.
-                Some("28P01") | Some("28000") => Self::AuthFailed { target },
-                // MySQL/MariaDB: access denied.
-                Some("1045") | Some("1044") => Self::AuthFailed { target },
-                Some("3D000") | Some("1049") => Self::NoDatabase { target },
-                _ => Self::Query(db.message().to_owned()),
-            },
+            sqlx::Error::Database(db) => {
+                // sqlx gives MySQL's SQLSTATE as the code; its error number tells these apart.
+                let mysql = db
+                    .try_downcast_ref::<sqlx::mysql::MySqlDatabaseError>()
+                    .map(|my| my.number());
+                match (db.code().as_deref(), mysql) {
+                    // PostgreSQL: invalid_password, invalid_authorization_specification.
+                    (Some("28P01") | Some("28000"), _) => Self::AuthFailed { target },
+                    // MySQL/MariaDB: access denied (to the server, to the database).
+                    (_, Some(1045) | Some(1044)) => Self::AuthFailed { target },
+                    (Some("3D000"), _) | (_, Some(1049)) => Self::NoDatabase { target },
+                    _ => Self::Query(db.message().to_owned()),
+                }
+            }
             _ => Self::Query(error.to_string()),
         }
     }
