@@ -151,7 +151,15 @@ mod tests {
         let found = completions(TEXT, 6, 2);
         assert_eq!(
             labels(&found),
-            ["version", "image", "port", "database", "volume"]
+            [
+                "version",
+                "image",
+                "port",
+                "database",
+                "volume",
+                "migrations",
+                "migrations_format"
+            ]
         );
         assert!(found.iter().all(|c| c.kind == CompletionKind::Key));
         assert_eq!(labels(&completions(TEXT, 3, 1)), ["description"]);

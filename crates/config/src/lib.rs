@@ -115,6 +115,11 @@ pub struct DatasourceDecl {
     pub port: Option<u16>,
     pub database: Option<String>,
     pub volume: Option<String>,
+    /// Its migrations' folder, relative to the project's (else found: `migrations/<name>`,
+    /// `migrations`, `db/migrations`).
+    pub migrations: Option<String>,
+    /// Their layout: `sqlx`, `dbmate` or `golang-migrate` (else read from the files).
+    pub migrations_format: Option<String>,
 }
 
 /// One `[environments.<name>]` table.

@@ -30,7 +30,31 @@ pub const DATASOURCE_KEYS: &[KeySpec] = &[
     ("port", "Host port, 1 to 65535, unique across datasources"),
     ("database", "Name of the database to create"),
     ("volume", "Docker volume that keeps the data"),
+    (
+        "migrations",
+        "Folder of its migration files, relative to the project",
+    ),
+    (
+        "migrations_format",
+        "Their layout: sqlx, dbmate or golang-migrate",
+    ),
 ];
+
+/// The migration layouts `migrations_format` takes.
+pub const MIGRATION_FORMATS: &[&str] = &["sqlx", "dbmate", "golang-migrate"];
+
+/// A folder inside the project: relative, no `..`, no empty part.
+pub fn is_project_folder(path: &str) -> bool {
+    !path.is_empty()
+        && !path.starts_with('/')
+        && !path.contains('\\')
+        && !path.contains(':')
+        && path.split('/').all(|part| !part.is_empty() && part != "..")
+}
+
+pub fn is_migration_format(value: &str) -> bool {
+    MIGRATION_FORMATS.contains(&value)
+}
 
 pub const ENVIRONMENT_KEYS: &[KeySpec] = &[
     ("variables", "Plain variables of this environment"),

@@ -117,6 +117,8 @@ fn parse_gives_the_typed_model_in_file_order() {
                 port: Some(5432),
                 database: Some("shop".into()),
                 volume: Some("shop-main-data".into()),
+                migrations: None,
+                migrations_format: None,
             },
             DatasourceDecl {
                 name: "cache".into(),
@@ -126,6 +128,8 @@ fn parse_gives_the_typed_model_in_file_order() {
                 port: None,
                 database: None,
                 volume: None,
+                migrations: None,
+                migrations_format: None,
             },
         ],
         environments: vec![
@@ -337,6 +341,29 @@ fn invalid_value() {
 }
 
 #[test]
+fn a_datasource_names_its_migrations_folder_and_layout() {
+    let text = "[datasources.main]\nengine = \"postgres\"\nmigrations = \"db/migrations\"\nmigrations_format = \"dbmate\"\n";
+    assert!(validate(text, &[]).is_empty());
+    let config = parse(text).expect("parsed");
+    assert_eq!(
+        config.datasources[0].migrations.as_deref(),
+        Some("db/migrations")
+    );
+    assert_eq!(
+        config.datasources[0].migrations_format.as_deref(),
+        Some("dbmate")
+    );
+    assert_eq!(
+        only("[datasources.main]\nengine = \"postgres\"\nmigrations = \"../elsewhere\"\n"),
+        error(3, 14, 3, 28, "config.invalid_value", "`migrations` \"../elsewhere\" is not a folder inside the project: give a relative path such as \"db/migrations\", without `..`.")
+    );
+    assert_eq!(
+        only("[datasources.main]\nengine = \"postgres\"\nmigrations_format = \"flyway\"\n"),
+        error(3, 21, 3, 29, "config.invalid_value", "`migrations_format` \"flyway\" is not a migration layout: use sqlx, dbmate, golang-migrate.")
+    );
+}
+
+#[test]
 fn version_and_image() {
     let text =
         "[datasources.main]\nengine = \"postgres\"\nversion = \"16\"\nimage = \"postgres:16\"\n";
@@ -461,6 +488,8 @@ fn main_db() -> DatasourceDecl {
         port: Some(5433),
         database: None,
         volume: Some("shop-data".into()),
+        migrations: None,
+        migrations_format: None,
     }
 }
 
@@ -491,6 +520,8 @@ fn set_datasource_appends_a_new_table() {
         port: Some(6379),
         database: None,
         volume: None,
+        migrations: None,
+        migrations_format: None,
     };
     let edited = set_datasource(EDITABLE, &cache).expect("edited");
     // After its siblings, not at the end of the file.

@@ -271,3 +271,27 @@ async fn a_file_linking_out_of_the_project_is_saved_only_when_confirmed() {
         .expect("confirmed");
     assert_eq!(std::fs::read_to_string(&bashrc).expect("read"), text);
 }
+
+#[tokio::test]
+async fn a_datasources_table_is_read_from_the_file_for_the_features_that_need_it() {
+    let t = open().await;
+    let folder = tempfile::tempdir().expect("folder");
+    let project = project_with_folder(&t.store, folder.path()).await;
+    let configs = ProjectConfigs::new(t.store.clone(), t.dir.path());
+    std::fs::write(
+        folder.path().join("quantum.toml"),
+        "[project]\nname = \"shop\"\n\n[datasources.main]\nengine = \"postgres\"\nmigrations = \"db/changes\"\nmigrations_format = \"dbmate\"\n",
+    )
+    .expect("write");
+    let main = configs
+        .datasource(project.id, "main")
+        .await
+        .expect("read")
+        .expect("declared");
+    assert_eq!(main.migrations.as_deref(), Some("db/changes"));
+    assert_eq!(main.migrations_format.as_deref(), Some("dbmate"));
+    assert_eq!(
+        configs.datasource(project.id, "other").await.expect("read"),
+        None
+    );
+}

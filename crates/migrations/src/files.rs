@@ -25,6 +25,16 @@ pub enum MigrationFormat {
 }
 
 impl MigrationFormat {
+    /// The name `quantum.toml`'s `migrations_format` uses.
+    pub fn from_name(name: &str) -> Option<Self> {
+        match name {
+            "sqlx" => Some(Self::Sqlx),
+            "dbmate" => Some(Self::Dbmate),
+            "golang-migrate" => Some(Self::GolangMigrate),
+            _ => None,
+        }
+    }
+
     pub fn label(self) -> &'static str {
         match self {
             Self::Sqlx => "sqlx",
@@ -177,6 +187,27 @@ mod tests {
             find(project.path(), "shop-db"),
             (project.path().join("db/migrations"), true)
         );
+    }
+
+    #[test]
+    fn quantum_toml_names_the_folder_and_layout_over_the_guess() {
+        let project = tempfile::tempdir().expect("dir");
+        std::fs::create_dir_all(project.path().join("sql/changes")).expect("mkdir");
+        std::fs::write(project.path().join("sql/changes/1_a.up.sql"), "SELECT 1;").expect("write");
+        let (folder, exists, format) = crate::locate_declared(
+            project.path(),
+            "db",
+            Some("sql/changes"),
+            Some("golang-migrate"),
+        )
+        .expect("declared");
+        assert_eq!(folder, project.path().join("sql/changes"));
+        assert!(exists);
+        assert_eq!(format, MigrationFormat::GolangMigrate);
+        let (_, _, guessed) =
+            crate::locate_declared(project.path(), "db", Some("sql/changes"), None)
+                .expect("guessed");
+        assert_eq!(guessed, MigrationFormat::Sqlx);
     }
 
     #[test]

@@ -73,6 +73,36 @@ pub fn locate(project: &Path, datasource: &str) -> Result<(PathBuf, bool, Migrat
     Ok((folder, exists, format))
 }
 
+/// As [`locate`], with what the project's `quantum.toml` says for the datasource: its folder
+/// (relative to the project) and its layout, each used instead of the guess when set.
+pub fn locate_declared(
+    project: &Path,
+    datasource: &str,
+    folder: Option<&str>,
+    format: Option<&str>,
+) -> Result<(PathBuf, bool, MigrationFormat)> {
+    let (folder, exists, guessed) = match folder {
+        Some(folder) => {
+            let folder = project.join(folder);
+            let exists = folder.is_dir();
+            let guessed = if exists {
+                files::detect(&folder)?
+            } else {
+                MigrationFormat::Sqlx
+            };
+            (folder, exists, guessed)
+        }
+        None => locate(project, datasource)?,
+    };
+    Ok((
+        folder,
+        exists,
+        format
+            .and_then(MigrationFormat::from_name)
+            .unwrap_or(guessed),
+    ))
+}
+
 fn runnable(folder: &Path, format: MigrationFormat) -> Result<()> {
     match format {
         MigrationFormat::Sqlx | MigrationFormat::Dbmate | MigrationFormat::GolangMigrate => Ok(()),

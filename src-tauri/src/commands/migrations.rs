@@ -37,8 +37,19 @@ async fn place(state: &AppState, datasource_id: i64) -> CommandResult<Place> {
             ),
         ));
     };
-    let (folder, _, format) =
-        quantum_migrations::locate(Path::new(&project_folder), &datasource.name)?;
+    // quantum.toml may say where they are and in which layout.
+    let declared = state
+        .configs
+        .datasource(project.id, &datasource.name)
+        .await?;
+    let (folder, _, format) = quantum_migrations::locate_declared(
+        Path::new(&project_folder),
+        &datasource.name,
+        declared.as_ref().and_then(|d| d.migrations.as_deref()),
+        declared
+            .as_ref()
+            .and_then(|d| d.migrations_format.as_deref()),
+    )?;
     Ok(Place {
         project_folder: PathBuf::from(&project_folder),
         target: datasource_target(state, datasource_id).await?,

@@ -207,6 +207,15 @@ impl ProjectConfigs {
             .collect())
     }
 
+    /// The project's file's `[datasources.<name>]` table, when the file declares it (and reads
+    /// without errors).
+    pub async fn datasource(&self, project_id: i64, name: &str) -> Result<Option<DatasourceDecl>> {
+        let project = projects::get(&self.store, project_id).await?;
+        let (text, _) = self.current_text(&project).await?;
+        let (config, _) = super::check(&text, &self.known_secrets(project_id).await?);
+        Ok(config.and_then(|config| config.datasources.into_iter().find(|d| d.name == name)))
+    }
+
     pub async fn validate(&self, project_id: i64, text: &str) -> Result<Vec<Diagnostic>> {
         Ok(validate(text, &self.known_secrets(project_id).await?))
     }
@@ -486,6 +495,8 @@ impl ProjectConfigs {
                         .has_database_and_user()
                         .then(|| row.get("database_name")),
                     volume: Some(row.get("volume_name")),
+                    migrations: None,
+                    migrations_format: None,
                 })
             })
             .collect())

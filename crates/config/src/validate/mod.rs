@@ -302,6 +302,8 @@ impl Checker<'_> {
             port: None,
             database: None,
             volume: None,
+            migrations: None,
+            migrations_format: None,
         };
         let mut port = None;
         for (key, item) in table.iter() {
@@ -360,6 +362,27 @@ impl Checker<'_> {
                         key,
                         schema::is_docker_name,
                         &format!("is not a valid volume name: {}", schema::DOCKER_NAME_RULE),
+                    );
+                }
+                "migrations" => {
+                    declaration.migrations = self.checked_string(
+                        item,
+                        &spans,
+                        key,
+                        schema::is_project_folder,
+                        "is not a folder inside the project: give a relative path such as \"db/migrations\", without `..`",
+                    );
+                }
+                "migrations_format" => {
+                    declaration.migrations_format = self.checked_string(
+                        item,
+                        &spans,
+                        key,
+                        schema::is_migration_format,
+                        &format!(
+                            "is not a migration layout: use {}",
+                            schema::MIGRATION_FORMATS.join(", ")
+                        ),
                     );
                 }
                 _ => self.unknown_key(

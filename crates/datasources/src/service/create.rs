@@ -160,6 +160,9 @@ impl Datasources {
                         .has_database_and_user()
                         .then(|| datasource.database_name.clone()),
                     volume: Some(datasource.volume_name.clone()),
+                    // Not the app's to say: `set_datasource` leaves these keys as the user wrote them.
+                    migrations: None,
+                    migrations_format: None,
                 },
             )
             .await;
