@@ -7,7 +7,7 @@
 use std::path::Path;
 
 use crate::conn::{failure, is_missing_table, Conn};
-use crate::{Error, MigrationState, MigrationStatus, Result};
+use crate::{Direction, Error, MigrationState, MigrationStatus, Result};
 
 /// One part of a migration file.
 #[derive(Debug, PartialEq, Eq)]
@@ -109,17 +109,14 @@ pub(crate) fn parse(text: &str) -> std::result::Result<(Part, Option<Part>), Str
 }
 
 /// Each migration's SQL in one direction, with whether it runs in a transaction.
-pub(crate) fn sources(
-    folder: &Path,
-    direction: crate::Direction,
-) -> Result<Vec<(i64, String, bool)>> {
+pub(crate) fn sources(folder: &Path, direction: Direction) -> Result<Vec<(i64, String, bool)>> {
     Ok(read(folder)?
         .into_iter()
         .filter_map(|m| {
             let number = m.number();
             let part = match direction {
-                crate::Direction::Apply => Some(m.up),
-                crate::Direction::Rollback => m.down,
+                Direction::Apply => Some(m.up),
+                Direction::Rollback => m.down,
             }?;
             Some((number, part.sql, part.transaction))
         })
@@ -144,8 +141,11 @@ async fn applied(conn: &mut Conn) -> Result<Vec<String>> {
 }
 
 pub(crate) async fn status(conn: &mut Conn, folder: &Path) -> Result<Vec<MigrationStatus>> {
-    let migrations = read(folder)?;
-    let applied = applied(conn).await?;
+    Ok(statuses(&read(folder)?, &applied(conn).await?))
+}
+
+/// The files' states against the versions dbmate recorded.
+fn statuses(migrations: &[Migration], applied: &[String]) -> Vec<MigrationStatus> {
     let mut statuses: Vec<MigrationStatus> = migrations
         .iter()
         .map(|m| MigrationStatus {
@@ -163,7 +163,7 @@ pub(crate) async fn status(conn: &mut Conn, folder: &Path) -> Result<Vec<Migrati
             file: Some(m.file.clone()),
         })
         .collect();
-    for version in &applied {
+    for version in applied {
         if !migrations.iter().any(|m| &m.version == version) {
             statuses.push(MigrationStatus {
                 version: version.parse().unwrap_or_default(),
@@ -177,7 +177,7 @@ pub(crate) async fn status(conn: &mut Conn, folder: &Path) -> Result<Vec<Migrati
         }
     }
     statuses.sort_by_key(|s| s.version);
-    Ok(statuses)
+    statuses
 }
 
 fn create_table(conn: &Conn) -> &'static str {
@@ -195,37 +195,37 @@ pub(crate) async fn apply(conn: &mut Conn, folder: &Path, to: Option<i64>) -> Re
             return Err(Error::NoSuchVersion(to));
         }
     }
-    let applied = applied(conn).await?;
+    let plan = crate::plan(
+        &statuses(&migrations, &applied(conn).await?),
+        Direction::Apply,
+        to,
+    );
     conn.execute(create_table(conn))
         .await
         .map_err(|error| Error::History(error.to_string()))?;
     let transactional = conn.transactional_ddl();
     let mut done = Vec::new();
-    for migration in migrations
+    for migration in plan
         .iter()
-        .filter(|m| !applied.contains(&m.version))
-        .filter(|m| to.is_none_or(|to| m.number() <= to))
+        .filter_map(|number| migrations.iter().find(|m| m.number() == *number))
     {
         // The version is digits only (see `read`): safe to write into the statement.
         let record = format!(
             "INSERT INTO {TABLE} (version) VALUES ('{}')",
             migration.version
         );
-        conn.script(
-            &migration.up.sql,
-            &record,
-            transactional && migration.up.transaction,
-        )
-        .await
-        .map_err(|error| {
-            failure(
-                migration.number(),
-                &migration.name,
-                &migration.up.sql,
-                migration.up.first_line,
-                &error,
-            )
-        })?;
+        let up = &migration.up;
+        conn.script(&up.sql, &record, transactional && up.transaction)
+            .await
+            .map_err(|error| {
+                failure(
+                    migration.number(),
+                    &migration.name,
+                    &up.sql,
+                    up.first_line,
+                    &error,
+                )
+            })?;
         done.push(migration.number());
     }
     Ok(done)
@@ -234,20 +234,11 @@ pub(crate) async fn apply(conn: &mut Conn, folder: &Path, to: Option<i64>) -> Re
 pub(crate) async fn rollback(conn: &mut Conn, folder: &Path, to: Option<i64>) -> Result<Vec<i64>> {
     let migrations = read(folder)?;
     let applied = applied(conn).await?;
-    let mut newest_first: Vec<&String> = applied.iter().collect();
-    newest_first.sort_by_key(|v| std::cmp::Reverse(v.parse::<i64>().unwrap_or_default()));
-    let undo: Vec<&String> = match to {
-        None => newest_first.into_iter().take(1).collect(),
-        Some(to) => newest_first
-            .into_iter()
-            .filter(|v| v.parse::<i64>().unwrap_or_default() > to)
-            .collect(),
-    };
+    let plan = crate::plan(&statuses(&migrations, &applied), Direction::Rollback, to);
     let transactional = conn.transactional_ddl();
     let mut done = Vec::new();
-    for version in undo {
-        let number = version.parse().unwrap_or_default();
-        let migration = migrations.iter().find(|m| &m.version == version);
+    for number in plan {
+        let migration = migrations.iter().find(|m| m.number() == number);
         let Some((migration, down)) = migration.and_then(|m| m.down.as_ref().map(|d| (m, d)))
         else {
             return Err(Error::NotReversible {
@@ -255,7 +246,10 @@ pub(crate) async fn rollback(conn: &mut Conn, folder: &Path, to: Option<i64>) ->
                 name: migration.map(|m| m.name.clone()).unwrap_or_default(),
             });
         };
-        let record = format!("DELETE FROM {TABLE} WHERE version = '{version}'");
+        let record = format!(
+            "DELETE FROM {TABLE} WHERE version = '{}'",
+            migration.version
+        );
         conn.script(&down.sql, &record, transactional && down.transaction)
             .await
             .map_err(|error| {

@@ -123,20 +123,27 @@ async fn layout(conn: &mut conn::Conn, format: MigrationFormat) -> MigrationForm
     }
 }
 
+/// The statuses of the folder's migrations in `layout`.
+async fn statuses(
+    conn: &mut conn::Conn,
+    layout: MigrationFormat,
+    folder: &Path,
+) -> Result<Vec<MigrationStatus>> {
+    match layout {
+        MigrationFormat::Dbmate => dbmate::status(conn, folder).await,
+        MigrationFormat::GolangMigrate => golang_migrate::status(conn, folder).await,
+        _ => Ok(sqlx_format::status(conn, folder).await?.0),
+    }
+}
+
 /// Every migration's state: the folder's files against the database's history.
 pub async fn status(target: &Target, folder: &Path, format: MigrationFormat) -> Result<Migrations> {
     let exists = folder.is_dir();
-    let migrations = if exists {
+    let (format, migrations) = if exists {
         runnable(folder, format)?;
         let mut conn = conn::Conn::open(target).await?;
         let layout = layout(&mut conn, format).await;
-        let result = match layout {
-            MigrationFormat::Dbmate => dbmate::status(&mut conn, folder).await,
-            MigrationFormat::GolangMigrate => golang_migrate::status(&mut conn, folder).await,
-            _ => sqlx_format::status(&mut conn, folder)
-                .await
-                .map(|(statuses, _)| statuses),
-        };
+        let result = statuses(&mut conn, layout, folder).await;
         conn.close().await;
         (layout, result?)
     } else {
@@ -145,8 +152,8 @@ pub async fn status(target: &Target, folder: &Path, format: MigrationFormat) -> 
     Ok(Migrations {
         folder: folder.display().to_string(),
         exists,
-        format: migrations.0,
-        migrations: migrations.1,
+        format,
+        migrations,
     })
 }
 
@@ -159,15 +166,7 @@ pub async fn apply(
     format: MigrationFormat,
     to: Option<i64>,
 ) -> Result<Vec<i64>> {
-    runnable(folder, format)?;
-    let mut conn = conn::Conn::open(target).await?;
-    let result = match layout(&mut conn, format).await {
-        MigrationFormat::Dbmate => dbmate::apply(&mut conn, folder, to).await,
-        MigrationFormat::GolangMigrate => golang_migrate::apply(&mut conn, folder, to).await,
-        _ => sqlx_format::apply(&mut conn, folder, to).await,
-    };
-    conn.close().await;
-    result
+    run(target, folder, format, Direction::Apply, to).await
 }
 
 /// Rolls back the newest applied migration, or every one above `to`, with their down files.
@@ -177,14 +176,32 @@ pub async fn rollback(
     format: MigrationFormat,
     to: Option<i64>,
 ) -> Result<Vec<i64>> {
+    run(target, folder, format, Direction::Rollback, to).await
+}
+
+async fn run(
+    target: &Target,
+    folder: &Path,
+    format: MigrationFormat,
+    direction: Direction,
+    to: Option<i64>,
+) -> Result<Vec<i64>> {
     runnable(folder, format)?;
-    let mut conn = conn::Conn::open(target).await?;
-    let result = match layout(&mut conn, format).await {
-        MigrationFormat::Dbmate => dbmate::rollback(&mut conn, folder, to).await,
-        MigrationFormat::GolangMigrate => golang_migrate::rollback(&mut conn, folder, to).await,
-        _ => sqlx_format::rollback(&mut conn, folder, to).await,
+    let mut opened = conn::Conn::open(target).await?;
+    let conn = &mut opened;
+    let result = match (layout(conn, format).await, direction) {
+        (MigrationFormat::Dbmate, Direction::Apply) => dbmate::apply(conn, folder, to).await,
+        (MigrationFormat::Dbmate, Direction::Rollback) => dbmate::rollback(conn, folder, to).await,
+        (MigrationFormat::GolangMigrate, Direction::Apply) => {
+            golang_migrate::apply(conn, folder, to).await
+        }
+        (MigrationFormat::GolangMigrate, Direction::Rollback) => {
+            golang_migrate::rollback(conn, folder, to).await
+        }
+        (_, Direction::Apply) => sqlx_format::apply(conn, folder, to).await,
+        (_, Direction::Rollback) => sqlx_format::rollback(conn, folder, to).await,
     };
-    conn.close().await;
+    opened.close().await;
     result
 }
 
@@ -242,11 +259,7 @@ pub async fn dry_run(
     let mut conn = conn::Conn::open(target).await?;
     let result = async {
         let format = layout(&mut conn, format).await;
-        let statuses = match format {
-            MigrationFormat::Dbmate => dbmate::status(&mut conn, folder).await?,
-            MigrationFormat::GolangMigrate => golang_migrate::status(&mut conn, folder).await?,
-            _ => sqlx_format::status(&mut conn, folder).await?.0,
-        };
+        let statuses = statuses(&mut conn, format, folder).await?;
         let versions = plan(&statuses, direction, to);
         let sources = match format {
             MigrationFormat::Dbmate => dbmate::sources(folder, direction)?,
@@ -300,7 +313,11 @@ pub async fn dry_run(
 }
 
 /// The versions an apply up to `to` or a rollback down to `to` runs, in the order it runs them.
-fn plan(statuses: &[MigrationStatus], direction: Direction, to: Option<i64>) -> Vec<i64> {
+pub(crate) fn plan(
+    statuses: &[MigrationStatus],
+    direction: Direction,
+    to: Option<i64>,
+) -> Vec<i64> {
     match direction {
         Direction::Apply => statuses
             .iter()

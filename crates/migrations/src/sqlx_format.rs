@@ -8,7 +8,7 @@ use sqlx::migrate::{AppliedMigration, MigrateError, Migration, MigrationSource, 
 use sqlx::Row;
 
 use crate::conn::{failure, is_missing_table, Conn};
-use crate::{Error, MigrationState, MigrationStatus, Result};
+use crate::{Direction, Error, MigrationState, MigrationStatus, Result};
 
 impl Conn {
     /// The history table's rows (when, how long), or none when the table does not exist yet.
@@ -108,14 +108,14 @@ pub(crate) async fn resolve(folder: &Path) -> Result<Vec<Migration>> {
 /// Each migration's SQL in one direction, with whether it runs in a transaction.
 pub(crate) async fn sources(
     folder: &Path,
-    direction: crate::Direction,
+    direction: Direction,
 ) -> Result<Vec<(i64, String, bool)>> {
     Ok(resolve(folder)
         .await?
         .into_iter()
         .filter(|m| match direction {
-            crate::Direction::Apply => m.migration_type.is_up_migration(),
-            crate::Direction::Rollback => m.migration_type.is_down_migration(),
+            Direction::Apply => m.migration_type.is_up_migration(),
+            Direction::Rollback => m.migration_type.is_down_migration(),
         })
         .map(|m| (m.version, m.sql.to_string(), !m.no_tx))
         .collect())
@@ -227,49 +227,21 @@ pub(crate) async fn apply(conn: &mut Conn, folder: &Path, to: Option<i64>) -> Re
             return Err(Error::NoSuchVersion(to));
         }
     }
+    let versions = crate::plan(&statuses, Direction::Apply, to);
     let migrations = resolve(folder).await?;
-    let pending: Vec<&Migration> = migrations
+    let pending: Vec<&Migration> = versions
         .iter()
-        .filter(|m| m.migration_type.is_up_migration())
-        .filter(|m| {
-            statuses
+        .filter_map(|v| {
+            migrations
                 .iter()
-                .any(|s| s.version == m.version && s.state == MigrationState::Pending)
+                .find(|m| m.version == *v && m.migration_type.is_up_migration())
         })
-        .filter(|m| to.is_none_or(|to| m.version <= to))
         .collect();
-    let migrate = conn.migrate();
-    migrate
+    conn.migrate()
         .ensure_migrations_table()
         .await
         .map_err(|error| Error::History(error.to_string()))?;
-    migrate
-        .lock()
-        .await
-        .map_err(|error| Error::History(error.to_string()))?;
-    let mut done = Vec::new();
-    let mut failure = None;
-    for migration in pending {
-        match migrate.apply(migration).await {
-            Ok(elapsed) => {
-                tracing::info!(
-                    version = migration.version,
-                    elapsed_ms = elapsed.as_millis() as u64,
-                    "migration applied"
-                );
-                done.push(migration.version);
-            }
-            Err(error) => {
-                failure = Some(failed(migration, error));
-                break;
-            }
-        }
-    }
-    let _ = migrate.unlock().await;
-    match failure {
-        Some(error) => Err(error),
-        None => Ok(done),
-    }
+    run_locked(conn, &pending, Direction::Apply).await
 }
 
 /// Rolls back the applied migrations above `to` with their down files, newest first; only the
@@ -279,39 +251,32 @@ pub(crate) async fn rollback(conn: &mut Conn, folder: &Path, to: Option<i64>) ->
     if let Some(version) = dirty {
         return Err(Error::Dirty(version));
     }
-    let applied: Vec<&MigrationStatus> = statuses
-        .iter()
-        .filter(|s| {
-            matches!(
-                s.state,
-                MigrationState::Applied | MigrationState::Changed | MigrationState::Missing
-            )
-        })
-        .collect();
-    let undo: Vec<&MigrationStatus> = match to {
-        None => applied.last().copied().into_iter().collect(),
-        Some(to) => applied
-            .iter()
-            .rev()
-            .filter(|s| s.version > to)
-            .copied()
-            .collect(),
-    };
     let migrations = resolve(folder).await?;
-    let downs: Vec<&Migration> = undo
-        .iter()
-        .map(|s| {
+    let downs: Vec<&Migration> = crate::plan(&statuses, Direction::Rollback, to)
+        .into_iter()
+        .map(|version| {
             migrations
                 .iter()
-                .find(|m| {
-                    m.version == s.version && m.migration_type == MigrationType::ReversibleDown
-                })
+                .find(|m| m.version == version && m.migration_type == MigrationType::ReversibleDown)
                 .ok_or_else(|| Error::NotReversible {
-                    version: s.version,
-                    name: s.name.clone(),
+                    version,
+                    name: statuses
+                        .iter()
+                        .find(|s| s.version == version)
+                        .map(|s| s.name.clone())
+                        .unwrap_or_default(),
                 })
         })
         .collect::<Result<_>>()?;
+    run_locked(conn, &downs, Direction::Rollback).await
+}
+
+/// Applies (or reverts) `migrations` in order under sqlx's lock, stopping at the first failure.
+async fn run_locked(
+    conn: &mut Conn,
+    migrations: &[&Migration],
+    direction: Direction,
+) -> Result<Vec<i64>> {
     let migrate = conn.migrate();
     migrate
         .lock()
@@ -319,9 +284,21 @@ pub(crate) async fn rollback(conn: &mut Conn, folder: &Path, to: Option<i64>) ->
         .map_err(|error| Error::History(error.to_string()))?;
     let mut done = Vec::new();
     let mut failure = None;
-    for migration in downs {
-        match migrate.revert(migration).await {
-            Ok(_) => done.push(migration.version),
+    for migration in migrations {
+        let ran = match direction {
+            Direction::Apply => migrate.apply(migration).await,
+            Direction::Rollback => migrate.revert(migration).await,
+        };
+        match ran {
+            Ok(elapsed) => {
+                tracing::info!(
+                    version = migration.version,
+                    elapsed_ms = elapsed.as_millis() as u64,
+                    ?direction,
+                    "migration run"
+                );
+                done.push(migration.version);
+            }
             Err(error) => {
                 failure = Some(failed(migration, error));
                 break;

@@ -96,6 +96,15 @@ export function subscribeToEditorTheme(onChange: () => void) {
 
 export const currentEditorTheme = (): EditorThemeName => editorThemeName(appIsDark());
 
+/** The SQL editors' options (the console, migration files): no minimap, sized by their box. */
+export const sqlEditorOptions: monaco.editor.IStandaloneEditorConstructionOptions = {
+  minimap: { enabled: false },
+  fontSize: 13,
+  scrollBeyondLastLine: false,
+  automaticLayout: true,
+  tabSize: 2,
+};
+
 loader.config({ monaco });
 
 export { monaco };

@@ -9,16 +9,8 @@ import { api, errorMessage } from "../../api";
 import { queryKeys } from "../../api/queryKeys";
 import { ErrorState } from "../../components/ErrorState";
 import { Skeleton } from "../../components/Skeleton";
-import { currentEditorTheme, subscribeToEditorTheme } from "../config/monaco";
+import { currentEditorTheme, sqlEditorOptions, subscribeToEditorTheme } from "../config/monaco";
 import "monaco-editor/languages/definitions/sql/register";
-
-const editorOptions: editor.IStandaloneEditorConstructionOptions = {
-  minimap: { enabled: false },
-  fontSize: 13,
-  scrollBeyondLastLine: false,
-  automaticLayout: true,
-  tabSize: 2,
-};
 
 /**
  * A migration's files in Monaco (SQL highlighting), one tab each; Save (or Ctrl/⌘+S) writes the
@@ -170,7 +162,7 @@ function LoadedFile({
           language="sql"
           defaultValue={text}
           theme={theme}
-          options={editorOptions}
+          options={sqlEditorOptions}
           loading={<Skeleton width="60%" />}
           onChange={(value) => onDraft(value ?? "")}
           onMount={(instance, monaco) => {

@@ -11,7 +11,7 @@ import { queryKeys } from "../../../api/queryKeys";
 import { Dialog } from "../../../components/Dialog";
 import { Menu } from "../../../components/Menu";
 import { Skeleton } from "../../../components/Skeleton";
-import { currentEditorTheme, subscribeToEditorTheme } from "../../config/monaco";
+import { currentEditorTheme, sqlEditorOptions, subscribeToEditorTheme } from "../../config/monaco";
 import "monaco-editor/languages/definitions/sql/register";
 import { suggestionsFor } from "./completion";
 import { ExportResultDialog } from "./ExportResultDialog";
@@ -22,14 +22,6 @@ import { SavedQueries } from "./SavedQueries";
 import "./console.css";
 
 const KEYWORDS: readonly string[] = sqlLanguage.keywords;
-
-const editorOptions: editor.IStandaloneEditorConstructionOptions = {
-  minimap: { enabled: false },
-  fontSize: 13,
-  scrollBeyondLastLine: false,
-  automaticLayout: true,
-  tabSize: 2,
-};
 
 type ConsoleViewProps = {
   source: SchemaSource;
@@ -168,7 +160,7 @@ export function ConsoleView({ source, projectId, schema, defaultReadOnly }: Cons
           language="sql"
           defaultValue={sql}
           theme={theme}
-          options={editorOptions}
+          options={sqlEditorOptions}
           loading={<Skeleton width="60%" />}
           onChange={(value) => setSql(value ?? "")}
           onMount={(instance, mounted) => {
