@@ -86,6 +86,10 @@ pub fn specta_builder<R: Runtime>() -> tauri_specta::Builder<R> {
             commands::migrations::migrations_create,
             commands::migrations::migrations_file_read,
             commands::migrations::migrations_file_write,
+            commands::snapshots::snapshots_list,
+            commands::snapshots::snapshots_take,
+            commands::snapshots::snapshots_restore,
+            commands::snapshots::snapshots_delete,
             commands::schema::schema_inspect,
             commands::schema::schema_export,
             commands::schema::schema_export_copy,
@@ -160,6 +164,7 @@ pub fn setup<R: Runtime>(
     let datasource_events = state.datasources.subscribe();
     let datasources = std::sync::Arc::clone(&state.datasources);
     let configs = std::sync::Arc::clone(&state.configs);
+    let snapshots = std::sync::Arc::clone(&state.snapshots);
     state.refresh_login_item();
     app.manage(state);
     updater::init(app.handle())?;
@@ -168,6 +173,12 @@ pub fn setup<R: Runtime>(
     }
     events::forward(app.handle().clone(), changes, datasource_events);
     tauri::async_runtime::spawn(datasources.watch_docker());
+    // Copies and restores a crash cut short leave volumes their rows name: removed once.
+    tauri::async_runtime::spawn(async move {
+        if let Err(error) = snapshots.reconcile().await {
+            tracing::warn!(%error, "unfinished snapshots could not be cleaned up");
+        }
+    });
     tauri::async_runtime::spawn(configs.watch());
     Ok(())
 }

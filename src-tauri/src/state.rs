@@ -10,6 +10,7 @@ use quantum_datasources::Datasources;
 use quantum_kernel::settings::Settings;
 use quantum_kernel::{ErrorInfo, Store};
 use quantum_secrets::SecretStore;
+use quantum_snapshots::Snapshots;
 use quantum_variables::Variables;
 use tauri::{AppHandle, Runtime};
 
@@ -49,6 +50,7 @@ impl<R: Runtime> Clipboard for AppHandle<R> {
 pub struct AppState {
     pub store: Store,
     pub datasources: Arc<Datasources>,
+    pub snapshots: Arc<Snapshots>,
     pub configs: Arc<ProjectConfigs>,
     pub variables: Arc<Variables>,
     pub connections: Arc<Connections>,
@@ -85,10 +87,12 @@ impl AppState {
         let variables = Variables::new(store.clone(), Arc::clone(&configs), Arc::clone(&secrets));
         let connections = Connections::new(store.clone(), secrets);
         let console = Console::new(store.clone());
+        let snapshots = Arc::new(Snapshots::new(store.clone(), Arc::clone(&datasources)));
         datasources.set_default_images(settings.engine_images.clone().into_iter().collect());
         Ok(Self {
             store,
             datasources,
+            snapshots,
             configs,
             variables,
             connections,

@@ -154,6 +154,8 @@ fn status_label(status: DatasourceStatus) -> &'static str {
         DatasourceStatus::Stopped => "stopped",
         DatasourceStatus::Error => "error",
         DatasourceStatus::Missing => "missing",
+        DatasourceStatus::Snapshotting => "taking a snapshot",
+        DatasourceStatus::Restoring => "restoring a snapshot",
     }
 }
 

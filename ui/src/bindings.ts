@@ -116,16 +116,31 @@ export const commands = {
 	migrationsStatus: (datasourceId: number) => typedError<Migrations, ErrorInfo>(__TAURI_INVOKE("migrations_status", { datasourceId })),
 	/**  What an apply up to `to` (or a rollback down to it) would run and do to data; nothing runs. */
 	migrationsDryRun: (datasourceId: number, direction: Direction, to: number | null) => typedError<DryRun, ErrorInfo>(__TAURI_INVOKE("migrations_dry_run", { datasourceId, direction, to })),
-	/**  Applies the pending migrations up to `to` (all when null), recorded in the activity log. */
-	migrationsApply: (datasourceId: number, to: number | null) => typedError<number[], ErrorInfo>(__TAURI_INVOKE("migrations_apply", { datasourceId, to })),
-	/**  Rolls back the newest applied migration, or all above `to`, recorded in the activity log. */
-	migrationsRollback: (datasourceId: number, to: number | null) => typedError<number[], ErrorInfo>(__TAURI_INVOKE("migrations_rollback", { datasourceId, to })),
+	/**
+	 *  Applies the pending migrations up to `to` (all when null) after a snapshot of the data,
+	 *  recorded in the activity log.
+	 */
+	migrationsApply: (datasourceId: number, to: number | null) => typedError<MigrationRun, ErrorInfo>(__TAURI_INVOKE("migrations_apply", { datasourceId, to })),
+	/**
+	 *  Rolls back the newest applied migration, or all above `to`, after a snapshot of the data,
+	 *  recorded in the activity log.
+	 */
+	migrationsRollback: (datasourceId: number, to: number | null) => typedError<MigrationRun, ErrorInfo>(__TAURI_INVOKE("migrations_rollback", { datasourceId, to })),
 	/**  Creates the next migration's files in the datasource's folder. */
 	migrationsCreate: (datasourceId: number, name: string) => typedError<CreatedMigration, ErrorInfo>(__TAURI_INVOKE("migrations_create", { datasourceId, name })),
 	/**  A migration file's text, by its name in the datasource's folder. */
 	migrationsFileRead: (datasourceId: number, file: string) => typedError<string, ErrorInfo>(__TAURI_INVOKE("migrations_file_read", { datasourceId, file })),
 	/**  Saves a migration file edited in the app. */
 	migrationsFileWrite: (datasourceId: number, file: string, text: string, allowOutside: boolean) => typedError<null, ErrorInfo>(__TAURI_INVOKE("migrations_file_write", { datasourceId, file, text, allowOutside })),
+	snapshotsList: (datasourceId: number) => typedError<Snapshot[], ErrorInfo>(__TAURI_INVOKE("snapshots_list", { datasourceId })),
+	/**
+	 *  Stops the datasource for the copy and starts it again; older snapshots beyond the kept
+	 *  number are deleted and returned.
+	 */
+	snapshotsTake: (datasourceId: number, note: string) => typedError<Taken, ErrorInfo>(__TAURI_INVOKE("snapshots_take", { datasourceId, note })),
+	/**  Replaces the datasource's data with the snapshot's; the replaced data is kept as a snapshot. */
+	snapshotsRestore: (snapshotId: number) => typedError<Restored, ErrorInfo>(__TAURI_INVOKE("snapshots_restore", { snapshotId })),
+	snapshotsDelete: (snapshotId: number) => typedError<null, ErrorInfo>(__TAURI_INVOKE("snapshots_delete", { snapshotId })),
 	schemaInspect: (source: SchemaSource) => typedError<Schema, ErrorInfo>(__TAURI_INVOKE("schema_inspect", { source })),
 	/**  The schema as Mermaid, DBML, Markdown or JSON text, to copy. */
 	schemaExport: (source: SchemaSource, format: ExportFormat) => typedError<string, ErrorInfo>(__TAURI_INVOKE("schema_export", { source, format })),
@@ -216,7 +231,13 @@ export type AuditAction = "project.create" | "project.update" | "project.delete"
 /**  Migrations applied to a datasource; the entry keeps their versions and folder. */
 "migration.apply" | 
 /**  Migrations rolled back with their down files. */
-"migration.rollback";
+"migration.rollback" | 
+/**  A copy of a datasource's data volume was taken (on demand, or before a migration). */
+"snapshot.create" | 
+/**  A datasource's data was replaced by a snapshot's. */
+"snapshot.restore" | 
+/**  A snapshot was deleted, by the user or to keep the last N. */
+"snapshot.delete";
 
 /**  One row of the audit log. */
 export type AuditEntry = {
@@ -492,7 +513,11 @@ export type DatasourceStatus = "creating" | "pulling" | "starting" | "configurin
 /**  Failed; `status_reason` says why. */
 "error" | 
 /**  Its container was removed outside the app; its data volume may still be there. */
-"missing";
+"missing" | 
+/**  Stopped while its data volume is copied into a snapshot. */
+"snapshotting" | 
+/**  Stopped while a snapshot is copied into a new data volume. */
+"restoring";
 
 /**  One problem in the file, shaped for an editor marker. */
 export type Diagnostic = {
@@ -787,6 +812,12 @@ export type MigrationFormat =
 /**  `V<version>__<name>.sql`; history in `flyway_schema_history`. */
 "flyway";
 
+/**  What an apply or a rollback did: the versions it ran, and the snapshot taken before. */
+export type MigrationRun = {
+	versions: number[],
+	snapshot: Taken | null,
+};
+
 export type MigrationState = "applied" | "pending" | 
 /**  Applied, but its file changed since (the checksum differs). */
 "changed" | 
@@ -913,6 +944,15 @@ export type ResourceType = "project" | "datasource" |
 /**  A database the app did not start. */
 "connection";
 
+/**
+ *  What a restore did: the data it replaced, kept as a snapshot, and those deleted to keep the
+ *  last N.
+ */
+export type Restored = {
+	replaced: Snapshot,
+	pruned: Snapshot[],
+};
+
 export type ResultColumn = {
 	name: string,
 	/**  The server's name for the type (`int4`, `VARCHAR`, `TEXT`), for showing values right. */
@@ -1000,9 +1040,37 @@ export type Settings = {
 	startAtLogin: boolean,
 	/**  Tell the user through the desktop's notifications when something needs them. */
 	desktopNotifications: boolean,
+	/**  Snapshots kept per datasource; taking one more deletes the oldest (and says so). */
+	snapshotsKept: number,
 };
 
 export type Severity = "error" | "warning";
+
+export type Snapshot = {
+	id: number,
+	datasourceId: number,
+	volumeName: string,
+	/**  The datasource's image when it was taken. */
+	image: string,
+	trigger: SnapshotTrigger,
+	/**  The migrations an apply or rollback ran, or the snapshot a restore brought back. */
+	detail: string,
+	/**  None for the data a restore replaced (it was not copied, so not measured). */
+	sizeBytes: number | null,
+	/**  UTC, RFC 3339 with milliseconds. */
+	createdAt: string,
+};
+
+/**  What took a snapshot. */
+export type SnapshotTrigger = 
+/**  Taken on demand. */
+"manual" | 
+/**  Taken before migrations were applied; the detail names them. */
+"before_apply" | 
+/**  Taken before migrations were rolled back; the detail names them. */
+"before_rollback" | 
+/**  The data a restore replaced, kept so that the restore can be undone. */
+"before_restore";
 
 /**  One reading of a container's resource use. */
 export type StatsSample = {
@@ -1039,6 +1107,12 @@ export type Table = {
 };
 
 export type TableKind = "table" | "partitionedTable" | "view" | "materializedView" | "foreignTable";
+
+/**  What taking a snapshot did: the snapshot, and the older ones deleted to keep the last N. */
+export type Taken = {
+	snapshot: Snapshot,
+	pruned: Snapshot[],
+};
 
 export type Theme = "light" | "dark" | 
 /**  Follows the operating system's light or dark mode. */

@@ -22,10 +22,14 @@ pub enum DatasourceStatus {
     Error,
     /// Its container was removed outside the app; its data volume may still be there.
     Missing,
+    /// Stopped while its data volume is copied into a snapshot.
+    Snapshotting,
+    /// Stopped while a snapshot is copied into a new data volume.
+    Restoring,
 }
 
 impl DatasourceStatus {
-    pub const ALL: [Self; 8] = [
+    pub const ALL: [Self; 10] = [
         Self::Creating,
         Self::Pulling,
         Self::Starting,
@@ -34,6 +38,8 @@ impl DatasourceStatus {
         Self::Stopped,
         Self::Error,
         Self::Missing,
+        Self::Snapshotting,
+        Self::Restoring,
     ];
 
     /// Not in the middle of an operation: what it says stays true without the app doing more.
@@ -54,6 +60,8 @@ impl DatasourceStatus {
             Self::Stopped => "stopped",
             Self::Error => "error",
             Self::Missing => "missing",
+            Self::Snapshotting => "snapshotting",
+            Self::Restoring => "restoring",
         }
     }
 
@@ -68,7 +76,12 @@ impl DatasourceStatus {
     pub fn is_busy(self) -> bool {
         matches!(
             self,
-            Self::Creating | Self::Pulling | Self::Starting | Self::Configuring
+            Self::Creating
+                | Self::Pulling
+                | Self::Starting
+                | Self::Configuring
+                | Self::Snapshotting
+                | Self::Restoring
         )
     }
 }

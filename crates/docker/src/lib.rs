@@ -20,9 +20,11 @@ use specta::Type;
 mod error;
 mod files;
 pub mod host;
+mod volumes;
 
 pub use error::{Error, Result};
 pub use files::ContainerFile;
+pub use volumes::LABEL_HELPER;
 
 /// Labels on every container and volume the app makes, so that it finds them again.
 pub const LABEL_PROJECT: &str = "app.quantumadmin.project-id";

@@ -77,6 +77,15 @@ pub enum AuditAction {
     /// Migrations rolled back with their down files.
     #[serde(rename = "migration.rollback")]
     MigrationRollback,
+    /// A copy of a datasource's data volume was taken (on demand, or before a migration).
+    #[serde(rename = "snapshot.create")]
+    SnapshotCreate,
+    /// A datasource's data was replaced by a snapshot's.
+    #[serde(rename = "snapshot.restore")]
+    SnapshotRestore,
+    /// A snapshot was deleted, by the user or to keep the last N.
+    #[serde(rename = "snapshot.delete")]
+    SnapshotDelete,
 }
 
 /// What kind of thing an entry is about.
@@ -125,6 +134,9 @@ impl AuditAction {
             Self::QueryRun => "query.run",
             Self::MigrationApply => "migration.apply",
             Self::MigrationRollback => "migration.rollback",
+            Self::SnapshotCreate => "snapshot.create",
+            Self::SnapshotRestore => "snapshot.restore",
+            Self::SnapshotDelete => "snapshot.delete",
         }
     }
 

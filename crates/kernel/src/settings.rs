@@ -51,6 +51,8 @@ pub struct Settings {
     pub start_at_login: bool,
     /// Tell the user through the desktop's notifications when something needs them.
     pub desktop_notifications: bool,
+    /// Snapshots kept per datasource; taking one more deletes the oldest (and says so).
+    pub snapshots_kept: u32,
 }
 
 impl Default for Settings {
@@ -66,6 +68,7 @@ impl Default for Settings {
             update_endpoint: None,
             start_at_login: false,
             desktop_notifications: true,
+            snapshots_kept: 10,
         }
     }
 }
@@ -87,6 +90,13 @@ impl Settings {
             None | Some("") => None,
             Some(endpoint) => Some(parse_update_endpoint(endpoint)?.to_string()),
         };
+        if !(1..=100).contains(&self.snapshots_kept) {
+            return Err(Error::validation(
+                "validation.invalid_snapshots_kept",
+                "snapshotsKept",
+                "Keep from 1 to 100 snapshots per datasource.",
+            ));
+        }
         Ok(self)
     }
 }

@@ -23,11 +23,11 @@ pub enum Error {
         message: String,
         line: Option<u32>,
     },
-    #[error("Migration {version} ({name}) has no down file, so it cannot be rolled back by SQL. Write its down file (what undoes it), or restore a backup of the database taken before it.")]
+    #[error("Migration {version} ({name}) has no down file, so it cannot be rolled back by SQL. Write its down file (what undoes it), or restore the snapshot taken before it was applied (the datasource's snapshots list).")]
     NotReversible { version: i64, name: String },
     #[error("A migration named “{0}” is not possible: use letters, digits, spaces, '-' and '_' (at most 80).")]
     BadName(String),
-    #[error("Migration {0} failed half-way earlier and is marked failed in the history table: finish or undo its statements by hand (or restore a backup), then fix its row in the history table.")]
+    #[error("Migration {0} failed half-way earlier and is marked failed in the history table: restore the snapshot taken before it (the datasource's snapshots list), or finish or undo its statements by hand and fix its row in the history table.")]
     Dirty(i64),
     #[error("Migration {0} was changed since it was applied (its checksum differs): put the file back as it was, and write the change as a new migration.")]
     Changed(i64),

@@ -313,11 +313,7 @@ pub async fn dry_run(
 }
 
 /// The versions an apply up to `to` or a rollback down to `to` runs, in the order it runs them.
-pub(crate) fn plan(
-    statuses: &[MigrationStatus],
-    direction: Direction,
-    to: Option<i64>,
-) -> Vec<i64> {
+pub fn plan(statuses: &[MigrationStatus], direction: Direction, to: Option<i64>) -> Vec<i64> {
     match direction {
         Direction::Apply => statuses
             .iter()

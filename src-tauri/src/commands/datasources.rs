@@ -86,6 +86,8 @@ pub async fn datasource_remove(
     id: i64,
     delete_data: bool,
 ) -> CommandResult<()> {
+    // Its snapshots go first: they are copies of its data, of no use without it.
+    state.snapshots.delete_all(id).await?;
     Ok(state.datasources.remove(id, delete_data).await?)
 }
 

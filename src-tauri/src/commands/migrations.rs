@@ -4,8 +4,11 @@ use std::path::{Path, PathBuf};
 
 use quantum_kernel::audit::AuditAction;
 use quantum_kernel::{projects, ErrorInfo};
-use quantum_migrations::{Direction, DryRun, MigrationFormat, Migrations, Subject};
+use quantum_migrations::{
+    Direction, DryRun, MigrationFormat, MigrationStatus, Migrations, Subject,
+};
 use quantum_schema::Target;
+use quantum_snapshots::{SnapshotTrigger, Taken};
 use serde::Serialize;
 use specta::Type;
 use tauri::State;
@@ -88,32 +91,108 @@ pub async fn migrations_dry_run(
     )
 }
 
-/// Applies the pending migrations up to `to` (all when null), recorded in the activity log.
+/// What an apply or a rollback did: the versions it ran, and the snapshot taken before.
+#[derive(Clone, Debug, Serialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct MigrationRun {
+    pub versions: Vec<i64>,
+    pub snapshot: Option<Taken>,
+}
+
+/// Applies the pending migrations up to `to` (all when null) after a snapshot of the data,
+/// recorded in the activity log.
 #[tauri::command]
 #[specta::specta]
 pub async fn migrations_apply(
     state: State<'_, AppState>,
     datasource_id: i64,
     to: Option<i64>,
-) -> CommandResult<Vec<i64>> {
-    let place = place(&state, datasource_id).await?;
-    let result = quantum_migrations::apply(&place.target, &place.folder, place.format, to).await;
-    record(&state, &place, AuditAction::MigrationApply, &result).await?;
-    Ok(result?)
+) -> CommandResult<MigrationRun> {
+    run(&state, datasource_id, Direction::Apply, to).await
 }
 
-/// Rolls back the newest applied migration, or all above `to`, recorded in the activity log.
+/// Rolls back the newest applied migration, or all above `to`, after a snapshot of the data,
+/// recorded in the activity log.
 #[tauri::command]
 #[specta::specta]
 pub async fn migrations_rollback(
     state: State<'_, AppState>,
     datasource_id: i64,
     to: Option<i64>,
-) -> CommandResult<Vec<i64>> {
-    let place = place(&state, datasource_id).await?;
-    let result = quantum_migrations::rollback(&place.target, &place.folder, place.format, to).await;
-    record(&state, &place, AuditAction::MigrationRollback, &result).await?;
-    Ok(result?)
+) -> CommandResult<MigrationRun> {
+    run(&state, datasource_id, Direction::Rollback, to).await
+}
+
+async fn run(
+    state: &AppState,
+    datasource_id: i64,
+    direction: Direction,
+    to: Option<i64>,
+) -> CommandResult<MigrationRun> {
+    let place = place(state, datasource_id).await?;
+    let snapshot = snapshot_before(state, &place, direction, to).await?;
+    let result = match direction {
+        Direction::Apply => {
+            quantum_migrations::apply(&place.target, &place.folder, place.format, to).await
+        }
+        Direction::Rollback => {
+            quantum_migrations::rollback(&place.target, &place.folder, place.format, to).await
+        }
+    };
+    let action = match direction {
+        Direction::Apply => AuditAction::MigrationApply,
+        Direction::Rollback => AuditAction::MigrationRollback,
+    };
+    record(state, &place, action, &result).await?;
+    match result {
+        Ok(versions) => Ok(MigrationRun { versions, snapshot }),
+        Err(error) => {
+            let mut info = ErrorInfo::from(error);
+            if let Some(taken) = &snapshot {
+                info.message.push_str(&format!(
+                    " The data as it was before is in the snapshot taken at {}: restore it from the snapshots list.",
+                    taken.snapshot.created_at
+                ));
+            }
+            Err(info)
+        }
+    }
+}
+
+/// The snapshot an apply or rollback takes first, when it will run something: a rollback that
+/// cannot run (a migration without a down file) refuses before any copy is made.
+async fn snapshot_before(
+    state: &AppState,
+    place: &Place,
+    direction: Direction,
+    to: Option<i64>,
+) -> CommandResult<Option<Taken>> {
+    let status = quantum_migrations::status(&place.target, &place.folder, place.format).await?;
+    let versions = quantum_migrations::plan(&status.migrations, direction, to);
+    let named: Vec<&MigrationStatus> = versions
+        .iter()
+        .filter_map(|v| status.migrations.iter().find(|m| m.version == *v))
+        .collect();
+    if named.is_empty() || (direction == Direction::Rollback && named.iter().any(|m| !m.reversible))
+    {
+        return Ok(None);
+    }
+    let detail = named
+        .iter()
+        .map(|m| format!("{} {}", m.version, m.name))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let trigger = match direction {
+        Direction::Apply => SnapshotTrigger::BeforeApply,
+        Direction::Rollback => SnapshotTrigger::BeforeRollback,
+    };
+    let keep = state.settings().snapshots_kept;
+    Ok(Some(
+        state
+            .snapshots
+            .take(place.datasource_id, trigger, &detail, keep)
+            .await?,
+    ))
 }
 
 /// What ran is recorded even when a later migration failed: those before it did run.

@@ -14,6 +14,7 @@ pub mod migrations;
 pub mod projects;
 pub mod schema;
 pub mod settings;
+pub mod snapshots;
 pub mod streams;
 pub mod updates;
 pub mod variables;

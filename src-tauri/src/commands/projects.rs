@@ -46,6 +46,11 @@ pub async fn project_delete(
 ) -> CommandResult<()> {
     let secrets = state.variables.secret_accounts(id).await?;
     let connection_passwords = state.connections.accounts_of(id).await?;
+    if remove_datasources {
+        for datasource in state.datasources.list(Some(id)).await? {
+            state.snapshots.delete_all(datasource.id).await?;
+        }
+    }
     state
         .datasources
         .delete_project(id, remove_datasources)

@@ -198,21 +198,7 @@ impl Datasources {
             .await?;
         let password = self.secrets.get(&datasource.keychain_account)?;
         docker
-            .ensure_volume(
-                &datasource.volume_name,
-                HashMap::from([
-                    (
-                        LABEL_ENGINE.to_owned(),
-                        datasource.engine.as_str().to_owned(),
-                    ),
-                    (LABEL_DATABASE.to_owned(), datasource.database_name.clone()),
-                    (LABEL_USERNAME.to_owned(), datasource.username.clone()),
-                    (
-                        LABEL_KEYCHAIN.to_owned(),
-                        datasource.keychain_account.clone(),
-                    ),
-                ]),
-            )
+            .ensure_volume(&datasource.volume_name, data_volume_labels(&datasource))
             .await?;
         self.create_and_start(docker, &datasource, &password)
             .await?;

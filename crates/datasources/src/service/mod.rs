@@ -2,10 +2,12 @@
 //! datasource, with readiness detection and live status pushed to whoever listens.
 
 mod create;
+mod hold;
 mod naming;
 mod readiness;
 mod watcher;
 
+pub use hold::{data_volume_labels, set_volume, Held};
 use naming::*;
 
 use std::collections::{HashMap, VecDeque};
@@ -391,12 +393,12 @@ impl Datasources {
             .list_volumes(Some(options))
             .await
             .map_err(|e| Error::docker(e.to_string()))?;
-        let in_use: Vec<String> = self
-            .list(None)
-            .await?
-            .into_iter()
-            .map(|d| d.volume_name)
-            .collect();
+        // A snapshot's volume (a datasource's data replaced by a restore, kept) is not an orphan.
+        let in_use: Vec<String> = sqlx::query_scalar(
+            "SELECT volume_name FROM datasources UNION SELECT volume_name FROM snapshots",
+        )
+        .fetch_all(self.store.pool())
+        .await?;
         Ok(listed
             .volumes
             .unwrap_or_default()

@@ -177,6 +177,15 @@ impl Datasources {
             }
             return;
         };
+        if let Ok(Some(mounted)) = docker
+            .mounted_volume(&container, datasource.engine.data_path())
+            .await
+        {
+            if mounted != datasource.volume_name {
+                self.move_container(docker, guard, id, container);
+                return;
+            }
+        }
         match docker.inspect(&container).await {
             Ok(None) => {
                 let _ = self
@@ -199,9 +208,47 @@ impl Datasources {
                     });
                 }
             }
+            Ok(Some(_))
+                if matches!(
+                    datasource.status,
+                    DatasourceStatus::Snapshotting | DatasourceStatus::Restoring
+                ) =>
+            {
+                let reason = "Taking or restoring a snapshot was interrupted; its data is as it \
+                              was before.";
+                let _ = self
+                    .set_status(id, DatasourceStatus::Stopped, Some(reason.into()))
+                    .await;
+            }
             Ok(Some(state)) => self.stopped_on_its_own(&datasource, &state).await,
             Err(error) => tracing::debug!(%error, "reconcile could not inspect a container"),
         }
+    }
+
+    /// A restore switched the record to a new volume, and the app stopped before the container
+    /// on the old one was replaced: the record is the truth, so the container follows it.
+    fn move_container(
+        self: &Arc<Self>,
+        docker: &Docker,
+        guard: OperationGuard,
+        id: i64,
+        container: String,
+    ) {
+        let this = Arc::clone(self);
+        let docker = docker.clone();
+        tokio::spawn(async move {
+            let _guard = guard;
+            let moved = async {
+                docker.remove_container(&container).await?;
+                this.set_container(id, None).await?;
+                this.provision(&docker, id).await
+            }
+            .await;
+            match moved {
+                Ok(()) => tracing::info!(datasource_id = id, "moved onto its recorded volume"),
+                Err(error) => this.fail(id, &error).await,
+            }
+        });
     }
 
     /// The container this data dir made for datasource `id` but did not record (the app stopped

@@ -9,11 +9,18 @@ export const statusLabels: Record<DatasourceStatus, string> = {
   stopped: "Stopped",
   error: "Error",
   missing: "Container missing",
+  snapshotting: "Taking a snapshot",
+  restoring: "Restoring a snapshot",
 };
 
 /** Set-up or start-up is under way; the core reports the next status when it is done. */
 export const isBusy = (status: DatasourceStatus) =>
-  status === "creating" || status === "pulling" || status === "starting" || status === "configuring";
+  status === "creating" ||
+  status === "pulling" ||
+  status === "starting" ||
+  status === "configuring" ||
+  status === "snapshotting" ||
+  status === "restoring";
 
 export const canStart = (status: DatasourceStatus) => status === "stopped" || status === "error";
 export const canStop = (status: DatasourceStatus) => status === "ready" || status === "error";
