@@ -217,7 +217,14 @@ export async function killAppOf(dataDir, timeoutMs = 10_000) {
  * must not leave them behind for the next one.
  */
 export function removeContainerAndVolume(name) {
-  for (const args of [["rm", "-f", name], ["volume", "rm", "-f", `${name}-data`]]) {
+  // Its data volume, and its snapshots' and restores' (`<name>-snap-…`, `<name>-data-…`).
+  let volumes = [`${name}-data`];
+  try {
+    volumes = execFileSync("docker", ["volume", "ls", "-q", "--filter", `name=^${name}-`], { encoding: "utf8" }).split("\n").filter(Boolean);
+  } catch {
+    // Listed by name below.
+  }
+  for (const args of [["rm", "-f", name], ...volumes.map((volume) => ["volume", "rm", "-f", volume])]) {
     try {
       execFileSync("docker", args, { stdio: "ignore" });
     } catch {

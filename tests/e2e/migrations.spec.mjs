@@ -1,6 +1,8 @@
 // Migrations in the real window: a PostgreSQL database of a project with a folder, a migration
 // created from the page (its files in migrations/<database>/), written in Monaco, applied, rolled back
-// after a dry run that says what the down file drops, and both seen in the activity log. Needs Docker and the local test images.
+// after a dry run that says what the down file drops, a snapshot taken before each, the one before the
+// rollback restored (the table and the history back), and all of it seen in the activity log. Needs
+// Docker and the local test images.
 import assert from "node:assert/strict";
 import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -35,6 +37,16 @@ async function click(testId) {
 
 const row = (version) => By.css(`[data-testid="migration-row"][data-version="${version}"]`);
 
+const snapshotRow = (trigger) => By.css(`[data-testid="snapshot-row"][data-trigger="${trigger}"]`);
+
+async function waitForSnapshot(trigger) {
+  return driver.wait(
+    async () => (await driver.findElements(snapshotRow(trigger)))[0],
+    READY_TIMEOUT_MS,
+    `a snapshot ${trigger} is listed`,
+  );
+}
+
 async function waitForState(version, state) {
   await driver.wait(
     async () => {
@@ -46,7 +58,7 @@ async function waitForState(version, state) {
   );
 }
 
-test("a migration is created, applied, logged and rolled back", async () => {
+test("a migration is created, applied, rolled back and undone from a snapshot, all logged", async () => {
   await click("nav-projects");
   await click("new-project-button");
   await (await waitFor(driver, byTestId("project-name-input"), TIMEOUT_MS)).sendKeys("ledger");
@@ -98,6 +110,7 @@ test("a migration is created, applied, logged and rolled back", async () => {
   await click("migrations-confirm-run");
   await waitForToast(driver, "Applied migration 1");
   await waitForState(1, "applied");
+  await waitForSnapshot("before_apply");
   await capture(driver, "migrations-applied");
 
   // The rollback's confirmation says what its down file would do, rows counted.
@@ -108,11 +121,26 @@ test("a migration is created, applied, logged and rolled back", async () => {
   await waitForToast(driver, "Rolled back migration 1");
   await waitForState(1, "pending");
 
+  // The snapshot taken before the rollback holds the table and the history that said "applied".
+  const before = await waitForSnapshot("before_rollback");
+  assert.match(await renderedText(driver, before), /Before rolling back 1 create notes/);
+  await (await before.findElement(byTestId("snapshot-restore"))).click();
+  const confirm = await waitFor(driver, byTestId("snapshots-restore-confirm"), TIMEOUT_MS);
+  assert.match(await renderedText(driver, confirm), /The current data is kept as a snapshot/);
+  await click("snapshots-restore-run");
+  await waitForToast(driver, "Snapshot restored", READY_TIMEOUT_MS);
+  await waitForState(1, "applied");
+  await waitForSnapshot("before_restore");
+  await capture(driver, "migrations-restored");
+
   await click("nav-activity");
   const entries = await waitFor(driver, byTestId("activity-list"), TIMEOUT_MS);
   await driver.wait(
-    async () => /Applied migrations to/.test(await renderedText(driver, entries)) && /Rolled back migrations of/.test(await renderedText(driver, entries)),
+    async () => {
+      const text = await renderedText(driver, entries);
+      return [/Applied migrations to/, /Rolled back migrations of/, /Took a snapshot of/, /Restored a snapshot of/].every((entry) => entry.test(text));
+    },
     TIMEOUT_MS,
-    "both are in the activity log",
+    "all of it is in the activity log",
   );
 });

@@ -1053,7 +1053,10 @@ export type Snapshot = {
 	/**  The datasource's image when it was taken. */
 	image: string,
 	trigger: SnapshotTrigger,
-	/**  The migrations an apply or rollback ran, or the snapshot a restore brought back. */
+	/**
+	 *  The migrations an apply or rollback ran, a user's note, or (for `before_restore`) when the
+	 *  snapshot that replaced this data was taken.
+	 */
 	detail: string,
 	/**  None for the data a restore replaced (it was not copied, so not measured). */
 	sizeBytes: number | null,

@@ -250,7 +250,6 @@ impl Snapshots {
             .bind(target_row)
             .execute(&mut *tx)
             .await?;
-        let detail = format!("Replaced by the snapshot of {}", snapshot.created_at);
         let replaced_id: i64 = sqlx::query_scalar(
             "INSERT INTO snapshots (datasource_id, volume_name, image, trigger, detail, state)
              VALUES (?, ?, ?, 'before_restore', ?, 'ready') RETURNING id",
@@ -258,7 +257,7 @@ impl Snapshots {
         .bind(datasource.id)
         .bind(&datasource.volume_name)
         .bind(&datasource.image)
-        .bind(&detail)
+        .bind(&snapshot.created_at)
         .fetch_one(&mut *tx)
         .await?;
         let replaced = model::fetch(&mut tx, replaced_id).await?;

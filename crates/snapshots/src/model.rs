@@ -68,7 +68,8 @@ pub struct Snapshot {
     /// The datasource's image when it was taken.
     pub image: String,
     pub trigger: SnapshotTrigger,
-    /// The migrations an apply or rollback ran, or the snapshot a restore brought back.
+    /// The migrations an apply or rollback ran, a user's note, or (for `before_restore`) when the
+    /// snapshot that replaced this data was taken.
     pub detail: String,
     /// None for the data a restore replaced (it was not copied, so not measured).
     pub size_bytes: Option<i64>,

@@ -111,9 +111,13 @@ export type {
   FindingKind,
   MigrationFormat,
   MigrationState,
+  MigrationRun,
   MigrationStatus,
   Migrations,
 } from "../bindings";
+
+// Snapshots
+export type { Restored, Snapshot, SnapshotTrigger, Taken } from "../bindings";
 
 // MongoDB collections
 export type {
@@ -248,6 +252,12 @@ export const api = {
   migrationsFileRead: (datasourceId: number, file: string) => unwrap(commands.migrationsFileRead(datasourceId, file)),
   migrationsFileWrite: (datasourceId: number, file: string, text: string, allowOutside: boolean) =>
     unwrap(commands.migrationsFileWrite(datasourceId, file, text, allowOutside)),
+  snapshotsList: (datasourceId: number) => unwrap(commands.snapshotsList(datasourceId)),
+  /** Stops the datasource while its data is copied, then starts it again. */
+  snapshotsTake: (datasourceId: number, note: string) => unwrap(commands.snapshotsTake(datasourceId, note)),
+  /** Replaces the datasource's data with the snapshot's; the replaced data becomes a snapshot. */
+  snapshotsRestore: (snapshotId: number) => unwrap(commands.snapshotsRestore(snapshotId)),
+  snapshotsDelete: (snapshotId: number) => unwrap(commands.snapshotsDelete(snapshotId)),
   /** A MongoDB database's collections with their indexes, validators and sizes. */
   collectionsDatabase: (source: SchemaSource) => unwrap(commands.collectionsDatabase(source)),
   /** A collection's fields, inferred from `size` documents chosen at random. */

@@ -34,6 +34,8 @@ export const queryKeys = {
   keyspaceLevel: (source: SchemaSource, prefix: string) => ["keyspace", source.kind, source.id, "level", prefix] as const,
   keyspaceValue: (source: SchemaSource, key: string) => ["keyspace", source.kind, source.id, "value", key] as const,
   migrations: (datasourceId: number) => ["migrations", datasourceId] as const,
+  /** A datasource's snapshots; every snapshot change is a data change, so they refresh with it. */
+  snapshots: (datasourceId: number) => ["datasources", "snapshots", datasourceId] as const,
   collections: (source: SchemaSource) => ["collections", source.kind, source.id] as const,
   collectionSample: (source: SchemaSource, collection: string, size: number) =>
     ["collections", source.kind, source.id, "sample", collection, size] as const,

@@ -1,9 +1,11 @@
 import {
+  Camera,
   ChevronRight,
   Copy,
   Download,
   Eye,
   FileCode,
+  History,
   KeyRound,
   Layers,
   Pencil,
@@ -53,6 +55,9 @@ const actionIcons: Record<AuditEntry["action"], LucideIcon> = {
   "query.run": Terminal,
   "migration.apply": Layers,
   "migration.rollback": Undo2,
+  "snapshot.create": Camera,
+  "snapshot.restore": History,
+  "snapshot.delete": Trash2,
 };
 
 // The icon's colour says whether something came, changed or went.
@@ -84,6 +89,9 @@ const actionTones: Record<AuditEntry["action"], "create" | "update" | "delete"> 
   "query.run": "update",
   "migration.apply": "update",
   "migration.rollback": "delete",
+  "snapshot.create": "create",
+  "snapshot.restore": "update",
+  "snapshot.delete": "delete",
 };
 
 export function ActionIcon({ action }: { action: AuditEntry["action"] }) {

@@ -64,6 +64,9 @@ const verbs: Record<AuditAction, string> = {
   "query.run": "Ran SQL on",
   "migration.apply": "Applied migrations to",
   "migration.rollback": "Rolled back migrations of",
+  "snapshot.create": "Took a snapshot of",
+  "snapshot.restore": "Restored a snapshot of",
+  "snapshot.delete": "Deleted a snapshot of",
 };
 
 const nouns: Record<ResourceType, string> = {
@@ -161,4 +164,7 @@ export const actionLabels: Record<AuditAction, string> = {
   "query.run": "SQL run",
   "migration.apply": "Migrations applied",
   "migration.rollback": "Migrations rolled back",
+  "snapshot.create": "Snapshot taken",
+  "snapshot.restore": "Snapshot restored",
+  "snapshot.delete": "Snapshot deleted",
 };

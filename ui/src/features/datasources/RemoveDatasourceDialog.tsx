@@ -1,6 +1,9 @@
 import { useState } from "react";
+import { useQuery } from "@tanstack/react-query";
 import { toast } from "sonner";
-import { errorMessage, type Datasource } from "../../api";
+import { api, errorMessage, type Datasource } from "../../api";
+import { queryKeys } from "../../api/queryKeys";
+import { formatBytes } from "../../lib/bytes";
 import { Dialog } from "../../components/Dialog";
 import { Field } from "../../components/Field";
 import { useRemoveDatasource } from "./queries";
@@ -38,6 +41,8 @@ function RemoveDatasourceForm({ datasource, onDone }: { datasource: Datasource; 
   const [typedName, setTypedName] = useState("");
   const remove = useRemoveDatasource();
   const confirmed = !deleteData || typedName === datasource.name;
+  const snapshots = useQuery({ queryKey: queryKeys.snapshots(datasource.id), queryFn: () => api.snapshotsList(datasource.id) });
+  const snapshotBytes = (snapshots.data ?? []).reduce((sum, s) => sum + (s.sizeBytes ?? 0), 0);
 
   const confirm = () => {
     remove.mutate(
@@ -59,6 +64,12 @@ function RemoveDatasourceForm({ datasource, onDone }: { datasource: Datasource; 
   return (
     <>
       <div className="dialog-body">
+        {snapshots.data && snapshots.data.length > 0 && (
+          <p className="muted small" data-testid="remove-datasource-snapshots">
+            Its {snapshots.data.length === 1 ? "snapshot is" : `${snapshots.data.length} snapshots are`} deleted with it
+            {snapshotBytes > 0 ? ` (${formatBytes(snapshotBytes)})` : ""}: they are copies of its data, of no use without it.
+          </p>
+        )}
         <label className="checkbox">
           <input
             type="checkbox"

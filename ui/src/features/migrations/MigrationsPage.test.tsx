@@ -18,6 +18,7 @@ vi.mock("../../api", async (importOriginal) => {
       datasourceList: vi.fn(),
       migrationsStatus: vi.fn(),
       migrationsApply: vi.fn(),
+      snapshotsList: vi.fn(),
       migrationsDryRun: vi.fn(),
       migrationsRollback: vi.fn(),
       migrationsCreate: vi.fn(),
@@ -68,8 +69,9 @@ describe("MigrationsPage", () => {
   beforeEach(() => {
     vi.mocked(api.datasourceList).mockResolvedValue([datasource("postgres")]);
     vi.mocked(api.migrationsStatus).mockResolvedValue(status);
-    vi.mocked(api.migrationsApply).mockResolvedValue([3]);
-    vi.mocked(api.migrationsRollback).mockResolvedValue([4, 2]);
+    vi.mocked(api.migrationsApply).mockResolvedValue({ versions: [3], snapshot: null });
+    vi.mocked(api.migrationsRollback).mockResolvedValue({ versions: [4, 2], snapshot: null });
+    vi.mocked(api.snapshotsList).mockResolvedValue([]);
     vi.mocked(api.migrationsDryRun).mockResolvedValue({
       steps: [
         {

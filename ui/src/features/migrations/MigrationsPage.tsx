@@ -12,6 +12,8 @@ import { Field } from "../../components/Field";
 import { PageHeader } from "../../components/PageHeader";
 import { SkeletonRows } from "../../components/Skeleton";
 import { datasourcesQuery } from "../datasources/queries";
+import { SnapshotsPanel } from "../snapshots/SnapshotsPanel";
+import { takenNotice } from "../snapshots/describe";
 import { MigrationEditor } from "./MigrationEditor";
 import { migrationFiles, pendingUpTo, rollbackPlan, stateLabel } from "./plan";
 import "./migrations.css";
@@ -93,17 +95,19 @@ function MigrationsOf({ datasource }: { datasource: Datasource }) {
   const run = useMutation({
     mutationFn: (plan: Pending) =>
       plan.kind === "apply" ? api.migrationsApply(datasource.id, plan.to) : api.migrationsRollback(datasource.id, plan.to),
-    onSuccess: (versions, plan) => {
+    onSuccess: ({ versions, snapshot }, plan) => {
       toast.success(
         versions.length === 0
           ? "Nothing to do"
           : `${plan.kind === "apply" ? "Applied" : "Rolled back"} ${versions.length === 1 ? `migration ${versions[0]}` : `${versions.length} migrations`}`,
+        { description: takenNotice(snapshot) },
       );
     },
     onError: (error, plan) => toast.error(plan.kind === "apply" ? "The migrations stopped" : "The rollback stopped", { description: errorMessage(error), duration: Infinity }),
     onSettled: () => {
       setPending(null);
       refresh();
+      void queryClient.invalidateQueries({ queryKey: queryKeys.snapshots(datasource.id) });
     },
   });
 
@@ -195,6 +199,9 @@ function MigrationsOf({ datasource }: { datasource: Datasource }) {
                 <span className="mono">{pending.versions.join(", ")}</span> on “{datasource.name}”.
               </p>
               {pending.kind === "rollback" && <p className="muted small">Whatever the down files drop (tables, columns) loses its data.</p>}
+              <p className="muted small" data-testid="migrations-snapshot-note">
+                A snapshot of the whole database is taken first (the server stops for the copy): whatever happens, the data as it is now can be restored.
+              </p>
               {mysql && (
                 <p className="muted small" data-testid="migrations-mysql-note">
                   {datasource.engine === "mariadb" ? "MariaDB" : "MySQL"} commits each schema change at once: a migration that fails half-way
@@ -214,7 +221,7 @@ function MigrationsOf({ datasource }: { datasource: Datasource }) {
                 disabled={run.isPending}
                 data-testid="migrations-confirm-run"
               >
-                {run.isPending ? "Running…" : pending.kind === "apply" ? "Apply" : "Roll back"}
+                {run.isPending ? "Snapshot, then running…" : pending.kind === "apply" ? "Apply" : "Roll back"}
               </button>
             </footer>
           </>
@@ -229,6 +236,7 @@ function MigrationsOf({ datasource }: { datasource: Datasource }) {
           setEditing(files);
         }}
       />
+      <SnapshotsPanel datasource={datasource} />
     </section>
   );
 }

@@ -36,6 +36,7 @@ const settings: Settings = {
   updateEndpoint: null,
   startAtLogin: false,
   desktopNotifications: true,
+  snapshotsKept: 10,
 };
 
 const shop = project(7, "shop", "The online shop");

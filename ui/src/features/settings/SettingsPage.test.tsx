@@ -31,6 +31,7 @@ const saved: Settings = {
   updateEndpoint: null,
   startAtLogin: false,
   desktopNotifications: true,
+  snapshotsKept: 10,
 };
 
 function setUp() {

@@ -154,6 +154,27 @@ function SettingsForm({ settings, onChange }: { settings: Settings; onChange: (p
           </select>
         }
       />
+      <SettingRow
+        label={<label htmlFor="snapshots-kept">Snapshots kept per database</label>}
+        description="Taking one more deletes the oldest, and the app says which. Snapshots are whole copies of a database: each takes its size on disk."
+        control={
+          <select
+            id="snapshots-kept"
+            className="select"
+            value={settings.snapshotsKept}
+            onChange={(event) => onChange({ snapshotsKept: Number(event.target.value) })}
+            data-testid="snapshots-kept-select"
+          >
+            {[...new Set([1, 3, 5, 10, 20, 50, 100, settings.snapshotsKept])]
+              .sort((a, b) => a - b)
+              .map((kept) => (
+                <option key={kept} value={kept}>
+                  {kept}
+                </option>
+              ))}
+          </select>
+        }
+      />
     </section>
   );
 }

@@ -26,6 +26,7 @@ const settings = (theme: Settings["theme"]): Settings => ({
   updateEndpoint: null,
   startAtLogin: false,
   desktopNotifications: true,
+  snapshotsKept: 10,
 });
 
 const shownTables = () => screen.getAllByTestId("erd-table").map((node) => node.dataset.table).sort();
