@@ -345,3 +345,61 @@ async fn assert_no_unfinished_copies(app: &TestApp, docker: &Docker) {
         "no helper left running"
     );
 }
+
+/// The copy a snapshot is made of keeps every file's bytes, owner, mode, type and time (to the
+/// nanosecond), symbolic links as links and empty directories: a server checks its data
+/// directory's owner and mode, and a snapshot is only as good as its copy.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_volume_copy_keeps_every_file_as_it_was() {
+    let docker = Docker::connect().await.expect("docker");
+    let image = quantum_integration_tests::test_image(Engine::Postgres);
+    let suffix = std::process::id();
+    let (from, to) = (
+        format!("qa-copy-from-{suffix}"),
+        format!("qa-copy-to-{suffix}"),
+    );
+    for volume in [&from, &to] {
+        docker
+            .ensure_volume(volume, Default::default())
+            .await
+            .expect("volume");
+    }
+    let docker_run = |volume: &str, script: &str| {
+        let output = std::process::Command::new("docker")
+            .args([
+                "run",
+                "--rm",
+                "--user",
+                "0:0",
+                "-v",
+                &format!("{volume}:/x"),
+            ])
+            .args([image.as_str(), "sh", "-c", script])
+            .output()
+            .expect("docker run");
+        assert!(
+            output.status.success(),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        String::from_utf8_lossy(&output.stdout).into_owned()
+    };
+    docker_run(
+        &from,
+        "cd /x && mkdir -p base/1 empty 'with space' && head -c 3000000 /dev/urandom > base/1/big \
+         && echo hi > 'with space/a file' && : > base/empty-file && ln -s base/1/big link \
+         && chown -R 999:999 base && chmod 700 base base/1 && chmod 600 base/1/big \
+         && chmod 4755 'with space/a file' && touch -d '2020-02-02 02:02:02.123456789' base/1/big",
+    );
+    let manifest = "cd /x && find . -printf '%p %U %G %m %s %y %l %T@\\n' | sort \
+                    && find . -type f -print0 | sort -z | xargs -0 md5sum";
+    let before = docker_run(&from, manifest);
+    docker
+        .copy_volume(&image, &from, &to, Default::default())
+        .await
+        .expect("copy");
+    assert_eq!(docker_run(&to, manifest), before);
+    for volume in [&from, &to] {
+        docker.remove_volume(volume).await.expect("cleanup");
+    }
+}
