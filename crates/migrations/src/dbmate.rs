@@ -260,6 +260,24 @@ pub(crate) async fn rollback(conn: &mut Conn, folder: &Path, to: Option<i64>) ->
     Ok(done)
 }
 
+/// Writes `version` into dbmate's history as applied, without running it.
+pub(crate) async fn record_applied(conn: &mut Conn, folder: &Path, version: i64) -> Result<()> {
+    let migration = read(folder)?
+        .into_iter()
+        .find(|m| m.number() == version)
+        .ok_or(Error::NoSuchVersion(version))?;
+    conn.execute(create_table(conn))
+        .await
+        .map_err(|error| Error::History(error.to_string()))?;
+    // The version is digits only (see `read`): safe to write into the statement.
+    conn.execute(&format!(
+        "INSERT INTO {TABLE} (version) VALUES ('{}')",
+        migration.version
+    ))
+    .await
+    .map_err(|error| Error::History(error.to_string()))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -249,3 +249,13 @@ pub(crate) fn sources(
         })
         .collect())
 }
+
+/// Makes `version` golang-migrate's current version, without running it.
+pub(crate) async fn record_applied(conn: &mut Conn, version: i64) -> Result<()> {
+    conn.execute(create_table(conn))
+        .await
+        .map_err(|error| Error::History(error.to_string()))?;
+    conn.execute(&set_version(Some(version), false))
+        .await
+        .map_err(|error| Error::History(error.to_string()))
+}

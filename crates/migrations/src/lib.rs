@@ -5,6 +5,7 @@
 
 mod conn;
 mod dbmate;
+mod drift;
 mod error;
 pub mod files;
 mod golang_migrate;
@@ -19,6 +20,7 @@ use quantum_schema::Target;
 use serde::{Deserialize, Serialize};
 use specta::Type;
 
+pub use drift::{drift, record_applied, Drift};
 pub use error::{Error, Result};
 pub use files::MigrationFormat;
 pub use lint::FindingKind;

@@ -330,3 +330,46 @@ fn failed(migration: &Migration, error: MigrateError) -> Error {
         },
     }
 }
+
+/// Writes `migration` into sqlx's history as applied, with its checksum, without running it.
+pub(crate) async fn record_applied(conn: &mut Conn, migration: &Migration) -> Result<()> {
+    conn.migrate()
+        .ensure_migrations_table()
+        .await
+        .map_err(|error| Error::History(error.to_string()))?;
+    let checksum = migration.checksum.to_vec();
+    let description = migration.description.to_string();
+    let written = match conn {
+        Conn::Postgres(conn) => sqlx::query(
+            "INSERT INTO _sqlx_migrations (version, description, success, checksum, execution_time) \
+             VALUES ($1, $2, TRUE, $3, 0)",
+        )
+        .bind(migration.version)
+        .bind(description)
+        .bind(checksum)
+        .execute(conn)
+        .await
+        .map(drop),
+        Conn::Mysql(conn) => sqlx::query(
+            "INSERT INTO _sqlx_migrations (version, description, success, checksum, execution_time) \
+             VALUES (?, ?, TRUE, ?, 0)",
+        )
+        .bind(migration.version)
+        .bind(description)
+        .bind(checksum)
+        .execute(conn)
+        .await
+        .map(drop),
+        Conn::Sqlite(conn) => sqlx::query(
+            "INSERT INTO _sqlx_migrations (version, description, success, checksum, execution_time) \
+             VALUES (?, ?, TRUE, ?, 0)",
+        )
+        .bind(migration.version)
+        .bind(description)
+        .bind(checksum)
+        .execute(conn)
+        .await
+        .map(drop),
+    };
+    written.map_err(|error| Error::History(error.to_string()))
+}

@@ -5,10 +5,12 @@ mod create;
 mod hold;
 mod naming;
 mod readiness;
+mod shadow;
 mod watcher;
 
 pub use hold::{data_volume_labels, set_volume, Held};
 use naming::*;
+pub use shadow::{Shadow, LABEL_SHADOW};
 
 use std::collections::{HashMap, VecDeque};
 use std::sync::{Arc, Mutex as SyncMutex, RwLock};

@@ -60,13 +60,17 @@ impl Datasources {
             password: &password,
             database: &datasource.database_name,
         };
-        wait_until_ready(docker, &datasource, &container, &endpoint).await?;
+        let waited = Waited {
+            name: &datasource.name,
+            timeout_secs: datasource.ready_timeout_secs,
+        };
+        wait_until_ready(docker, &waited, &container, &endpoint).await?;
         self.set_status(id, DatasourceStatus::Configuring, None)
             .await?;
         probe::configure(&endpoint)
             .await
             .map_err(|error| Error::DatasourceFailed {
-                name: datasource.name.clone(),
+                name: datasource.name.to_owned(),
                 reason: format!("its set-up failed: {error}"),
                 last_log: Vec::new(),
             })?;
@@ -78,13 +82,19 @@ impl Datasources {
 
 /// Probes with back-off until the server answers, while following its log: a container that
 /// exits is reported with its last lines instead of waiting for the timeout.
+/// What a wait is for: the server's name in messages, and how long it may take.
+pub(super) struct Waited<'a> {
+    pub name: &'a str,
+    pub timeout_secs: u32,
+}
+
 pub(super) async fn wait_until_ready(
     docker: &Docker,
-    datasource: &Datasource,
+    datasource: &Waited<'_>,
     container: &str,
     endpoint: &Endpoint<'_>,
 ) -> Result<()> {
-    let deadline = Instant::now() + Duration::from_secs(u64::from(datasource.ready_timeout_secs));
+    let deadline = Instant::now() + Duration::from_secs(u64::from(datasource.timeout_secs));
     let options = LogsOptionsBuilder::new()
         .follow(true)
         .stdout(true)
@@ -100,7 +110,7 @@ pub(super) async fn wait_until_ready(
             Ok(()) => return Ok(()),
             Err(ProbeError::Refused(reason)) => {
                 return Err(Error::DatasourceFailed {
-                    name: datasource.name.clone(),
+                    name: datasource.name.to_owned(),
                     reason,
                     last_log: last_lines.into(),
                 })
@@ -109,10 +119,10 @@ pub(super) async fn wait_until_ready(
         }
         if Instant::now() >= deadline {
             return Err(Error::DatasourceFailed {
-                name: datasource.name.clone(),
+                name: datasource.name.to_owned(),
                 reason: format!(
                     "it did not accept connections within {} s (the timeout can be raised in its settings)",
-                    datasource.ready_timeout_secs
+                    datasource.timeout_secs
                 ),
                 last_log: last_lines.into(),
             });
@@ -126,7 +136,7 @@ pub(super) async fn wait_until_ready(
                     Some(Ok(output)) => {
                         let mut ready_line = false;
                         for text in output.to_string().lines() {
-                            ready_line |= text.contains(datasource.engine.ready_log_marker());
+                            ready_line |= text.contains(endpoint.engine.ready_log_marker());
                             if last_lines.len() == CRASH_LOG_LINES {
                                 last_lines.pop_front();
                             }
@@ -142,7 +152,7 @@ pub(super) async fn wait_until_ready(
                         if let Some(state) = docker.inspect(container).await? {
                             if !state.running {
                                 return Err(Error::DatasourceFailed {
-                                    name: datasource.name.clone(),
+                                    name: datasource.name.to_owned(),
                                     reason: format!(
                                         "its container stopped during start-up (exit code {})",
                                         state.exit_code.unwrap_or_default()

@@ -127,6 +127,7 @@ impl Datasources {
         for datasource in &datasources {
             self.reconcile_one(docker, datasource.id).await;
         }
+        self.remove_stale_shadows(docker).await;
         let ours = [(LABEL_STORE, self.store.identity())];
         let Ok(containers) = docker.labelled_containers(LABEL_DATASOURCE, &ours).await else {
             return;
