@@ -1,9 +1,11 @@
 // Migrations in the real window: a PostgreSQL database of a project with a folder, a migration
 // created from the page (its files in migrations/<database>/), written in Monaco, applied, rolled back
 // after a dry run that says what the down file drops, a snapshot taken before each, the one before the
-// rollback restored (the table and the history back), and all of it seen in the activity log. Needs
-// Docker and the local test images.
+// rollback restored (the table and the history back), a column added behind the app's back found as
+// drift and written as the next migration, and all of it seen in the activity log. Needs Docker and
+// the local test images.
 import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
 import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -132,6 +134,18 @@ test("a migration is created, applied, rolled back and undone from a snapshot, a
   await waitForState(1, "applied");
   await waitForSnapshot("before_restore");
   await capture(driver, "migrations-restored");
+
+  // Behind the app's back, then found by replaying the files into a shadow database.
+  execFileSync("docker", ["exec", datasourceName, "sh", "-c", 'psql -q -U "$POSTGRES_USER" -d "$POSTGRES_DB" -c "ALTER TABLE notes ADD COLUMN title text"']);
+  await click("migrations-drift");
+  const drifted = await waitFor(driver, byTestId("drift-table"), READY_TIMEOUT_MS);
+  assert.match(await renderedText(driver, drifted), /public\.notes[\s\S]*column title only in the database: text/);
+  assert.match(await renderedText(driver, await waitFor(driver, byTestId("drift-up"), TIMEOUT_MS)), /ALTER TABLE public\.notes ADD COLUMN title text;/);
+  await capture(driver, "migrations-drift");
+  await click("drift-write");
+  await waitForToast(driver, "Migration written and recorded as applied");
+  await waitForState(2, "applied");
+  assert.ok((await readdir(own)).includes("0002_schema_drift.up.sql"), "written as the next migration");
 
   await click("nav-activity");
   const entries = await waitFor(driver, byTestId("activity-list"), TIMEOUT_MS);

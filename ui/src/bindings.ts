@@ -132,6 +132,16 @@ export const commands = {
 	migrationsFileRead: (datasourceId: number, file: string) => typedError<string, ErrorInfo>(__TAURI_INVOKE("migrations_file_read", { datasourceId, file })),
 	/**  Saves a migration file edited in the app. */
 	migrationsFileWrite: (datasourceId: number, file: string, text: string, allowOutside: boolean) => typedError<null, ErrorInfo>(__TAURI_INVOKE("migrations_file_write", { datasourceId, file, text, allowOutside })),
+	/**
+	 *  Replays the migrations applied on the datasource into a shadow server (the same image,
+	 *  empty, removed afterwards) and compares its schema with the live one.
+	 */
+	migrationsDrift: (datasourceId: number) => typedError<Drift, ErrorInfo>(__TAURI_INVOKE("migrations_drift", { datasourceId })),
+	/**
+	 *  Writes a drift's SQL as the next migration and records it as applied on this database,
+	 *  which has the change already.
+	 */
+	migrationsFromDrift: (datasourceId: number, name: string, up: string, down: string) => typedError<CreatedMigration, ErrorInfo>(__TAURI_INVOKE("migrations_from_drift", { datasourceId, name, up, down })),
 	snapshotsList: (datasourceId: number) => typedError<Snapshot[], ErrorInfo>(__TAURI_INVOKE("snapshots_list", { datasourceId })),
 	/**
 	 *  Stops the datasource for the copy and starts it again; older snapshots beyond the kept
@@ -532,6 +542,26 @@ export type Diagnostic = {
 	code: string,
 };
 
+export type DiffChange = 
+/**  In the second schema only (live, for drift). */
+"added" | 
+/**  In the first schema only (the files'). */
+"dropped" | "changed";
+
+/**  One difference inside a table, described both ways. */
+export type DiffItem = {
+	part: DiffPart,
+	change: DiffChange,
+	/**  The column's or constraint's name, or its columns when it has none. */
+	name: string,
+	/**  How the first schema has it. */
+	from: string | null,
+	/**  How the second schema has it. */
+	to: string | null,
+};
+
+export type DiffPart = "column" | "primaryKey" | "foreignKey" | "unique" | "index" | "check" | "definition";
+
 export type Direction = "apply" | "rollback";
 
 /**  Whether the Docker daemon answers, as last seen by the event watcher. */
@@ -590,6 +620,18 @@ export type DotenvImportRequest = {
 	secretNames: string[],
 };
 
+export type Drift = {
+	/**  From the files' schema to the live one, table by table. */
+	diff: SchemaDiff,
+	/**  A migration that turns the files' schema into the live one (up) and back (down). */
+	sql: MigrationSql,
+	/**  The migrations replayed: those applied on the live database. */
+	replayed: number[],
+	/**  Milliseconds spent replaying, and reading and comparing both schemas. */
+	replayMs: number,
+	compareMs: number,
+};
+
 /**
  *  What an apply or a rollback would run, nothing run: each migration's SQL and what it would do
  *  to data, the rows it touches counted on the live database.
@@ -627,6 +669,13 @@ export type EngineInfo = {
 	officialImage: string,
 	defaultPort: number,
 	hasDatabaseAndUser: boolean,
+};
+
+export type EnumDiff = {
+	name: string,
+	change: DiffChange,
+	from: string[],
+	to: string[],
 };
 
 export type EnumType = {
@@ -818,6 +867,11 @@ export type MigrationRun = {
 	snapshot: Taken | null,
 };
 
+export type MigrationSql = {
+	up: string,
+	down: string,
+};
+
 export type MigrationState = "applied" | "pending" | 
 /**  Applied, but its file changed since (the checksum differs). */
 "changed" | 
@@ -999,6 +1053,11 @@ export type Schema = {
 	enums: EnumType[],
 };
 
+export type SchemaDiff = {
+	tables: TableDiff[],
+	enums: EnumDiff[],
+};
+
 export type SchemaEngine = "postgres" | "mysql" | "sqlite";
 
 /**  Whose schema to read: one of the app's databases, or a connection to one it did not start. */
@@ -1107,6 +1166,15 @@ export type Table = {
 	sizeBytes: number | null,
 	/**  A view's query. */
 	definition: string | null,
+};
+
+export type TableDiff = {
+	/**  Qualified as the engine shows it (`public.orders`). */
+	table: string,
+	kind: TableKind,
+	change: DiffChange,
+	/**  For a changed table; an added or dropped one is whole. */
+	items: DiffItem[],
 };
 
 export type TableKind = "table" | "partitionedTable" | "view" | "materializedView" | "foreignTable";

@@ -351,6 +351,30 @@ pub fn create(
     name: &str,
     now_utc: (i32, u32, u32, u32, u32, u32),
 ) -> Result<(PathBuf, Option<PathBuf>)> {
+    let (_, up, down) = create_files(folder, format, name, now_utc, None)?;
+    Ok((up, down))
+}
+
+/// Creates the next migration holding `up` and `down` (a folder of up-only migrations keeps
+/// only `up`); returns its version and files.
+pub fn create_with(
+    folder: &Path,
+    format: MigrationFormat,
+    name: &str,
+    now_utc: (i32, u32, u32, u32, u32, u32),
+    up: &str,
+    down: &str,
+) -> Result<(i64, PathBuf, Option<PathBuf>)> {
+    create_files(folder, format, name, now_utc, Some((up, down)))
+}
+
+fn create_files(
+    folder: &Path,
+    format: MigrationFormat,
+    name: &str,
+    now_utc: (i32, u32, u32, u32, u32, u32),
+    bodies: Option<(&str, &str)>,
+) -> Result<(i64, PathBuf, Option<PathBuf>)> {
     let name = name.trim();
     if name.is_empty()
         || name.chars().count() > 80
@@ -398,20 +422,27 @@ pub fn create(
             .and_then(|mut file| file.write_all(text.as_bytes()))
             .map_err(files_error)
     };
+    let (up_text, down_text) = match bodies {
+        Some((up, down)) => (format!("-- {name}\n{up}\n"), format!("-- {name}\n{down}\n")),
+        None => (
+            format!("-- {name}: the change.\n"),
+            format!("-- {name}: what undoes it.\n"),
+        ),
+    };
     if format == MigrationFormat::Dbmate {
         let file = folder.join(format!("{version}_{}.sql", name.replace(' ', "_")));
         write_new(
             &file,
-            &format!("-- migrate:up\n-- {name}: the change.\n\n-- migrate:down\n-- {name}: what undoes it.\n"),
+            &format!("-- migrate:up\n{up_text}\n-- migrate:down\n{down_text}"),
         )?;
-        return Ok((file, None));
+        return Ok((version, file, None));
     }
-    write_new(&up, &format!("-- {name}: the change.\n"))?;
+    write_new(&up, &up_text)?;
     if simple {
-        return Ok((up, None));
+        return Ok((version, up, None));
     }
-    write_new(&down, &format!("-- {name}: what undoes it.\n"))?;
-    Ok((up, Some(down)))
+    write_new(&down, &down_text)?;
+    Ok((version, up, Some(down)))
 }
 
 /// The datasource a change was made to, for the activity log.

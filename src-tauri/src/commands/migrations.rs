@@ -4,10 +4,11 @@ use std::path::{Path, PathBuf};
 
 use quantum_kernel::audit::AuditAction;
 use quantum_kernel::{projects, ErrorInfo};
+use quantum_migrations::Drift;
 use quantum_migrations::{
     Direction, DryRun, MigrationFormat, MigrationStatus, Migrations, Subject,
 };
-use quantum_schema::Target;
+use quantum_schema::{Server, Target, TlsMode};
 use quantum_snapshots::{SnapshotTrigger, Taken};
 use serde::Serialize;
 use specta::Type;
@@ -235,16 +236,7 @@ pub async fn migrations_create(
     name: String,
 ) -> CommandResult<CreatedMigration> {
     let place = place(&state, datasource_id).await?;
-    let now = time::OffsetDateTime::now_utc();
-    let now = (
-        now.year(),
-        u32::from(u8::from(now.month())),
-        u32::from(now.day()),
-        u32::from(now.hour()),
-        u32::from(now.minute()),
-        u32::from(now.second()),
-    );
-    let (up, down) = quantum_migrations::create(&place.folder, place.format, &name, now)?;
+    let (up, down) = quantum_migrations::create(&place.folder, place.format, &name, now_utc())?;
     Ok(CreatedMigration {
         up: up.display().to_string(),
         down: down.map(|d| d.display().to_string()),
@@ -281,4 +273,66 @@ pub async fn migrations_file_write(
         &text,
         allow_outside,
     )?)
+}
+
+/// Now in UTC as the migrations crate numbers versions: (year, month, day, hour, minute, second).
+fn now_utc() -> (i32, u32, u32, u32, u32, u32) {
+    let now = time::OffsetDateTime::now_utc();
+    (
+        now.year(),
+        u32::from(u8::from(now.month())),
+        u32::from(now.day()),
+        u32::from(now.hour()),
+        u32::from(now.minute()),
+        u32::from(now.second()),
+    )
+}
+
+/// Replays the migrations applied on the datasource into a shadow server (the same image,
+/// empty, removed afterwards) and compares its schema with the live one.
+#[tauri::command]
+#[specta::specta]
+pub async fn migrations_drift(
+    state: State<'_, AppState>,
+    datasource_id: i64,
+) -> CommandResult<Drift> {
+    let place = place(&state, datasource_id).await?;
+    let shadow = state.datasources.shadow(datasource_id).await?;
+    let server = Server {
+        host: quantum_datasources::connection::HOST.to_owned(),
+        port: shadow.port,
+        database: shadow.database.clone(),
+        username: shadow.username.clone(),
+        password: shadow.password.clone(),
+        tls: TlsMode::Disable,
+    };
+    let result = match Target::for_engine(shadow.engine, server) {
+        Ok(target) => {
+            quantum_migrations::drift(&place.target, &target, &place.folder, place.format).await
+        }
+        Err(error) => Err(error.into()),
+    };
+    shadow.remove().await;
+    Ok(result?)
+}
+
+/// Writes a drift's SQL as the next migration and records it as applied on this database,
+/// which has the change already.
+#[tauri::command]
+#[specta::specta]
+pub async fn migrations_from_drift(
+    state: State<'_, AppState>,
+    datasource_id: i64,
+    name: String,
+    up: String,
+    down: String,
+) -> CommandResult<CreatedMigration> {
+    let place = place(&state, datasource_id).await?;
+    let (version, up, down) =
+        quantum_migrations::create_with(&place.folder, place.format, &name, now_utc(), &up, &down)?;
+    quantum_migrations::record_applied(&place.target, &place.folder, place.format, version).await?;
+    Ok(CreatedMigration {
+        up: up.display().to_string(),
+        down: down.map(|d| d.display().to_string()),
+    })
 }

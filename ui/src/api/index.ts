@@ -111,8 +111,16 @@ export type {
   FindingKind,
   MigrationFormat,
   MigrationState,
+  DiffChange,
+  DiffItem,
+  DiffPart,
+  Drift,
+  EnumDiff,
   MigrationRun,
+  MigrationSql,
   MigrationStatus,
+  SchemaDiff,
+  TableDiff,
   Migrations,
 } from "../bindings";
 
@@ -252,6 +260,11 @@ export const api = {
   migrationsFileRead: (datasourceId: number, file: string) => unwrap(commands.migrationsFileRead(datasourceId, file)),
   migrationsFileWrite: (datasourceId: number, file: string, text: string, allowOutside: boolean) =>
     unwrap(commands.migrationsFileWrite(datasourceId, file, text, allowOutside)),
+  /** Replays the applied migrations into a shadow database and compares it with the live schema. */
+  migrationsDrift: (datasourceId: number) => unwrap(commands.migrationsDrift(datasourceId)),
+  /** Writes a drift's SQL as the next migration, recorded as applied on the datasource. */
+  migrationsFromDrift: (datasourceId: number, name: string, up: string, down: string) =>
+    unwrap(commands.migrationsFromDrift(datasourceId, name, up, down)),
   snapshotsList: (datasourceId: number) => unwrap(commands.snapshotsList(datasourceId)),
   /** Stops the datasource while its data is copied, then starts it again. */
   snapshotsTake: (datasourceId: number, note: string) => unwrap(commands.snapshotsTake(datasourceId, note)),

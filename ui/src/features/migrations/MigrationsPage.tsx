@@ -1,7 +1,7 @@
 import { useState, type FormEvent } from "react";
 import { useParams, useSearchParams } from "react-router";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { Layers, Play, Plus, RefreshCw, Undo2 } from "lucide-react";
+import { GitCompare, Layers, Play, Plus, RefreshCw, Undo2 } from "lucide-react";
 import { toast } from "sonner";
 import { api, ApiError, errorMessage, type Datasource, type MigrationStatus } from "../../api";
 import { queryKeys } from "../../api/queryKeys";
@@ -14,6 +14,7 @@ import { SkeletonRows } from "../../components/Skeleton";
 import { datasourcesQuery } from "../datasources/queries";
 import { SnapshotsPanel } from "../snapshots/SnapshotsPanel";
 import { takenNotice } from "../snapshots/describe";
+import { DriftDialog } from "./DriftDialog";
 import { MigrationEditor } from "./MigrationEditor";
 import { migrationFiles, pendingUpTo, rollbackPlan, stateLabel } from "./plan";
 import "./migrations.css";
@@ -85,6 +86,7 @@ function MigrationsOf({ datasource }: { datasource: Datasource }) {
   const queryClient = useQueryClient();
   const [pending, setPending] = useState<Pending | null>(null);
   const [creating, setCreating] = useState(false);
+  const [checkingDrift, setCheckingDrift] = useState(false);
   const [editing, setEditing] = useState<string[] | null>(null);
   const status = useQuery({
     queryKey: queryKeys.migrations(datasource.id),
@@ -127,6 +129,16 @@ function MigrationsOf({ datasource }: { datasource: Datasource }) {
         </p>
         <button type="button" className="icon-button" aria-label="Read the migrations again" title="Read again" onClick={refresh} data-testid="migrations-refresh">
           <RefreshCw size={14} aria-hidden />
+        </button>
+        <button
+          type="button"
+          className="button button-secondary"
+          onClick={() => setCheckingDrift(true)}
+          title="Compare the database's schema with what its applied migrations make"
+          data-testid="migrations-drift"
+        >
+          <GitCompare size={14} aria-hidden />
+          Check drift
         </button>
         <button type="button" className="button button-secondary" onClick={() => setCreating(true)} data-testid="migrations-new">
           <Plus size={14} aria-hidden />
@@ -236,6 +248,7 @@ function MigrationsOf({ datasource }: { datasource: Datasource }) {
           setEditing(files);
         }}
       />
+      <DriftDialog datasource={datasource} open={checkingDrift} onClose={() => setCheckingDrift(false)} />
       <SnapshotsPanel datasource={datasource} />
     </section>
   );
