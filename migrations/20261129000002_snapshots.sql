@@ -2,7 +2,7 @@
 -- A row is written before its volume is made and marked ready after the copy is on disk, so that
 -- a crash at any moment leaves a row that says what to clean up ('copying', 'restore_target'),
 -- never a volume nobody knows.
-CREATE TABLE snapshots (
+CREATE TABLE IF NOT EXISTS snapshots (
     id            INTEGER PRIMARY KEY,
     -- RESTRICT: the shell deletes a datasource's snapshots (their volumes) before the datasource.
     datasource_id INTEGER NOT NULL REFERENCES datasources (id) ON DELETE RESTRICT,
@@ -19,4 +19,4 @@ CREATE TABLE snapshots (
     created_at    TEXT    NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
 );
 
-CREATE INDEX snapshots_datasource ON snapshots (datasource_id, created_at);
+CREATE INDEX IF NOT EXISTS snapshots_datasource ON snapshots (datasource_id, created_at);

@@ -88,6 +88,8 @@ pub fn specta_builder<R: Runtime>() -> tauri_specta::Builder<R> {
             commands::migrations::migrations_file_write,
             commands::migrations::migrations_drift,
             commands::migrations::migrations_from_drift,
+            commands::copy::copy_preview,
+            commands::copy::copy_run,
             commands::snapshots::snapshots_list,
             commands::snapshots::snapshots_take,
             commands::snapshots::snapshots_restore,

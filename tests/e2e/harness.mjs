@@ -74,34 +74,67 @@ export async function startApp({ settings, env = {}, args = [], dataDir: given }
   const dataDir = given ?? (await newDataDir());
   const removeDataDir = () => (given ? Promise.resolve() : rm(dataDir, { recursive: true, force: true }));
   if (settings) await writeFile(join(dataDir, "settings.json"), JSON.stringify({ settings }));
-  const [port, nativePort] = [await freePort(), await freePort()];
+  // A free port can be taken between the check and WebKitWebDriver's listen: then try new ports.
+  for (let attempt = 1; ; attempt++) {
+    const [port, nativePort] = [await freePort(), await freePort()];
+    const { process: driverProcess, exited, failed } = spawnDriver(port, nativePort, { ...process.env, ...env, QUANTUM_DATA_DIR: dataDir });
+    try {
+      await Promise.race([waitForPort(port, 15_000), failed]);
+      const driver = await Promise.race([
+        new Builder()
+          .usingServer(`http://127.0.0.1:${port}/`)
+          .withCapabilities({ browserName: "wry", "tauri:options": { application, args } })
+          .build(),
+        failed,
+      ]);
+      return {
+        driver,
+        dataDir,
+        async close() {
+          await driver.quit().catch(() => {});
+          driverProcess.kill();
+          await exited;
+          await stopAppsOf(dataDir);
+          await removeDataDir();
+        },
+      };
+    } catch (error) {
+      driverProcess.kill();
+      await exited;
+      await stopAppsOf(dataDir);
+      if (attempt < 3 && /Unable to listen/.test(String(error))) continue;
+      await removeDataDir();
+      throw error;
+    }
+  }
+}
+
+/**
+ * tauri-driver with its output passed on, except that a WebKitWebDriver that cannot listen
+ * (its port taken meanwhile) fails the start at once instead of tauri-driver repeating
+ * "accept new stream fail" forever.
+ */
+function spawnDriver(port, nativePort, env) {
   const driverProcess = spawn(tauriDriver, ["--port", String(port), "--native-port", String(nativePort)], {
-    env: { ...process.env, ...env, QUANTUM_DATA_DIR: dataDir },
-    stdio: ["ignore", "inherit", "inherit"],
+    env,
+    stdio: ["ignore", "pipe", "pipe"],
   });
   const exited = new Promise((resolve) => driverProcess.once("exit", resolve));
-  try {
-    await waitForPort(port, 15_000);
-    const driver = await new Builder()
-      .usingServer(`http://127.0.0.1:${port}/`)
-      .withCapabilities({ browserName: "wry", "tauri:options": { application, args } })
-      .build();
-    return {
-      driver,
-      dataDir,
-      async close() {
-        await driver.quit().catch(() => {});
-        driverProcess.kill();
-        await exited;
-        await stopAppsOf(dataDir);
-        await removeDataDir();
-      },
-    };
-  } catch (error) {
-    driverProcess.kill();
-    await removeDataDir();
-    throw error;
-  }
+  let fail;
+  const failed = new Promise((_, reject) => (fail = reject));
+  failed.catch(() => {});
+  let repeats = 0;
+  const relay = (chunk) => {
+    for (const line of chunk.toString().split("\n")) {
+      if (!line) continue;
+      if (/Unable to listen/.test(line)) fail(new Error(`WebKitWebDriver: ${line}`));
+      if (/accept new stream fail/.test(line) && ++repeats > 1) continue;
+      process.stderr.write(`${line}\n`);
+    }
+  };
+  driverProcess.stdout.on("data", relay);
+  driverProcess.stderr.on("data", relay);
+  return { process: driverProcess, exited, failed };
 }
 
 /** The ids of the processes started with `dataDir` as the app's data dir: the app and its helpers. */

@@ -142,6 +142,13 @@ export const commands = {
 	 *  which has the change already.
 	 */
 	migrationsFromDrift: (datasourceId: number, name: string, up: string, down: string) => typedError<CreatedMigration, ErrorInfo>(__TAURI_INVOKE("migrations_from_drift", { datasourceId, name, up, down })),
+	/**  The tables, columns and mapped types a copy from `source` into the datasource would create. */
+	copyPreview: (source: SchemaSource, datasourceId: number) => typedError<PlannedTable[], ErrorInfo>(__TAURI_INVOKE("copy_preview", { source, datasourceId })),
+	/**
+	 *  Takes a snapshot of the datasource, then copies every table of `source` into it, pushing
+	 *  progress; recorded in the activity log.
+	 */
+	copyRun: (source: SchemaSource, datasourceId: number, progress: Channel<CopyProgress>) => typedError<CopyReport, ErrorInfo>(__TAURI_INVOKE("copy_run", { source, datasourceId, progress })),
 	snapshotsList: (datasourceId: number) => typedError<Snapshot[], ErrorInfo>(__TAURI_INVOKE("snapshots_list", { datasourceId })),
 	/**
 	 *  Stops the datasource for the copy and starts it again; older snapshots beyond the kept
@@ -247,7 +254,12 @@ export type AuditAction = "project.create" | "project.update" | "project.delete"
 /**  A datasource's data was replaced by a snapshot's. */
 "snapshot.restore" | 
 /**  A snapshot was deleted, by the user or to keep the last N. */
-"snapshot.delete";
+"snapshot.delete" | 
+/**
+ *  Tables and rows copied into a datasource from another database; the entry keeps the
+ *  source, the counts and whether every table was verified.
+ */
+"data.copy";
 
 /**  One row of the audit log. */
 export type AuditEntry = {
@@ -454,6 +466,28 @@ export type ConnectionInput = {
 export type ConnectionKind = "postgres" | 
 /**  MySQL or MariaDB. */
 "mysql" | "sqlite" | "redis" | "mongodb";
+
+export type CopyPhase = "creating" | "loading" | "constraints" | "verifying" | "done";
+
+/**  Where a copy is, pushed as it goes. */
+export type CopyProgress = {
+	phase: CopyPhase,
+	table: string,
+	/**  1-based, of `tables`. */
+	tableIndex: number,
+	tables: number,
+	rowsDone: number,
+	/**  The source's estimate, when it has one. */
+	rowsTotal: number | null,
+};
+
+export type CopyReport = {
+	tables: TableReport[],
+	/**  The first rejected rows (all are counted per table). */
+	rejected: RejectedRow[],
+	elapsedMs: number,
+	rowsPerSecond: number | null,
+};
 
 /**  The files of a new migration, for the editor to open. */
 export type CreatedMigration = {
@@ -942,6 +976,26 @@ export type PickRequest = {
 	defaultPath: string | null,
 };
 
+export type PlannedColumn = {
+	name: string,
+	/**  The source's declared type ("" when SQLite has none). */
+	sourceType: string,
+	targetType: string,
+	nullable: boolean,
+	/**  The default as the target writes it; none when the source's could not be carried over. */
+	default: string | null,
+	/**  Filled by the target (identity, AUTO_INCREMENT); its counter is set past the copied rows. */
+	identity: boolean,
+};
+
+export type PlannedTable = {
+	name: string,
+	columns: PlannedColumn[],
+	rowEstimate: number | null,
+	/**  What could not be carried over as it was (a default, an index on an expression). */
+	notes: string[],
+};
+
 export type PrimaryKey = {
 	name: string | null,
 	columns: string[],
@@ -986,6 +1040,15 @@ export type RedisValue =
 { kind: "other"; typeName: string };
 
 export type RefAction = "noAction" | "restrict" | "cascade" | "setNull" | "setDefault";
+
+/**  A source row that could not be converted to the target's types, set aside. */
+export type RejectedRow = {
+	table: string,
+	/**  Its position in the source table (1 is the first row read). */
+	row: number,
+	column: string,
+	reason: string,
+};
 
 /**  What kind of thing an entry is about. */
 export type ResourceType = "project" | "datasource" | 
@@ -1132,7 +1195,9 @@ export type SnapshotTrigger =
 /**  Taken before migrations were rolled back; the detail names them. */
 "before_rollback" | 
 /**  The data a restore replaced, kept so that the restore can be undone. */
-"before_restore";
+"before_restore" | 
+/**  Taken before data was copied in from another database; the detail names it. */
+"before_copy";
 
 /**  One reading of a container's resource use. */
 export type StatsSample = {
@@ -1178,6 +1243,19 @@ export type TableDiff = {
 };
 
 export type TableKind = "table" | "partitionedTable" | "view" | "materializedView" | "foreignTable";
+
+export type TableReport = {
+	name: string,
+	rowsRead: number,
+	rowsCopied: number,
+	rowsRejected: number,
+	/**  The target holds exactly the rows sent: the same count and checksum, read back. */
+	verified: boolean,
+	/**  The checksum of the rows sent (hex): the sum of their SHA-256 prefixes, so order-free. */
+	checksum: string,
+	/**  What was not carried over as it was: defaults, indexes, keys the rows break. */
+	notes: string[],
+};
 
 /**  What taking a snapshot did: the snapshot, and the older ones deleted to keep the last N. */
 export type Taken = {

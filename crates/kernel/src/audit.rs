@@ -86,6 +86,10 @@ pub enum AuditAction {
     /// A snapshot was deleted, by the user or to keep the last N.
     #[serde(rename = "snapshot.delete")]
     SnapshotDelete,
+    /// Tables and rows copied into a datasource from another database; the entry keeps the
+    /// source, the counts and whether every table was verified.
+    #[serde(rename = "data.copy")]
+    DataCopy,
 }
 
 /// What kind of thing an entry is about.
@@ -137,6 +141,7 @@ impl AuditAction {
             Self::SnapshotCreate => "snapshot.create",
             Self::SnapshotRestore => "snapshot.restore",
             Self::SnapshotDelete => "snapshot.delete",
+            Self::DataCopy => "data.copy",
         }
     }
 

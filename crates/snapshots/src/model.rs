@@ -19,6 +19,8 @@ pub enum SnapshotTrigger {
     BeforeRollback,
     /// The data a restore replaced, kept so that the restore can be undone.
     BeforeRestore,
+    /// Taken before data was copied in from another database; the detail names it.
+    BeforeCopy,
 }
 
 impl SnapshotTrigger {
@@ -28,14 +30,20 @@ impl SnapshotTrigger {
             Self::BeforeApply => "before_apply",
             Self::BeforeRollback => "before_rollback",
             Self::BeforeRestore => "before_restore",
+            Self::BeforeCopy => "before_copy",
         }
     }
 
     fn parse(s: &str) -> Self {
-        [Self::BeforeApply, Self::BeforeRollback, Self::BeforeRestore]
-            .into_iter()
-            .find(|t| t.as_str() == s)
-            .unwrap_or(Self::Manual)
+        [
+            Self::BeforeApply,
+            Self::BeforeRollback,
+            Self::BeforeRestore,
+            Self::BeforeCopy,
+        ]
+        .into_iter()
+        .find(|t| t.as_str() == s)
+        .unwrap_or(Self::Manual)
     }
 }
 

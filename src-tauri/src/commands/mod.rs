@@ -6,6 +6,7 @@ pub mod collections;
 pub mod config;
 pub mod connections;
 pub mod console;
+pub mod copy;
 pub mod dashboard;
 pub mod datasources;
 pub mod dialogs;

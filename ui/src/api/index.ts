@@ -7,6 +7,7 @@ import {
   type AuditPageRequest,
   type Change,
   type ConnectionFormat,
+  type CopyProgress,
   type DatasourceEvent,
   type DatasourceInput,
   type Direction,
@@ -127,6 +128,9 @@ export type {
 // Snapshots
 export type { Restored, Snapshot, SnapshotTrigger, Taken } from "../bindings";
 
+// Copy between engines
+export type { CopyPhase, CopyProgress, CopyReport, PlannedColumn, PlannedTable, RejectedRow, TableReport } from "../bindings";
+
 // MongoDB collections
 export type {
   Collection,
@@ -244,6 +248,14 @@ export const api = {
     const channel = new Channel<ExportProgress>();
     channel.onmessage = onProgress;
     return unwrap(commands.consoleExport(runId, path, format, channel));
+  },
+  /** The tables, columns and mapped types a copy into the datasource would create. */
+  copyPreview: (source: SchemaSource, datasourceId: number) => unwrap(commands.copyPreview(source, datasourceId)),
+  /** Snapshots the datasource, then copies every table of `source` into it. */
+  copyRun: (source: SchemaSource, datasourceId: number, onProgress: (progress: CopyProgress) => void) => {
+    const channel = new Channel<CopyProgress>();
+    channel.onmessage = onProgress;
+    return unwrap(commands.copyRun(source, datasourceId, channel));
   },
   /** One level of a Redis database's keys: the groups under `prefix` and the keys ending there. */
   keyspaceLevel: (source: SchemaSource, prefix: string, delimiter: string) =>

@@ -4,7 +4,7 @@
 //! rendered by minijinja templates (`templates/`) from a context built here.
 
 mod context;
-mod types;
+pub mod types;
 
 use minijinja::Environment;
 use serde::{Deserialize, Serialize};

@@ -5,7 +5,7 @@
 use crate::{Column, EnumType, SchemaEngine};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum Kind {
+pub enum Kind {
     Bool,
     Int16,
     Int32,
@@ -26,13 +26,13 @@ pub(crate) enum Kind {
 }
 
 /// A column's kind, its length when it is a bounded string, and its labels when it is an enum.
-pub(crate) struct Typed {
+pub struct Typed {
     pub kind: Kind,
     pub length: Option<u32>,
     pub labels: Option<Vec<String>>,
 }
 
-pub(crate) fn typed(engine: SchemaEngine, column: &Column, enums: &[EnumType]) -> Typed {
+pub fn typed(engine: SchemaEngine, column: &Column, enums: &[EnumType]) -> Typed {
     let text = column.data_type.trim().to_ascii_lowercase();
     let base = text.split('(').next().unwrap_or_default().trim();
     let length = text

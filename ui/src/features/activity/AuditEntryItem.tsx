@@ -58,6 +58,7 @@ const actionIcons: Record<AuditEntry["action"], LucideIcon> = {
   "snapshot.create": Camera,
   "snapshot.restore": History,
   "snapshot.delete": Trash2,
+  "data.copy": Download,
 };
 
 // The icon's colour says whether something came, changed or went.
@@ -92,6 +93,7 @@ const actionTones: Record<AuditEntry["action"], "create" | "update" | "delete"> 
   "snapshot.create": "create",
   "snapshot.restore": "update",
   "snapshot.delete": "delete",
+  "data.copy": "create",
 };
 
 export function ActionIcon({ action }: { action: AuditEntry["action"] }) {

@@ -67,6 +67,7 @@ const verbs: Record<AuditAction, string> = {
   "snapshot.create": "Took a snapshot of",
   "snapshot.restore": "Restored a snapshot of",
   "snapshot.delete": "Deleted a snapshot of",
+  "data.copy": "Copied data into",
 };
 
 const nouns: Record<ResourceType, string> = {
@@ -167,4 +168,5 @@ export const actionLabels: Record<AuditAction, string> = {
   "snapshot.create": "Snapshot taken",
   "snapshot.restore": "Snapshot restored",
   "snapshot.delete": "Snapshot deleted",
+  "data.copy": "Data copied",
 };

@@ -1,7 +1,7 @@
 import { useMemo, useState } from "react";
 import { Link, useParams, useSearchParams } from "react-router";
 import { useQuery, useQueryClient } from "@tanstack/react-query";
-import { Database, Network, Plus, RefreshCw, Terminal, Trash2 } from "lucide-react";
+import { Copy, Database, Network, Plus, RefreshCw, Terminal, Trash2 } from "lucide-react";
 import clsx from "clsx";
 import { ApiError, type SchemaSource } from "../../api";
 import { EmptyState } from "../../components/EmptyState";
@@ -10,6 +10,7 @@ import { PageHeader } from "../../components/PageHeader";
 import { SkeletonRows } from "../../components/Skeleton";
 import { datasourcesQuery } from "../datasources/queries";
 import { ErdView } from "./erd/ErdView";
+import { CopyDialog } from "../copy/CopyDialog";
 import { ExportMenu } from "./ExportMenu";
 import { AddConnectionDialog } from "./AddConnectionDialog";
 import { ConsoleView } from "./console/ConsoleView";
@@ -222,6 +223,7 @@ function SchemaOf({ item, projectId, view, selected, onView, onSelect }: SchemaO
   const queryClient = useQueryClient();
   const schema = useQuery({ ...schemaQuery(item.source), enabled: item.unavailable === null });
   const [filter, setFilter] = useState("");
+  const [copying, setCopying] = useState(false);
   const tables = useMemo(() => filterTables(schema.data?.tables ?? [], filter), [schema.data, filter]);
 
   if (item.unavailable !== null) {
@@ -308,6 +310,17 @@ function SchemaOf({ item, projectId, view, selected, onView, onSelect }: SchemaO
           >
             <RefreshCw size={16} aria-hidden />
           </button>
+          <button
+            type="button"
+            className="button button-secondary"
+            title="Copy these tables and rows into another of the project's databases"
+            onClick={() => setCopying(true)}
+            data-testid="schema-copy"
+          >
+            <Copy size={14} aria-hidden />
+            Copy data
+          </button>
+          <CopyDialog source={item.source} sourceLabel={item.label} projectId={projectId} open={copying} onClose={() => setCopying(false)} />
           <ExportMenu
             source={item.source}
             database={schema.data.database}

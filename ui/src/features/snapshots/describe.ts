@@ -6,6 +6,7 @@ const triggers: Record<Snapshot["trigger"], string> = {
   before_apply: "Before applying",
   before_rollback: "Before rolling back",
   before_restore: "Data replaced by a restore",
+  before_copy: "Before copying data in from",
 };
 
 /** What took a snapshot, in words: "Before applying 0002 add orders". */

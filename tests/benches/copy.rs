@@ -1,0 +1,104 @@
+//! SQLite → PostgreSQL copy of a 1,000,000-row database, rows per second side by side with
+//! `pgloader` (the Debian package) on the same file into the same server in the same run
+//! (target: at least 1.0x its rate, with the app's verification included: every table read back
+//! and checksummed). Prints; asserts nothing but the row counts. Needs Docker, the test images, a
+//! keychain and pgloader: run through `scripts/bench`.
+
+use std::process::Command;
+use std::str::FromStr;
+use std::time::Instant;
+
+use quantum_datasources::Engine;
+use quantum_integration_tests::TestApp;
+use quantum_schema::Target;
+use sqlx::sqlite::SqliteConnectOptions;
+use sqlx::{Connection, PgConnection, SqliteConnection};
+
+const ROWS: i64 = 1_000_000;
+
+#[tokio::main]
+async fn main() {
+    let app = TestApp::start("copy bench").await;
+    let datasource = app.ready(Engine::Postgres).await;
+    let dir = tempfile::tempdir().expect("dir");
+    let file = dir.path().join("events.db");
+    let options = SqliteConnectOptions::from_str(&format!("sqlite://{}", file.display()))
+        .expect("options")
+        .create_if_missing(true);
+    let mut sqlite = SqliteConnection::connect_with(&options)
+        .await
+        .expect("sqlite");
+    sqlx::raw_sql(&format!(
+        "CREATE TABLE users (id INTEGER PRIMARY KEY, email TEXT NOT NULL UNIQUE, active BOOLEAN NOT NULL DEFAULT 1);
+         WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 1000)
+         INSERT INTO users SELECT i, 'user' || i || '@example.com', i % 2 FROM n;
+         CREATE TABLE events (id INTEGER PRIMARY KEY, user_id INTEGER NOT NULL REFERENCES users (id),
+             kind TEXT NOT NULL, amount REAL, created_at DATETIME NOT NULL, payload TEXT);
+         WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < {ROWS})
+         INSERT INTO events SELECT i, 1 + i % 1000, 'kind' || (i % 7), i * 0.25,
+             datetime(1700000000 + i, 'unixepoch'), 'payload of event ' || i FROM n;
+         CREATE INDEX events_user ON events (user_id);"
+    ))
+    .execute(&mut sqlite)
+    .await
+    .expect("source");
+    sqlite.close().await.expect("close");
+
+    let target = Target::Postgres(app.server(&datasource));
+    let started = Instant::now();
+    let report = quantum_copy::copy(&Target::Sqlite(file.clone()), &target, |_| {})
+        .await
+        .expect("copy");
+    let ours = started.elapsed().as_secs_f64();
+    let copied: i64 = report.tables.iter().map(|t| t.rows_copied).sum();
+    assert_eq!(copied, ROWS + 1000);
+    assert!(report.tables.iter().all(|t| t.verified));
+
+    let url = app.url(&datasource);
+    let mut pg = PgConnection::connect(&url).await.expect("pg");
+    sqlx::raw_sql("CREATE DATABASE pgloaded")
+        .execute(&mut pg)
+        .await
+        .expect("database");
+    let pgloaded_url = url.replace(&format!("/{}", datasource.database_name), "/pgloaded");
+    let started = Instant::now();
+    let output = Command::new("pgloader")
+        .args([
+            "--quiet",
+            &format!("sqlite://{}", file.display()),
+            &pgloaded_url,
+        ])
+        .output()
+        .expect("pgloader runs (scripts/bench installs it)");
+    let theirs = started.elapsed().as_secs_f64();
+    assert!(
+        output.status.success(),
+        "pgloader: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let mut loaded = PgConnection::connect(&pgloaded_url)
+        .await
+        .expect("pgloaded");
+    let count: i64 = sqlx::query_scalar("SELECT count(*) FROM events")
+        .fetch_one(&mut loaded)
+        .await
+        .expect("count");
+    assert_eq!(count, ROWS);
+    loaded.close().await.expect("close");
+    pg.close().await.expect("close");
+
+    let rows = (ROWS + 1000) as f64;
+    println!(
+        "app (tables, COPY, keys and indexes, read back and checksummed): {ours:.1} s, {:.0} rows/s",
+        rows / ours
+    );
+    println!("pgloader 3.6 (tables, COPY, keys and indexes):                   {theirs:.1} s, {:.0} rows/s", rows / theirs);
+    println!(
+        "ratio {:.2}x of pgloader's rate (target >= 1.0x)",
+        theirs / ours
+    );
+    app.datasources
+        .remove(datasource.id, true)
+        .await
+        .expect("cleanup");
+}
