@@ -46,10 +46,20 @@ async fn main() {
 
     let target = Target::Postgres(app.server(&datasource));
     let started = Instant::now();
-    let report = quantum_copy::copy(&Target::Sqlite(file.clone()), &target, |_| {})
-        .await
-        .expect("copy");
+    let mut phases: Vec<(quantum_copy::CopyPhase, f64)> = Vec::new();
+    let report = quantum_copy::copy(&Target::Sqlite(file.clone()), &target, |p| {
+        if phases.last().map(|(phase, _)| *phase) != Some(p.phase) {
+            phases.push((p.phase, started.elapsed().as_secs_f64()));
+        }
+    })
+    .await
+    .expect("copy");
     let ours = started.elapsed().as_secs_f64();
+    let spans: Vec<String> = phases
+        .iter()
+        .zip(phases.iter().skip(1).map(|(_, at)| *at).chain([ours]))
+        .map(|((phase, from), to)| format!("{phase:?} {:.1} s", to - from))
+        .collect();
     let copied: i64 = report.tables.iter().map(|t| t.rows_copied).sum();
     assert_eq!(copied, ROWS + 1000);
     assert!(report.tables.iter().all(|t| t.verified));
@@ -97,6 +107,7 @@ async fn main() {
         "ratio {:.2}x of pgloader's rate (target >= 1.0x)",
         theirs / ours
     );
+    println!("the app's phases: {}", spans.join(", "));
     app.datasources
         .remove(datasource.id, true)
         .await

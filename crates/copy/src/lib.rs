@@ -251,40 +251,55 @@ async fn load_table(
     let sql = source.select(table);
     let kinds: Vec<Kind> = table.columns.iter().map(|c| c.kind).collect();
     let mut rows = source.rows(&sql, &kinds);
-    let mut batch: Vec<Vec<Option<String>>> = Vec::with_capacity(BATCH_ROWS);
-    let mut rejected = Vec::new();
-    let (mut read, mut copied, mut rejected_count, mut sum) = (0i64, 0i64, 0i64, 0u128);
     on_progress(progress(CopyPhase::Loading, table, index, count, 0));
-    while let Some(row) = rows.next().await {
-        let row = row?;
-        read += 1;
-        match convert_row(table, &row) {
-            Ok(cells) => {
-                sum = sum.wrapping_add(row_hash(&cells));
-                copied += 1;
-                batch.push(cells);
+    // Converting the next batch while the target takes the last one: two sides of a channel,
+    // driven together.
+    let (batches, mut to_load) = tokio::sync::mpsc::channel::<(Vec<Vec<Option<String>>>, i64)>(2);
+    let convert = async move {
+        let mut batch = Vec::with_capacity(BATCH_ROWS);
+        let mut rejected = Vec::new();
+        let (mut read, mut copied, mut rejected_count, mut sum) = (0i64, 0i64, 0i64, 0u128);
+        while let Some(row) = rows.next().await {
+            let row = row?;
+            read += 1;
+            match convert_row(table, row) {
+                Ok(cells) => {
+                    sum = sum.wrapping_add(row_hash(&cells));
+                    copied += 1;
+                    batch.push(cells);
+                }
+                Err((column, reason)) => {
+                    rejected_count += 1;
+                    if rejected.len() < REJECTED_LISTED {
+                        rejected.push(RejectedRow {
+                            table: table.name.clone(),
+                            row: read,
+                            column,
+                            reason,
+                        });
+                    }
+                }
             }
-            Err((column, reason)) => {
-                rejected_count += 1;
-                if rejected.len() < REJECTED_LISTED {
-                    rejected.push(RejectedRow {
-                        table: table.name.clone(),
-                        row: read,
-                        column,
-                        reason,
-                    });
+            if batch.len() == BATCH_ROWS {
+                let full = std::mem::replace(&mut batch, Vec::with_capacity(BATCH_ROWS));
+                if batches.send((full, copied)).await.is_err() {
+                    break;
                 }
             }
         }
-        if batch.len() == BATCH_ROWS {
+        let _ = batches.send((batch, copied)).await;
+        Ok::<_, Error>((read, copied, rejected_count, sum, rejected))
+    };
+    let load = async move {
+        while let Some((batch, copied)) = to_load.recv().await {
             sink.load(table, &batch).await?;
-            batch.clear();
             on_progress(progress(CopyPhase::Loading, table, index, count, copied));
         }
-    }
-    drop(rows);
-    sink.load(table, &batch).await?;
-    on_progress(progress(CopyPhase::Loading, table, index, count, copied));
+        Ok::<_, Error>(())
+    };
+    let (converted, loaded) = tokio::join!(convert, load);
+    loaded?;
+    let (read, copied, rejected_count, sum, rejected) = converted?;
     Ok((
         TableReport {
             name: table.name.clone(),
@@ -301,9 +316,9 @@ async fn load_table(
 
 fn convert_row(
     table: &PlannedTable,
-    row: &[Value],
+    row: Vec<Value>,
 ) -> std::result::Result<Vec<Option<String>>, (String, String)> {
-    row.iter()
+    row.into_iter()
         .zip(&table.columns)
         .map(|(value, column)| {
             let cell =
@@ -362,16 +377,7 @@ fn target_engine(target: &Target) -> Result<SchemaEngine> {
 
 async fn open_source(source: &Target) -> Result<Source> {
     Ok(match source {
-        Target::Sqlite(path) => {
-            let options = sqlx::sqlite::SqliteConnectOptions::new()
-                .filename(path)
-                .read_only(true);
-            Source::Sqlite(
-                sqlx::SqliteConnection::connect_with(&options)
-                    .await
-                    .map_err(Error::source)?,
-            )
-        }
+        Target::Sqlite(path) => Source::Sqlite(path.clone()),
         Target::Postgres(server) => {
             Source::Postgres(quantum_schema::connect_postgres(server).await?)
         }
@@ -381,7 +387,7 @@ async fn open_source(source: &Target) -> Result<Source> {
 
 async fn close_source(source: Source) {
     let _ = match source {
-        Source::Sqlite(conn) => conn.close().await,
+        Source::Sqlite(_) => Ok(()),
         Source::Postgres(conn) => conn.close().await,
         Source::Mysql(conn) => conn.close().await,
     };
@@ -402,7 +408,13 @@ async fn planned(
 ) -> Result<Vec<PlannedTable>> {
     let schema = quantum_schema::inspect(source).await?;
     let mut inferred = plan::Inferred::new();
-    if let Source::Sqlite(conn) = db {
+    if let Source::Sqlite(path) = db {
+        let options = sqlx::sqlite::SqliteConnectOptions::new()
+            .filename(&*path)
+            .read_only(true);
+        let mut conn = sqlx::SqliteConnection::connect_with(&options)
+            .await
+            .map_err(Error::source)?;
         for table in schema
             .tables
             .iter()
@@ -425,7 +437,7 @@ async fn planned(
                     Option<bool>,
                     Option<bool>,
                 ) = sqlx::query_as(&sql)
-                    .fetch_one(&mut *conn)
+                    .fetch_one(&mut conn)
                     .await
                     .map_err(Error::source)?;
                 inferred.insert(

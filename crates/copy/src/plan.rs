@@ -267,7 +267,7 @@ fn carry_default(kind: Kind, default: &str) -> Option<String> {
         .and_then(|t| t.strip_suffix('\''))
         .map(|t| t.replace("''", "'"))
         .or_else(|| trimmed.parse::<f64>().is_ok().then(|| trimmed.to_owned()))?;
-    let value = convert(kind, &Value::Text(literal)).ok()??;
+    let value = convert(kind, Value::Text(literal)).ok()??;
     Some(format!("'{}'", value.replace('\'', "''")))
 }
 

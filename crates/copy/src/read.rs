@@ -4,7 +4,7 @@
 use futures_util::stream::BoxStream;
 use futures_util::StreamExt;
 use quantum_schema::models::types::Kind;
-use sqlx::{Row, TypeInfo, ValueRef};
+use sqlx::Row;
 
 use crate::plan::PlannedTable;
 use crate::value::Value;
@@ -13,7 +13,8 @@ use crate::{Error, Result};
 
 /// An open source database.
 pub enum Source {
-    Sqlite(sqlx::SqliteConnection),
+    /// Read with rusqlite on a blocking thread, in batches.
+    Sqlite(std::path::PathBuf),
     Postgres(sqlx::PgConnection),
     Mysql(sqlx::MySqlConnection),
 }
@@ -57,10 +58,7 @@ impl Source {
         kinds: &'a [Kind],
     ) -> BoxStream<'a, Result<Vec<Value>>> {
         match self {
-            Self::Sqlite(conn) => sqlx::raw_sql(sql)
-                .fetch(conn)
-                .map(|row| row.map_err(Error::source).and_then(|row| sqlite_row(&row)))
-                .boxed(),
+            Self::Sqlite(path) => sqlite_rows(path.clone(), sql.to_owned(), kinds.len()),
             Self::Postgres(conn) => sqlx::raw_sql(sql)
                 .fetch(conn)
                 .map(move |row| {
@@ -79,23 +77,69 @@ impl Source {
     }
 }
 
-/// SQLite keeps each cell in the storage class it was written with, whatever the column says.
-fn sqlite_row(row: &sqlx::sqlite::SqliteRow) -> Result<Vec<Value>> {
-    (0..row.columns().len())
-        .map(|i| {
-            let raw = row.try_get_raw(i).map_err(Error::source)?;
-            if raw.is_null() {
-                return Ok(Value::Null);
+/// Rows read per batch sent from SQLite's thread.
+const SQLITE_BATCH: usize = 4_096;
+
+/// SQLite keeps each cell in the storage class it was written with, whatever the column says:
+/// read as such, on a blocking thread, a few batches ahead of the writer.
+fn sqlite_rows(
+    path: std::path::PathBuf,
+    sql: String,
+    width: usize,
+) -> BoxStream<'static, Result<Vec<Value>>> {
+    let (sender, mut receiver) = tokio::sync::mpsc::channel::<Result<Vec<Vec<Value>>>>(4);
+    tokio::task::spawn_blocking(move || {
+        let read = || -> rusqlite::Result<()> {
+            let conn = rusqlite::Connection::open_with_flags(
+                &path,
+                rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY
+                    | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX,
+            )?;
+            let mut statement = conn.prepare(&sql)?;
+            let mut rows = statement.query([])?;
+            let mut batch = Vec::with_capacity(SQLITE_BATCH);
+            while let Some(row) = rows.next()? {
+                let mut cells = Vec::with_capacity(width);
+                for i in 0..width {
+                    cells.push(match row.get_ref(i)? {
+                        rusqlite::types::ValueRef::Null => Value::Null,
+                        rusqlite::types::ValueRef::Integer(i) => Value::Int(i),
+                        rusqlite::types::ValueRef::Real(r) => Value::Real(r),
+                        rusqlite::types::ValueRef::Text(t) => {
+                            Value::Text(String::from_utf8_lossy(t).into_owned())
+                        }
+                        rusqlite::types::ValueRef::Blob(b) => Value::Bytes(b.to_vec()),
+                    });
+                }
+                batch.push(cells);
+                if batch.len() == SQLITE_BATCH
+                    && sender
+                        .blocking_send(Ok(std::mem::replace(
+                            &mut batch,
+                            Vec::with_capacity(SQLITE_BATCH),
+                        )))
+                        .is_err()
+                {
+                    return Ok(());
+                }
             }
-            let class = raw.type_info().name().to_owned();
-            Ok(match class.as_str() {
-                "INTEGER" => Value::Int(row.try_get_unchecked(i).map_err(Error::source)?),
-                "REAL" => Value::Real(row.try_get_unchecked(i).map_err(Error::source)?),
-                "BLOB" => Value::Bytes(row.try_get_unchecked(i).map_err(Error::source)?),
-                _ => Value::Text(row.try_get_unchecked(i).map_err(Error::source)?),
+            if !batch.is_empty() {
+                let _ = sender.blocking_send(Ok(batch));
+            }
+            Ok(())
+        };
+        if let Err(error) = read() {
+            let _ = sender.blocking_send(Err(Error::source(error)));
+        }
+    });
+    futures_util::stream::poll_fn(move |cx| receiver.poll_recv(cx))
+        .flat_map(|batch| {
+            futures_util::stream::iter(match batch {
+                Ok(rows) => rows.into_iter().map(Ok).collect::<Vec<_>>(),
+                Err(error) => vec![Err(error)],
             })
         })
-        .collect()
+        .boxed()
 }
 
 fn text_row<R: Row>(row: &R, kinds: &[Kind]) -> Result<Vec<Value>>

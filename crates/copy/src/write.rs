@@ -270,7 +270,23 @@ impl Sink {
             let normalized: Vec<Option<String>> = cells
                 .into_iter()
                 .zip(&kinds)
-                .map(|(cell, kind)| cell.map(|text| normalize(*kind, &text)))
+                .map(|(cell, kind)| match (d, kind) {
+                    // PostgreSQL writes these exactly as `convert` does: spared the parse.
+                    (
+                        Dialect::Postgres,
+                        Kind::Int16
+                        | Kind::Int32
+                        | Kind::Int64
+                        | Kind::Text
+                        | Kind::Unknown
+                        | Kind::Date
+                        | Kind::Timestamp
+                        | Kind::TimestampTz
+                        | Kind::Uuid
+                        | Kind::Bytes,
+                    ) => cell,
+                    _ => cell.map(|text| normalize(*kind, &text)),
+                })
                 .collect();
             count += 1;
             sum = sum.wrapping_add(crate::row_hash(&normalized));
@@ -319,6 +335,7 @@ fn copy_line(buffer: &mut String, table: &PlannedTable, row: &[Option<String>]) 
                 buffer.push_str(stamp);
                 buffer.push_str("+00");
             }
+            (Some(text), _) if !text.contains(['\\', '\t', '\n', '\r']) => buffer.push_str(text),
             (Some(text), _) => {
                 for c in text.chars() {
                     match c {
