@@ -13,7 +13,7 @@ use specta::Type;
 use sqlx::migrate::MigrationType;
 
 use crate::conn::Conn;
-use crate::{layout, runnable, status, MigrationFormat, MigrationState, Result};
+use crate::{layout, status, MigrationFormat, MigrationState, Result};
 
 #[derive(Clone, Debug, Serialize, Type)]
 #[serde(rename_all = "camelCase")]
@@ -84,7 +84,6 @@ pub async fn record_applied(
     format: MigrationFormat,
     version: i64,
 ) -> Result<()> {
-    runnable(folder, format)?;
     let mut opened = Conn::open(target).await?;
     let conn = &mut opened;
     let result = async {
@@ -93,6 +92,7 @@ pub async fn record_applied(
             MigrationFormat::GolangMigrate => {
                 crate::golang_migrate::record_applied(conn, version).await
             }
+            MigrationFormat::Flyway => crate::flyway::record_applied(conn, folder, version).await,
             _ => {
                 let migration = crate::sqlx_format::resolve(folder)
                     .await?

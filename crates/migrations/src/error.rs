@@ -14,7 +14,7 @@ pub enum Error {
     NoFolder { datasource: String, looked: String },
     #[error("The migrations in {folder} could not be read: {message}")]
     Files { folder: String, message: String },
-    #[error("{folder} holds {format} migrations, which the app cannot run yet (it runs sqlx's and its own layout). Run them with their tool for now.")]
+    #[error("The database holds the history table of {format}, not sqlx's, while the files in {folder} are named as sqlx's. Set `migrations_format` for this database in quantum.toml to the tool that applied them.")]
     Unsupported { folder: String, format: String },
     #[error("Migration {version} ({name}) failed: {message}{at}. Nothing of it is recorded as applied; the migrations before it stay applied.", at = line.map(|l| format!(" (line {l} of its file)")).unwrap_or_default())]
     Failed {

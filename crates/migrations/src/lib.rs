@@ -8,6 +8,7 @@ mod dbmate;
 mod drift;
 mod error;
 pub mod files;
+mod flyway;
 mod golang_migrate;
 mod lint;
 mod sqlx_format;
@@ -105,16 +106,6 @@ pub fn locate_declared(
     ))
 }
 
-fn runnable(folder: &Path, format: MigrationFormat) -> Result<()> {
-    match format {
-        MigrationFormat::Sqlx | MigrationFormat::Dbmate | MigrationFormat::GolangMigrate => Ok(()),
-        other => Err(Error::Unsupported {
-            folder: folder.display().to_string(),
-            format: other.label().to_owned(),
-        }),
-    }
-}
-
 /// The layout in use: the folder's, except that files named as sqlx's in a database that holds
 /// golang-migrate's table are golang-migrate's.
 async fn layout(conn: &mut conn::Conn, format: MigrationFormat) -> MigrationFormat {
@@ -134,6 +125,7 @@ async fn statuses(
     match layout {
         MigrationFormat::Dbmate => dbmate::status(conn, folder).await,
         MigrationFormat::GolangMigrate => golang_migrate::status(conn, folder).await,
+        MigrationFormat::Flyway => flyway::status(conn, folder).await,
         _ => Ok(sqlx_format::status(conn, folder).await?.0),
     }
 }
@@ -142,7 +134,6 @@ async fn statuses(
 pub async fn status(target: &Target, folder: &Path, format: MigrationFormat) -> Result<Migrations> {
     let exists = folder.is_dir();
     let (format, migrations) = if exists {
-        runnable(folder, format)?;
         let mut conn = conn::Conn::open(target).await?;
         let layout = layout(&mut conn, format).await;
         let result = statuses(&mut conn, layout, folder).await;
@@ -188,12 +179,13 @@ async fn run(
     direction: Direction,
     to: Option<i64>,
 ) -> Result<Vec<i64>> {
-    runnable(folder, format)?;
     let mut opened = conn::Conn::open(target).await?;
     let conn = &mut opened;
     let result = match (layout(conn, format).await, direction) {
         (MigrationFormat::Dbmate, Direction::Apply) => dbmate::apply(conn, folder, to).await,
         (MigrationFormat::Dbmate, Direction::Rollback) => dbmate::rollback(conn, folder, to).await,
+        (MigrationFormat::Flyway, Direction::Apply) => flyway::apply(conn, folder, to).await,
+        (MigrationFormat::Flyway, Direction::Rollback) => flyway::rollback(conn, folder, to).await,
         (MigrationFormat::GolangMigrate, Direction::Apply) => {
             golang_migrate::apply(conn, folder, to).await
         }
@@ -252,7 +244,6 @@ pub async fn dry_run(
     direction: Direction,
     to: Option<i64>,
 ) -> Result<DryRun> {
-    runnable(folder, format)?;
     let engine = match target {
         Target::Postgres(_) => quantum_schema::SchemaEngine::Postgres,
         Target::Mysql(_) => quantum_schema::SchemaEngine::Mysql,
@@ -266,6 +257,7 @@ pub async fn dry_run(
         let sources = match format {
             MigrationFormat::Dbmate => dbmate::sources(folder, direction)?,
             MigrationFormat::GolangMigrate => golang_migrate::sources(folder, direction)?,
+            MigrationFormat::Flyway => flyway::sources(folder, direction)?,
             _ => sqlx_format::sources(folder, direction).await?,
         };
         let mut steps = Vec::new();
@@ -395,6 +387,15 @@ fn create_files(
     for entry in std::fs::read_dir(folder).map_err(files_error)? {
         let file = entry.map_err(files_error)?.file_name();
         let file = file.to_string_lossy();
+        // Flyway's `V3__name.sql`: the version between the V and the two underscores.
+        if let Some(version) = file
+            .strip_prefix('V')
+            .and_then(|rest| rest.split_once("__"))
+            .and_then(|(digits, _)| digits.parse::<i64>().ok())
+        {
+            versions.push(version);
+            continue;
+        }
         if let Some((digits, _)) = file.split_once('_') {
             if let Ok(version) = digits.parse::<i64>() {
                 versions.push(version);
@@ -429,6 +430,12 @@ fn create_files(
             format!("-- {name}: what undoes it.\n"),
         ),
     };
+    if format == MigrationFormat::Flyway {
+        // Up only: undo files are a Flyway Teams feature (a U file written by hand is run).
+        let file = folder.join(format!("V{version}__{}.sql", name.replace(' ', "_")));
+        write_new(&file, &up_text)?;
+        return Ok((version, file, None));
+    }
     if format == MigrationFormat::Dbmate {
         let file = folder.join(format!("{version}_{}.sql", name.replace(' ', "_")));
         write_new(

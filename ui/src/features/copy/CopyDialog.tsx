@@ -87,6 +87,9 @@ export function CopyDialog({ source, sourceLabel, projectId, open, onClose }: Co
           Creates each table of “{sourceLabel}” in “{target.name}” with the types below, copies the rows, then adds keys and indexes and reads every table back to
           verify it. A snapshot of “{target.name}” is taken first. Rows that cannot be converted are set aside and listed.
         </p>
+        <p className="muted small">
+          Only the app's own databases can be targets: a database the app did not start cannot be snapshotted first, so nothing could undo the copy.
+        </p>
         {preview.isPending ? (
           <SkeletonRows rows={4} label="Planning the copy" />
         ) : preview.isError ? (
