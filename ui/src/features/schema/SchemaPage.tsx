@@ -298,6 +298,15 @@ function SchemaOf({ item, projectId, view, selected, onView, onSelect }: SchemaO
           </div>
           <span className="muted small">
             {schema.data.database} · {schema.data.tables.length} tables
+            {item.connectionId !== null && (
+              <span
+                title="The app did not start this database and holds none of its files, so it cannot take a snapshot of it: migrations and copies into it have no undo."
+                data-testid="schema-no-snapshots"
+              >
+                {" "}
+                · no snapshots (not the app's database)
+              </span>
+            )}
           </span>
           <button
             type="button"
