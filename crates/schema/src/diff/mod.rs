@@ -3,6 +3,8 @@
 //! into a shadow database) with the live one. Constraints and indexes are matched by what they
 //! do, not by name: the same unique key under another name is no difference.
 
+mod ddl;
+mod names;
 mod sql;
 
 use serde::{Deserialize, Serialize};
