@@ -5,14 +5,12 @@
 //! keychain and pgloader: run through `scripts/bench`.
 
 use std::process::Command;
-use std::str::FromStr;
 use std::time::Instant;
 
 use quantum_datasources::Engine;
-use quantum_integration_tests::TestApp;
+use quantum_integration_tests::{sqlite_file, TestApp};
 use quantum_schema::Target;
-use sqlx::sqlite::SqliteConnectOptions;
-use sqlx::{Connection, PgConnection, SqliteConnection};
+use sqlx::{Connection, PgConnection};
 
 const ROWS: i64 = 1_000_000;
 
@@ -22,13 +20,9 @@ async fn main() {
     let datasource = app.ready(Engine::Postgres).await;
     let dir = tempfile::tempdir().expect("dir");
     let file = dir.path().join("events.db");
-    let options = SqliteConnectOptions::from_str(&format!("sqlite://{}", file.display()))
-        .expect("options")
-        .create_if_missing(true);
-    let mut sqlite = SqliteConnection::connect_with(&options)
-        .await
-        .expect("sqlite");
-    sqlx::raw_sql(&format!(
+    sqlite_file(
+        &file,
+        &format!(
         "CREATE TABLE users (id INTEGER PRIMARY KEY, email TEXT NOT NULL UNIQUE, active BOOLEAN NOT NULL DEFAULT 1);
          WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 1000)
          INSERT INTO users SELECT i, 'user' || i || '@example.com', i % 2 FROM n;
@@ -38,11 +32,9 @@ async fn main() {
          INSERT INTO events SELECT i, 1 + i % 1000, 'kind' || (i % 7), i * 0.25,
              datetime(1700000000 + i, 'unixepoch'), 'payload of event ' || i FROM n;
          CREATE INDEX events_user ON events (user_id);"
-    ))
-    .execute(&mut sqlite)
-    .await
-    .expect("source");
-    sqlite.close().await.expect("close");
+    ),
+    )
+    .await;
 
     let target = Target::Postgres(app.server(&datasource));
     let started = Instant::now();

@@ -3,15 +3,12 @@
 //! text, BLOBs, JSON, AUTOINCREMENT; rows that cannot be converted set aside with the reason; keys
 //! and indexes after the data; every table read back and verified.
 
-use std::str::FromStr;
-
 use quantum_copy::CopyPhase;
 use quantum_datasources::Engine;
-use quantum_integration_tests::TestApp;
+use quantum_integration_tests::{sqlite_file, TestApp};
 use quantum_kernel::Coded;
 use quantum_schema::Target;
-use sqlx::sqlite::SqliteConnectOptions;
-use sqlx::{Connection, PgConnection, Row, SqliteConnection};
+use sqlx::{Connection, PgConnection, Row};
 
 const SOURCE: &str = "
 CREATE TABLE authors (
@@ -51,17 +48,7 @@ async fn a_sqlite_file_with_its_traps_is_copied_into_postgresql_and_verified() {
     let target = Target::Postgres(app.server(&datasource));
     let dir = tempfile::tempdir().expect("dir");
     let file = dir.path().join("blog.db");
-    let options = SqliteConnectOptions::from_str(&format!("sqlite://{}", file.display()))
-        .expect("options")
-        .create_if_missing(true);
-    let mut sqlite = SqliteConnection::connect_with(&options)
-        .await
-        .expect("sqlite");
-    sqlx::raw_sql(SOURCE)
-        .execute(&mut sqlite)
-        .await
-        .expect("source");
-    sqlite.close().await.expect("close");
+    sqlite_file(&file, SOURCE).await;
     let source = Target::Sqlite(file.clone());
 
     let planned = quantum_copy::preview(&source, &target)
@@ -205,17 +192,7 @@ async fn the_same_file_is_copied_into_mariadb_and_verified() {
     let target = Target::Mysql(app.server(&datasource));
     let dir = tempfile::tempdir().expect("dir");
     let file = dir.path().join("blog.db");
-    let options = SqliteConnectOptions::from_str(&format!("sqlite://{}", file.display()))
-        .expect("options")
-        .create_if_missing(true);
-    let mut sqlite = SqliteConnection::connect_with(&options)
-        .await
-        .expect("sqlite");
-    sqlx::raw_sql(SOURCE)
-        .execute(&mut sqlite)
-        .await
-        .expect("source");
-    sqlite.close().await.expect("close");
+    sqlite_file(&file, SOURCE).await;
 
     let report = quantum_copy::copy(&Target::Sqlite(file), &target, |_| {})
         .await

@@ -139,8 +139,8 @@ pub async fn copy(
     }
     let loaded = load_all(&mut source_db, &mut sink, &tables, &mut on_progress).await;
     close_source(source_db).await;
-    let mut reports = match loaded {
-        Ok(reports) => reports,
+    let loaded = match loaded {
+        Ok(loaded) => loaded,
         Err(error) => {
             if postgres {
                 let _ = sink.execute("ROLLBACK").await;
@@ -152,8 +152,7 @@ pub async fn copy(
         sink.execute("COMMIT").await?;
     }
     let count = tables.len() as u32;
-    let (reports_only, rejected): (Vec<_>, Vec<_>) = reports.drain(..).unzip();
-    let mut reports = reports_only;
+    let (mut reports, rejected): (Vec<_>, Vec<_>) = loaded.into_iter().unzip();
     for (index, (table, report)) in tables.iter().zip(reports.iter_mut()).enumerate() {
         on_progress(CopyProgress {
             phase: CopyPhase::Verifying,

@@ -5,9 +5,7 @@ use std::collections::HashMap;
 
 use bollard::errors::Error as ApiError;
 use bollard::models::{ContainerCreateBody, HostConfig};
-use bollard::query_parameters::{
-    InspectContainerOptions, ListContainersOptionsBuilder, LogsOptionsBuilder,
-};
+use bollard::query_parameters::{InspectContainerOptions, LogsOptionsBuilder};
 use futures_util::StreamExt;
 
 use crate::{api_error, status, Docker, Error, Result};
@@ -131,24 +129,11 @@ impl Docker {
     /// Removes the copy helpers carrying every `with` label (one left running by a crash would
     /// keep writing into a volume and hold it in use).
     pub async fn remove_helpers(&self, with: &[(&str, &str)]) -> Result<usize> {
-        let mut labels = vec![LABEL_HELPER.to_owned()];
-        labels.extend(with.iter().map(|(key, value)| format!("{key}={value}")));
-        let filters = HashMap::from([("label".to_owned(), labels)]);
-        let options = ListContainersOptionsBuilder::new()
-            .all(true)
-            .filters(&filters)
-            .build();
-        let helpers = self
-            .api
-            .list_containers(Some(options))
-            .await
-            .map_err(api_error)?;
-        let mut removed = 0;
-        for id in helpers.into_iter().filter_map(|c| c.id) {
-            self.remove_container(&id).await?;
-            removed += 1;
+        let helpers = self.labelled_containers(LABEL_HELPER, with).await?;
+        for helper in &helpers {
+            self.remove_container(&helper.id).await?;
         }
-        Ok(removed)
+        Ok(helpers.len())
     }
 
     /// The name of the volume a container has mounted at `path`, if any; `None` also when the

@@ -339,37 +339,23 @@ pub(crate) async fn record_applied(conn: &mut Conn, migration: &Migration) -> Re
         .map_err(|error| Error::History(error.to_string()))?;
     let checksum = migration.checksum.to_vec();
     let description = migration.description.to_string();
+    macro_rules! insert {
+        ($conn:expr, $sql:expr) => {
+            sqlx::query($sql)
+                .bind(migration.version)
+                .bind(description)
+                .bind(checksum)
+                .execute($conn)
+                .await
+                .map(drop)
+        };
+    }
+    const COLUMNS: &str =
+        "INSERT INTO _sqlx_migrations (version, description, success, checksum, execution_time)";
     let written = match conn {
-        Conn::Postgres(conn) => sqlx::query(
-            "INSERT INTO _sqlx_migrations (version, description, success, checksum, execution_time) \
-             VALUES ($1, $2, TRUE, $3, 0)",
-        )
-        .bind(migration.version)
-        .bind(description)
-        .bind(checksum)
-        .execute(conn)
-        .await
-        .map(drop),
-        Conn::Mysql(conn) => sqlx::query(
-            "INSERT INTO _sqlx_migrations (version, description, success, checksum, execution_time) \
-             VALUES (?, ?, TRUE, ?, 0)",
-        )
-        .bind(migration.version)
-        .bind(description)
-        .bind(checksum)
-        .execute(conn)
-        .await
-        .map(drop),
-        Conn::Sqlite(conn) => sqlx::query(
-            "INSERT INTO _sqlx_migrations (version, description, success, checksum, execution_time) \
-             VALUES (?, ?, TRUE, ?, 0)",
-        )
-        .bind(migration.version)
-        .bind(description)
-        .bind(checksum)
-        .execute(conn)
-        .await
-        .map(drop),
+        Conn::Postgres(conn) => insert!(conn, &format!("{COLUMNS} VALUES ($1, $2, TRUE, $3, 0)")),
+        Conn::Mysql(conn) => insert!(conn, &format!("{COLUMNS} VALUES (?, ?, TRUE, ?, 0)")),
+        Conn::Sqlite(conn) => insert!(conn, &format!("{COLUMNS} VALUES (?, ?, TRUE, ?, 0)")),
     };
     written.map_err(|error| Error::History(error.to_string()))
 }

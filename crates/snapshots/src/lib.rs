@@ -119,26 +119,15 @@ impl Snapshots {
             .insert_row(datasource, &volume, trigger, detail, RowState::Copying)
             .await?;
         let labels = self.snapshot_labels(datasource);
-        let copied = async {
-            docker.ensure_volume(&volume, labels).await?;
-            docker
-                .copy_volume(
-                    &datasource.image,
-                    &datasource.volume_name,
-                    &volume,
-                    self.helper_labels(),
-                )
-                .await
-        }
-        .await;
-        let bytes = match copied {
-            Ok(bytes) => bytes,
-            Err(error) => {
-                let _ = docker.remove_volume(&volume).await;
-                self.delete_row(row_id).await?;
-                return Err(Error::CopyFailed(error.to_string()));
-            }
-        };
+        let bytes = self
+            .copy(
+                &docker,
+                datasource,
+                &datasource.volume_name,
+                (row_id, &volume),
+                labels,
+            )
+            .await?;
         let mut tx = self.store.begin_write().await?;
         sqlx::query("UPDATE snapshots SET state = 'ready', size_bytes = ? WHERE id = ?")
             .bind(i64::try_from(bytes).unwrap_or(i64::MAX))
@@ -216,24 +205,42 @@ impl Snapshots {
             .await?;
         let mut labels = data_volume_labels(datasource);
         labels.insert(LABEL_STORE.to_owned(), self.store.identity().to_owned());
+        self.copy(
+            &docker,
+            datasource,
+            &snapshot.volume_name,
+            (row_id, &volume),
+            labels,
+        )
+        .await?;
+        Ok((row_id, volume))
+    }
+
+    /// Copies volume `from` into the new volume of row `row_id` (made with `labels`); a failed
+    /// copy takes the volume and the row away again.
+    async fn copy(
+        &self,
+        docker: &Docker,
+        datasource: &Datasource,
+        from: &str,
+        (row_id, volume): (i64, &str),
+        labels: HashMap<String, String>,
+    ) -> Result<u64> {
         let copied = async {
-            docker.ensure_volume(&volume, labels).await?;
+            docker.ensure_volume(volume, labels).await?;
             docker
-                .copy_volume(
-                    &datasource.image,
-                    &snapshot.volume_name,
-                    &volume,
-                    self.helper_labels(),
-                )
+                .copy_volume(&datasource.image, from, volume, self.helper_labels())
                 .await
         }
         .await;
-        if let Err(error) = copied {
-            let _ = docker.remove_volume(&volume).await;
-            self.delete_row(row_id).await?;
-            return Err(Error::CopyFailed(error.to_string()));
+        match copied {
+            Ok(bytes) => Ok(bytes),
+            Err(error) => {
+                let _ = docker.remove_volume(volume).await;
+                self.delete_row(row_id).await?;
+                Err(Error::CopyFailed(error.to_string()))
+            }
         }
-        Ok((row_id, volume))
     }
 
     /// The one moment the datasource moves to the new data: its record names the new volume,
@@ -363,29 +370,11 @@ impl Snapshots {
                 let mut conn = self.store.pool().acquire().await?;
                 let snapshot = model::fetch(&mut conn, id).await?;
                 drop(conn);
-                self.forget(&snapshot).await?;
+                // Its volume is gone already: only the row and the activity log entry remain to do.
+                self.remove(&snapshot, "its volume was removed outside the app")
+                    .await?;
             }
         }
-        Ok(())
-    }
-
-    async fn forget(&self, snapshot: &Snapshot) -> Result<()> {
-        let datasource = self.datasources.get(snapshot.datasource_id).await?;
-        let mut tx = self.store.begin_write().await?;
-        sqlx::query("DELETE FROM snapshots WHERE id = ?")
-            .bind(snapshot.id)
-            .execute(&mut *tx)
-            .await?;
-        self.audit(
-            &mut tx,
-            &datasource,
-            AuditAction::SnapshotDelete,
-            json!({ "snapshotId": snapshot.id, "takenAt": snapshot.created_at,
-                    "reason": "its volume was removed outside the app" }),
-        )
-        .await?;
-        tx.commit().await?;
-        self.announce(AuditAction::SnapshotDelete, datasource.id);
         Ok(())
     }
 

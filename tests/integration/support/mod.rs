@@ -299,3 +299,19 @@ impl TestApp {
         }
     }
 }
+
+/// A SQLite file at `path` made by running `sql` (several statements).
+pub async fn sqlite_file(path: &std::path::Path, sql: &str) {
+    use sqlx::Connection;
+    let options = sqlx::sqlite::SqliteConnectOptions::new()
+        .filename(path)
+        .create_if_missing(true);
+    let mut conn = sqlx::SqliteConnection::connect_with(&options)
+        .await
+        .expect("sqlite file");
+    sqlx::raw_sql(sql)
+        .execute(&mut conn)
+        .await
+        .expect("sqlite statements");
+    conn.close().await.expect("close");
+}
