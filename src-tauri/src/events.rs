@@ -38,13 +38,19 @@ pub fn forward<R: Runtime>(
     relay(datasource_events, move |event| {
         let app = app.clone();
         async move {
-            if let DatasourceEvent::Docker { available, message } = &event {
+            if let DatasourceEvent::Docker {
+                available,
+                message,
+                endpoint,
+            } = &event
+            {
                 *app.state::<AppState>()
                     .docker
                     .lock()
                     .unwrap_or_else(std::sync::PoisonError::into_inner) = DockerStatus {
                     available: Some(*available),
                     message: message.clone(),
+                    endpoint: endpoint.clone(),
                 };
             }
             let refreshes_tray = matches!(event, DatasourceEvent::Status { .. });

@@ -10,6 +10,7 @@ mod logging;
 mod login;
 pub mod notify;
 mod paths;
+pub mod quit;
 mod settings;
 mod state;
 pub mod tray;
@@ -57,6 +58,7 @@ pub fn specta_builder<R: Runtime>() -> tauri_specta::Builder<R> {
             commands::streams::datasource_stats,
             commands::streams::stream_stop,
             commands::app::docker_status,
+            commands::app::app_quit,
             commands::projects::project_list,
             commands::projects::project_get,
             commands::projects::project_create,
@@ -171,6 +173,7 @@ pub fn setup<R: Runtime>(
     let snapshots = std::sync::Arc::clone(&state.snapshots);
     state.refresh_login_item();
     app.manage(state);
+    app.manage(quit::Quitter::new(app.handle()));
     updater::init(app.handle())?;
     if with_tray {
         tray::create(app.handle())?;

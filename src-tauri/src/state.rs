@@ -28,6 +28,8 @@ pub struct DockerStatus {
     /// `None` until the first connection attempt ends.
     pub available: Option<bool>,
     pub message: Option<String>,
+    /// Which Docker Engine, and what chose it (`DOCKER_HOST`, a context, the default).
+    pub endpoint: Option<String>,
 }
 
 /// The system clipboard, behind a trait so that commands need not be generic over the runtime.

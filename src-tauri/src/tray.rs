@@ -138,7 +138,9 @@ pub fn handle_menu<R: Runtime>(app: &AppHandle<R>, id: &str) {
     } else {
         match id {
             MENU_OPEN => window::show_main(app),
-            MENU_QUIT => app.exit(0),
+            MENU_QUIT => {
+                crate::quit::quit(app);
+            }
             other => tracing::warn!(id = other, "unknown tray menu item"),
         }
     }
@@ -190,6 +192,18 @@ pub fn tooltip(project_count: i64, datasources: &[Datasource]) -> String {
         "Quantum Admin — {projects}, {} {databases}: {statuses}",
         datasources.len()
     )
+}
+
+/// Says in the tooltip that the app quits once the running operations end.
+pub fn show_quitting<R: Runtime>(app: &AppHandle<R>) {
+    let shown = app.tray_by_id(TRAY_ID).map(|tray| {
+        tray.set_tooltip(Some(
+            "Quantum Admin — quitting once the running operations end (Quit again to quit now)",
+        ))
+    });
+    if let Some(Err(error)) = shown {
+        tracing::warn!(%error, "the tray could not say the app is quitting");
+    }
 }
 
 /// Brings the tray's icon, tooltip and menu up to date with the store.

@@ -134,6 +134,13 @@ test("Check now in a build without an update key says so calmly", async () => {
   const check = await waitFor(driver, byTestId("update-check-now"), TIMEOUT_MS);
   await driver.executeScript("arguments[0].scrollIntoView({ block: 'center' });", check);
   await check.click();
+  // Which Docker Engine the app talks to, and what chose it, as the Docker CLI would.
+  const docker = await waitFor(driver, byTestId("about-docker"), TIMEOUT_MS);
+  await driver.wait(
+    async () => /^Docker (at the default|from DOCKER_HOST:|from context) .*(unix|tcp|npipe):\/\//.test(await renderedText(driver, docker)),
+    TIMEOUT_MS,
+    "the Docker Engine's endpoint is named",
+  );
   const result = await waitFor(driver, byTestId("update-check-result"), TIMEOUT_MS);
   assert.match(await renderedText(driver, result), /no update key/);
   await capture(driver, "settings-updates");

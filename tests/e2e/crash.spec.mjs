@@ -1,14 +1,16 @@
 // The real app killed (SIGKILL) while a PostgreSQL database is being created, at three moments,
 // then started again on the same data dir: each time the database ends ready (Start finishes a
-// creation cut short), with one container and its volume. Needs Docker and the local test images.
+// creation cut short), with one container and its volume. Then Quit mid-create: the app waits for
+// the creation to end and exits by itself, and the database is ready at the next start without
+// Start. Needs Docker and the local test images.
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, test } from "node:test";
-import { By } from "selenium-webdriver";
-import { byTestId, killAppOf, removeContainerAndVolume, renderedText, startApp, testSettings, waitFor, waitUntilGone } from "./harness.mjs";
+import { By, Key } from "selenium-webdriver";
+import { appPidsOf, byTestId, killAppOf, removeContainerAndVolume, renderedText, startApp, testSettings, waitFor, waitUntilGone } from "./harness.mjs";
 
 const TIMEOUT_MS = 15_000;
 const READY_TIMEOUT_MS = 120_000;
@@ -140,4 +142,34 @@ test("the app killed mid-create, then started again, ends with the database read
       throw error;
     });
   }
+});
+
+test("Quit mid-create waits for the database, which is ready at the next start", async () => {
+  await app?.close();
+  app = await startApp({ dataDir });
+  const { driver } = app;
+  await openProject(driver);
+  const name = await createDatabase(driver);
+  const pids = await appPidsOf(dataDir);
+
+  await driver.actions().keyDown(Key.CONTROL).sendKeys("k").keyUp(Key.CONTROL).perform();
+  await (await waitFor(driver, byTestId("palette-input"), TIMEOUT_MS)).sendKeys("Quit Quantum", Key.ENTER);
+  // The creation was still under way: the app says it waits, and does.
+  await waitFor(driver, By.xpath("//*[@data-sonner-toast][contains(., 'Quitting once the running database operations end')]"), TIMEOUT_MS);
+  await until(async () => (await appPidsOf(dataDir)).every((pid) => !pids.includes(pid)), "the app exits by itself");
+  await app.close();
+  app = undefined;
+
+  app = await startApp({ dataDir });
+  await openProject(app.driver);
+  const item = By.css(`[data-testid="datasource-item"][data-datasource-name="${name}"]`);
+  await waitFor(app.driver, item, TIMEOUT_MS);
+  let settled;
+  await app.driver.wait(
+    async () => ["ready", "stopped", "error", "missing"].includes((settled = await statusOf(app.driver, name))),
+    READY_TIMEOUT_MS,
+    `${name} settles after the restart`,
+  );
+  assert.equal(settled, "ready", "the creation finished before the app quit");
+  assert.equal(containersNamed(name).length, 1, "exactly one container");
 });

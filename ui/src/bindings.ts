@@ -58,6 +58,8 @@ export const commands = {
 	streamStop: (streamId: number) => __TAURI_INVOKE<void>("stream_stop", { streamId }),
 	/**  Whether Docker answers, so a window opened later knows without waiting for an event. */
 	dockerStatus: () => __TAURI_INVOKE<DockerStatus>("docker_status"),
+	/**  Quits the app (the palette's Quit, Ctrl+Q); `true` when it first waits for running operations. */
+	appQuit: () => __TAURI_INVOKE<boolean>("app_quit"),
 	projectList: () => typedError<Project[], ErrorInfo>(__TAURI_INVOKE("project_list")),
 	projectGet: (id: number) => typedError<Project, ErrorInfo>(__TAURI_INVOKE("project_get", { id })),
 	projectCreate: (input: ProjectInput) => typedError<Project, ErrorInfo>(__TAURI_INVOKE("project_create", { input })),
@@ -531,7 +533,9 @@ export type DatasourceChanged = DatasourceEvent;
 /**  What happens to datasources, pushed live. */
 export type DatasourceEvent = { kind: "status"; id: number; status: DatasourceStatus; reason: string | null } | { kind: "pullProgress"; id: number; progress: PullProgress } | 
 /**  The chosen port was taken between the check and the start; the datasource moved. */
-{ kind: "portMoved"; id: number; from: number; to: number } | { kind: "docker"; available: boolean; message: string | null };
+{ kind: "portMoved"; id: number; from: number; to: number } | { kind: "docker"; available: boolean; message: string | null; 
+/**  Which Docker Engine the app talks to (or tried), and what chose it. */
+endpoint: string | null };
 
 /**
  *  A datasource to create: what the "Add database" form sends, and what a `[datasources.*]` table
@@ -603,6 +607,8 @@ export type DockerStatus = {
 	/**  `None` until the first connection attempt ends. */
 	available: boolean | null,
 	message: string | null,
+	/**  Which Docker Engine, and what chose it (`DOCKER_HOST`, a context, the default). */
+	endpoint: string | null,
 };
 
 export type DocumentField = {

@@ -2,6 +2,7 @@ use serde::{Deserialize, Serialize};
 use specta::Type;
 use tauri::State;
 
+use crate::quit::Quitter;
 use crate::state::{AppState, DockerStatus};
 
 /// Facts about this installation, shown in Settings so a user can find their files.
@@ -34,4 +35,11 @@ pub fn docker_status(state: State<'_, AppState>) -> DockerStatus {
         .lock()
         .unwrap_or_else(std::sync::PoisonError::into_inner)
         .clone()
+}
+
+/// Quits the app (the palette's Quit, Ctrl+Q); `true` when it first waits for running operations.
+#[tauri::command]
+#[specta::specta]
+pub fn app_quit(quitter: State<'_, Quitter>) -> bool {
+    quitter.quit()
 }

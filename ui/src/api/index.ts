@@ -198,6 +198,7 @@ export async function unwrap<T>(pending: Promise<CommandResult<T>>): Promise<T> 
 
 export const api = {
   appInfo: () => commands.appInfo(),
+  appQuit: () => commands.appQuit(),
   auditPage: (request: AuditPageRequest) => unwrap(commands.auditPage(request)),
   dashboardSummary: () => unwrap(commands.dashboardSummary()),
   projectList: () => unwrap(commands.projectList()),

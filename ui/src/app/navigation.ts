@@ -28,6 +28,9 @@ export const newProjectShortcutKey = "N";
 /** Ctrl/⌘+D on a project's page opens its "Add database" form. */
 export const addDatasourceShortcutKey = "D";
 
+/** Ctrl/⌘+Q quits (once running database operations end). */
+export const quitShortcutKey = "Q";
+
 /** Ctrl/⌘+K opens the command palette. */
 export const paletteShortcutKey = "K";
 

@@ -46,6 +46,7 @@ export function useDatasourceEvents() {
           queryClient.setQueryData<DockerStatus>(queryKeys.dockerStatus, {
             available: event.available,
             message: event.message,
+            endpoint: event.endpoint,
           });
           // Back from an outage, the statuses may have changed while no one watched.
           if (event.available && previous?.available === false) {

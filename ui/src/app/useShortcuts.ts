@@ -1,9 +1,10 @@
 import { useEffect } from "react";
 import { useNavigate } from "react-router";
 import { isMac } from "../lib/platform";
-import { navItems, newProjectPath, newProjectShortcutKey } from "./navigation";
+import { navItems, newProjectPath, newProjectShortcutKey, quitShortcutKey } from "./navigation";
+import { quitApp } from "./quit";
 
-/** Ctrl/⌘+1…4 switch pages, Ctrl/⌘+N opens the new project form. */
+/** Ctrl/⌘+1…4 switch pages, Ctrl/⌘+N opens the new project form, Ctrl/⌘+Q quits. */
 export function useShortcuts() {
   const navigate = useNavigate();
 
@@ -20,6 +21,9 @@ export function useShortcuts() {
       } else if (event.key.toLowerCase() === newProjectShortcutKey.toLowerCase()) {
         event.preventDefault();
         void navigate(newProjectPath);
+      } else if (event.key.toLowerCase() === quitShortcutKey.toLowerCase()) {
+        event.preventDefault();
+        void quitApp();
       }
     };
     window.addEventListener("keydown", onKeyDown);

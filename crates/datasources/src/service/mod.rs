@@ -75,6 +75,8 @@ pub enum DatasourceEvent {
     Docker {
         available: bool,
         message: Option<String>,
+        /// Which Docker Engine the app talks to (or tried), and what chose it.
+        endpoint: Option<String>,
     },
 }
 

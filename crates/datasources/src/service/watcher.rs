@@ -13,6 +13,14 @@ const MAX_RETRY: Duration = Duration::from_secs(5);
 /// An event stream that broke sooner than this after opening counts as a failure to back off from.
 const STREAM_LIVED: Duration = Duration::from_secs(10);
 
+/// The endpoint the Docker CLI would use now, when it could not be reached (none when even the
+/// choice failed, e.g. a broken context: the message says why).
+fn resolved_endpoint() -> Option<String> {
+    quantum_docker::host::resolve(&quantum_docker::host::Environment::from_process())
+        .ok()
+        .map(|endpoint| endpoint.to_string())
+}
+
 impl Datasources {
     /// Follows Docker for as long as the app runs: reconciles on every (re)connection, then turns
     /// container events into status changes. Reconnects with back-off when the daemon goes away.
@@ -31,6 +39,7 @@ impl Datasources {
                         self.emit(DatasourceEvent::Docker {
                             available: true,
                             message: None,
+                            endpoint: Some(docker.endpoint().to_string()),
                         });
                     }
                     // Events from here on are not missed while reconciling.
@@ -77,6 +86,7 @@ impl Datasources {
                         self.emit(DatasourceEvent::Docker {
                             available: false,
                             message: Some(error.to_string()),
+                            endpoint: resolved_endpoint(),
                         });
                     }
                     tokio::time::sleep(delay).await;
@@ -90,6 +100,7 @@ impl Datasources {
                 self.emit(DatasourceEvent::Docker {
                     available: false,
                     message: Some("The Docker daemon stopped answering.".to_owned()),
+                    endpoint: resolved_endpoint(),
                 });
             }
         }

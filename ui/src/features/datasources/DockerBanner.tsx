@@ -11,6 +11,7 @@ export function DockerBanner() {
       <CircleAlert size={15} aria-hidden className="banner-icon" />
       <span className="banner-text" title={docker.data.message ?? undefined}>
         Docker is not running — databases are unavailable.
+        {docker.data.endpoint ? <span className="banner-detail"> Tried {docker.data.endpoint}.</span> : null}
       </span>
       <button
         type="button"

@@ -1,5 +1,6 @@
 import { useEffect, useMemo, useRef, useState, type ReactNode } from "react";
 import { useNavigate } from "react-router";
+import { quitApp } from "../../app/quit";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { Command } from "cmdk";
 import { Database, FolderKanban, LayoutDashboard, Play, RotateCw, Search, Square, Zap, type LucideIcon } from "lucide-react";
@@ -100,6 +101,9 @@ export default function CommandPalette({ onClose }: { onClose: () => void }) {
         break;
       case "theme":
         if (settings.data) updateSettings.mutate({ ...settings.data, theme: command.theme });
+        break;
+      case "quit":
+        void quitApp();
         break;
     }
   };

@@ -35,6 +35,11 @@ describe("paletteItems", () => {
     expect(byId("datasource:3:stats")?.command).toEqual({ type: "go", path: "/projects/7/databases/3/stats" });
   });
 
+  it("offers Quit, found by “exit” too", () => {
+    expect(byId("action:quit")?.command).toEqual({ type: "quit" });
+    expect(search("exit")[0]?.id).toBe("action:quit");
+  });
+
   it("leaves out a database whose container is gone: it has no page to show", () => {
     expect(byId("datasource:5")).toBeUndefined();
     expect(items.some((item) => item.id.startsWith("action:") && item.label.includes("blog-postgres-1"))).toBe(false);

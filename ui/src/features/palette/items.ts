@@ -11,7 +11,8 @@ export type DatasourceAction = "start" | "stop" | "restart";
 export type PaletteCommand =
   | { type: "go"; path: string }
   | { type: "datasource"; operation: DatasourceAction; id: number; name: string }
-  | { type: "theme"; theme: ResolvedTheme };
+  | { type: "theme"; theme: ResolvedTheme }
+  | { type: "quit" };
 
 export const paletteGroups = ["Pages", "Projects", "Databases", "Actions"] as const;
 export type PaletteGroup = (typeof paletteGroups)[number];
@@ -129,6 +130,14 @@ export function paletteItems({ projects, datasources, theme }: PaletteSources): 
       hint: "Theme",
       keywords: ["toggle theme", "appearance", "dark", "light"],
       command: { type: "theme", theme: otherTheme },
+    },
+    {
+      id: "action:quit",
+      group: "Actions",
+      label: "Quit Quantum Admin",
+      hint: "Waits for running database operations",
+      keywords: ["exit", "close", "quit"],
+      command: { type: "quit" },
     },
   ];
   for (const datasource of datasources) {

@@ -14,6 +14,7 @@ vi.mock("../../api", async (importOriginal) => {
       settingsGet: vi.fn(),
       settingsUpdate: vi.fn(),
       appInfo: vi.fn(),
+      dockerStatus: vi.fn(),
       engineList: vi.fn(),
       updatesCheck: vi.fn(),
     },
@@ -41,6 +42,11 @@ function setUp() {
     dataDir: "/home/me/.local/share/quantum-admin",
     logDir: "/home/me/.local/share/quantum-admin/logs",
     databaseFile: "/home/me/.local/share/quantum-admin/quantum-admin.db",
+  });
+  vi.mocked(api.dockerStatus).mockResolvedValue({
+    available: true,
+    message: null,
+    endpoint: "Docker from DOCKER_HOST: unix:///run/user/1000/docker.sock",
   });
   vi.mocked(api.engineList).mockResolvedValue([
     {
@@ -117,10 +123,11 @@ describe("SettingsPage", () => {
     expect(api.settingsUpdate).toHaveBeenCalledWith({ ...saved, engineImages: {} });
   });
 
-  it("tells where the app keeps its files", async () => {
+  it("tells where the app keeps its files and which Docker Engine it uses", async () => {
     setUp();
     expect(await screen.findByText("/home/me/.local/share/quantum-admin/quantum-admin.db")).toBeVisible();
     expect(screen.getByText("/home/me/.local/share/quantum-admin/logs")).toBeVisible();
+    expect(await screen.findByText("Docker from DOCKER_HOST: unix:///run/user/1000/docker.sock")).toBeVisible();
   });
 
   it("turns automatic update checks off and automatic installs on, keeping the rest", async () => {

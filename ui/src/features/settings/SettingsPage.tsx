@@ -7,9 +7,9 @@ import { ErrorState } from "../../components/ErrorState";
 import { PageHeader } from "../../components/PageHeader";
 import { Skeleton, SkeletonRows } from "../../components/Skeleton";
 import { shortcutLabel } from "../../lib/platform";
-import { addDatasourceShortcutKey, navItems, newProjectShortcutKey, paletteShortcutKey } from "../../app/navigation";
+import { addDatasourceShortcutKey, navItems, newProjectShortcutKey, paletteShortcutKey, quitShortcutKey } from "../../app/navigation";
 import { EngineIcon } from "../datasources/EngineIcon";
-import { enginesQuery } from "../datasources/queries";
+import { dockerStatusQuery, enginesQuery } from "../datasources/queries";
 import { useCheckForUpdates } from "../updates/queries";
 import { appInfoQuery, settingsQuery, useUpdateSettings } from "./queries";
 
@@ -385,6 +385,7 @@ function ShortcutsSection() {
     ...navItems.map((item) => ({ keys: shortcutLabel(item.shortcutKey), action: `Go to ${item.label}` })),
     { keys: shortcutLabel(newProjectShortcutKey), action: "New project" },
     { keys: shortcutLabel(addDatasourceShortcutKey), action: "Add a database (on a project's page)" },
+    { keys: shortcutLabel(quitShortcutKey), action: "Quit (after running database operations end)" },
     { keys: "Esc", action: "Close a dialog" },
   ];
   return (
@@ -408,12 +409,14 @@ function ShortcutsSection() {
 
 function AboutSection() {
   const info = useQuery(appInfoQuery);
+  const docker = useQuery(dockerStatusQuery);
   const rows = info.data
     ? [
         { label: "Version", value: info.data.version, testId: "about-version" },
         { label: "Data folder", value: info.data.dataDir, testId: "about-data-dir" },
         { label: "Log folder", value: info.data.logDir, testId: "about-log-dir" },
         { label: "Database file", value: info.data.databaseFile, testId: "about-database-file" },
+        { label: "Docker Engine", value: docker.data?.endpoint ?? "Not reached yet", testId: "about-docker" },
       ]
     : [];
   return (
@@ -434,7 +437,7 @@ function AboutSection() {
                   </dd>
                 </div>
               ))
-            : [0, 1, 2, 3].map((index) => (
+            : [0, 1, 2, 3, 4].map((index) => (
                 <div key={index} className="property">
                   <dt>
                     <Skeleton width={80} />
