@@ -90,6 +90,9 @@ pub enum AuditAction {
     /// source, the counts and whether every table was verified.
     #[serde(rename = "data.copy")]
     DataCopy,
+    /// A project's tests were run; the entry keeps the suites, commands, outcome and counts.
+    #[serde(rename = "test.run")]
+    TestRun,
 }
 
 /// What kind of thing an entry is about.
@@ -106,6 +109,8 @@ pub enum ResourceType {
     Secret,
     /// A database the app did not start.
     Connection,
+    /// A run of a project's tests; the resource id is the run's.
+    TestRun,
 }
 
 impl AuditAction {
@@ -142,6 +147,7 @@ impl AuditAction {
             Self::SnapshotRestore => "snapshot.restore",
             Self::SnapshotDelete => "snapshot.delete",
             Self::DataCopy => "data.copy",
+            Self::TestRun => "test.run",
         }
     }
 
@@ -160,6 +166,7 @@ impl ResourceType {
             Self::Variable => "variable",
             Self::Secret => "secret",
             Self::Connection => "connection",
+            Self::TestRun => "test_run",
         }
     }
 

@@ -1,0 +1,296 @@
+//! From a suite to the command line that runs it: the runner's report options added (without
+//! touching the project's files), and the chosen tests selected in the runner's own terms.
+
+use std::path::{Path, PathBuf};
+
+use crate::model::{ReportFormat, Runner, Suite, TestRef};
+
+/// A process to start for one suite.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Invocation {
+    pub program: String,
+    pub args: Vec<String>,
+    /// Added to the environment (colours kept, report switches).
+    pub env: Vec<(String, String)>,
+    pub working_dir: PathBuf,
+    /// Read line by line as the run goes.
+    pub live: ReportFormat,
+    /// Read when the run ends.
+    pub report_file: Option<(PathBuf, ReportFormat)>,
+    /// Said in the output when the chosen tests could not be selected and the suite runs whole.
+    pub note: Option<String>,
+}
+
+impl Invocation {
+    /// The command line as shown to the user and kept in the history.
+    pub fn display(&self) -> String {
+        std::iter::once(&self.program)
+            .chain(&self.args)
+            .map(|word| {
+                if word.is_empty() || word.contains([' ', '"', '\'', '|', '&', '(', ')', '$']) {
+                    format!("'{}'", word.replace('\'', "'\\''"))
+                } else {
+                    word.clone()
+                }
+            })
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+}
+
+/// Variables that keep colours in output that goes to a pipe (the terminal view shows them).
+const COLOUR_ENV: &[(&str, &str)] = &[
+    ("FORCE_COLOR", "1"),
+    ("CLICOLOR_FORCE", "1"),
+    ("CARGO_TERM_COLOR", "always"),
+    ("PY_COLORS", "1"),
+];
+
+/// The invocation of `suite` in `project_dir`, its report (if any) written into `report_dir`;
+/// `only` selects tests of this suite (empty: all of it).
+pub fn invocation(
+    suite: &Suite,
+    project_dir: &Path,
+    report_dir: &Path,
+    only: &[TestRef],
+) -> Invocation {
+    let working_dir = if suite.working_dir.is_empty() {
+        project_dir.to_path_buf()
+    } else {
+        project_dir.join(&suite.working_dir)
+    };
+    let mut words = suite.command.clone();
+    let mut env: Vec<(String, String)> = COLOUR_ENV
+        .iter()
+        .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+        .collect();
+    env.extend(suite.env.iter().map(|(k, v)| (k.clone(), v.clone())));
+    let mut live = ReportFormat::None;
+    let mut report_file = None;
+    let mut note = None;
+    let report = |name: &str| report_dir.join(format!("{}-{name}", suite.name));
+
+    match suite.runner {
+        Runner::Nextest => {
+            words.extend(
+                ["--no-fail-fast", "--message-format", "libtest-json-plus"].map(str::to_owned),
+            );
+            env.push(("NEXTEST_EXPERIMENTAL_LIBTEST_JSON".to_owned(), "1".to_owned()));
+            if !only.is_empty() {
+                let filter = only
+                    .iter()
+                    .map(|t| format!("(binary_id(={}) & test(={}))", t.group, t.name))
+                    .collect::<Vec<_>>()
+                    .join(" | ");
+                words.extend(["-E".to_owned(), filter]);
+            }
+            live = ReportFormat::LibtestJson;
+        }
+        Runner::CargoTest => {
+            words.push("--no-fail-fast".to_owned());
+            if !only.is_empty() {
+                words.extend(["--".to_owned(), "--exact".to_owned()]);
+                words.extend(only.iter().map(|t| t.name.clone()));
+            }
+            live = ReportFormat::Libtest;
+        }
+        Runner::Vitest => {
+            let file = report("junit.xml");
+            words.extend([
+                "--reporter=default".to_owned(),
+                "--reporter=junit".to_owned(),
+                format!("--outputFile.junit={}", file.display()),
+            ]);
+            if !only.is_empty() {
+                // Vitest matches `-t` against names joined by spaces, its JUnit joins with " > ".
+                let names = only.iter().map(|t| regex_escape(&t.name.replace(" > ", " ")));
+                words.extend(["-t".to_owned(), anchored(names)]);
+            }
+            report_file = Some((file, ReportFormat::Junit));
+        }
+        Runner::Jest => {
+            let file = report("jest.json");
+            words.extend(["--json".to_owned(), format!("--outputFile={}", file.display())]);
+            if !only.is_empty() {
+                let names = only.iter().map(|t| regex_escape(&t.name));
+                words.extend(["-t".to_owned(), anchored(names)]);
+            }
+            report_file = Some((file, ReportFormat::JestJson));
+        }
+        Runner::Pytest => {
+            let file = report("junit.xml");
+            words.push(format!("--junitxml={}", file.display()));
+            words.extend(only.iter().map(|t| pytest_node_id(t, &working_dir)));
+            report_file = Some((file, ReportFormat::Junit));
+        }
+        Runner::GoTest => {
+            words.insert(2.min(words.len()), "-json".to_owned());
+            if !only.is_empty() {
+                let names = only.iter().map(|t| regex_escape(&t.name));
+                words.extend(["-run".to_owned(), anchored(names)]);
+            }
+            live = ReportFormat::GoJson;
+        }
+        Runner::NpmScript => {
+            if !only.is_empty() {
+                note = Some("The test script cannot run single tests: the whole suite runs.".to_owned());
+            }
+        }
+        Runner::Custom => {
+            match suite.format {
+                ReportFormat::Junit | ReportFormat::JestJson => {
+                    report_file = suite
+                        .report_path
+                        .as_ref()
+                        .map(|path| (working_dir.join(path), suite.format));
+                }
+                format => live = format,
+            }
+            if !only.is_empty() {
+                note = Some("A custom command cannot run single tests: the whole suite runs.".to_owned());
+            }
+        }
+    }
+    let (program, args) = resolve_program(words, &working_dir);
+    Invocation {
+        program,
+        args,
+        env,
+        working_dir,
+        live,
+        report_file,
+        note,
+    }
+}
+
+/// The program to start: a JavaScript runner from the nearest `node_modules/.bin` (the project's
+/// own version), `python` as the platform names it, npm's scripts through the shell on Windows.
+fn resolve_program(mut words: Vec<String>, working_dir: &Path) -> (String, Vec<String>) {
+    if words.is_empty() {
+        return (String::new(), Vec::new());
+    }
+    let program = words.remove(0);
+    if matches!(program.as_str(), "vitest" | "jest") {
+        if let Some(local) = working_dir
+            .ancestors()
+            .map(|dir| dir.join("node_modules/.bin").join(&program))
+            .find(|path| path.is_file())
+        {
+            return (local.display().to_string(), words);
+        }
+        words.insert(0, program);
+        return ("npx".to_owned(), words);
+    }
+    if program == "python" && !cfg!(windows) {
+        let venv = working_dir.join(".venv/bin/python");
+        if venv.is_file() {
+            return (venv.display().to_string(), words);
+        }
+        return ("python3".to_owned(), words);
+    }
+    (program, words)
+}
+
+/// `^(a|b)$` of already escaped names.
+fn anchored(names: impl Iterator<Item = String>) -> String {
+    format!("^({})$", names.collect::<Vec<_>>().join("|"))
+}
+
+fn regex_escape(text: &str) -> String {
+    let mut escaped = String::with_capacity(text.len());
+    for c in text.chars() {
+        if "\\.+*?()|[]{}^$/".contains(c) {
+            escaped.push('\\');
+        }
+        escaped.push(c);
+    }
+    escaped
+}
+
+/// pytest's node id from JUnit's class name: `tests.test_math` + `test_adds` →
+/// `tests/test_math.py::test_adds`; a class inside the module (`tests.test_math.TestMath`) adds
+/// `::TestMath`. The longest dotted prefix that is a file decides.
+fn pytest_node_id(test: &TestRef, working_dir: &Path) -> String {
+    let parts: Vec<&str> = test.group.split('.').collect();
+    for split in (1..=parts.len()).rev() {
+        let file = format!("{}.py", parts[..split].join("/"));
+        if working_dir.join(&file).is_file() {
+            let classes = parts[split..].iter().map(|c| format!("::{c}")).collect::<String>();
+            return format!("{file}{classes}::{}", test.name);
+        }
+    }
+    format!("{}::{}", test.group, test.name)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::detect::default_format;
+    use crate::model::SuiteSource;
+
+    fn suite(runner: Runner, command: &str) -> Suite {
+        Suite {
+            name: "s".to_owned(),
+            runner,
+            command: command.split(' ').map(str::to_owned).collect(),
+            working_dir: String::new(),
+            env: Default::default(),
+            format: default_format(runner),
+            report_path: None,
+            timeout_secs: None,
+            source: SuiteSource::Detected,
+            hint: None,
+        }
+    }
+
+    fn test_ref(group: &str, name: &str) -> TestRef {
+        TestRef {
+            suite: "s".to_owned(),
+            group: group.to_owned(),
+            name: name.to_owned(),
+        }
+    }
+
+    #[test]
+    fn each_runner_gets_its_report_options_and_selection() {
+        let project = Path::new("/p");
+        let reports = Path::new("/r");
+        let nextest = invocation(
+            &suite(Runner::Nextest, "cargo nextest run"),
+            project,
+            reports,
+            &[test_ref("app", "tests::breaks")],
+        );
+        assert_eq!(
+            nextest.display(),
+            "cargo nextest run --no-fail-fast --message-format libtest-json-plus -E '(binary_id(=app) & test(=tests::breaks))'"
+        );
+        assert_eq!(nextest.live, ReportFormat::LibtestJson);
+
+        let go = invocation(&suite(Runner::GoTest, "go test ./..."), project, reports, &[test_ref("x", "TestA/sub")]);
+        assert_eq!(go.display(), "go test -json ./... -run '^(TestA\\/sub)$'");
+
+        let pytest = invocation(&suite(Runner::Pytest, "python -m pytest"), project, reports, &[]);
+        assert_eq!(pytest.report_file, Some((PathBuf::from("/r/s-junit.xml"), ReportFormat::Junit)));
+        assert!(pytest.args.contains(&"--junitxml=/r/s-junit.xml".to_owned()));
+
+        let cargo = invocation(&suite(Runner::CargoTest, "cargo test"), project, reports, &[test_ref("src/lib.rs", "a::b")]);
+        assert_eq!(cargo.display(), "cargo test --no-fail-fast -- --exact a::b");
+        assert!(cargo.env.contains(&("CARGO_TERM_COLOR".to_owned(), "always".to_owned())));
+    }
+
+    #[test]
+    fn a_pytest_node_id_follows_the_files_that_exist() {
+        let dir = tempfile::tempdir().expect("dir");
+        std::fs::create_dir(dir.path().join("tests")).expect("dir");
+        std::fs::write(dir.path().join("tests/test_math.py"), "").expect("file");
+        assert_eq!(
+            pytest_node_id(&test_ref("tests.test_math", "test_adds"), dir.path()),
+            "tests/test_math.py::test_adds"
+        );
+        assert_eq!(
+            pytest_node_id(&test_ref("tests.test_math.TestMath", "test_adds"), dir.path()),
+            "tests/test_math.py::TestMath::test_adds"
+        );
+    }
+}

@@ -1,0 +1,39 @@
+//! The git state of a project's folder when a run starts, read with the git command line (no
+//! repository, or no git installed: no state, and the run goes on).
+
+use std::path::Path;
+
+use tokio::process::Command;
+
+use crate::model::GitState;
+
+pub async fn state(folder: &Path) -> GitState {
+    let commit = git(folder, &["rev-parse", "HEAD"]).await;
+    if commit.is_none() {
+        return GitState::default();
+    }
+    let branch = git(folder, &["symbolic-ref", "--short", "-q", "HEAD"]).await;
+    let dirty = git(folder, &["status", "--porcelain", "--untracked-files=no"])
+        .await
+        .is_some_and(|changes| !changes.is_empty());
+    GitState {
+        commit,
+        branch,
+        dirty,
+    }
+}
+
+/// The command's trimmed output, when it succeeds.
+async fn git(folder: &Path, args: &[&str]) -> Option<String> {
+    let output = Command::new("git")
+        .arg("-C")
+        .arg(folder)
+        .args(args)
+        .output()
+        .await
+        .ok()?;
+    output
+        .status
+        .success()
+        .then(|| String::from_utf8_lossy(&output.stdout).trim().to_owned())
+}
