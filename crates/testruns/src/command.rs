@@ -75,11 +75,15 @@ pub fn invocation(
             words.extend(
                 ["--no-fail-fast", "--message-format", "libtest-json-plus"].map(str::to_owned),
             );
-            env.push(("NEXTEST_EXPERIMENTAL_LIBTEST_JSON".to_owned(), "1".to_owned()));
+            env.push((
+                "NEXTEST_EXPERIMENTAL_LIBTEST_JSON".to_owned(),
+                "1".to_owned(),
+            ));
             if !only.is_empty() {
+                // By name only: the group nextest reports (`crate::binary`) is no binary id.
                 let filter = only
                     .iter()
-                    .map(|t| format!("(binary_id(={}) & test(={}))", t.group, t.name))
+                    .map(|t| format!("test(={})", t.name))
                     .collect::<Vec<_>>()
                     .join(" | ");
                 words.extend(["-E".to_owned(), filter]);
@@ -103,14 +107,19 @@ pub fn invocation(
             ]);
             if !only.is_empty() {
                 // Vitest matches `-t` against names joined by spaces, its JUnit joins with " > ".
-                let names = only.iter().map(|t| regex_escape(&t.name.replace(" > ", " ")));
+                let names = only
+                    .iter()
+                    .map(|t| regex_escape(&t.name.replace(" > ", " ")));
                 words.extend(["-t".to_owned(), anchored(names)]);
             }
             report_file = Some((file, ReportFormat::Junit));
         }
         Runner::Jest => {
             let file = report("jest.json");
-            words.extend(["--json".to_owned(), format!("--outputFile={}", file.display())]);
+            words.extend([
+                "--json".to_owned(),
+                format!("--outputFile={}", file.display()),
+            ]);
             if !only.is_empty() {
                 let names = only.iter().map(|t| regex_escape(&t.name));
                 words.extend(["-t".to_owned(), anchored(names)]);
@@ -133,7 +142,9 @@ pub fn invocation(
         }
         Runner::NpmScript => {
             if !only.is_empty() {
-                note = Some("The test script cannot run single tests: the whole suite runs.".to_owned());
+                note = Some(
+                    "The test script cannot run single tests: the whole suite runs.".to_owned(),
+                );
             }
         }
         Runner::Custom => {
@@ -147,7 +158,9 @@ pub fn invocation(
                 format => live = format,
             }
             if !only.is_empty() {
-                note = Some("A custom command cannot run single tests: the whole suite runs.".to_owned());
+                note = Some(
+                    "A custom command cannot run single tests: the whole suite runs.".to_owned(),
+                );
             }
         }
     }
@@ -215,7 +228,10 @@ fn pytest_node_id(test: &TestRef, working_dir: &Path) -> String {
     for split in (1..=parts.len()).rev() {
         let file = format!("{}.py", parts[..split].join("/"));
         if working_dir.join(&file).is_file() {
-            let classes = parts[split..].iter().map(|c| format!("::{c}")).collect::<String>();
+            let classes = parts[split..]
+                .iter()
+                .map(|c| format!("::{c}"))
+                .collect::<String>();
             return format!("{file}{classes}::{}", test.name);
         }
     }
@@ -263,20 +279,42 @@ mod tests {
         );
         assert_eq!(
             nextest.display(),
-            "cargo nextest run --no-fail-fast --message-format libtest-json-plus -E '(binary_id(=app) & test(=tests::breaks))'"
+            "cargo nextest run --no-fail-fast --message-format libtest-json-plus -E 'test(=tests::breaks)'"
         );
         assert_eq!(nextest.live, ReportFormat::LibtestJson);
 
-        let go = invocation(&suite(Runner::GoTest, "go test ./..."), project, reports, &[test_ref("x", "TestA/sub")]);
+        let go = invocation(
+            &suite(Runner::GoTest, "go test ./..."),
+            project,
+            reports,
+            &[test_ref("x", "TestA/sub")],
+        );
         assert_eq!(go.display(), "go test -json ./... -run '^(TestA\\/sub)$'");
 
-        let pytest = invocation(&suite(Runner::Pytest, "python -m pytest"), project, reports, &[]);
-        assert_eq!(pytest.report_file, Some((PathBuf::from("/r/s-junit.xml"), ReportFormat::Junit)));
-        assert!(pytest.args.contains(&"--junitxml=/r/s-junit.xml".to_owned()));
+        let pytest = invocation(
+            &suite(Runner::Pytest, "python -m pytest"),
+            project,
+            reports,
+            &[],
+        );
+        assert_eq!(
+            pytest.report_file,
+            Some((PathBuf::from("/r/s-junit.xml"), ReportFormat::Junit))
+        );
+        assert!(pytest
+            .args
+            .contains(&"--junitxml=/r/s-junit.xml".to_owned()));
 
-        let cargo = invocation(&suite(Runner::CargoTest, "cargo test"), project, reports, &[test_ref("src/lib.rs", "a::b")]);
+        let cargo = invocation(
+            &suite(Runner::CargoTest, "cargo test"),
+            project,
+            reports,
+            &[test_ref("src/lib.rs", "a::b")],
+        );
         assert_eq!(cargo.display(), "cargo test --no-fail-fast -- --exact a::b");
-        assert!(cargo.env.contains(&("CARGO_TERM_COLOR".to_owned(), "always".to_owned())));
+        assert!(cargo
+            .env
+            .contains(&("CARGO_TERM_COLOR".to_owned(), "always".to_owned())));
     }
 
     #[test]
@@ -289,7 +327,10 @@ mod tests {
             "tests/test_math.py::test_adds"
         );
         assert_eq!(
-            pytest_node_id(&test_ref("tests.test_math.TestMath", "test_adds"), dir.path()),
+            pytest_node_id(
+                &test_ref("tests.test_math.TestMath", "test_adds"),
+                dir.path()
+            ),
             "tests/test_math.py::TestMath::test_adds"
         );
     }

@@ -166,7 +166,10 @@ mod tests {
 
     #[test]
     fn a_typed_command_is_recognised_by_its_runner() {
-        assert_eq!(runner_of(&words("cargo nextest run --workspace")), Runner::Nextest);
+        assert_eq!(
+            runner_of(&words("cargo nextest run --workspace")),
+            Runner::Nextest
+        );
         assert_eq!(runner_of(&words("cargo test -p core")), Runner::CargoTest);
         assert_eq!(runner_of(&words("go test ./...")), Runner::GoTest);
         assert_eq!(runner_of(&words("python3 -m pytest -x")), Runner::Pytest);
@@ -195,7 +198,12 @@ mod tests {
         let runners: Vec<Runner> = suites.iter().map(|s| s.runner).collect();
         assert_eq!(
             runners,
-            [Runner::CargoTest, Runner::Vitest, Runner::Pytest, Runner::GoTest]
+            [
+                Runner::CargoTest,
+                Runner::Vitest,
+                Runner::Pytest,
+                Runner::GoTest
+            ]
         );
         assert!(suites[0].hint.is_some(), "says how to get durations");
         assert_eq!(detect(root, true)[0].runner, Runner::Nextest);

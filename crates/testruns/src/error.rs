@@ -11,7 +11,9 @@ pub enum Error {
     Kernel(#[from] quantum_kernel::Error),
     #[error("There is no test run {0}: it was removed from the history. Refresh the list.")]
     RunNotFound(i64),
-    #[error("This project has no folder: choose its folder in the project's settings to run its tests.")]
+    #[error(
+        "This project has no folder: choose its folder in the project's settings to run its tests."
+    )]
     NoFolder,
     #[error("No test suite was found in {0}. Add one to quantum.toml under [tests.<name>] with its command.")]
     NoSuites(String),

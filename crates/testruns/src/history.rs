@@ -382,7 +382,9 @@ pub async fn flaky(store: &Store, project_id: i64) -> Result<Vec<FlakyTest>> {
             }
             if both.0 && both.1 {
                 let short: String = commit.chars().take(8).collect();
-                entry.reason = Some(format!("Passed and failed on commit {short} with no change."));
+                entry.reason = Some(format!(
+                    "Passed and failed on commit {short} with no change."
+                ));
                 entry.last_run = run_id;
             }
         }

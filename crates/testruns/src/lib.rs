@@ -179,7 +179,11 @@ impl TestRuns {
         let mut status = RunStatus::Passed;
         let mut message = None;
         for suite in &chosen {
-            let only: Vec<TestRef> = tests.iter().filter(|t| t.suite == suite.name).cloned().collect();
+            let only: Vec<TestRef> = tests
+                .iter()
+                .filter(|t| t.suite == suite.name)
+                .cloned()
+                .collect();
             let invocation = command::invocation(suite, &context.folder, reports.path(), &only);
             commands.push(invocation.display());
             emit(RunEvent::SuiteStarted {
@@ -224,8 +228,16 @@ impl TestRuns {
             },
         )
         .await?;
-        self.audit(request.project_id, run_id, trigger, &names, &commands, status, &all)
-            .await?;
+        self.audit(
+            request.project_id,
+            run_id,
+            trigger,
+            &names,
+            &commands,
+            status,
+            &all,
+        )
+        .await?;
         let run = history::get(&self.store, run_id).await?.run;
         emit(RunEvent::Finished { run: run.clone() });
         Ok(run)
@@ -488,7 +500,10 @@ fn exit_text(code: Option<i32>) -> String {
 
 /// Sends output and results in batches: at most every [`FLUSH_EVERY`], sooner past
 /// [`FLUSH_BYTES`], and whatever is left when the run's pieces end.
-async fn batch(mut pieces: mpsc::UnboundedReceiver<Piece>, emit: Arc<dyn Fn(RunEvent) + Send + Sync>) {
+async fn batch(
+    mut pieces: mpsc::UnboundedReceiver<Piece>,
+    emit: Arc<dyn Fn(RunEvent) + Send + Sync>,
+) {
     let mut text = String::new();
     let mut results: Vec<TestCaseResult> = Vec::new();
     let mut counts = Counts::default();

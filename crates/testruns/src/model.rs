@@ -46,8 +46,14 @@ pub enum ReportFormat {
 }
 
 impl ReportFormat {
-    pub const NAMES: &'static [&'static str] =
-        &["junit", "libtest-json", "libtest", "go-json", "jest-json", "none"];
+    pub const NAMES: &'static [&'static str] = &[
+        "junit",
+        "libtest-json",
+        "libtest",
+        "go-json",
+        "jest-json",
+        "none",
+    ];
 
     pub fn parse(name: &str) -> Option<Self> {
         Some(match name {

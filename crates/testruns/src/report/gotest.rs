@@ -130,11 +130,18 @@ mod tests {
             results.extend(read.results);
             shown.extend(read.show);
         }
-        assert_eq!(results.len(), 3, "the package's own fail is no test: {results:?}");
+        assert_eq!(
+            results.len(),
+            3,
+            "the package's own fail is no test: {results:?}"
+        );
         assert_eq!(results[0].status, TestStatus::Passed);
         assert_eq!(results[0].duration_ms, Some(10.0));
         assert_eq!(results[1].status, TestStatus::Failed);
-        assert_eq!(results[1].message.as_deref(), Some("    fx_test.go:14: got 4, want 5"));
+        assert_eq!(
+            results[1].message.as_deref(),
+            Some("    fx_test.go:14: got 4, want 5")
+        );
         assert_eq!(results[2].status, TestStatus::Skipped);
         assert_eq!(shown[0], "=== RUN   TestAdds");
     }
@@ -147,6 +154,9 @@ mod tests {
         reader.line(r#"{"Action":"output","Package":"example.com/broken","Output":"FAIL\texample.com/broken [build failed]\n"}"#);
         let read = reader.line(r#"{"Action":"fail","Package":"example.com/broken","Elapsed":0}"#);
         assert_eq!(read.results[0].name, "(package)");
-        assert!(read.results[0].message.as_deref().is_some_and(|m| m.contains("build failed")));
+        assert!(read.results[0]
+            .message
+            .as_deref()
+            .is_some_and(|m| m.contains("build failed")));
     }
 }

@@ -96,9 +96,15 @@ mod tests {
         assert_eq!(results.len(), 4);
         assert_eq!(results[0].group, "src/math.test.js");
         assert_eq!(results[1].status, TestStatus::Failed);
-        assert!(results[1].message.as_deref().is_some_and(|m| m.contains("Received: 4")));
+        assert!(results[1]
+            .message
+            .as_deref()
+            .is_some_and(|m| m.contains("Received: 4")));
         assert_eq!(results[2].status, TestStatus::Skipped);
         assert_eq!(results[3].name, "(file)");
-        assert_eq!(results[3].message.as_deref(), Some("SyntaxError: Unexpected token (3:4)"));
+        assert_eq!(
+            results[3].message.as_deref(),
+            Some("SyntaxError: Unexpected token (3:4)")
+        );
     }
 }

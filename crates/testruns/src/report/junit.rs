@@ -99,19 +99,28 @@ tests/test_math.py:9: AssertionError</failure>
         assert_eq!(results[0].duration_ms, Some(2.0));
         let broken = &results[1];
         assert_eq!(broken.status, TestStatus::Failed);
-        assert!(broken.message.as_deref().is_some_and(|m| m.contains("tests/test_math.py:9: AssertionError")));
+        assert!(broken
+            .message
+            .as_deref()
+            .is_some_and(|m| m.contains("tests/test_math.py:9: AssertionError")));
         assert_eq!(broken.output.as_deref(), Some("about to break"));
         assert_eq!(results[2].status, TestStatus::Skipped);
         assert_eq!(results[2].message.as_deref(), Some("not today"));
         assert_eq!(results[3].status, TestStatus::Failed);
-        assert_eq!(results[3].message.as_deref(), Some("fixture 'db' not found"));
+        assert_eq!(
+            results[3].message.as_deref(),
+            Some("fixture 'db' not found")
+        );
         assert_eq!(results[4].group, "nested");
         assert!(results[4].retried);
     }
 
     #[test]
     fn a_truncated_report_is_an_error_not_a_partial_success() {
-        let error = parse_junit(b"<testsuites><testsuite name=\"x\"><testcase name=\"a\">", "s");
+        let error = parse_junit(
+            b"<testsuites><testsuite name=\"x\"><testcase name=\"a\">",
+            "s",
+        );
         assert!(error.is_err(), "{error:?}");
     }
 }

@@ -257,15 +257,27 @@ test from_outside ... ok
         assert_eq!(status("tests::slow"), Some(TestStatus::Passed));
         assert_eq!(status("tests::later"), Some(TestStatus::Skipped));
         assert_eq!(status("from_outside"), Some(TestStatus::Passed));
-        let broken = results.iter().find(|r| r.name == "tests::breaks").expect("failure");
+        let broken = results
+            .iter()
+            .find(|r| r.name == "tests::breaks")
+            .expect("failure");
         assert_eq!(broken.status, TestStatus::Failed);
         assert_eq!(broken.group, "src/lib.rs");
         let message = broken.message.as_deref().expect("message");
-        assert!(message.starts_with("thread 'tests::breaks' panicked at src/lib.rs:20:9:"), "{message}");
+        assert!(
+            message.starts_with("thread 'tests::breaks' panicked at src/lib.rs:20:9:"),
+            "{message}"
+        );
         assert!(message.contains("right: 5"));
-        assert!(broken.output.as_deref().is_some_and(|o| o.contains("about to break")));
+        assert!(broken
+            .output
+            .as_deref()
+            .is_some_and(|o| o.contains("about to break")));
         assert_eq!(
-            results.iter().find(|r| r.name == "from_outside").map(|r| r.group.as_str()),
+            results
+                .iter()
+                .find(|r| r.name == "from_outside")
+                .map(|r| r.group.as_str()),
             Some("tests/api.rs")
         );
     }
@@ -273,9 +285,12 @@ test from_outside ... ok
     #[test]
     fn nextest_json_lines_give_groups_durations_and_output_and_hide_the_json() {
         let mut reader = LibtestJson::new("rust");
-        let started = reader.line(r#"{"type":"test","event":"started","name":"fixture::api$from_outside"}"#);
+        let started =
+            reader.line(r#"{"type":"test","event":"started","name":"fixture::api$from_outside"}"#);
         assert_eq!(started, LineRead::default());
-        let ok = reader.line(r#"{"type":"test","event":"ok","name":"fixture::api$from_outside","exec_time":0.25}"#);
+        let ok = reader.line(
+            r#"{"type":"test","event":"ok","name":"fixture::api$from_outside","exec_time":0.25}"#,
+        );
         assert_eq!(ok.show, None);
         assert_eq!(ok.results[0].group, "fixture::api");
         assert_eq!(ok.results[0].name, "from_outside");
@@ -285,7 +300,16 @@ test from_outside ... ok
         );
         let result = &failed.results[0];
         assert_eq!(result.status, TestStatus::Failed);
-        assert!(result.message.as_deref().is_some_and(|m| m.starts_with("thread 'tests::breaks' panicked")));
-        assert_eq!(reader.line("    Starting 3 tests across 2 binaries").show.as_deref(), Some("    Starting 3 tests across 2 binaries"));
+        assert!(result
+            .message
+            .as_deref()
+            .is_some_and(|m| m.starts_with("thread 'tests::breaks' panicked")));
+        assert_eq!(
+            reader
+                .line("    Starting 3 tests across 2 binaries")
+                .show
+                .as_deref(),
+            Some("    Starting 3 tests across 2 binaries")
+        );
     }
 }
