@@ -89,6 +89,7 @@ fn keys_of(table: &[String]) -> Option<&'static [KeySpec]> {
         ["project"] => Some(schema::PROJECT_KEYS),
         ["datasources", _] => Some(schema::DATASOURCE_KEYS),
         ["environments", _] => Some(schema::ENVIRONMENT_KEYS),
+        ["tests", _] => Some(schema::TEST_KEYS),
         _ => None,
     }
 }
@@ -125,6 +126,7 @@ fn header_completions() -> Vec<Completion> {
         ("variables", "Plain variables shared by every environment"),
         ("datasources.", "A datasource: [datasources.<name>]"),
         ("environments.", "An environment: [environments.<name>]"),
+        ("tests.", "A test suite: [tests.<name>]"),
     ]
     .into_iter()
     .map(|(label, detail)| Completion {
@@ -174,7 +176,13 @@ mod tests {
     fn top_level_keys_before_any_header() {
         assert_eq!(
             labels(&completions("\n[project]\n", 1, 1)),
-            ["project", "datasources", "environments", "variables"]
+            [
+                "project",
+                "datasources",
+                "environments",
+                "variables",
+                "tests"
+            ]
         );
     }
 
@@ -194,7 +202,7 @@ mod tests {
     #[test]
     fn tables_after_a_bracket() {
         let found = completions("[datasources.main]\n[", 2, 2);
-        assert_eq!(found.len(), 4);
+        assert_eq!(found.len(), 5);
         assert!(found.iter().all(|c| c.kind == CompletionKind::Table));
     }
 

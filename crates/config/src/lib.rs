@@ -20,6 +20,14 @@
 //! [environments.dev]            # names: lowercase letter, then [a-z0-9_-]
 //! variables = { LOG_LEVEL = "debug", WORKERS = 4 }
 //! secrets = ["STRIPE_KEY"]      # names of keychain entries, never values
+//!
+//! [tests.unit]                  # names as environments'
+//! command = "cargo nextest run" # required; split as a shell splits words
+//! dir = "backend"               # optional, relative to the project
+//! env = { RUST_LOG = "warn" }   # optional
+//! format = "junit"              # optional: how a custom command's results are read
+//! report = "target/junit.xml"   # the report a junit or jest-json command writes
+//! timeout = 600                 # optional seconds, 1 to 86400
 //! ```
 //!
 //! Rules, each reported by [`validate`] at the span that is wrong:
@@ -80,6 +88,24 @@ pub struct ProjectConfig {
     pub environments: Vec<EnvironmentDecl>,
     /// Variables shared by every environment.
     pub variables: BTreeMap<String, String>,
+    /// Test suites, in file order.
+    pub tests: Vec<TestSuiteDecl>,
+}
+
+/// One `[tests.<name>]` table: a suite the app runs. Recognised runners (cargo nextest, cargo
+/// test, pytest, vitest, jest, go test) get their report options from the app; any other command
+/// declares its `format` (and `report` file).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct TestSuiteDecl {
+    pub name: String,
+    /// The command line, split the way a POSIX shell splits words.
+    pub command: Vec<String>,
+    pub dir: Option<String>,
+    pub env: BTreeMap<String, String>,
+    pub format: Option<String>,
+    pub report: Option<String>,
+    pub timeout: Option<u32>,
 }
 
 /// A datasource to create: what the "Add database" form sends, and what a `[datasources.*]` table

@@ -10,6 +10,7 @@ pub const TOP_KEYS: &[KeySpec] = &[
     ),
     ("environments", "Environments such as dev, staging and prod"),
     ("variables", "Plain variables shared by every environment"),
+    ("tests", "Test suites the app runs, one table per suite"),
 ];
 
 pub const PROJECT_KEYS: &[KeySpec] = &[
@@ -38,6 +39,34 @@ pub const DATASOURCE_KEYS: &[KeySpec] = &[
         "migrations_format",
         "Their layout: sqlx, dbmate or golang-migrate",
     ),
+];
+
+pub const TEST_KEYS: &[KeySpec] = &[
+    (
+        "command",
+        "Required: the command line that runs the suite, e.g. \"cargo nextest run\"",
+    ),
+    ("dir", "Working directory, relative to the project"),
+    ("env", "Variables for this suite: { NAME = \"value\" }"),
+    (
+        "format",
+        "How results are read: junit, libtest-json, libtest, go-json, jest-json or none",
+    ),
+    (
+        "report",
+        "The report file the command writes (junit, jest-json)",
+    ),
+    ("timeout", "Seconds before the run is stopped, 1 to 86400"),
+];
+
+/// The result formats `format` takes (the test runs' own names for them).
+pub const TEST_FORMATS: &[&str] = &[
+    "junit",
+    "libtest-json",
+    "libtest",
+    "go-json",
+    "jest-json",
+    "none",
 ];
 
 /// The migration layouts `migrations_format` takes.

@@ -2,6 +2,7 @@
 //! builds the typed model, so that `validate` and `parse` can never disagree.
 
 mod environments;
+mod suites;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::ops::Range;
@@ -9,7 +10,9 @@ use std::ops::Range;
 use toml_edit::{Document, Item, TableLike, Value};
 
 use super::schema::{self, KeySpec};
-use super::{DatasourceDecl, Diagnostic, EnvironmentDecl, LineIndex, ProjectConfig, Severity};
+use super::{
+    DatasourceDecl, Diagnostic, EnvironmentDecl, LineIndex, ProjectConfig, Severity, TestSuiteDecl,
+};
 use quantum_kernel::Engine;
 
 /// Every problem in `text`, in file order. `known_secrets` are the names present in the keychain.
@@ -193,6 +196,7 @@ impl Checker<'_> {
                 "variables" => {
                     config.variables = self.variables(item, &spans, "the shared variables");
                 }
+                "tests" => config.tests = self.test_suites(item, &spans),
                 _ => self.unknown_key(key, spans.key, schema::TOP_KEYS, "at the top level"),
             }
         }
