@@ -1,6 +1,7 @@
 //! Typed events pushed to the UI.
 
 use quantum_datasources::{DatasourceEvent, DatasourceStatus};
+use quantum_kernel::audit::AuditAction;
 use quantum_kernel::events::Change;
 use serde::{Deserialize, Serialize};
 use specta::Type;
@@ -29,6 +30,9 @@ pub fn forward<R: Runtime>(
     relay(changes, move |change| {
         let app = relay_app.clone();
         async move {
+            if change.action == AuditAction::TestRun {
+                notify_test_run(&app, change.resource_id).await;
+            }
             if let Err(error) = DataChanged(change).emit(&app) {
                 tracing::warn!(%error, "a change could not be sent to the window");
             }
@@ -83,6 +87,22 @@ async fn notify_status<R: Runtime>(
     if let Some(notice) = notify::datasource_notice(&datasource.name, status, reason) {
         notify::send(app, notice);
     }
+}
+
+/// A finished test run, told through the desktop when the window is not in front.
+async fn notify_test_run<R: Runtime>(app: &AppHandle<R>, run_id: i64) {
+    if window::in_front(app) {
+        return;
+    }
+    let state = app.state::<AppState>();
+    let Ok(detail) = quantum_testruns::history::get(&state.store, run_id).await else {
+        return;
+    };
+    let Ok(project) = quantum_kernel::projects::get(&state.store, detail.run.project_id).await
+    else {
+        return;
+    };
+    notify::send(app, notify::test_run_notice(&project.name, &detail.run));
 }
 
 async fn refresh_tray<R: Runtime>(app: &AppHandle<R>) {

@@ -121,6 +121,16 @@ pub fn specta_builder<R: Runtime>() -> tauri_specta::Builder<R> {
             commands::updates::updates_check,
             commands::updates::updates_pending,
             commands::updates::updates_install,
+            commands::testruns::tests_suites,
+            commands::testruns::tests_run,
+            commands::testruns::tests_cancel,
+            commands::testruns::tests_runs,
+            commands::testruns::tests_run_detail,
+            commands::testruns::tests_compare,
+            commands::testruns::tests_flaky,
+            commands::testruns::tests_trend,
+            commands::testruns::tests_test_history,
+            commands::testruns::tests_open_in_editor,
             commands::updates::updates_skip,
         ])
         .events(collect_events![
@@ -171,6 +181,7 @@ pub fn setup<R: Runtime>(
     let datasources = std::sync::Arc::clone(&state.datasources);
     let configs = std::sync::Arc::clone(&state.configs);
     let snapshots = std::sync::Arc::clone(&state.snapshots);
+    let testruns = std::sync::Arc::clone(&state.testruns);
     state.refresh_login_item();
     app.manage(state);
     app.manage(quit::Quitter::new(app.handle()));
@@ -184,6 +195,12 @@ pub fn setup<R: Runtime>(
     tauri::async_runtime::spawn(async move {
         if let Err(error) = snapshots.reconcile().await {
             tracing::warn!(%error, "unfinished snapshots could not be cleaned up");
+        }
+    });
+    // Runs a crash cut short end as errors, not as runs that never end.
+    tauri::async_runtime::spawn(async move {
+        if let Err(error) = testruns.settle_interrupted().await {
+            tracing::warn!(%error, "interrupted test runs could not be settled");
         }
     });
     tauri::async_runtime::spawn(configs.watch());

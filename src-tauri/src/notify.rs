@@ -6,6 +6,7 @@
 //! on a blocking thread and a failure is logged, never returned: a notification is a courtesy.
 
 use quantum_datasources::DatasourceStatus;
+use quantum_testruns::{TestRun, TestRunStatus};
 use tauri::{AppHandle, Manager, Runtime};
 
 use crate::state::AppState;
@@ -84,6 +85,39 @@ pub fn datasource_notice(
         title: format!("Database “{name}” failed"),
         body,
     })
+}
+
+/// The notice for a finished test run, and the same words for the tray: the outcome and counts.
+pub fn test_run_notice(project: &str, run: &TestRun) -> Notice {
+    let c = run.counts;
+    let (title, body) = match run.status {
+        TestRunStatus::Passed => (
+            format!("Tests passed — {project}"),
+            format!("{} passed, {} skipped", c.passed, c.skipped),
+        ),
+        TestRunStatus::Failed => (
+            format!("Tests failed — {project}"),
+            format!(
+                "{} failed, {} passed, {} skipped",
+                c.failed, c.passed, c.skipped
+            ),
+        ),
+        TestRunStatus::Cancelled => (format!("Tests cancelled — {project}"), run_message(run)),
+        TestRunStatus::TimedOut => (format!("Tests timed out — {project}"), run_message(run)),
+        TestRunStatus::Error | TestRunStatus::Running => {
+            (format!("Tests could not run — {project}"), run_message(run))
+        }
+    };
+    Notice { title, body }
+}
+
+fn run_message(run: &TestRun) -> String {
+    let message = run.message.as_deref().unwrap_or("See the Tests page.");
+    let mut body: String = message.chars().take(REASON_CHARS).collect();
+    if message.chars().count() > REASON_CHARS {
+        body.push('…');
+    }
+    body
 }
 
 #[cfg(test)]

@@ -1,5 +1,6 @@
 //! What every command can reach: the core's store, the settings and where files live.
 
+use quantum_testruns::TestRuns;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 
@@ -57,6 +58,7 @@ pub struct AppState {
     pub variables: Arc<Variables>,
     pub connections: Arc<Connections>,
     pub console: Arc<Console>,
+    pub testruns: Arc<TestRuns>,
     pub docker: Mutex<DockerStatus>,
     pub streams: Streams,
     pub clipboard: Box<dyn Clipboard>,
@@ -89,6 +91,7 @@ impl AppState {
         let variables = Variables::new(store.clone(), Arc::clone(&configs), Arc::clone(&secrets));
         let connections = Connections::new(store.clone(), secrets);
         let console = Console::new(store.clone());
+        let testruns = Arc::new(TestRuns::new(store.clone()));
         let snapshots = Arc::new(Snapshots::new(store.clone(), Arc::clone(&datasources)));
         datasources.set_default_images(settings.engine_images.clone().into_iter().collect());
         Ok(Self {
@@ -99,6 +102,7 @@ impl AppState {
             variables,
             connections,
             console,
+            testruns,
             docker: Mutex::new(DockerStatus::default()),
             streams: Streams::default(),
             clipboard: Box::new(app.clone()),

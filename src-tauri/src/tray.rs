@@ -58,7 +58,7 @@ impl Aggregate {
 pub fn create<R: Runtime>(app: &AppHandle<R>) -> tauri::Result<()> {
     TrayIconBuilder::with_id(TRAY_ID)
         .icon(Image::from_bytes(Aggregate::Idle.icon())?)
-        .menu(&menu(app, &[])?)
+        .menu(&menu(app, &[], None)?)
         .show_menu_on_left_click(false)
         .on_menu_event(|app, event| handle_menu(app, event.id().as_ref()))
         .on_tray_icon_event(|tray, event| {
@@ -80,8 +80,16 @@ pub fn create<R: Runtime>(app: &AppHandle<R>) -> tauri::Result<()> {
     Ok(())
 }
 
-fn menu<R: Runtime>(app: &AppHandle<R>, datasources: &[Datasource]) -> tauri::Result<Menu<R>> {
+fn menu<R: Runtime>(
+    app: &AppHandle<R>,
+    datasources: &[Datasource],
+    last_tests: Option<&str>,
+) -> tauri::Result<Menu<R>> {
     let open = MenuItem::with_id(app, MENU_OPEN, "Open Quantum Admin", true, None::<&str>)?;
+    // The last test run's outcome, for reading only (it opens the window like Open).
+    let tests = last_tests
+        .map(|text| MenuItem::with_id(app, MENU_OPEN, text, true, None::<&str>))
+        .transpose()?;
     let quit = MenuItem::with_id(app, MENU_QUIT, "Quit", true, None::<&str>)?;
     let separator = PredefinedMenuItem::separator(app)?;
     let mut submenus = Vec::new();
@@ -107,7 +115,11 @@ fn menu<R: Runtime>(app: &AppHandle<R>, datasources: &[Datasource]) -> tauri::Re
         let title = format!("{} — {}", datasource.name, status_label(datasource.status));
         submenus.push(Submenu::with_items(app, title, true, &[&start, &stop])?);
     }
-    let mut items: Vec<&dyn IsMenuItem<R>> = vec![&open, &separator];
+    let mut items: Vec<&dyn IsMenuItem<R>> = vec![&open];
+    if let Some(tests) = &tests {
+        items.push(tests);
+    }
+    items.push(&separator);
     items.extend(submenus.iter().map(|s| s as &dyn IsMenuItem<R>));
     let second_separator = PredefinedMenuItem::separator(app)?;
     if !submenus.is_empty() {
@@ -216,14 +228,23 @@ pub async fn refresh<R: Runtime>(app: &AppHandle<R>, store: &Store, datasources:
         return;
     };
     let aggregate = Aggregate::of(&list);
+    let last_tests = last_test_run(store).await;
     let updated = Image::from_bytes(aggregate.icon())
         .and_then(|icon| tray.set_icon(Some(icon)))
         .and_then(|()| tray.set_tooltip(Some(tooltip(count, &list))))
-        .and_then(|()| menu(app, &list))
+        .and_then(|()| menu(app, &list, last_tests.as_deref()))
         .and_then(|menu| tray.set_menu(Some(menu)));
     if let Err(error) = updated {
         tracing::warn!(%error, "the tray could not be updated");
     }
+}
+
+/// "Tests in shop: 2 failed, 40 passed", from the latest run of any project.
+async fn last_test_run(store: &Store) -> Option<String> {
+    let run = quantum_testruns::history::latest(store).await.ok()??;
+    let project = projects::get(store, run.project_id).await.ok()?;
+    let notice = crate::notify::test_run_notice(&project.name, &run);
+    Some(format!("{}: {}", notice.title, notice.body))
 }
 
 #[cfg(test)]

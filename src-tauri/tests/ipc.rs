@@ -169,7 +169,7 @@ fn settings_are_saved_in_the_data_dir_and_survive_a_restart() {
             defaults,
             json!({ "theme": "system", "closeToTray": true, "logLevel": "info", "engineImages": {},
                     "autoCheckUpdates": true, "autoInstallUpdates": false, "skippedVersion": null, "updateEndpoint": null,
-                    "startAtLogin": false, "desktopNotifications": true, "snapshotsKept": 10 })
+                    "startAtLogin": false, "desktopNotifications": true, "snapshotsKept": 10, "testRunsKept": 100, "editorCommand": null })
         );
         let saved = app.ok(
             "settings_update",
@@ -178,7 +178,7 @@ fn settings_are_saved_in_the_data_dir_and_survive_a_restart() {
                                 "autoCheckUpdates": false, "autoInstallUpdates": true,
                                 "skippedVersion": "0.2.0",
                                 "updateEndpoint": "https://updates.example.com/latest.json",
-                                "startAtLogin": false, "desktopNotifications": false, "snapshotsKept": 10 } }),
+                                "startAtLogin": false, "desktopNotifications": false, "snapshotsKept": 10, "testRunsKept": 100, "editorCommand": null } }),
         );
         assert_eq!(saved["theme"], "dark");
     }
@@ -193,7 +193,7 @@ fn settings_are_saved_in_the_data_dir_and_survive_a_restart() {
                 "engineImages": { "postgres": "testdb/postgres:15" },
                 "autoCheckUpdates": false, "autoInstallUpdates": true, "skippedVersion": "0.2.0",
                 "updateEndpoint": "https://updates.example.com/latest.json",
-                "startAtLogin": false, "desktopNotifications": false, "snapshotsKept": 10 })
+                "startAtLogin": false, "desktopNotifications": false, "snapshotsKept": 10, "testRunsKept": 100, "editorCommand": null })
     );
 }
 
@@ -210,7 +210,7 @@ fn an_unreadable_settings_file_falls_back_to_the_defaults() {
         "settings_update",
         json!({ "settings": { "theme": "light", "closeToTray": true, "logLevel": "info", "engineImages": {},
                               "autoCheckUpdates": true, "autoInstallUpdates": false, "skippedVersion": null, "updateEndpoint": null,
-                              "startAtLogin": false, "desktopNotifications": true, "snapshotsKept": 10 } }),
+                              "startAtLogin": false, "desktopNotifications": true, "snapshotsKept": 10, "testRunsKept": 100, "editorCommand": null } }),
     );
 }
 

@@ -13,8 +13,8 @@ use quantum_kernel::Engine;
 use quantum_secrets::Secret;
 use quantum_testruns::history;
 use quantum_testruns::{
-    detect, ReportFormat, RunContext, RunEvent, RunRequest, RunStatus, RunTrigger, Runner, Suite,
-    SuiteSource, TestCaseResult, TestRun, TestRuns, TestStatus,
+    detect, ReportFormat, RunContext, RunEvent, RunRequest, RunTrigger, Runner, Suite, SuiteSource,
+    TestCaseResult, TestRun, TestRunStatus, TestRuns, TestStatus,
 };
 
 fn fixture(name: &str) -> PathBuf {
@@ -162,7 +162,7 @@ fn assert_fixture_results(label: &str, run: &TestRun, events: &[RunEvent], durat
         let slow = results["slow"].duration_ms.expect("a duration");
         assert!(slow >= 290.0, "{label}: slow took {slow} ms");
     }
-    assert_eq!(run.status, RunStatus::Failed, "{label}: {run:?}");
+    assert_eq!(run.status, TestRunStatus::Failed, "{label}: {run:?}");
     assert_eq!(
         (run.counts.passed, run.counts.failed),
         (4, 1),
@@ -415,14 +415,14 @@ async fn cancel_and_timeout_end_every_process_the_run_started() {
         "a run is under way"
     );
     let (run, _) = running.await.expect("run task");
-    assert_eq!(run.status, RunStatus::Cancelled, "{run:?}");
+    assert_eq!(run.status, TestRunStatus::Cancelled, "{run:?}");
     assert_eq!(sleepers(), 0, "the grandchild was ended with the group");
 
     suite.timeout_secs = Some(3);
     let (run, _) = harness
         .run(&folder, vec![suite], RunRequest::default(), Vec::new())
         .await;
-    assert_eq!(run.status, RunStatus::TimedOut, "{run:?}");
+    assert_eq!(run.status, TestRunStatus::TimedOut, "{run:?}");
     assert!(
         run.message
             .as_deref()
@@ -485,7 +485,7 @@ async fn a_runner_that_dies_or_writes_no_report_or_a_broken_one_ends_in_a_clear_
                 Vec::new(),
             )
             .await;
-        assert_eq!(run.status, RunStatus::Error, "{name}: {run:?}");
+        assert_eq!(run.status, TestRunStatus::Error, "{name}: {run:?}");
         let message = run.message.unwrap_or_default();
         assert!(message.contains(expected), "{name}: {message}");
     }
@@ -499,7 +499,7 @@ async fn a_runner_that_dies_or_writes_no_report_or_a_broken_one_ends_in_a_clear_
             Vec::new(),
         )
         .await;
-    assert_eq!(run.status, RunStatus::Error);
+    assert_eq!(run.status, TestRunStatus::Error);
     assert!(run
         .message
         .is_some_and(|m| m.contains("“no-such-runner-here” was not found")));

@@ -205,6 +205,27 @@ export const commands = {
 	 *  operation is under way, installs it and restarts the app.
 	 */
 	updatesInstall: (onProgress: Channel<UpdateProgress>) => typedError<null, ErrorInfo>(__TAURI_INVOKE("updates_install", { onProgress })),
+	testsSuites: (projectId: number) => typedError<TestSuites, ErrorInfo>(__TAURI_INVOKE("tests_suites", { projectId })),
+	/**
+	 *  Runs the chosen tests, pushing output and results as they come; ends with the finished run
+	 *  (kept in the history and the activity log).
+	 */
+	testsRun: (input: TestRunInput, onEvent: Channel<RunEvent>) => typedError<TestRun, ErrorInfo>(__TAURI_INVOKE("tests_run", { input, onEvent })),
+	/**  Stops the project's run under way; `false` when none runs. */
+	testsCancel: (projectId: number) => __TAURI_INVOKE<boolean>("tests_cancel", { projectId }),
+	testsRuns: (projectId: number) => typedError<TestRun[], ErrorInfo>(__TAURI_INVOKE("tests_runs", { projectId })),
+	testsRunDetail: (runId: number) => typedError<TestRunDetail, ErrorInfo>(__TAURI_INVOKE("tests_run_detail", { runId })),
+	/**  `newer` against `older`: new failures, fixed, still failing, slower by half again or more. */
+	testsCompare: (older: number, newer: number) => typedError<Comparison, ErrorInfo>(__TAURI_INVOKE("tests_compare", { older, newer })),
+	testsFlaky: (projectId: number) => typedError<FlakyTest[], ErrorInfo>(__TAURI_INVOKE("tests_flaky", { projectId })),
+	testsTrend: (projectId: number) => typedError<TrendPoint[], ErrorInfo>(__TAURI_INVOKE("tests_trend", { projectId })),
+	/**  A test's outcomes in the last 30 runs that ran it, newest first. */
+	testsTestHistory: (projectId: number, test: TestRef) => typedError<Outcome[], ErrorInfo>(__TAURI_INVOKE("tests_test_history", { projectId, test })),
+	/**
+	 *  Opens `file` (relative to the project's folder, or absolute inside it) at `line` with the
+	 *  editor command of the settings.
+	 */
+	testsOpenInEditor: (projectId: number, file: string, line: number) => typedError<null, ErrorInfo>(__TAURI_INVOKE("tests_open_in_editor", { projectId, file, line })),
 	/**  Automatic checks stop announcing `version`. */
 	updatesSkip: (version: string) => typedError<Settings, ErrorInfo>(__TAURI_INVOKE("updates_skip", { version })),
 };
@@ -261,7 +282,9 @@ export type AuditAction = "project.create" | "project.update" | "project.delete"
  *  Tables and rows copied into a datasource from another database; the entry keeps the
  *  source, the counts and whether every table was verified.
  */
-"data.copy";
+"data.copy" | 
+/**  A project's tests were run; the entry keeps the suites, commands, outcome and counts. */
+"test.run";
 
 /**  One row of the audit log. */
 export type AuditEntry = {
@@ -379,6 +402,17 @@ export type Column = {
 	comment: string | null,
 };
 
+/**  Two runs side by side. */
+export type Comparison = {
+	/**  Failed in the newer run, not in the older. */
+	newFailures: TestRef[],
+	/**  Failed in the older run, passed in the newer. */
+	fixed: TestRef[],
+	stillFailing: TestRef[],
+	/**  Slower in the newer run by more than the threshold: (test, older ms, newer ms). */
+	slower: Slower[],
+};
+
 /**  One suggestion at the cursor. */
 export type Completion = {
 	label: string,
@@ -489,6 +523,13 @@ export type CopyReport = {
 	rejected: RejectedRow[],
 	elapsedMs: number,
 	rowsPerSecond: number | null,
+};
+
+/**  Passed, failed and skipped tests so far. */
+export type Counts = {
+	passed: number,
+	failed: number,
+	skipped: number,
 };
 
 /**  The files of a new migration, for the editor to open. */
@@ -777,6 +818,18 @@ export type FindingKind = "dropTable" | "dropColumn" |
 /**  TRUNCATE, or DELETE without WHERE. */
 "emptiesTable";
 
+/**  A test seen to both pass and fail on the same code, or to pass only on a retry. */
+export type FlakyTest = {
+	test: TestRef,
+	/**  Runs in the history where it passed and where it failed. */
+	passed: number,
+	failed: number,
+	/**  The latest run that showed it flaky. */
+	lastSeenRunId: number,
+	/**  Why it is flaky, in words. */
+	reason: string,
+};
+
 export type ForeignKey = {
 	name: string | null,
 	columns: string[],
@@ -791,6 +844,14 @@ export type Generated = {
 	expression: string,
 	/**  Stored on disk (else computed when read). */
 	stored: boolean,
+};
+
+/**  The git state of the project's folder when a run started. */
+export type GitState = {
+	commit: string | null,
+	branch: string | null,
+	/**  Uncommitted changes in the tree. */
+	dirty: boolean,
 };
 
 export type HashField = {
@@ -956,6 +1017,15 @@ export type OrphanVolume = {
 	username: string,
 };
 
+/**  One test's outcome in one run, for its strip of recent outcomes. */
+export type Outcome = {
+	runId: number,
+	startedAt: string,
+	status: TestStatus,
+	durationMs: number | null,
+	commit: string | null,
+};
+
 /**  A file type the dialog offers, e.g. `{ name: "Quantum Admin bundle", extensions: ["qabundle"] }`. */
 export type PickFilter = {
 	name: string,
@@ -1056,6 +1126,21 @@ export type RejectedRow = {
 	reason: string,
 };
 
+/**  How per-test results are read from a run. */
+export type ReportFormat = 
+/**  A JUnit XML file, read when the run ends. */
+"junit" | 
+/**  nextest's libtest JSON on stdout, line by line. */
+"libtest_json" | 
+/**  libtest's `test name ... ok` lines on stdout. */
+"libtest" | 
+/**  `go test -json` events on stdout. */
+"go_json" | 
+/**  A Jest (or Vitest) JSON report file, read when the run ends. */
+"jest_json" | 
+/**  None: the run passes or fails by its exit code alone. */
+"none";
+
 /**  What kind of thing an entry is about. */
 export type ResourceType = "project" | "datasource" | 
 /**  A project's quantum.toml; the resource id is the project's. */
@@ -1065,7 +1150,9 @@ export type ResourceType = "project" | "datasource" |
 /**  A secret variable; the resource id is the secret's row. */
 "secret" | 
 /**  A database the app did not start. */
-"connection";
+"connection" | 
+/**  A run of a project's tests; the resource id is the run's. */
+"test_run";
 
 /**
  *  What a restore did: the data it replaced, kept as a snapshot, and those deleted to keep the
@@ -1094,6 +1181,26 @@ export type ResultFormat =
  */
 "json";
 
+/**  What a run sends as it goes. */
+export type RunEvent = { kind: "started"; runId: number; suites: string[] } | { kind: "suiteStarted"; suite: string; command: string } | 
+/**  Lines of output, each ending with a newline, colours kept. */
+{ kind: "output"; text: string } | 
+/**
+ *  Results finished since the last event (a result may come again, completed), and the
+ *  counts of the whole run so far.
+ */
+{ kind: "results"; results: TestCaseResult[]; counts: Counts } | { kind: "finished"; run: TestRun };
+
+/**  Which tests to run. */
+export type RunRequest = {
+	projectId: number,
+	/**  Empty: every suite. */
+	suites: string[],
+	/**  Empty: every test of the chosen suites. */
+	tests: TestRef[],
+	rerunFailed: boolean,
+};
+
 export type RunStatus = {
 	id: number,
 	columns: ResultColumn[],
@@ -1106,6 +1213,34 @@ export type RunStatus = {
 	rowsAffected: number,
 	elapsedMs: number,
 };
+
+/**  What started a run. */
+export type RunTrigger = 
+/**  All suites, or the chosen ones. */
+"all" | "suite" | 
+/**  One test. */
+"test" | 
+/**  The tests that failed in the last run. */
+"rerun_failed";
+
+/**  The tool that runs a suite, which decides how it is invoked and how its results are read. */
+export type Runner = 
+/**  `cargo nextest run`: results streamed as libtest JSON. */
+"nextest" | 
+/**  `cargo test`: libtest's own lines (stable Rust has no structured output without nextest). */
+"cargo_test" | 
+/**  Vitest: its JUnit reporter into a file of the app's. */
+"vitest" | 
+/**  Jest: its JSON report into a file of the app's. */
+"jest" | 
+/**  The package's `test` script, whatever it runs: output only, no per-test results. */
+"npm_script" | 
+/**  pytest: `--junitxml` into a file of the app's. */
+"pytest" | 
+/**  `go test -json`: results streamed. */
+"go_test" | 
+/**  A command from `quantum.toml`, read in the format declared there. */
+"custom";
 
 export type SavedQuery = {
 	/**  The file's name without `.sql`. */
@@ -1170,9 +1305,22 @@ export type Settings = {
 	desktopNotifications: boolean,
 	/**  Snapshots kept per datasource; taking one more deletes the oldest (and says so). */
 	snapshotsKept: number,
+	/**  Test runs kept per project; a new run deletes the oldest. */
+	testRunsKept: number,
+	/**
+	 *  How to open a file at a line from a test failure: `{file}` and `{line}` are replaced
+	 *  (each as one argument). Empty: VS Code's `code --goto {file}:{line}`.
+	 */
+	editorCommand: string | null,
 };
 
 export type Severity = "error" | "warning";
+
+export type Slower = {
+	test: TestRef,
+	beforeMs: number | null,
+	afterMs: number | null,
+};
 
 export type Snapshot = {
 	id: number,
@@ -1219,6 +1367,31 @@ export type StreamEntry = {
 	id: string,
 	fields: HashField[],
 };
+
+/**  One suite of a project: a command that runs tests, and how to read its results. */
+export type Suite = {
+	name: string,
+	runner: Runner,
+	/**  The command line, as the user would type it (shown; the app adds its report options). */
+	command: string[],
+	/**  Relative to the project's folder; empty for the folder itself. */
+	workingDir: string,
+	env: { [key in string]: string },
+	format: ReportFormat,
+	/**  A JUnit file the command writes itself (custom suites), relative to `working_dir`. */
+	reportPath: string | null,
+	timeoutSecs: number | null,
+	source: SuiteSource,
+	/**  What to add to get per-test results, when the app cannot add it itself. */
+	hint: string | null,
+};
+
+/**  Where a suite comes from. */
+export type SuiteSource = 
+/**  Found in the project's folder (Cargo.toml, package.json, pytest settings, go.mod). */
+"detected" | 
+/**  Declared in `quantum.toml`'s `[tests.<name>]`. */
+"config";
 
 export type Table = {
 	schema: string | null,
@@ -1269,6 +1442,82 @@ export type Taken = {
 	pruned: Snapshot[],
 };
 
+/**  One test's result in a run. */
+export type TestCaseResult = {
+	suite: string,
+	/**  The group inside the suite: a Rust binary or module, a file, a Go package, a class. */
+	group: string,
+	name: string,
+	status: TestStatus,
+	durationMs: number | null,
+	/**  The failure's message, first lines of it. */
+	message: string | null,
+	/**  What the test printed, as the runner captured it. */
+	output: string | null,
+	/**  Passed only on a retry (the runner said so). */
+	retried: boolean,
+};
+
+/**  A test named across runs: its suite, group and name. */
+export type TestRef = {
+	suite: string,
+	group: string,
+	name: string,
+};
+
+/**  One run in the history. */
+export type TestRun = {
+	id: number,
+	projectId: number,
+	suites: string[],
+	trigger: RunTrigger,
+	status: TestRunStatus,
+	/**  UTC, RFC 3339. */
+	startedAt: string,
+	durationMs: number | null,
+	counts: Counts,
+	git: GitState,
+	/**  Why the run is an error, cancelled or timed out, in words. */
+	message: string | null,
+};
+
+/**  A run with its results. */
+export type TestRunDetail = {
+	run: TestRun,
+	results: TestCaseResult[],
+	/**  Each suite's command line, as run. */
+	commands: string[],
+};
+
+/**
+ *  What the UI asks for: the tests, the environment whose variables to add, and whether to start
+ *  the project's stopped datasources first.
+ */
+export type TestRunInput = {
+	request: RunRequest,
+	environment: string | null,
+	startDatasources: boolean,
+};
+
+/**  How a run ended, or that it still runs. */
+export type TestRunStatus = "running" | "passed" | "failed" | 
+/**  The runner could not run the tests (it failed to start, crashed, wrote a broken report). */
+"error" | "cancelled" | "timed_out";
+
+/**  A test's outcome. */
+export type TestStatus = "passed" | "failed" | "skipped";
+
+/**  A project's suites, and what a run would need first. */
+export type TestSuites = {
+	suites: Suite[],
+	/**  The project's folder, where suites are looked for; none when the project has none. */
+	folder: string | null,
+	/**  The run under way, if any. */
+	running: number | null,
+	/**  Datasources that are not running: their variables would be missing from the run. */
+	stoppedDatasources: Datasource[],
+};
+
 export type Theme = "light" | "dark" | 
 /**  Follows the operating system's light or dark mode. */
 "system";
@@ -1286,6 +1535,15 @@ export type TlsMode =
  *  host name.
  */
 "verifyFull";
+
+/**  One point of the trend: a finished run's pass rate and duration. */
+export type TrendPoint = {
+	runId: number,
+	startedAt: string,
+	/**  Passed over passed and failed, 0 to 1; none when nothing ran. */
+	passRate: number | null,
+	durationMs: number | null,
+};
 
 export type TypeCount = {
 	/**  `string`, `list`, `hash`, `set`, `zset`, `stream`, …. */

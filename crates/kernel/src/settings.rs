@@ -53,6 +53,11 @@ pub struct Settings {
     pub desktop_notifications: bool,
     /// Snapshots kept per datasource; taking one more deletes the oldest (and says so).
     pub snapshots_kept: u32,
+    /// Test runs kept per project; a new run deletes the oldest.
+    pub test_runs_kept: u32,
+    /// How to open a file at a line from a test failure: `{file}` and `{line}` are replaced
+    /// (each as one argument). Empty: VS Code's `code --goto {file}:{line}`.
+    pub editor_command: Option<String>,
 }
 
 impl Default for Settings {
@@ -69,6 +74,8 @@ impl Default for Settings {
             start_at_login: false,
             desktop_notifications: true,
             snapshots_kept: 10,
+            test_runs_kept: 100,
+            editor_command: None,
         }
     }
 }
@@ -97,6 +104,24 @@ impl Settings {
                 "Keep from 1 to 100 snapshots per datasource.",
             ));
         }
+        if !(1..=1000).contains(&self.test_runs_kept) {
+            return Err(Error::validation(
+                "validation.invalid_test_runs_kept",
+                "testRunsKept",
+                "Keep from 1 to 1000 test runs per project.",
+            ));
+        }
+        self.editor_command = match self.editor_command.as_deref().map(str::trim) {
+            None | Some("") => None,
+            Some(command) if command.contains("{file}") => Some(command.to_owned()),
+            Some(_) => {
+                return Err(Error::validation(
+                    "validation.invalid_editor_command",
+                    "editorCommand",
+                    "Put {file} (and {line}) where the file goes, e.g. code --goto {file}:{line} or subl {file}:{line}.",
+                ))
+            }
+        };
         Ok(self)
     }
 }

@@ -11,7 +11,7 @@ use sqlx::Row;
 
 use crate::error::Result;
 use crate::model::{
-    Counts, GitState, RunStatus, RunTrigger, TestCaseResult, TestRef, TestRun, TestRunDetail,
+    Counts, GitState, RunTrigger, TestCaseResult, TestRef, TestRun, TestRunDetail, TestRunStatus,
     TestStatus,
 };
 
@@ -28,7 +28,7 @@ fn run_from_row(row: &sqlx::sqlite::SqliteRow) -> TestRun {
         project_id: row.get("project_id"),
         suites: serde_json::from_str(&suites).unwrap_or_default(),
         trigger: RunTrigger::parse(row.get("trigger")).unwrap_or(RunTrigger::All),
-        status: RunStatus::parse(row.get("status")).unwrap_or(RunStatus::Error),
+        status: TestRunStatus::parse(row.get("status")).unwrap_or(TestRunStatus::Error),
         started_at: row.get("started_at"),
         duration_ms: row.get("duration_ms"),
         counts: Counts {
@@ -73,7 +73,7 @@ pub async fn start(
 
 /// What a finished run writes.
 pub struct Finished<'a> {
-    pub status: RunStatus,
+    pub status: TestRunStatus,
     pub duration_ms: i64,
     pub results: &'a [TestCaseResult],
     pub commands: &'a [String],
@@ -145,6 +145,16 @@ pub async fn settle_interrupted(store: &Store) -> Result<u64> {
     .rows_affected();
     tx.commit().await?;
     Ok(done)
+}
+
+/// The latest finished run of any project.
+pub async fn latest(store: &Store) -> Result<Option<TestRun>> {
+    let row = sqlx::query(&format!(
+        "SELECT {RUN_COLUMNS} FROM test_runs WHERE status != 'running' ORDER BY id DESC LIMIT 1"
+    ))
+    .fetch_optional(store.pool())
+    .await?;
+    Ok(row.as_ref().map(run_from_row))
 }
 
 /// The project's runs, newest first.

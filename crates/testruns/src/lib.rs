@@ -31,8 +31,8 @@ pub use command::{invocation, Invocation};
 pub use detect::{default_format, detect, runner_of};
 pub use error::{Error, Result};
 pub use model::{
-    Counts, GitState, ReportFormat, RunStatus, RunTrigger, Runner, Suite, SuiteSource,
-    TestCaseResult, TestRef, TestRun, TestRunDetail, TestStatus,
+    Counts, GitState, ReportFormat, RunTrigger, Runner, Suite, SuiteSource, TestCaseResult,
+    TestRef, TestRun, TestRunDetail, TestRunStatus, TestStatus,
 };
 pub use process::{Ended, Stream};
 
@@ -176,7 +176,7 @@ impl TestRuns {
         let batcher = tokio::spawn(batch(batch_receiver, Arc::clone(&emit)));
         let mut results = Results::default();
         let mut commands = Vec::new();
-        let mut status = RunStatus::Passed;
+        let mut status = TestRunStatus::Passed;
         let mut message = None;
         for suite in &chosen {
             let only: Vec<TestRef> = tests
@@ -202,7 +202,7 @@ impl TestRuns {
             if let Some((suite_status, suite_message)) = outcome {
                 status = worse(status, suite_status);
                 message = message.or(suite_message);
-                if matches!(suite_status, RunStatus::Cancelled) {
+                if matches!(suite_status, TestRunStatus::Cancelled) {
                     break;
                 }
             }
@@ -211,8 +211,8 @@ impl TestRuns {
         let _ = batcher.await;
 
         let all = results.into_vec();
-        if status == RunStatus::Passed && all.iter().any(|r| r.status == TestStatus::Failed) {
-            status = RunStatus::Failed;
+        if status == TestRunStatus::Passed && all.iter().any(|r| r.status == TestStatus::Failed) {
+            status = TestRunStatus::Failed;
         }
         let duration_ms = i64::try_from(started.elapsed().as_millis()).unwrap_or(i64::MAX);
         history::finish(
@@ -268,7 +268,7 @@ impl TestRuns {
         trigger: RunTrigger,
         suites: &[String],
         commands: &[String],
-        status: RunStatus,
+        status: TestRunStatus,
         results: &[TestCaseResult],
     ) -> Result<()> {
         let counts = Counts::of(results);
@@ -353,13 +353,13 @@ fn choose<'a>(
 }
 
 /// The worse of two outcomes: an error outweighs failures, a cancel outweighs both.
-fn worse(a: RunStatus, b: RunStatus) -> RunStatus {
-    let rank = |s: RunStatus| match s {
-        RunStatus::Running | RunStatus::Passed => 0,
-        RunStatus::Failed => 1,
-        RunStatus::Error => 2,
-        RunStatus::TimedOut => 3,
-        RunStatus::Cancelled => 4,
+fn worse(a: TestRunStatus, b: TestRunStatus) -> TestRunStatus {
+    let rank = |s: TestRunStatus| match s {
+        TestRunStatus::Running | TestRunStatus::Passed => 0,
+        TestRunStatus::Failed => 1,
+        TestRunStatus::Error => 2,
+        TestRunStatus::TimedOut => 3,
+        TestRunStatus::Cancelled => 4,
     };
     if rank(b) > rank(a) {
         b
@@ -407,7 +407,7 @@ async fn run_suite(
     cancel: &mut watch::Receiver<bool>,
     out: &mpsc::UnboundedSender<Piece>,
     results: &mut Results,
-) -> Option<(RunStatus, Option<String>)> {
+) -> Option<(TestRunStatus, Option<String>)> {
     if let Some(note) = &invocation.note {
         let _ = out.send(Piece::Line(format!("\u{1b}[33m{note}\u{1b}[0m")));
     }
@@ -453,10 +453,10 @@ async fn run_suite(
     }
     let said = |text: String| format!("{}: {text}", suite.name);
     match ended {
-        Ended::NotStarted(why) => Some((RunStatus::Error, Some(said(why)))),
-        Ended::Cancelled => Some((RunStatus::Cancelled, Some(said("cancelled".to_owned())))),
+        Ended::NotStarted(why) => Some((TestRunStatus::Error, Some(said(why)))),
+        Ended::Cancelled => Some((TestRunStatus::Cancelled, Some(said("cancelled".to_owned())))),
         Ended::TimedOut => Some((
-            RunStatus::TimedOut,
+            TestRunStatus::TimedOut,
             Some(said(format!(
                 "stopped after {} s, the suite's timeout; every process it started was ended",
                 timeout.as_secs()
@@ -469,7 +469,7 @@ async fn run_suite(
                 .any(|r| r.suite == suite.name && r.status == TestStatus::Failed);
             match (code, report_problem, seen_live) {
                 (_, Some(problem), _) if code != Some(0) || !failed_tests => Some((
-                    RunStatus::Error,
+                    TestRunStatus::Error,
                     Some(said(format!(
                         "{problem}; it exited with {}. Its output above says why.",
                         exit_text(code)
@@ -477,16 +477,16 @@ async fn run_suite(
                 )),
                 (Some(0), _, _) => None,
                 // Failed with failing tests: the results say it all.
-                (_, _, _) if failed_tests => Some((RunStatus::Failed, None)),
+                (_, _, _) if failed_tests => Some((TestRunStatus::Failed, None)),
                 (code, _, 0) if suite.format != ReportFormat::None => Some((
-                    RunStatus::Error,
+                    TestRunStatus::Error,
                     Some(said(format!(
                         "the runner exited with {} before reporting any test. Its output above says why.",
                         exit_text(code)
                     ))),
                 )),
                 (code, _, _) => Some((
-                    RunStatus::Failed,
+                    TestRunStatus::Failed,
                     Some(said(format!("the command exited with {}", exit_text(code)))),
                 )),
             }

@@ -147,7 +147,7 @@ pub struct TestCaseResult {
 /// How a run ended, or that it still runs.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Type)]
 #[serde(rename_all = "snake_case")]
-pub enum RunStatus {
+pub enum TestRunStatus {
     Running,
     Passed,
     Failed,
@@ -157,7 +157,7 @@ pub enum RunStatus {
     TimedOut,
 }
 
-impl RunStatus {
+impl TestRunStatus {
     pub fn as_str(self) -> &'static str {
         match self {
             Self::Running => "running",
@@ -289,7 +289,7 @@ pub struct TestRun {
     pub project_id: i64,
     pub suites: Vec<String>,
     pub trigger: RunTrigger,
-    pub status: RunStatus,
+    pub status: TestRunStatus,
     /// UTC, RFC 3339.
     pub started_at: String,
     pub duration_ms: Option<i64>,

@@ -257,6 +257,25 @@ impl Variables {
         Ok(())
     }
 
+    /// The environment's variables with their values, secrets read from the keychain: what a
+    /// test run puts in its processes' environment, never on disk.
+    pub async fn environment_values(
+        &self,
+        project_id: i64,
+        environment: &str,
+    ) -> Result<Vec<(String, Secret)>> {
+        let project = projects::get(&self.store, project_id).await?;
+        Ok(self
+            .resolved(&project, environment)
+            .await?
+            .into_iter()
+            .map(|(name, value)| match value {
+                Resolved::Plain(value) => (name, Secret::new(value)),
+                Resolved::Secret(secret) => (name, secret),
+            })
+            .collect())
+    }
+
     /// Shared variables, then the environment's own (which win), then its secrets.
     async fn resolved(
         &self,

@@ -17,6 +17,7 @@ pub mod schema;
 pub mod settings;
 pub mod snapshots;
 pub mod streams;
+pub mod testruns;
 pub mod updates;
 pub mod variables;
 

@@ -216,6 +216,15 @@ impl ProjectConfigs {
         Ok(config.and_then(|config| config.datasources.into_iter().find(|d| d.name == name)))
     }
 
+    /// The test suites the project's file declares (none while it has errors: the Configuration
+    /// page shows them).
+    pub async fn test_suites(&self, project_id: i64) -> Result<Vec<crate::TestSuiteDecl>> {
+        let project = projects::get(&self.store, project_id).await?;
+        let (text, _) = self.current_text(&project).await?;
+        let (config, _) = super::check(&text, &self.known_secrets(project_id).await?);
+        Ok(config.map(|config| config.tests).unwrap_or_default())
+    }
+
     pub async fn validate(&self, project_id: i64, text: &str) -> Result<Vec<Diagnostic>> {
         Ok(validate(text, &self.known_secrets(project_id).await?))
     }

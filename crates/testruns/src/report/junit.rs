@@ -54,7 +54,7 @@ fn result(case: &TestCase, suite_name: &str, suite: &str) -> TestCaseResult {
             .clone()
             .filter(|c| !c.is_empty())
             .unwrap_or_else(|| suite_name.to_owned()),
-        name: case.name.clone(),
+        name: case.original_name.clone(),
         status,
         duration_ms: (case.time > 0.0).then_some(case.time * 1000.0),
         message: match status {
@@ -96,6 +96,7 @@ tests/test_math.py:9: AssertionError</failure>
         assert_eq!(results.len(), 5);
         assert_eq!(results[0].status, TestStatus::Passed);
         assert_eq!(results[0].group, "tests.test_math");
+        assert_eq!(results[0].name, "test_adds");
         assert_eq!(results[0].duration_ms, Some(2.0));
         let broken = &results[1];
         assert_eq!(broken.status, TestStatus::Failed);

@@ -37,6 +37,8 @@ const settings: Settings = {
   startAtLogin: false,
   desktopNotifications: true,
   snapshotsKept: 10,
+  testRunsKept: 100,
+  editorCommand: null,
 };
 
 const shop = project(7, "shop", "The online shop");

@@ -33,6 +33,8 @@ const saved: Settings = {
   startAtLogin: false,
   desktopNotifications: true,
   snapshotsKept: 10,
+  testRunsKept: 100,
+  editorCommand: null,
 };
 
 function setUp() {

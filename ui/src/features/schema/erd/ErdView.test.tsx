@@ -27,6 +27,8 @@ const settings = (theme: Settings["theme"]): Settings => ({
   startAtLogin: false,
   desktopNotifications: true,
   snapshotsKept: 10,
+  testRunsKept: 100,
+  editorCommand: null,
 });
 
 const shownTables = () => screen.getAllByTestId("erd-table").map((node) => node.dataset.table).sort();

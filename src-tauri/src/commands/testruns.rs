@@ -1,0 +1,333 @@
+//! Running a project's tests: its suites (found in its folder, declared in quantum.toml), a run
+//! streamed over a Channel with the datasources' and the chosen environment's variables in its
+//! environment, the history, a run's results, two runs compared, flaky tests, the trend, and a
+//! failure's file opened in the user's editor.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use quantum_config::TestSuiteDecl;
+use quantum_datasources::connection::{self, Credentials};
+use quantum_datasources::{Datasource, DatasourceStatus};
+use quantum_kernel::{projects, Engine, ErrorInfo};
+use quantum_secrets::Secret;
+use quantum_testruns::history::{self, Comparison, FlakyTest, Outcome, TrendPoint};
+use quantum_testruns::{
+    default_format, detect, runner_of, ReportFormat, RunContext, RunEvent, RunRequest, Suite,
+    SuiteSource, TestRef, TestRun, TestRunDetail, TestRuns,
+};
+use serde::{Deserialize, Serialize};
+use specta::Type;
+use tauri::ipc::Channel;
+use tauri::State;
+
+use super::CommandResult;
+use crate::state::AppState;
+
+/// A project's suites, and what a run would need first.
+#[derive(Clone, Debug, Serialize, Deserialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct TestSuites {
+    pub suites: Vec<Suite>,
+    /// The project's folder, where suites are looked for; none when the project has none.
+    pub folder: Option<String>,
+    /// The run under way, if any.
+    pub running: Option<i64>,
+    /// Datasources that are not running: their variables would be missing from the run.
+    pub stopped_datasources: Vec<Datasource>,
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn tests_suites(
+    state: State<'_, AppState>,
+    project_id: i64,
+) -> CommandResult<TestSuites> {
+    let project = projects::get(&state.store, project_id).await?;
+    let suites = match &project.folder {
+        Some(folder) => suites(&state, project_id, Path::new(folder)).await?,
+        None => Vec::new(),
+    };
+    let stopped_datasources = state
+        .datasources
+        .list(Some(project_id))
+        .await?
+        .into_iter()
+        .filter(|d| d.status != DatasourceStatus::Ready)
+        .collect();
+    Ok(TestSuites {
+        suites,
+        folder: project.folder,
+        running: state.testruns.running_run(project_id),
+        stopped_datasources,
+    })
+}
+
+/// Found suites, then declared ones: a declared suite replaces the found one of its name.
+async fn suites(state: &AppState, project_id: i64, folder: &Path) -> CommandResult<Vec<Suite>> {
+    let mut suites = detect(folder, TestRuns::nextest_installed().await);
+    for declared in state.configs.test_suites(project_id).await? {
+        let suite = from_declaration(declared);
+        match suites.iter_mut().find(|s| s.name == suite.name) {
+            Some(found) => *found = suite,
+            None => suites.push(suite),
+        }
+    }
+    Ok(suites)
+}
+
+fn from_declaration(declared: TestSuiteDecl) -> Suite {
+    let runner = runner_of(&declared.command);
+    Suite {
+        name: declared.name,
+        runner,
+        format: declared
+            .format
+            .as_deref()
+            .and_then(ReportFormat::parse)
+            .unwrap_or_else(|| default_format(runner)),
+        command: declared.command,
+        working_dir: declared.dir.unwrap_or_default(),
+        env: declared.env,
+        report_path: declared.report,
+        timeout_secs: declared.timeout,
+        source: SuiteSource::Config,
+        hint: None,
+    }
+}
+
+/// What the UI asks for: the tests, the environment whose variables to add, and whether to start
+/// the project's stopped datasources first.
+#[derive(Clone, Debug, Deserialize, Serialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct TestRunInput {
+    pub request: RunRequest,
+    pub environment: Option<String>,
+    pub start_datasources: bool,
+}
+
+/// Runs the chosen tests, pushing output and results as they come; ends with the finished run
+/// (kept in the history and the activity log).
+#[tauri::command]
+#[specta::specta]
+pub async fn tests_run(
+    state: State<'_, AppState>,
+    input: TestRunInput,
+    on_event: Channel<RunEvent>,
+) -> CommandResult<TestRun> {
+    let project_id = input.request.project_id;
+    let project = projects::get(&state.store, project_id).await?;
+    let folder = PathBuf::from(
+        project
+            .folder
+            .ok_or_else(|| ErrorInfo::from(quantum_testruns::Error::NoFolder))?,
+    );
+    if input.start_datasources {
+        for datasource in state.datasources.list(Some(project_id)).await? {
+            if matches!(datasource.status, DatasourceStatus::Stopped) {
+                state.datasources.start(datasource.id).await?;
+            }
+        }
+    }
+    let mut env = datasource_env(&state, project_id).await?;
+    if let Some(environment) = &input.environment {
+        env.extend(
+            state
+                .variables
+                .environment_values(project_id, environment)
+                .await?,
+        );
+    }
+    let context = RunContext {
+        suites: suites(&state, project_id, &folder).await?,
+        folder,
+        env,
+        keep: state.settings().test_runs_kept,
+    };
+    let emit = Arc::new(move |event: RunEvent| {
+        // A closed window stops listening; the run goes on and is kept.
+        let _ = on_event.send(event);
+    });
+    Ok(state.testruns.run(&input.request, context, emit).await?)
+}
+
+/// The variables the `.env` export gives each ready datasource (`DATABASE_URL`, `PGHOST`, …),
+/// passwords from the keychain. Where two datasources give one name, SQL engines come first,
+/// then the order they were made; every datasource also gets `<NAME>_URL` of its own.
+async fn datasource_env(state: &AppState, project_id: i64) -> CommandResult<Vec<(String, Secret)>> {
+    let mut datasources: Vec<Datasource> = state
+        .datasources
+        .list(Some(project_id))
+        .await?
+        .into_iter()
+        .filter(|d| d.status == DatasourceStatus::Ready)
+        .collect();
+    datasources.sort_by_key(|d| {
+        (
+            !matches!(d.engine, Engine::Postgres | Engine::Mysql | Engine::Mariadb),
+            d.id,
+        )
+    });
+    let mut env: Vec<(String, Secret)> = Vec::new();
+    for datasource in datasources {
+        let (datasource, password) = state.datasources.connection_details(datasource.id).await?;
+        let credentials = Credentials {
+            database: &datasource.database_name,
+            username: &datasource.username,
+            password: &password,
+        };
+        let own = format!("{}_URL", env_name(&datasource.name));
+        let url = connection::url(datasource.engine, datasource.host_port, &credentials);
+        env.push((own, Secret::new(url)));
+        for (name, value) in
+            connection::env_vars(datasource.engine, datasource.host_port, &credentials)
+        {
+            if !env.iter().any(|(taken, _)| *taken == name) {
+                env.push((name, Secret::new(value)));
+            }
+        }
+    }
+    Ok(env)
+}
+
+/// `shop-postgres-1` → `SHOP_POSTGRES_1`.
+fn env_name(name: &str) -> String {
+    name.chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_uppercase()
+            } else {
+                '_'
+            }
+        })
+        .collect()
+}
+
+/// Stops the project's run under way; `false` when none runs.
+#[tauri::command]
+#[specta::specta]
+pub fn tests_cancel(state: State<'_, AppState>, project_id: i64) -> bool {
+    state.testruns.cancel(project_id)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn tests_runs(
+    state: State<'_, AppState>,
+    project_id: i64,
+) -> CommandResult<Vec<TestRun>> {
+    Ok(history::list(&state.store, project_id, 1000).await?)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn tests_run_detail(
+    state: State<'_, AppState>,
+    run_id: i64,
+) -> CommandResult<TestRunDetail> {
+    Ok(history::get(&state.store, run_id).await?)
+}
+
+/// `newer` against `older`: new failures, fixed, still failing, slower by half again or more.
+#[tauri::command]
+#[specta::specta]
+pub async fn tests_compare(
+    state: State<'_, AppState>,
+    older: i64,
+    newer: i64,
+) -> CommandResult<Comparison> {
+    Ok(history::compare(&state.store, older, newer, 1.5).await?)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn tests_flaky(
+    state: State<'_, AppState>,
+    project_id: i64,
+) -> CommandResult<Vec<FlakyTest>> {
+    Ok(history::flaky(&state.store, project_id).await?)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn tests_trend(
+    state: State<'_, AppState>,
+    project_id: i64,
+) -> CommandResult<Vec<TrendPoint>> {
+    Ok(history::trend(&state.store, project_id).await?)
+}
+
+/// A test's outcomes in the last 30 runs that ran it, newest first.
+#[tauri::command]
+#[specta::specta]
+pub async fn tests_test_history(
+    state: State<'_, AppState>,
+    project_id: i64,
+    test: TestRef,
+) -> CommandResult<Vec<Outcome>> {
+    Ok(history::test_history(&state.store, project_id, &test, 30).await?)
+}
+
+/// Opens `file` (relative to the project's folder, or absolute inside it) at `line` with the
+/// editor command of the settings.
+#[tauri::command]
+#[specta::specta]
+pub async fn tests_open_in_editor(
+    state: State<'_, AppState>,
+    project_id: i64,
+    file: String,
+    line: u32,
+) -> CommandResult<()> {
+    let project = projects::get(&state.store, project_id).await?;
+    let folder = PathBuf::from(
+        project
+            .folder
+            .ok_or_else(|| ErrorInfo::from(quantum_testruns::Error::NoFolder))?,
+    );
+    let path = folder.join(&file);
+    let inside = path
+        .canonicalize()
+        .ok()
+        .zip(folder.canonicalize().ok())
+        .is_some_and(|(path, folder)| path.starts_with(folder));
+    if !inside {
+        return Err(ErrorInfo::new(
+            "testrun.file_outside",
+            format!("{file} is not a file in the project's folder, so it was not opened."),
+        ));
+    }
+    let template = state
+        .settings()
+        .editor_command
+        .unwrap_or_else(|| "code --goto {file}:{line}".to_owned());
+    let words = shell_words::split(&template).map_err(|error| {
+        ErrorInfo::new(
+            "validation.invalid_editor_command",
+            format!("The editor command cannot be split into words: {error}. Fix it in Settings."),
+        )
+    })?;
+    let words: Vec<String> = words
+        .iter()
+        .map(|word| {
+            word.replace("{file}", &path.display().to_string())
+                .replace("{line}", &line.to_string())
+        })
+        .collect();
+    let Some((program, args)) = words.split_first() else {
+        return Err(ErrorInfo::new(
+            "validation.invalid_editor_command",
+            "The editor command is empty. Set one in Settings.",
+        ));
+    };
+    tokio::process::Command::new(program)
+        .args(args)
+        .current_dir(&folder)
+        .spawn()
+        .map(drop)
+        .map_err(|error| {
+            ErrorInfo::new(
+                "testrun.editor_failed",
+                format!("“{program}” could not be started ({error}). Set the editor command in Settings."),
+            )
+        })
+}
