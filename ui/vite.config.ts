@@ -12,25 +12,30 @@ const root = dirname(fileURLToPath(import.meta.url));
  * namespaces give themselves a `toString` by assignment (`KeyCodeUtils.toString = toString;`),
  * d3-color (under React Flow's d3-zoom) its prototypes a `constructor`
  * (`prototype.constructor = constructor;`), and nearley (under sql-formatter) its classes a
- * `toString` (`Rule.prototype.toString = function(…) {…}`): a frozen Object.prototype turns these
+ * `toString` (`Rule.prototype.toString = function(…) {…}`), and xterm's minified build its key-code
+ * namespace one (`o.toString=s`): a frozen Object.prototype turns these
  * into "Attempted to assign to readonly property" as the module loads (bundled, nearley's CommonJS
  * is strict code too). Each such assignment first gets an own writable property to land on, which
  * frozen prototypes allow. Exported for the tests, which run without it.
  */
 export function underFrozenPrototypes(): Plugin {
   const assignment = /^(\s*)([A-Za-z_$][\w$]*(?:\.prototype)?)\.(toString|valueOf|constructor) = /gm;
+  // Minified code: after a statement or expression boundary, no spaces, not `==`.
+  const minified = /([;,{}(])([A-Za-z_$][\w$]*)\.(toString|valueOf)=(?!=)/g;
   return {
     name: "under-frozen-prototypes",
     // Tauri freezes the prototypes only for the built app, served by its custom protocol.
     apply: "build",
     transform: {
-      filter: { id: /[\\/]node_modules[\\/](monaco-editor[\\/]esm|d3-color|nearley)[\\/]/ },
-      handler(code) {
-        const defined = code.replace(
-          assignment,
-          (_head, indent: string, target: string, key: string) =>
-            `${indent}Object.defineProperty(${target}, "${key}", { writable: true, enumerable: true, configurable: true }).${key} = `,
-        );
+      filter: { id: /[\\/]node_modules[\\/](monaco-editor[\\/]esm|d3-color|nearley|@xterm[\\/]xterm)[\\/]/ },
+      handler(code, id) {
+        const own = "{ writable: true, enumerable: true, configurable: true }";
+        const defined = /@xterm/.test(id)
+          ? code.replace(minified, (_head, before: string, target: string, key: string) => `${before}Object.defineProperty(${target},"${key}",${own}).${key}=`)
+          : code.replace(
+              assignment,
+              (_head, indent: string, target: string, key: string) => `${indent}Object.defineProperty(${target}, "${key}", ${own}).${key} = `,
+            );
         return defined === code ? null : defined;
       },
     },

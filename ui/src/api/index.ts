@@ -29,9 +29,26 @@ import {
   type VaultKey,
   type UpdateInfo,
   type UpdateProgress,
+  type RunEvent,
+  type TestRef,
+  type TestRunInput,
 } from "../bindings";
 
 export type {
+  Comparison,
+  FlakyTest,
+  Outcome,
+  RunEvent,
+  Suite,
+  TestCaseResult,
+  TestRef,
+  TestRun,
+  TestRunDetail,
+  TestRunInput,
+  TestRunStatus,
+  TestStatus,
+  TestSuites,
+  TrendPoint,
   AppInfo,
   AuditAction,
   AuditEntry,
@@ -252,6 +269,22 @@ export const api = {
   },
   /** The tables, columns and mapped types a copy into the datasource would create. */
   copyPreview: (source: SchemaSource, datasourceId: number) => unwrap(commands.copyPreview(source, datasourceId)),
+  testsSuites: (projectId: number) => unwrap(commands.testsSuites(projectId)),
+  /** Runs tests; `onEvent` gets the output and results as they come. */
+  testsRun: (input: TestRunInput, onEvent: (event: RunEvent) => void) => {
+    const channel = new Channel<RunEvent>();
+    channel.onmessage = onEvent;
+    return unwrap(commands.testsRun(input, channel));
+  },
+  testsCancel: (projectId: number) => commands.testsCancel(projectId),
+  testsRuns: (projectId: number) => unwrap(commands.testsRuns(projectId)),
+  testsRunDetail: (runId: number) => unwrap(commands.testsRunDetail(runId)),
+  testsCompare: (older: number, newer: number) => unwrap(commands.testsCompare(older, newer)),
+  testsFlaky: (projectId: number) => unwrap(commands.testsFlaky(projectId)),
+  testsTrend: (projectId: number) => unwrap(commands.testsTrend(projectId)),
+  testsTestHistory: (projectId: number, test: TestRef) => unwrap(commands.testsTestHistory(projectId, test)),
+  testsOpenInEditor: (projectId: number, file: string, line: number) =>
+    unwrap(commands.testsOpenInEditor(projectId, file, line)),
   /** Snapshots the datasource, then copies every table of `source` into it. */
   copyRun: (source: SchemaSource, datasourceId: number, onProgress: (progress: CopyProgress) => void) => {
     const channel = new Channel<CopyProgress>();

@@ -41,4 +41,7 @@ export const queryKeys = {
     ["collections", source.kind, source.id, "sample", collection, size] as const,
   /** The project's `queries/*.sql`. */
   savedQueries: (projectId: number) => ["savedQueries", projectId] as const,
+  /** A project's test suites, runs, trend and flaky tests: refreshed by every data change. */
+  tests: (projectId: number) => ["tests", projectId] as const,
+  testRun: (runId: number) => ["tests", "run", runId] as const,
 };

@@ -13,6 +13,8 @@ import { Shell } from "./Shell";
 // Monaco is large: the config editor and everything it pulls in load on first visit. The
 // environment page is only for some visits too.
 const ConfigPage = lazy(() => import("../features/config/ConfigPage"));
+// xterm and uPlot load with the Tests page, not with the app.
+const TestsPage = lazy(() => import("../features/tests/TestsPage"));
 // The schema browser brings React Flow and the dagre layout engine: loaded on first visit.
 const SchemaPage = lazy(() => import("../features/schema/SchemaPage").then((module) => ({ default: module.SchemaPage })));
 // The migrations page edits files in Monaco: loaded on first visit.
@@ -74,6 +76,14 @@ const router = createHashRouter(
         element={
           <Lazy label="Loading the migrations">
             <MigrationsPage />
+          </Lazy>
+        }
+      />
+      <Route
+        path="projects/:projectId/tests"
+        element={
+          <Lazy label="Loading the tests">
+            <TestsPage />
           </Lazy>
         }
       />

@@ -15,7 +15,7 @@ export function useDataChangedRefresh() {
     let stopped = false;
     const refresh = () => {
       frame = undefined;
-      for (const queryKey of [queryKeys.projects, queryKeys.dashboard, queryKeys.auditEntries, queryKeys.datasources]) {
+      for (const queryKey of [queryKeys.projects, queryKeys.dashboard, queryKeys.auditEntries, queryKeys.datasources, ["tests"]]) {
         void queryClient.invalidateQueries({ queryKey });
       }
     };

@@ -1,26 +1,4 @@
-import {
-  Camera,
-  ChevronRight,
-  Copy,
-  Download,
-  Eye,
-  FileCode,
-  History,
-  KeyRound,
-  Layers,
-  Pencil,
-  Play,
-  Plug,
-  Plus,
-  RotateCw,
-  Square,
-  Terminal,
-  Trash2,
-  Undo2,
-  Unplug,
-  Upload,
-  type LucideIcon,
-} from "lucide-react";
+import { Camera, ChevronRight, Copy, Download, Eye, FileCode, FlaskConical, History, KeyRound, Layers, Pencil, Play, Plug, Plus, RotateCw, Square, Terminal, Trash2, Undo2, Unplug, Upload, type LucideIcon } from "lucide-react";
 import clsx from "clsx";
 import type { AuditEntry, Value } from "../../api";
 import { RelativeTime } from "../../components/RelativeTime";
@@ -59,6 +37,7 @@ const actionIcons: Record<AuditEntry["action"], LucideIcon> = {
   "snapshot.restore": History,
   "snapshot.delete": Trash2,
   "data.copy": Download,
+  "test.run": FlaskConical,
 };
 
 // The icon's colour says whether something came, changed or went.
@@ -94,6 +73,7 @@ const actionTones: Record<AuditEntry["action"], "create" | "update" | "delete"> 
   "snapshot.restore": "update",
   "snapshot.delete": "delete",
   "data.copy": "create",
+  "test.run": "update",
 };
 
 export function ActionIcon({ action }: { action: AuditEntry["action"] }) {

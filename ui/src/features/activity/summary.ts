@@ -68,6 +68,7 @@ const verbs: Record<AuditAction, string> = {
   "snapshot.restore": "Restored a snapshot of",
   "snapshot.delete": "Deleted a snapshot of",
   "data.copy": "Copied data into",
+  "test.run": "Ran the tests",
 };
 
 const nouns: Record<ResourceType, string> = {
@@ -77,6 +78,7 @@ const nouns: Record<ResourceType, string> = {
   variable: "variable",
   secret: "secret",
   connection: "connection",
+  test_run: "suites",
 };
 
 /** The sentence for actions whose details say more than the noun does. */
@@ -169,4 +171,5 @@ export const actionLabels: Record<AuditAction, string> = {
   "snapshot.restore": "Snapshot restored",
   "snapshot.delete": "Snapshot deleted",
   "data.copy": "Data copied",
+  "test.run": "Tests run",
 };

@@ -1,0 +1,98 @@
+// Test runs in the real window: a project on a copy of the Go fixture (tests/fixtures/testruns/go),
+// its suite found, run with the output streaming into the terminal and the counts arriving, the
+// failure opened with its message and file:line, "Rerun failed" running that test alone, and the
+// history with both runs and the trend. Needs Go (scripts/setup --for-tests installs it).
+import assert from "node:assert/strict";
+import { cp, mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, before, test } from "node:test";
+import { By } from "selenium-webdriver";
+import { byTestId, capture, renderedText, startApp, waitFor, waitUntilGone } from "./harness.mjs";
+
+const TIMEOUT_MS = 15_000;
+const RUN_TIMEOUT_MS = 120_000;
+
+let app;
+let driver;
+let folder;
+
+before(async () => {
+  folder = await mkdtemp(join(tmpdir(), "quantum-e2e-tests-"));
+  await cp(join(import.meta.dirname, "../fixtures/testruns/go"), folder, { recursive: true });
+  app = await startApp();
+  driver = app.driver;
+});
+
+after(async () => {
+  await app?.close();
+  if (folder) await rm(folder, { recursive: true, force: true });
+});
+
+async function click(testId) {
+  await (await waitFor(driver, byTestId(testId), TIMEOUT_MS)).click();
+}
+
+const runStatus = () =>
+  driver.executeScript('return document.querySelector(\'[data-testid="test-run-status"]\')?.dataset.status ?? null;');
+
+/** What the terminal shows now (xterm draws its rows into the DOM). */
+const terminalText = () =>
+  driver.executeScript('return document.querySelector(\'[data-testid="test-terminal"] .xterm-rows\')?.innerText ?? "";');
+
+test("a suite runs with live output, a failure is opened, the failures rerun, and the history shows both", async () => {
+  await click("nav-projects");
+  await click("new-project-button");
+  await (await waitFor(driver, byTestId("project-name-input"), TIMEOUT_MS)).sendKeys("gadgets");
+  await (await waitFor(driver, byTestId("project-folder-input"), TIMEOUT_MS)).sendKeys(folder);
+  await click("project-form-submit");
+  await waitUntilGone(driver, byTestId("project-form-dialog"), "the project form closes");
+  await click("project-name-link");
+  await click("project-tests-link");
+
+  const suite = await waitFor(driver, By.css('[data-testid="test-suite"][data-suite-name="go"]'), TIMEOUT_MS).catch(async (e) => { await capture(driver, "tests-debug"); throw e; });
+  assert.match(await renderedText(driver, suite), /go test \.\/\.\.\./);
+
+  await click("tests-run-all");
+  // Streams: the terminal fills while the run is under way, before it finishes.
+  let sawRunning = false;
+  await driver.wait(
+    async () => {
+      sawRunning ||= (await runStatus()) === "running";
+      return (await terminalText()).includes("RUN");
+    },
+    RUN_TIMEOUT_MS,
+    "go test's output reaches the terminal",
+  );
+  await driver.wait(async () => (await runStatus()) === "failed", RUN_TIMEOUT_MS, "the run ends failed");
+  assert.ok(sawRunning, "the run was shown as running");
+  assert.match(await renderedText(driver, await driver.findElement(byTestId("test-counts"))), /4 passed\s+1 failed\s+1 skipped/);
+  await capture(driver, "tests-run");
+
+  const failure = await waitFor(driver, By.css('[data-testid="test-tree-test"][data-test-name="TestBreaks"]'), TIMEOUT_MS);
+  assert.equal(await failure.getAttribute("data-status"), "failed");
+  await failure.click();
+  const message = await waitFor(driver, byTestId("test-detail-message"), TIMEOUT_MS);
+  assert.match(await renderedText(driver, message), /arithmetic: got 4, want 5/);
+  const place = await waitFor(driver, byTestId("test-place"), TIMEOUT_MS);
+  assert.match(await renderedText(driver, place), /math_test\.go:\d+/);
+  await capture(driver, "tests-failure");
+
+  await click("tests-rerun-failed");
+  await driver.wait(async () => (await runStatus()) === "running", RUN_TIMEOUT_MS, "the rerun starts");
+  await driver.wait(async () => (await runStatus()) === "failed", RUN_TIMEOUT_MS, "the rerun ends, TestBreaks failing again");
+  const ran = await driver.findElements(byTestId("test-tree-test"));
+  assert.deepEqual(await Promise.all(ran.map((row) => row.getAttribute("data-test-name"))), ["TestBreaks"], "only the failure ran again");
+
+  await driver.wait(async () => (await driver.findElements(byTestId("test-run-row"))).length === 2, TIMEOUT_MS, "both runs are in the history");
+  const rows = await driver.findElements(byTestId("test-run-row"));
+  assert.match(await renderedText(driver, rows[0]), /rerun failed/);
+  assert.match(await renderedText(driver, rows[1]), /4 passed, 1 failed, 1 skipped/);
+  const trend = await waitFor(driver, byTestId("test-trend"), TIMEOUT_MS);
+  assert.ok((await trend.findElements(By.css("canvas"))).length > 0, "the trend is drawn");
+
+  // An older run's results come back from the history.
+  await (await rows[1].findElement(byTestId("test-run-show"))).click();
+  await driver.wait(async () => (await driver.findElements(byTestId("test-tree-test"))).length === 6, TIMEOUT_MS, "the first run's six tests");
+  await capture(driver, "tests-history");
+});
