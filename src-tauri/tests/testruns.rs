@@ -30,7 +30,10 @@ fn a_declared_suite_runs_over_ipc_and_is_kept_with_its_results() {
     assert_eq!(smoke["name"], "smoke");
     assert_eq!(smoke["runner"], "custom");
     assert_eq!(smoke["source"], "config");
-    assert_eq!(smoke["command"], json!(["sh", "-c", "echo checking; exit 1"]));
+    assert_eq!(
+        smoke["command"],
+        json!(["sh", "-c", "echo checking; exit 1"])
+    );
 
     let run_input = |rerun_failed: bool| {
         json!({ "input": { "request": { "projectId": project_id, "suites": [], "tests": [], "rerunFailed": rerun_failed },
@@ -39,7 +42,10 @@ fn a_declared_suite_runs_over_ipc_and_is_kept_with_its_results() {
     };
     let run = app.ok("tests_run", run_input(false));
     assert_eq!(run["status"], "failed");
-    assert_eq!(run["counts"], json!({ "passed": 1, "failed": 1, "skipped": 0 }));
+    assert_eq!(
+        run["counts"],
+        json!({ "passed": 1, "failed": 1, "skipped": 0 })
+    );
 
     let detail = app.ok("tests_run_detail", json!({ "runId": run["id"] }));
     assert_eq!(detail["commands"], json!(["sh -c 'echo checking; exit 1'"]));
@@ -64,7 +70,10 @@ fn a_declared_suite_runs_over_ipc_and_is_kept_with_its_results() {
     let entry: &Value = &page["entries"][0];
     assert_eq!(entry["resourceType"], "test_run");
     assert_eq!(entry["details"]["status"], "failed");
-    assert_eq!(entry["details"]["commands"], json!(["sh -c 'echo checking; exit 1'"]));
+    assert_eq!(
+        entry["details"]["commands"],
+        json!(["sh -c 'echo checking; exit 1'"])
+    );
 
     let error = app
         .invoke("tests_run", {

@@ -1,13 +1,14 @@
 //! The git state of a project's folder when a run starts, read with the git command line (no
 //! repository, or no git installed: no state, and the run goes on).
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use tokio::process::Command;
 
 use crate::model::GitState;
 
-pub async fn state(folder: &Path) -> GitState {
+pub async fn state(folder: PathBuf) -> GitState {
+    let folder = folder.as_path();
     let commit = git(folder, &["rev-parse", "HEAD"]).await;
     if commit.is_none() {
         return GitState::default();

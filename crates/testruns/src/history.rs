@@ -51,19 +51,14 @@ pub async fn start(
     project_id: i64,
     suites: &[String],
     trigger: RunTrigger,
-    git: &GitState,
 ) -> Result<i64> {
     let mut tx = store.begin_write().await?;
     let id = sqlx::query(
-        "INSERT INTO test_runs (project_id, suites, trigger, status, git_commit, git_branch, git_dirty)
-         VALUES (?, ?, ?, 'running', ?, ?, ?)",
+        "INSERT INTO test_runs (project_id, suites, trigger, status) VALUES (?, ?, ?, 'running')",
     )
     .bind(project_id)
     .bind(serde_json::to_string(suites).unwrap_or_default())
     .bind(trigger.as_str())
-    .bind(&git.commit)
-    .bind(&git.branch)
-    .bind(git.dirty)
     .execute(&mut *tx)
     .await?
     .last_insert_rowid();
@@ -78,6 +73,8 @@ pub struct Finished<'a> {
     pub results: &'a [TestCaseResult],
     pub commands: &'a [String],
     pub message: Option<String>,
+    /// The folder's git state when the run started.
+    pub git: &'a GitState,
     pub keep: u32,
 }
 
@@ -88,7 +85,7 @@ pub async fn finish(store: &Store, run_id: i64, finished: Finished<'_>) -> Resul
     let mut tx = store.begin_write().await?;
     let project_id: i64 = sqlx::query_scalar(
         "UPDATE test_runs SET status = ?, duration_ms = ?, passed = ?, failed = ?, skipped = ?,
-                commands = ?, message = ?
+                commands = ?, message = ?, git_commit = ?, git_branch = ?, git_dirty = ?
          WHERE id = ? RETURNING project_id",
     )
     .bind(finished.status.as_str())
@@ -98,6 +95,9 @@ pub async fn finish(store: &Store, run_id: i64, finished: Finished<'_>) -> Resul
     .bind(counts.skipped)
     .bind(serde_json::to_string(finished.commands).unwrap_or_default())
     .bind(&finished.message)
+    .bind(&finished.git.commit)
+    .bind(&finished.git.branch)
+    .bind(finished.git.dirty)
     .bind(run_id)
     .fetch_one(&mut *tx)
     .await?;

@@ -145,13 +145,13 @@ impl TestRuns {
         let names: Vec<String> = chosen.iter().map(|s| s.name.clone()).collect();
 
         let (cancel_sender, mut cancel) = watch::channel(false);
-        let git = git::state(&context.folder).await;
+        // Read while the tests run: git status on a large tree takes a while.
+        let git = tokio::spawn(git::state(context.folder.clone()));
         let run_id = {
             if self.running_run(request.project_id).is_some() {
                 return Err(Error::AlreadyRunning);
             }
-            let run_id =
-                history::start(&self.store, request.project_id, &names, trigger, &git).await?;
+            let run_id = history::start(&self.store, request.project_id, &names, trigger).await?;
             let mut running = lock(&self.running);
             if running.contains_key(&request.project_id) {
                 return Err(Error::AlreadyRunning);
@@ -215,6 +215,7 @@ impl TestRuns {
             status = TestRunStatus::Failed;
         }
         let duration_ms = i64::try_from(started.elapsed().as_millis()).unwrap_or(i64::MAX);
+        let git = git.await.unwrap_or_default();
         history::finish(
             &self.store,
             run_id,
@@ -224,6 +225,7 @@ impl TestRuns {
                 results: &all,
                 commands: &commands,
                 message: message.clone(),
+                git: &git,
                 keep: context.keep,
             },
         )
@@ -395,7 +397,8 @@ impl Results {
 }
 
 enum Piece {
-    Line(String),
+    /// Output: whole lines, each ending with a newline.
+    Text(String),
     Results(Vec<TestCaseResult>, Counts),
 }
 
@@ -409,27 +412,38 @@ async fn run_suite(
     results: &mut Results,
 ) -> Option<(TestRunStatus, Option<String>)> {
     if let Some(note) = &invocation.note {
-        let _ = out.send(Piece::Line(format!("\u{1b}[33m{note}\u{1b}[0m")));
+        let _ = out.send(Piece::Text(format!("\u{1b}[33m{note}\u{1b}[0m\n")));
     }
     let mut reader = report::live_reader(invocation.live, &suite.name);
     let mut seen_live = 0usize;
     let timeout = suite
         .timeout_secs
         .map_or(DEFAULT_TIMEOUT, |secs| Duration::from_secs(u64::from(secs)));
-    let ended = process::run(invocation, env, Some(timeout), cancel, |_, line| {
-        let read = match reader.as_mut() {
-            Some(reader) => reader.line(line),
-            None => report::LineRead::shown(line),
+    let ended = process::run(invocation, env, Some(timeout), cancel, |_, piece| {
+        let Some(reader) = reader.as_mut() else {
+            // Nothing to read in it: the output goes on whole.
+            let _ = out.send(Piece::Text(piece));
+            return;
         };
-        if let Some(text) = read.show {
-            let _ = out.send(Piece::Line(text));
+        let mut shown = String::new();
+        let mut finished = Vec::new();
+        for line in piece.lines() {
+            let read = reader.line(line);
+            if let Some(text) = read.show {
+                shown.push_str(&text);
+                shown.push('\n');
+            }
+            finished.extend(read.results);
         }
-        if !read.results.is_empty() {
-            seen_live += read.results.len();
-            for result in &read.results {
+        if !shown.is_empty() {
+            let _ = out.send(Piece::Text(shown));
+        }
+        if !finished.is_empty() {
+            seen_live += finished.len();
+            for result in &finished {
                 results.put(result.clone());
             }
-            let _ = out.send(Piece::Results(read.results, results.counts));
+            let _ = out.send(Piece::Results(finished, results.counts));
         }
     })
     .await;
@@ -525,9 +539,12 @@ async fn batch(
     loop {
         tokio::select! {
             piece = pieces.recv() => match piece {
-                Some(Piece::Line(line)) => {
-                    text.push_str(&line);
-                    text.push('\n');
+                Some(Piece::Text(more)) => {
+                    if text.is_empty() {
+                        text = more;
+                    } else {
+                        text.push_str(&more);
+                    }
                     if text.len() >= FLUSH_BYTES {
                         flush(&mut text, &mut results, counts);
                     }

@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use process_wrap::tokio::{KillOnDrop, TokioChildWrapper, TokioCommandWrap};
 use quantum_secrets::Secret;
-use tokio::io::{AsyncBufReadExt, AsyncRead, BufReader};
+use tokio::io::{AsyncRead, AsyncReadExt};
 use tokio::sync::{mpsc, watch};
 use tokio::time::Instant;
 
@@ -36,13 +36,14 @@ pub enum Ended {
 }
 
 /// Runs `invocation` with `secrets` added to its environment until it ends, is cancelled
-/// (`cancel` turns true) or outlives `timeout`; every line goes to `on_line` as it comes.
+/// (`cancel` turns true) or outlives `timeout`. Output goes to `on_output` as it comes, in pieces
+/// of whole lines (each ending with a newline): a line is never split between two calls.
 pub async fn run(
     invocation: &Invocation,
     secrets: &[(String, Secret)],
     timeout: Option<Duration>,
     cancel: &mut watch::Receiver<bool>,
-    mut on_line: impl FnMut(Stream, &str),
+    mut on_output: impl FnMut(Stream, String),
 ) -> Ended {
     let mut command = TokioCommandWrap::with_new(&invocation.program, |command| {
         command
@@ -64,12 +65,12 @@ pub async fn run(
         Err(error) => return Ended::NotStarted(not_started(invocation, &error)),
     };
 
-    let (sender, mut lines) = mpsc::channel::<(Stream, String)>(1024);
+    let (sender, mut lines) = mpsc::channel::<(Stream, String)>(64);
     if let Some(stdout) = child.stdout().take() {
-        tokio::spawn(read_lines(stdout, Stream::Stdout, sender.clone()));
+        tokio::spawn(read_pieces(stdout, Stream::Stdout, sender.clone()));
     }
     if let Some(stderr) = child.stderr().take() {
-        tokio::spawn(read_lines(stderr, Stream::Stderr, sender.clone()));
+        tokio::spawn(read_pieces(stderr, Stream::Stderr, sender.clone()));
     }
     drop(sender);
 
@@ -94,7 +95,7 @@ pub async fn run(
             () = sleep_until(grace_until), if grace_until.is_some() => Step::Stop(Ended::Exited(exit.flatten())),
         };
         match step {
-            Step::Line(Some((stream, line))) => on_line(stream, &line),
+            Step::Line(Some((stream, piece))) => on_output(stream, piece),
             // Both outputs closed: whatever is left of the group printed nothing more.
             Step::Line(None) if exit.is_some() => break Ended::Exited(exit.flatten()),
             Step::Line(None) => {
@@ -115,8 +116,8 @@ pub async fn run(
     };
     end_group(child.as_mut()).await;
     // What the group printed before it ended.
-    while let Ok((stream, line)) = lines.try_recv() {
-        on_line(stream, &line);
+    while let Ok((stream, piece)) = lines.try_recv() {
+        on_output(stream, piece);
     }
     ended
 }
@@ -152,29 +153,58 @@ async fn wait_for_cancel(cancel: &mut watch::Receiver<bool>) {
     }
 }
 
-/// Lines as they come, invalid UTF-8 replaced, line endings removed.
-async fn read_lines(
-    output: impl AsyncRead + Unpin,
+/// How much one read asks for: a pipe's whole buffer on Linux.
+const READ_BYTES: usize = 64 * 1024;
+/// The most output gathered into one piece; a line longer than this is passed on in parts.
+const PIECE_BYTES: usize = 256 * 1024;
+
+/// Output as it comes, in pieces of whole lines (one allocation per piece, not per line: a test
+/// printing a million lines must not cost a million messages), invalid UTF-8 replaced. The last
+/// line gets a newline if the process ended without one.
+async fn read_pieces(
+    mut output: impl AsyncRead + Unpin,
     stream: Stream,
     sender: mpsc::Sender<(Stream, String)>,
 ) {
-    let mut reader = BufReader::with_capacity(64 * 1024, output);
-    let mut buffer = Vec::new();
+    // Read straight into the piece being built; whole lines leave it without a copy.
+    let mut carry: Vec<u8> = Vec::with_capacity(PIECE_BYTES);
     loop {
-        buffer.clear();
-        match reader.read_until(b'\n', &mut buffer).await {
-            Ok(0) | Err(_) => return,
-            Ok(_) => {
-                while matches!(buffer.last(), Some(b'\n' | b'\r')) {
-                    buffer.pop();
-                }
-                let line = String::from_utf8_lossy(&buffer).into_owned();
-                if sender.send((stream, line)).await.is_err() {
-                    return;
-                }
-            }
+        // Into the spare capacity: nothing is zeroed first.
+        carry.reserve(READ_BYTES);
+        let read = output.read_buf(&mut carry).await.unwrap_or(0);
+        if read == 0 {
+            break;
+        }
+        // A full read means more is waiting: gather a bigger piece (fewer, larger messages
+        // under a flood); a short one means the process paused: pass on what there is now.
+        if read == READ_BYTES && carry.len() < PIECE_BYTES {
+            continue;
+        }
+        let cut = match carry.iter().rposition(|b| *b == b'\n') {
+            Some(last) => last + 1,
+            // One very long line: pass on what there is rather than hold it all.
+            None if carry.len() >= PIECE_BYTES => carry.len(),
+            None => continue,
+        };
+        let rest = carry.split_off(cut);
+        let piece = std::mem::replace(&mut carry, rest);
+        if sender.send((stream, text_of(piece))).await.is_err() {
+            return;
         }
     }
+    if !carry.is_empty() {
+        let _ = sender.send((stream, text_of(carry))).await;
+    }
+}
+
+/// The bytes as text ending with a newline: no copy when they are valid UTF-8.
+fn text_of(bytes: Vec<u8>) -> String {
+    let mut text = String::from_utf8(bytes)
+        .unwrap_or_else(|error| String::from_utf8_lossy(error.as_bytes()).into_owned());
+    if !text.ends_with('\n') {
+        text.push('\n');
+    }
+    text
 }
 
 fn not_started(invocation: &Invocation, error: &std::io::Error) -> String {

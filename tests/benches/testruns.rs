@@ -1,0 +1,241 @@
+//! Test runs, measured beside the same work without the app, in the same run:
+//! - overhead: the Python fixture's suite run by the app versus the same command straight from a
+//!   shell (target ≤ 1.05× wall time), median of 7 each, alternating;
+//! - a 20,000-test JUnit report read (target ≤ 200 ms), median of 5;
+//! - 1,000,000 lines printed by a test process reaching the app's output events versus the same
+//!   process writing through a pipe that is drained to /dev/null (target ≥ 0.9× the rate).
+//!
+//! `cargo bench -p quantum-integration-tests --bench testruns` (scripts/bench runs it).
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use quantum_testruns::report::read_report_file;
+use quantum_testruns::{
+    detect, ReportFormat, RunContext, RunEvent, RunRequest, Runner, Suite, SuiteSource, TestRuns,
+};
+
+fn median(mut samples: Vec<Duration>) -> Duration {
+    samples.sort();
+    samples[samples.len() / 2]
+}
+
+fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("fixtures/testruns")
+        .join(name)
+}
+
+fn python() -> String {
+    std::env::var("QUANTUM_TEST_PYTHON").unwrap_or_else(|_| {
+        format!(
+            "{}/.cache/quantum-admin/python/bin/python",
+            std::env::var("HOME").unwrap_or_default()
+        )
+    })
+}
+
+async fn harness() -> (TestRuns, i64, tempfile::TempDir) {
+    let dir = tempfile::tempdir().expect("dir");
+    let store = quantum_kernel::Store::open_in(dir.path())
+        .await
+        .expect("store");
+    let project = quantum_kernel::projects::create(
+        &store,
+        quantum_kernel::projects::ProjectInput {
+            name: "bench".to_owned(),
+            ..Default::default()
+        },
+    )
+    .await
+    .expect("project");
+    (TestRuns::new(store), project.id, dir)
+}
+
+async fn overhead() {
+    let (runs, project_id, _dir) = harness().await;
+    let folder = fixture("python");
+    let mut suite = detect(&folder, false).remove(0);
+    suite.command[0] = python();
+    let report = tempfile::tempdir().expect("dir");
+    let (mut direct, mut app) = (Vec::new(), Vec::new());
+    for _ in 0..7 {
+        let started = Instant::now();
+        let status = Command::new(python())
+            .args(["-m", "pytest"])
+            .arg(format!(
+                "--junitxml={}",
+                report.path().join("r.xml").display()
+            ))
+            .current_dir(&folder)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status()
+            .expect("pytest");
+        assert!(!status.success(), "the fixture has a failing test");
+        direct.push(started.elapsed());
+
+        let started = Instant::now();
+        runs.run(
+            &RunRequest {
+                project_id,
+                ..Default::default()
+            },
+            RunContext {
+                folder: folder.clone(),
+                suites: vec![suite.clone()],
+                env: Vec::new(),
+                keep: 100,
+            },
+            Arc::new(|_| {}),
+        )
+        .await
+        .expect("run");
+        app.push(started.elapsed());
+    }
+    let (direct, app) = (median(direct), median(app));
+    println!(
+        "overhead: pytest on the fixture, median of 7: {:.0} ms from a shell, {:.0} ms from the app: {:.3}x (target <= 1.05x)",
+        direct.as_secs_f64() * 1000.0,
+        app.as_secs_f64() * 1000.0,
+        app.as_secs_f64() / direct.as_secs_f64()
+    );
+}
+
+fn junit_parse() {
+    let mut xml = String::from("<?xml version=\"1.0\"?>\n<testsuites>\n");
+    for suite in 0..200 {
+        xml.push_str(&format!(
+            "<testsuite name=\"suite{suite}\" tests=\"100\">\n"
+        ));
+        for case in 0..100 {
+            if case % 50 == 0 {
+                xml.push_str(&format!(
+                    "<testcase classname=\"pkg.module{suite}\" name=\"test_{case}\" time=\"0.012\"><failure message=\"assert 4 == 5\">Traceback (most recent call last):\n  File \"tests/test_{suite}.py\", line {case}, in test_{case}\nAssertionError: assert 4 == 5</failure><system-out>some output of the test</system-out></testcase>\n"
+                ));
+            } else {
+                xml.push_str(&format!(
+                    "<testcase classname=\"pkg.module{suite}\" name=\"test_{case}\" time=\"0.003\"/>\n"
+                ));
+            }
+        }
+        xml.push_str("</testsuite>\n");
+    }
+    xml.push_str("</testsuites>\n");
+    let dir = tempfile::tempdir().expect("dir");
+    let path = dir.path().join("junit.xml");
+    std::fs::write(&path, &xml).expect("write");
+    let mut samples = Vec::new();
+    for _ in 0..5 {
+        let started = Instant::now();
+        let results =
+            read_report_file(ReportFormat::Junit, &path, "bench", dir.path()).expect("parsed");
+        samples.push(started.elapsed());
+        assert_eq!(results.len(), 20_000);
+    }
+    println!(
+        "junit: a 20,000-test report ({:.1} MB), median of 5: {:.0} ms (target <= 200 ms)",
+        xml.len() as f64 / 1e6,
+        median(samples).as_secs_f64() * 1000.0
+    );
+}
+
+const LINES: usize = 1_000_000;
+/// The printed line and its newline.
+const LINE_BYTES: usize = "test output line: 0123456789 abcdefghijklmnopqrstuvwxyz\n".len();
+const PRINT: &str =
+    "yes 'test output line: 0123456789 abcdefghijklmnopqrstuvwxyz' | head -n 1000000";
+
+async fn output_rate() {
+    // The same process writing through a pipe that is drained and thrown away.
+    let mut piped = Vec::new();
+    for _ in 0..3 {
+        let started = Instant::now();
+        let status = Command::new("sh")
+            .args(["-c", &format!("{PRINT} | cat > /dev/null")])
+            .status()
+            .expect("sh");
+        assert!(status.success());
+        piped.push(started.elapsed());
+    }
+    let piped = median(piped);
+
+    let (runs, project_id, _dir) = harness().await;
+    let folder = tempfile::tempdir().expect("dir");
+    let suite = Suite {
+        name: "print".to_owned(),
+        runner: Runner::Custom,
+        command: vec!["sh".to_owned(), "-c".to_owned(), PRINT.to_owned()],
+        working_dir: String::new(),
+        env: BTreeMap::new(),
+        format: ReportFormat::None,
+        report_path: None,
+        timeout_secs: None,
+        source: SuiteSource::Config,
+        hint: None,
+    };
+    let mut through_app = Vec::new();
+    let mut streamed = Vec::new();
+    for _ in 0..3 {
+        // From the suite's start to its last output: the stream itself, without the run's
+        // bookkeeping before and after (its row, git state, audit).
+        let window = Arc::new(std::sync::Mutex::new((None::<Instant>, None::<Instant>)));
+        let marks = Arc::clone(&window);
+        let bytes = Arc::new(AtomicUsize::new(0));
+        let counted = Arc::clone(&bytes);
+        let started = Instant::now();
+        runs.run(
+            &RunRequest {
+                project_id,
+                ..Default::default()
+            },
+            RunContext {
+                folder: folder.path().to_path_buf(),
+                suites: vec![suite.clone()],
+                env: Vec::new(),
+                keep: 100,
+            },
+            Arc::new(move |event| match event {
+                RunEvent::SuiteStarted { .. } => {
+                    marks.lock().expect("marks").0 = Some(Instant::now())
+                }
+                RunEvent::Output { text } => {
+                    counted.fetch_add(text.len(), Ordering::Relaxed);
+                    marks.lock().expect("marks").1 = Some(Instant::now());
+                }
+                _ => {}
+            }),
+        )
+        .await
+        .expect("run");
+        through_app.push(started.elapsed());
+        let (first, last) = *window.lock().expect("marks");
+        streamed.push(last.expect("output") - first.expect("suite started"));
+        assert_eq!(
+            bytes.load(Ordering::Relaxed),
+            LINES * LINE_BYTES,
+            "every line arrived"
+        );
+    }
+    let (app, streamed) = (median(through_app), median(streamed));
+    let rate = |d: Duration| LINES as f64 / d.as_secs_f64() / 1e6;
+    println!(
+        "output: 1,000,000 lines, median of 3: {:.2} M lines/s through a pipe to /dev/null; to the app's output events {:.2} M lines/s from the suite's start to its last line: {:.2}x (target >= 0.9x); {:.2} M lines/s counting the whole run with its bookkeeping: {:.2}x",
+        rate(piped),
+        rate(streamed),
+        rate(streamed) / rate(piped),
+        rate(app),
+        rate(app) / rate(piped)
+    );
+}
+
+#[tokio::main]
+async fn main() {
+    junit_parse();
+    output_rate().await;
+    overhead().await;
+}
