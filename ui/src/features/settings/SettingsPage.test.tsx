@@ -132,6 +132,16 @@ describe("SettingsPage", () => {
     expect(await screen.findByText("Docker from DOCKER_HOST: unix:///run/user/1000/docker.sock")).toBeVisible();
   });
 
+  it("keeps more test runs and saves an editor command when the field is left", async () => {
+    vi.mocked(api.settingsUpdate).mockImplementation(async (settings) => settings);
+    const user = setUp();
+    await user.selectOptions(await screen.findByLabelText("Test runs kept per project"), "500");
+    expect(api.settingsUpdate).toHaveBeenLastCalledWith({ ...saved, testRunsKept: 500 });
+    await user.type(screen.getByLabelText("Editor command"), "subl {{file}:{{line}");
+    await user.tab();
+    expect(api.settingsUpdate).toHaveBeenLastCalledWith(expect.objectContaining({ editorCommand: "subl {file}:{line}" }));
+  });
+
   it("turns automatic update checks off and automatic installs on, keeping the rest", async () => {
     vi.mocked(api.settingsUpdate).mockImplementation(async (settings) => settings);
     const user = setUp();

@@ -1,4 +1,4 @@
-import { useState, type ReactNode } from "react";
+import { useState } from "react";
 import { useQuery } from "@tanstack/react-query";
 import { Monitor, Moon, Sun, type LucideIcon } from "lucide-react";
 import clsx from "clsx";
@@ -12,6 +12,8 @@ import { EngineIcon } from "../datasources/EngineIcon";
 import { dockerStatusQuery, enginesQuery } from "../datasources/queries";
 import { useCheckForUpdates } from "../updates/queries";
 import { appInfoQuery, settingsQuery, useUpdateSettings } from "./queries";
+import { SettingRow } from "./SettingRow";
+import { TestsSection } from "./TestsSection";
 
 const themes: { value: Theme; label: string; icon: LucideIcon }[] = [
   { value: "light", label: "Light", icon: Sun },
@@ -26,18 +28,6 @@ const logLevels: { value: LogLevel; label: string }[] = [
   { value: "debug", label: "Debug" },
   { value: "trace", label: "Trace (very verbose)" },
 ];
-
-function SettingRow({ label, description, control }: { label: ReactNode; description: ReactNode; control: ReactNode }) {
-  return (
-    <div className="setting-row">
-      <div className="setting-text">
-        <div className="setting-label">{label}</div>
-        <div className="setting-description">{description}</div>
-      </div>
-      <div className="setting-control">{control}</div>
-    </div>
-  );
-}
 
 export function SettingsPage() {
   const settings = useQuery(settingsQuery);
@@ -58,6 +48,7 @@ export function SettingsPage() {
             onChange={(engineImages) => update.mutate({ ...settings.data, engineImages })}
           />
           <UpdatesSection settings={settings.data} onChange={(patch) => update.mutate({ ...settings.data, ...patch })} />
+          <TestsSection settings={settings.data} onChange={(patch) => update.mutate({ ...settings.data, ...patch })} />
         </>
       )}
       <ShortcutsSection />
