@@ -84,4 +84,33 @@ fn a_declared_suite_runs_over_ipc_and_is_kept_with_its_results() {
         .expect_err("an unknown suite");
     assert_eq!(error["code"], "testrun.unknown_suite");
     assert_eq!(error["field"], "suite");
+
+    // A failure's file:line opens with the editor command of the settings, inside the project only.
+    let opened = folder.path().join("opened");
+    let mut settings = app.ok("settings_get", json!({}));
+    settings["editorCommand"] = json!(format!(
+        "sh -c 'echo {{file}}:{{line}} > {}'",
+        opened.display()
+    ));
+    app.ok("settings_update", json!({ "settings": settings }));
+    app.ok(
+        "tests_open_in_editor",
+        json!({ "projectId": project_id, "file": "report.xml", "line": 3 }),
+    );
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    let wanted = format!("{}:3\n", folder.path().join("report.xml").display());
+    while std::fs::read_to_string(&opened).ok().as_deref() != Some(wanted.as_str()) {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the editor command did not run"
+        );
+        std::thread::yield_now();
+    }
+    let outside = app
+        .invoke(
+            "tests_open_in_editor",
+            json!({ "projectId": project_id, "file": "../../etc/passwd", "line": 1 }),
+        )
+        .expect_err("outside the project");
+    assert_eq!(outside["code"], "testrun.file_outside");
 }
