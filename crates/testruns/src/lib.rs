@@ -539,12 +539,12 @@ async fn batch(
     loop {
         tokio::select! {
             piece = pieces.recv() => match piece {
+                // A flood comes in big pieces: each goes out as it is, without a copy.
+                Some(Piece::Text(mut more)) if text.is_empty() && more.len() >= FLUSH_BYTES / 4 => {
+                    flush(&mut more, &mut results, counts);
+                }
                 Some(Piece::Text(more)) => {
-                    if text.is_empty() {
-                        text = more;
-                    } else {
-                        text.push_str(&more);
-                    }
+                    text.push_str(&more);
                     if text.len() >= FLUSH_BYTES {
                         flush(&mut text, &mut results, counts);
                     }
