@@ -122,6 +122,8 @@ pub fn specta_builder<R: Runtime>() -> tauri_specta::Builder<R> {
             commands::updates::updates_pending,
             commands::updates::updates_install,
             commands::testruns::tests_suites,
+            commands::testruns::tests_suite_save,
+            commands::testruns::tests_suite_remove,
             commands::testruns::tests_run,
             commands::testruns::tests_cancel,
             commands::testruns::tests_runs,

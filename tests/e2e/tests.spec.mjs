@@ -1,9 +1,10 @@
 // Test runs in the real window: a project on a copy of the Go fixture (tests/fixtures/testruns/go),
 // its suite found, run with the output streaming into the terminal and the counts arriving, the
 // failure opened with its message and file:line, "Rerun failed" running that test alone, and the
-// history with both runs and the trend. Needs Go (scripts/setup --for-tests installs it).
+// history with both runs and the trend; then the found suite taken over in quantum.toml with another
+// command, run as declared, and removed again. Needs Go (scripts/setup --for-tests installs it).
 import assert from "node:assert/strict";
-import { cp, mkdtemp, rm } from "node:fs/promises";
+import { cp, mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
@@ -50,7 +51,7 @@ test("a suite runs with live output, a failure is opened, the failures rerun, an
   await click("project-name-link");
   await click("project-tests-link");
 
-  const suite = await waitFor(driver, By.css('[data-testid="test-suite"][data-suite-name="go"]'), TIMEOUT_MS).catch(async (e) => { await capture(driver, "tests-debug"); throw e; });
+  const suite = await waitFor(driver, By.css('[data-testid="test-suite"][data-suite-name="go"]'), TIMEOUT_MS);
   assert.match(await renderedText(driver, suite), /go test \.\/\.\.\./);
 
   await click("tests-run-all");
@@ -95,4 +96,36 @@ test("a suite runs with live output, a failure is opened, the failures rerun, an
   await (await rows[1].findElement(byTestId("test-run-show"))).click();
   await driver.wait(async () => (await driver.findElements(byTestId("test-tree-test"))).length === 6, TIMEOUT_MS, "the first run's six tests");
   await capture(driver, "tests-history");
+});
+
+test("a found suite is declared in quantum.toml with another command, runs as declared, and is removed", async () => {
+  const suiteRow = By.css('[data-testid="test-suite"][data-suite-name="go"]');
+  await (await (await waitFor(driver, suiteRow, TIMEOUT_MS)).findElement(byTestId("suite-edit"))).click();
+  const command = await waitFor(driver, byTestId("suite-command"), TIMEOUT_MS);
+  assert.equal(await command.getAttribute("value"), "go test ./...");
+  await command.clear();
+  await command.sendKeys("go test -run 'TestAdds|TestSlow' ./...");
+  await click("suite-save");
+  await waitUntilGone(driver, byTestId("suite-dialog"), "the suite dialog closes once saved");
+  await driver.wait(
+    async () => /from quantum\.toml[\s\S]*go test -run 'TestAdds\|TestSlow'/.test(await renderedText(driver, await driver.findElement(suiteRow))),
+    TIMEOUT_MS,
+    "the suite is now the declared one",
+  );
+  const toml = await readFile(join(folder, "quantum.toml"), "utf8");
+  assert.match(toml, /\[tests\.go\]\ncommand = "go test -run 'TestAdds\|TestSlow' \.\/\.\.\."/);
+
+  await (await driver.findElement(suiteRow).findElement(byTestId("test-suite-run"))).click();
+  await driver.wait(async () => (await runStatus()) === "running", RUN_TIMEOUT_MS, "the declared suite starts");
+  await driver.wait(async () => (await runStatus()) === "passed", RUN_TIMEOUT_MS, "the two chosen tests pass");
+  assert.match(await renderedText(driver, await driver.findElement(byTestId("test-counts"))), /2 passed\s+0 failed/);
+
+  await (await driver.findElement(suiteRow).findElement(byTestId("suite-remove"))).click();
+  await click("suite-remove-run");
+  await driver.wait(
+    async () => /found in the folder/.test(await renderedText(driver, await driver.findElement(suiteRow))),
+    TIMEOUT_MS,
+    "the found suite is back",
+  );
+  assert.doesNotMatch(await readFile(join(folder, "quantum.toml"), "utf8"), /\[tests\.go\]/);
 });

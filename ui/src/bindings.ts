@@ -207,6 +207,13 @@ export const commands = {
 	updatesInstall: (onProgress: Channel<UpdateProgress>) => typedError<null, ErrorInfo>(__TAURI_INVOKE("updates_install", { onProgress })),
 	testsSuites: (projectId: number) => typedError<TestSuites, ErrorInfo>(__TAURI_INVOKE("tests_suites", { projectId })),
 	/**
+	 *  Adds or changes a suite in the project's quantum.toml (comments and the rest kept); a suite
+	 *  of the name found in the folder is replaced by it.
+	 */
+	testsSuiteSave: (projectId: number, suite: TestSuiteInput) => typedError<null, ErrorInfo>(__TAURI_INVOKE("tests_suite_save", { projectId, suite })),
+	/**  Removes a suite from the project's quantum.toml. */
+	testsSuiteRemove: (projectId: number, name: string) => typedError<null, ErrorInfo>(__TAURI_INVOKE("tests_suite_remove", { projectId, name })),
+	/**
 	 *  Runs the chosen tests, pushing output and results as they come; ends with the finished run
 	 *  (kept in the history and the activity log).
 	 */
@@ -1506,6 +1513,17 @@ export type TestRunStatus = "running" | "passed" | "failed" |
 
 /**  A test's outcome. */
 export type TestStatus = "passed" | "failed" | "skipped";
+
+/**  A suite as the form sends it: the command line as typed. */
+export type TestSuiteInput = {
+	name: string,
+	command: string,
+	dir: string | null,
+	env: { [key in string]: string },
+	format: string | null,
+	report: string | null,
+	timeout: number | null,
+};
 
 /**  A project's suites, and what a run would need first. */
 export type TestSuites = {

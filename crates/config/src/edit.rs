@@ -4,7 +4,7 @@
 use toml_edit::{value, Array, DocumentMut, InlineTable, Item, Table, TableLike, Value};
 
 use super::schema;
-use super::{DatasourceDecl, LineIndex};
+use super::{DatasourceDecl, LineIndex, TestSuiteDecl};
 use crate::{Error, Result};
 
 /// Adds the datasource, or updates the one with the same name in place: keys it sets keep their
@@ -36,6 +36,65 @@ pub fn set_datasource(text: &str, datasource: &DatasourceDecl) -> Result<String>
                 table.remove(key);
             }
         }
+    }
+    Ok(document.to_string())
+}
+
+/// Adds the test suite, or updates the one with the same name in place (as [`set_datasource`]).
+/// The suite is checked by the same rules as the file: its errors come back as one message.
+pub fn set_test_suite(text: &str, suite: &TestSuiteDecl) -> Result<String> {
+    let alone = write_test_suite("", suite)?;
+    if let Some(problem) = super::validate(&alone, &[])
+        .into_iter()
+        .find(|d| d.severity == super::Severity::Error)
+    {
+        return Err(invalid(problem.message));
+    }
+    write_test_suite(text, suite)
+}
+
+fn write_test_suite(text: &str, suite: &TestSuiteDecl) -> Result<String> {
+    let mut document = load(text)?;
+    let tests = child_table(document.as_table_mut(), "tests", "tests")?;
+    let name = suite.name.as_str();
+    if !tests.contains_key(name) {
+        tests.insert(name, Item::Table(Table::new()));
+    }
+    let table = tests
+        .get_mut(name)
+        .and_then(Item::as_table_like_mut)
+        .ok_or_else(|| not_a_table(&format!("tests.{name}")))?;
+    let env = (!suite.env.is_empty()).then(|| {
+        let mut inline = InlineTable::new();
+        for (key, value) in &suite.env {
+            inline.insert(key, value.as_str().into());
+        }
+        Value::InlineTable(inline)
+    });
+    let fields: [(&str, Option<Value>); 6] = [
+        ("command", Some(shell_words::join(&suite.command).into())),
+        ("dir", suite.dir.as_deref().map(Value::from)),
+        ("env", env),
+        ("format", suite.format.as_deref().map(Value::from)),
+        ("report", suite.report.as_deref().map(Value::from)),
+        ("timeout", suite.timeout.map(|t| Value::from(i64::from(t)))),
+    ];
+    for (key, new) in fields {
+        match new {
+            Some(new) => set_value(table, key, new),
+            None => {
+                table.remove(key);
+            }
+        }
+    }
+    Ok(document.to_string())
+}
+
+/// Removes a test suite's table. Unknown names change nothing.
+pub fn remove_test_suite(text: &str, name: &str) -> Result<String> {
+    let mut document = load(text)?;
+    if let Some(tests) = document.get_mut("tests").and_then(Item::as_table_like_mut) {
+        tests.remove(name);
     }
     Ok(document.to_string())
 }
@@ -361,4 +420,57 @@ fn check_datasource(datasource: &DatasourceDecl) -> Result<()> {
         None
     };
     problem.map_or(Ok(()), |message| Err(invalid(message)))
+}
+
+#[cfg(test)]
+mod suite_tests {
+    use super::*;
+
+    fn suite(name: &str, command: &[&str]) -> TestSuiteDecl {
+        TestSuiteDecl {
+            name: name.to_owned(),
+            command: command.iter().map(|s| (*s).to_owned()).collect(),
+            ..TestSuiteDecl::default()
+        }
+    }
+
+    #[test]
+    fn a_suite_is_added_and_changed_in_place_keeping_comments() {
+        let text = "# my project\n[project]\nname = \"x\"\n\n[tests.unit]\n# the fast ones\ncommand = \"make test\" # keep me\ntimeout = 60\n";
+        let mut unit = suite("unit", &["cargo", "nextest", "run", "-E", "test(=a b)"]);
+        unit.env.insert("RUST_LOG".to_owned(), "warn".to_owned());
+        let changed = set_test_suite(text, &unit).expect("set");
+        assert!(changed.starts_with("# my project\n"));
+        assert!(
+            changed.contains(
+                "# the fast ones\ncommand = \"cargo nextest run -E 'test(=a b)'\" # keep me\n"
+            ),
+            "{changed}"
+        );
+        assert!(!changed.contains("timeout"), "an unset key goes");
+        let parsed = crate::parse(&changed).expect("valid");
+        assert_eq!(parsed.tests[0].command, unit.command);
+        assert_eq!(
+            parsed.tests[0].env.get("RUST_LOG").map(String::as_str),
+            Some("warn")
+        );
+
+        let added = set_test_suite(&changed, &suite("e2e", &["npm", "run", "e2e"])).expect("added");
+        assert_eq!(crate::parse(&added).expect("valid").tests.len(), 2);
+        let removed = remove_test_suite(&added, "unit").expect("removed");
+        assert_eq!(crate::parse(&removed).expect("valid").tests.len(), 1);
+    }
+
+    #[test]
+    fn a_suite_the_file_would_refuse_is_refused_with_the_file_s_reason() {
+        let error = set_test_suite("", &suite("Unit Tests", &["x"])).expect_err("bad name");
+        assert!(
+            error.to_string().contains("not a valid suite name"),
+            "{error}"
+        );
+        let mut junit = suite("unit", &["make"]);
+        junit.format = Some("junit".to_owned());
+        let error = set_test_suite("", &junit).expect_err("no report");
+        assert!(error.to_string().contains("report"), "{error}");
+    }
 }

@@ -22,19 +22,10 @@ pub struct Invocation {
 }
 
 impl Invocation {
-    /// The command line as shown to the user and kept in the history.
+    /// The command line as shown to the user and kept in the history, quoted as a POSIX shell
+    /// would need it.
     pub fn display(&self) -> String {
-        std::iter::once(&self.program)
-            .chain(&self.args)
-            .map(|word| {
-                if word.is_empty() || word.contains([' ', '"', '\'', '|', '&', '(', ')', '$']) {
-                    format!("'{}'", word.replace('\'', "'\\''"))
-                } else {
-                    word.clone()
-                }
-            })
-            .collect::<Vec<_>>()
-            .join(" ")
+        shell_words::join(std::iter::once(&self.program).chain(&self.args))
     }
 }
 

@@ -96,6 +96,58 @@ fn from_declaration(declared: TestSuiteDecl) -> Suite {
     }
 }
 
+/// Adds or changes a suite in the project's quantum.toml (comments and the rest kept); a suite
+/// of the name found in the folder is replaced by it.
+#[tauri::command]
+#[specta::specta]
+pub async fn tests_suite_save(
+    state: State<'_, AppState>,
+    project_id: i64,
+    suite: TestSuiteInput,
+) -> CommandResult<()> {
+    let command = shell_words::split(&suite.command).map_err(|error| {
+        ErrorInfo::new(
+            "config.invalid_command",
+            format!("The command cannot be split into words ({error}). Check its quotes."),
+        )
+        .with_field("command")
+    })?;
+    let declared = TestSuiteDecl {
+        name: suite.name.trim().to_owned(),
+        command,
+        dir: suite.dir.filter(|d| !d.trim().is_empty()),
+        env: suite.env,
+        format: suite.format,
+        report: suite.report.filter(|r| !r.trim().is_empty()),
+        timeout: suite.timeout,
+    };
+    Ok(state.configs.set_test_suite(project_id, &declared).await?)
+}
+
+/// A suite as the form sends it: the command line as typed.
+#[derive(Clone, Debug, Deserialize, Serialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct TestSuiteInput {
+    pub name: String,
+    pub command: String,
+    pub dir: Option<String>,
+    pub env: std::collections::BTreeMap<String, String>,
+    pub format: Option<String>,
+    pub report: Option<String>,
+    pub timeout: Option<u32>,
+}
+
+/// Removes a suite from the project's quantum.toml.
+#[tauri::command]
+#[specta::specta]
+pub async fn tests_suite_remove(
+    state: State<'_, AppState>,
+    project_id: i64,
+    name: String,
+) -> CommandResult<()> {
+    Ok(state.configs.remove_test_suite(project_id, &name).await?)
+}
+
 /// What the UI asks for: the tests, the environment whose variables to add, and whether to start
 /// the project's stopped datasources first.
 #[derive(Clone, Debug, Deserialize, Serialize, Type)]

@@ -32,6 +32,7 @@ import {
   type RunEvent,
   type TestRef,
   type TestRunInput,
+  type TestSuiteInput,
 } from "../bindings";
 
 export type {
@@ -47,6 +48,7 @@ export type {
   TestRunInput,
   TestRunStatus,
   TestStatus,
+  TestSuiteInput,
   TestSuites,
   TrendPoint,
   AppInfo,
@@ -270,6 +272,8 @@ export const api = {
   /** The tables, columns and mapped types a copy into the datasource would create. */
   copyPreview: (source: SchemaSource, datasourceId: number) => unwrap(commands.copyPreview(source, datasourceId)),
   testsSuites: (projectId: number) => unwrap(commands.testsSuites(projectId)),
+  testsSuiteSave: (projectId: number, suite: TestSuiteInput) => unwrap(commands.testsSuiteSave(projectId, suite)),
+  testsSuiteRemove: (projectId: number, name: string) => unwrap(commands.testsSuiteRemove(projectId, name)),
   /** Runs tests; `onEvent` gets the output and results as they come. */
   testsRun: (input: TestRunInput, onEvent: (event: RunEvent) => void) => {
     const channel = new Channel<RunEvent>();

@@ -115,7 +115,7 @@ export default function TestsPage() {
     const current = selected && results.find((r) => testKey(r) === testKey(selected));
     body = (
       <>
-        <SuitesPanel suites={suites.data.suites} running={running} onRun={(suite) => start({ suites: [suite], tests: [], rerunFailed: false })} />
+        <SuitesPanel projectId={projectId} suites={suites.data.suites} running={running} onRun={(suite) => start({ suites: [suite], tests: [], rerunFailed: false })} />
         {(live.running || live.run || live.error || shownRun !== null) && (
           <section className="panel test-live" aria-label="Run" data-testid="test-live">
             <div className="test-live-status">

@@ -75,3 +75,10 @@ src/lib.rs:20:9 again`;
     expect(stripAnsi("\u001b[31mabout to break\u001b[0m")).toBe("about to break");
   });
 });
+
+describe("shellJoin", () => {
+  it("quotes only the words that need it", async () => {
+    const { shellJoin } = await import("./results");
+    expect(shellJoin(["cargo", "nextest", "run", "-E", "test(=a b)", "it's"])).toBe("cargo nextest run -E 'test(=a b)' 'it'\\''s'");
+  });
+});

@@ -113,3 +113,8 @@ export const statusLabels: Record<TestRunStatus, string> = {
   cancelled: "Cancelled",
   timed_out: "Timed out",
 };
+
+/** Words as a POSIX shell would need them typed: quoted only where a word needs it. */
+export function shellJoin(words: string[]): string {
+  return words.map((word) => (/^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replaceAll("'", `'\\''`)}'`)).join(" ");
+}
