@@ -198,4 +198,36 @@ mod tests {
         let notice = datasource_notice("db", DatasourceStatus::Error, None).expect("notice");
         assert_eq!(notice.body, "It stopped with an error.");
     }
+
+    #[test]
+    fn a_finished_test_run_says_how_it_went_with_its_counts() {
+        let mut run = TestRun {
+            id: 7,
+            project_id: 1,
+            suites: vec!["rust".to_owned()],
+            trigger: quantum_testruns::RunTrigger::All,
+            status: TestRunStatus::Failed,
+            started_at: "2026-11-29T08:00:00Z".to_owned(),
+            duration_ms: Some(1200),
+            counts: quantum_testruns::Counts {
+                passed: 40,
+                failed: 2,
+                skipped: 1,
+            },
+            git: quantum_testruns::GitState::default(),
+            message: None,
+        };
+        let notice = test_run_notice("shop", &run);
+        assert_eq!(notice.title, "Tests failed — shop");
+        assert_eq!(notice.body, "2 failed, 40 passed, 1 skipped");
+
+        run.status = TestRunStatus::Passed;
+        assert_eq!(test_run_notice("shop", &run).body, "40 passed, 1 skipped");
+
+        run.status = TestRunStatus::Error;
+        run.message = Some("rust: “cargo” was not found.".to_owned());
+        let notice = test_run_notice("shop", &run);
+        assert_eq!(notice.title, "Tests could not run — shop");
+        assert_eq!(notice.body, "rust: “cargo” was not found.");
+    }
 }
