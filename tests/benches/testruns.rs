@@ -8,12 +8,12 @@
 //! `cargo bench -p quantum-integration-tests --bench testruns` (scripts/bench runs it).
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use quantum_integration_tests::{test_python, testruns_fixture};
 use quantum_testruns::report::read_report_file;
 use quantum_testruns::{
     detect, ReportFormat, RunContext, RunEvent, RunRequest, Runner, Suite, SuiteSource, TestRuns,
@@ -22,21 +22,6 @@ use quantum_testruns::{
 fn median(mut samples: Vec<Duration>) -> Duration {
     samples.sort();
     samples[samples.len() / 2]
-}
-
-fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("fixtures/testruns")
-        .join(name)
-}
-
-fn python() -> String {
-    std::env::var("QUANTUM_TEST_PYTHON").unwrap_or_else(|_| {
-        format!(
-            "{}/.cache/quantum-admin/python/bin/python",
-            std::env::var("HOME").unwrap_or_default()
-        )
-    })
 }
 
 async fn harness() -> (TestRuns, i64, tempfile::TempDir) {
@@ -58,14 +43,14 @@ async fn harness() -> (TestRuns, i64, tempfile::TempDir) {
 
 async fn overhead() {
     let (runs, project_id, _dir) = harness().await;
-    let folder = fixture("python");
+    let folder = testruns_fixture("python");
     let mut suite = detect(&folder, false).remove(0);
-    suite.command[0] = python();
+    suite.command[0] = test_python();
     let report = tempfile::tempdir().expect("dir");
     let (mut direct, mut app) = (Vec::new(), Vec::new());
     for _ in 0..7 {
         let started = Instant::now();
-        let status = Command::new(python())
+        let status = Command::new(test_python())
             .args(["-m", "pytest"])
             .arg(format!(
                 "--junitxml={}",

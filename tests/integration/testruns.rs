@@ -5,10 +5,11 @@
 //! flaky tests and reruns the failures; a datasource's URL reaches the test process.
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+use quantum_integration_tests::{test_python, testruns_fixture};
 use quantum_kernel::Engine;
 use quantum_secrets::Secret;
 use quantum_testruns::history;
@@ -16,20 +17,6 @@ use quantum_testruns::{
     detect, ReportFormat, RunContext, RunEvent, RunRequest, RunTrigger, Runner, Suite, SuiteSource,
     TestCaseResult, TestRun, TestRunStatus, TestRuns, TestStatus,
 };
-
-fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("fixtures/testruns")
-        .join(name)
-}
-
-/// The Python with pytest that `scripts/setup --for-tests` installs.
-fn python() -> String {
-    std::env::var("QUANTUM_TEST_PYTHON").unwrap_or_else(|_| {
-        let home = std::env::var("HOME").unwrap_or_default();
-        format!("{home}/.cache/quantum-admin/python/bin/python")
-    })
-}
 
 struct Harness {
     runs: TestRuns,
@@ -101,7 +88,7 @@ fn found(folder: &Path, nextest: bool) -> Suite {
     );
     let mut suite = suites.remove(0);
     if suite.runner == Runner::Pytest {
-        suite.command[0] = python();
+        suite.command[0] = test_python();
     }
     suite
 }
@@ -182,7 +169,7 @@ fn assert_fixture_results(label: &str, run: &TestRun, events: &[RunEvent], durat
 #[tokio::test]
 async fn rust_with_nextest_and_with_cargo_test() {
     let harness = Harness::new().await;
-    let folder = fixture("rust");
+    let folder = testruns_fixture("rust");
     let nextest = found(&folder, true);
     assert_eq!(nextest.format, ReportFormat::LibtestJson);
     let (run, events) = harness
@@ -211,7 +198,7 @@ async fn rust_with_nextest_and_with_cargo_test() {
 #[tokio::test]
 async fn python_with_pytest() {
     let harness = Harness::new().await;
-    let folder = fixture("python");
+    let folder = testruns_fixture("python");
     let (run, events) = harness
         .run(
             &folder,
@@ -231,7 +218,7 @@ async fn python_with_pytest() {
 #[tokio::test]
 async fn javascript_with_vitest() {
     let harness = Harness::new().await;
-    let folder = fixture("javascript");
+    let folder = testruns_fixture("javascript");
     let suite = found(&folder, true);
     assert_eq!(suite.runner, Runner::Vitest);
     let (run, events) = harness
@@ -243,7 +230,7 @@ async fn javascript_with_vitest() {
 #[tokio::test]
 async fn go_with_go_test_json() {
     let harness = Harness::new().await;
-    let folder = fixture("go");
+    let folder = testruns_fixture("go");
     let (run, events) = harness
         .run(
             &folder,
@@ -260,7 +247,7 @@ fn committed_copy(name: &str) -> tempfile::TempDir {
     let dir = tempfile::tempdir().expect("dir");
     let status = std::process::Command::new("cp")
         .arg("-r")
-        .arg(format!("{}/.", fixture(name).display()))
+        .arg(format!("{}/.", testruns_fixture(name).display()))
         .arg(dir.path())
         .status()
         .expect("cp");
@@ -387,7 +374,7 @@ fn sleepers() -> usize {
 #[tokio::test]
 async fn cancel_and_timeout_end_every_process_the_run_started() {
     let harness = Arc::new(Harness::new().await);
-    let folder = fixture("python");
+    let folder = testruns_fixture("python");
     let mut suite = found(&folder, true);
     suite
         .env
@@ -511,7 +498,7 @@ async fn the_datasource_url_reaches_the_test_process() {
     let postgres = app.ready(Engine::Postgres).await;
     let url = app.url(&postgres);
     let harness = Harness::new().await;
-    let folder = fixture("python");
+    let folder = testruns_fixture("python");
     let (_, events) = harness
         .run(
             &folder,

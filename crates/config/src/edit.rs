@@ -29,14 +29,7 @@ pub fn set_datasource(text: &str, datasource: &DatasourceDecl) -> Result<String>
         ("database", datasource.database.as_deref().map(Value::from)),
         ("volume", datasource.volume.as_deref().map(Value::from)),
     ];
-    for (key, new) in fields {
-        match new {
-            Some(new) => set_value(table, key, new),
-            None => {
-                table.remove(key);
-            }
-        }
-    }
+    set_fields(table, fields);
     Ok(document.to_string())
 }
 
@@ -79,14 +72,7 @@ fn write_test_suite(text: &str, suite: &TestSuiteDecl) -> Result<String> {
         ("report", suite.report.as_deref().map(Value::from)),
         ("timeout", suite.timeout.map(|t| Value::from(i64::from(t)))),
     ];
-    for (key, new) in fields {
-        match new {
-            Some(new) => set_value(table, key, new),
-            None => {
-                table.remove(key);
-            }
-        }
-    }
+    set_fields(table, fields);
     Ok(document.to_string())
 }
 
@@ -359,6 +345,21 @@ fn remove_inline(inline: &mut InlineTable, key: &str) {
             (inline.iter_mut().last(), removed.decor().suffix())
         {
             last.decor_mut().set_suffix(suffix.clone());
+        }
+    }
+}
+
+/// Sets each key that has a value (as [`set_value`]) and removes each that has none.
+fn set_fields(
+    table: &mut dyn TableLike,
+    fields: impl IntoIterator<Item = (&'static str, Option<Value>)>,
+) {
+    for (key, new) in fields {
+        match new {
+            Some(new) => set_value(table, key, new),
+            None => {
+                table.remove(key);
+            }
         }
     }
 }

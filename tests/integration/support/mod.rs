@@ -315,3 +315,18 @@ pub async fn sqlite_file(path: &std::path::Path, sql: &str) {
         .expect("sqlite statements");
     conn.close().await.expect("close");
 }
+
+/// A project under `tests/fixtures/testruns/` whose tests the test-run tests run.
+pub fn testruns_fixture(name: &str) -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("fixtures/testruns")
+        .join(name)
+}
+
+/// The Python with pytest that `scripts/setup --for-tests` installs.
+pub fn test_python() -> String {
+    std::env::var("QUANTUM_TEST_PYTHON").unwrap_or_else(|_| {
+        let home = std::env::var("HOME").unwrap_or_default();
+        format!("{home}/.cache/quantum-admin/python/bin/python")
+    })
+}
