@@ -5,6 +5,12 @@
 //! every platform alike, in parts of at most [`PART_UTF16_UNITS`] under accounts derived from its
 //! own, with a head entry under the account itself naming the parts and the value's SHA-256. The
 //! head is written last: until then, a reader still sees the previous value whole.
+//!
+//! Calls reach the keychain one at a time: GNOME Keyring's Secret Service aborts when new clients
+//! open sessions at once (upstream gnome-keyring#196, seen here as "Message recipient
+//! disconnected" and the keyring gone), and every call of `keyring` opens a new session.
+
+use std::sync::{Mutex, PoisonError};
 
 use ring::digest::{digest, SHA256};
 
@@ -23,6 +29,14 @@ pub const MAX_SECRET_BYTES: usize = 64 * 1024;
 /// What a head entry starts with. A value that itself starts so is stored in parts too, so a head
 /// can never be mistaken for a value.
 const HEAD_PREFIX: &str = "quantum-admin:parts:v1:";
+
+/// Held for each call to the keychain; see the module's comment.
+static ONE_AT_A_TIME: Mutex<()> = Mutex::new(());
+
+fn one_at_a_time<T>(call: impl FnOnce() -> T) -> T {
+    let _turn = ONE_AT_A_TIME.lock().unwrap_or_else(PoisonError::into_inner);
+    call()
+}
 
 #[derive(Clone, Debug, Default)]
 pub struct Keychain;
@@ -89,7 +103,8 @@ impl Keychain {
     }
 
     fn raw(&self, account: &str) -> Result<Option<String>> {
-        match self.entry(account)?.get_password() {
+        let entry = self.entry(account)?;
+        match one_at_a_time(|| entry.get_password()) {
             Ok(value) => Ok(Some(value)),
             Err(keyring::Error::NoEntry) => Ok(None),
             Err(error) => Err(keychain_error(error)),
@@ -97,9 +112,8 @@ impl Keychain {
     }
 
     fn write(&self, account: &str, value: &str) -> Result<()> {
-        self.entry(account)?
-            .set_password(value)
-            .map_err(keychain_error)
+        let entry = self.entry(account)?;
+        one_at_a_time(|| entry.set_password(value)).map_err(keychain_error)
     }
 
     /// Whether a keychain answers at all: looking up an entry that does not exist either reports
@@ -119,7 +133,8 @@ impl Keychain {
     }
 
     fn delete_one(&self, account: &str) -> Result<()> {
-        match self.entry(account)?.delete_credential() {
+        let entry = self.entry(account)?;
+        match one_at_a_time(|| entry.delete_credential()) {
             Ok(()) | Err(keyring::Error::NoEntry) => Ok(()),
             Err(error) => Err(keychain_error(error)),
         }
