@@ -1,6 +1,6 @@
 //! The app runs the fixture projects' tests (tests/fixtures/testruns) with the real toolchains —
-//! cargo-nextest and cargo test, pytest, Vitest, go test — and reports exactly the results each
-//! fixture is written to give; cancel and timeouts end every process a run started; a runner
+//! cargo-nextest and cargo test, pytest, Vitest, Jest, a `test` script (Node's own runner), go
+//! test — and reports exactly the results each fixture is written to give; cancel and timeouts end every process a run started; a runner
 //! that dies or writes no report, or a broken one, ends in a clear error; the history finds
 //! flaky tests and reruns the failures; a datasource's URL reaches the test process.
 
@@ -225,6 +225,54 @@ async fn javascript_with_vitest() {
         .run(&folder, vec![suite], RunRequest::default(), Vec::new())
         .await;
     assert_fixture_results("vitest", &run, &events, true);
+}
+
+#[tokio::test]
+async fn javascript_with_jest() {
+    let harness = Harness::new().await;
+    let folder = testruns_fixture("jest");
+    let suite = found(&folder, true);
+    assert_eq!(suite.runner, Runner::Jest);
+    let (run, events) = harness
+        .run(&folder, vec![suite], RunRequest::default(), Vec::new())
+        .await;
+    assert_fixture_results("jest", &run, &events, true);
+}
+
+/// A `test` script running no runner the app knows (Node's own): found, it passes or fails by its
+/// exit code and says how to get results per test; declared with the JUnit report it writes, it
+/// gives them.
+#[tokio::test]
+async fn an_npm_test_script_by_its_exit_code_or_by_its_declared_report() {
+    let harness = Harness::new().await;
+    let copy = committed_copy("node");
+    let script = found(copy.path(), true);
+    assert_eq!(script.runner, Runner::NpmScript);
+    assert!(
+        script.hint.as_deref().is_some_and(|h| h.contains("junit")),
+        "says what to declare: {script:?}"
+    );
+    let (run, events) = harness
+        .run(copy.path(), vec![script], RunRequest::default(), Vec::new())
+        .await;
+    assert_eq!(
+        run.status,
+        TestRunStatus::Failed,
+        "the failing test fails the script"
+    );
+    assert!(by_case(&events).is_empty(), "no results without a report");
+
+    let mut declared = custom("node", "", ReportFormat::Junit, Some("junit.xml"));
+    declared.command = vec!["npm".to_owned(), "test".to_owned()];
+    let (run, events) = harness
+        .run(
+            copy.path(),
+            vec![declared],
+            RunRequest::default(),
+            Vec::new(),
+        )
+        .await;
+    assert_fixture_results("npm test (node --test)", &run, &events, true);
 }
 
 #[tokio::test]
