@@ -53,7 +53,7 @@ impl Spool {
 
     /// Appends a row: its cells as text, `None` for NULL (borrowed from the server's reply).
     pub fn push(&mut self, row: &[Option<&str>]) -> std::io::Result<()> {
-        if self.written % STRIDE == 0 {
+        if self.written.is_multiple_of(STRIDE) {
             self.offsets.push(self.position);
         }
         self.encoded.clear();
