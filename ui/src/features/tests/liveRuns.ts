@@ -18,6 +18,12 @@ export type LiveRun = {
 
 /** Output kept for a page that opens later: the last few megabytes are enough to read. */
 const OUTPUT_LIMIT = 4 * 1024 * 1024;
+/**
+ * How often the tree gets the results while they stream: redrawing it takes the window's main
+ * thread for a while, so a run of thousands of tests would otherwise take most frames. The counts
+ * still change with every batch.
+ */
+const RESULTS_EVERY_MS = 250;
 
 class LiveRunStore {
   state: LiveRun = { running: false, runId: null, suites: [], currentSuite: null, counts: { passed: 0, failed: 0, skipped: 0 }, results: [], run: null, error: null };
@@ -26,6 +32,7 @@ class LiveRunStore {
   private readonly listeners = new Set<() => void>();
   private readonly writers = new Set<(text: string) => void>();
   private results = new ResultSet();
+  private resultsTimer: ReturnType<typeof setTimeout> | null = null;
 
   subscribe = (listener: () => void) => {
     this.listeners.add(listener);
@@ -52,9 +59,17 @@ class LiveRunStore {
     for (const writer of this.writers) writer(text);
   }
 
+  private publishResults() {
+    if (this.resultsTimer !== null) clearTimeout(this.resultsTimer);
+    this.resultsTimer = null;
+    this.set({ results: this.results.all() });
+  }
+
   async start(input: TestRunInput): Promise<TestRun> {
     this.output = [];
     this.outputBytes = 0;
+    if (this.resultsTimer !== null) clearTimeout(this.resultsTimer);
+    this.resultsTimer = null;
     this.results = new ResultSet();
     for (const writer of this.writers) writer("\u001bc");
     this.set({ running: true, runId: null, suites: [], currentSuite: null, counts: { passed: 0, failed: 0, skipped: 0 }, results: [], run: null, error: null });
@@ -82,9 +97,11 @@ class LiveRunStore {
         break;
       case "results":
         this.results.put(event.results);
-        this.set({ counts: event.counts, results: this.results.all() });
+        this.set({ counts: event.counts });
+        this.resultsTimer ??= setTimeout(() => this.publishResults(), RESULTS_EVERY_MS);
         break;
       case "finished":
+        this.publishResults();
         this.set({ run: event.run, currentSuite: null });
         break;
     }
