@@ -1,0 +1,118 @@
+// Desktop notifications reach the desktop's notification service: a test run that finishes while
+// the window is not in front is told through a real notification daemon (dunst, started by D-Bus
+// activation on the session bus, as on a desktop), with its outcome and counts; one that finishes
+// while the window is in front is not. Focus moves between the app and another window (xmessage)
+// with xdotool (X input focus: there is no window manager under Xvfb); what dunst showed is read
+// back with dunstctl. Needs dunst, xdotool and x11-utils (scripts/setup --for-tests installs them).
+import assert from "node:assert/strict";
+import { execFileSync, spawn } from "node:child_process";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, before, test } from "node:test";
+import { byTestId, startApp, testSettings, waitFor, waitUntilGone } from "./harness.mjs";
+
+const TIMEOUT_MS = 15_000;
+const RUN_TIMEOUT_MS = 60_000;
+
+// The first run passes (and leaves a marker), the next fails: the two notices differ.
+const QUANTUM_TOML = `[project]
+name = "notices"
+
+[tests.toggle]
+command = "sh -c 'sleep 1; if [ -e marker ]; then echo \\"test beta ... FAILED\\"; exit 101; else touch marker; echo \\"test alpha ... ok\\"; fi'"
+format = "libtest"
+`;
+
+let app;
+let driver;
+let folder;
+/** Another application's window, to take the focus from the app's, as the user's editor would. */
+let elsewhere;
+
+before(async () => {
+  folder = await mkdtemp(join(tmpdir(), "quantum-e2e-notices-"));
+  await writeFile(join(folder, "quantum.toml"), QUANTUM_TOML);
+  app = await startApp({ settings: { ...testSettings, desktopNotifications: true } });
+  driver = app.driver;
+  elsewhere = spawn("xmessage", ["-name", "elsewhere", "-title", "Elsewhere", "-geometry", "+1250+820", "elsewhere"], { stdio: "ignore" });
+});
+
+after(async () => {
+  elsewhere?.kill();
+  await app?.close();
+  if (folder) await rm(folder, { recursive: true, force: true });
+});
+
+async function click(testId) {
+  await (await waitFor(driver, byTestId(testId), TIMEOUT_MS)).click();
+}
+
+const runStatus = () =>
+  driver.executeScript('return document.querySelector(\'[data-testid="test-run-status"]\')?.dataset.status ?? null;');
+
+/** The notifications dunst has shown so far, as [summary, body], oldest first (all of them each time). */
+function shownNotifications() {
+  let displayed;
+  try {
+    displayed = Number(execFileSync("dunstctl", ["count", "displayed"], { encoding: "utf8" }).trim());
+  } catch {
+    // dunst could not be reached (D-Bus starts it for the first call): nothing shown.
+    return [];
+  }
+  // Closing moves the shown ones into the history, which dunstctl lists with their text.
+  if (displayed > 0) execFileSync("dunstctl", ["close-all"]);
+  const history = JSON.parse(execFileSync("dunstctl", ["history"], { encoding: "utf8" }));
+  return history.data[0].map((n) => [n.summary.data, n.body.data]).reverse();
+}
+
+/** X input focus to the app's window (`true`) or to another application's (`false`). */
+async function focusApp(inFront) {
+  const name = inFront ? "^Quantum Admin$" : "^Elsewhere$";
+  const deadline = Date.now() + TIMEOUT_MS;
+  for (;;) {
+    try {
+      const window = execFileSync("xdotool", ["search", "--onlyvisible", "--name", name], { encoding: "utf8" }).trim().split("\n")[0];
+      execFileSync("xdotool", ["windowfocus", "--sync", window]);
+      return;
+    } catch (error) {
+      // xdotool exits with 1 while no window matches (xmessage still starting).
+      if (Date.now() > deadline) throw new Error(`no window named ${name} to focus`, { cause: error });
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+}
+
+async function runAndWait(expected) {
+  await click("tests-run-all");
+  await driver.wait(async () => (await runStatus()) === expected, RUN_TIMEOUT_MS, `the run ends ${expected}`);
+}
+
+test("a run that ends while the window is not in front is notified with its outcome and counts; one in front is not", async () => {
+  await click("nav-projects");
+  await click("new-project-button");
+  await (await waitFor(driver, byTestId("project-name-input"), TIMEOUT_MS)).sendKeys("notices");
+  await (await waitFor(driver, byTestId("project-folder-input"), TIMEOUT_MS)).sendKeys(folder);
+  await click("project-form-submit");
+  await waitUntilGone(driver, byTestId("project-form-dialog"), "the project form closes");
+  await click("project-name-link");
+  await click("project-tests-link");
+  await waitFor(driver, byTestId("tests-run-all"), TIMEOUT_MS);
+
+  await focusApp(true);
+  await runAndWait("passed");
+
+  // The next run ends with the focus elsewhere, as when the user switched to their editor.
+  await click("tests-run-all");
+  await focusApp(false);
+  await driver.wait(async () => (await runStatus()) === "failed", RUN_TIMEOUT_MS, "the second run ends failed");
+  // Other specs share this display and session bus: only this project's notices count.
+  let shown = [];
+  await driver.wait(
+    () => (shown = shownNotifications().filter(([summary]) => summary.endsWith("— notices"))).length > 0,
+    TIMEOUT_MS,
+    "a desktop notification is shown for the run that ended out of sight",
+  );
+  // Notices go out in the order the runs ended: had the first run been notified, it would be first.
+  assert.deepEqual(shown, [["Tests failed — notices", "1 failed, 0 passed, 0 skipped"]]);
+});
