@@ -137,6 +137,7 @@ async function main() {
             "  with both hidden": ".test-terminal, .test-tree { display: none !important; }",
             "  with the progress bar hidden": '[data-testid="test-progress"] { display: none !important; }',
             "  with all three hidden": '.test-terminal, .test-tree, [data-testid="test-progress"] { display: none !important; }',
+            "  with the counts hidden too": '.test-terminal, .test-tree, [data-testid="test-progress"], .test-counts { display: none !important; }',
             "  with the run's panel hidden": ".test-live { display: none !important; }",
           }
         : {}),
