@@ -13,13 +13,15 @@
 // least repaint a page can ask for, which shows what this display can do at all), then every frame
 // from the click until the page shows the run finished.
 // Beside them, the main thread's long tasks (>= 50 ms, from a chain of timeouts) and how many
-// results the tree showed when the run ended.
+// results the tree showed when the run ended. Twice, each in a new app: as WebKitGTK runs by
+// default (accelerated compositing, here through Mesa's software GL), then with
+// WEBKIT_DISABLE_COMPOSITING_MODE=1.
 //
 // Run (scripts/bench does):
 //   QUANTUM_APP_BINARY=…/quantum-admin xvfb-run -a -s "-screen 0 1440x900x24" \
 //     scripts/with-test-session node scripts/tests-bench.mjs [--diagnose]
 // With --diagnose, the run is repeated with parts of the page hidden by CSS (the terminal, the
-// tree), to show what the frames spend their time on.
+// tree, the progress bar, the counts), to show what the frames spend their time on.
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -110,10 +112,20 @@ async function main() {
     console.log("   (QUANTUM_APP_BINARY unset: the app is not measured)");
     return;
   }
+  // Without a GPU, WebKitGTK's accelerated compositing composites through Mesa's software GL:
+  // each changed layer costs far more than painting without it, so both are measured.
+  console.log("   as WebKitGTK runs by default (accelerated compositing on):");
+  await inWindow({});
+  console.log("   with WEBKIT_DISABLE_COMPOSITING_MODE=1:");
+  await inWindow({ WEBKIT_DISABLE_COMPOSITING_MODE: "1" });
+}
+
+/** One app on a new data dir and a new project folder; prints as it goes. */
+async function inWindow(env) {
   const folder = await mkdtemp(join(tmpdir(), "quantum-tests-bench-"));
   await writeFile(join(folder, "emit.py"), EMIT);
   await writeFile(join(folder, "quantum.toml"), QUANTUM_TOML);
-  const app = await startApp({ settings: testSettings });
+  const app = await startApp({ settings: testSettings, env });
   const { driver } = app;
   const click = async (testId) => (await waitFor(driver, byTestId(testId), TIMEOUT_MS)).click();
   try {
