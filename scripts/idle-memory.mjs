@@ -1,8 +1,11 @@
 // Idle memory of the app beside a bare Tauri window (tests/bare-window: the same Tauri build, a
 // static page, nothing else), in the same run: each starts on an empty data dir, settles, and the
 // resident and proportional memory of it and every process it started (WebKit's included) is
-// summed. Each is measured `RUNS` times; the median run is shown.
+// summed. Each is measured `RUNS` times; the median run is shown. Both render alike: without a GPU
+// render node the app turns WebKitGTK's compositing off (src-tauri/src/rendering.rs), so the bare
+// window gets it off too.
 import { spawn } from "node:child_process";
+import { readdirSync } from "node:fs";
 import { mkdtemp, readFile, readdir, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -10,6 +13,14 @@ import { join } from "node:path";
 const [app, bare] = process.argv.slice(2);
 const settleMs = Number(process.env.SETTLE_MS ?? 5000);
 const runs = Number(process.env.RUNS ?? 3);
+const renderNode = (() => {
+  try {
+    return readdirSync("/dev/dri").some((name) => name.startsWith("renderD"));
+  } catch {
+    return false;
+  }
+})();
+const rendering = renderNode ? {} : { WEBKIT_DISABLE_COMPOSITING_MODE: "1" };
 
 async function descendants(pid) {
   const all = [];
@@ -39,7 +50,7 @@ async function memory(pid) {
 /** One run: start, wait for WebKit's web process, settle, measure every process, stop. */
 async function measure(binary) {
   const dataDir = await mkdtemp(join(tmpdir(), "quantum-mem-"));
-  const child = spawn(binary, [], { env: { ...process.env, QUANTUM_DATA_DIR: dataDir }, stdio: "ignore" });
+  const child = spawn(binary, [], { env: { ...rendering, ...process.env, QUANTUM_DATA_DIR: dataDir }, stdio: "ignore" });
   try {
     const deadline = Date.now() + 30_000;
     while (!(await descendants(child.pid)).some((p) => p.name.startsWith("WebKitWebProces"))) {

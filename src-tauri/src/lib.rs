@@ -11,6 +11,7 @@ mod login;
 pub mod notify;
 mod paths;
 pub mod quit;
+pub mod rendering;
 mod settings;
 mod state;
 pub mod tray;
@@ -211,6 +212,8 @@ pub fn setup<R: Runtime>(
 
 /// The desktop app: one instance per data dir, its window where the user left it.
 pub fn run() {
+    // Before GTK or any thread starts: it sets an environment variable WebKitGTK reads.
+    let compositing = rendering::configure();
     let context = tauri::generate_context!();
     let hidden = instance::wants_hidden(&std::env::args().collect::<Vec<_>>());
     // The single-instance plugin goes first: a second launch hands over and exits before the
@@ -223,6 +226,7 @@ pub fn run() {
             startup_failed(app.handle(), error.as_ref());
             return Ok(());
         }
+        tracing::info!(?compositing, "WebKitGTK's accelerated compositing");
         Ok(window::create_main(app, hidden)?)
     });
     if let Err(error) = app.run(context) {

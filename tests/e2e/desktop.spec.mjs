@@ -2,7 +2,7 @@
 // user left it.
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
-import { readFile, rm } from "node:fs/promises";
+import { readdir, readFile, realpath, rm } from "node:fs/promises";
 import { join } from "node:path";
 import { test } from "node:test";
 import { appPidsOf, byTestId, newDataDir, startApp, waitFor } from "./harness.mjs";
@@ -130,5 +130,44 @@ test("the window comes back at the size it was left, per data dir", async () => 
     }
   } finally {
     await rm(dataDir, { recursive: true, force: true });
+  }
+});
+
+/** Whether this machine has a GPU render node (hardware GL) as WebKitGTK would use it. */
+async function hasRenderNode() {
+  return (await readdir("/dev/dri").catch(() => [])).some((name) => name.startsWith("renderD"));
+}
+
+/** The environment of the app's WebKit web process: the app's own, as it was when WebKit started. */
+async function webProcessEnvironment(dataDir) {
+  const marker = `QUANTUM_DATA_DIR=${dataDir}\0`;
+  const deadline = Date.now() + TIMEOUT_MS;
+  for (;;) {
+    for (const pid of (await readdir("/proc")).filter((name) => /^\d+$/.test(name))) {
+      const exe = await realpath(`/proc/${pid}/exe`).catch(() => "");
+      const environ = await readFile(`/proc/${pid}/environ`, "latin1").catch(() => "");
+      if (exe.endsWith("WebKitWebProcess") && environ.includes(marker)) return environ.split("\0");
+    }
+    if (Date.now() > deadline) throw new Error(`no WebKit web process for ${dataDir}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+test("without a GPU, WebKit's compositing is off unless the user chose, as its web process shows", async () => {
+  const gpu = await hasRenderNode();
+  // A value set around the tests is the user's choice: the app leaves it as it is.
+  const chosen = process.env.WEBKIT_DISABLE_COMPOSITING_MODE;
+  for (const [env, expected] of [
+    [{}, chosen ?? (gpu ? undefined : "1")],
+    [{ QUANTUM_COMPOSITING: "on" }, chosen],
+  ]) {
+    const app = await startApp({ env });
+    try {
+      await waitFor(app.driver, byTestId("nav-dashboard"), TIMEOUT_MS);
+      const found = (await webProcessEnvironment(app.dataDir)).find((entry) => entry.startsWith("WEBKIT_DISABLE_COMPOSITING_MODE="));
+      assert.equal(found?.split("=")[1], expected, `with ${JSON.stringify(env)} on a machine ${gpu ? "with" : "without"} a render node`);
+    } finally {
+      await app.close();
+    }
   }
 });
