@@ -77,7 +77,15 @@ export async function startApp({ settings, env = {}, args = [], dataDir: given }
   // A free port can be taken between the check and WebKitWebDriver's listen: then try new ports.
   for (let attempt = 1; ; attempt++) {
     const [port, nativePort] = [await freePort(), await freePort()];
-    const { process: driverProcess, exited, failed } = spawnDriver(port, nativePort, { ...process.env, ...env, QUANTUM_DATA_DIR: dataDir });
+    // Compositing stays on: WebKitWebDriver's screenshots never return with it off (WebKitGTK
+    // 2.50), which the app chooses on a machine without a GPU (src-tauri/src/rendering.rs, checked
+    // by desktop.spec.mjs with QUANTUM_COMPOSITING unset).
+    const { process: driverProcess, exited, failed } = spawnDriver(port, nativePort, {
+      ...process.env,
+      QUANTUM_COMPOSITING: "on",
+      ...env,
+      QUANTUM_DATA_DIR: dataDir,
+    });
     try {
       await Promise.race([waitForPort(port, 15_000), failed]);
       const driver = await Promise.race([
