@@ -1,6 +1,7 @@
 //! Test runs, measured beside the same work without the app, in the same run:
-//! - overhead: the Python fixture's suite run by the app versus the same command straight from a
-//!   shell (target ≤ 1.05× wall time), in pairs, the median of the pairs' ratios;
+//! - overhead: the Python fixture's suite run by the app versus the same command (the app's own
+//!   invocation: its report option and colour variables) straight from a shell with its output to
+//!   /dev/null (target ≤ 1.05× wall time), in pairs, the median of the pairs' ratios;
 //! - a 20,000-test JUnit report read (target ≤ 200 ms), median of 5;
 //! - 1,000,000 lines printed by a test process reaching the app's output events versus the same
 //!   process writing through a pipe that is drained to /dev/null (target ≥ 0.9× the rate), in
@@ -64,16 +65,15 @@ async fn overhead() {
     let mut suite = detect(&folder, false).remove(0);
     suite.command[0] = test_python();
     let report = tempfile::tempdir().expect("dir");
+    let direct_command = quantum_testruns::invocation(&suite, &folder, report.path(), &[]);
     let (mut direct, mut app) = (Vec::new(), Vec::new());
     for _ in 0..PAIRS {
+        // The very command the app runs (its report option, its colour variables), from a shell.
         let started = Instant::now();
-        let status = Command::new(test_python())
-            .args(["-m", "pytest"])
-            .arg(format!(
-                "--junitxml={}",
-                report.path().join("r.xml").display()
-            ))
-            .current_dir(&folder)
+        let status = Command::new(&direct_command.program)
+            .args(&direct_command.args)
+            .envs(direct_command.env.iter().map(|(k, v)| (k, v)))
+            .current_dir(&direct_command.working_dir)
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .status()
