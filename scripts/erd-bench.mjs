@@ -47,7 +47,7 @@ import { cpus, loadavg, tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { By } from "selenium-webdriver";
-import { appPidsOf, byTestId, startApp, testSettings, waitFor, waitForToast, waitUntilGone } from "../tests/e2e/harness.mjs";
+import { appPidsOf, byTestId, fromPage, startApp, testSettings, waitFor, waitForToast, waitUntilGone } from "../tests/e2e/harness.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const TABLES = 500;
@@ -270,20 +270,6 @@ setTimeout(() => {
   document.querySelector('[data-testid="' + clickTestId + '"]').click();
 });
 `;
-
-/**
- * A value read from the page. WebKitWebDriver answers "Could not parse script result" when the
- * page is too busy to answer in time: ask again.
- */
-async function fromPage(driver, script) {
-  for (;;) {
-    try {
-      return await driver.executeScript(script);
-    } catch (error) {
-      if (!/Could not parse script result/.test(error.message)) throw error;
-    }
-  }
-}
 
 /** Clicks `testId` with the probe installed; the stages' times from the click, as far as they got. */
 async function timeDiagram(driver, testId, seen) {

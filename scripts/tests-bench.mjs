@@ -25,7 +25,7 @@
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { byTestId, startApp, testSettings, waitFor, waitUntilGone } from "../tests/e2e/harness.mjs";
+import { byTestId, fromPage, openNewProject, startApp, testSettings, waitFor } from "../tests/e2e/harness.mjs";
 
 const TESTS = 10_000;
 const TIMEOUT_MS = 60_000;
@@ -127,15 +127,8 @@ async function inWindow(env) {
   const { driver } = app;
   const click = async (testId) => (await waitFor(driver, byTestId(testId), TIMEOUT_MS)).click();
   try {
-    await click("nav-projects");
-    await click("new-project-button");
-    await (await waitFor(driver, byTestId("project-name-input"), TIMEOUT_MS)).sendKeys("stream");
-    await (await waitFor(driver, byTestId("project-folder-input"), TIMEOUT_MS)).sendKeys(folder);
-    await click("project-form-submit");
-    await waitUntilGone(driver, byTestId("project-form-dialog"), "the project form closes");
-    await click("project-name-link");
+    await openNewProject(driver, "stream", folder);
     await click("project-tests-link");
-    await waitFor(driver, byTestId("tests-run-all"), TIMEOUT_MS);
     const [width, height] = await driver.executeScript("return [innerWidth, innerHeight];");
     console.log(`   window ${width}x${height}, ${TESTS} tests streamed as libtest lines over about 5 s`);
     const parts = {
@@ -161,33 +154,27 @@ async function inWindow(env) {
 
 /** One run with `css` in the page; prints its frames. */
 async function measure(driver, part, css) {
-    await waitFor(driver, byTestId("tests-run-all"), TIMEOUT_MS);
-    await driver.executeScript(PROBE, css);
-    const probe = await driver.wait(
-      async () => {
-        try {
-          const seen = await driver.executeScript("return window.__testsProbe;");
-          return seen.done ? seen : null;
-        } catch (error) {
-          // WebKitWebDriver answers so when the page is too busy to answer in time: ask again.
-          if (/Could not parse script result/.test(error.message)) return null;
-          throw error;
-        }
-      },
-      TIMEOUT_MS,
-      "the run ends",
-      250,
-    );
-    if (!part) {
-      console.log(frameLine("idle (no run)", probe.idle));
-      console.log(frameLine("one line changing", probe.ticking));
-    }
-    console.log(frameLine(part || "while the run streams", probe.run));
-    const blocks = [...probe.blocks].sort((a, b) => b - a);
-    console.log(
-      `   long tasks (>= 50 ms)    ${blocks.length ? `${blocks.length}, longest ${blocks.slice(0, 4).map((b) => b.toFixed(0)).join(", ")} ms` : "none"}`,
-    );
-    if (!part) console.log(`   at the end: ${probe.counts.replace(/\s+/g, " ").trim()}; ${probe.shown} test rows in the DOM (the tree draws what is in view)`);
+  await waitFor(driver, byTestId("tests-run-all"), TIMEOUT_MS);
+  await driver.executeScript(PROBE, css);
+  const probe = await driver.wait(
+    async () => {
+      const seen = await fromPage(driver, "return window.__testsProbe;");
+      return seen.done ? seen : null;
+    },
+    TIMEOUT_MS,
+    "the run ends",
+    250,
+  );
+  if (!part) {
+    console.log(frameLine("idle (no run)", probe.idle));
+    console.log(frameLine("one line changing", probe.ticking));
+  }
+  console.log(frameLine(part || "while the run streams", probe.run));
+  const blocks = [...probe.blocks].sort((a, b) => b - a);
+  console.log(
+    `   long tasks (>= 50 ms)    ${blocks.length ? `${blocks.length}, longest ${blocks.slice(0, 4).map((b) => b.toFixed(0)).join(", ")} ms` : "none"}`,
+  );
+  if (!part) console.log(`   at the end: ${probe.counts.replace(/\s+/g, " ").trim()}; ${probe.shown} test rows in the DOM (the tree draws what is in view)`);
 }
 
 await main();

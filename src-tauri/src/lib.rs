@@ -11,7 +11,7 @@ mod login;
 pub mod notify;
 mod paths;
 pub mod quit;
-pub mod rendering;
+mod rendering;
 mod settings;
 mod state;
 pub mod tray;

@@ -22,7 +22,7 @@ pub enum Compositing {
 }
 
 /// The choice, from what the environment says and whether a render node exists.
-pub fn decide(user_set: bool, keep_on: bool, render_node: bool) -> Compositing {
+fn decide(user_set: bool, keep_on: bool, render_node: bool) -> Compositing {
     match (user_set, keep_on, render_node) {
         (true, _, _) => Compositing::UserChose,
         (false, true, _) => Compositing::KeptOn,
@@ -32,7 +32,7 @@ pub fn decide(user_set: bool, keep_on: bool, render_node: bool) -> Compositing {
 }
 
 /// Whether `dri` (`/dev/dri`) holds a render node (`renderD128`…), which hardware GL needs.
-pub fn has_render_node(dri: &Path) -> bool {
+fn has_render_node(dri: &Path) -> bool {
     std::fs::read_dir(dri).is_ok_and(|entries| {
         entries
             .flatten()

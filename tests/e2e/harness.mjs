@@ -211,6 +211,35 @@ export async function renderedText(driver, element) {
   return (await driver.executeScript("return arguments[0].innerText;", element)).trim();
 }
 
+/**
+ * A value read from the page. WebKitWebDriver answers "Could not parse script result" when the
+ * page is too busy to answer in time: ask again.
+ */
+export async function fromPage(driver, script) {
+  for (;;) {
+    try {
+      return await driver.executeScript(script);
+    } catch (error) {
+      if (!/Could not parse script result/.test(error.message)) throw error;
+    }
+  }
+}
+
+/**
+ * Creates a project through the Projects page's form, named `name` and on `folder` when one is
+ * given, and opens its page, as a user starts most specs.
+ */
+export async function openNewProject(driver, name, folder, timeoutMs = 15_000) {
+  const click = async (testId) => (await waitFor(driver, byTestId(testId), timeoutMs)).click();
+  await click("nav-projects");
+  await click("new-project-button");
+  await (await waitFor(driver, byTestId("project-name-input"), timeoutMs)).sendKeys(name);
+  if (folder) await (await waitFor(driver, byTestId("project-folder-input"), timeoutMs)).sendKeys(folder);
+  await click("project-form-submit");
+  await waitUntilGone(driver, byTestId("project-form-dialog"), "the project form closes", timeoutMs);
+  await click("project-name-link");
+}
+
 export async function waitUntilGone(driver, locator, message, timeoutMs = 15_000) {
   await driver.wait(
     async () => {

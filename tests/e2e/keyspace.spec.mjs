@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import { after, before, test } from "node:test";
 import { By } from "selenium-webdriver";
-import { byTestId, capture, removeContainerAndVolume, renderedText, startApp, testSettings, waitFor, waitForToast, waitUntilGone } from "./harness.mjs";
+import { byTestId, capture, openNewProject, removeContainerAndVolume, renderedText, startApp, testSettings, waitFor, waitForToast, waitUntilGone } from "./harness.mjs";
 
 const TIMEOUT_MS = 15_000;
 const READY_TIMEOUT_MS = 120_000;
@@ -33,12 +33,7 @@ const status = () =>
   driver.executeScript('return document.querySelector(\'[data-testid="datasource-status"]\')?.dataset.status ?? null;');
 
 test("a Redis database's keys are grouped by prefix and its values read by type", async () => {
-  await click("nav-projects");
-  await click("new-project-button");
-  await (await waitFor(driver, byTestId("project-name-input"), TIMEOUT_MS)).sendKeys("cache");
-  await click("project-form-submit");
-  await waitUntilGone(driver, byTestId("project-form-dialog"), "the project form closes");
-  await click("project-name-link");
+  await openNewProject(driver, "cache");
   await click("add-datasource-button");
   await click("engine-option-redis");
   await click("datasource-mode-express");

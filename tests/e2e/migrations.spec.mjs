@@ -11,7 +11,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
 import { By, Key } from "selenium-webdriver";
-import { byTestId, capture, removeContainerAndVolume, renderedText, startApp, testSettings, waitFor, waitForToast, waitUntilGone } from "./harness.mjs";
+import { byTestId, capture, openNewProject, removeContainerAndVolume, renderedText, startApp, testSettings, waitFor, waitForToast, waitUntilGone } from "./harness.mjs";
 
 const TIMEOUT_MS = 15_000;
 const READY_TIMEOUT_MS = 120_000;
@@ -61,13 +61,7 @@ async function waitForState(version, state) {
 }
 
 test("a migration is created, applied, rolled back and undone from a snapshot, all logged", async () => {
-  await click("nav-projects");
-  await click("new-project-button");
-  await (await waitFor(driver, byTestId("project-name-input"), TIMEOUT_MS)).sendKeys("ledger");
-  await (await waitFor(driver, byTestId("project-folder-input"), TIMEOUT_MS)).sendKeys(folder);
-  await click("project-form-submit");
-  await waitUntilGone(driver, byTestId("project-form-dialog"), "the project form closes");
-  await click("project-name-link");
+  await openNewProject(driver, "ledger", folder);
   await click("add-datasource-button");
   await click("engine-option-postgres");
   await click("datasource-mode-express");

@@ -10,7 +10,7 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
-import { byTestId, startApp, testSettings, waitFor, waitUntilGone } from "./harness.mjs";
+import { byTestId, openNewProject, startApp, testSettings, waitFor } from "./harness.mjs";
 
 const TIMEOUT_MS = 15_000;
 const RUN_TIMEOUT_MS = 60_000;
@@ -83,29 +83,20 @@ async function focusApp(inFront) {
   }
 }
 
-async function runAndWait(expected) {
-  await click("tests-run-all");
-  await driver.wait(async () => (await runStatus()) === expected, RUN_TIMEOUT_MS, `the run ends ${expected}`);
-}
+const runEnds = (status) => driver.wait(async () => (await runStatus()) === status, RUN_TIMEOUT_MS, `the run ends ${status}`);
 
 test("a run that ends while the window is not in front is notified with its outcome and counts; one in front is not", async () => {
-  await click("nav-projects");
-  await click("new-project-button");
-  await (await waitFor(driver, byTestId("project-name-input"), TIMEOUT_MS)).sendKeys("notices");
-  await (await waitFor(driver, byTestId("project-folder-input"), TIMEOUT_MS)).sendKeys(folder);
-  await click("project-form-submit");
-  await waitUntilGone(driver, byTestId("project-form-dialog"), "the project form closes");
-  await click("project-name-link");
+  await openNewProject(driver, "notices", folder);
   await click("project-tests-link");
-  await waitFor(driver, byTestId("tests-run-all"), TIMEOUT_MS);
 
   await focusApp(true);
-  await runAndWait("passed");
+  await click("tests-run-all");
+  await runEnds("passed");
 
   // The next run ends with the focus elsewhere, as when the user switched to their editor.
   await click("tests-run-all");
   await focusApp(false);
-  await driver.wait(async () => (await runStatus()) === "failed", RUN_TIMEOUT_MS, "the second run ends failed");
+  await runEnds("failed");
   // Other specs share this display and session bus: only this project's notices count.
   let shown = [];
   await driver.wait(

@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, test } from "node:test";
 import { By } from "selenium-webdriver";
-import { byTestId, killAppOf, removeContainerAndVolume, renderedText, startApp, testSettings, waitFor, waitForToast, waitUntilGone } from "./harness.mjs";
+import { byTestId, killAppOf, openNewProject, removeContainerAndVolume, renderedText, startApp, testSettings, waitFor, waitForToast, waitUntilGone } from "./harness.mjs";
 
 const TIMEOUT_MS = 15_000;
 const READY_TIMEOUT_MS = 120_000;
@@ -40,13 +40,7 @@ async function statusOf(driver) {
 test("the app killed mid-restore, then started again, is on the old data or the snapshot's", async () => {
   app = await startApp({ settings: testSettings, dataDir });
   let { driver } = app;
-  await click(driver, "nav-projects");
-  await click(driver, "new-project-button");
-  await (await waitFor(driver, byTestId("project-name-input"), TIMEOUT_MS)).sendKeys("restorecrash");
-  await (await waitFor(driver, byTestId("project-folder-input"), TIMEOUT_MS)).sendKeys(folder);
-  await click(driver, "project-form-submit");
-  await waitUntilGone(driver, byTestId("project-form-dialog"), "the project form closes");
-  await click(driver, "project-name-link");
+  await openNewProject(driver, "restorecrash", folder);
   await click(driver, "add-datasource-button");
   await click(driver, "engine-option-postgres");
   await click(driver, "datasource-mode-express");

@@ -9,7 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
 import { By } from "selenium-webdriver";
-import { byTestId, capture, renderedText, startApp, waitFor, waitUntilGone } from "./harness.mjs";
+import { byTestId, capture, openNewProject, renderedText, startApp, waitFor, waitUntilGone } from "./harness.mjs";
 
 const TIMEOUT_MS = 15_000;
 const RUN_TIMEOUT_MS = 120_000;
@@ -42,13 +42,7 @@ const terminalText = () =>
   driver.executeScript('return document.querySelector(\'[data-testid="test-terminal"] .xterm-rows\')?.innerText ?? "";');
 
 test("a suite runs with live output, a failure is opened, the failures rerun, and the history shows both", async () => {
-  await click("nav-projects");
-  await click("new-project-button");
-  await (await waitFor(driver, byTestId("project-name-input"), TIMEOUT_MS)).sendKeys("gadgets");
-  await (await waitFor(driver, byTestId("project-folder-input"), TIMEOUT_MS)).sendKeys(folder);
-  await click("project-form-submit");
-  await waitUntilGone(driver, byTestId("project-form-dialog"), "the project form closes");
-  await click("project-name-link");
+  await openNewProject(driver, "gadgets", folder);
   await click("project-tests-link");
 
   const suite = await waitFor(driver, By.css('[data-testid="test-suite"][data-suite-name="go"]'), TIMEOUT_MS);

@@ -1,8 +1,9 @@
 //! The app runs the fixture projects' tests (tests/fixtures/testruns) with the real toolchains —
 //! cargo-nextest and cargo test, pytest, Vitest, Jest, a `test` script (Node's own runner), go
-//! test — and reports exactly the results each fixture is written to give; cancel and timeouts end every process a run started; a runner
-//! that dies or writes no report, or a broken one, ends in a clear error; the history finds
-//! flaky tests and reruns the failures; a datasource's URL reaches the test process.
+//! test — and reports exactly the results each fixture is written to give; cancel and timeouts
+//! end every process a run started; a runner that dies or writes no report, or a broken one, ends
+//! in a clear error; the history finds flaky tests and reruns the failures; a datasource's URL
+//! reaches the test process.
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -262,8 +263,7 @@ async fn an_npm_test_script_by_its_exit_code_or_by_its_declared_report() {
     );
     assert!(by_case(&events).is_empty(), "no results without a report");
 
-    let mut declared = custom("node", "", ReportFormat::Junit, Some("junit.xml"));
-    declared.command = vec!["npm".to_owned(), "test".to_owned()];
+    let declared = custom("node", "npm test", ReportFormat::Junit, Some("junit.xml"));
     let (run, events) = harness
         .run(
             copy.path(),

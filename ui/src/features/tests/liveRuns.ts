@@ -59,17 +59,20 @@ class LiveRunStore {
     for (const writer of this.writers) writer(text);
   }
 
-  private publishResults() {
+  private cancelResultsTimer() {
     if (this.resultsTimer !== null) clearTimeout(this.resultsTimer);
     this.resultsTimer = null;
+  }
+
+  private publishResults() {
+    this.cancelResultsTimer();
     this.set({ results: this.results.all() });
   }
 
   async start(input: TestRunInput): Promise<TestRun> {
     this.output = [];
     this.outputBytes = 0;
-    if (this.resultsTimer !== null) clearTimeout(this.resultsTimer);
-    this.resultsTimer = null;
+    this.cancelResultsTimer();
     this.results = new ResultSet();
     for (const writer of this.writers) writer("\u001bc");
     this.set({ running: true, runId: null, suites: [], currentSuite: null, counts: { passed: 0, failed: 0, skipped: 0 }, results: [], run: null, error: null });
