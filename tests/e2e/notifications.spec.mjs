@@ -10,6 +10,7 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
+import { By, until } from "selenium-webdriver";
 import { byTestId, openNewProject, startApp, testSettings, waitFor } from "./harness.mjs";
 
 const TIMEOUT_MS = 15_000;
@@ -44,8 +45,11 @@ after(async () => {
   if (folder) await rm(folder, { recursive: true, force: true });
 });
 
+/** Clicks once the button can be used: Run tests is drawn, disabled, while the suites load. */
 async function click(testId) {
-  await (await waitFor(driver, byTestId(testId), TIMEOUT_MS)).click();
+  const button = await waitFor(driver, byTestId(testId), TIMEOUT_MS);
+  await driver.wait(until.elementIsEnabled(button), TIMEOUT_MS, `${testId} is enabled`);
+  await button.click();
 }
 
 const runStatus = () =>
@@ -88,6 +92,7 @@ const runEnds = (status) => driver.wait(async () => (await runStatus()) === stat
 test("a run that ends while the window is not in front is notified with its outcome and counts; one in front is not", async () => {
   await openNewProject(driver, "notices", folder);
   await click("project-tests-link");
+  await waitFor(driver, By.css('[data-testid="test-suite"][data-suite-name="toggle"]'), TIMEOUT_MS);
 
   await focusApp(true);
   await click("tests-run-all");
