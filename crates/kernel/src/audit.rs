@@ -93,6 +93,18 @@ pub enum AuditAction {
     /// A project's tests were run; the entry keeps the suites, commands, outcome and counts.
     #[serde(rename = "test.run")]
     TestRun,
+    /// A project's CI repository was chosen or changed.
+    #[serde(rename = "ci.repository_set")]
+    CiRepositorySet,
+    /// A CI run was started again (all jobs, or the failed ones).
+    #[serde(rename = "ci.rerun")]
+    CiRerun,
+    #[serde(rename = "ci.cancel")]
+    CiCancel,
+    /// A workflow (GitHub) or a pipeline (GitLab) was started from the app; the entry keeps the
+    /// ref and the inputs' names.
+    #[serde(rename = "ci.dispatch")]
+    CiDispatch,
 }
 
 /// What kind of thing an entry is about.
@@ -111,6 +123,8 @@ pub enum ResourceType {
     Connection,
     /// A run of a project's tests; the resource id is the run's.
     TestRun,
+    /// A CI run (a GitHub workflow run, a GitLab pipeline); the resource id is the provider's.
+    CiRun,
 }
 
 impl AuditAction {
@@ -148,6 +162,10 @@ impl AuditAction {
             Self::SnapshotDelete => "snapshot.delete",
             Self::DataCopy => "data.copy",
             Self::TestRun => "test.run",
+            Self::CiRepositorySet => "ci.repository_set",
+            Self::CiRerun => "ci.rerun",
+            Self::CiCancel => "ci.cancel",
+            Self::CiDispatch => "ci.dispatch",
         }
     }
 
@@ -167,6 +185,7 @@ impl ResourceType {
             Self::Secret => "secret",
             Self::Connection => "connection",
             Self::TestRun => "test_run",
+            Self::CiRun => "ci_run",
         }
     }
 
