@@ -27,7 +27,7 @@ export default defineConfig(
     languageOptions: { globals: globals.node },
   },
   {
-    files: ["tests/e2e/**/*.{js,mjs}"],
+    files: ["tests/e2e/**/*.{js,mjs}", "tests/fakes/**/*.{js,mjs}"],
     extends: [js.configs.recommended],
     languageOptions: { globals: globals.node },
   },

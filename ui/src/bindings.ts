@@ -291,7 +291,16 @@ export type AuditAction = "project.create" | "project.update" | "project.delete"
  */
 "data.copy" | 
 /**  A project's tests were run; the entry keeps the suites, commands, outcome and counts. */
-"test.run";
+"test.run" | 
+/**  A project's CI repository was chosen or changed. */
+"ci.repository_set" | 
+/**  A CI run was started again (all jobs, or the failed ones). */
+"ci.rerun" | "ci.cancel" | 
+/**
+ *  A workflow (GitHub) or a pipeline (GitLab) was started from the app; the entry keeps the
+ *  ref and the inputs' names.
+ */
+"ci.dispatch";
 
 /**  One row of the audit log. */
 export type AuditEntry = {
@@ -1159,7 +1168,9 @@ export type ResourceType = "project" | "datasource" |
 /**  A database the app did not start. */
 "connection" | 
 /**  A run of a project's tests; the resource id is the run's. */
-"test_run";
+"test_run" | 
+/**  A CI run (a GitHub workflow run, a GitLab pipeline); the resource id is the provider's. */
+"ci_run";
 
 /**
  *  What a restore did: the data it replaced, kept as a snapshot, and those deleted to keep the

@@ -427,7 +427,11 @@ impl Ci {
         details: serde_json::Value,
     ) -> Result<()> {
         let handle = self.handle(project_id).await?;
-        let name = format!("{} run {run_id}", handle.repository.path);
+        let name = if run_id == 0 {
+            handle.repository.path.clone()
+        } else {
+            format!("{} {run_id}", handle.repository.path)
+        };
         let mut tx = self.store.begin_write().await?;
         audit::record(
             &mut tx,

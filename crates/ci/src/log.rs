@@ -28,7 +28,8 @@ pub fn parse(raw: &str) -> Vec<CiLogLine> {
     let mut lines = Vec::new();
     let mut group: Option<u32> = None;
     let mut groups = 0u32;
-    for line in raw.lines() {
+    // GitHub's logs start with a byte-order mark.
+    for line in raw.trim_start_matches('\u{feff}').lines() {
         let line = without_timestamp(line.trim_end_matches('\r'));
         // GitLab: `section_start:1732790000:step_script\r\e[0KTitle`
         let (marker, rest) = gitlab_marker(line);

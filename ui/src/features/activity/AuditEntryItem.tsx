@@ -1,4 +1,4 @@
-import { Camera, ChevronRight, Copy, Download, Eye, FileCode, FlaskConical, History, KeyRound, Layers, Pencil, Play, Plug, Plus, RotateCw, Square, Terminal, Trash2, Undo2, Unplug, Upload, type LucideIcon } from "lucide-react";
+import { Camera, ChevronRight, Copy, Download, Eye, FileCode, FlaskConical, GitBranch, History, KeyRound, Layers, Pencil, Play, Plug, Plus, RotateCw, Square, Terminal, Trash2, Undo2, Unplug, Upload, type LucideIcon } from "lucide-react";
 import clsx from "clsx";
 import type { AuditEntry, Value } from "../../api";
 import { RelativeTime } from "../../components/RelativeTime";
@@ -38,6 +38,10 @@ const actionIcons: Record<AuditEntry["action"], LucideIcon> = {
   "snapshot.delete": Trash2,
   "data.copy": Download,
   "test.run": FlaskConical,
+  "ci.repository_set": GitBranch,
+  "ci.rerun": RotateCw,
+  "ci.cancel": Square,
+  "ci.dispatch": Play,
 };
 
 // The icon's colour says whether something came, changed or went.
@@ -74,6 +78,10 @@ const actionTones: Record<AuditEntry["action"], "create" | "update" | "delete"> 
   "snapshot.delete": "delete",
   "data.copy": "create",
   "test.run": "update",
+  "ci.repository_set": "update",
+  "ci.rerun": "update",
+  "ci.cancel": "delete",
+  "ci.dispatch": "create",
 };
 
 export function ActionIcon({ action }: { action: AuditEntry["action"] }) {

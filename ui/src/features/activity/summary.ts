@@ -69,6 +69,10 @@ const verbs: Record<AuditAction, string> = {
   "snapshot.delete": "Deleted a snapshot of",
   "data.copy": "Copied data into",
   "test.run": "Ran the tests",
+  "ci.repository_set": "Set the CI repository of",
+  "ci.rerun": "Re-ran",
+  "ci.cancel": "Cancelled",
+  "ci.dispatch": "Started",
 };
 
 const nouns: Record<ResourceType, string> = {
@@ -79,6 +83,7 @@ const nouns: Record<ResourceType, string> = {
   secret: "secret",
   connection: "connection",
   test_run: "suites",
+  ci_run: "CI run",
 };
 
 /** The sentence for actions whose details say more than the noun does. */
@@ -110,6 +115,14 @@ function summarizeConfigOrTransfer(entry: AuditEntry): string | null {
       return `Exported project “${name}” to an encrypted bundle`;
     case "project.import":
       return `Imported project “${name}” from an encrypted bundle`;
+    case "ci.repository_set":
+      return details.removed === true
+        ? `Disconnected project “${name}” from its CI`
+        : `Connected project “${name}” to ${String(details.provider) === "gitlab" ? "GitLab" : "GitHub"} ${String(details.path)}`;
+    case "ci.rerun":
+      return details.failedOnly === true ? `Re-ran the failed jobs of CI run “${name}”` : `Re-ran CI run “${name}”`;
+    case "ci.dispatch":
+      return `Started CI on ${typeof details.ref === "string" ? details.ref : "a branch"} of “${name}”`;
     default:
       return null;
   }
@@ -172,4 +185,8 @@ export const actionLabels: Record<AuditAction, string> = {
   "snapshot.delete": "Snapshot deleted",
   "data.copy": "Data copied",
   "test.run": "Tests run",
+  "ci.repository_set": "CI repository set",
+  "ci.rerun": "CI run re-run",
+  "ci.cancel": "CI run cancelled",
+  "ci.dispatch": "CI run started",
 };
