@@ -1,5 +1,8 @@
 //! Typed events pushed to the UI.
 
+use std::sync::Arc;
+
+use quantum_ci::{CiEvent, CiRun, Emit, Interest};
 use quantum_datasources::{DatasourceEvent, DatasourceStatus};
 use quantum_kernel::audit::AuditAction;
 use quantum_kernel::events::Change;
@@ -19,6 +22,64 @@ pub struct DataChanged(pub Change);
 /// A datasource's status, pull progress or port changed, or Docker came or went.
 #[derive(Clone, Debug, Serialize, Deserialize, Type, Event)]
 pub struct DatasourceChanged(pub DatasourceEvent);
+
+/// What the CI watcher found: the overview, the run the window shows, a run's end, its state.
+#[derive(Clone, Debug, Serialize, Type, Event)]
+pub struct CiChanged(pub CiEvent);
+
+/// Where the CI watchers send their news: to the window, and a run of the folder's branch that
+/// finishes while the window is not in front to the desktop and the tray.
+pub fn ci_emitter<R: Runtime>(app: AppHandle<R>) -> Emit {
+    Arc::new(move |event| {
+        if let CiEvent::Finished { project_id, run } = &event {
+            let (app, project_id, run) = (app.clone(), *project_id, run.clone());
+            tauri::async_runtime::spawn(async move { ci_finished(&app, project_id, &run).await });
+        }
+        if let Err(error) = CiChanged(event).emit(&app) {
+            tracing::warn!(%error, "a CI event could not be sent to the window");
+        }
+    })
+}
+
+/// Starts watching a project's CI (or tells its watcher what the window looks at).
+pub fn watch_ci(state: &AppState, project_id: i64, interest: Interest) {
+    if let Some(emit) = state.ci_emit.get() {
+        state.ci.watch(project_id, interest, Arc::clone(emit));
+    }
+}
+
+/// Watches every project that has a CI repository, slowly until a page asks for more.
+pub fn watch_all_ci<R: Runtime>(app: &AppHandle<R>) {
+    let app = app.clone();
+    tauri::async_runtime::spawn(async move {
+        let state = app.state::<AppState>();
+        match state.ci.watched_projects().await {
+            Ok(projects) => {
+                for project_id in projects {
+                    watch_ci(&state, project_id, Interest::default());
+                }
+            }
+            Err(error) => tracing::warn!(%error, "the CI repositories could not be read"),
+        }
+    });
+}
+
+async fn ci_finished<R: Runtime>(app: &AppHandle<R>, project_id: i64, run: &CiRun) {
+    let state = app.state::<AppState>();
+    let Ok(project) = quantum_kernel::projects::get(&state.store, project_id).await else {
+        return;
+    };
+    let notice = notify::ci_run_notice(&project.name, run);
+    *state
+        .ci_last
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner) =
+        Some(format!("{}: {}", notice.title, notice.body));
+    refresh_tray(app).await;
+    if !window::in_front(app) {
+        notify::send(app, notice);
+    }
+}
 
 /// Relays the core's committed changes and datasource events to the UI and the tray.
 pub fn forward<R: Runtime>(

@@ -135,10 +135,25 @@ pub fn specta_builder<R: Runtime>() -> tauri_specta::Builder<R> {
             commands::testruns::tests_test_history,
             commands::testruns::tests_open_in_editor,
             commands::updates::updates_skip,
+            commands::ci::ci_setup,
+            commands::ci::ci_token_status,
+            commands::ci::ci_repository_set,
+            commands::ci::ci_repository_remove,
+            commands::ci::ci_overview,
+            commands::ci::ci_runs,
+            commands::ci::ci_run,
+            commands::ci::ci_job_log,
+            commands::ci::ci_watch,
+            commands::ci::ci_rerun,
+            commands::ci::ci_cancel,
+            commands::ci::ci_dispatch,
+            commands::ci::ci_artifacts,
+            commands::ci::ci_download,
         ])
         .events(collect_events![
             events::DataChanged,
             events::DatasourceChanged,
+            events::CiChanged,
             updater::UpdateAvailable
         ])
         // Ids are SQLite rowids: far below 2^53, so a JS number holds them exactly.
@@ -186,6 +201,7 @@ pub fn setup<R: Runtime>(
     let snapshots = std::sync::Arc::clone(&state.snapshots);
     let testruns = std::sync::Arc::clone(&state.testruns);
     state.refresh_login_item();
+    let _ = state.ci_emit.set(events::ci_emitter(app.handle().clone()));
     app.manage(state);
     app.manage(quit::Quitter::new(app.handle()));
     updater::init(app.handle())?;
@@ -207,6 +223,7 @@ pub fn setup<R: Runtime>(
         }
     });
     tauri::async_runtime::spawn(configs.watch());
+    events::watch_all_ci(app.handle());
     Ok(())
 }
 

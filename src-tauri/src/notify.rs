@@ -5,6 +5,7 @@
 //! honours. Showing one talks to the desktop's notification service (D-Bus on Linux), so it runs
 //! on a blocking thread and a failure is logged, never returned: a notification is a courtesy.
 
+use quantum_ci::{CiRun, CiStatus};
 use quantum_datasources::DatasourceStatus;
 use quantum_testruns::{TestRun, TestRunStatus};
 use tauri::{AppHandle, Manager, Runtime};
@@ -109,6 +110,21 @@ pub fn test_run_notice(project: &str, run: &TestRun) -> Notice {
         }
     };
     Notice { title, body }
+}
+
+/// "CI failed — shop" / "CI #44 on feature/login".
+pub fn ci_run_notice(project: &str, run: &CiRun) -> Notice {
+    let outcome = match run.status {
+        CiStatus::Success => "passed",
+        CiStatus::Failure => "failed",
+        CiStatus::Cancelled => "was cancelled",
+        CiStatus::Skipped => "was skipped",
+        CiStatus::Queued | CiStatus::Running | CiStatus::Waiting => "is waiting",
+    };
+    Notice {
+        title: format!("{} {outcome} — {project}", run.workflow_name),
+        body: format!("#{} on {}: {}", run.number, run.branch, run.title),
+    }
 }
 
 fn run_message(run: &TestRun) -> String {

@@ -2,8 +2,9 @@
 
 use quantum_testruns::TestRuns;
 use std::path::PathBuf;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 
+use quantum_ci::{Ci, Emit, Intervals};
 use quantum_config::ProjectConfigs;
 use quantum_connections::Connections;
 use quantum_console::Console;
@@ -59,6 +60,11 @@ pub struct AppState {
     pub connections: Arc<Connections>,
     pub console: Arc<Console>,
     pub testruns: Arc<TestRuns>,
+    pub ci: Arc<Ci>,
+    /// Where CI watchers send their news (set once the app handle exists).
+    pub ci_emit: OnceLock<Emit>,
+    /// The last CI run of a watched branch that finished, as the tray lists it.
+    pub ci_last: Mutex<Option<String>>,
     pub docker: Mutex<DockerStatus>,
     pub streams: Streams,
     pub clipboard: Box<dyn Clipboard>,
@@ -89,7 +95,8 @@ impl AppState {
         let datasources =
             Datasources::new(store.clone(), Arc::clone(&secrets), Arc::clone(&configs));
         let variables = Variables::new(store.clone(), Arc::clone(&configs), Arc::clone(&secrets));
-        let connections = Connections::new(store.clone(), secrets);
+        let connections = Connections::new(store.clone(), Arc::clone(&secrets));
+        let ci = Ci::new(store.clone(), secrets, Intervals::default());
         let console = Console::new(store.clone());
         let testruns = Arc::new(TestRuns::new(store.clone()));
         let snapshots = Arc::new(Snapshots::new(store.clone(), Arc::clone(&datasources)));
@@ -103,6 +110,9 @@ impl AppState {
             connections,
             console,
             testruns,
+            ci,
+            ci_emit: OnceLock::new(),
+            ci_last: Mutex::new(None),
             docker: Mutex::new(DockerStatus::default()),
             streams: Streams::default(),
             clipboard: Box::new(app.clone()),

@@ -58,7 +58,7 @@ impl Aggregate {
 pub fn create<R: Runtime>(app: &AppHandle<R>) -> tauri::Result<()> {
     TrayIconBuilder::with_id(TRAY_ID)
         .icon(Image::from_bytes(Aggregate::Idle.icon())?)
-        .menu(&menu(app, &[], None)?)
+        .menu(&menu(app, &[], None, None)?)
         .show_menu_on_left_click(false)
         .on_menu_event(|app, event| handle_menu(app, event.id().as_ref()))
         .on_tray_icon_event(|tray, event| {
@@ -84,10 +84,14 @@ fn menu<R: Runtime>(
     app: &AppHandle<R>,
     datasources: &[Datasource],
     last_tests: Option<&str>,
+    last_ci: Option<&str>,
 ) -> tauri::Result<Menu<R>> {
     let open = MenuItem::with_id(app, MENU_OPEN, "Open Quantum Admin", true, None::<&str>)?;
     // The last test run's outcome, for reading only (it opens the window like Open).
     let tests = last_tests
+        .map(|text| MenuItem::with_id(app, MENU_OPEN, text, true, None::<&str>))
+        .transpose()?;
+    let ci = last_ci
         .map(|text| MenuItem::with_id(app, MENU_OPEN, text, true, None::<&str>))
         .transpose()?;
     let quit = MenuItem::with_id(app, MENU_QUIT, "Quit", true, None::<&str>)?;
@@ -118,6 +122,9 @@ fn menu<R: Runtime>(
     let mut items: Vec<&dyn IsMenuItem<R>> = vec![&open];
     if let Some(tests) = &tests {
         items.push(tests);
+    }
+    if let Some(ci) = &ci {
+        items.push(ci);
     }
     items.push(&separator);
     items.extend(submenus.iter().map(|s| s as &dyn IsMenuItem<R>));
@@ -229,10 +236,16 @@ pub async fn refresh<R: Runtime>(app: &AppHandle<R>, store: &Store, datasources:
     };
     let aggregate = Aggregate::of(&list);
     let last_tests = last_test_run(store).await;
+    let last_ci = app
+        .state::<AppState>()
+        .ci_last
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+        .clone();
     let updated = Image::from_bytes(aggregate.icon())
         .and_then(|icon| tray.set_icon(Some(icon)))
         .and_then(|()| tray.set_tooltip(Some(tooltip(count, &list))))
-        .and_then(|()| menu(app, &list, last_tests.as_deref()))
+        .and_then(|()| menu(app, &list, last_tests.as_deref(), last_ci.as_deref()))
         .and_then(|menu| tray.set_menu(Some(menu)));
     if let Err(error) = updated {
         tracing::warn!(%error, "the tray could not be updated");

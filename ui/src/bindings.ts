@@ -235,10 +235,34 @@ export const commands = {
 	testsOpenInEditor: (projectId: number, file: string, line: number) => typedError<null, ErrorInfo>(__TAURI_INVOKE("tests_open_in_editor", { projectId, file, line })),
 	/**  Automatic checks stop announcing `version`. */
 	updatesSkip: (version: string) => typedError<Settings, ErrorInfo>(__TAURI_INVOKE("updates_skip", { version })),
+	ciSetup: (projectId: number) => typedError<CiSetup, ErrorInfo>(__TAURI_INVOKE("ci_setup", { projectId })),
+	/**  Whether the keychain or the provider's command line holds a token for the host. */
+	ciTokenStatus: (provider: ProviderKind, apiUrl: string) => typedError<TokenStatus, ErrorInfo>(__TAURI_INVOKE("ci_token_status", { provider, apiUrl })),
+	/**  Checks the repository with the token, keeps both, and starts watching it. */
+	ciRepositorySet: (input: RepositoryInput) => typedError<CiRepository, ErrorInfo>(__TAURI_INVOKE("ci_repository_set", { input })),
+	ciRepositoryRemove: (projectId: number) => typedError<boolean, ErrorInfo>(__TAURI_INVOKE("ci_repository_remove", { projectId })),
+	ciOverview: (projectId: number) => typedError<CiOverview, ErrorInfo>(__TAURI_INVOKE("ci_overview", { projectId })),
+	ciRuns: (projectId: number, filter: RunFilter, page: number) => typedError<RunPage, ErrorInfo>(__TAURI_INVOKE("ci_runs", { projectId, filter, page })),
+	ciRun: (projectId: number, runId: number) => typedError<CiRunDetail, ErrorInfo>(__TAURI_INVOKE("ci_run", { projectId, runId })),
+	/**  A job's log, its groups marked for folding. */
+	ciJobLog: (projectId: number, jobId: number) => typedError<CiLogLine[], ErrorInfo>(__TAURI_INVOKE("ci_job_log", { projectId, jobId })),
+	/**
+	 *  What the window looks at: the watcher polls every few seconds while the CI page is open,
+	 *  and reads the run it shows.
+	 */
+	ciWatch: (projectId: number, interest: Interest) => __TAURI_INVOKE<void>("ci_watch", { projectId, interest }),
+	ciRerun: (projectId: number, runId: number, failedOnly: boolean) => typedError<null, ErrorInfo>(__TAURI_INVOKE("ci_rerun", { projectId, runId, failedOnly })),
+	ciCancel: (projectId: number, runId: number) => typedError<null, ErrorInfo>(__TAURI_INVOKE("ci_cancel", { projectId, runId })),
+	/**  Starts a workflow (GitHub) or the pipeline (GitLab); the new run's id when the provider says. */
+	ciDispatch: (projectId: number, request: DispatchRequest) => typedError<number | null, ErrorInfo>(__TAURI_INVOKE("ci_dispatch", { projectId, request })),
+	ciArtifacts: (projectId: number, runId: number) => typedError<CiArtifact[], ErrorInfo>(__TAURI_INVOKE("ci_artifacts", { projectId, runId })),
+	/**  Saves an artifact's zip, or the run's logs (`artifact_id` none), where the user chose. */
+	ciDownload: (projectId: number, runId: number, artifactId: number | null, path: string) => typedError<number | null, ErrorInfo>(__TAURI_INVOKE("ci_download", { projectId, runId, artifactId, path })),
 };
 
 /** Events */
 export const events = {
+	ciChanged: makeEvent<CiChanged, CiChanged>("ci-changed"),
 	dataChanged: makeEvent<DataChanged, DataChanged>("data-changed"),
 	datasourceChanged: makeEvent<DatasourceChanged, DatasourceChanged>("datasource-changed"),
 	updateAvailable: makeEvent<UpdateAvailable, UpdateAvailable>("update-available"),
@@ -346,6 +370,120 @@ export type Change = {
 export type Check = {
 	name: string | null,
 	expression: string,
+};
+
+export type CiArtifact = {
+	id: number,
+	name: string,
+	/**  Bytes; JSON numbers are doubles, which is plenty for an artifact. */
+	size: number | null,
+	expired: boolean,
+};
+
+/**  What the CI watcher found: the overview, the run the window shows, a run's end, its state. */
+export type CiChanged = CiEvent;
+
+/**  What the watcher pushes. */
+export type CiEvent = { kind: "overview"; projectId: number; overview: CiOverview } | { kind: "run"; projectId: number; detail: CiRunDetail } | 
+/**  A run on the folder's branch finished since the last check. */
+{ kind: "finished"; projectId: number; run: CiRun } | { kind: "status"; projectId: number; status: WatchStatus };
+
+export type CiJob = {
+	id: number,
+	name: string,
+	/**  GitLab's stage; none on GitHub. */
+	stage: string | null,
+	/**  The jobs this one waits for, where the provider or the workflow file says. */
+	needs: string[],
+	status: CiStatus,
+	startedAt: string | null,
+	completedAt: string | null,
+	url: string,
+	steps: CiStep[],
+	allowFailure: boolean,
+};
+
+export type CiLogLine = {
+	text: string,
+	/**  The group the line is in (a group's title line carries its own), folded by default. */
+	group: number | null,
+	/**  The line that opens `group`: its title. */
+	title: boolean,
+	mark: LogMark | null,
+};
+
+export type CiOverview = {
+	repository: CiRepository,
+	webUrl: string,
+	defaultBranch: string,
+	/**  The branch checked out in the project's folder. */
+	currentBranch: string | null,
+	workflows: WorkflowLatest[],
+};
+
+/**  Where a project's CI lives. */
+export type CiRepository = {
+	provider: ProviderKind,
+	/**
+	 *  The API's root: `https://api.github.com`, `https://ghe.example.com/api/v3`,
+	 *  `https://gitlab.com/api/v4`.
+	 */
+	apiUrl: string,
+	/**  `owner/repo` on GitHub; `group/subgroup/project` on GitLab. */
+	path: string,
+	/**  Where the token comes from. */
+	tokenSource: TokenSource,
+};
+
+export type CiRun = {
+	id: number,
+	workflowId: number | null,
+	workflowName: string,
+	number: number,
+	attempt: number,
+	title: string,
+	branch: string,
+	sha: string,
+	event: string,
+	actor: string,
+	status: CiStatus,
+	createdAt: string,
+	updatedAt: string,
+	startedAt: string | null,
+	url: string,
+};
+
+/**  A run and its jobs. */
+export type CiRunDetail = {
+	run: CiRun,
+	jobs: CiJob[],
+};
+
+/**  What the CI page's set-up shows: the repository chosen, and those the remotes name. */
+export type CiSetup = {
+	folder: string | null,
+	repository: CiRepository | null,
+	candidates: RemoteCandidate[],
+};
+
+/**  A run's or a job's state, the same for both providers. */
+export type CiStatus = "queued" | "running" | 
+/**  Waits for a person: an approval, a manual job. */
+"waiting" | "success" | "failure" | "cancelled" | "skipped";
+
+export type CiStep = {
+	number: number,
+	name: string,
+	status: CiStatus,
+	startedAt: string | null,
+	completedAt: string | null,
+};
+
+/**  A GitHub workflow; GitLab has one pipeline definition per project, shown as one workflow. */
+export type CiWorkflow = {
+	id: number,
+	name: string,
+	path: string,
 };
 
 export type Collection = {
@@ -659,6 +797,15 @@ export type DiffPart = "column" | "primaryKey" | "foreignKey" | "unique" | "inde
 
 export type Direction = "apply" | "rollback";
 
+/**  What the user asks to start. */
+export type DispatchRequest = {
+	/**  GitHub's workflow id; GitLab runs the project's pipeline and ignores it. */
+	workflowId: number | null,
+	gitRef: string,
+	/**  Workflow inputs on GitHub; pipeline variables on GitLab. */
+	inputs: ([string, string])[],
+};
+
 /**  Whether the Docker daemon answers, as last seen by the event watcher. */
 export type DockerStatus = {
 	/**  `None` until the first connection attempt ends. */
@@ -899,6 +1046,12 @@ export type Index = {
 	expression: boolean,
 };
 
+/**  What the window looks at: the CI page (and which run), or nothing. */
+export type Interest = {
+	pageOpen: boolean,
+	runId: number | null,
+};
+
 export type KeyGroup = {
 	/**  The whole prefix, delimiter included: `user:`. */
 	prefix: string,
@@ -957,6 +1110,8 @@ export type LogLine = {
 	stream: LogStream,
 	text: string,
 };
+
+export type LogMark = "error" | "warning";
 
 export type LogStream = "stdout" | "stderr";
 
@@ -1115,6 +1270,8 @@ export type ProjectVariables = {
 	variables: Variable[],
 };
 
+export type ProviderKind = "github" | "gitlab";
+
 /**  How far an image pull has come, summed over its layers. */
 export type PullProgress = {
 	image: string,
@@ -1123,6 +1280,14 @@ export type PullProgress = {
 	/**  Bytes downloaded so far over the bytes announced so far (layers announce theirs late). */
 	downloadedBytes: number | null,
 	totalBytes: number | null,
+};
+
+/**  What the provider said of its rate limit in its last answer. */
+export type RateBudget = {
+	limit: number,
+	remaining: number,
+	/**  When the window starts again, in seconds since the Unix epoch. */
+	resetAt: number,
 };
 
 export type RedisValue = 
@@ -1142,6 +1307,14 @@ export type RejectedRow = {
 	reason: string,
 };
 
+/**  A remote and the repository it names. */
+export type RemoteCandidate = {
+	/**  The remote's name (`origin`). */
+	remote: string,
+	url: string,
+	repository: CiRepository,
+};
+
 /**  How per-test results are read from a run. */
 export type ReportFormat = 
 /**  A JUnit XML file, read when the run ends. */
@@ -1156,6 +1329,23 @@ export type ReportFormat =
 "jest_json" | 
 /**  None: the run passes or fails by its exit code alone. */
 "none";
+
+/**  What the set-up form sends. A token typed in goes to the keychain once the provider took it. */
+export type RepositoryInput = {
+	projectId: number,
+	provider: ProviderKind,
+	apiUrl: string,
+	path: string,
+	tokenSource: TokenSource,
+	token: string | null,
+};
+
+/**  Requests sent and how many of them the provider answered "not modified". */
+export type RequestCounts = {
+	/**  Every request, 304s included (JSON numbers: plenty for a session's count). */
+	requests: number,
+	notModified: number,
+};
 
 /**  What kind of thing an entry is about. */
 export type ResourceType = "project" | "datasource" | 
@@ -1208,6 +1398,22 @@ export type RunEvent = { kind: "started"; runId: number; suites: string[] } | { 
  *  counts of the whole run so far.
  */
 { kind: "results"; results: TestCaseResult[]; counts: Counts } | { kind: "finished"; run: TestRun };
+
+/**  Which runs to list. */
+export type RunFilter = {
+	branch: string | null,
+	event: string | null,
+	/**  A provider's status or conclusion word (`in_progress`, `failure`, `success`, …). */
+	status: string | null,
+	actor: string | null,
+	workflowId: number | null,
+};
+
+export type RunPage = {
+	runs: CiRun[],
+	/**  Whether a next page exists. */
+	more: boolean,
+};
 
 /**  Which tests to run. */
 export type RunRequest = {
@@ -1565,6 +1771,23 @@ export type TlsMode =
  */
 "verifyFull";
 
+export type TokenSource = 
+/**  A token the user gave, kept in the keychain. */
+"keychain" | 
+/**
+ *  The token of the provider's own command line (`gh auth token`, `glab`'s config), read
+ *  each time it is needed and never stored by the app.
+ */
+"cli";
+
+/**  Where a provider's token could come from, for a form. */
+export type TokenStatus = {
+	/**  The keychain holds one for this host. */
+	stored: boolean,
+	/**  `gh` or `glab` has one for this host. */
+	cli: boolean,
+};
+
 /**  One point of the trend: a finished run's pass rate and duration. */
 export type TrendPoint = {
 	runId: number,
@@ -1637,6 +1860,28 @@ export type VariableKind = "plain" | "secret";
 
 /**  How the user unlocks (or sets up) the vault, as the UI sends it. */
 export type VaultKey = ({ passphrase: string }) & { keyFile?: never } | ({ keyFile: string }) & { passphrase?: never };
+
+export type WatchState = "live" | "offline" | 
+/**  Slowed down: the rate limit runs low, or is used up until its reset. */
+"limited" | 
+/**  The provider refuses (a token, a repository): nothing changes until the user acts. */
+"failing";
+
+export type WatchStatus = {
+	state: WatchState,
+	message: string | null,
+	budget: RateBudget | null,
+	counts: RequestCounts,
+	/**  Seconds until the next check. */
+	nextCheckSecs: number,
+};
+
+/**  The latest run of a workflow on the folder's branch and on the default branch. */
+export type WorkflowLatest = {
+	workflow: CiWorkflow,
+	current: CiRun | null,
+	default: CiRun | null,
+};
 
 /* Tauri Specta runtime */
 async function typedError<T, E>(result: Promise<T>): Promise<{ status: "ok"; data: T } | { status: "error"; error: E }> {

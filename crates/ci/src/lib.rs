@@ -38,7 +38,7 @@ pub use model::{
 };
 pub use provider::{Provider, Read, RepositoryFacts};
 pub use remote::{repository_of, RemoteCandidate};
-pub use watch::{CiEvent, Interest, Intervals, WatchState, WatchStatus};
+pub use watch::{CiEvent, Emit, Interest, Intervals, WatchState, WatchStatus};
 
 /// Runs listed per page, and read per branch for the overview.
 pub const PAGE_SIZE: u32 = 30;
@@ -197,6 +197,11 @@ impl Ci {
             resource_id: input.project_id,
         });
         Ok(repository)
+    }
+
+    /// The projects with a CI repository, to watch from the start.
+    pub async fn watched_projects(&self) -> Result<Vec<i64>> {
+        repository::projects(&self.store).await
     }
 
     /// Forgets the project's CI repository (its token stays in the keychain for other projects

@@ -26,6 +26,15 @@ pub async fn get(store: &Store, project_id: i64) -> Result<Option<CiRepository>>
     }))
 }
 
+/// The projects that have a CI repository.
+pub async fn projects(store: &Store) -> Result<Vec<i64>> {
+    Ok(
+        sqlx::query_scalar("SELECT project_id FROM ci_repositories ORDER BY project_id")
+            .fetch_all(store.pool())
+            .await?,
+    )
+}
+
 pub async fn put(
     conn: &mut sqlx::SqliteConnection,
     project_id: i64,

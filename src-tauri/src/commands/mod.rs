@@ -2,6 +2,7 @@
 
 pub mod app;
 pub mod audit;
+pub mod ci;
 pub mod collections;
 pub mod config;
 pub mod connections;
