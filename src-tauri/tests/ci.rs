@@ -1,0 +1,165 @@
+//! CI over IPC against the local fake of GitHub's API (tests/fakes/ci-server.mjs): the
+//! repository found from the folder's remote, refused with a clear field error until its token
+//! can see it, the overview of the folder's branch, a run's jobs and a job's log in groups, and
+//! a re-run of the failed jobs in the activity log.
+
+mod common;
+
+use std::io::{BufRead, BufReader};
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+
+use serde_json::{json, Value};
+
+const RUN_42: i64 = 12003987215;
+const TEST_JOB_42: i64 = 33170000066;
+
+/// The fake, killed when dropped.
+struct Fake(Child, String);
+
+impl Drop for Fake {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn fake() -> Fake {
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/fakes/ci-server.mjs");
+    let mut child = Command::new("node")
+        .arg(script)
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("node runs the CI fake");
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().expect("stdout"))
+        .read_line(&mut line)
+        .expect("the fake says where it listens");
+    let url = line.trim().trim_start_matches("listening ").to_owned();
+    Fake(child, url)
+}
+
+fn git(folder: &Path, args: &[&str]) {
+    let status = Command::new("git")
+        .arg("-C")
+        .arg(folder)
+        .args(args)
+        .status()
+        .expect("git");
+    assert!(status.success(), "git {args:?}");
+}
+
+#[test]
+fn a_repository_is_set_up_read_and_rerun_over_ipc() {
+    let fake = fake();
+    let dir = tempfile::tempdir().expect("data dir");
+    let folder = tempfile::tempdir().expect("folder");
+    git(folder.path(), &["init", "-q", "-b", "main"]);
+    git(
+        folder.path(),
+        &[
+            "remote",
+            "add",
+            "origin",
+            "https://github.com/acme/shop.git",
+        ],
+    );
+    let app = common::start(dir.path());
+    let project = app.ok(
+        "project_create",
+        json!({ "input": { "name": "shop", "description": "", "folder": folder.path() } }),
+    );
+    let project_id = project["id"].as_i64().expect("id");
+
+    let error = app
+        .invoke("ci_overview", json!({ "projectId": project_id }))
+        .expect_err("no repository yet");
+    assert_eq!(error["code"], "ci.no_repository");
+    let setup = app.ok("ci_setup", json!({ "projectId": project_id }));
+    assert_eq!(setup["candidates"][0]["repository"]["path"], "acme/shop");
+    assert_eq!(setup["candidates"][0]["repository"]["provider"], "github");
+
+    let input = |path: &str, token: &str| {
+        json!({ "input": { "projectId": project_id, "provider": "github", "apiUrl": fake.1,
+                           "path": path, "tokenSource": "keychain", "token": token } })
+    };
+    let error = app
+        .invoke("ci_repository_set", input("acme", "gh-good"))
+        .expect_err("a path without its owner");
+    assert_eq!(
+        (error["code"].as_str(), error["field"].as_str()),
+        (Some("ci.path_invalid"), Some("path"))
+    );
+    let error = app
+        .invoke("ci_repository_set", input("acme/shop", "gh-read"))
+        .expect_err("a token without repo");
+    assert_eq!(
+        (error["code"].as_str(), error["field"].as_str()),
+        (Some("ci.missing_scopes"), Some("token"))
+    );
+    assert!(
+        error["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("repo scope")),
+        "{error}"
+    );
+    app.ok("ci_repository_set", input("acme/shop", "gh-good"));
+
+    let overview = app.ok("ci_overview", json!({ "projectId": project_id }));
+    assert_eq!(overview["currentBranch"], "main");
+    let ci = overview["workflows"]
+        .as_array()
+        .expect("workflows")
+        .iter()
+        .find(|w| w["workflow"]["name"] == "CI")
+        .expect("the CI workflow");
+    assert_eq!(
+        (
+            ci["default"]["number"].as_i64(),
+            ci["default"]["status"].as_str()
+        ),
+        (Some(42), Some("failure"))
+    );
+
+    let run = app.ok(
+        "ci_run",
+        json!({ "projectId": project_id, "runId": RUN_42 }),
+    );
+    let names: Vec<&str> = run["jobs"]
+        .as_array()
+        .expect("jobs")
+        .iter()
+        .filter_map(|j| j["name"].as_str())
+        .collect();
+    assert_eq!(names, ["lint", "test", "build"]);
+    let log = app.ok(
+        "ci_job_log",
+        json!({ "projectId": project_id, "jobId": TEST_JOB_42 }),
+    );
+    let lines = log.as_array().expect("lines");
+    assert!(lines.iter().any(|l| l["title"] == true), "groups to fold");
+    assert!(lines.iter().any(|l| l["mark"] == "error"), "the error line");
+
+    app.ok(
+        "ci_rerun",
+        json!({ "projectId": project_id, "runId": RUN_42, "failedOnly": true }),
+    );
+    let page = app.ok(
+        "audit_page",
+        json!({ "request": { "filter": { "projectId": project_id, "action": "ci.rerun", "resourceType": null },
+                             "beforeId": null, "limit": 10 } }),
+    );
+    let entry: &Value = &page["entries"][0];
+    assert_eq!(
+        (entry["resourceType"].as_str(), entry["resourceId"].as_i64()),
+        (Some("ci_run"), Some(RUN_42))
+    );
+    assert_eq!(entry["details"]["failedOnly"], true);
+
+    quantum_secrets::SecretStore::open(dir.path())
+        .delete(&quantum_ci::tokens::account(
+            quantum_ci::ProviderKind::Github,
+            &fake.1,
+        ))
+        .expect("the test's token removed");
+}
