@@ -252,6 +252,15 @@ const ROUTES = [
     if (!job.steps.length) fail(404, "Not Found", ctx.doc);
     return reply(302, null, { Location: blobUrl(ctx, `jobs/${job.id}/log.txt`) });
   }],
+  // The GitHub CLI's `run watch` reads each job's check-run annotations (a job's id is its check run's).
+  ["GET", "/repos/:owner/:repo/check-runs/:job/annotations", "https://docs.github.com/en/rest/checks/runs#list-check-run-annotations", (g, ctx) => {
+    const job = jobOf(g, ctx, access(g, ctx, false));
+    const annotations = job.conclusion === "failure"
+      ? [{ path: ".github", blob_href: null, start_line: 1, start_column: null, end_line: 1, end_column: null,
+          annotation_level: "failure", title: "", message: "Process completed with exit code 101.", raw_details: "" }]
+      : [];
+    return reply(200, annotations);
+  }],
   ["GET", "/repos/:owner/:repo/actions/artifacts/:artifact", `${ACTIONS}/artifacts#get-an-artifact`, (g, ctx) => {
     const repo = access(g, ctx, false);
     const artifact = g.artifacts.get(Number(ctx.params.artifact));
