@@ -69,6 +69,14 @@ async fn ci_finished<R: Runtime>(app: &AppHandle<R>, project_id: i64, run: &CiRu
     let Ok(project) = quantum_kernel::projects::get(&state.store, project_id).await else {
         return;
     };
+    // Its JUnit artifacts join the test history, so that CI's failures sit beside local runs.
+    match crate::commands::ci::import_tests(&state, project_id, run.id).await {
+        Ok(_) => {}
+        Err(error) if error.code == "ci.no_reports" => {}
+        Err(error) => {
+            tracing::warn!(message = %error.message, "a CI run's test results could not be read")
+        }
+    }
     let notice = notify::ci_run_notice(&project.name, run);
     *state
         .ci_last

@@ -149,6 +149,7 @@ pub fn specta_builder<R: Runtime>() -> tauri_specta::Builder<R> {
             commands::ci::ci_dispatch,
             commands::ci::ci_artifacts,
             commands::ci::ci_download,
+            commands::ci::ci_import_tests,
         ])
         .events(collect_events![
             events::DataChanged,

@@ -1,7 +1,8 @@
 //! CI over IPC against the local fake of GitHub's API (tests/fakes/ci-server.mjs): the
 //! repository found from the folder's remote, refused with a clear field error until its token
 //! can see it, the overview of the folder's branch, a run's jobs and a job's log in groups, and
-//! a re-run of the failed jobs in the activity log.
+//! a re-run of the failed jobs in the activity log; the run's JUnit artifact read into the test
+//! history, its tests filed with the local suite that runs them.
 
 mod common;
 
@@ -13,6 +14,7 @@ use serde_json::{json, Value};
 
 const RUN_42: i64 = 12003987215;
 const TEST_JOB_42: i64 = 33170000066;
+const LOCAL_REPORT: &str = r#"<testsuites><testsuite name="shop"><testcase classname="shop::orders" name="export_csv" time="0.2"/></testsuite></testsuites>"#;
 
 /// The fake, killed when dropped.
 struct Fake(Child, String);
@@ -64,6 +66,13 @@ fn a_repository_is_set_up_read_and_rerun_over_ipc() {
             "https://github.com/acme/shop.git",
         ],
     );
+    // A local suite whose report names one of the tests CI's artifact has (passing here).
+    std::fs::write(folder.path().join("report.xml"), LOCAL_REPORT).expect("report");
+    std::fs::write(
+        folder.path().join("quantum.toml"),
+        "[tests.unit]\ncommand = \"true\"\nformat = \"junit\"\nreport = \"report.xml\"\n",
+    )
+    .expect("config");
     let app = common::start(dir.path());
     let project = app.ok(
         "project_create",
@@ -139,6 +148,52 @@ fn a_repository_is_set_up_read_and_rerun_over_ipc() {
     let lines = log.as_array().expect("lines");
     assert!(lines.iter().any(|l| l["title"] == true), "groups to fold");
     assert!(lines.iter().any(|l| l["mark"] == "error"), "the error line");
+
+    let local = app.ok(
+        "tests_run",
+        json!({ "input": { "request": { "projectId": project_id, "suites": [], "tests": [], "rerunFailed": false },
+                           "environment": null, "startDatasources": false },
+                "onEvent": "__CHANNEL__:7" }),
+    );
+    assert_eq!(local["status"], "passed");
+    let imported = app.ok(
+        "ci_import_tests",
+        json!({ "projectId": project_id, "runId": RUN_42 }),
+    );
+    assert!(imported.is_i64(), "the CI run's tests are kept: {imported}");
+    assert!(
+        app.ok(
+            "ci_import_tests",
+            json!({ "projectId": project_id, "runId": RUN_42 })
+        )
+        .is_null(),
+        "once"
+    );
+    let runs = app.ok("tests_runs", json!({ "projectId": project_id }));
+    let ci_run = &runs[0];
+    assert_eq!(
+        (ci_run["trigger"].as_str(), ci_run["message"].as_str()),
+        (Some("ci"), Some("CI #42"))
+    );
+    assert_eq!(
+        ci_run["counts"],
+        json!({ "passed": 2, "failed": 1, "skipped": 0 })
+    );
+    let outcomes = app.ok(
+        "tests_test_history",
+        json!({ "projectId": project_id, "test": { "suite": "unit", "group": "shop::orders", "name": "export_csv" } }),
+    );
+    let statuses: Vec<&str> = outcomes
+        .as_array()
+        .expect("outcomes")
+        .iter()
+        .filter_map(|o| o["status"].as_str())
+        .collect();
+    assert_eq!(
+        statuses,
+        ["failed", "passed"],
+        "CI's failure sits beside the local pass"
+    );
 
     app.ok(
         "ci_rerun",

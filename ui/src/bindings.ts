@@ -258,6 +258,11 @@ export const commands = {
 	ciArtifacts: (projectId: number, runId: number) => typedError<CiArtifact[], ErrorInfo>(__TAURI_INVOKE("ci_artifacts", { projectId, runId })),
 	/**  Saves an artifact's zip, or the run's logs (`artifact_id` none), where the user chose. */
 	ciDownload: (projectId: number, runId: number, artifactId: number | null, path: string) => typedError<number | null, ErrorInfo>(__TAURI_INVOKE("ci_download", { projectId, runId, artifactId, path })),
+	/**
+	 *  Reads the JUnit reports among a finished run's artifacts into the project's test history,
+	 *  beside its local runs (once per CI run); the history run's id, none when it was read before.
+	 */
+	ciImportTests: (projectId: number, runId: number) => typedError<number | null, ErrorInfo>(__TAURI_INVOKE("ci_import_tests", { projectId, runId })),
 };
 
 /** Events */
@@ -316,6 +321,8 @@ export type AuditAction = "project.create" | "project.update" | "project.delete"
 "data.copy" | 
 /**  A project's tests were run; the entry keeps the suites, commands, outcome and counts. */
 "test.run" | 
+/**  Test results read from a CI run's JUnit artifacts into the project's test history. */
+"test.import" | 
 /**  A project's CI repository was chosen or changed. */
 "ci.repository_set" | 
 /**  A CI run was started again (all jobs, or the failed ones). */
@@ -1445,7 +1452,9 @@ export type RunTrigger =
 /**  One test. */
 "test" | 
 /**  The tests that failed in the last run. */
-"rerun_failed";
+"rerun_failed" | 
+/**  Results read from a CI run's JUnit artifacts. */
+"ci";
 
 /**  The tool that runs a suite, which decides how it is invoked and how its results are read. */
 export type Runner = 

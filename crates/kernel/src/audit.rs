@@ -93,6 +93,9 @@ pub enum AuditAction {
     /// A project's tests were run; the entry keeps the suites, commands, outcome and counts.
     #[serde(rename = "test.run")]
     TestRun,
+    /// Test results read from a CI run's JUnit artifacts into the project's test history.
+    #[serde(rename = "test.import")]
+    TestImport,
     /// A project's CI repository was chosen or changed.
     #[serde(rename = "ci.repository_set")]
     CiRepositorySet,
@@ -162,6 +165,7 @@ impl AuditAction {
             Self::SnapshotDelete => "snapshot.delete",
             Self::DataCopy => "data.copy",
             Self::TestRun => "test.run",
+            Self::TestImport => "test.import",
             Self::CiRepositorySet => "ci.repository_set",
             Self::CiRerun => "ci.rerun",
             Self::CiCancel => "ci.cancel",

@@ -4,6 +4,8 @@
 
 use std::collections::{BTreeMap, HashMap};
 
+use quantum_kernel::audit::{self, AuditAction, NewAuditEntry, ResourceType};
+use quantum_kernel::events::Change;
 use quantum_kernel::Store;
 use serde::{Deserialize, Serialize};
 use specta::Type;
@@ -81,8 +83,18 @@ pub struct Finished<'a> {
 /// Completes a run with its results, in one transaction, then drops the project's runs beyond
 /// the last `keep`.
 pub async fn finish(store: &Store, run_id: i64, finished: Finished<'_>) -> Result<()> {
-    let counts = Counts::of(finished.results);
     let mut tx = store.begin_write().await?;
+    finish_in(&mut tx, run_id, finished).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+async fn finish_in(
+    tx: &mut sqlx::Transaction<'static, sqlx::Sqlite>,
+    run_id: i64,
+    finished: Finished<'_>,
+) -> Result<()> {
+    let counts = Counts::of(finished.results);
     let project_id: i64 = sqlx::query_scalar(
         "UPDATE test_runs SET status = ?, duration_ms = ?, passed = ?, failed = ?, skipped = ?,
                 commands = ?, message = ?, git_commit = ?, git_branch = ?, git_dirty = ?
@@ -99,7 +111,7 @@ pub async fn finish(store: &Store, run_id: i64, finished: Finished<'_>) -> Resul
     .bind(&finished.git.branch)
     .bind(finished.git.dirty)
     .bind(run_id)
-    .fetch_one(&mut *tx)
+    .fetch_one(&mut **tx)
     .await?;
     for result in finished.results {
         sqlx::query(
@@ -116,7 +128,7 @@ pub async fn finish(store: &Store, run_id: i64, finished: Finished<'_>) -> Resul
         .bind(&result.message)
         .bind(&result.output)
         .bind(result.retried)
-        .execute(&mut *tx)
+        .execute(&mut **tx)
         .await?;
     }
     sqlx::query(
@@ -126,10 +138,121 @@ pub async fn finish(store: &Store, run_id: i64, finished: Finished<'_>) -> Resul
     .bind(project_id)
     .bind(project_id)
     .bind(finished.keep.max(1))
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// A CI run's test results, as read from its JUnit artifacts.
+pub struct CiResults {
+    pub ci_run_id: i64,
+    /// What the history says of it: "CI #42 (acme/shop)".
+    pub label: String,
+    /// Each artifact's results, its name as their suite until a local suite claims the tests.
+    pub results: Vec<TestCaseResult>,
+    pub commit: String,
+    pub branch: String,
+    pub keep: u32,
+}
+
+/// Keeps a CI run's results in the project's history, once per CI run: `None` when it was kept
+/// already. A test the project's local runs know is filed under their suite, so that its local
+/// and CI outcomes sit together.
+pub async fn import_ci(store: &Store, project_id: i64, ci: CiResults) -> Result<Option<i64>> {
+    let mut tx = store.begin_write().await?;
+    let known: Option<i64> =
+        sqlx::query_scalar("SELECT id FROM test_runs WHERE project_id = ? AND ci_run_id = ?")
+            .bind(project_id)
+            .bind(ci.ci_run_id)
+            .fetch_optional(&mut *tx)
+            .await?;
+    if known.is_some() {
+        return Ok(None);
+    }
+    let rows = sqlx::query(
+        "SELECT r.suite, r.\"group\", r.name FROM test_results r JOIN test_runs t ON t.id = r.run_id
+         WHERE t.project_id = ? AND t.trigger != 'ci' ORDER BY r.run_id",
+    )
+    .bind(project_id)
+    .fetch_all(&mut *tx)
+    .await?;
+    let local: HashMap<(String, String), String> = rows
+        .iter()
+        .map(|row| ((row.get("group"), row.get("name")), row.get("suite")))
+        .collect();
+    let results: Vec<TestCaseResult> = ci
+        .results
+        .into_iter()
+        .map(|mut result| {
+            if let Some(suite) = local.get(&(result.group.clone(), result.name.clone())) {
+                result.suite = suite.clone();
+            }
+            result
+        })
+        .collect();
+    let mut suites: Vec<String> = results.iter().map(|r| r.suite.clone()).collect();
+    suites.sort();
+    suites.dedup();
+    let label = ci.label;
+    let status = if Counts::of(&results).failed > 0 {
+        TestRunStatus::Failed
+    } else {
+        TestRunStatus::Passed
+    };
+    let duration: f64 = results.iter().filter_map(|r| r.duration_ms).sum();
+    let run_id = sqlx::query(
+        "INSERT INTO test_runs (project_id, suites, trigger, status, ci_run_id)
+         VALUES (?, ?, 'ci', 'running', ?)",
+    )
+    .bind(project_id)
+    .bind(serde_json::to_string(&suites).unwrap_or_default())
+    .bind(ci.ci_run_id)
     .execute(&mut *tx)
+    .await?
+    .last_insert_rowid();
+    finish_in(
+        &mut tx,
+        run_id,
+        Finished {
+            status,
+            duration_ms: duration.round() as i64,
+            results: &results,
+            commands: &[],
+            message: Some(label.clone()),
+            git: &GitState {
+                commit: Some(ci.commit),
+                branch: Some(ci.branch),
+                dirty: false,
+            },
+            keep: ci.keep,
+        },
+    )
+    .await?;
+    let counts = Counts::of(&results);
+    audit::record(
+        &mut tx,
+        NewAuditEntry {
+            action: AuditAction::TestImport,
+            resource_type: ResourceType::TestRun,
+            resource_id: run_id,
+            resource_name: &label,
+            project_id: Some(project_id),
+            details: serde_json::json!({
+                "ciRunId": ci.ci_run_id,
+                "passed": counts.passed,
+                "failed": counts.failed,
+                "skipped": counts.skipped,
+            }),
+        },
+    )
     .await?;
     tx.commit().await?;
-    Ok(())
+    store.announce(Change {
+        action: AuditAction::TestImport,
+        resource_type: ResourceType::TestRun,
+        resource_id: run_id,
+    });
+    Ok(Some(run_id))
 }
 
 /// Runs a crash left as running: they ended with the app.

@@ -229,6 +229,8 @@ pub enum RunTrigger {
     Test,
     /// The tests that failed in the last run.
     RerunFailed,
+    /// Results read from a CI run's JUnit artifacts.
+    Ci,
 }
 
 impl RunTrigger {
@@ -238,6 +240,7 @@ impl RunTrigger {
             Self::Suite => "suite",
             Self::Test => "test",
             Self::RerunFailed => "rerun_failed",
+            Self::Ci => "ci",
         }
     }
 
@@ -247,6 +250,7 @@ impl RunTrigger {
             "suite" => Self::Suite,
             "test" => Self::Test,
             "rerun_failed" => Self::RerunFailed,
+            "ci" => Self::Ci,
             _ => return None,
         })
     }

@@ -8,6 +8,9 @@ use quantum_ci::{
     CiArtifact, CiOverview, CiRepository, CiRunDetail, CiSetup, DispatchRequest, Interest,
     ProviderKind, RepositoryInput, RunFilter, RunPage, TokenStatus,
 };
+use quantum_kernel::ErrorInfo;
+use quantum_testruns::history::{self, CiResults};
+use quantum_testruns::report::parse_junit;
 use tauri::State;
 
 use super::CommandResult;
@@ -141,6 +144,51 @@ pub async fn ci_artifacts(
     run_id: i64,
 ) -> CommandResult<Vec<CiArtifact>> {
     Ok(state.ci.artifacts(project_id, run_id).await?)
+}
+
+/// Reads the JUnit reports among a finished run's artifacts into the project's test history,
+/// beside its local runs (once per CI run); the history run's id, none when it was read before.
+#[tauri::command]
+#[specta::specta]
+pub async fn ci_import_tests(
+    state: State<'_, AppState>,
+    project_id: i64,
+    run_id: i64,
+) -> CommandResult<Option<i64>> {
+    import_tests(&state, project_id, run_id).await
+}
+
+pub async fn import_tests(
+    state: &AppState,
+    project_id: i64,
+    run_id: i64,
+) -> CommandResult<Option<i64>> {
+    let run = state.ci.run_detail(project_id, run_id).await?.value.run;
+    let reports = state.ci.junit_reports(project_id, run_id).await?;
+    if reports.is_empty() {
+        return Err(ErrorInfo::new(
+            "ci.no_reports",
+            "This run has no JUnit report among its artifacts. Upload the test report as an artifact (a junit.xml) to see its tests here.",
+        ));
+    }
+    let mut results = Vec::new();
+    for (artifact, report) in reports {
+        results.extend(parse_junit(&report, &artifact).map_err(|error| {
+            ErrorInfo::new(
+                "ci.report_invalid",
+                format!("The report in the artifact “{artifact}” is not JUnit XML the app can read: {error}"),
+            )
+        })?);
+    }
+    let results = CiResults {
+        ci_run_id: run.id,
+        label: format!("{} #{}", run.workflow_name, run.number),
+        results,
+        commit: run.sha,
+        branch: run.branch,
+        keep: state.settings().test_runs_kept,
+    };
+    Ok(history::import_ci(&state.store, project_id, results).await?)
 }
 
 /// Saves an artifact's zip, or the run's logs (`artifact_id` none), where the user chose.

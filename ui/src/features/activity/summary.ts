@@ -69,6 +69,7 @@ const verbs: Record<AuditAction, string> = {
   "snapshot.delete": "Deleted a snapshot of",
   "data.copy": "Copied data into",
   "test.run": "Ran the tests",
+  "test.import": "Read the test results of",
   "ci.repository_set": "Set the CI repository of",
   "ci.rerun": "Re-ran",
   "ci.cancel": "Cancelled",
@@ -115,6 +116,8 @@ function summarizeConfigOrTransfer(entry: AuditEntry): string | null {
       return `Exported project “${name}” to an encrypted bundle`;
     case "project.import":
       return `Imported project “${name}” from an encrypted bundle`;
+    case "test.import":
+      return `Read the test results of ${name} into the test history`;
     case "ci.repository_set":
       return details.removed === true
         ? `Disconnected project “${name}” from its CI`
@@ -185,6 +188,7 @@ export const actionLabels: Record<AuditAction, string> = {
   "snapshot.delete": "Snapshot deleted",
   "data.copy": "Data copied",
   "test.run": "Tests run",
+  "test.import": "CI test results read",
   "ci.repository_set": "CI repository set",
   "ci.rerun": "CI run re-run",
   "ci.cancel": "CI run cancelled",

@@ -11,8 +11,7 @@ import { SkeletonRows } from "../../components/Skeleton";
 import { formatDuration, statusLabels } from "./results";
 import { TrendChart } from "./TrendChart";
 
-
-const triggerLabels: Record<TestRun["trigger"], string> = { all: "all", suite: "suites", test: "one test", rerun_failed: "rerun failed" };
+const triggerLabels: Record<TestRun["trigger"], string> = { all: "all", suite: "suites", test: "one test", rerun_failed: "rerun failed", ci: "CI" };
 
 /**
  * The project's kept runs (newest first): pick one to see its results, tick two to compare them;
@@ -69,7 +68,7 @@ export function RunHistory({ projectId, shown, onShow }: { projectId: number; sh
               </td>
               <td>
                 <button type="button" className="text-link test-run-show" onClick={() => onShow(run.id)} data-testid="test-run-show">
-                  #{run.id} · {triggerLabels[run.trigger]}
+                  #{run.id} · {run.trigger === "ci" && run.message ? `from ${run.message}` : triggerLabels[run.trigger]}
                 </button>
               </td>
               <td>
