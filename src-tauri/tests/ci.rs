@@ -66,6 +66,13 @@ fn a_repository_is_set_up_read_and_rerun_over_ipc() {
             "https://github.com/acme/shop.git",
         ],
     );
+    // The workflow file gives the jobs' order, which GitHub's jobs API does not.
+    std::fs::create_dir_all(folder.path().join(".github/workflows")).expect("workflows");
+    std::fs::write(
+        folder.path().join(".github/workflows/ci.yml"),
+        "on: push\njobs:\n  lint:\n    runs-on: ubuntu-latest\n  test:\n    needs: lint\n  build:\n    needs: [test]\n",
+    )
+    .expect("workflow file");
     // A local suite whose report names one of the tests CI's artifact has (passing here).
     std::fs::write(folder.path().join("report.xml"), LOCAL_REPORT).expect("report");
     std::fs::write(
@@ -141,6 +148,8 @@ fn a_repository_is_set_up_read_and_rerun_over_ipc() {
         .filter_map(|j| j["name"].as_str())
         .collect();
     assert_eq!(names, ["lint", "test", "build"]);
+    assert_eq!(run["jobs"][1]["needs"], json!(["lint"]));
+    assert_eq!(run["jobs"][2]["needs"], json!(["test"]));
     let log = app.ok(
         "ci_job_log",
         json!({ "projectId": project_id, "jobId": TEST_JOB_42 }),

@@ -446,6 +446,8 @@ export type CiRun = {
 	id: number,
 	workflowId: number | null,
 	workflowName: string,
+	/**  The workflow file in the repository (`.github/workflows/ci.yml`); GitHub only. */
+	workflowPath: string | null,
 	number: number,
 	attempt: number,
 	title: string,

@@ -283,6 +283,7 @@ impl PipelinePayload {
             id: self.id,
             workflow_id: Some(0),
             workflow_name: "Pipeline".to_owned(),
+            workflow_path: None,
             number: self.iid.unwrap_or(self.id),
             attempt: 1,
             title: self.name.unwrap_or_default(),

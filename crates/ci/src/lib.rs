@@ -15,6 +15,7 @@ mod remote;
 mod repository;
 pub mod tokens;
 mod watch;
+mod workflow_file;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -332,9 +333,18 @@ impl Ci {
         Ok(provider.runs(filter, page.max(1), PAGE_SIZE).await?.value)
     }
 
+    /// A run and its jobs; on GitHub their `needs` from the workflow file in the project's
+    /// folder (the folder's version of it, which may differ from the run's commit).
     pub async fn run_detail(&self, project_id: i64, run_id: i64) -> Result<Read<CiRunDetail>> {
         let provider = self.provider(project_id).await?;
-        let (run, jobs) = tokio::try_join!(provider.run(run_id), provider.jobs(run_id))?;
+        let (run, mut jobs) = tokio::try_join!(provider.run(run_id), provider.jobs(run_id))?;
+        let folder = projects::get(&self.store, project_id).await?.folder;
+        if let (Some(folder), Some(path)) = (folder, run.value.workflow_path.as_deref()) {
+            let file = Path::new(&folder).join(path);
+            if let Ok(text) = tokio::fs::read_to_string(&file).await {
+                workflow_file::fill_needs(&mut jobs.value, &text);
+            }
+        }
         Ok(Read {
             changed: run.changed || jobs.changed,
             value: CiRunDetail {

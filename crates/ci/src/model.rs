@@ -126,6 +126,8 @@ pub struct CiRun {
     pub id: i64,
     pub workflow_id: Option<i64>,
     pub workflow_name: String,
+    /// The workflow file in the repository (`.github/workflows/ci.yml`); GitHub only.
+    pub workflow_path: Option<String>,
     pub number: i64,
     pub attempt: u32,
     pub title: String,
