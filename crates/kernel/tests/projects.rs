@@ -344,7 +344,7 @@ async fn a_database_from_a_newer_version_is_refused_and_an_upgrade_backs_up_firs
         .execute(&mut connection)
         .await
         .expect("older schema");
-    // The newest migration (20261129000002_snapshots) creates its table when missing: run
+    // The newest migration creates its table when missing (CREATE TABLE IF NOT EXISTS): run
     // again, it leaves the same table.
     sqlx::Connection::close(connection).await.expect("close");
     let upgraded = Store::open(&path).await.expect("the upgrade runs");

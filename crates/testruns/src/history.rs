@@ -160,12 +160,13 @@ pub struct CiResults {
 /// and CI outcomes sit together.
 pub async fn import_ci(store: &Store, project_id: i64, ci: CiResults) -> Result<Option<i64>> {
     let mut tx = store.begin_write().await?;
-    let known: Option<i64> =
-        sqlx::query_scalar("SELECT id FROM test_runs WHERE project_id = ? AND ci_run_id = ?")
-            .bind(project_id)
-            .bind(ci.ci_run_id)
-            .fetch_optional(&mut *tx)
-            .await?;
+    let known: Option<i64> = sqlx::query_scalar(
+        "SELECT run_id FROM test_runs_ci WHERE project_id = ? AND ci_run_id = ?",
+    )
+    .bind(project_id)
+    .bind(ci.ci_run_id)
+    .fetch_optional(&mut *tx)
+    .await?;
     if known.is_some() {
         return Ok(None);
     }
@@ -201,15 +202,19 @@ pub async fn import_ci(store: &Store, project_id: i64, ci: CiResults) -> Result<
     };
     let duration: f64 = results.iter().filter_map(|r| r.duration_ms).sum();
     let run_id = sqlx::query(
-        "INSERT INTO test_runs (project_id, suites, trigger, status, ci_run_id)
-         VALUES (?, ?, 'ci', 'running', ?)",
+        "INSERT INTO test_runs (project_id, suites, trigger, status) VALUES (?, ?, 'ci', 'running')",
     )
     .bind(project_id)
     .bind(serde_json::to_string(&suites).unwrap_or_default())
-    .bind(ci.ci_run_id)
     .execute(&mut *tx)
     .await?
     .last_insert_rowid();
+    sqlx::query("INSERT INTO test_runs_ci (run_id, project_id, ci_run_id) VALUES (?, ?, ?)")
+        .bind(run_id)
+        .bind(project_id)
+        .bind(ci.ci_run_id)
+        .execute(&mut *tx)
+        .await?;
     finish_in(
         &mut tx,
         run_id,
