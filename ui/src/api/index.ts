@@ -6,6 +6,12 @@ import {
   events,
   type AuditPageRequest,
   type Change,
+  type CiEvent,
+  type DispatchRequest,
+  type Interest,
+  type ProviderKind,
+  type RepositoryInput,
+  type RunFilter,
   type ConnectionFormat,
   type CopyProgress,
   type DatasourceEvent,
@@ -176,6 +182,37 @@ export type {
   VariableInput,
   VariableKind,
   VaultKey,
+} from "../bindings";
+
+// CI (GitHub Actions, GitLab CI)
+export type {
+  CiArtifact,
+  CiEvent,
+  CiJob,
+  CiLogLine,
+  CiOverview,
+  CiRepository,
+  CiRun,
+  CiRunDetail,
+  CiSetup,
+  CiStatus,
+  CiStep,
+  CiWorkflow,
+  DispatchRequest,
+  Interest,
+  LogMark,
+  ProviderKind,
+  RateBudget,
+  RemoteCandidate,
+  RepositoryInput,
+  RequestCounts,
+  RunFilter,
+  RunPage,
+  TokenSource,
+  TokenStatus,
+  WatchState,
+  WatchStatus,
+  WorkflowLatest,
 } from "../bindings";
 
 // Config (quantum.toml)
@@ -411,6 +448,34 @@ export const api = {
   secretStoreStatus: () => commands.secretStoreStatus(),
   vaultCreate: (key: VaultKey) => unwrap(commands.vaultCreate(key)),
   vaultUnlock: (key: VaultKey) => unwrap(commands.vaultUnlock(key)),
+  // CI (GitHub Actions, GitLab CI)
+  /** The repository chosen for the project, and those its folder's git remotes name. */
+  ciSetup: (projectId: number) => unwrap(commands.ciSetup(projectId)),
+  /** Whether the keychain or the provider's command line holds a token for the host. */
+  ciTokenStatus: (provider: ProviderKind, apiUrl: string) => unwrap(commands.ciTokenStatus(provider, apiUrl)),
+  /** Checks the token against the repository first; a typed token then goes to the keychain. */
+  ciRepositorySet: (input: RepositoryInput) => unwrap(commands.ciRepositorySet(input)),
+  ciRepositoryRemove: (projectId: number) => unwrap(commands.ciRepositoryRemove(projectId)),
+  ciOverview: (projectId: number) => unwrap(commands.ciOverview(projectId)),
+  /** One page (from 1) of the runs the filter keeps, newest first. */
+  ciRuns: (projectId: number, filter: RunFilter, page: number) => unwrap(commands.ciRuns(projectId, filter, page)),
+  ciRun: (projectId: number, runId: number) => unwrap(commands.ciRun(projectId, runId)),
+  /** A job's log, its groups marked for folding. */
+  ciJobLog: (projectId: number, jobId: number) => unwrap(commands.ciJobLog(projectId, jobId)),
+  /** What the window looks at: the watcher polls every few seconds while the CI page is open. */
+  ciWatch: (projectId: number, interest: Interest) => commands.ciWatch(projectId, interest),
+  ciRerun: (projectId: number, runId: number, failedOnly: boolean) => unwrap(commands.ciRerun(projectId, runId, failedOnly)),
+  ciCancel: (projectId: number, runId: number) => unwrap(commands.ciCancel(projectId, runId)),
+  /** Starts a workflow (GitHub) or the pipeline (GitLab); the new run's id when the provider says. */
+  ciDispatch: (projectId: number, request: DispatchRequest) => unwrap(commands.ciDispatch(projectId, request)),
+  /** Reads the JUnit reports among a run's artifacts into the Tests history; the history run's id, null when read before. */
+  ciImportTests: (projectId: number, runId: number) => unwrap(commands.ciImportTests(projectId, runId)),
+  ciArtifacts: (projectId: number, runId: number) => unwrap(commands.ciArtifacts(projectId, runId)),
+  /** Saves an artifact's zip, or the run's logs (`artifactId` null), to `path` chosen in the save dialog; the bytes written. */
+  ciDownload: (projectId: number, runId: number, artifactId: number | null, path: string) =>
+    unwrap(commands.ciDownload(projectId, runId, artifactId, path)),
+  /** Calls `listener` with what the CI watchers find; resolves to the function that stops it. */
+  onCiChanged: (listener: (event: CiEvent) => void) => events.ciChanged.listen((event) => listener(event.payload)),
   /** Asks the update server now; `null` when this is the newest version. Shows a skipped version too. */
   updatesCheck: () => unwrap(commands.updatesCheck()),
   /** The update the last automatic check announced, if any. */

@@ -1,4 +1,4 @@
-import type { AuditFilter, SchemaSource } from "./index";
+import type { AuditFilter, ProviderKind, RunFilter, SchemaSource } from "./index";
 
 // Prefixes matter: invalidating `projects` also refreshes every `["projects", id]`, and
 // invalidating `datasources` every list and the orphan volumes.
@@ -44,4 +44,18 @@ export const queryKeys = {
   /** A project's test suites, runs, trend and flaky tests: refreshed by every data change. */
   tests: (projectId: number) => ["tests", projectId] as const,
   testRun: (runId: number) => ["tests", "run", runId] as const,
+  /** A project's CI: the watcher's events keep the overview, the shown run and the status current. */
+  ci: (projectId: number) => ["ci", projectId] as const,
+  ciSetup: (projectId: number) => ["ci", projectId, "setup"] as const,
+  ciOverview: (projectId: number) => ["ci", projectId, "overview"] as const,
+  ciRunLists: (projectId: number) => ["ci", projectId, "runs"] as const,
+  ciRuns: (projectId: number, filter: RunFilter) => ["ci", projectId, "runs", filter] as const,
+  ciRun: (projectId: number, runId: number) => ["ci", projectId, "run", runId] as const,
+  ciArtifacts: (projectId: number, runId: number) => ["ci", projectId, "run", runId, "artifacts"] as const,
+  ciLog: (projectId: number, jobId: number) => ["ci", projectId, "log", jobId] as const,
+  /** The watcher's latest state: filled only by events, never fetched. */
+  ciStatus: (projectId: number) => ["ci", projectId, "status"] as const,
+  /** Per host, not per project: a token serves every project of its host. */
+  ciTokens: ["ciToken"] as const,
+  ciTokenStatus: (provider: ProviderKind, apiUrl: string) => ["ciToken", provider, apiUrl] as const,
 };

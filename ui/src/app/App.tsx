@@ -15,6 +15,9 @@ import { Shell } from "./Shell";
 const ConfigPage = lazy(() => import("../features/config/ConfigPage"));
 // xterm and uPlot load with the Tests page, not with the app.
 const TestsPage = lazy(() => import("../features/tests/TestsPage"));
+// The CI pages are for some projects only: loaded on first visit.
+const CiPage = lazy(() => import("../features/ci/CiPage"));
+const CiRunPage = lazy(() => import("../features/ci/CiRunPage"));
 // The schema browser brings React Flow and the dagre layout engine: loaded on first visit.
 const SchemaPage = lazy(() => import("../features/schema/SchemaPage").then((module) => ({ default: module.SchemaPage })));
 // The migrations page edits files in Monaco: loaded on first visit.
@@ -84,6 +87,22 @@ const router = createHashRouter(
         element={
           <Lazy label="Loading the tests">
             <TestsPage />
+          </Lazy>
+        }
+      />
+      <Route
+        path="projects/:projectId/ci"
+        element={
+          <Lazy label="Loading the CI">
+            <CiPage />
+          </Lazy>
+        }
+      />
+      <Route
+        path="projects/:projectId/ci/runs/:runId"
+        element={
+          <Lazy label="Loading the run">
+            <CiRunPage />
           </Lazy>
         }
       />

@@ -4,6 +4,7 @@ import { useQuery } from "@tanstack/react-query";
 import { Toaster } from "sonner";
 import logo from "../assets/logo.svg";
 import { shortcutLabel } from "../lib/platform";
+import { useCiEvents } from "../features/ci/useCiEvents";
 import { DockerBanner } from "../features/datasources/DockerBanner";
 import { PaletteLauncher } from "../features/palette/PaletteLauncher";
 import { appInfoQuery } from "../features/settings/queries";
@@ -21,6 +22,7 @@ export function Shell() {
   const { data: appInfo } = useQuery(appInfoQuery);
   useDataChangedRefresh();
   useDatasourceEvents();
+  useCiEvents();
   useShortcuts();
 
   useEffect(() => applyTheme(theme), [theme]);

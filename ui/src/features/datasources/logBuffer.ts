@@ -1,5 +1,5 @@
 import type { Engine, LogLine, LogStream } from "../../api";
-import { hasEscapes, stripAnsi } from "./ansi";
+import { hasEscapes, stripAnsi } from "../../components/log/ansi";
 import { logLevelOf, type LogLineLevel } from "./logLevels";
 
 /** A received line, ready to filter and search: its text without escapes, and its level. */
@@ -46,6 +46,11 @@ export class LogBuffer {
       });
     }
     if (this.incoming.length > this.cap) this.incoming.splice(0, this.incoming.length - this.cap);
+  }
+
+  /** A method, not an assignment, for views that keep the buffer in React state. */
+  setPaused(paused: boolean) {
+    this.paused = paused;
   }
 
   /** Lines received but not shown yet, because the view is paused. */

@@ -1,5 +1,6 @@
-// Container logs keep the colours their programs print. This turns ANSI SGR escapes into styled
-// segments (16 colours, bright variants, bold, reset) and drops every other escape sequence.
+// Logs (a container's, a CI job's) keep the colours their programs print. This turns ANSI SGR
+// escapes into styled segments (16 colours, bright variants, bold, reset) and drops every other
+// escape sequence; it also finds and marks search matches in the text as read.
 
 /** A run of text in one style. Colours are 0–15: the eight normal ones, then their bright forms. */
 export type AnsiSegment = { text: string; fg: number | null; bg: number | null; bold: boolean };
@@ -84,6 +85,17 @@ export const hasEscapes = (input: string) => input.includes(ESC) || input.includ
 export type MarkedSegment = AnsiSegment & { match: boolean };
 
 const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+
+/** The indexes of the lines whose text holds `query`, case-insensitively; none for "". */
+export function findMatches(lines: readonly { text: string }[], query: string): number[] {
+  if (query === "") return [];
+  const needle = new RegExp(escapeRegExp(query), "i");
+  const found: number[] = [];
+  lines.forEach((line, index) => {
+    if (needle.test(line.text)) found.push(index);
+  });
+  return found;
+}
 
 /**
  * Splits the segments where case-insensitive matches of `query` begin and end, so a match that
