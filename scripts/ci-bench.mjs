@@ -96,7 +96,7 @@ try {
     "the running run is listed",
   );
   await window("CI page open, a run in progress (60 s)", 60, async () => {});
-  await click(By.css(`[data-testid="ci-run-row"][data-run-id="${running}"]`));
+  await click(By.css(`[data-testid="ci-run-row"][data-run-id="${running}"] a`));
   await waitFor(driver, byTestId("ci-run-page"), TIMEOUT_MS);
   await window("that run's page open (60 s)", 60, async () => {});
   await click(byTestId("project-ci-link"));

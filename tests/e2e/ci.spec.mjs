@@ -46,6 +46,8 @@ const click = async (locator) => {
 const attribute = (testId, name) =>
   driver.executeScript(`return document.querySelector('[data-testid="${testId}"]')?.getAttribute("${name}") ?? null;`);
 const runRow = (id) => By.css(`[data-testid="ci-run-row"][data-run-id="${id}"]`);
+/** The run's link in its row (WebKitWebDriver cannot click a table row itself). */
+const runLink = (id) => By.css(`[data-testid="ci-run-row"][data-run-id="${id}"] a`);
 const statusOf = (id) =>
   driver.executeScript(`return document.querySelector('[data-testid="ci-run-row"][data-run-id="${id}"]')?.dataset.status ?? null;`);
 
@@ -84,7 +86,7 @@ test("a run started on the server, then running, is on screen within 5 s each ti
 });
 
 test("a failed run's failed job shows its log, folded, with the error; re-running its failed jobs is followed", async () => {
-  await click(runRow(RUN_42));
+  await click(runLink(RUN_42));
   await waitFor(driver, byTestId("ci-run-page"), TIMEOUT_MS);
   await click(By.css('[data-testid="ci-job"][data-job-name="test"][data-status="failure"]'));
   const error = await waitFor(driver, byTestId("ci-log-error"), TIMEOUT_MS);
