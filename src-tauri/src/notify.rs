@@ -246,4 +246,31 @@ mod tests {
         assert_eq!(notice.title, "Tests could not run — shop");
         assert_eq!(notice.body, "rust: “cargo” was not found.");
     }
+
+    #[test]
+    fn a_finished_ci_run_is_told_with_its_workflow_outcome_number_and_branch() {
+        let mut run = CiRun {
+            id: 12003987215,
+            workflow_id: Some(161335),
+            workflow_name: "CI".to_owned(),
+            workflow_path: None,
+            number: 42,
+            attempt: 1,
+            title: "Add CSV export for orders".to_owned(),
+            branch: "main".to_owned(),
+            sha: "9fceb02".to_owned(),
+            event: "push".to_owned(),
+            actor: "octocat".to_owned(),
+            status: CiStatus::Failure,
+            created_at: "2026-11-28T09:40:00Z".to_owned(),
+            updated_at: "2026-11-28T09:44:00Z".to_owned(),
+            started_at: None,
+            url: String::new(),
+        };
+        let notice = ci_run_notice("shop", &run);
+        assert_eq!(notice.title, "CI failed — shop");
+        assert_eq!(notice.body, "#42 on main: Add CSV export for orders");
+        run.status = CiStatus::Success;
+        assert_eq!(ci_run_notice("shop", &run).title, "CI passed — shop");
+    }
 }
