@@ -4,6 +4,8 @@
 // while the window is in front is not. Focus moves between the app and another window (xmessage)
 // with xdotool (X input focus: there is no window manager under Xvfb); what dunst showed is read
 // back with dunstctl. Needs dunst, xdotool and x11-utils (scripts/setup --for-tests installs them).
+// A CI run of the folder's branch (on the local fake of GitHub's API) that finishes while the
+// window is not in front is notified the same way.
 import assert from "node:assert/strict";
 import { execFileSync, spawn } from "node:child_process";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
@@ -11,6 +13,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
 import { By, until } from "selenium-webdriver";
+import { startFakeCi } from "./fakeCi.mjs";
 import { byTestId, openNewProject, startApp, testSettings, waitFor } from "./harness.mjs";
 
 const TIMEOUT_MS = 15_000;
@@ -28,12 +31,16 @@ format = "libtest"
 let app;
 let driver;
 let folder;
+let fake;
 /** Another application's window, to take the focus from the app's, as the user's editor would. */
 let elsewhere;
 
 before(async () => {
   folder = await mkdtemp(join(tmpdir(), "quantum-e2e-notices-"));
   await writeFile(join(folder, "quantum.toml"), QUANTUM_TOML);
+  execFileSync("git", ["-C", folder, "init", "-q", "-b", "main"]);
+  execFileSync("git", ["-C", folder, "remote", "add", "origin", "https://github.com/acme/shop.git"]);
+  fake = await startFakeCi();
   app = await startApp({ settings: { ...testSettings, desktopNotifications: true } });
   driver = app.driver;
   elsewhere = spawn("xmessage", ["-name", "elsewhere", "-title", "Elsewhere", "-geometry", "+1250+820", "elsewhere"], { stdio: "ignore" });
@@ -42,6 +49,7 @@ before(async () => {
 after(async () => {
   elsewhere?.kill();
   await app?.close();
+  await fake?.stop();
   if (folder) await rm(folder, { recursive: true, force: true });
 });
 
@@ -111,4 +119,35 @@ test("a run that ends while the window is not in front is notified with its outc
   );
   // Notices go out in the order the runs ended: had the first run been notified, it would be first.
   assert.deepEqual(shown, [["Tests failed — notices", "1 failed, 0 passed, 0 skipped"]]);
+});
+
+test("a CI run of the folder's branch that finishes while the window is not in front is notified", async () => {
+  await focusApp(true);
+  await click("project-ci-link");
+  await (await waitFor(driver, By.css('[data-testid="ci-candidate"][data-path="acme/shop"]'), TIMEOUT_MS)).click();
+  const apiUrl = await waitFor(driver, byTestId("ci-api-url"), TIMEOUT_MS);
+  await apiUrl.clear();
+  await apiUrl.sendKeys(fake.url);
+  await (await waitFor(driver, byTestId("ci-token"), TIMEOUT_MS)).sendKeys("gh-good");
+  await click("ci-setup-save");
+  // The watcher's first check has been made: what it saw then is not news.
+  await driver.wait(
+    async () => (await driver.executeScript('return document.querySelector(\'[data-testid="ci-status"]\')?.dataset.state ?? null;')) === "live",
+    TIMEOUT_MS,
+    "the CI page is live",
+  );
+  const { id, run_number: number } = await fake.post("/_fake/github/runs", { workflow: "ci.yml", branch: "main" });
+  const row = By.css(`[data-testid="ci-run-row"][data-run-id="${id}"]`);
+  await waitFor(driver, row, TIMEOUT_MS);
+
+  await focusApp(false);
+  await fake.post(`/_fake/github/runs/${id}/state`, { status: "completed", conclusion: "failure" });
+  let shown = [];
+  await driver.wait(
+    () => (shown = shownNotifications().filter(([summary]) => summary.startsWith("CI "))).length > 0,
+    TIMEOUT_MS,
+    "a desktop notification is shown for the CI run",
+  );
+  assert.equal(shown[0][0], "CI failed — notices");
+  assert.match(shown[0][1], new RegExp(`^#${number} on main: `));
 });

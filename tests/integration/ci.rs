@@ -529,6 +529,78 @@ async fn the_watcher_pushes_a_new_run_and_its_end_and_the_service_audits() {
         .expect("token removed");
 }
 
+#[tokio::test]
+async fn a_run_that_starts_and_ends_between_two_checks_is_still_told() {
+    let fake = FakeCi::start().await;
+    let dir = tempfile::tempdir().expect("dir");
+    let store = quantum_kernel::Store::open_in(dir.path())
+        .await
+        .expect("store");
+    let folder = dir.path().join("shop");
+    std::fs::create_dir(&folder).expect("folder");
+    let project_id = project_on(&store, &folder, "main").await;
+    let secrets = Arc::new(SecretStore::open(dir.path()));
+    // Checks far apart, as when the page is closed: the run comes and goes between two.
+    let intervals = Intervals {
+        open: Duration::from_secs(2),
+        active: Duration::from_secs(2),
+        idle: Duration::from_secs(2),
+        offline_max: Duration::from_secs(2),
+    };
+    let ci = Ci::new(store, Arc::clone(&secrets), intervals);
+    let input = RepositoryInput {
+        project_id,
+        provider: ProviderKind::Github,
+        api_url: fake.url.clone(),
+        path: "acme/shop".into(),
+        token_source: TokenSource::Keychain,
+        token: Some("gh-good".into()),
+    };
+    ci.set_repository(input).await.expect("repository set");
+    let events = Arc::new(Mutex::new(Vec::<CiEvent>::new()));
+    let sink = Arc::clone(&events);
+    ci.watch(
+        project_id,
+        Interest::default(),
+        Arc::new(move |event| sink.lock().expect("events").push(event)),
+    );
+    wait_for(&events, "the first check", |event| {
+        matches!(event, CiEvent::Status { .. })
+    })
+    .await;
+
+    let created = fake
+        .post(
+            "/_fake/github/runs",
+            json!({ "workflow": "ci.yml", "branch": "main" }),
+        )
+        .await;
+    let id = created["id"].as_i64().expect("id");
+    fake.post(
+        &format!("/_fake/github/runs/{id}/state"),
+        json!({ "status": "completed", "conclusion": "failure" }),
+    )
+    .await;
+    wait_for(&events, "the unseen run's end", |event| matches!(event, CiEvent::Finished { run, .. } if run.id == id && run.status == CiStatus::Failure)).await;
+    let told = events
+        .lock()
+        .expect("events")
+        .iter()
+        .filter(|event| matches!(event, CiEvent::Finished { .. }))
+        .count();
+    assert_eq!(
+        told, 1,
+        "only the new run is told, not the ones seen at the first check"
+    );
+    ci.unwatch(project_id);
+    secrets
+        .delete(&quantum_ci::tokens::account(
+            ProviderKind::Github,
+            &fake.url,
+        ))
+        .expect("token removed");
+}
+
 async fn wait_for(events: &Mutex<Vec<CiEvent>>, what: &str, test: impl Fn(&CiEvent) -> bool) {
     let deadline = Instant::now() + Duration::from_secs(15);
     while !events.lock().expect("events").iter().any(&test) {

@@ -257,10 +257,18 @@ impl Ci {
             .flat_map(|w| w.current.iter().chain(w.default.iter()))
             .collect();
         let active = runs.iter().any(|run| !run.status.is_finished());
+        // A run can start and end between two checks (a short run, or the idle period): one
+        // never seen that changed after everything seen before is new, and told too.
+        let newest_seen = known.values().map(|run| run.updated_at.clone()).max();
         for run in &runs {
             let before = known.insert(run.id, (*run).clone());
             let finished_now = run.status.is_finished()
-                && before.is_some_and(|b| !b.status.is_finished() || b.attempt != run.attempt);
+                && match before {
+                    Some(before) => !before.status.is_finished() || before.attempt != run.attempt,
+                    None => newest_seen
+                        .as_ref()
+                        .is_some_and(|newest| run.updated_at > *newest),
+                };
             let on_current = overview.value.current_branch.as_deref() == Some(run.branch.as_str());
             if !first && finished_now && on_current {
                 emit(CiEvent::Finished {
