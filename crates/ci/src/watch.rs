@@ -207,7 +207,14 @@ impl Ci {
                     let wait = budget.map_or(self.intervals.idle, until_reset);
                     (WatchState::Limited, Some(error.to_string()), wait)
                 }
-                Err(Error::NoRepository) => return,
+                // The repository or the project went: nothing left to watch.
+                Err(
+                    Error::NoRepository
+                    | Error::Kernel(quantum_kernel::Error::ProjectNotFound { .. }),
+                ) => {
+                    self.forget(project_id);
+                    return;
+                }
                 Err(error) => {
                     // A token or a repository the provider refuses: tried again rarely, and at
                     // once when the user changes the setting (the watch is started again).
