@@ -260,6 +260,13 @@ impl Ci {
         lock(&self.handles).remove(&project_id);
     }
 
+    /// The provider kept for the project, without making one (no setting or keychain read).
+    fn kept(&self, project_id: i64) -> Option<Arc<dyn Provider>> {
+        lock(&self.handles)
+            .get(&project_id)
+            .map(|handle| Arc::clone(&handle.provider))
+    }
+
     pub async fn provider(&self, project_id: i64) -> Result<Arc<dyn Provider>> {
         Ok(Arc::clone(&self.handle(project_id).await?.provider))
     }

@@ -157,6 +157,10 @@ impl Ci {
             let outcome = self
                 .check(project_id, wanted, &mut known, first, &emit)
                 .await;
+            // The provider the check used, as it stands: its counts and the budget it last saw.
+            let kept = self.kept(project_id);
+            let counts = kept.as_ref().map(|p| p.counts()).unwrap_or_default();
+            let budget = kept.as_ref().and_then(|p| p.budget());
             let (state, message, wait) = match outcome {
                 Ok(active) => {
                     first = false;
@@ -168,11 +172,6 @@ impl Ci {
                     } else {
                         self.intervals.idle
                     };
-                    let budget = self
-                        .provider(project_id)
-                        .await
-                        .ok()
-                        .and_then(|p| p.budget());
                     match budget.filter(RateBudget::is_low) {
                         Some(budget) => {
                             wait = wait.max(spread(budget));
@@ -199,11 +198,6 @@ impl Ci {
                     )
                 }
                 Err(error @ Error::RateLimited { .. }) => {
-                    let budget = self
-                        .provider(project_id)
-                        .await
-                        .ok()
-                        .and_then(|p| p.budget());
                     let wait = budget.map_or(self.intervals.idle, until_reset);
                     (WatchState::Limited, Some(error.to_string()), wait)
                 }
@@ -225,10 +219,6 @@ impl Ci {
                         self.intervals.idle,
                     )
                 }
-            };
-            let (counts, budget) = match self.provider(project_id).await {
-                Ok(provider) => (provider.counts(), provider.budget()),
-                Err(_) => (RequestCounts::default(), None),
             };
             emit(CiEvent::Status {
                 project_id,
