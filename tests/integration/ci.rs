@@ -417,24 +417,84 @@ async fn project_on(store: &quantum_kernel::Store, folder: &Path, branch: &str) 
         .id
 }
 
+/// A project on a git folder, its CI service on the fake with `intervals`, and the events its
+/// watcher sends.
+struct Watched {
+    fake: FakeCi,
+    store: quantum_kernel::Store,
+    secrets: Arc<SecretStore>,
+    ci: Arc<Ci>,
+    project_id: i64,
+    events: Arc<Mutex<Vec<CiEvent>>>,
+    _dir: tempfile::TempDir,
+}
+
+impl Watched {
+    async fn new(branch: &str, intervals: Intervals) -> Self {
+        let fake = FakeCi::start().await;
+        let dir = tempfile::tempdir().expect("dir");
+        let store = quantum_kernel::Store::open_in(dir.path())
+            .await
+            .expect("store");
+        let folder = dir.path().join("shop");
+        std::fs::create_dir(&folder).expect("folder");
+        let project_id = project_on(&store, &folder, branch).await;
+        let secrets = Arc::new(SecretStore::open(dir.path()));
+        let ci = Ci::new(store.clone(), Arc::clone(&secrets), intervals);
+        Self {
+            fake,
+            store,
+            secrets,
+            ci,
+            project_id,
+            events: Arc::new(Mutex::new(Vec::new())),
+            _dir: dir,
+        }
+    }
+
+    /// acme/shop on the fake with `token`, kept in the keychain.
+    fn repository(&self, token: &str) -> RepositoryInput {
+        RepositoryInput {
+            project_id: self.project_id,
+            provider: ProviderKind::Github,
+            api_url: self.fake.url.clone(),
+            path: "acme/shop".into(),
+            token_source: TokenSource::Keychain,
+            token: Some(token.into()),
+        }
+    }
+
+    fn watch(&self, interest: Interest) {
+        let sink = Arc::clone(&self.events);
+        self.ci.watch(
+            self.project_id,
+            interest,
+            Arc::new(move |event| sink.lock().expect("events").push(event)),
+        );
+    }
+
+    /// Stops the watcher and takes the test's token out of the keychain.
+    fn finish(self) {
+        self.ci.unwatch(self.project_id);
+        self.secrets
+            .delete(&quantum_ci::tokens::account(
+                ProviderKind::Github,
+                &self.fake.url,
+            ))
+            .expect("token removed");
+    }
+}
+
 #[tokio::test]
 async fn the_watcher_pushes_a_new_run_and_its_end_and_the_service_audits() {
-    let fake = FakeCi::start().await;
-    let dir = tempfile::tempdir().expect("dir");
-    let store = quantum_kernel::Store::open_in(dir.path())
-        .await
-        .expect("store");
-    let folder = dir.path().join("shop");
-    std::fs::create_dir(&folder).expect("folder");
-    let project_id = project_on(&store, &folder, "feature/login").await;
-    let secrets = Arc::new(SecretStore::open(dir.path()));
     let intervals = Intervals {
         open: Duration::from_millis(200),
         active: Duration::from_millis(200),
         idle: Duration::from_secs(60),
         offline_max: Duration::from_millis(400),
     };
-    let ci = Ci::new(store.clone(), Arc::clone(&secrets), intervals);
+    let w = Watched::new("feature/login", intervals).await;
+    let (ci, fake, project_id) = (&w.ci, &w.fake, w.project_id);
 
     let setup = ci.setup(project_id).await.expect("setup");
     let found = &setup.candidates[0].repository;
@@ -442,35 +502,22 @@ async fn the_watcher_pushes_a_new_run_and_its_end_and_the_service_audits() {
         (found.provider, found.path.as_str()),
         (ProviderKind::Github, "acme/shop")
     );
-    let input = |token: &str| RepositoryInput {
-        project_id,
-        provider: ProviderKind::Github,
-        api_url: fake.url.clone(),
-        path: "acme/shop".into(),
-        token_source: TokenSource::Keychain,
-        token: Some(token.into()),
-    };
     assert!(
         matches!(
-            ci.set_repository(input("gh-read")).await,
+            ci.set_repository(w.repository("gh-read")).await,
             Err(Error::MissingScopes { .. })
         ),
         "a token that cannot see the repository is refused"
     );
-    ci.set_repository(input("gh-good"))
+    ci.set_repository(w.repository("gh-good"))
         .await
         .expect("repository set");
 
-    let events = Arc::new(Mutex::new(Vec::<CiEvent>::new()));
-    let sink = Arc::clone(&events);
-    ci.watch(
-        project_id,
-        Interest {
-            page_open: true,
-            run_id: None,
-        },
-        Arc::new(move |event| sink.lock().expect("events").push(event)),
-    );
+    w.watch(Interest {
+        page_open: true,
+        run_id: None,
+    });
+    let events = &w.events;
     let created = fake
         .post(
             "/_fake/github/runs",
@@ -478,7 +525,7 @@ async fn the_watcher_pushes_a_new_run_and_its_end_and_the_service_audits() {
         )
         .await;
     let id = created["id"].as_i64().expect("id");
-    wait_for(&events, "the new run on the folder's branch", |event| {
+    wait_for(events, "the new run on the folder's branch", |event| {
         matches!(event, CiEvent::Overview { overview, .. } if overview.workflows.iter().any(|w| w.current.as_ref().is_some_and(|r| r.id == id && r.status == CiStatus::Queued)))
     })
     .await;
@@ -487,14 +534,14 @@ async fn the_watcher_pushes_a_new_run_and_its_end_and_the_service_audits() {
         json!({ "status": "completed", "conclusion": "success" }),
     )
     .await;
-    wait_for(&events, "the run's end", |event| matches!(event, CiEvent::Finished { run, .. } if run.id == id && run.status == CiStatus::Success)).await;
+    wait_for(events, "the run's end", |event| matches!(event, CiEvent::Finished { run, .. } if run.id == id && run.status == CiStatus::Success)).await;
 
     fake.post("/_fake/network", json!({ "up": false })).await;
-    wait_for(&events, "offline", |event| matches!(event, CiEvent::Status { status, .. } if status.state == WatchState::Offline)).await;
+    wait_for(events, "offline", |event| matches!(event, CiEvent::Status { status, .. } if status.state == WatchState::Offline)).await;
     events.lock().expect("events").clear();
     fake.post("/_fake/network", json!({ "up": true })).await;
     wait_for(
-        &events,
+        events,
         "live again",
         |event| matches!(event, CiEvent::Status { status, .. } if status.state == WatchState::Live),
     )
@@ -512,7 +559,7 @@ async fn the_watcher_pushes_a_new_run_and_its_end_and_the_service_audits() {
         before_id: None,
         limit: 10,
     };
-    let page = quantum_kernel::audit::page(&store, &request)
+    let page = quantum_kernel::audit::page(&w.store, &request)
         .await
         .expect("audit");
     let actions: Vec<&str> = page.entries.iter().map(|e| e.action.as_str()).collect();
@@ -520,51 +567,26 @@ async fn the_watcher_pushes_a_new_run_and_its_end_and_the_service_audits() {
         actions.starts_with(&["ci.cancel", "ci.rerun"]),
         "{actions:?}"
     );
-    ci.unwatch(project_id);
-    secrets
-        .delete(&quantum_ci::tokens::account(
-            ProviderKind::Github,
-            &fake.url,
-        ))
-        .expect("token removed");
+    w.finish();
 }
 
 #[tokio::test]
 async fn a_run_that_starts_and_ends_between_two_checks_is_still_told() {
-    let fake = FakeCi::start().await;
-    let dir = tempfile::tempdir().expect("dir");
-    let store = quantum_kernel::Store::open_in(dir.path())
-        .await
-        .expect("store");
-    let folder = dir.path().join("shop");
-    std::fs::create_dir(&folder).expect("folder");
-    let project_id = project_on(&store, &folder, "main").await;
-    let secrets = Arc::new(SecretStore::open(dir.path()));
     // Checks far apart, as when the page is closed: the run comes and goes between two.
+    let every = Duration::from_secs(2);
     let intervals = Intervals {
-        open: Duration::from_secs(2),
-        active: Duration::from_secs(2),
-        idle: Duration::from_secs(2),
-        offline_max: Duration::from_secs(2),
+        open: every,
+        active: every,
+        idle: every,
+        offline_max: every,
     };
-    let ci = Ci::new(store, Arc::clone(&secrets), intervals);
-    let input = RepositoryInput {
-        project_id,
-        provider: ProviderKind::Github,
-        api_url: fake.url.clone(),
-        path: "acme/shop".into(),
-        token_source: TokenSource::Keychain,
-        token: Some("gh-good".into()),
-    };
-    ci.set_repository(input).await.expect("repository set");
-    let events = Arc::new(Mutex::new(Vec::<CiEvent>::new()));
-    let sink = Arc::clone(&events);
-    ci.watch(
-        project_id,
-        Interest::default(),
-        Arc::new(move |event| sink.lock().expect("events").push(event)),
-    );
-    wait_for(&events, "the first check", |event| {
+    let w = Watched::new("main", intervals).await;
+    let fake = &w.fake;
+    w.ci.set_repository(w.repository("gh-good"))
+        .await
+        .expect("repository set");
+    w.watch(Interest::default());
+    wait_for(&w.events, "the first check", |event| {
         matches!(event, CiEvent::Status { .. })
     })
     .await;
@@ -581,8 +603,9 @@ async fn a_run_that_starts_and_ends_between_two_checks_is_still_told() {
         json!({ "status": "completed", "conclusion": "failure" }),
     )
     .await;
-    wait_for(&events, "the unseen run's end", |event| matches!(event, CiEvent::Finished { run, .. } if run.id == id && run.status == CiStatus::Failure)).await;
-    let told = events
+    wait_for(&w.events, "the unseen run's end", |event| matches!(event, CiEvent::Finished { run, .. } if run.id == id && run.status == CiStatus::Failure)).await;
+    let told = w
+        .events
         .lock()
         .expect("events")
         .iter()
@@ -592,13 +615,7 @@ async fn a_run_that_starts_and_ends_between_two_checks_is_still_told() {
         told, 1,
         "only the new run is told, not the ones seen at the first check"
     );
-    ci.unwatch(project_id);
-    secrets
-        .delete(&quantum_ci::tokens::account(
-            ProviderKind::Github,
-            &fake.url,
-        ))
-        .expect("token removed");
+    w.finish();
 }
 
 async fn wait_for(events: &Mutex<Vec<CiEvent>>, what: &str, test: impl Fn(&CiEvent) -> bool) {
