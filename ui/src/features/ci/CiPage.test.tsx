@@ -6,6 +6,7 @@ import { api, ApiError, type CiOverview, type CiRepository, type CiRun, type CiS
 import type * as ApiModule from "../../api";
 import { renderWithApp } from "../../test/render";
 import CiPage from "./CiPage";
+import { ciRun } from "./fixtures";
 
 vi.mock("../../api", async (importOriginal) => {
   const actual = await importOriginal<typeof ApiModule>();
@@ -23,24 +24,7 @@ vi.mock("../../api", async (importOriginal) => {
 });
 
 const repository: CiRepository = { provider: "github", apiUrl: "https://api.github.com", path: "acme/shop", tokenSource: "keychain" };
-const run = (id: number, status: CiRun["status"], branch = "main"): CiRun => ({
-  id,
-  workflowId: 1,
-  workflowName: "CI",
-  workflowPath: ".github/workflows/ci.yml",
-  number: id,
-  attempt: 1,
-  title: `Run ${id}`,
-  branch,
-  sha: "1a2b3c4d5e6f",
-  event: "push",
-  actor: "alice",
-  status,
-  createdAt: "2026-01-01T10:00:00Z",
-  updatedAt: "2026-01-01T10:05:00Z",
-  startedAt: "2026-01-01T10:00:05Z",
-  url: "",
-});
+const run = (id: number, status: CiRun["status"], branch = "main") => ciRun(id, status, { branch });
 const overview: CiOverview = {
   repository,
   webUrl: "https://github.com/acme/shop",

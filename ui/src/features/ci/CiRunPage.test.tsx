@@ -2,10 +2,11 @@ import { screen, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { Route, Routes } from "react-router";
 import { beforeEach, describe, expect, it, vi } from "vitest";
-import { api, type CiJob, type CiRun } from "../../api";
+import { api, type CiJob } from "../../api";
 import type * as ApiModule from "../../api";
 import { renderWithApp } from "../../test/render";
 import CiRunPage from "./CiRunPage";
+import { ciRun } from "./fixtures";
 
 vi.mock("../../api", async (importOriginal) => {
   const actual = await importOriginal<typeof ApiModule>();
@@ -23,24 +24,7 @@ vi.mock("../../api", async (importOriginal) => {
   };
 });
 
-const run: CiRun = {
-  id: 40,
-  workflowId: 1,
-  workflowName: "CI",
-  workflowPath: ".github/workflows/ci.yml",
-  number: 17,
-  attempt: 2,
-  title: "Add the cart",
-  branch: "feature",
-  sha: "1a2b3c4d5e6f",
-  event: "push",
-  actor: "alice",
-  status: "running",
-  createdAt: "2026-01-01T10:00:00Z",
-  updatedAt: "2026-01-01T10:05:00Z",
-  startedAt: "2026-01-01T10:00:05Z",
-  url: "",
-};
+const run = ciRun(40, "running", { number: 17, attempt: 2, title: "Add the cart", branch: "feature" });
 const job = (id: number, name: string, status: CiJob["status"], extra: Partial<CiJob> = {}): CiJob => ({
   id,
   name,

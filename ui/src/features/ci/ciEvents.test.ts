@@ -3,25 +3,9 @@ import { QueryClient } from "@tanstack/react-query";
 import type { CiOverview, CiRun, CiRunDetail, RunPage, WatchStatus } from "../../api";
 import { queryKeys } from "../../api/queryKeys";
 import { applyCiEvent } from "./ciEvents";
+import { ciRun } from "./fixtures";
 
-const run = (id: number, status: CiRun["status"]): CiRun => ({
-  id,
-  workflowId: 1,
-  workflowName: "CI",
-  workflowPath: ".github/workflows/ci.yml",
-  number: id,
-  attempt: 1,
-  title: "Fix the build",
-  branch: "main",
-  sha: "1a2b3c4d5e6f",
-  event: "push",
-  actor: "alice",
-  status,
-  createdAt: "2026-01-01T10:00:00Z",
-  updatedAt: "2026-01-01T10:05:00Z",
-  startedAt: "2026-01-01T10:00:05Z",
-  url: "",
-});
+const run = (id: number, status: CiRun["status"]) => ciRun(id, status, { title: "Fix the build" });
 const overview: CiOverview = {
   repository: { provider: "github", apiUrl: "https://api.github.com", path: "acme/shop", tokenSource: "keychain" },
   webUrl: "https://github.com/acme/shop",
