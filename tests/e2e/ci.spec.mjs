@@ -11,7 +11,7 @@ import { join } from "node:path";
 import { after, before, test } from "node:test";
 import { By, until } from "selenium-webdriver";
 import { startFakeCi } from "./fakeCi.mjs";
-import { byTestId, openNewProject, startApp, waitFor, waitForToast } from "./harness.mjs";
+import { byTestId, openNewProject, replaceValue, startApp, waitFor, waitForToast } from "./harness.mjs";
 
 const TIMEOUT_MS = 15_000;
 /** The issue's promise: a change on the server is on screen within 5 s while the page is open. */
@@ -57,16 +57,14 @@ test("the repository found from the remote is set up with a token, and its runs 
   await waitFor(driver, byTestId("ci-setup"), TIMEOUT_MS);
   await click(By.css('[data-testid="ci-candidate"][data-path="acme/shop"]'));
   const apiUrl = await waitFor(driver, byTestId("ci-api-url"), TIMEOUT_MS);
-  await apiUrl.clear();
-  await apiUrl.sendKeys(fake.url);
+  await replaceValue(driver, apiUrl, fake.url);
 
   // A token that cannot see the private repository is refused, saying which scope it lacks.
   await (await waitFor(driver, byTestId("ci-token"), TIMEOUT_MS)).sendKeys("gh-read");
   await click(byTestId("ci-setup-save"));
   await driver.wait(until.elementLocated(By.xpath("//*[contains(., 'lacks the repo scope')]")), TIMEOUT_MS, "the missing scope is named");
   const token = await waitFor(driver, byTestId("ci-token"), TIMEOUT_MS);
-  await token.clear();
-  await token.sendKeys("gh-good");
+  await replaceValue(driver, token, "gh-good");
   await click(byTestId("ci-setup-save"));
 
   const ci = await waitFor(driver, By.css('[data-testid="ci-workflow"][data-workflow-name="CI"]'), TIMEOUT_MS);

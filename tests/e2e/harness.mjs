@@ -194,6 +194,23 @@ export async function waitFor(driver, locator, timeoutMs = 10_000) {
   return element;
 }
 
+/**
+ * Replaces the text of a React-controlled input. WebDriver's clear() sets the value without an
+ * input event React sees, so a re-render in between (a query refetched on focus) puts the old text
+ * back and the typing lands after it. Emptied through the value setter React watches, then typed.
+ */
+export async function replaceValue(driver, element, text, timeoutMs = 10_000) {
+  await driver.executeScript(
+    `const input = arguments[0];
+     const prototype = input instanceof HTMLTextAreaElement ? HTMLTextAreaElement.prototype : HTMLInputElement.prototype;
+     Object.getOwnPropertyDescriptor(prototype, "value").set.call(input, "");
+     input.dispatchEvent(new Event("input", { bubbles: true }));`,
+    element,
+  );
+  await element.sendKeys(text);
+  await driver.wait(async () => (await element.getAttribute("value")) === text, timeoutMs, `the field holds ${JSON.stringify(text)}`);
+}
+
 /** Saves a screenshot of the window as tests/e2e/artifacts/NAME.png. */
 export async function screenshot(driver, name) {
   await mkdir(artifactsDir, { recursive: true });

@@ -14,7 +14,7 @@ import { join } from "node:path";
 import { after, before, test } from "node:test";
 import { By, until } from "selenium-webdriver";
 import { startFakeCi } from "./fakeCi.mjs";
-import { byTestId, openNewProject, startApp, testSettings, waitFor } from "./harness.mjs";
+import { byTestId, openNewProject, replaceValue, startApp, testSettings, waitFor } from "./harness.mjs";
 
 const TIMEOUT_MS = 15_000;
 const RUN_TIMEOUT_MS = 60_000;
@@ -126,8 +126,7 @@ test("a CI run of the folder's branch that finishes while the window is not in f
   await click("project-ci-link");
   await (await waitFor(driver, By.css('[data-testid="ci-candidate"][data-path="acme/shop"]'), TIMEOUT_MS)).click();
   const apiUrl = await waitFor(driver, byTestId("ci-api-url"), TIMEOUT_MS);
-  await apiUrl.clear();
-  await apiUrl.sendKeys(fake.url);
+  await replaceValue(driver, apiUrl, fake.url);
   await (await waitFor(driver, byTestId("ci-token"), TIMEOUT_MS)).sendKeys("gh-good");
   await click("ci-setup-save");
   // The watcher's first check has been made: what it saw then is not news.

@@ -11,7 +11,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
 import { By, Key } from "selenium-webdriver";
-import { answerSaveDialog, byTestId, capture, renderedText, startApp, waitFor, waitForToast, waitUntilGone } from "./harness.mjs";
+import { answerSaveDialog, byTestId, capture, renderedText, replaceValue, startApp, waitFor, waitForToast, waitUntilGone } from "./harness.mjs";
 
 const TIMEOUT_MS = 15_000;
 
@@ -53,8 +53,7 @@ async function click(testId) {
 
 async function type(testId, text) {
   const input = await waitFor(driver, byTestId(testId), TIMEOUT_MS);
-  await input.clear();
-  await input.sendKeys(text);
+  await replaceValue(driver, input, text);
 }
 
 test("a SQLite file added as a connection is drawn with its tables and relations", async () => {

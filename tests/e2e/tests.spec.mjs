@@ -9,7 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
 import { By } from "selenium-webdriver";
-import { byTestId, capture, openNewProject, renderedText, startApp, waitFor, waitUntilGone } from "./harness.mjs";
+import { byTestId, capture, openNewProject, renderedText, replaceValue, startApp, waitFor, waitUntilGone } from "./harness.mjs";
 
 const TIMEOUT_MS = 15_000;
 const RUN_TIMEOUT_MS = 120_000;
@@ -97,8 +97,7 @@ test("a found suite is declared in quantum.toml with another command, runs as de
   await (await (await waitFor(driver, suiteRow, TIMEOUT_MS)).findElement(byTestId("suite-edit"))).click();
   const command = await waitFor(driver, byTestId("suite-command"), TIMEOUT_MS);
   assert.equal(await command.getAttribute("value"), "go test ./...");
-  await command.clear();
-  await command.sendKeys("go test -run 'TestAdds|TestSlow' ./...");
+  await replaceValue(driver, command, "go test -run 'TestAdds|TestSlow' ./...");
   await click("suite-save");
   await waitUntilGone(driver, byTestId("suite-dialog"), "the suite dialog closes once saved");
   await driver.wait(
