@@ -196,3 +196,20 @@ where
         }
     });
 }
+
+/// What the `quantum` command line does on this data dir reaches the window and tray as the
+/// app's own changes do (the core's change feed, followed while the app runs).
+pub fn follow_command_line<R: Runtime>(app: &AppHandle<R>) {
+    let handle = app.clone();
+    let data_dir = app.state::<AppState>().data_dir.clone();
+    match quantum_core::feed::follow(&data_dir, move |item| {
+        quantum_core::feed::relay(&handle.state::<AppState>(), item);
+    }) {
+        Ok(follower) => {
+            app.manage(std::sync::Mutex::new(follower));
+        }
+        Err(error) => {
+            tracing::warn!(%error, "what the command line does will show after a refresh only");
+        }
+    }
+}

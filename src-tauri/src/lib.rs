@@ -210,6 +210,7 @@ pub fn setup<R: Runtime>(
         tray::create(app.handle())?;
     }
     events::forward(app.handle().clone(), changes, datasource_events);
+    events::follow_command_line(app.handle());
     tauri::async_runtime::spawn(datasources.watch_docker());
     // Copies and restores a crash cut short leave volumes their rows name: removed once.
     tauri::async_runtime::spawn(async move {

@@ -2,10 +2,8 @@
 
 use std::path::PathBuf;
 
+pub use quantum_core::DATA_DIR_ENV;
 use tauri::{AppHandle, Manager, Runtime};
-
-/// Overrides where the SQLite file, settings and logs live (tests use a temporary folder).
-pub const DATA_DIR_ENV: &str = "QUANTUM_DATA_DIR";
 
 pub struct Paths {
     pub data_dir: PathBuf,

@@ -1,19 +1,15 @@
 //! What every command can reach: the core's store, the settings and where files live.
 
-use quantum_testruns::TestRuns;
+use std::ops::Deref;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex, OnceLock};
 
 use quantum_ci::{Ci, Emit, Intervals};
-use quantum_config::ProjectConfigs;
 use quantum_connections::Connections;
 use quantum_console::Console;
-use quantum_datasources::Datasources;
+use quantum_core::Core;
 use quantum_kernel::settings::Settings;
-use quantum_kernel::{ErrorInfo, Store};
-use quantum_secrets::SecretStore;
-use quantum_snapshots::Snapshots;
-use quantum_variables::Variables;
+use quantum_kernel::ErrorInfo;
 use tauri::{AppHandle, Runtime};
 
 use crate::commands::streams::Streams;
@@ -51,15 +47,11 @@ impl<R: Runtime> Clipboard for AppHandle<R> {
     }
 }
 
+/// The core's services (reached through `Deref`: `state.datasources`), and what only the app has.
 pub struct AppState {
-    pub store: Store,
-    pub datasources: Arc<Datasources>,
-    pub snapshots: Arc<Snapshots>,
-    pub configs: Arc<ProjectConfigs>,
-    pub variables: Arc<Variables>,
+    pub core: Core,
     pub connections: Arc<Connections>,
     pub console: Arc<Console>,
-    pub testruns: Arc<TestRuns>,
     pub ci: Arc<Ci>,
     /// Where CI watchers send their news (set once the app handle exists).
     pub ci_emit: OnceLock<Emit>,
@@ -78,6 +70,14 @@ pub struct AppState {
     settings: Mutex<Settings>,
 }
 
+impl Deref for AppState {
+    type Target = Core;
+
+    fn deref(&self) -> &Core {
+        &self.core
+    }
+}
+
 impl AppState {
     pub fn initialise<R: Runtime>(app: &AppHandle<R>) -> Result<Self, Box<dyn std::error::Error>> {
         let paths = Paths::resolve(app)?;
@@ -89,27 +89,18 @@ impl AppState {
             data_dir = %paths.data_dir.display(),
             "starting"
         );
-        let store = tauri::async_runtime::block_on(Store::open_in(&paths.data_dir))?;
-        let secrets = Arc::new(SecretStore::open(&paths.data_dir));
-        let configs = ProjectConfigs::new(store.clone(), &paths.data_dir);
-        let datasources =
-            Datasources::new(store.clone(), Arc::clone(&secrets), Arc::clone(&configs));
-        let variables = Variables::new(store.clone(), Arc::clone(&configs), Arc::clone(&secrets));
-        let connections = Connections::new(store.clone(), Arc::clone(&secrets));
-        let ci = Ci::new(store.clone(), secrets, Intervals::default());
-        let console = Console::new(store.clone());
-        let testruns = Arc::new(TestRuns::new(store.clone()));
-        let snapshots = Arc::new(Snapshots::new(store.clone(), Arc::clone(&datasources)));
-        datasources.set_default_images(settings.engine_images.clone().into_iter().collect());
+        let core = tauri::async_runtime::block_on(Core::open(&paths.data_dir, &settings))?;
+        let connections = Connections::new(core.store.clone(), Arc::clone(&core.secrets));
+        let ci = Ci::new(
+            core.store.clone(),
+            Arc::clone(&core.secrets),
+            Intervals::default(),
+        );
+        let console = Console::new(core.store.clone());
         Ok(Self {
-            store,
-            datasources,
-            snapshots,
-            configs,
-            variables,
+            core,
             connections,
             console,
-            testruns,
             ci,
             ci_emit: OnceLock::new(),
             ci_last: Mutex::new(None),

@@ -90,6 +90,19 @@ impl Datasources {
         follow_container_log(container, Some(tail), send)
     }
 
+    /// The datasource's log as lines: the last `tail` ones (all when `None`), then, with
+    /// `follow`, new ones until the container stops (the command line's `quantum logs`).
+    pub async fn log_lines(
+        &self,
+        id: i64,
+        tail: Option<u32>,
+        follow: bool,
+    ) -> Result<impl Stream<Item = LogLine> + Send + Unpin + use<>> {
+        let container = self.container_of(id).await?;
+        let docker = Docker::connect().await?;
+        Ok(container_log_lines(&docker, &container, tail, follow))
+    }
+
     /// About one reading a second while the container runs.
     pub async fn stats(&self, id: i64) -> Result<impl Stream<Item = StatsSample> + Send + Unpin> {
         let container = self.container_of(id).await?;
@@ -208,7 +221,7 @@ pub fn follow_container_log(
                     return;
                 }
             };
-            let lines = container_log_lines(&docker, &container, tail);
+            let lines = container_log_lines(&docker, &container, tail, true);
             tokio::select! {
                 () = forward_batched(lines, LOG_BATCH_LINES, LOG_BATCH_DELAY, |lines| send(LogBatch { lines })) => {}
                 _ = stopped => {}
@@ -222,15 +235,17 @@ pub fn follow_container_log(
     Ok(LogFollower { stop: Some(stop) })
 }
 
-/// A container's log as lines: the last `tail` ones (all when `None`), then new ones as they come.
+/// A container's log as lines: the last `tail` ones (all when `None`), then, with `follow`, new
+/// ones as they come.
 pub fn container_log_lines(
     docker: &Docker,
     container: &str,
     tail: Option<u32>,
+    follow: bool,
 ) -> impl Stream<Item = LogLine> + Send + Unpin + use<> {
     let tail = tail.map_or_else(|| "all".to_owned(), |n| n.to_string());
     let options = LogsOptionsBuilder::new()
-        .follow(true)
+        .follow(follow)
         .stdout(true)
         .stderr(true)
         .tail(&tail)

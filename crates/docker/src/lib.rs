@@ -99,6 +99,8 @@ pub struct LabelledContainer {
     pub id: String,
     pub value: String,
     pub labels: HashMap<String, String>,
+    /// Docker's state word: `running`, `exited`, `created`, `paused`, …
+    pub state: String,
 }
 
 /// A host port published by some container, and that container's name.
@@ -339,6 +341,10 @@ impl Docker {
                     id: container.id?,
                     value: labels.get(label)?.clone(),
                     labels,
+                    state: container
+                        .state
+                        .map(|state| state.to_string())
+                        .unwrap_or_default(),
                 })
             })
             .collect())

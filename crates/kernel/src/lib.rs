@@ -1,7 +1,7 @@
 //! Quantum Admin's kernel: what every domain crate builds on. The app's SQLite store and its
-//! migrations, the audit log, committed-change events, projects (the hub every domain hangs off),
-//! settings, the error shape, and the user's files the app reads and replaces. Nothing here knows
-//! about Tauri, Docker or the keychain.
+//! migrations, the audit log, committed-change events (and the feed that tells them to another
+//! process), projects (the hub every domain hangs off), settings, the error shape, and the user's
+//! files the app reads and replaces. Nothing here knows about Tauri, Docker or the keychain.
 
 pub mod audit;
 pub mod dashboard;
@@ -9,6 +9,7 @@ pub mod dotenv;
 pub mod engine;
 pub mod error;
 pub mod events;
+pub mod feed;
 pub mod files;
 pub mod input;
 pub mod projects;

@@ -3,6 +3,7 @@
 //! target.
 
 use quantum_copy::{CopyProgress, CopyReport, PlannedTable};
+use quantum_core::target::datasource_target;
 use quantum_kernel::audit::{self, AuditAction, NewAuditEntry, ResourceType};
 use quantum_kernel::events::Change;
 use quantum_snapshots::SnapshotTrigger;
@@ -10,7 +11,7 @@ use serde_json::json;
 use tauri::ipc::Channel;
 use tauri::State;
 
-use super::schema::{datasource_target, target, SchemaSource};
+use super::schema::{target, SchemaSource};
 use super::CommandResult;
 use crate::state::AppState;
 
@@ -23,7 +24,7 @@ pub async fn copy_preview(
     datasource_id: i64,
 ) -> CommandResult<Vec<PlannedTable>> {
     let from = target(&state, source).await?;
-    let into = datasource_target(&state, datasource_id).await?;
+    let into = datasource_target(&state.datasources, datasource_id).await?;
     Ok(quantum_copy::preview(&from, &into).await?)
 }
 
@@ -38,7 +39,7 @@ pub async fn copy_run(
     progress: Channel<CopyProgress>,
 ) -> CommandResult<CopyReport> {
     let from = target(&state, source).await?;
-    let into = datasource_target(&state, datasource_id).await?;
+    let into = datasource_target(&state.datasources, datasource_id).await?;
     let name = source_name(&state, source).await?;
     let keep = state.settings().snapshots_kept;
     state

@@ -1,10 +1,11 @@
 //! The schema browser: a datasource's tables, keys and relations, and their exports.
 
 use quantum_connections::Endpoint;
+use quantum_core::target::datasource_target;
 use quantum_kernel::files::{self, NewFile, Within};
 use quantum_kernel::ErrorInfo;
 use quantum_schema::export::{export, ExportFormat};
-use quantum_schema::{Schema, Server, Target, TlsMode};
+use quantum_schema::{Schema, Target};
 use serde::Deserialize;
 use specta::Type;
 use tauri::State;
@@ -22,7 +23,7 @@ pub enum SchemaSource {
 
 pub(crate) async fn target(state: &AppState, source: SchemaSource) -> CommandResult<Target> {
     match source {
-        SchemaSource::Datasource(id) => datasource_target(state, id).await,
+        SchemaSource::Datasource(id) => datasource_target(&state.datasources, id).await,
         SchemaSource::Connection(id) => match state.connections.endpoint(id).await? {
             Endpoint::Sql(target) => Ok(target),
             Endpoint::Redis(_) | Endpoint::Mongodb(_) => Err(ErrorInfo::new(
@@ -31,25 +32,6 @@ pub(crate) async fn target(state: &AppState, source: SchemaSource) -> CommandRes
             )),
         },
     }
-}
-
-/// What to connect to for a datasource of the app's: its port on this machine, its database and
-/// user, its password from the keychain.
-pub(crate) async fn datasource_target(
-    state: &AppState,
-    datasource_id: i64,
-) -> CommandResult<Target> {
-    let (datasource, password) = state.datasources.connection_details(datasource_id).await?;
-    let server = Server {
-        host: quantum_datasources::connection::HOST.to_owned(),
-        port: datasource.host_port,
-        database: datasource.database_name,
-        username: datasource.username,
-        password,
-        // The app's own containers listen on this machine only, without TLS.
-        tls: TlsMode::Disable,
-    };
-    Ok(Target::for_engine(datasource.engine, server)?)
 }
 
 #[tauri::command]

@@ -7,15 +7,11 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use quantum_config::TestSuiteDecl;
-use quantum_datasources::connection::{self, Credentials};
+use quantum_core::testruns;
 use quantum_datasources::{Datasource, DatasourceStatus};
-use quantum_kernel::{projects, Engine, ErrorInfo};
-use quantum_secrets::Secret;
+use quantum_kernel::{projects, ErrorInfo};
 use quantum_testruns::history::{self, Comparison, FlakyTest, Outcome, TrendPoint};
-use quantum_testruns::{
-    default_format, detect, runner_of, ReportFormat, RunContext, RunEvent, RunRequest, Suite,
-    SuiteSource, TestRef, TestRun, TestRunDetail, TestRuns,
-};
+use quantum_testruns::{RunEvent, RunRequest, Suite, TestRef, TestRun, TestRunDetail};
 use serde::{Deserialize, Serialize};
 use specta::Type;
 use tauri::ipc::Channel;
@@ -45,7 +41,7 @@ pub async fn tests_suites(
 ) -> CommandResult<TestSuites> {
     let project = projects::get(&state.store, project_id).await?;
     let suites = match &project.folder {
-        Some(folder) => suites(&state, project_id, Path::new(folder)).await?,
+        Some(folder) => testruns::suites(&state, project_id, Path::new(folder)).await?,
         None => Vec::new(),
     };
     let stopped_datasources = state
@@ -61,39 +57,6 @@ pub async fn tests_suites(
         running: state.testruns.running_run(project_id),
         stopped_datasources,
     })
-}
-
-/// Found suites, then declared ones: a declared suite replaces the found one of its name.
-async fn suites(state: &AppState, project_id: i64, folder: &Path) -> CommandResult<Vec<Suite>> {
-    let mut suites = detect(folder, TestRuns::nextest_installed().await);
-    for declared in state.configs.test_suites(project_id).await? {
-        let suite = from_declaration(declared);
-        match suites.iter_mut().find(|s| s.name == suite.name) {
-            Some(found) => *found = suite,
-            None => suites.push(suite),
-        }
-    }
-    Ok(suites)
-}
-
-fn from_declaration(declared: TestSuiteDecl) -> Suite {
-    let runner = runner_of(&declared.command);
-    Suite {
-        name: declared.name,
-        runner,
-        format: declared
-            .format
-            .as_deref()
-            .and_then(ReportFormat::parse)
-            .unwrap_or_else(|| default_format(runner)),
-        command: declared.command,
-        working_dir: declared.dir.unwrap_or_default(),
-        env: declared.env,
-        report_path: declared.report,
-        timeout_secs: declared.timeout,
-        source: SuiteSource::Config,
-        hint: None,
-    }
 }
 
 /// Adds or changes a suite in the project's quantum.toml (comments and the rest kept); a suite
@@ -167,92 +130,19 @@ pub async fn tests_run(
     input: TestRunInput,
     on_event: Channel<RunEvent>,
 ) -> CommandResult<TestRun> {
-    let project_id = input.request.project_id;
-    let project = projects::get(&state.store, project_id).await?;
-    let folder = PathBuf::from(
-        project
-            .folder
-            .ok_or_else(|| ErrorInfo::from(quantum_testruns::Error::NoFolder))?,
-    );
-    if input.start_datasources {
-        for datasource in state.datasources.list(Some(project_id)).await? {
-            if matches!(datasource.status, DatasourceStatus::Stopped) {
-                state.datasources.start(datasource.id).await?;
-            }
-        }
-    }
-    let mut env = datasource_env(&state, project_id).await?;
-    if let Some(environment) = &input.environment {
-        env.extend(
-            state
-                .variables
-                .environment_values(project_id, environment)
-                .await?,
-        );
-    }
-    let context = RunContext {
-        suites: suites(&state, project_id, &folder).await?,
-        folder,
-        env,
-        keep: state.settings().test_runs_kept,
-    };
+    let context = testruns::run_context(
+        &state,
+        input.request.project_id,
+        input.environment.as_deref(),
+        input.start_datasources,
+        state.settings().test_runs_kept,
+    )
+    .await?;
     let emit = Arc::new(move |event: RunEvent| {
         // A closed window stops listening; the run goes on and is kept.
         let _ = on_event.send(event);
     });
     Ok(state.testruns.run(&input.request, context, emit).await?)
-}
-
-/// The variables the `.env` export gives each ready datasource (`DATABASE_URL`, `PGHOST`, …),
-/// passwords from the keychain. Where two datasources give one name, SQL engines come first,
-/// then the order they were made; every datasource also gets `<NAME>_URL` of its own.
-async fn datasource_env(state: &AppState, project_id: i64) -> CommandResult<Vec<(String, Secret)>> {
-    let mut datasources: Vec<Datasource> = state
-        .datasources
-        .list(Some(project_id))
-        .await?
-        .into_iter()
-        .filter(|d| d.status == DatasourceStatus::Ready)
-        .collect();
-    datasources.sort_by_key(|d| {
-        (
-            !matches!(d.engine, Engine::Postgres | Engine::Mysql | Engine::Mariadb),
-            d.id,
-        )
-    });
-    let mut env: Vec<(String, Secret)> = Vec::new();
-    for datasource in datasources {
-        let (datasource, password) = state.datasources.connection_details(datasource.id).await?;
-        let credentials = Credentials {
-            database: &datasource.database_name,
-            username: &datasource.username,
-            password: &password,
-        };
-        let own = format!("{}_URL", env_name(&datasource.name));
-        let url = connection::url(datasource.engine, datasource.host_port, &credentials);
-        env.push((own, Secret::new(url)));
-        for (name, value) in
-            connection::env_vars(datasource.engine, datasource.host_port, &credentials)
-        {
-            if !env.iter().any(|(taken, _)| *taken == name) {
-                env.push((name, Secret::new(value)));
-            }
-        }
-    }
-    Ok(env)
-}
-
-/// `shop-postgres-1` → `SHOP_POSTGRES_1`.
-fn env_name(name: &str) -> String {
-    name.chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() {
-                c.to_ascii_uppercase()
-            } else {
-                '_'
-            }
-        })
-        .collect()
 }
 
 /// Stops the project's run under way; `false` when none runs.

@@ -3,6 +3,7 @@
 
 mod create;
 mod hold;
+mod interlock;
 mod naming;
 mod orphans;
 mod readiness;
@@ -133,9 +134,11 @@ impl Drop for Operation {
     }
 }
 
-/// The per-datasource lock of an operation, and its place in the count.
+/// The per-datasource lock of an operation (in this process, then across processes), and its
+/// place in the count.
 struct OperationGuard {
     _lock: OwnedMutexGuard<()>,
+    _process_lock: Option<interlock::ProcessLock>,
     _operation: Operation,
 }
 
@@ -156,6 +159,12 @@ impl Datasources {
 
     pub fn subscribe(&self) -> broadcast::Receiver<DatasourceEvent> {
         self.events.subscribe()
+    }
+
+    /// An event of another process's (the `quantum` command line's), told to this one's
+    /// listeners as if it were its own.
+    pub fn relay(&self, event: DatasourceEvent) {
+        self.emit(event);
     }
 
     /// Whether a lifecycle operation (create, pull, start, stop, restart, recreate, remove, a
@@ -468,8 +477,10 @@ impl Datasources {
     async fn lock(&self, id: i64) -> OperationGuard {
         let operation = Operation::begin(&self.operations);
         let lock = Arc::clone(self.locks_map().entry(id).or_default());
+        let lock = lock.lock_owned().await;
         OperationGuard {
-            _lock: lock.lock_owned().await,
+            _lock: lock,
+            _process_lock: interlock::acquire(&self.store, id).await,
             _operation: operation,
         }
     }
@@ -477,8 +488,10 @@ impl Datasources {
     fn try_lock(&self, id: i64) -> Option<OperationGuard> {
         let lock = Arc::clone(self.locks_map().entry(id).or_default());
         let lock = lock.try_lock_owned().ok()?;
+        let process_lock = interlock::try_acquire(&self.store, id).ok()?;
         Some(OperationGuard {
             _lock: lock,
+            _process_lock: process_lock,
             _operation: Operation::begin(&self.operations),
         })
     }

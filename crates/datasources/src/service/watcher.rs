@@ -123,6 +123,17 @@ impl Datasources {
         }
     }
 
+    /// What Docker says of the containers of this data dir's datasources, by datasource id: the
+    /// state word (`running`, `exited`, …). One call and nothing changed: for a quick look.
+    pub async fn container_states(&self, docker: &Docker) -> Result<HashMap<i64, String>> {
+        let ours = [(LABEL_STORE, self.store.identity())];
+        let containers = docker.labelled_containers(LABEL_DATASOURCE, &ours).await?;
+        Ok(containers
+            .into_iter()
+            .filter_map(|container| Some((container.value.parse().ok()?, container.state)))
+            .collect())
+    }
+
     /// Brings every record in line with Docker, on start and after every reconnection, so that a
     /// crash or a quit at any moment of an operation ends in a true state:
     /// - a datasource whose container was made but not yet recorded adopts it (found by its labels:
