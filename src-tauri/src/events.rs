@@ -27,6 +27,11 @@ pub struct DatasourceChanged(pub DatasourceEvent);
 #[derive(Clone, Debug, Serialize, Type, Event)]
 pub struct CiChanged(pub CiEvent);
 
+/// A project's scan changed by itself (a file it looks for came, changed or went): the page
+/// showing it refetches.
+#[derive(Clone, Debug, Serialize, Deserialize, Type, Event)]
+pub struct ProjectScanChanged(pub i64);
+
 /// Where the CI watchers send their news: to the window, and a run of the folder's branch that
 /// finishes while the window is not in front to the desktop and the tray.
 pub fn ci_emitter<R: Runtime>(app: AppHandle<R>) -> Emit {
@@ -212,4 +217,18 @@ pub fn follow_command_line<R: Runtime>(app: &AppHandle<R>) {
             tracing::warn!(%error, "what the command line does will show after a refresh only");
         }
     }
+}
+
+/// Relays the rescans the project folders' watchers made.
+pub fn forward_scans<R: Runtime>(app: &AppHandle<R>) {
+    let changed = app.state::<AppState>().scans.subscribe();
+    let app = app.clone();
+    relay(changed, move |project_id| {
+        let app = app.clone();
+        async move {
+            if let Err(error) = ProjectScanChanged(project_id).emit(&app) {
+                tracing::warn!(%error, "a scan's change could not be sent to the window");
+            }
+        }
+    });
 }

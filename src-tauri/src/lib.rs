@@ -150,11 +150,13 @@ pub fn specta_builder<R: Runtime>() -> tauri_specta::Builder<R> {
             commands::ci::ci_artifacts,
             commands::ci::ci_download,
             commands::ci::ci_import_tests,
+            commands::scan::project_scan,
         ])
         .events(collect_events![
             events::DataChanged,
             events::DatasourceChanged,
             events::CiChanged,
+            events::ProjectScanChanged,
             updater::UpdateAvailable
         ])
         // Ids are SQLite rowids: far below 2^53, so a JS number holds them exactly.
@@ -211,6 +213,7 @@ pub fn setup<R: Runtime>(
     }
     events::forward(app.handle().clone(), changes, datasource_events);
     events::follow_command_line(app.handle());
+    events::forward_scans(app.handle());
     tauri::async_runtime::spawn(datasources.watch_docker());
     // Copies and restores a crash cut short leave volumes their rows name: removed once.
     tauri::async_runtime::spawn(async move {

@@ -263,6 +263,8 @@ export const commands = {
 	 *  beside its local runs (once per CI run); the history run's id, none when it was read before.
 	 */
 	ciImportTests: (projectId: number, runId: number) => typedError<number | null, ErrorInfo>(__TAURI_INVOKE("ci_import_tests", { projectId, runId })),
+	/**  The project's scan (none without a folder); `fresh` scans again (the Rescan button). */
+	projectScan: (projectId: number, fresh: boolean) => typedError<ProjectScan | null, ErrorInfo>(__TAURI_INVOKE("project_scan", { projectId, fresh })),
 };
 
 /** Events */
@@ -270,6 +272,7 @@ export const events = {
 	ciChanged: makeEvent<CiChanged, CiChanged>("ci-changed"),
 	dataChanged: makeEvent<DataChanged, DataChanged>("data-changed"),
 	datasourceChanged: makeEvent<DatasourceChanged, DatasourceChanged>("datasource-changed"),
+	projectScanChanged: makeEvent<ProjectScanChanged, ProjectScanChanged>("project-scan-changed"),
 	updateAvailable: makeEvent<UpdateAvailable, UpdateAvailable>("update-available"),
 };
 
@@ -1012,10 +1015,23 @@ export type ForeignKey = {
 	onUpdate: RefAction,
 };
 
+/**  Something found, and the file that says so (relative to the folder). */
+export type Found = {
+	name: string,
+	path: string,
+};
+
 export type Generated = {
 	expression: string,
 	/**  Stored on disk (else computed when read). */
 	stored: boolean,
+};
+
+export type GitInfo = {
+	/**  The branch checked out; none when HEAD is detached. */
+	branch: string | null,
+	/**  (name, URL), as `.git/config` lists them. */
+	remotes: Remote[],
 };
 
 /**  The git state of the project's folder when a run started. */
@@ -1108,6 +1124,11 @@ export type Keyspace = {
 	keys: KeyInfo[],
 };
 
+export type Language = {
+	name: string,
+	files: number,
+};
+
 export type LogBatch = {
 	lines: LogLine[],
 };
@@ -1123,6 +1144,17 @@ export type LogLine = {
 export type LogMark = "error" | "warning";
 
 export type LogStream = "stdout" | "stderr";
+
+export type MigrationFolder = {
+	/**  Relative to the project's folder. */
+	path: string,
+	files: number,
+	/**
+	 *  The layout the migrations section would read it in; none when it is not one of SQL files
+	 *  it knows (Alembic's Python, Rails' Ruby).
+	 */
+	format: MigrationFormat | null,
+};
 
 /**
  *  The layouts the app recognises. sqlx's is also the app's own default
@@ -1274,6 +1306,31 @@ export type ProjectInput = {
 	folder: string | null,
 };
 
+export type ProjectScan = {
+	/**  The folder scanned. */
+	folder: string,
+	/**  Files looked at (ignored folders not entered). */
+	files: number,
+	elapsedMs: number,
+	/**  Most files first. */
+	languages: Language[],
+	packageManagers: Found[],
+	frameworks: Found[],
+	/**  The suites a test run would use, as the Tests section finds them. */
+	testSuites: Suite[],
+	dockerfiles: string[],
+	composeFiles: string[],
+	migrationFolders: MigrationFolder[],
+	envFiles: string[],
+	git: GitInfo | null,
+};
+
+/**
+ *  A project's scan changed by itself (a file it looks for came, changed or went): the page
+ *  showing it refetches.
+ */
+export type ProjectScanChanged = number;
+
 export type ProjectVariables = {
 	environments: string[],
 	variables: Variable[],
@@ -1314,6 +1371,11 @@ export type RejectedRow = {
 	row: number,
 	column: string,
 	reason: string,
+};
+
+export type Remote = {
+	name: string,
+	url: string,
 };
 
 /**  A remote and the repository it names. */

@@ -15,6 +15,7 @@ use quantum_config::ProjectConfigs;
 use quantum_datasources::Datasources;
 use quantum_kernel::settings::Settings;
 use quantum_kernel::Store;
+use quantum_scan::Scans;
 use quantum_secrets::SecretStore;
 use quantum_snapshots::Snapshots;
 use quantum_testruns::TestRuns;
@@ -59,6 +60,7 @@ pub struct Core {
     pub variables: Arc<Variables>,
     pub snapshots: Arc<Snapshots>,
     pub testruns: Arc<TestRuns>,
+    pub scans: Arc<Scans>,
 }
 
 impl Core {
@@ -101,6 +103,7 @@ impl Core {
             variables,
             snapshots,
             testruns,
+            scans: Scans::new(),
         }
     }
 }

@@ -14,6 +14,7 @@ pub mod dialogs;
 pub mod keyspace;
 pub mod migrations;
 pub mod projects;
+pub mod scan;
 pub mod schema;
 pub mod settings;
 pub mod snapshots;

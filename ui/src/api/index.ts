@@ -184,6 +184,9 @@ export type {
   VaultKey,
 } from "../bindings";
 
+// What a project's folder holds
+export type { Found, GitInfo, Language, MigrationFolder, ProjectScan, Remote } from "../bindings";
+
 // CI (GitHub Actions, GitLab CI)
 export type {
   CiArtifact,
@@ -474,6 +477,11 @@ export const api = {
   /** Saves an artifact's zip, or the run's logs (`artifactId` null), to `path` chosen in the save dialog; the bytes written. */
   ciDownload: (projectId: number, runId: number, artifactId: number | null, path: string) =>
     unwrap(commands.ciDownload(projectId, runId, artifactId, path)),
+  /** What the project's folder holds (null without a folder); `fresh` scans again. */
+  projectScan: (projectId: number, fresh: boolean) => unwrap(commands.projectScan(projectId, fresh)),
+  /** Calls `listener` with the id of a project whose scan changed by itself (a watched file changed). */
+  onProjectScanChanged: (listener: (projectId: number) => void) =>
+    events.projectScanChanged.listen((event) => listener(event.payload)),
   /** Calls `listener` with what the CI watchers find; resolves to the function that stops it. */
   onCiChanged: (listener: (event: CiEvent) => void) => events.ciChanged.listen((event) => listener(event.payload)),
   /** Asks the update server now; `null` when this is the newest version. Shows a skipped version too. */

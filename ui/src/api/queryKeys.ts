@@ -44,6 +44,8 @@ export const queryKeys = {
   /** A project's test suites, runs, trend and flaky tests: refreshed by every data change. */
   tests: (projectId: number) => ["tests", projectId] as const,
   testRun: (runId: number) => ["tests", "run", runId] as const,
+  /** What a project's folder holds: refetched when its watcher says it changed. */
+  projectScan: (projectId: number) => ["projectScan", projectId] as const,
   /** A project's CI: the watcher's events keep the overview, the shown run and the status current. */
   ci: (projectId: number) => ["ci", projectId] as const,
   ciSetup: (projectId: number) => ["ci", projectId, "setup"] as const,

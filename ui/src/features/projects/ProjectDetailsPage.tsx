@@ -11,6 +11,7 @@ import { SkeletonRows } from "../../components/Skeleton";
 import { formatDateTime } from "../../lib/time";
 import { AuditEntryLine } from "../activity/AuditEntryItem";
 import { DatasourcesSection } from "../datasources/DatasourcesSection";
+import { ScanPanel } from "../scan/ScanPanel";
 import { DeleteProjectDialog } from "./DeleteProjectDialog";
 import { ProjectFormDialog } from "./ProjectFormDialog";
 import { projectAuditEntriesQuery, projectQuery } from "./queries";
@@ -85,6 +86,7 @@ export function ProjectDetailsPage() {
         }
       />
       <DatasourcesSection project={details} />
+      {details.folder && <ScanPanel projectId={details.id} />}
       <div className="details-grid">
         <section className="panel">
           <h2 className="panel-title">Details</h2>
