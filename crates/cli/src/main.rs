@@ -42,8 +42,15 @@ enum Command {
         #[arg(long, conflicts_with = "project")]
         all: bool,
     },
+    /// What the project's folder holds: languages, package managers, frameworks, test commands,
+    /// Dockerfiles, compose files, migration folders, .env files, git.
+    Scan {
+        /// A project's name or id; by default the project whose folder you are in.
+        project: Option<String>,
+    },
     /// Start a project's datasources and wait until they answer.
     Up {
+        /// A project's name or id; by default the project whose folder you are in.
         project: Option<String>,
         /// Only these datasources (by name).
         #[arg(long = "only", value_name = "DATASOURCE")]
@@ -51,6 +58,7 @@ enum Command {
     },
     /// Stop a project's datasources (their data stays).
     Down {
+        /// A project's name or id; by default the project whose folder you are in.
         project: Option<String>,
         #[arg(long = "only", value_name = "DATASOURCE")]
         only: Vec<String>,
@@ -68,6 +76,7 @@ enum Command {
     },
     /// Show the project's .env as the app would write it from an environment (secrets masked), or write it.
     Env {
+        /// A project's name or id; by default the project whose folder you are in.
         project: Option<String>,
         /// The environment; may be left out when the project has only one.
         #[arg(short, long)]
@@ -83,6 +92,7 @@ enum Command {
     },
     /// Run the project's tests, with its datasources' variables; exit 1 when a test fails.
     Test {
+        /// A project's name or id; by default the project whose folder you are in.
         project: Option<String>,
         /// Only these suites.
         #[arg(long = "suite", value_name = "SUITE")]

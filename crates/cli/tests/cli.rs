@@ -98,6 +98,14 @@ async fn the_command_line_drives_a_project_while_the_app_holds_the_data_dir() {
     })
     .expect("the feed is followed");
 
+    // projects: the one project, with its folder.
+    let listed = json(&quantum(&data_dir, folder.path(), &["--json", "projects"]));
+    assert_eq!(listed["projects"][0]["name"], project.name.as_str());
+    assert_eq!(
+        listed["projects"][0]["folder"],
+        folder.path().display().to_string().as_str()
+    );
+
     // status, from inside the project's folder: that project, its datasource ready and running.
     let status = quantum(&data_dir, folder.path(), &["status", "--json"]);
     assert_eq!(
@@ -276,6 +284,18 @@ async fn the_command_line_drives_a_project_while_the_app_holds_the_data_dir() {
     let failed = quantum(&data_dir, folder.path(), &["test", "--suite", "broken"]);
     assert_eq!(code(&failed), 1);
     assert!(String::from_utf8_lossy(&failed.stderr).contains("1 failed"));
+
+    // scan: the folder's test suites and migrations, as the Overview lists them.
+    let scanned = quantum(&data_dir, folder.path(), &["--json", "scan"]);
+    assert_eq!(
+        code(&scanned),
+        0,
+        "{}",
+        String::from_utf8_lossy(&scanned.stderr)
+    );
+    let scanned = json(&scanned);
+    assert_eq!(scanned["migrationFolders"][0]["path"], "migrations");
+    assert_eq!(scanned["envFiles"][0], ".env");
 
     // What is not there says so, with its code and exit code 3.
     let missing = quantum(

@@ -47,14 +47,19 @@ impl Scans {
 
     /// The project's scan: the kept one, or a new one when there is none, its folder moved or
     /// `fresh` asks for it. Runs on a blocking thread.
-    pub async fn get(self: &Arc<Self>, project_id: i64, folder: &Path, fresh: bool) -> ProjectScan {
+    pub async fn get(
+        self: &Arc<Self>,
+        project_id: i64,
+        folder: &Path,
+        fresh: bool,
+    ) -> quantum_kernel::Result<ProjectScan> {
         if !fresh {
             let kept = self
                 .kept
                 .lock()
                 .unwrap_or_else(std::sync::PoisonError::into_inner);
             if let Some(kept) = kept.get(&project_id).filter(|k| k.folder == folder) {
-                return kept.scan.clone();
+                return Ok(kept.scan.clone());
             }
         }
         self.rescan(project_id, folder).await
@@ -68,7 +73,11 @@ impl Scans {
             .remove(&project_id);
     }
 
-    async fn rescan(self: &Arc<Self>, project_id: i64, folder: &Path) -> ProjectScan {
+    async fn rescan(
+        self: &Arc<Self>,
+        project_id: i64,
+        folder: &Path,
+    ) -> quantum_kernel::Result<ProjectScan> {
         let nextest = *self
             .nextest
             .get_or_init(quantum_testruns::TestRuns::nextest_installed)
@@ -76,7 +85,12 @@ impl Scans {
         let root = folder.to_path_buf();
         let scan = tokio::task::spawn_blocking(move || crate::scan(&root, nextest))
             .await
-            .unwrap_or_else(|_| crate::scan(folder, nextest));
+            .map_err(|error| {
+                quantum_kernel::Error::io(
+                    format!("the scan of {}", folder.display()),
+                    std::io::Error::other(error),
+                )
+            })?;
         let watcher = self.watch(project_id, folder, &scan);
         self.kept
             .lock()
@@ -95,7 +109,7 @@ impl Scans {
             elapsed_ms = scan.elapsed_ms,
             "project scanned"
         );
-        scan
+        Ok(scan)
     }
 
     fn watch(
@@ -130,8 +144,14 @@ impl Scans {
                         .lock()
                         .unwrap_or_else(std::sync::PoisonError::into_inner)
                         .remove(&project_id);
-                    scans.rescan(project_id, &root).await;
-                    let _ = scans.changed.send(project_id);
+                    match scans.rescan(project_id, &root).await {
+                        Ok(_) => {
+                            let _ = scans.changed.send(project_id);
+                        }
+                        Err(error) => {
+                            tracing::warn!(%error, project_id, "the folder could not be scanned again");
+                        }
+                    }
                 });
             })
             .ok()?;

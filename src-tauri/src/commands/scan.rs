@@ -24,6 +24,9 @@ pub async fn project_scan(
         return Ok(None);
     };
     Ok(Some(
-        state.scans.get(project_id, Path::new(&folder), fresh).await,
+        state
+            .scans
+            .get(project_id, Path::new(&folder), fresh)
+            .await?,
     ))
 }

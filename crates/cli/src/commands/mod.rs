@@ -2,6 +2,7 @@
 
 mod env;
 mod migrate;
+mod scan;
 mod stack;
 mod status;
 mod test;
@@ -21,6 +22,14 @@ pub async fn run(command: Command, output: &Output) -> Result<u8, ErrorInfo> {
         Command::Projects => status::projects(&Store::open_in(&data_dir).await?, output).await,
         Command::Status { project, all } => {
             status::status(&data_dir, project.as_deref(), all, output).await
+        }
+        Command::Scan { project } => {
+            scan::scan(
+                &Store::open_in(&data_dir).await?,
+                project.as_deref(),
+                output,
+            )
+            .await
         }
         Command::Logs {
             datasource,

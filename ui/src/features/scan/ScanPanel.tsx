@@ -2,7 +2,8 @@ import { useEffect } from "react";
 import { Link } from "react-router";
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { RefreshCw } from "lucide-react";
-import { api } from "../../api";
+import { toast } from "sonner";
+import { api, errorMessage } from "../../api";
 import { queryKeys } from "../../api/queryKeys";
 import type { ProjectScan } from "../../api";
 import { ErrorState } from "../../components/ErrorState";
@@ -41,7 +42,11 @@ export function ScanPanel({ projectId }: Props) {
   }, [projectId, queryClient]);
 
   const rescan = async () => {
-    queryClient.setQueryData(key, await api.projectScan(projectId, true));
+    try {
+      queryClient.setQueryData(key, await api.projectScan(projectId, true));
+    } catch (error) {
+      toast.error("The folder could not be scanned", { description: errorMessage(error) });
+    }
   };
 
   if (scan.isPending) return <SkeletonRows rows={3} label="Scanning the folder" />;
