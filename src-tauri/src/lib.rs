@@ -151,6 +151,8 @@ pub fn specta_builder<R: Runtime>() -> tauri_specta::Builder<R> {
             commands::ci::ci_download,
             commands::ci::ci_import_tests,
             commands::scan::project_scan,
+            commands::compose::compose_export_preview,
+            commands::compose::compose_export_write,
         ])
         .events(collect_events![
             events::DataChanged,

@@ -392,8 +392,20 @@ async fn no_password_is_written_to_the_database_file() {
 
     h.store.close().await;
     let dir = h.dir.path();
-    for entry in std::fs::read_dir(dir).expect("data dir") {
-        let path = entry.expect("entry").path();
+    // Every file of the data dir, in its folders too (the datasources' lock files).
+    let mut folders = vec![dir.to_path_buf()];
+    let mut files = Vec::new();
+    while let Some(folder) = folders.pop() {
+        for entry in std::fs::read_dir(&folder).expect("data dir") {
+            let path = entry.expect("entry").path();
+            if path.is_dir() {
+                folders.push(path);
+            } else {
+                files.push(path);
+            }
+        }
+    }
+    for path in files {
         // SQLite removes its -wal and -shm files as the last connection closes.
         let bytes = match std::fs::read(&path) {
             Ok(bytes) => bytes,

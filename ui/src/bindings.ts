@@ -265,6 +265,13 @@ export const commands = {
 	ciImportTests: (projectId: number, runId: number) => typedError<number | null, ErrorInfo>(__TAURI_INVOKE("ci_import_tests", { projectId, runId })),
 	/**  The project's scan (none without a folder); `fresh` scans again (the Rescan button). */
 	projectScan: (projectId: number, fresh: boolean) => typedError<ProjectScan | null, ErrorInfo>(__TAURI_INVOKE("project_scan", { projectId, fresh })),
+	/**  `compose.yaml` and `.env` before and after the export; passwords masked. */
+	composeExportPreview: (projectId: number) => typedError<ComposeExportPreview, ErrorInfo>(__TAURI_INVOKE("compose_export_preview", { projectId })),
+	/**
+	 *  Writes both, if they still hold what `expected` showed; through a link out of the project
+	 *  folder only with `allow_outside`.
+	 */
+	composeExportWrite: (projectId: number, expected: ComposeExportPreview, allowOutside: boolean) => typedError<ComposeExportPreview, ErrorInfo>(__TAURI_INVOKE("compose_export_write", { projectId, expected, allowOutside })),
 };
 
 /** Events */
@@ -593,6 +600,12 @@ export type CompletionKind =
 "value" | 
 /**  A table header, after `[`. */
 "table";
+
+export type ComposeExportPreview = {
+	compose: EnvFilePreview,
+	/**  The `.env` before and after, the passwords masked. */
+	env: EnvFilePreview,
+};
 
 /**  The file as the editor opens it. */
 export type ConfigDocument = {

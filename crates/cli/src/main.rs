@@ -85,6 +85,11 @@ enum Command {
         #[arg(long)]
         write: bool,
     },
+    /// The project's databases as a compose file.
+    Compose {
+        #[command(subcommand)]
+        action: ComposeAction,
+    },
     /// A datasource's migrations: status, up, down.
     Migrate {
         #[command(subcommand)]
@@ -109,6 +114,18 @@ enum Command {
     },
     /// Print a shell completion script: bash, zsh, fish or powershell.
     Completions { shell: Shell },
+}
+
+#[derive(Subcommand)]
+enum ComposeAction {
+    /// Print compose.yaml as the export would write it, or write it (--write) with the passwords
+    /// it reads added to the folder's .env.
+    Export {
+        /// A project's name or id; by default the project whose folder you are in.
+        project: Option<String>,
+        #[arg(long)]
+        write: bool,
+    },
 }
 
 #[derive(Subcommand)]

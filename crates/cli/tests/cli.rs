@@ -285,6 +285,8 @@ async fn the_command_line_drives_a_project_while_the_app_holds_the_data_dir() {
     assert_eq!(code(&failed), 1);
     assert!(String::from_utf8_lossy(&failed.stderr).contains("1 failed"));
 
+    compose_export_runs_on_the_same_data(&app, &datasource, &data_dir, folder.path()).await;
+
     // scan: the folder's test suites and migrations, as the Overview lists them.
     let scanned = quantum(&data_dir, folder.path(), &["--json", "scan"]);
     assert_eq!(
@@ -307,6 +309,123 @@ async fn the_command_line_drives_a_project_while_the_app_holds_the_data_dir() {
     let error: Value =
         serde_json::from_slice(&missing.stderr).expect("the error as JSON on stderr");
     assert_eq!(error["error"]["code"], "project.not_found");
+}
+
+/// `quantum compose export --write`, then the exported file run by Compose itself while the app's
+/// container is stopped: the server answers with the password from `.env` on the same data.
+async fn compose_export_runs_on_the_same_data(
+    app: &TestApp,
+    datasource: &quantum_datasources::Datasource,
+    data_dir: &Path,
+    folder: &Path,
+) {
+    use sqlx::{Connection, PgConnection};
+    let mut conn = PgConnection::connect(&app.url(datasource))
+        .await
+        .expect("connect");
+    sqlx::raw_sql("CREATE TABLE kept (v text); INSERT INTO kept VALUES ('from the app')")
+        .execute(&mut conn)
+        .await
+        .expect("a row");
+    conn.close().await.expect("close");
+
+    let exported = quantum(
+        data_dir,
+        folder,
+        &["--json", "compose", "export", "--write"],
+    );
+    assert_eq!(
+        code(&exported),
+        0,
+        "{}",
+        String::from_utf8_lossy(&exported.stderr)
+    );
+    let (_, password) = app
+        .datasources
+        .connection_details(datasource.id)
+        .await
+        .expect("password");
+    let compose = std::fs::read_to_string(folder.join("compose.yaml")).expect("compose.yaml");
+    assert!(
+        !compose.contains(password.expose()),
+        "the compose file holds no password"
+    );
+    let variable = quantum_compose::password_variable(datasource);
+    let env =
+        quantum_kernel::dotenv::parse(&std::fs::read_to_string(folder.join(".env")).expect(".env"))
+            .expect("a .env");
+    let from_env = env
+        .iter()
+        .find(|(name, _)| *name == variable)
+        .map(|(_, value)| value.clone())
+        .expect("the password in .env");
+    assert_eq!(from_env, password.expose());
+
+    assert_eq!(code(&quantum(data_dir, folder, &["down"])), 0);
+    let project = format!("qacli{}", std::process::id());
+    compose_cli(
+        folder,
+        &["-p", &project, "-f", "compose.yaml", "config", "-q"],
+    );
+    compose_cli(folder, &["-p", &project, "-f", "compose.yaml", "up", "-d"]);
+    let url = format!(
+        "postgres://{}:{from_env}@127.0.0.1:{}/{}",
+        datasource.username, datasource.host_port, datasource.database_name
+    );
+    let deadline = Instant::now() + Duration::from_secs(60);
+    let kept: String = loop {
+        match PgConnection::connect(&url).await {
+            Ok(mut conn) => {
+                break sqlx::query_scalar("SELECT v FROM kept")
+                    .fetch_one(&mut conn)
+                    .await
+                    .expect("the row")
+            }
+            Err(error) => {
+                assert!(
+                    Instant::now() < deadline,
+                    "Compose's server never answered: {error}"
+                );
+                tokio::time::sleep(Duration::from_millis(200)).await;
+            }
+        }
+    };
+    compose_cli(folder, &["-p", &project, "-f", "compose.yaml", "down"]);
+    assert_eq!(
+        kept, "from the app",
+        "Compose ran on the datasource's data volume"
+    );
+    let up = quantum(data_dir, folder, &["--json", "up"]);
+    assert_eq!(
+        json(&up)["datasources"][0]["status"],
+        "ready",
+        "the volume is the app's again"
+    );
+}
+
+/// `docker compose ARGS` (the plugin), or Debian's `docker-compose`.
+fn compose_cli(folder: &Path, args: &[&str]) {
+    let plugin = Command::new("docker")
+        .args(["compose", "version"])
+        .output()
+        .is_ok_and(|o| o.status.success());
+    let mut command = if plugin {
+        let mut command = Command::new("docker");
+        command.arg("compose");
+        command
+    } else {
+        Command::new("docker-compose")
+    };
+    let output = command
+        .args(args)
+        .current_dir(folder)
+        .output()
+        .expect("Compose runs (scripts/setup --for-tests)");
+    assert!(
+        output.status.success(),
+        "compose {args:?}: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
 }
 
 /// Whether `child` reaches the lock file and stays there (true), or ends without waiting (false).

@@ -1,8 +1,10 @@
 //! Quantum Admin's domain crates composed, for both shells: the desktop app (`src-tauri`) and the
 //! `quantum` command line (`crates/cli`). What needs more than one domain lives here once: a
 //! migration run with its snapshot, a test run with the stack's variables, what a datasource's
-//! tools connect to, and the change feed by which the app learns what the command line did.
+//! tools connect to, the compose export with its `.env` passwords, and the change feed by which the
+//! app learns what the command line did.
 
+pub mod compose;
 pub mod feed;
 pub mod migrate;
 pub mod target;

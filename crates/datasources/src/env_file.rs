@@ -78,6 +78,18 @@ impl Datasources {
         Ok(())
     }
 
+    /// Records that the datasource's password was written into a file of the project's (a
+    /// compose export's `.env`), as the `.env` writer records its own.
+    pub async fn record_password_written(&self, id: i64, path: &std::path::Path) -> Result<()> {
+        let datasource = self.get(id).await?;
+        self.audit(
+            &datasource,
+            AuditAction::DatasourceRevealSecret,
+            json!({ "format": "compose_env", "path": path.display().to_string() }),
+        )
+        .await
+    }
+
     async fn env_path(&self, datasource: &Datasource) -> Result<PathBuf> {
         let project = projects::get(self.store(), datasource.project_id).await?;
         let folder = project

@@ -4,6 +4,7 @@ pub mod app;
 pub mod audit;
 pub mod ci;
 pub mod collections;
+pub mod compose;
 pub mod config;
 pub mod connections;
 pub mod console;

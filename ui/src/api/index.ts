@@ -7,6 +7,7 @@ import {
   type AuditPageRequest,
   type Change,
   type CiEvent,
+  type ComposeExportPreview,
   type DispatchRequest,
   type Interest,
   type ProviderKind,
@@ -183,6 +184,9 @@ export type {
   VariableKind,
   VaultKey,
 } from "../bindings";
+
+// A project's databases as a compose file
+export type { ComposeExportPreview } from "../bindings";
 
 // What a project's folder holds
 export type { Found, GitInfo, Language, MigrationFolder, ProjectScan, Remote } from "../bindings";
@@ -477,6 +481,11 @@ export const api = {
   /** Saves an artifact's zip, or the run's logs (`artifactId` null), to `path` chosen in the save dialog; the bytes written. */
   ciDownload: (projectId: number, runId: number, artifactId: number | null, path: string) =>
     unwrap(commands.ciDownload(projectId, runId, artifactId, path)),
+  /** `compose.yaml` and `.env` before and after exporting the project's databases; passwords masked. */
+  composeExportPreview: (projectId: number) => unwrap(commands.composeExportPreview(projectId)),
+  /** Writes both if they still hold what the preview showed. */
+  composeExportWrite: (projectId: number, expected: ComposeExportPreview, allowOutside: boolean) =>
+    unwrap(commands.composeExportWrite(projectId, expected, allowOutside)),
   /** What the project's folder holds (null without a folder); `fresh` scans again. */
   projectScan: (projectId: number, fresh: boolean) => unwrap(commands.projectScan(projectId, fresh)),
   /** Calls `listener` with the id of a project whose scan changed by itself (a watched file changed). */

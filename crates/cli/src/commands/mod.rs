@@ -1,5 +1,6 @@
 //! One module per group of commands; each returns the exit code, or the error to print.
 
+mod compose;
 mod env;
 mod migrate;
 mod scan;
@@ -57,6 +58,11 @@ pub async fn run(command: Command, output: &Output) -> Result<u8, ErrorInfo> {
         } => {
             let opened = Opened::new(&data_dir).await?;
             let code = env::env(&opened.core, project.as_deref(), environment, write, output).await;
+            opened.finish(code).await
+        }
+        Command::Compose { action } => {
+            let opened = Opened::new(&data_dir).await?;
+            let code = compose::compose(&opened.core, action, output).await;
             opened.finish(code).await
         }
         Command::Migrate { action } => {

@@ -1,11 +1,12 @@
 import { useEffect, useState } from "react";
 import { useQuery, useQueryClient } from "@tanstack/react-query";
-import { Plus } from "lucide-react";
+import { FileOutput, Plus } from "lucide-react";
 import type { Datasource, Project } from "../../api";
 import { ErrorState } from "../../components/ErrorState";
 import { SkeletonRows } from "../../components/Skeleton";
 import { isMac, shortcutLabel } from "../../lib/platform";
 import { addDatasourceShortcutKey } from "../../app/navigation";
+import { ComposeExportDialog } from "../compose/ComposeExportDialog";
 import { AddDatasourceDialog } from "./AddDatasourceDialog";
 import { DatasourceItem } from "./DatasourceItem";
 import { datasourcesQuery, dockerStatusQuery, enginesQuery } from "./queries";
@@ -36,6 +37,7 @@ export function DatasourcesSection({ project }: { project: Project }) {
   const [adding, setAdding] = useState(false);
   const [removing, setRemoving] = useState<Datasource | null>(null);
   const [writingEnv, setWritingEnv] = useState<Datasource | null>(null);
+  const [exporting, setExporting] = useState(false);
   // Unknown counts as available: the banner speaks up once Docker is known to be down.
   const dockerAvailable = docker.data?.available !== false;
 
@@ -64,7 +66,21 @@ export function DatasourcesSection({ project }: { project: Project }) {
         <h2 className="panel-title" id="datasources-title">
           Databases
         </h2>
-        {addButton}
+        <span className="panel-actions">
+          {project.folder !== null && (datasources.data?.length ?? 0) > 0 && (
+            <button
+              type="button"
+              className="button button-secondary button-small"
+              onClick={() => setExporting(true)}
+              title="Write compose.yaml for these databases in the project's folder"
+              data-testid="compose-export-button"
+            >
+              <FileOutput size={14} aria-hidden />
+              Export compose file
+            </button>
+          )}
+          {addButton}
+        </span>
       </div>
       {datasources.isPending ? (
         <SkeletonRows rows={2} label="Loading the databases" />
@@ -95,6 +111,7 @@ export function DatasourcesSection({ project }: { project: Project }) {
       <AddDatasourceDialog open={adding} projectId={project.id} onClose={() => setAdding(false)} />
       <RemoveDatasourceDialog datasource={removing} onClose={() => setRemoving(null)} />
       <WriteEnvDialog datasource={writingEnv} onClose={() => setWritingEnv(null)} />
+      {exporting && <ComposeExportDialog projectId={project.id} open onClose={() => setExporting(false)} />}
     </section>
   );
 }
