@@ -15,6 +15,46 @@ use tauri::{AppHandle, Runtime};
 use crate::paths::DATA_DIR_ENV;
 use crate::window;
 
+/// Set on the one launch made again by [`start_again`], so that it is not made twice.
+const STARTED_AGAIN_ENV: &str = "QUANTUM_STARTED_AGAIN";
+
+/// Whether the start failed because the instance it handed over to vanished meanwhile (it had
+/// crashed or was killed a moment before: its lock was not released yet), on a first launch.
+/// Then the lock is free, and starting again takes it.
+pub fn start_again_after(error: &tauri::Error) -> bool {
+    matches!(error, tauri::Error::PluginInitialization(plugin, _) if plugin == "single-instance")
+        && std::env::var_os(STARTED_AGAIN_ENV).is_none()
+}
+
+/// Replaces this process with a new launch of the same binary and arguments (on Windows, starts
+/// it and exits), after a moment for the bus to let the vanished instance's name go.
+pub fn start_again() -> ! {
+    tracing::warn!("the running instance vanished during the hand-over: starting again");
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    let mut command = match std::env::current_exe() {
+        Ok(exe) => std::process::Command::new(exe),
+        Err(error) => {
+            eprintln!("Quantum Admin could not start again: {error}");
+            std::process::exit(1);
+        }
+    };
+    command
+        .args(std::env::args_os().skip(1))
+        .env(STARTED_AGAIN_ENV, "1");
+    #[cfg(unix)]
+    let error = {
+        use std::os::unix::process::CommandExt;
+        command.exec()
+    };
+    #[cfg(not(unix))]
+    let error = match command.spawn() {
+        Ok(_) => std::process::exit(0),
+        Err(error) => error,
+    };
+    eprintln!("Quantum Admin could not start again: {error}");
+    std::process::exit(1);
+}
+
 /// Asks the app to start with its window hidden in the tray; the login entry passes it.
 pub const HIDDEN_ARG: &str = "--hidden";
 
@@ -105,6 +145,17 @@ mod tests {
                 "{lock}"
             );
         }
+    }
+
+    #[test]
+    fn only_a_failed_hand_over_starts_again() {
+        let hand_over = tauri::Error::PluginInitialization(
+            "single-instance".to_owned(),
+            "failed to forward arguments to the running instance".to_owned(),
+        );
+        let other = tauri::Error::PluginInitialization("store".to_owned(), "x".to_owned());
+        assert!(start_again_after(&hand_over));
+        assert!(!start_again_after(&other));
     }
 
     #[test]

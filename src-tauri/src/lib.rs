@@ -254,6 +254,9 @@ pub fn run() {
         Ok(window::create_main(app, hidden)?)
     });
     if let Err(error) = app.run(context) {
+        if instance::start_again_after(&error) {
+            instance::start_again();
+        }
         eprintln!("Quantum Admin could not start: {error}");
         std::process::exit(1);
     }

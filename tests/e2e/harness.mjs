@@ -62,6 +62,9 @@ export function newDataDir() {
   return mkdtemp(join(tmpdir(), "quantum-e2e-"));
 }
 
+/** How long a start may take to open its window before the spec fails instead of hanging. */
+const SESSION_TIMEOUT_MS = 60_000;
+
 /**
  * Starts the app on a new data dir, empty but for `settings` (written as the app's settings file),
  * with `env` added to its environment and `args` on its command line. With `dataDir`, the app
@@ -88,13 +91,19 @@ export async function startApp({ settings, env = {}, args = [], dataDir: given }
     });
     try {
       await Promise.race([waitForPort(port, 15_000), failed]);
+      // An app that exits at start leaves WebKitWebDriver waiting for a window forever.
+      let timer;
+      const noWindow = new Promise((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`the app opened no window within ${SESSION_TIMEOUT_MS / 1000} s (its output is above)`)), SESSION_TIMEOUT_MS);
+      });
       const driver = await Promise.race([
         new Builder()
           .usingServer(`http://127.0.0.1:${port}/`)
           .withCapabilities({ browserName: "wry", "tauri:options": { application, args } })
           .build(),
         failed,
-      ]);
+        noWindow,
+      ]).finally(() => clearTimeout(timer));
       return {
         driver,
         dataDir,
