@@ -9,6 +9,8 @@ pub const NOT_FOUND: u8 = 3;
 pub const INVALID: u8 = 4;
 pub const DOCKER: u8 = 5;
 pub const SECRETS: u8 = 6;
+/// Ctrl+C, as shells count it (128 + SIGINT).
+pub const INTERRUPTED: u8 = 130;
 
 pub fn code_of(error: &ErrorInfo) -> u8 {
     let code = error.code.as_str();

@@ -17,7 +17,7 @@ use crate::output::Output;
 const AFTER_HELP: &str = "\
 Exit codes: 0 done; 1 failed (a test or migration failed, an operation went wrong); 2 wrong usage;
 3 not found; 4 input refused (the message says what to fix); 5 Docker cannot be reached;
-6 secrets cannot be read (keychain unavailable or vault locked).
+6 secrets cannot be read (keychain unavailable or vault locked); 130 interrupted (Ctrl+C).
 The data dir is the app's (QUANTUM_DATA_DIR overrides it).";
 
 #[derive(Parser)]

@@ -25,12 +25,11 @@ impl Output {
         println!("{text}");
     }
 
-    /// One JSON line on stdout (a stream's item, with `--json`).
-    pub fn line<T: Serialize>(&self, value: &T) {
+    /// One JSON line on stdout (a stream's item, with `--json`); false once stdout is closed.
+    pub fn line<T: Serialize>(&self, value: &T) -> bool {
         let text = serde_json::to_string(value).unwrap_or_else(|_| "null".to_owned());
         let mut out = std::io::stdout().lock();
-        let _ = writeln!(out, "{text}");
-        let _ = out.flush();
+        writeln!(out, "{text}").and_then(|()| out.flush()).is_ok()
     }
 
     /// Rows of cells in aligned columns, the first row a header.

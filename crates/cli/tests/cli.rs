@@ -350,7 +350,9 @@ async fn compose_export_runs_on_the_same_data(
         !compose.contains(password.expose()),
         "the compose file holds no password"
     );
-    let variable = quantum_compose::password_variable(datasource);
+    let variable = quantum_compose::export("cli", std::slice::from_ref(datasource)).variables[0]
+        .0
+        .clone();
     let env =
         quantum_kernel::dotenv::parse(&std::fs::read_to_string(folder.join(".env")).expect(".env"))
             .expect("a .env");

@@ -17,9 +17,10 @@ pub struct ComposeExport {
     pub variables: Vec<(String, i64)>,
 }
 
-/// `shop-postgres-1` → `SHOP_POSTGRES_1_PASSWORD`.
-pub fn password_variable(datasource: &Datasource) -> String {
-    let name: String = datasource
+/// `shop-postgres-1` → `SHOP_POSTGRES_1_PASSWORD`; one that would start with a digit gets `DB_`
+/// first, and one already taken (`a-b` beside `a_b`) the datasource's id after its name.
+fn password_variable(datasource: &Datasource, taken: &[(String, i64)]) -> String {
+    let mut name: String = datasource
         .name
         .chars()
         .map(|c| {
@@ -30,15 +31,28 @@ pub fn password_variable(datasource: &Datasource) -> String {
             }
         })
         .collect();
-    format!("{name}_PASSWORD")
+    if name.starts_with(|c: char| c.is_ascii_digit()) {
+        name.insert_str(0, "DB_");
+    }
+    let variable = format!("{name}_PASSWORD");
+    if taken.iter().any(|(other, _)| *other == variable) {
+        format!("{name}_{}_PASSWORD", datasource.id)
+    } else {
+        variable
+    }
 }
+
+/// Redis reads its password from a settings file that the shell writes from the environment, as
+/// the app's container reads its own file: on the command line, `ps` on the host would show it.
+/// (`$$` is Compose's escape: the shell in the container expands it.)
+const REDIS_START: &str = "printf 'requirepass \"%s\"\\nappendonly yes\\n' \"$$REDIS_PASSWORD\" > /tmp/redis.conf && exec redis-server /tmp/redis.conf";
 
 pub fn export(project_name: &str, datasources: &[Datasource]) -> ComposeExport {
     let mut services = Hash::new();
     let mut volumes = Hash::new();
     let mut variables = Vec::new();
     for datasource in datasources {
-        let variable = password_variable(datasource);
+        let variable = password_variable(datasource, &variables);
         // The images read `${…}` as compose substitutes it: the file holds the name only.
         let placeholder = Secret::new(format!("${{{variable}}}"));
         let credentials = Credentials {
@@ -55,30 +69,22 @@ pub fn export(project_name: &str, datasources: &[Datasource]) -> ComposeExport {
             datasource.engine.default_port()
         );
         service.insert(text("ports"), Yaml::Array(vec![text(&port)]));
-        let environment: Hash = connection::container_env(datasource.engine, &credentials)
+        let mut environment: Hash = connection::container_env(datasource.engine, &credentials)
             .into_iter()
             .filter_map(|pair| {
                 let (key, value) = pair.split_once('=')?;
                 Some((text(key), text(value)))
             })
             .collect();
-        if !environment.is_empty() {
-            service.insert(text("environment"), Yaml::Hash(environment));
-        }
         if datasource.engine == Engine::Redis {
-            // The app hands Redis a settings file; compose says the same on the command line.
-            let command = [
-                "redis-server",
-                "--requirepass",
-                &format!("${{{variable}}}"),
-                "--appendonly",
-                "yes",
-            ];
+            environment.insert(text("REDIS_PASSWORD"), text(&format!("${{{variable}}}")));
+            let command = ["sh", "-c", REDIS_START];
             service.insert(
                 text("command"),
                 Yaml::Array(command.iter().map(|part| text(part)).collect()),
             );
         }
+        service.insert(text("environment"), Yaml::Hash(environment));
         let mount = format!(
             "{}:{}",
             datasource.volume_name,
@@ -146,6 +152,27 @@ mod tests {
     }
 
     #[test]
+    fn variables_are_unique_valid_names() {
+        let exported = export(
+            "shop",
+            &[
+                datasource(1, "a-b", Engine::Postgres, 1),
+                datasource(2, "a_b", Engine::Postgres, 2),
+                datasource(3, "1db", Engine::Mysql, 3),
+            ],
+        );
+        let names: Vec<&str> = exported
+            .variables
+            .iter()
+            .map(|(name, _)| name.as_str())
+            .collect();
+        assert_eq!(
+            names,
+            vec!["A_B_PASSWORD", "A_B_2_PASSWORD", "DB_1DB_PASSWORD"]
+        );
+    }
+
+    #[test]
     fn each_database_is_a_service_on_its_volume_with_its_password_from_env() {
         let exported = export(
             "shop",
@@ -179,8 +206,13 @@ mod tests {
         );
         let redis = &document["services"]["shop-redis-1"];
         assert_eq!(
-            redis["command"][2].as_str(),
+            redis["environment"]["REDIS_PASSWORD"].as_str(),
             Some("${SHOP_REDIS_1_PASSWORD}")
+        );
+        let start = redis["command"][2].as_str().expect("the start command");
+        assert!(
+            start.contains("$$REDIS_PASSWORD") && !start.contains("SHOP_REDIS_1"),
+            "the password is not on the command line: {start}"
         );
         assert_eq!(
             document["volumes"]["shop-postgres-1-data"]["external"].as_bool(),

@@ -26,6 +26,8 @@ pub struct ComposeExportPreview {
 
 struct Planned {
     folder: PathBuf,
+    /// The project's secrets' names: their values in `.env` are masked too.
+    secret_names: Vec<String>,
     compose_text: String,
     env_current: Option<String>,
     env_proposed: String,
@@ -66,6 +68,7 @@ async fn plan(core: &Core, project_id: i64) -> Result<Planned, ErrorInfo> {
         "compose.yaml passwords (Quantum Admin)",
     );
     Ok(Planned {
+        secret_names: core.configs.known_secrets(project_id).await?,
         compose_text: exported.text,
         env_current,
         env_proposed,
@@ -81,7 +84,12 @@ async fn plan(core: &Core, project_id: i64) -> Result<Planned, ErrorInfo> {
 }
 
 fn masked(planned: &Planned, text: &str) -> String {
-    let names: Vec<&str> = planned.names.iter().map(String::as_str).collect();
+    let names: Vec<&str> = planned
+        .names
+        .iter()
+        .chain(&planned.secret_names)
+        .map(String::as_str)
+        .collect();
     let mut text = dotenv::mask(text, &names, dotenv::MASK);
     // A password the user put elsewhere in the file is not shown either.
     for password in planned.passwords.iter().filter(|p| !p.expose().is_empty()) {
@@ -136,17 +144,18 @@ pub async fn export_write(
         }
     }
     let within = Within::project(&planned.folder, allow_outside);
-    files::replace(
-        &planned.folder.join(FILE),
-        planned.compose_text.as_bytes(),
-        NewFile::Shared,
-        within,
-    )?;
+    // `.env` first: a compose file naming variables that `.env` lacks is never left behind.
     let env_path = planned.folder.join(".env");
     files::replace(
         &env_path,
         planned.env_proposed.as_bytes(),
         NewFile::OwnerOnly,
+        within,
+    )?;
+    files::replace(
+        &planned.folder.join(FILE),
+        planned.compose_text.as_bytes(),
+        NewFile::Shared,
         within,
     )?;
     for id in &planned.ids {

@@ -58,12 +58,24 @@ fn remotes(config: &str) -> Vec<Remote> {
             if let Some(url) = url.trim_start().strip_prefix('=') {
                 remotes.push(Remote {
                     name: name.clone(),
-                    url: url.trim().to_owned(),
+                    url: without_credentials(url.trim()),
                 });
             }
         }
     }
     remotes
+}
+
+/// `https://user:TOKEN@host/repo` → `https://host/repo`: a token in a remote is not shown.
+fn without_credentials(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return url.to_owned();
+    };
+    let authority_end = rest.find('/').unwrap_or(rest.len());
+    match rest[..authority_end].rfind('@') {
+        Some(at) => format!("{scheme}://{}", &rest[at + 1..]),
+        None => url.to_owned(),
+    }
 }
 
 #[cfg(test)]
@@ -72,6 +84,14 @@ mod tests {
 
     #[test]
     fn remotes_come_from_the_config_sections() {
+        assert_eq!(
+            without_credentials("https://me:ghp_secret@github.com/acme/shop.git"),
+            "https://github.com/acme/shop.git"
+        );
+        assert_eq!(
+            without_credentials("git@github.com:acme/shop.git"),
+            "git@github.com:acme/shop.git"
+        );
         let config = "[core]\n\tbare = false\n[remote \"origin\"]\n\turl = git@github.com:acme/shop.git\n\tfetch = +refs/heads/*:refs/remotes/origin/*\n[branch \"main\"]\n\tremote = origin\n[remote \"mirror\"]\n\turl=https://gitlab.com/acme/shop.git\n";
         assert_eq!(
             remotes(config),

@@ -20,7 +20,7 @@ use specta::Type;
 pub use git::{GitInfo, Remote};
 pub use service::Scans;
 
-/// Lists longer than this are cut (the count says how many there were).
+/// Lists longer than this are cut to it (a monorepo's hundreds of Dockerfiles add nothing).
 const LISTED: usize = 100;
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, Type)]

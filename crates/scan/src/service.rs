@@ -67,10 +67,13 @@ impl Scans {
 
     /// Forgets a project's scan and stops watching its folder (the project went, or its folder).
     pub fn forget(&self, project_id: i64) {
-        self.kept
+        let removed = self
+            .kept
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
             .remove(&project_id);
+        // Its watcher stops outside the lock.
+        drop(removed);
     }
 
     async fn rescan(
@@ -82,17 +85,24 @@ impl Scans {
             .nextest
             .get_or_init(quantum_testruns::TestRuns::nextest_installed)
             .await;
+        // The walk and the watches (one per folder: slow on macOS's FSEvents) off the runtime.
         let root = folder.to_path_buf();
-        let scan = tokio::task::spawn_blocking(move || crate::scan(&root, nextest))
-            .await
-            .map_err(|error| {
-                quantum_kernel::Error::io(
-                    format!("the scan of {}", folder.display()),
-                    std::io::Error::other(error),
-                )
-            })?;
-        let watcher = self.watch(project_id, folder, &scan);
-        self.kept
+        let this = Arc::clone(self);
+        let runtime = tokio::runtime::Handle::current();
+        let (scan, watcher) = tokio::task::spawn_blocking(move || {
+            let scan = crate::scan(&root, nextest);
+            let watcher = this.watch(runtime, project_id, &root, &scan);
+            (scan, watcher)
+        })
+        .await
+        .map_err(|error| {
+            quantum_kernel::Error::io(
+                format!("the scan of {}", folder.display()),
+                std::io::Error::other(error),
+            )
+        })?;
+        let replaced = self
+            .kept
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
             .insert(
@@ -103,6 +113,8 @@ impl Scans {
                     _watcher: watcher,
                 },
             );
+        // The old watcher stops outside the lock (stopping joins its thread).
+        drop(replaced);
         tracing::debug!(
             project_id,
             files = scan.files,
@@ -114,12 +126,12 @@ impl Scans {
 
     fn watch(
         self: &Arc<Self>,
+        runtime: tokio::runtime::Handle,
         project_id: i64,
         folder: &Path,
         scan: &ProjectScan,
     ) -> Option<RecommendedWatcher> {
         let scans = Arc::downgrade(self);
-        let runtime = tokio::runtime::Handle::try_current().ok()?;
         let root = folder.to_path_buf();
         let mut watcher =
             notify::recommended_watcher(move |event: notify::Result<notify::Event>| {

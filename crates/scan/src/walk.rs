@@ -119,6 +119,7 @@ pub fn walk(root: &Path) -> Walked {
             }
         }
     }
+    add_ignored_env_files(root, &mut walked);
     walked.migration_folders = migration_counts
         .into_iter()
         .map(|(path, (sql, all))| (path, sql, all))
@@ -135,6 +136,44 @@ pub fn walk(root: &Path) -> Walked {
         });
     }
     walked
+}
+
+/// `.env` files are in nearly every `.gitignore`, so the walk does not see them: they are looked
+/// for in the folder and in each package's (where a manifest is), where tools read them.
+fn add_ignored_env_files(root: &Path, walked: &mut Walked) {
+    let mut folders: Vec<String> = walked
+        .manifests
+        .iter()
+        .map(|path| {
+            path.rsplit_once('/')
+                .map_or(String::new(), |(dir, _)| dir.to_owned())
+        })
+        .collect();
+    folders.push(String::new());
+    folders.sort();
+    folders.dedup();
+    for folder in folders {
+        let Ok(entries) = std::fs::read_dir(root.join(&folder)) else {
+            continue;
+        };
+        for entry in entries.flatten() {
+            let Some(name) = entry.file_name().to_str().map(str::to_owned) else {
+                continue;
+            };
+            if (name == ".env" || name.starts_with(".env."))
+                && entry.file_type().is_ok_and(|t| t.is_file())
+            {
+                let relative = if folder.is_empty() {
+                    name
+                } else {
+                    format!("{folder}/{name}")
+                };
+                if !walked.env_files.contains(&relative) {
+                    walked.env_files.push(relative);
+                }
+            }
+        }
+    }
 }
 
 fn language(name: &str) -> Option<&'static str> {

@@ -84,7 +84,8 @@ fn a_monorepo_is_described_and_what_it_ignores_is_left_out() {
     );
     write(root, ".env", "A=1\n");
     write(root, ".env.example", "A=\n");
-    write(root, ".gitignore", "generated/\n");
+    // As nearly every project's: .env is ignored, and still listed.
+    write(root, ".gitignore", "generated/\n.env\n");
     write(root, "generated/big.ts", "export {}\n");
     git(root, &["init", "-q", "-b", "main"]);
     git(

@@ -56,6 +56,8 @@ pub async fn project_delete(
         .delete_project(id, remove_datasources)
         .await?;
     state.variables.forget(&secrets);
+    // Its folder is watched no more.
+    state.scans.forget(id);
     // The project's connections went with it (the rows cascade); their passwords go too.
     state.connections.forget(&connection_passwords);
     Ok(())

@@ -59,18 +59,28 @@ pub async fn env(
             )
             .await?;
     }
+    // The preview masks the environment's secrets; a database's password that another export
+    // put in the file (the compose export's, a datasource's `.env`) is not printed either.
+    let mut text = preview.proposed.clone();
+    for datasource in core.datasources.list(Some(project.id)).await? {
+        if let Ok((_, password)) = core.datasources.connection_details(datasource.id).await {
+            if !password.expose().is_empty() {
+                text = text.replace(password.expose(), quantum_kernel::dotenv::MASK);
+            }
+        }
+    }
     if output.json() {
         output.document(&serde_json::json!({
             "project": project.name,
             "environment": environment,
             "path": preview.path,
             "written": write,
-            "text": preview.proposed,
+            "text": text,
         }));
     } else if write {
         println!("Wrote {} from “{environment}”.", preview.path);
     } else {
-        print!("{}", preview.proposed);
+        print!("{text}");
     }
     Ok(exit::OK)
 }

@@ -1,6 +1,7 @@
 //! `quantum up`, `quantum down` (a project's datasources) and `quantum logs`. Each operation
 //! takes the datasource's lock shared with the app, so the two never run one at once.
 
+use std::io::Write;
 use std::time::Instant;
 
 use futures_util::future::join_all;
@@ -8,6 +9,7 @@ use futures_util::StreamExt;
 use quantum_core::Core;
 use quantum_datasources::streams::LogStream;
 use quantum_datasources::{Datasource, DatasourceStatus};
+use quantum_docker::Docker;
 use quantum_kernel::ErrorInfo;
 use serde::Serialize;
 
@@ -75,15 +77,36 @@ async fn change(
     if chosen.is_empty() && !output.json() {
         println!("“{}” has no datasources.", project.name);
     }
+    // Docker's word beside the record: a container that stopped with the machine is not up.
+    let docker = Docker::connect().await?;
+    let containers = core
+        .datasources
+        .container_states(&docker)
+        .await
+        .unwrap_or_default();
     // All at once: each waits on its own container.
-    let outcomes = join_all(chosen.into_iter().map(|datasource| async move {
-        let outcome = one(core, datasource, to).await;
-        if !output.json() {
-            print_outcome(&outcome);
+    let operations = join_all(chosen.into_iter().map(|datasource| {
+        let running = containers
+            .get(&datasource.id)
+            .is_some_and(|state| state == "running");
+        async move {
+            let outcome = one(core, datasource, running, to).await;
+            if !output.json() {
+                print_outcome(&outcome);
+            }
+            outcome
         }
-        outcome
-    }))
-    .await;
+    }));
+    let outcomes = tokio::select! {
+        outcomes = operations => outcomes,
+        _ = tokio::signal::ctrl_c() => {
+            // The operations stopped half-way (their locks went with them): the records are
+            // brought in line with Docker, as the app does after a crash, and the app is told.
+            core.datasources.reconcile(&docker).await;
+            eprintln!("Interrupted: the datasources are recorded as Docker has them now.");
+            return Ok(exit::INTERRUPTED);
+        }
+    };
     let failed = outcomes.iter().find_map(|o| o.error.clone());
     if output.json() {
         output.document(&serde_json::json!({ "project": project.name, "datasources": outcomes }));
@@ -91,10 +114,11 @@ async fn change(
     Ok(failed.map_or(exit::OK, |error| exit::code_of(&error)))
 }
 
-async fn one(core: &Core, datasource: Datasource, to: Move) -> Outcome {
+async fn one(core: &Core, datasource: Datasource, running: bool, to: Move) -> Outcome {
     let started = Instant::now();
     let (result, done) = match (to, datasource.status) {
-        (Move::Up, DatasourceStatus::Ready) | (Move::Down, DatasourceStatus::Stopped) => {
+        (Move::Up, DatasourceStatus::Ready) if running => ("unchanged", Ok(datasource.clone())),
+        (Move::Down, DatasourceStatus::Stopped) if !running => {
             ("unchanged", Ok(datasource.clone()))
         }
         (Move::Up, _) => ("started", core.datasources.start(datasource.id).await),
@@ -162,12 +186,16 @@ pub async fn logs(
         tokio::select! {
             line = lines.next() => {
                 let Some(line) = line else { break };
-                if output.json() {
-                    output.line(&line);
+                // A reader that went (`quantum logs db | head`) ends the following.
+                let written = if output.json() {
+                    output.line(&line)
                 } else if line.stream == LogStream::Stderr {
-                    eprintln!("{}", line.text);
+                    writeln!(std::io::stderr().lock(), "{}", line.text).is_ok()
                 } else {
-                    println!("{}", line.text);
+                    writeln!(std::io::stdout().lock(), "{}", line.text).is_ok()
+                };
+                if !written {
+                    break;
                 }
             }
             _ = &mut interrupted => break,
