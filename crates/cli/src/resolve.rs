@@ -8,9 +8,13 @@ use quantum_kernel::projects::{self, Project};
 use quantum_kernel::{ErrorInfo, Store};
 
 pub async fn project(store: &Store, given: Option<&str>) -> Result<Project, ErrorInfo> {
-    let all = projects::list(store).await?;
+    project_in(&projects::list(store).await?, given)
+}
+
+/// [`project`] among projects already read.
+pub fn project_in(all: &[Project], given: Option<&str>) -> Result<Project, ErrorInfo> {
     match given {
-        Some(given) => by_name_or_id(&all, given, |p| (p.id, &p.name))
+        Some(given) => by_name_or_id(all, given, |p| (p.id, &p.name))
             .cloned()
             .ok_or_else(|| {
                 ErrorInfo::new(
@@ -20,7 +24,7 @@ pub async fn project(store: &Store, given: Option<&str>) -> Result<Project, Erro
             }),
         None => {
             let here = std::env::current_dir().unwrap_or_default();
-            of_folder(&all, &here).cloned().ok_or_else(|| {
+            of_folder(all, &here).cloned().ok_or_else(|| {
                 ErrorInfo::new(
                     "cli.no_project",
                     format!(

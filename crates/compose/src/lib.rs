@@ -20,17 +20,7 @@ pub struct ComposeExport {
 /// `shop-postgres-1` → `SHOP_POSTGRES_1_PASSWORD`; one that would start with a digit gets `DB_`
 /// first, and one already taken (`a-b` beside `a_b`) the datasource's id after its name.
 fn password_variable(datasource: &Datasource, taken: &[(String, i64)]) -> String {
-    let mut name: String = datasource
-        .name
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() {
-                c.to_ascii_uppercase()
-            } else {
-                '_'
-            }
-        })
-        .collect();
+    let mut name = connection::env_name(&datasource.name);
     if name.starts_with(|c: char| c.is_ascii_digit()) {
         name.insert_str(0, "DB_");
     }

@@ -87,19 +87,10 @@ pub struct Follower {
 /// which may not exist yet or be started afresh).
 pub fn follow(data_dir: &Path, on: impl Fn(Outside) + Send + 'static) -> notify::Result<Follower> {
     let reader = Mutex::new(FeedReader::from_end(data_dir));
-    let file_name = reader
-        .lock()
-        .unwrap_or_else(std::sync::PoisonError::into_inner)
-        .path()
-        .file_name()
-        .map(ToOwned::to_owned);
+    let file_name = Some(std::ffi::OsStr::new(quantum_kernel::feed::FILE));
     let mut watcher = notify::recommended_watcher(move |event: notify::Result<notify::Event>| {
         let Ok(event) = event else { return };
-        if !event
-            .paths
-            .iter()
-            .any(|path| path.file_name() == file_name.as_deref())
-        {
+        if !event.paths.iter().any(|path| path.file_name() == file_name) {
             return;
         }
         let items = reader

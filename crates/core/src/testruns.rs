@@ -114,7 +114,7 @@ pub async fn datasource_env(
             username: &datasource.username,
             password: &password,
         };
-        let own = format!("{}_URL", env_name(&datasource.name));
+        let own = format!("{}_URL", connection::env_name(&datasource.name));
         let url = connection::url(datasource.engine, datasource.host_port, &credentials);
         env.push((own, Secret::new(url)));
         for (name, value) in
@@ -126,17 +126,4 @@ pub async fn datasource_env(
         }
     }
     Ok(env)
-}
-
-/// `shop-postgres-1` → `SHOP_POSTGRES_1`.
-fn env_name(name: &str) -> String {
-    name.chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() {
-                c.to_ascii_uppercase()
-            } else {
-                '_'
-            }
-        })
-        .collect()
 }

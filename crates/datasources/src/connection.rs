@@ -15,6 +15,19 @@ pub struct Credentials<'a> {
     pub password: &'a Secret,
 }
 
+/// A datasource's name as part of a variable name: `shop-postgres-1` → `SHOP_POSTGRES_1`.
+pub fn env_name(name: &str) -> String {
+    name.chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_uppercase()
+            } else {
+                '_'
+            }
+        })
+        .collect()
+}
+
 /// The container's environment, in the official images' own variables.
 pub fn container_env(engine: Engine, c: &Credentials<'_>) -> Vec<String> {
     let pw = c.password.expose();

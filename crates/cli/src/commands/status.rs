@@ -70,7 +70,7 @@ pub async fn status(
     let store = &core.store;
     let all_projects = projects::list(store).await?;
     let chosen: Vec<Project> = match project {
-        Some(_) => vec![resolve::project(store, project).await?],
+        Some(_) => vec![resolve::project_in(&all_projects, project)?],
         None if all => all_projects,
         None => {
             let here = std::env::current_dir().unwrap_or_default();
