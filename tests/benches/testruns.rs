@@ -19,7 +19,8 @@ use std::time::{Duration, Instant};
 use quantum_integration_tests::{test_python, testruns_fixture};
 use quantum_testruns::report::read_report_file;
 use quantum_testruns::{
-    detect, ReportFormat, RunContext, RunEvent, RunRequest, Runner, Suite, SuiteSource, TestRuns,
+    detect, ReportFormat, RunContext, RunEvent, RunOrigin, RunRequest, Runner, Suite, SuiteSource,
+    TestRuns,
 };
 
 fn median(mut samples: Vec<Duration>) -> Duration {
@@ -92,6 +93,8 @@ async fn overhead() {
                 suites: vec![suite.clone()],
                 env: Vec::new(),
                 keep: 100,
+                origin: RunOrigin::App,
+                output_lines: None,
             },
             Arc::new(|_| {}),
         )
@@ -196,6 +199,8 @@ async fn output_rate() {
                 suites: vec![suite.clone()],
                 env: Vec::new(),
                 keep: 100,
+                origin: RunOrigin::App,
+                output_lines: None,
             },
             Arc::new(move |event| match event {
                 RunEvent::SuiteStarted { .. } => {

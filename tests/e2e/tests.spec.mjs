@@ -37,10 +37,6 @@ async function click(testId) {
 const runStatus = () =>
   driver.executeScript('return document.querySelector(\'[data-testid="test-run-status"]\')?.dataset.status ?? null;');
 
-/** What the terminal shows now (xterm draws its rows into the DOM). */
-const terminalText = () =>
-  driver.executeScript('return document.querySelector(\'[data-testid="test-terminal"] .xterm-rows\')?.innerText ?? "";');
-
 test("a suite runs with live output, a failure is opened, the failures rerun, and the history shows both", async () => {
   await openNewProject(driver, "gadgets", folder);
   await click("project-tests-link");
@@ -49,18 +45,19 @@ test("a suite runs with live output, a failure is opened, the failures rerun, an
   assert.match(await renderedText(driver, suite), /go test \.\/\.\.\./);
 
   await click("tests-run-all");
-  // Streams: the terminal fills while the run is under way, before it finishes.
-  let sawRunning = false;
+  // Streams: the terminal shows go test's output while the run is still under way (the fixture's
+  // slow test keeps it running), read in one look at the page.
   await driver.wait(
     async () => {
-      sawRunning ||= (await runStatus()) === "running";
-      return (await terminalText()).includes("RUN");
+      const [status, text] = await driver.executeScript(
+        'return [document.querySelector(\'[data-testid="test-run-status"]\')?.dataset.status, document.querySelector(\'[data-testid="test-terminal"] .xterm-rows\')?.innerText ?? ""];',
+      );
+      return status === "running" && text.includes("RUN");
     },
     RUN_TIMEOUT_MS,
-    "go test's output reaches the terminal",
+    "go test's output reaches the terminal while the run is under way",
   );
   await driver.wait(async () => (await runStatus()) === "failed", RUN_TIMEOUT_MS, "the run ends failed");
-  assert.ok(sawRunning, "the run was shown as running");
   assert.match(await renderedText(driver, await driver.findElement(byTestId("test-counts"))), /4 passed\s+1 failed\s+1 skipped/);
   await capture(driver, "tests-run");
 
@@ -85,6 +82,24 @@ test("a suite runs with live output, a failure is opened, the failures rerun, an
   assert.match(await renderedText(driver, rows[1]), /4 passed, 1 failed, 1 skipped/);
   const trend = await waitFor(driver, byTestId("test-trend"), TIMEOUT_MS);
   assert.ok((await trend.findElements(By.css("canvas"))).length > 0, "the trend is drawn");
+
+  // The failure's recent outcomes: failed in both runs.
+  await (await waitFor(driver, By.css('[data-testid="test-tree-test"][data-test-name="TestBreaks"]'), TIMEOUT_MS)).click();
+  await driver.wait(
+    async () => (await driver.findElements(By.css('[data-testid="test-strip"] .test-strip-failed'))).length === 2,
+    TIMEOUT_MS,
+    "the strip shows TestBreaks failing twice",
+  );
+
+  // Compare the two runs: TestBreaks still fails, nothing newly fails.
+  for (const row of await driver.findElements(byTestId("test-run-row"))) await (await row.findElement(By.css('input[type="checkbox"]'))).click();
+  await click("test-compare");
+  const stillFailing = await waitFor(driver, byTestId("compare-still-failing"), TIMEOUT_MS);
+  assert.match(await renderedText(driver, stillFailing), /TestBreaks/);
+  assert.equal((await driver.findElements(byTestId("compare-new-failures"))).length, 0);
+  await capture(driver, "tests-compare");
+  await (await driver.findElement(By.css('[data-testid="test-compare-dialog"] button[aria-label="Close"]'))).click();
+  await waitUntilGone(driver, byTestId("test-compare-dialog"), "the comparison closes");
 
   // An older run's results come back from the history.
   await (await rows[1].findElement(byTestId("test-run-show"))).click();

@@ -15,8 +15,8 @@ use quantum_kernel::Engine;
 use quantum_secrets::Secret;
 use quantum_testruns::history;
 use quantum_testruns::{
-    detect, ReportFormat, RunContext, RunEvent, RunRequest, RunTrigger, Runner, Suite, SuiteSource,
-    TestCaseResult, TestRun, TestRunStatus, TestRuns, TestStatus,
+    detect, ReportFormat, RunContext, RunEvent, RunOrigin, RunRequest, RunTrigger, Runner, Suite,
+    SuiteSource, TestCaseResult, TestRun, TestRunStatus, TestRuns, TestStatus,
 };
 
 struct Harness {
@@ -68,6 +68,8 @@ impl Harness {
                     suites,
                     env,
                     keep: 100,
+                    origin: RunOrigin::App,
+                    output_lines: None,
                 },
                 Arc::new(move |event| sink.lock().expect("events").push(event)),
             )

@@ -3,8 +3,10 @@
 //! what the "app" hears through the change feed, and one operation at a time per datasource
 //! across the two processes. Needs Docker, the test images and a keychain (`scripts/test`).
 
+mod support;
+
 use std::path::Path;
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Stdio};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
@@ -14,6 +16,7 @@ use quantum_integration_tests::TestApp;
 use quantum_kernel::audit::AuditAction;
 use quantum_kernel::projects::{self, ProjectInput};
 use serde_json::Value;
+use support::{code, compose_cli, json, quantum};
 
 const PROJECT_TOML: &str = r#"[project]
 name = "cli shop"
@@ -21,38 +24,16 @@ name = "cli shop"
 [environments.dev.variables]
 GREETING = "hello"
 
+# Passes only when the datasource's URL (its password from the keychain) reaches a real query
+# and the environment's variable is there.
 [tests.unit]
-command = "sh -c 'echo \"test alpha ... ok\"'"
+command = '''sh -c 'test "$(psql "$DATABASE_URL" -tAc "SELECT 41 + 1")" = 42 && test "$GREETING" = hello && echo "test alpha ... ok"' '''
 format = "libtest"
 
 [tests.broken]
 command = "sh -c 'echo \"test beta ... FAILED\"; exit 101'"
 format = "libtest"
 "#;
-
-fn quantum(data_dir: &Path, cwd: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_quantum"))
-        .args(args)
-        .env("QUANTUM_DATA_DIR", data_dir)
-        .current_dir(cwd)
-        .stdin(Stdio::null())
-        .output()
-        .expect("quantum runs")
-}
-
-fn json(output: &Output) -> Value {
-    serde_json::from_slice(&output.stdout).unwrap_or_else(|error| {
-        panic!(
-            "stdout is JSON ({error}): {}\nstderr: {}",
-            String::from_utf8_lossy(&output.stdout),
-            String::from_utf8_lossy(&output.stderr)
-        )
-    })
-}
-
-fn code(output: &Output) -> i32 {
-    output.status.code().expect("an exit code")
-}
 
 /// What the feed hands on until `wanted` matches one, within `within`.
 fn heard(
@@ -261,11 +242,13 @@ async fn the_command_line_drives_a_project_while_the_app_holds_the_data_dir() {
     let written = std::fs::read_to_string(folder.path().join(".env")).expect(".env written");
     assert!(written.contains("GREETING=hello"), "{written}");
 
-    // test: one suite passes (exit 0), the other fails (exit 1); each run is kept.
+    // test: one suite passes (exit 0), the other fails (exit 1); each run is kept. The database
+    // is stopped first: `--start` starts it, and its URL reaches the tests.
+    assert_eq!(code(&quantum(&data_dir, folder.path(), &["down"])), 0);
     let passed = quantum(
         &data_dir,
         folder.path(),
-        &["--json", "test", "--suite", "unit"],
+        &["--json", "test", "--suite", "unit", "-e", "dev", "--start"],
     );
     assert_eq!(
         code(&passed),
@@ -281,6 +264,23 @@ async fn the_command_line_drives_a_project_while_the_app_holds_the_data_dir() {
     let finished: Value = serde_json::from_str(&last).expect("a JSON line per event");
     assert_eq!(finished["kind"], "finished", "{last}");
     assert_eq!(finished["run"]["status"], "passed", "{last}");
+    let run_id = finished["run"]["id"].as_i64().expect("the run's id");
+    let audited = quantum_kernel::audit::of_resource(
+        &app.store,
+        quantum_kernel::audit::AuditAction::TestRun,
+        quantum_kernel::audit::ResourceType::TestRun,
+        run_id,
+        1,
+    )
+    .await
+    .expect("audit log");
+    let details = &audited
+        .first()
+        .expect("the run is in the activity log")
+        .details;
+    assert_eq!(details["origin"], "cli", "{details}");
+    assert_eq!(details["status"], "passed", "{details}");
+    assert!(details["user"].is_string(), "who ran it: {details}");
     let failed = quantum(&data_dir, folder.path(), &["test", "--suite", "broken"]);
     assert_eq!(code(&failed), 1);
     assert!(String::from_utf8_lossy(&failed.stderr).contains("1 failed"));
@@ -402,31 +402,6 @@ async fn compose_export_runs_on_the_same_data(
         json(&up)["datasources"][0]["status"],
         "ready",
         "the volume is the app's again"
-    );
-}
-
-/// `docker compose ARGS` (the plugin), or Debian's `docker-compose`.
-fn compose_cli(folder: &Path, args: &[&str]) {
-    let plugin = Command::new("docker")
-        .args(["compose", "version"])
-        .output()
-        .is_ok_and(|o| o.status.success());
-    let mut command = if plugin {
-        let mut command = Command::new("docker");
-        command.arg("compose");
-        command
-    } else {
-        Command::new("docker-compose")
-    };
-    let output = command
-        .args(args)
-        .current_dir(folder)
-        .output()
-        .expect("Compose runs (scripts/setup --for-tests)");
-    assert!(
-        output.status.success(),
-        "compose {args:?}: {}",
-        String::from_utf8_lossy(&output.stderr)
     );
 }
 

@@ -10,7 +10,8 @@ use quantum_datasources::{Datasource, DatasourceStatus};
 use quantum_kernel::{projects, Engine, ErrorInfo};
 use quantum_secrets::Secret;
 use quantum_testruns::{
-    default_format, detect, runner_of, ReportFormat, RunContext, Suite, SuiteSource, TestRuns,
+    default_format, detect, runner_of, ReportFormat, RunContext, RunOrigin, Suite, SuiteSource,
+    TestRuns,
 };
 
 use crate::Core;
@@ -56,6 +57,7 @@ pub async fn run_context(
     environment: Option<&str>,
     start_datasources: bool,
     keep: u32,
+    origin: RunOrigin,
 ) -> Result<RunContext, ErrorInfo> {
     let project = projects::get(&core.store, project_id).await?;
     let folder = PathBuf::from(
@@ -83,6 +85,8 @@ pub async fn run_context(
         folder,
         env,
         keep,
+        origin,
+        output_lines: None,
     })
 }
 

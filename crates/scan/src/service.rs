@@ -9,7 +9,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use notify::{RecommendedWatcher, RecursiveMode, Watcher};
-use tokio::sync::{broadcast, OnceCell};
+use tokio::sync::broadcast;
 
 use crate::ProjectScan;
 
@@ -26,7 +26,6 @@ pub struct Scans {
     kept: Mutex<HashMap<i64, Kept>>,
     /// Projects with a rescan already due.
     due: Mutex<std::collections::HashSet<i64>>,
-    nextest: OnceCell<bool>,
     changed: broadcast::Sender<i64>,
 }
 
@@ -35,7 +34,6 @@ impl Scans {
         Arc::new(Self {
             kept: Mutex::new(HashMap::new()),
             due: Mutex::new(std::collections::HashSet::new()),
-            nextest: OnceCell::new(),
             changed: broadcast::channel(64).0,
         })
     }
@@ -81,10 +79,7 @@ impl Scans {
         project_id: i64,
         folder: &Path,
     ) -> quantum_kernel::Result<ProjectScan> {
-        let nextest = *self
-            .nextest
-            .get_or_init(quantum_testruns::TestRuns::nextest_installed)
-            .await;
+        let nextest = quantum_testruns::TestRuns::nextest_installed().await;
         // The walk and the watches (one per folder: slow on macOS's FSEvents) off the runtime.
         let root = folder.to_path_buf();
         let this = Arc::clone(self);

@@ -168,24 +168,44 @@ pub fn invocation(
 }
 
 /// The program to start: a JavaScript runner from the nearest `node_modules/.bin` (the project's
-/// own version), `python` as the platform names it, npm's scripts through the shell on Windows.
-fn resolve_program(mut words: Vec<String>, working_dir: &Path) -> (String, Vec<String>) {
+/// own version), `python` as the platform names it, and on Windows the batch files that Node's
+/// tools are there (`npm.cmd`, `.bin/vitest.cmd`), which starting a process finds only by their
+/// full name.
+fn resolve_program(words: Vec<String>, working_dir: &Path) -> (String, Vec<String>) {
+    resolve_program_on(words, working_dir, cfg!(windows))
+}
+
+fn resolve_program_on(
+    mut words: Vec<String>,
+    working_dir: &Path,
+    windows: bool,
+) -> (String, Vec<String>) {
     if words.is_empty() {
         return (String::new(), Vec::new());
     }
     let program = words.remove(0);
+    let shim = |name: &str| {
+        if windows {
+            format!("{name}.cmd")
+        } else {
+            name.to_owned()
+        }
+    };
     if matches!(program.as_str(), "vitest" | "jest") {
         if let Some(local) = working_dir
             .ancestors()
-            .map(|dir| dir.join("node_modules/.bin").join(&program))
+            .map(|dir| dir.join("node_modules/.bin").join(shim(&program)))
             .find(|path| path.is_file())
         {
             return (local.display().to_string(), words);
         }
         words.insert(0, program);
-        return ("npx".to_owned(), words);
+        return (shim("npx"), words);
     }
-    if program == "python" && !cfg!(windows) {
+    if matches!(program.as_str(), "npm" | "npx" | "pnpm" | "yarn") {
+        return (shim(&program), words);
+    }
+    if program == "python" && !windows {
         let venv = working_dir.join(".venv/bin/python");
         if venv.is_file() {
             return (venv.display().to_string(), words);
@@ -323,6 +343,39 @@ mod tests {
                 dir.path()
             ),
             "tests/test_math.py::TestMath::test_adds"
+        );
+    }
+
+    #[test]
+    fn node_tools_are_started_by_their_batch_files_on_windows() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let bin = dir.path().join("node_modules/.bin");
+        std::fs::create_dir_all(&bin).expect(".bin");
+        std::fs::write(bin.join("vitest"), "").expect("vitest");
+        std::fs::write(bin.join("vitest.cmd"), "").expect("vitest.cmd");
+        let words = |line: &str| line.split(' ').map(str::to_owned).collect::<Vec<_>>();
+
+        let (program, args) = resolve_program_on(words("vitest run"), dir.path(), true);
+        assert_eq!(program, bin.join("vitest.cmd").display().to_string());
+        assert_eq!(args, ["run"]);
+        let (program, _) = resolve_program_on(words("vitest run"), dir.path(), false);
+        assert_eq!(program, bin.join("vitest").display().to_string());
+
+        assert_eq!(
+            resolve_program_on(words("npm test"), dir.path(), true).0,
+            "npm.cmd"
+        );
+        assert_eq!(
+            resolve_program_on(words("jest --ci"), dir.path(), true),
+            ("npx.cmd".to_owned(), words("jest --ci"))
+        );
+        assert_eq!(
+            resolve_program_on(words("npm test"), dir.path(), false).0,
+            "npm"
+        );
+        assert_eq!(
+            resolve_program_on(words("python -m pytest"), dir.path(), true).0,
+            "python"
         );
     }
 }

@@ -17,11 +17,24 @@ pub async fn state(folder: PathBuf) -> GitState {
     let dirty = git(folder, &["status", "--porcelain", "--untracked-files=no"])
         .await
         .is_some_and(|changes| !changes.is_empty());
+    let changes = if dirty {
+        git(folder, &["diff", "HEAD", "--binary"])
+            .await
+            .map(|diff| digest(&diff))
+    } else {
+        None
+    };
     GitState {
         commit,
         branch,
         dirty,
+        changes,
     }
+}
+
+/// SHA-256 of a diff, in hex.
+fn digest(diff: &str) -> String {
+    quantum_kernel::hex(ring::digest::digest(&ring::digest::SHA256, diff.as_bytes()).as_ref())
 }
 
 /// The command's trimmed output, when it succeeds.

@@ -42,6 +42,7 @@ fn run_from_row(row: &sqlx::sqlite::SqliteRow) -> TestRun {
             commit: row.get("git_commit"),
             branch: row.get("git_branch"),
             dirty: row.get("git_dirty"),
+            changes: None,
         },
         message: row.get("message"),
     }
@@ -113,6 +114,13 @@ async fn finish_in(
     .bind(run_id)
     .fetch_one(&mut **tx)
     .await?;
+    if let Some(digest) = &finished.git.changes {
+        sqlx::query("INSERT OR REPLACE INTO test_runs_changes (run_id, digest) VALUES (?, ?)")
+            .bind(run_id)
+            .bind(digest)
+            .execute(&mut **tx)
+            .await?;
+    }
     for result in finished.results {
         sqlx::query(
             "INSERT OR REPLACE INTO test_results
@@ -228,6 +236,7 @@ pub async fn import_ci(store: &Store, project_id: i64, ci: CiResults) -> Result<
                 commit: Some(ci.commit),
                 branch: Some(ci.branch),
                 dirty: false,
+                changes: None,
             },
             keep: ci.keep,
         },
@@ -472,12 +481,14 @@ pub struct FlakyTest {
     pub reason: String,
 }
 
-/// The project's flaky tests: passed and failed on the same commit with a clean tree (a dirty
-/// tree may have changed between runs), or passed on a retry.
+/// The project's flaky tests: passed and failed on the same code (one commit, and a clean tree
+/// or the same uncommitted changes), or passed on a retry.
 pub async fn flaky(store: &Store, project_id: i64) -> Result<Vec<FlakyTest>> {
     let rows = sqlx::query(
-        "SELECT t.suite, t.\"group\", t.name, t.status, t.retried, r.id, r.git_commit, r.git_dirty
+        "SELECT t.suite, t.\"group\", t.name, t.status, t.retried, r.id, r.git_commit, r.git_dirty,
+                c.digest
          FROM test_results t JOIN test_runs r ON r.id = t.run_id
+         LEFT JOIN test_runs_changes c ON c.run_id = r.id
          WHERE r.project_id = ? AND t.status != 'skipped'
          ORDER BY r.id",
     )
@@ -489,8 +500,8 @@ pub async fn flaky(store: &Store, project_id: i64) -> Result<Vec<FlakyTest>> {
         passed: u32,
         failed: u32,
         last_run: i64,
-        /// Per clean commit: (passed, failed) seen there.
-        commits: HashMap<String, (bool, bool)>,
+        /// Per code (commit, digest of uncommitted changes): (passed, failed) seen there.
+        commits: HashMap<(String, String), (bool, bool)>,
         reason: Option<String>,
     }
     let mut seen: BTreeMap<TestRef, Seen> = BTreeMap::new();
@@ -512,17 +523,28 @@ pub async fn flaky(store: &Store, project_id: i64) -> Result<Vec<FlakyTest>> {
             entry.last_run = run_id;
         }
         let commit: Option<String> = row.get("git_commit");
-        if let (Some(commit), false) = (commit, row.get::<bool, _>("git_dirty")) {
-            let both = entry.commits.entry(commit.clone()).or_default();
+        let changes: Option<String> = row.get("digest");
+        // A dirty run whose changes are unknown may have run any code.
+        let code = match (commit, row.get::<bool, _>("git_dirty"), changes) {
+            (Some(commit), false, _) => Some((commit, String::new())),
+            (Some(commit), true, Some(changes)) => Some((commit, changes)),
+            _ => None,
+        };
+        if let Some(code) = code {
+            let both = entry.commits.entry(code.clone()).or_default();
             match status {
                 TestStatus::Passed => both.0 = true,
                 _ => both.1 = true,
             }
             if both.0 && both.1 {
-                let short: String = commit.chars().take(8).collect();
-                entry.reason = Some(format!(
-                    "Passed and failed on commit {short} with no change."
-                ));
+                let short: String = code.0.chars().take(8).collect();
+                entry.reason = Some(if code.1.is_empty() {
+                    format!("Passed and failed on commit {short} with no change.")
+                } else {
+                    format!(
+                        "Passed and failed on commit {short} with the same uncommitted changes."
+                    )
+                });
                 entry.last_run = run_id;
             }
         }

@@ -4,6 +4,7 @@
 //! from the runner's structured output, then kept as history: trends, two runs compared, flaky
 //! tests.
 
+mod batch;
 mod command;
 mod detect;
 mod error;
@@ -27,6 +28,8 @@ use serde_json::json;
 use specta::Type;
 use tokio::sync::{mpsc, watch};
 
+use batch::Piece;
+
 pub use command::{invocation, Invocation};
 pub use detect::{default_format, detect, runner_of};
 pub use error::{Error, Result};
@@ -38,11 +41,6 @@ pub use process::{Ended, Stream};
 
 /// How long a suite may run when its declaration says nothing.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30 * 60);
-
-/// Output is sent at most this often, so that a flood of lines cannot swamp the window.
-const FLUSH_EVERY: Duration = Duration::from_millis(50);
-/// …or sooner once this much is waiting.
-const FLUSH_BYTES: usize = 256 * 1024;
 
 /// What a run sends as it goes.
 #[derive(Clone, Debug, Serialize, Deserialize, Type)]
@@ -86,12 +84,39 @@ pub struct RunContext {
     pub env: Vec<(String, Secret)>,
     /// Runs kept per project.
     pub keep: u32,
+    pub origin: RunOrigin,
+    /// For a view that shows only the last lines (the Tests page's terminal): each batch of
+    /// output carries at most this many, and says how many it left out. `None`: every line.
+    pub output_lines: Option<usize>,
 }
+
+/// Where a run was started, for the activity log: the app's window or the `quantum` command.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RunOrigin {
+    App,
+    Cli,
+}
+
+impl RunOrigin {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::App => "app",
+            Self::Cli => "cli",
+        }
+    }
+}
+
+/// The account the run's processes belong to: who ran it, as far as this machine says.
+fn os_user() -> Option<String> {
+    whoami::fallible::username().ok()
+}
+
+/// Each project's run under way: its id (known once its row is written) and its cancel switch.
+type RunningList = Mutex<HashMap<i64, (Option<i64>, watch::Sender<bool>)>>;
 
 pub struct TestRuns {
     store: Store,
-    /// The cancel switch of each project's run under way.
-    running: Mutex<HashMap<i64, (i64, watch::Sender<bool>)>>,
+    running: RunningList,
 }
 
 impl TestRuns {
@@ -107,15 +132,21 @@ impl TestRuns {
         history::settle_interrupted(&self.store).await
     }
 
-    /// Whether `cargo nextest` answers here.
+    /// Whether `cargo nextest` answers here: asked once per process (it takes cargo over 100 ms
+    /// to answer, which every run would pay); one installed meanwhile is seen at the next start.
     pub async fn nextest_installed() -> bool {
-        tokio::process::Command::new("cargo")
-            .args(["nextest", "--version"])
-            .stdout(std::process::Stdio::null())
-            .stderr(std::process::Stdio::null())
-            .status()
+        static INSTALLED: tokio::sync::OnceCell<bool> = tokio::sync::OnceCell::const_new();
+        *INSTALLED
+            .get_or_init(|| async {
+                tokio::process::Command::new("cargo")
+                    .args(["nextest", "--version"])
+                    .stdout(std::process::Stdio::null())
+                    .stderr(std::process::Stdio::null())
+                    .status()
+                    .await
+                    .is_ok_and(|status| status.success())
+            })
             .await
-            .is_ok_and(|status| status.success())
     }
 
     /// Asks the project's run under way to stop; `false` when none runs.
@@ -129,7 +160,9 @@ impl TestRuns {
 
     /// The run under way in the project, if any.
     pub fn running_run(&self, project_id: i64) -> Option<i64> {
-        lock(&self.running).get(&project_id).map(|(run, _)| *run)
+        lock(&self.running)
+            .get(&project_id)
+            .and_then(|(run, _)| *run)
     }
 
     /// Runs the chosen suites one after the other, sending what happens to `emit`, and keeps the
@@ -147,22 +180,23 @@ impl TestRuns {
         let (cancel_sender, mut cancel) = watch::channel(false);
         // Read while the tests run: git status on a large tree takes a while.
         let git = tokio::spawn(git::state(context.folder.clone()));
-        let run_id = {
-            if self.running_run(request.project_id).is_some() {
-                return Err(Error::AlreadyRunning);
-            }
-            let run_id = history::start(&self.store, request.project_id, &names, trigger).await?;
+        // The project's place on the running list is taken before the run's row is written, so
+        // that two runs started at once cannot both write one.
+        {
             let mut running = lock(&self.running);
             if running.contains_key(&request.project_id) {
                 return Err(Error::AlreadyRunning);
             }
-            running.insert(request.project_id, (run_id, cancel_sender));
-            run_id
-        };
+            running.insert(request.project_id, (None, cancel_sender));
+        }
         let _running = Running {
             runs: &self.running,
             project_id: request.project_id,
         };
+        let run_id = history::start(&self.store, request.project_id, &names, trigger).await?;
+        if let Some(entry) = lock(&self.running).get_mut(&request.project_id) {
+            entry.0 = Some(run_id);
+        }
         emit(RunEvent::Started {
             run_id,
             suites: names.clone(),
@@ -173,7 +207,11 @@ impl TestRuns {
         })?;
         let started = Instant::now();
         let (batch_sender, batch_receiver) = mpsc::unbounded_channel();
-        let batcher = tokio::spawn(batch(batch_receiver, Arc::clone(&emit)));
+        let batcher = tokio::spawn(batch::batch(
+            batch_receiver,
+            Arc::clone(&emit),
+            context.output_lines,
+        ));
         let mut results = Results::default();
         let mut commands = Vec::new();
         let mut status = TestRunStatus::Passed;
@@ -234,6 +272,7 @@ impl TestRuns {
             request.project_id,
             run_id,
             trigger,
+            context.origin,
             &names,
             &commands,
             status,
@@ -268,6 +307,7 @@ impl TestRuns {
         project_id: i64,
         run_id: i64,
         trigger: RunTrigger,
+        origin: RunOrigin,
         suites: &[String],
         commands: &[String],
         status: TestRunStatus,
@@ -285,6 +325,8 @@ impl TestRuns {
                 project_id: Some(project_id),
                 details: json!({
                     "trigger": trigger.as_str(),
+                    "origin": origin.as_str(),
+                    "user": os_user(),
                     "commands": commands,
                     "status": status.as_str(),
                     "passed": counts.passed,
@@ -310,7 +352,7 @@ impl TestRuns {
 
 /// Takes the project's run off the running list when it ends, however it ends.
 struct Running<'a> {
-    runs: &'a Mutex<HashMap<i64, (i64, watch::Sender<bool>)>>,
+    runs: &'a RunningList,
     project_id: i64,
 }
 
@@ -394,12 +436,6 @@ impl Results {
             .filter_map(|key| self.latest.remove(key))
             .collect()
     }
-}
-
-enum Piece {
-    /// Output: whole lines, each ending with a newline.
-    Text(String),
-    Results(Vec<TestCaseResult>, Counts),
 }
 
 /// Runs one suite; returns how it went when that is worse than "passed" or says something.
@@ -510,53 +546,4 @@ async fn run_suite(
 
 fn exit_text(code: Option<i32>) -> String {
     code.map_or_else(|| "a signal".to_owned(), |c| format!("code {c}"))
-}
-
-/// Sends output and results in batches: at most every [`FLUSH_EVERY`], sooner past
-/// [`FLUSH_BYTES`], and whatever is left when the run's pieces end.
-async fn batch(
-    mut pieces: mpsc::UnboundedReceiver<Piece>,
-    emit: Arc<dyn Fn(RunEvent) + Send + Sync>,
-) {
-    let mut text = String::new();
-    let mut results: Vec<TestCaseResult> = Vec::new();
-    let mut counts = Counts::default();
-    let mut tick = tokio::time::interval(FLUSH_EVERY);
-    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-    let flush = |text: &mut String, results: &mut Vec<TestCaseResult>, counts: Counts| {
-        if !text.is_empty() {
-            emit(RunEvent::Output {
-                text: std::mem::take(text),
-            });
-        }
-        if !results.is_empty() {
-            emit(RunEvent::Results {
-                results: std::mem::take(results),
-                counts,
-            });
-        }
-    };
-    loop {
-        tokio::select! {
-            piece = pieces.recv() => match piece {
-                // A flood comes in big pieces: each goes out as it is, without a copy.
-                Some(Piece::Text(mut more)) if text.is_empty() && more.len() >= FLUSH_BYTES / 4 => {
-                    flush(&mut more, &mut results, counts);
-                }
-                Some(Piece::Text(more)) => {
-                    text.push_str(&more);
-                    if text.len() >= FLUSH_BYTES {
-                        flush(&mut text, &mut results, counts);
-                    }
-                }
-                Some(Piece::Results(more, now)) => {
-                    results.extend(more);
-                    counts = now;
-                }
-                None => break,
-            },
-            _ = tick.tick() => flush(&mut text, &mut results, counts),
-        }
-    }
-    flush(&mut text, &mut results, counts);
 }

@@ -283,6 +283,11 @@ pub struct GitState {
     pub branch: Option<String>,
     /// Uncommitted changes in the tree.
     pub dirty: bool,
+    /// SHA-256 of those changes (`git diff HEAD`): two dirty runs with the same digest ran the
+    /// same code. Kept for the flaky test finder, not shown.
+    #[serde(skip)]
+    #[specta(skip)]
+    pub changes: Option<String>,
 }
 
 /// One run in the history.

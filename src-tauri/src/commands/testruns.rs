@@ -11,7 +11,7 @@ use quantum_core::testruns;
 use quantum_datasources::{Datasource, DatasourceStatus};
 use quantum_kernel::{projects, ErrorInfo};
 use quantum_testruns::history::{self, Comparison, FlakyTest, Outcome, TrendPoint};
-use quantum_testruns::{RunEvent, RunRequest, Suite, TestRef, TestRun, TestRunDetail};
+use quantum_testruns::{RunEvent, RunOrigin, RunRequest, Suite, TestRef, TestRun, TestRunDetail};
 use serde::{Deserialize, Serialize};
 use specta::Type;
 use tauri::ipc::Channel;
@@ -29,7 +29,8 @@ pub struct TestSuites {
     pub folder: Option<String>,
     /// The run under way, if any.
     pub running: Option<i64>,
-    /// Datasources that are not running: their variables would be missing from the run.
+    /// Datasources that are stopped: their variables would be missing from the run unless they
+    /// are started first.
     pub stopped_datasources: Vec<Datasource>,
 }
 
@@ -49,7 +50,7 @@ pub async fn tests_suites(
         .list(Some(project_id))
         .await?
         .into_iter()
-        .filter(|d| d.status != DatasourceStatus::Ready)
+        .filter(|d| d.status == DatasourceStatus::Stopped)
         .collect();
     Ok(TestSuites {
         suites,
@@ -121,6 +122,10 @@ pub struct TestRunInput {
     pub start_datasources: bool,
 }
 
+/// The lines the Tests page's terminal keeps (its scrollback, `TERMINAL_LINES` in
+/// `pacedWriter.ts`): a run's output reaches the window cut to as many per batch.
+const TERMINAL_LINES: usize = 5_000;
+
 /// Runs the chosen tests, pushing output and results as they come; ends with the finished run
 /// (kept in the history and the activity log).
 #[tauri::command]
@@ -130,14 +135,16 @@ pub async fn tests_run(
     input: TestRunInput,
     on_event: Channel<RunEvent>,
 ) -> CommandResult<TestRun> {
-    let context = testruns::run_context(
+    let mut context = testruns::run_context(
         &state,
         input.request.project_id,
         input.environment.as_deref(),
         input.start_datasources,
         state.settings().test_runs_kept,
+        RunOrigin::App,
     )
     .await?;
+    context.output_lines = Some(TERMINAL_LINES);
     let emit = Arc::new(move |event: RunEvent| {
         // A closed window stops listening; the run goes on and is kept.
         let _ = on_event.send(event);

@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use quantum_core::{read_settings, testruns, Core};
 use quantum_kernel::ErrorInfo;
-use quantum_testruns::{RunEvent, RunRequest, TestRunStatus, TestStatus};
+use quantum_testruns::{RunEvent, RunOrigin, RunRequest, TestRunStatus, TestStatus};
 
 use crate::exit;
 use crate::output::Output;
@@ -36,6 +36,7 @@ pub async fn test(
         options.environment.as_deref(),
         options.start,
         keep,
+        RunOrigin::Cli,
     )
     .await?;
     let request = RunRequest {

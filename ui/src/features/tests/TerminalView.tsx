@@ -2,6 +2,7 @@ import { useEffect, useRef } from "react";
 import { FitAddon } from "@xterm/addon-fit";
 import { Terminal } from "@xterm/xterm";
 import "@xterm/xterm/css/xterm.css";
+import { pacedWriter, TERMINAL_LINES } from "./pacedWriter";
 
 /**
  * A terminal that shows a run's output with its colours: `follow` hands it the output so far,
@@ -21,7 +22,8 @@ export function TerminalView({
     const terminal = new Terminal({
       convertEol: true,
       disableStdin: true,
-      scrollback: 20_000,
+      // As many lines as the core sends per batch of a flood (TERMINAL_LINES in commands/testruns.rs).
+      scrollback: TERMINAL_LINES,
       fontSize: 12,
       fontFamily: "ui-monospace, SFMono-Regular, Menlo, Consolas, monospace",
       theme: { background: "#0f1115", foreground: "#d7dae0" },
@@ -32,10 +34,7 @@ export function TerminalView({
     fit.fit();
     const resize = new ResizeObserver(() => fit.fit());
     resize.observe(host.current);
-    const stop = follow(
-      (text) => terminal.write(text),
-      () => terminal.reset(),
-    );
+    const stop = follow(pacedWriter(terminal, TERMINAL_LINES), () => terminal.reset());
     return () => {
       stop();
       resize.disconnect();

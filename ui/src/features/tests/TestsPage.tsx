@@ -15,7 +15,7 @@ import { formatDuration, statusLabels, testKey } from "./results";
 import { ResultsTree } from "./ResultsTree";
 import { RunHistory } from "./RunHistory";
 import { StartDatasourcesDialog } from "./StartDatasourcesDialog";
-import { startChoice } from "./startChoice";
+import { forgetStartChoice, startChoice, startDecision } from "./startChoice";
 import { TerminalView } from "./TerminalView";
 import { TestDetail } from "./TestDetail";
 import { SuitesPanel } from "./SuitesPanel";
@@ -36,6 +36,7 @@ export default function TestsPage() {
   const live = useLiveRun(projectId);
   const [environment, setEnvironment] = useState<string>("");
   const [asking, setAsking] = useState<Selection | null>(null);
+  const [remembered, setRemembered] = useState(() => startChoice(projectId));
   const [shownRun, setShownRun] = useState<number | null>(null);
   const [selected, setSelected] = useState<TestCaseResult | null>(null);
   const follow = useCallback(
@@ -75,11 +76,11 @@ export default function TestsPage() {
   const cancel = useMutation({ mutationFn: () => api.testsCancel(projectId) });
 
   const start = (selection: Selection) => {
-    const stopped = suites.data?.stoppedDatasources ?? [];
-    const remembered = startChoice(projectId);
-    if (stopped.length > 0 && remembered === null) setAsking(selection);
-    else run.mutate({ selection, startDatasources: stopped.length > 0 && remembered === true });
+    const decision = startDecision(suites.data?.stoppedDatasources.length ?? 0, remembered);
+    if (decision === "ask") setAsking(selection);
+    else run.mutate({ selection, startDatasources: decision === "start" });
   };
+  const stopped = suites.data?.stoppedDatasources ?? [];
   const running = live.running || run.isPending || (suites.data?.running ?? null) !== null;
 
   let body;
@@ -115,6 +116,23 @@ export default function TestsPage() {
     const current = selected && results.find((r) => testKey(r) === testKey(selected));
     body = (
       <>
+        {stopped.length > 0 && remembered !== null && (
+          <p className="muted tests-start-note" data-testid="tests-start-note">
+            {stopped.map((d) => d.name).join(", ")} {stopped.length === 1 ? "is" : "are"} stopped:{" "}
+            {remembered ? "started before each run" : "left stopped when tests run"} (remembered).{" "}
+            <button
+              type="button"
+              className="button button-secondary button-small"
+              onClick={() => {
+                forgetStartChoice(projectId);
+                setRemembered(null);
+              }}
+              data-testid="tests-start-ask-again"
+            >
+              Ask again
+            </button>
+          </p>
+        )}
         <SuitesPanel projectId={projectId} suites={suites.data.suites} running={running} onRun={(suite) => start({ suites: [suite], tests: [], rerunFailed: false })} />
         {(live.running || live.run || live.error || shownRun !== null) && (
           <section className="panel test-live" aria-label="Run" data-testid="test-live">
@@ -224,6 +242,7 @@ export default function TestsPage() {
           projectId={projectId}
           datasources={suites.data.stoppedDatasources}
           onChoose={(startDatasources) => {
+            setRemembered(startChoice(projectId));
             run.mutate({ selection: asking, startDatasources });
             setAsking(null);
           }}

@@ -37,8 +37,11 @@ describe("a streaming run", () => {
     emit({ kind: "results", results: [result("c")], counts: counts(3) });
     const run = { id: 1, counts: counts(3) } as unknown as TestRun;
     emit({ kind: "finished", run });
+    // The page redraws for the end once the terminal has painted the last output.
+    await vi.advanceTimersByTimeAsync(20);
     expect(store.state.results.map((r) => r.name)).toEqual(["a", "b", "c"]);
     finish(run);
+    await vi.advanceTimersByTimeAsync(20);
     await started;
     expect(store.state.running).toBe(false);
   });

@@ -78,6 +78,7 @@ class LiveRunStore {
     this.set({ running: true, runId: null, suites: [], currentSuite: null, counts: { passed: 0, failed: 0, skipped: 0 }, results: [], run: null, error: null });
     try {
       const run = await api.testsRun(input, (event) => this.onEvent(event));
+      await afterPaint();
       this.set({ running: false, run });
       return run;
     } catch (error) {
@@ -104,12 +105,18 @@ class LiveRunStore {
         this.resultsTimer ??= setTimeout(() => this.publishResults(), RESULTS_EVERY_MS);
         break;
       case "finished":
-        this.publishResults();
-        this.set({ run: event.run, currentSuite: null });
+        // The page's redraw for the finished run waits for the terminal to show the last output.
+        void afterPaint().then(() => {
+          this.publishResults();
+          this.set({ run: event.run, currentSuite: null });
+        });
         break;
     }
   }
 }
+
+/** Resolves once the window has painted a frame (the terminal draws in it). */
+const afterPaint = () => new Promise<void>((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)));
 
 const stores = new Map<number, LiveRunStore>();
 

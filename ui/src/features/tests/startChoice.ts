@@ -11,3 +11,15 @@ export function startChoice(projectId: number): boolean | null {
 export function rememberStartChoice(projectId: number, start: boolean) {
   localStorage.setItem(key(projectId), start ? "start" : "skip");
 }
+
+/** "Ask again": the next run with stopped databases asks. */
+export function forgetStartChoice(projectId: number) {
+  localStorage.removeItem(key(projectId));
+}
+
+/** What a run does about the stopped databases: nothing to do, ask, or the remembered answer. */
+export function startDecision(stopped: number, remembered: boolean | null): "none" | "ask" | "start" | "skip" {
+  if (stopped === 0) return "none";
+  if (remembered === null) return "ask";
+  return remembered ? "start" : "skip";
+}
