@@ -83,6 +83,7 @@ pub fn specta_builder<R: Runtime>() -> tauri_specta::Builder<R> {
             commands::collections::collections_database,
             commands::collections::collections_sample,
             commands::migrations::migrations_status,
+            commands::migrations::migrations_adopt,
             commands::migrations::migrations_dry_run,
             commands::migrations::migrations_apply,
             commands::migrations::migrations_rollback,
@@ -153,6 +154,8 @@ pub fn specta_builder<R: Runtime>() -> tauri_specta::Builder<R> {
             commands::scan::project_scan,
             commands::compose::compose_export_preview,
             commands::compose::compose_export_write,
+            commands::compose::compose_import_preview,
+            commands::compose::compose_import_apply,
         ])
         .events(collect_events![
             events::DataChanged,

@@ -263,7 +263,9 @@ export async function openNewProject(driver, name, folder, timeoutMs = 15_000) {
   if (folder) await (await waitFor(driver, byTestId("project-folder-input"), timeoutMs)).sendKeys(folder);
   await click("project-form-submit");
   await waitUntilGone(driver, byTestId("project-form-dialog"), "the project form closes", timeoutMs);
-  await click("project-name-link");
+  // The new project's link: the list may hold others made earlier in the spec.
+  const link = By.xpath(`//*[@data-testid="project-name-link"][normalize-space(.)="${name}"]`);
+  await (await waitFor(driver, link, timeoutMs)).click();
 }
 
 export async function waitUntilGone(driver, locator, message, timeoutMs = 15_000) {

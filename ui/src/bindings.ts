@@ -116,6 +116,11 @@ export const commands = {
 	collectionsSample: (source: SchemaSource, collection: string, size: number | null) => typedError<DocumentSample, ErrorInfo>(__TAURI_INVOKE("collections_sample", { source, collection, size })),
 	/**  Every migration of the datasource's folder against its history table. */
 	migrationsStatus: (datasourceId: number) => typedError<Migrations, ErrorInfo>(__TAURI_INVOKE("migrations_status", { datasourceId })),
+	/**
+	 *  Points the datasource at a migration folder of the project (relative to its folder), in
+	 *  quantum.toml.
+	 */
+	migrationsAdopt: (datasourceId: number, folder: string, format: MigrationFormat | null) => typedError<null, ErrorInfo>(__TAURI_INVOKE("migrations_adopt", { datasourceId, folder, format })),
 	/**  What an apply up to `to` (or a rollback down to it) would run and do to data; nothing runs. */
 	migrationsDryRun: (datasourceId: number, direction: Direction, to: number | null) => typedError<DryRun, ErrorInfo>(__TAURI_INVOKE("migrations_dry_run", { datasourceId, direction, to })),
 	/**
@@ -272,6 +277,16 @@ export const commands = {
 	 *  folder only with `allow_outside`.
 	 */
 	composeExportWrite: (projectId: number, expected: ComposeExportPreview, allowOutside: boolean) => typedError<ComposeExportPreview, ErrorInfo>(__TAURI_INVOKE("compose_export_write", { projectId, expected, allowOutside })),
+	/**
+	 *  What importing the compose files would do: the datasources (names, data, passwords' places),
+	 *  the services left to Compose, unknown keys, and the files a password replacement would change.
+	 */
+	composeImportPreview: (request: ComposeImportRequest) => typedError<ComposeImportPreview, ErrorInfo>(__TAURI_INVOKE("compose_import_preview", { request })),
+	/**
+	 *  Imports the chosen services as datasources, if the files still are as `fingerprint` says;
+	 *  with `replace_passwords`, the passwords written in them move to `.env`.
+	 */
+	composeImportApply: (request: ComposeImportRequest, services: string[], replacePasswords: boolean, fingerprint: string) => typedError<ComposeImportResult, ErrorInfo>(__TAURI_INVOKE("compose_import_apply", { request, services, replacePasswords, fingerprint })),
 };
 
 /** Events */
@@ -607,6 +622,52 @@ export type ComposeExportPreview = {
 	env: EnvFilePreview,
 };
 
+/**  What a compose project holds, as the import would take it. */
+export type ComposeImport = {
+	/**  The files read, in order (the override file after the one it overrides). */
+	files: string[],
+	/**  Compose's project name, which its named volumes carry. */
+	project: string,
+	/**  Every profile a service names. */
+	profiles: string[],
+	datasources: ImportedDatasource[],
+	others: OtherService[],
+	/**  Keys the compose spec does not know: kept in the file, not read. */
+	unknownKeys: string[],
+	/**  Variables used but not set (empty, as Compose makes them), and the like. */
+	notes: string[],
+};
+
+/**  What an import would do. */
+export type ComposeImportPreview = {
+	read: ComposeImport,
+	/**  Each datasource as the app would make it, in the order of `read.datasources`. */
+	planned: PlannedDatasource[],
+	/**
+	 *  The files a replacement of the written passwords would change (`.env` first), passwords
+	 *  masked; empty when no password is written in the files.
+	 */
+	rewrites: EnvFilePreview[],
+	/**  SHA-256 of the files read (and `.env`): the import refuses files changed since. */
+	fingerprint: string,
+};
+
+/**  Which compose files, and which of their services. */
+export type ComposeImportRequest = {
+	projectId: number,
+	/**  The compose files in order; empty: the one in the project's folder with its override. */
+	files: string[],
+	/**  The profiles switched on. */
+	profiles: string[],
+};
+
+/**  What the import did. */
+export type ComposeImportResult = {
+	datasources: Datasource[],
+	/**  Files whose written passwords were replaced (`.env` among them). */
+	rewritten: string[],
+};
+
 /**  The file as the editor opens it. */
 export type ConfigDocument = {
 	projectId: number,
@@ -726,6 +787,15 @@ export type DashboardSummary = {
 
 /**  Something the user can see changed in the store; views refetch what they show. */
 export type DataChanged = Change;
+
+/**  Where a service keeps its data. */
+export type DataVolume = 
+/**  A named volume, by Docker's name for it (`shop_pgdata`): the datasource takes it over. */
+{ kind: "named"; name: string } | 
+/**  A folder of the host: its files are copied into the datasource's new volume. */
+{ kind: "bind"; path: string } | 
+/**  Nothing at the data path: a new, empty volume. */
+{ kind: "none" };
 
 export type Datasource = {
 	id: number,
@@ -1071,6 +1141,24 @@ export type ImportSummary = {
 	secrets: number,
 };
 
+/**  A service that becomes a datasource. */
+export type ImportedDatasource = {
+	service: string,
+	engine: Engine,
+	image: string,
+	/**  From the image's tag. */
+	version: string | null,
+	/**  Published for the engine's port; none: the app picks a free one. */
+	hostPort: number | null,
+	/**  Empty for Redis. */
+	databaseName: string,
+	username: string,
+	password: PasswordSource,
+	volume: DataVolume,
+	/**  What the app does not carry over, and other things to know before importing. */
+	notes: string[],
+};
+
 export type Index = {
 	name: string,
 	/**  Column names, or the expressions of an expression index, in key order. */
@@ -1242,6 +1330,16 @@ export type OrphanVolume = {
 	username: string,
 };
 
+/**  A service that stays Compose's. */
+export type OtherService = {
+	name: string,
+	image: string | null,
+	/**  Its build context, when it is built. */
+	build: string | null,
+	/**  Why it is not a datasource, in words. */
+	reason: string,
+};
+
 /**  One test's outcome in one run, for its strip of recent outcomes. */
 export type Outcome = {
 	runId: number,
@@ -1250,6 +1348,17 @@ export type Outcome = {
 	durationMs: number | null,
 	commit: string | null,
 };
+
+/**  Where a service's password is written. */
+export type PasswordSource = { kind: "none" } | 
+/**  In a compose file, as it is: `key` in the service's environment. */
+{ kind: "literal"; key: string } | 
+/**  A variable's value (`${DB_PASSWORD}`, from `.env`). */
+{ kind: "variable"; name: string } | 
+/**  An env file of the service. */
+{ kind: "envFile"; path: string } | 
+/**  Redis's `--requirepass` in the command. */
+{ kind: "command" };
 
 /**  A file type the dialog offers, e.g. `{ name: "Quantum Admin bundle", extensions: ["qabundle"] }`. */
 export type PickFilter = {
@@ -1287,6 +1396,16 @@ export type PlannedColumn = {
 	default: string | null,
 	/**  Filled by the target (identity, AUTO_INCREMENT); its counter is set past the copied rows. */
 	identity: boolean,
+};
+
+export type PlannedDatasource = {
+	service: string,
+	/**  Its name in the app (and its container's). */
+	name: string,
+	/**  A named volume that exists already: its data is kept. */
+	volumeExists: boolean,
+	/**  Running containers on that volume (Compose's own): the import waits until they stop. */
+	volumeUsedBy: string[],
 };
 
 export type PlannedTable = {
@@ -1835,7 +1954,10 @@ export type TestSuites = {
 	folder: string | null,
 	/**  The run under way, if any. */
 	running: number | null,
-	/**  Datasources that are not running: their variables would be missing from the run. */
+	/**
+	 *  Datasources that are stopped: their variables would be missing from the run unless they
+	 *  are started first.
+	 */
 	stoppedDatasources: Datasource[],
 };
 

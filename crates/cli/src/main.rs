@@ -126,6 +126,27 @@ enum ComposeAction {
         #[arg(long)]
         write: bool,
     },
+    /// Show what importing a compose project would make datasources of (its database services),
+    /// or import them (--apply), their passwords into the keychain and their data kept.
+    Import {
+        /// A project's name or id; by default the project whose folder you are in.
+        project: Option<String>,
+        /// The compose files in order (their override file is read too); by default the
+        /// project folder's compose file.
+        #[arg(short = 'f', long = "file", value_name = "FILE")]
+        files: Vec<String>,
+        /// Switch on a profile's services.
+        #[arg(long = "profile", value_name = "PROFILE")]
+        profiles: Vec<String>,
+        /// Only these services (by default every database service).
+        #[arg(long = "service", value_name = "SERVICE")]
+        services: Vec<String>,
+        /// Replace the passwords written in the compose files with variables read from .env.
+        #[arg(long)]
+        replace_passwords: bool,
+        #[arg(long)]
+        apply: bool,
+    },
 }
 
 #[derive(Subcommand)]

@@ -17,15 +17,22 @@ pub struct ComposeExport {
     pub variables: Vec<(String, i64)>,
 }
 
-/// `shop-postgres-1` → `SHOP_POSTGRES_1_PASSWORD`; one that would start with a digit gets `DB_`
-/// first, and one already taken (`a-b` beside `a_b`) the datasource's id after its name.
-fn password_variable(datasource: &Datasource, taken: &[(String, i64)]) -> String {
-    let mut name = connection::env_name(&datasource.name);
+/// The `.env` variable that holds a service's password: `shop-postgres-1` →
+/// `SHOP_POSTGRES_1_PASSWORD`; one that would start with a digit gets `DB_` first.
+pub fn password_variable_name(service: &str) -> String {
+    let mut name = connection::env_name(service);
     if name.starts_with(|c: char| c.is_ascii_digit()) {
         name.insert_str(0, "DB_");
     }
-    let variable = format!("{name}_PASSWORD");
+    format!("{name}_PASSWORD")
+}
+
+/// A datasource's password variable; one already taken (`a-b` beside `a_b`) gets the
+/// datasource's id after its name.
+fn password_variable(datasource: &Datasource, taken: &[(String, i64)]) -> String {
+    let variable = password_variable_name(&datasource.name);
     if taken.iter().any(|(other, _)| *other == variable) {
+        let name = variable.trim_end_matches("_PASSWORD");
         format!("{name}_{}_PASSWORD", datasource.id)
     } else {
         variable

@@ -86,6 +86,48 @@ pub fn remove_test_suite(text: &str, name: &str) -> Result<String> {
 }
 
 /// Removes a datasource's table, with the comments above its header. Unknown names change nothing.
+/// Points the datasource at its migrations' folder (and their layout, when known): the table is
+/// made from `datasource` when the file has none; its other keys stay as they are.
+pub fn set_datasource_migrations(
+    text: &str,
+    datasource: &DatasourceDecl,
+    folder: &str,
+    format: Option<&str>,
+) -> Result<String> {
+    if folder.trim().is_empty()
+        || std::path::Path::new(folder).is_absolute()
+        || folder.contains("..")
+    {
+        return Err(invalid(format!(
+            "`{folder}` is not a folder inside the project: give it relative to the project's folder."
+        )));
+    }
+    let declared = load(text)?
+        .get("datasources")
+        .and_then(|datasources| datasources.get(&datasource.name))
+        .is_some();
+    let text = if declared {
+        text.to_owned()
+    } else {
+        set_datasource(text, datasource)?
+    };
+    let mut document = load(&text)?;
+    let datasources = child_table(document.as_table_mut(), "datasources", "datasources")?;
+    let name = datasource.name.as_str();
+    let table = datasources
+        .get_mut(name)
+        .and_then(Item::as_table_like_mut)
+        .ok_or_else(|| not_a_table(&format!("datasources.{name}")))?;
+    set_fields(
+        table,
+        [
+            ("migrations", Some(Value::from(folder))),
+            ("migrations_format", format.map(Value::from)),
+        ],
+    );
+    Ok(document.to_string())
+}
+
 pub fn remove_datasource(text: &str, name: &str) -> Result<String> {
     let mut document = load(text)?;
     if let Some(datasources) = document
@@ -473,5 +515,46 @@ mod suite_tests {
         junit.format = Some("junit".to_owned());
         let error = set_test_suite("", &junit).expect_err("no report");
         assert!(error.to_string().contains("report"), "{error}");
+    }
+
+    #[test]
+    fn a_migration_folder_is_adopted_into_the_datasource_s_table() {
+        let declared = DatasourceDecl {
+            name: "shop-db".to_owned(),
+            engine: quantum_kernel::Engine::Postgres,
+            version: None,
+            image: Some("postgres:16".to_owned()),
+            port: Some(5432),
+            database: Some("shop".to_owned()),
+            volume: None,
+            migrations: None,
+            migrations_format: None,
+        };
+        // No table yet: made from the app's datasource, then pointed at the folder.
+        let text = set_datasource_migrations(
+            "[project]\nname = \"x\"\n",
+            &declared,
+            "backend/db/migrate",
+            Some("dbmate"),
+        )
+        .expect("adopted");
+        assert!(
+            text.contains("[datasources.shop-db]\nengine = \"postgres\""),
+            "{text}"
+        );
+        assert!(
+            text.contains("migrations = \"backend/db/migrate\"\nmigrations_format = \"dbmate\""),
+            "{text}"
+        );
+        // A table of the user's: only the two keys change, comments stay.
+        let text = "[datasources.shop-db]\nengine = \"postgres\" # mine\nmigrations = \"old\"\n";
+        let changed =
+            set_datasource_migrations(text, &declared, "db/migrations", None).expect("adopted");
+        assert_eq!(
+            changed,
+            "[datasources.shop-db]\nengine = \"postgres\" # mine\nmigrations = \"db/migrations\"\n"
+        );
+        assert!(set_datasource_migrations(text, &declared, "../elsewhere", None).is_err());
+        assert!(set_datasource_migrations(text, &declared, "/abs", None).is_err());
     }
 }

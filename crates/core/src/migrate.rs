@@ -61,6 +61,40 @@ pub async fn place(core: &Core, datasource_id: i64) -> Result<Place, ErrorInfo> 
     })
 }
 
+/// Points the datasource at a migration folder of the project (one its scan found), in the
+/// project's quantum.toml: the Migrations section reads it from then on. A Flyway folder's
+/// layout is left to be read from its files (the file names no Flyway layout).
+pub async fn adopt(
+    core: &Core,
+    datasource_id: i64,
+    folder: &str,
+    format: Option<MigrationFormat>,
+) -> Result<(), ErrorInfo> {
+    let datasource = core.datasources.get(datasource_id).await?;
+    let declared = quantum_config::DatasourceDecl {
+        name: datasource.name.clone(),
+        engine: datasource.engine,
+        version: None,
+        image: Some(datasource.image.clone()),
+        port: Some(datasource.host_port),
+        database: datasource
+            .engine
+            .has_database_and_user()
+            .then(|| datasource.database_name.clone()),
+        volume: Some(datasource.volume_name.clone()),
+        migrations: None,
+        migrations_format: None,
+    };
+    let format = format
+        .map(MigrationFormat::label)
+        .filter(|name| MigrationFormat::from_name(name).is_some());
+    core.configs
+        .adopt_migrations(datasource.project_id, &declared, folder, format)
+        .await?;
+    tracing::info!(datasource_id, folder, "migration folder adopted");
+    Ok(())
+}
+
 /// Every migration of the datasource's folder against its history table.
 pub async fn status(core: &Core, datasource_id: i64) -> Result<Migrations, ErrorInfo> {
     let place = place(core, datasource_id).await?;

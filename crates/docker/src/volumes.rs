@@ -5,7 +5,9 @@ use std::collections::HashMap;
 
 use bollard::errors::Error as ApiError;
 use bollard::models::{ContainerCreateBody, HostConfig};
-use bollard::query_parameters::{InspectContainerOptions, LogsOptionsBuilder};
+use bollard::query_parameters::{
+    InspectContainerOptions, ListContainersOptionsBuilder, LogsOptionsBuilder,
+};
 use futures_util::StreamExt;
 
 use crate::{api_error, status, Docker, Error, Result};
@@ -153,5 +155,33 @@ impl Docker {
             Err(error) if status(&error) == Some(404) => Ok(None),
             Err(error) => Err(api_error(error)),
         }
+    }
+
+    /// The running containers that have the volume mounted, by name: a second server on the same
+    /// data would corrupt it.
+    pub async fn running_on_volume(&self, volume: &str) -> Result<Vec<String>> {
+        let filters = HashMap::from([
+            ("volume".to_owned(), vec![volume.to_owned()]),
+            ("status".to_owned(), vec!["running".to_owned()]),
+        ]);
+        let options = ListContainersOptionsBuilder::new()
+            .filters(&filters)
+            .build();
+        let containers = self
+            .api
+            .list_containers(Some(options))
+            .await
+            .map_err(api_error)?;
+        Ok(containers
+            .into_iter()
+            .map(|container| {
+                container
+                    .names
+                    .and_then(|names| names.into_iter().next())
+                    .map(|name| name.trim_start_matches('/').to_owned())
+                    .or(container.id)
+                    .unwrap_or_default()
+            })
+            .collect())
     }
 }

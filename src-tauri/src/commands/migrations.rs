@@ -1,7 +1,7 @@
 //! A datasource's migrations: their state, apply, roll back, and a new one created.
 
 use quantum_core::migrate::{self, place, MigrationRun};
-use quantum_migrations::{Direction, Drift, DryRun, Migrations};
+use quantum_migrations::{Direction, Drift, DryRun, MigrationFormat, Migrations};
 use quantum_schema::{Server, Target, TlsMode};
 use serde::Serialize;
 use specta::Type;
@@ -9,6 +9,19 @@ use tauri::State;
 
 use super::CommandResult;
 use crate::state::AppState;
+
+/// Points the datasource at a migration folder of the project (relative to its folder), in
+/// quantum.toml.
+#[tauri::command]
+#[specta::specta]
+pub async fn migrations_adopt(
+    state: State<'_, AppState>,
+    datasource_id: i64,
+    folder: String,
+    format: Option<MigrationFormat>,
+) -> CommandResult<()> {
+    migrate::adopt(&state, datasource_id, &folder, format).await
+}
 
 /// Every migration of the datasource's folder against its history table.
 #[tauri::command]

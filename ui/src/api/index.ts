@@ -8,8 +8,10 @@ import {
   type Change,
   type CiEvent,
   type ComposeExportPreview,
+  type ComposeImportRequest,
   type DispatchRequest,
   type Interest,
+  type MigrationFormat,
   type ProviderKind,
   type RepositoryInput,
   type RunFilter,
@@ -186,7 +188,16 @@ export type {
 } from "../bindings";
 
 // A project's databases as a compose file
-export type { ComposeExportPreview } from "../bindings";
+export type {
+  ComposeExportPreview,
+  ComposeImportPreview,
+  ComposeImportRequest,
+  ComposeImportResult,
+  DataVolume,
+  ImportedDatasource,
+  PasswordSource,
+  PlannedDatasource,
+} from "../bindings";
 
 // What a project's folder holds
 export type { Found, GitInfo, Language, MigrationFolder, ProjectScan, Remote } from "../bindings";
@@ -345,6 +356,9 @@ export const api = {
   keyspaceValue: (source: SchemaSource, key: string) => unwrap(commands.keyspaceValue(source, key)),
   /** A datasource's migration files against its history table. */
   migrationsStatus: (datasourceId: number) => unwrap(commands.migrationsStatus(datasourceId)),
+  /** Points the datasource at a migration folder of its project (relative to the project's folder), in quantum.toml. */
+  migrationsAdopt: (datasourceId: number, folder: string, format: MigrationFormat | null) =>
+    unwrap(commands.migrationsAdopt(datasourceId, folder, format)),
   /** What an apply or a rollback would run and do to data; nothing runs. */
   migrationsDryRun: (datasourceId: number, direction: Direction, to: number | null) =>
     unwrap(commands.migrationsDryRun(datasourceId, direction, to)),
@@ -486,6 +500,9 @@ export const api = {
   /** Writes both if they still hold what the preview showed. */
   composeExportWrite: (projectId: number, expected: ComposeExportPreview, allowOutside: boolean) =>
     unwrap(commands.composeExportWrite(projectId, expected, allowOutside)),
+  composeImportPreview: (request: ComposeImportRequest) => unwrap(commands.composeImportPreview(request)),
+  composeImportApply: (request: ComposeImportRequest, services: string[], replacePasswords: boolean, fingerprint: string) =>
+    unwrap(commands.composeImportApply(request, services, replacePasswords, fingerprint)),
   /** What the project's folder holds (null without a folder); `fresh` scans again. */
   projectScan: (projectId: number, fresh: boolean) => unwrap(commands.projectScan(projectId, fresh)),
   /** Calls `listener` with the id of a project whose scan changed by itself (a watched file changed). */

@@ -21,19 +21,21 @@ impl ProjectConfigs {
         project_id: i64,
         suite: &crate::TestSuiteDecl,
     ) -> Result<()> {
-        self.edit_suites(project_id, |text| crate::edit::set_test_suite(text, suite))
+        self.edit_file(project_id, |text| crate::edit::set_test_suite(text, suite))
             .await
     }
 
     /// Removes a test suite from the project's file, kept in its history.
     pub async fn remove_test_suite(&self, project_id: i64, name: &str) -> Result<()> {
-        self.edit_suites(project_id, |text| {
+        self.edit_file(project_id, |text| {
             crate::edit::remove_test_suite(text, name)
         })
         .await
     }
 
-    async fn edit_suites(
+    /// Changes the file (made when missing) through `change` (a form's edit), kept in its
+    /// history.
+    pub(super) async fn edit_file(
         &self,
         project_id: i64,
         change: impl FnOnce(&str) -> Result<String>,

@@ -1,12 +1,46 @@
 //! Creating a datasource: the record and its password first, then the image, volume and
 //! container in the background, with live status.
 
+use std::path::{Path, PathBuf};
+
 use super::*;
+
+/// Where a new datasource's password and data come from.
+pub enum Origin {
+    /// A new password, and a new volume or a removed datasource's (`volume_name`).
+    New,
+    /// A compose project's service: its password (a new one if it had none) and its data.
+    Imported {
+        password: Option<Secret>,
+        data: ImportedData,
+        /// The compose file, for the activity log.
+        from: String,
+    },
+}
+
+/// The data an imported datasource starts on.
+pub enum ImportedData {
+    /// A named volume, taken over as it is (created if it does not exist yet).
+    Volume(String),
+    /// A host folder (a bind mount): its files are copied into the new volume; it stays as it is.
+    Folder(PathBuf),
+    /// A new, empty volume.
+    Empty,
+}
 
 impl Datasources {
     /// Records the datasource and its password, then sets it up in the background; status events
     /// tell how that goes. Returns as soon as the record exists.
     pub async fn create(self: &Arc<Self>, input: DatasourceInput) -> Result<Datasource> {
+        self.create_from(input, Origin::New).await
+    }
+
+    /// [`Self::create`] with the password and data of `origin`.
+    pub async fn create_from(
+        self: &Arc<Self>,
+        input: DatasourceInput,
+        origin: Origin,
+    ) -> Result<Datasource> {
         let requested_port = crate::validate::host_port(input.host_port)?;
         let _operation = Operation::begin(&self.operations);
         let docker = Docker::connect().await?;
@@ -14,10 +48,26 @@ impl Datasources {
         let project = quantum_kernel::projects::get(&self.store, input.project_id).await?;
         let engine = input.engine;
 
-        let adopted = match &input.volume_name {
-            Some(volume) => Some(self.orphan_volume(volume).await?),
-            None => None,
+        let adopted = match (&origin, &input.volume_name) {
+            (Origin::New, Some(volume)) => Some(self.orphan_volume(volume).await?),
+            _ => None,
         };
+        if let Origin::Imported {
+            data: ImportedData::Volume(volume),
+            ..
+        } = &origin
+        {
+            let running = docker.running_on_volume(volume).await?;
+            if !running.is_empty() {
+                return Err(invalid(
+                    "volumeName",
+                    format!(
+                        "The volume {volume} is in use by {}: stop it first (docker compose stop), so that one server at a time runs on its data.",
+                        running.join(", ")
+                    ),
+                ));
+            }
+        }
         if let Some(adopted) = &adopted {
             if adopted.engine != engine {
                 return Err(invalid(
@@ -74,21 +124,45 @@ impl Datasources {
             None => claims.next_free(engine.default_port())?,
         };
 
-        let volume_name = adopted
-            .as_ref()
-            .map(|v| v.volume_name.clone())
-            .unwrap_or_else(|| format!("{name}-data"));
+        let volume_name = match (&adopted, &origin) {
+            (Some(adopted), _) => adopted.volume_name.clone(),
+            (
+                None,
+                Origin::Imported {
+                    data: ImportedData::Volume(volume),
+                    ..
+                },
+            ) => volume.clone(),
+            _ => format!("{name}-data"),
+        };
         // The password is stored and an adopted volume's account read before the transaction:
         // a keychain unlock prompt or a slow Docker must not hold the database's write lock. A
         // password stored for a row that then fails to commit is taken back.
-        let account = match &adopted {
-            Some(_) => self.adopted_account(&docker, &volume_name).await?,
-            None => {
+        let account = match (&adopted, &origin) {
+            (Some(_), _) => self.adopted_account(&docker, &volume_name).await?,
+            (None, origin) => {
                 let account = format!("datasource-{name}-{}", random_suffix()?);
-                self.secrets
-                    .set(&account, &Secret::generate_password(PASSWORD_LENGTH)?)?;
+                let password = match origin {
+                    Origin::Imported {
+                        password: Some(password),
+                        ..
+                    } => password.clone(),
+                    _ => Secret::generate_password(PASSWORD_LENGTH)?,
+                };
+                self.secrets.set(&account, &password)?;
                 account
             }
+        };
+        let imported_from = match &origin {
+            Origin::Imported { from, .. } => Some(from.clone()),
+            Origin::New => None,
+        };
+        let seed = match origin {
+            Origin::Imported {
+                data: ImportedData::Folder(folder),
+                ..
+            } => Some(folder),
+            _ => None,
         };
         let committed = async {
             let mut tx = self.store.begin_write().await?;
@@ -128,6 +202,7 @@ impl Datasources {
                         "username": username,
                         "volumeName": volume_name,
                         "reusedVolume": adopted.is_some(),
+                        "importedFrom": imported_from,
                     }),
                 },
             )
@@ -177,7 +252,11 @@ impl Datasources {
         let id = datasource.id;
         tokio::spawn(async move {
             let _guard = guard;
-            if let Err(error) = this.provision(&docker, id).await {
+            let provisioned = match seed {
+                Some(folder) => this.provision_seeded(&docker, id, &folder).await,
+                None => this.provision(&docker, id).await,
+            };
+            if let Err(error) = provisioned {
                 this.fail(id, &error).await;
             }
         });
@@ -185,6 +264,15 @@ impl Datasources {
     }
 
     pub(super) async fn provision(&self, docker: &Docker, id: i64) -> Result<()> {
+        self.provision_with(docker, id, None).await
+    }
+
+    /// [`Self::provision`], the new volume first filled with a copy of `folder`'s files.
+    async fn provision_seeded(&self, docker: &Docker, id: i64, folder: &Path) -> Result<()> {
+        self.provision_with(docker, id, Some(folder)).await
+    }
+
+    async fn provision_with(&self, docker: &Docker, id: i64, seed: Option<&Path>) -> Result<()> {
         let datasource = self.get(id).await?;
         if !docker.image_present(&datasource.image).await? {
             self.set_status(id, DatasourceStatus::Pulling, None).await?;
@@ -200,6 +288,17 @@ impl Datasources {
         docker
             .ensure_volume(&datasource.volume_name, data_volume_labels(&datasource))
             .await?;
+        if let Some(folder) = seed {
+            // Through a helper of the server's own image, so that the files' owners mean the same.
+            docker
+                .copy_volume(
+                    &datasource.image,
+                    &folder.display().to_string(),
+                    &datasource.volume_name,
+                    data_volume_labels(&datasource),
+                )
+                .await?;
+        }
         self.create_and_start(docker, &datasource, &password)
             .await?;
         self.become_ready(docker, id).await

@@ -10,7 +10,9 @@ mod readiness;
 mod shadow;
 mod watcher;
 
+pub use create::{ImportedData, Origin};
 pub use hold::{data_volume_labels, set_volume, Held};
+pub use naming::name_for_service;
 use naming::*;
 pub use shadow::{Shadow, LABEL_SHADOW};
 

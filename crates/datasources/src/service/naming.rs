@@ -72,6 +72,18 @@ pub(super) fn slug(name: &str, separator: char) -> String {
     }
 }
 
+/// The name a compose service's datasource gets in a project: the service's name after the
+/// project's slug (`shop` + `db` → `shop-db`), unless it starts with it already (an exported
+/// file's `shop-postgres-1`). Container names are global: a bare `db` would clash.
+pub fn name_for_service(project: &str, service: &str) -> String {
+    let prefix = slug(project, '-');
+    if service == prefix || service.starts_with(&format!("{prefix}-")) {
+        service.to_owned()
+    } else {
+        format!("{prefix}-{service}")
+    }
+}
+
 /// A refused insert, in the user's terms: the port or the name is taken.
 pub(super) fn insert_error(error: sqlx::Error, host_port: u16, name: &str) -> Error {
     match &error {

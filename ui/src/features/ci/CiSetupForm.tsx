@@ -8,7 +8,7 @@ import { queryKeys } from "../../api/queryKeys";
 import { Dialog } from "../../components/Dialog";
 import { Field } from "../../components/Field";
 import { defaultApiUrls, providerLabels } from "./status";
-import { useDebounced } from "./useDebounced";
+import { useDebounced } from "../../lib/useDebounced";
 
 type Props = {
   projectId: number;

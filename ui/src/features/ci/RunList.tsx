@@ -11,7 +11,7 @@ import { SkeletonRows } from "../../components/Skeleton";
 import { CiProblem } from "./CiProblem";
 import { CiStatusBadge } from "./CiStatusBadge";
 import { formatSeconds, runDuration, runPath } from "./status";
-import { useDebounced } from "./useDebounced";
+import { useDebounced } from "../../lib/useDebounced";
 
 /** The words both providers' run lists filter on (the core maps them for GitLab). */
 const statusFilters = [

@@ -1,12 +1,13 @@
 import { useEffect, useState } from "react";
 import { useQuery, useQueryClient } from "@tanstack/react-query";
-import { FileOutput, Plus } from "lucide-react";
+import { FileInput, FileOutput, Plus } from "lucide-react";
 import type { Datasource, Project } from "../../api";
 import { ErrorState } from "../../components/ErrorState";
 import { SkeletonRows } from "../../components/Skeleton";
 import { isMac, shortcutLabel } from "../../lib/platform";
 import { addDatasourceShortcutKey } from "../../app/navigation";
 import { ComposeExportDialog } from "../compose/ComposeExportDialog";
+import { ComposeImportDialog } from "../compose/ComposeImportDialog";
 import { AddDatasourceDialog } from "./AddDatasourceDialog";
 import { DatasourceItem } from "./DatasourceItem";
 import { datasourcesQuery, dockerStatusQuery, enginesQuery } from "./queries";
@@ -38,6 +39,7 @@ export function DatasourcesSection({ project }: { project: Project }) {
   const [removing, setRemoving] = useState<Datasource | null>(null);
   const [writingEnv, setWritingEnv] = useState<Datasource | null>(null);
   const [exporting, setExporting] = useState(false);
+  const [importing, setImporting] = useState(false);
   // Unknown counts as available: the banner speaks up once Docker is known to be down.
   const dockerAvailable = docker.data?.available !== false;
 
@@ -67,6 +69,16 @@ export function DatasourcesSection({ project }: { project: Project }) {
           Databases
         </h2>
         <span className="panel-actions">
+          <button
+            type="button"
+            className="button button-secondary button-small"
+            onClick={() => setImporting(true)}
+            title="Make databases of a compose file's database services, on their data"
+            data-testid="compose-import-button"
+          >
+            <FileInput size={14} aria-hidden />
+            Import compose file
+          </button>
           {project.folder !== null && (datasources.data?.length ?? 0) > 0 && (
             <button
               type="button"
@@ -112,6 +124,7 @@ export function DatasourcesSection({ project }: { project: Project }) {
       <RemoveDatasourceDialog datasource={removing} onClose={() => setRemoving(null)} />
       <WriteEnvDialog datasource={writingEnv} onClose={() => setWritingEnv(null)} />
       {exporting && <ComposeExportDialog projectId={project.id} open onClose={() => setExporting(false)} />}
+      {importing && <ComposeImportDialog projectId={project.id} onClose={() => setImporting(false)} />}
     </section>
   );
 }

@@ -1,4 +1,4 @@
-import { useEffect } from "react";
+import { useEffect, useState } from "react";
 import { Link } from "react-router";
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { RefreshCw } from "lucide-react";
@@ -8,6 +8,8 @@ import { queryKeys } from "../../api/queryKeys";
 import type { ProjectScan } from "../../api";
 import { ErrorState } from "../../components/ErrorState";
 import { SkeletonRows } from "../../components/Skeleton";
+import { ComposeImportDialog } from "../compose/ComposeImportDialog";
+import { AdoptMigrations } from "./AdoptMigrations";
 import { formatMigrationFormat, scanSummary } from "./summary";
 import "./scan.css";
 
@@ -57,6 +59,9 @@ export function ScanPanel({ projectId }: Props) {
 
 function ScanView({ projectId, scan, onRescan }: { projectId: number; scan: ProjectScan; onRescan: () => Promise<void> }) {
   const section = (path: string) => `/projects/${projectId}/${path}`;
+  const [importing, setImporting] = useState<string | null>(null);
+  // The override file is read with the file it overrides.
+  const importable = scan.composeFiles.find((path) => !/\.override\.ya?ml$/.test(path)) ?? null;
   return (
     <section className="panel scan" aria-labelledby="scan-title" data-testid="project-scan">
       <div className="panel-heading">
@@ -104,10 +109,22 @@ function ScanView({ projectId, scan, onRescan }: { projectId: number; scan: Proj
           {scan.migrationFolders.map((folder) => (
             <span key={folder.path} className="scan-chip" data-testid="scan-migration-folder" data-path={folder.path}>
               <span className="mono">{folder.path}</span> <span className="muted">{formatMigrationFormat(folder)}</span>
+              {folder.format && <AdoptMigrations projectId={projectId} folder={folder} />}
             </span>
           ))}
         </Row>
-        <Row label="Containers" testId="scan-containers" empty="No Dockerfile or compose file">
+        <Row
+          label="Containers"
+          testId="scan-containers"
+          empty="No Dockerfile or compose file"
+          action={
+            importable && (
+              <button type="button" className="text-link" onClick={() => setImporting(importable)} data-testid="scan-compose-import">
+                Import its databases
+              </button>
+            )
+          }
+        >
           {[...scan.dockerfiles, ...scan.composeFiles].map((path) => (
             <span key={path} className="scan-chip mono" data-testid="scan-container-file">
               {path}
@@ -136,6 +153,7 @@ function ScanView({ projectId, scan, onRescan }: { projectId: number; scan: Proj
           )}
         </Row>
       </dl>
+      {importing && <ComposeImportDialog projectId={projectId} file={importing} onClose={() => setImporting(null)} />}
     </section>
   );
 }
