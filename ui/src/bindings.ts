@@ -648,6 +648,8 @@ export type ComposeImportPreview = {
 	 *  masked; empty when no password is written in the files.
 	 */
 	rewrites: EnvFilePreview[],
+	/**  Services whose written password the replacement cannot move, and why. */
+	rewriteRefusals: string[],
 	/**  SHA-256 of the files read (and `.env`): the import refuses files changed since. */
 	fingerprint: string,
 };
@@ -1404,8 +1406,13 @@ export type PlannedDatasource = {
 	name: string,
 	/**  A named volume that exists already: its data is kept. */
 	volumeExists: boolean,
-	/**  Running containers on that volume (Compose's own): the import waits until they stop. */
+	/**
+	 *  Containers running (or paused) on its data, Compose's own: the import waits until they
+	 *  stop.
+	 */
 	volumeUsedBy: string[],
+	/**  Stopped containers on its data: `docker compose up` would start them on it again. */
+	volumeKeptBy: string[],
 };
 
 export type PlannedTable = {

@@ -131,7 +131,7 @@ enum ComposeAction {
     Import {
         /// A project's name or id; by default the project whose folder you are in.
         project: Option<String>,
-        /// The compose files in order (their override file is read too); by default the
+        /// The compose files in order (one file: its override file is read too); by default the
         /// project folder's compose file.
         #[arg(short = 'f', long = "file", value_name = "FILE")]
         files: Vec<String>,

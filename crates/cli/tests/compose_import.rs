@@ -180,23 +180,33 @@ async fn a_compose_project_s_databases_are_imported_on_their_data() {
     )
     .await;
 
-    // Refused while Compose's server runs on the volume.
-    let refused = quantum(
-        &data_dir,
-        folder.path(),
-        &["--json", "compose", "import", "--service", "db", "--apply"],
-    );
-    assert_eq!(
-        code(&refused),
-        4,
-        "{}",
-        String::from_utf8_lossy(&refused.stderr)
-    );
-    assert!(
-        String::from_utf8_lossy(&refused.stderr).contains("is in use by"),
-        "{}",
-        String::from_utf8_lossy(&refused.stderr)
-    );
+    // Refused while Compose's servers run on the volume and on the bind-mounted folder, and
+    // nothing is made.
+    for (service, profile) in [("db", "default"), ("files", "extra")] {
+        let refused = quantum(
+            &data_dir,
+            folder.path(),
+            &[
+                "--json",
+                "compose",
+                "import",
+                "--profile",
+                profile,
+                "--service",
+                service,
+                "--apply",
+            ],
+        );
+        let stderr = String::from_utf8_lossy(&refused.stderr);
+        assert_eq!(code(&refused), 4, "{service}: {stderr}");
+        assert!(stderr.contains("is in use by"), "{service}: {stderr}");
+    }
+    assert!(app
+        .datasources
+        .list(Some(app.project_id))
+        .await
+        .expect("listed")
+        .is_empty());
     compose_cli(folder.path(), &["--profile", "extra", "stop"]);
 
     // The preview: what becomes what, without the profile and with it.
@@ -316,6 +326,20 @@ async fn a_compose_project_s_databases_are_imported_on_their_data() {
     let env = std::fs::read_to_string(folder.path().join(".env")).expect(".env");
     assert!(env.contains(&format!("DB_PASSWORD={DB_PASSWORD}")), "{env}");
     compose_cli(folder.path(), &["--profile", "extra", "config", "-q"]);
+
+    // The same volume a second time: refused (the datasource's server runs on it, and it is
+    // that datasource's), one datasource per data.
+    let again = quantum(
+        &data_dir,
+        folder.path(),
+        &["--json", "compose", "import", "--service", "db", "--apply"],
+    );
+    let stderr = String::from_utf8_lossy(&again.stderr);
+    assert_eq!(code(&again), 4, "{stderr}");
+    assert!(
+        stderr.contains(&format!("{compose_project}_pgdata")),
+        "{stderr}"
+    );
 
     compose_cli(folder.path(), &["--profile", "extra", "down"]);
     for datasource in [db, files] {

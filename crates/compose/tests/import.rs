@@ -281,3 +281,36 @@ fn an_export_reads_back_as_the_datasources_it_came_from() {
         );
     }
 }
+
+#[test]
+fn compose_s_own_names_rules_are_followed() {
+    // COMPOSE_PROJECT_NAME wins over `name:`; an override file of the other extension is read;
+    // the old `external: {name: …}` names the volume.
+    let dir = project(&[
+        (
+            "docker-compose.yml",
+            "name: fromfile\nservices:\n  db:\n    image: postgres:16\n    volumes: [data:/var/lib/postgresql/data, old:/backup]\n  cache:\n    image: redis:7\n    volumes: [old:/data]\nvolumes:\n  data: {}\n  old:\n    external:\n      name: legacy-volume\n",
+        ),
+        (
+            "docker-compose.override.yaml",
+            "services:\n  db:\n    environment:\n      POSTGRES_DB: from_override\n",
+        ),
+        (".env", "COMPOSE_PROJECT_NAME=fromenv\n"),
+    ]);
+    let read = read(dir.path(), &[]);
+    assert_eq!(read.files.len(), 2, "{:?}", read.files);
+    assert_eq!(read.project, "fromenv");
+    assert_eq!(read.datasources[0].database_name, "from_override");
+    assert_eq!(
+        read.datasources[0].volume,
+        DataVolume::Named {
+            name: "fromenv_data".to_owned()
+        }
+    );
+    assert_eq!(
+        read.datasources[1].volume,
+        DataVolume::Named {
+            name: "legacy-volume".to_owned()
+        }
+    );
+}

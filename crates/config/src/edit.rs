@@ -85,7 +85,6 @@ pub fn remove_test_suite(text: &str, name: &str) -> Result<String> {
     Ok(document.to_string())
 }
 
-/// Removes a datasource's table, with the comments above its header. Unknown names change nothing.
 /// Points the datasource at its migrations' folder (and their layout, when known): the table is
 /// made from `datasource` when the file has none; its other keys stay as they are.
 pub fn set_datasource_migrations(
@@ -128,6 +127,7 @@ pub fn set_datasource_migrations(
     Ok(document.to_string())
 }
 
+/// Removes a datasource's table, with the comments above its header. Unknown names change nothing.
 pub fn remove_datasource(text: &str, name: &str) -> Result<String> {
     let mut document = load(text)?;
     if let Some(datasources) = document

@@ -37,18 +37,24 @@ pub fn container_env(engine: Engine, c: &Credentials<'_>) -> Vec<String> {
             format!("POSTGRES_PASSWORD={pw}"),
             format!("POSTGRES_DB={}", c.database),
         ],
-        Engine::Mysql => vec![
-            format!("MYSQL_ROOT_PASSWORD={pw}"),
-            format!("MYSQL_DATABASE={}", c.database),
-            format!("MYSQL_USER={}", c.username),
-            format!("MYSQL_PASSWORD={pw}"),
-        ],
-        Engine::Mariadb => vec![
-            format!("MARIADB_ROOT_PASSWORD={pw}"),
-            format!("MARIADB_DATABASE={}", c.database),
-            format!("MARIADB_USER={}", c.username),
-            format!("MARIADB_PASSWORD={pw}"),
-        ],
+        Engine::Mysql | Engine::Mariadb => {
+            let prefix = if engine == Engine::Mysql {
+                "MYSQL"
+            } else {
+                "MARIADB"
+            };
+            let mut env = vec![
+                format!("{prefix}_ROOT_PASSWORD={pw}"),
+                format!("{prefix}_DATABASE={}", c.database),
+            ];
+            // The images refuse `root` as the extra user they make (an imported compose service
+            // that only had a root password).
+            if c.username != "root" {
+                env.push(format!("{prefix}_USER={}", c.username));
+                env.push(format!("{prefix}_PASSWORD={pw}"));
+            }
+            env
+        }
         Engine::Mongodb => vec![
             format!("MONGO_INITDB_ROOT_USERNAME={}", c.username),
             format!("MONGO_INITDB_ROOT_PASSWORD={pw}"),
@@ -233,6 +239,17 @@ mod tests {
         let env = container_env(Engine::Mysql, &creds(&pw));
         assert!(env.contains(&"MYSQL_ROOT_PASSWORD=pw".to_owned()));
         assert!(env.contains(&"MYSQL_USER=app".to_owned()));
+        let root = Credentials {
+            database: "shop",
+            username: "root",
+            password: &pw,
+        };
+        let env = container_env(Engine::Mariadb, &root);
+        assert!(env.contains(&"MARIADB_ROOT_PASSWORD=pw".to_owned()));
+        assert!(
+            !env.iter().any(|v| v.starts_with("MARIADB_USER")),
+            "the images refuse root as the extra user: {env:?}"
+        );
     }
 
     #[test]

@@ -157,16 +157,11 @@ impl Docker {
         }
     }
 
-    /// The running containers that have the volume mounted, by name: a second server on the same
-    /// data would corrupt it.
-    pub async fn running_on_volume(&self, volume: &str) -> Result<Vec<String>> {
-        let filters = HashMap::from([
-            ("volume".to_owned(), vec![volume.to_owned()]),
-            ("status".to_owned(), vec!["running".to_owned()]),
-        ]);
-        let options = ListContainersOptionsBuilder::new()
-            .filters(&filters)
-            .build();
+    /// The containers, running or not, that mount `source` (a volume's name or a host folder),
+    /// with Docker's state word for each (`running`, `paused`, `exited`, …): a second server on
+    /// the same data would corrupt it.
+    pub async fn containers_on(&self, source: &str) -> Result<Vec<(String, String)>> {
+        let options = ListContainersOptionsBuilder::new().all(true).build();
         let containers = self
             .api
             .list_containers(Some(options))
@@ -174,13 +169,23 @@ impl Docker {
             .map_err(api_error)?;
         Ok(containers
             .into_iter()
+            .filter(|container| {
+                container.mounts.iter().flatten().any(|mount| {
+                    mount.name.as_deref() == Some(source) || mount.source.as_deref() == Some(source)
+                })
+            })
             .map(|container| {
-                container
+                let name = container
                     .names
                     .and_then(|names| names.into_iter().next())
                     .map(|name| name.trim_start_matches('/').to_owned())
                     .or(container.id)
-                    .unwrap_or_default()
+                    .unwrap_or_default();
+                let state = container
+                    .state
+                    .map(|state| state.to_string())
+                    .unwrap_or_default();
+                (name, state)
             })
             .collect())
     }

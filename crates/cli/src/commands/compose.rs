@@ -28,6 +28,12 @@ pub async fn compose(core: &Core, action: ComposeAction, output: &Output) -> Res
             apply,
         } => {
             let project = resolve::project(&core.store, project.as_deref()).await?;
+            // A path typed in a shell is the shell's: relative to where it was typed.
+            let cwd = std::env::current_dir().unwrap_or_default();
+            let files = files
+                .iter()
+                .map(|file| cwd.join(file).display().to_string())
+                .collect();
             let request = ComposeImportRequest {
                 project_id: project.id,
                 files,
@@ -124,6 +130,12 @@ fn print_preview(preview: &ComposeImportPreview) {
         for note in &datasource.notes {
             println!("      {note}");
         }
+        if !planned.volume_kept_by.is_empty() {
+            println!(
+                "      Stopped on its data: {} (`docker compose up` would start it there again; remove it with `docker compose rm`).",
+                planned.volume_kept_by.join(", ")
+            );
+        }
         if !planned.volume_used_by.is_empty() {
             println!(
                 "      Its volume is in use by {}: stop it before importing.",
@@ -139,6 +151,9 @@ fn print_preview(preview: &ComposeImportPreview) {
     }
     for note in &read.notes {
         println!("  {note}");
+    }
+    for refusal in &preview.rewrite_refusals {
+        println!("  --replace-passwords: {refusal}");
     }
     println!("Run again with --apply to import.");
 }

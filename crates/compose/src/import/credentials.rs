@@ -68,6 +68,12 @@ pub(super) fn credentials(
             (database, user, pass)
         }
         Engine::Mongodb => {
+            if lookup(env, &["MONGO_INITDB_ROOT_USERNAME"]).is_none() {
+                notes.push(
+                    "No root user (MONGO_INITDB_ROOT_USERNAME): the server runs without authentication; the app's datasource gets a user of its own, which data made before does not have."
+                        .to_owned(),
+                );
+            }
             let user =
                 value(&["MONGO_INITDB_ROOT_USERNAME"]).map_or(String::new(), |v| v.value.clone());
             let database =

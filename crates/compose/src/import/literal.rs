@@ -106,6 +106,7 @@ pub fn replace(
     }
     let placeholder = format!("${{{variable}}}");
     let mut out = text.to_owned();
+    let mut changed = false;
     // From the end, so that the earlier positions stay true.
     for (mark, style, value) in finder.found.into_iter().rev() {
         let refused = || Error::LiteralNotRewritable {
@@ -120,26 +121,60 @@ pub fn replace(
             }
             _ => (value.clone(), placeholder.clone()),
         };
-        if old.contains('$') {
-            // Already a variable: nothing written in the file to move.
+        if has_variable(&old) {
+            // A variable's value, not a password written here.
             continue;
         }
-        let start = out
-            .char_indices()
-            .nth(mark.index())
-            .map_or(out.len(), |(at, _)| at);
+        let start = byte_at(&out, &mark).ok_or_else(refused)?;
         let body = match style {
             TScalarStyle::Plain => start,
             TScalarStyle::SingleQuoted | TScalarStyle::DoubleQuoted => start + 1,
             _ => return Err(refused()),
         };
         // The source must hold the value as it reads (no escapes, no folded lines).
-        if !out[body..].starts_with(&old) {
+        if !out.get(body..).is_some_and(|rest| rest.starts_with(&old)) {
             return Err(refused());
         }
         out.replace_range(body..body + old.len(), &new);
+        changed = true;
+    }
+    if !changed {
+        return Ok(None);
     }
     Ok(Some(out))
+}
+
+/// Where the parser's mark is in `text`, in bytes: its line (from 1) and column (in characters,
+/// from 0) are kept right by the parser, its index not always (a block scalar's long lines count
+/// bytes there).
+fn byte_at(text: &str, mark: &Marker) -> Option<usize> {
+    let line_start = match mark.line() {
+        0 | 1 => 0,
+        line => text.match_indices('\n').nth(line - 2)?.0 + 1,
+    };
+    let offset = text[line_start..]
+        .char_indices()
+        .nth(mark.col())
+        .map(|(at, _)| at)?;
+    Some(line_start + offset)
+}
+
+/// Whether a value names a variable (`$NAME`, `${…}`); `$$` is a dollar sign.
+fn has_variable(value: &str) -> bool {
+    let mut chars = value.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c != '$' {
+            continue;
+        }
+        match chars.peek() {
+            Some('$') => {
+                chars.next();
+            }
+            Some(c) if *c == '{' || *c == '_' || c.is_ascii_alphabetic() => return true,
+            _ => {}
+        }
+    }
+    false
 }
 
 #[cfg(test)]
@@ -199,6 +234,32 @@ services:
         assert_eq!(
             replace(FILE, "compose.yaml", "db", "MISSING", "X").expect("read"),
             None
+        );
+    }
+
+    #[test]
+    fn text_before_it_in_any_script_and_dollars_do_not_move_it() {
+        let file = "x-notes: |\n  Über die Datenbank — lange Zeile mit Umlauten äöü, damit sie länger ist\nservices:\n  db:\n    command: >\n      postgres -c 'application_name=naïve—long line here'\n    environment:\n      POSTGRES_PASSWORD: pa$$wörd\n      OTHER: ${KEEP}\n";
+        let out = replace(
+            file,
+            "compose.yaml",
+            "db",
+            "POSTGRES_PASSWORD",
+            "DB_PASSWORD",
+        )
+        .expect("replaced")
+        .expect("found");
+        assert_eq!(
+            out,
+            file.replace(
+                "POSTGRES_PASSWORD: pa$$wörd",
+                "POSTGRES_PASSWORD: ${DB_PASSWORD}"
+            )
+        );
+        assert_eq!(
+            replace(file, "compose.yaml", "db", "OTHER", "X").expect("read"),
+            None,
+            "a variable is no written password"
         );
     }
 

@@ -29,8 +29,8 @@ pub use services::{engine_of, version_of};
 const FILE_NAMES: [&str; 4] = [
     "compose.yaml",
     "compose.yml",
-    "docker-compose.yaml",
     "docker-compose.yml",
+    "docker-compose.yaml",
 ];
 
 /// The compose spec's top-level keys.
@@ -142,16 +142,34 @@ pub fn files_in(folder: &Path) -> Result<Vec<PathBuf>> {
     Ok(with_override(first))
 }
 
-/// `file`, then its override file (`compose.yaml` → `compose.override.yaml`) when there is one.
+/// `file`, then its override file when there is one: Compose's override names beside a file of
+/// its default names (`compose.yaml` → `compose.override.yaml` or `.yml`), else the same stem
+/// with `.override` (`stack.yaml` → `stack.override.yaml`).
 pub fn with_override(file: PathBuf) -> Vec<PathBuf> {
     let name = file
         .file_name()
         .map(|name| name.to_string_lossy().into_owned())
         .unwrap_or_default();
-    let overriding = name
+    let stem = name
         .rsplit_once('.')
-        .map(|(stem, extension)| file.with_file_name(format!("{stem}.override.{extension}")))
-        .filter(|path| path.is_file());
+        .map_or(name.as_str(), |(stem, _)| stem);
+    let candidates: Vec<String> = if FILE_NAMES.contains(&name.as_str()) {
+        vec![
+            "compose.override.yaml".to_owned(),
+            "compose.override.yml".to_owned(),
+            "docker-compose.override.yaml".to_owned(),
+            "docker-compose.override.yml".to_owned(),
+        ]
+    } else {
+        vec![
+            format!("{stem}.override.yaml"),
+            format!("{stem}.override.yml"),
+        ]
+    };
+    let overriding = candidates
+        .iter()
+        .map(|candidate| file.with_file_name(candidate))
+        .find(|path| path.is_file());
     let mut files = vec![file];
     files.extend(overriding);
     files
@@ -314,14 +332,19 @@ fn check_interpolation(
     Ok(())
 }
 
-/// Compose's project name: `name:`, else `COMPOSE_PROJECT_NAME` from `.env`, else the folder's
-/// name, lowercased, keeping letters, digits, `-` and `_`.
+/// Compose's project name: `COMPOSE_PROJECT_NAME` (from `.env` here), else `name:`, else the
+/// folder's name, lowercased, keeping letters, digits, `-` and `_`.
 fn project_name(document: &Hash, vars: &BTreeMap<String, String>, folder: &Path) -> String {
-    let named = document
-        .get(&text("name"))
-        .and_then(merge::scalar)
-        .map(|name| interpolate::fill(&name, vars, &mut Vec::new()).unwrap_or(name))
-        .or_else(|| vars.get("COMPOSE_PROJECT_NAME").cloned());
+    let named = vars
+        .get("COMPOSE_PROJECT_NAME")
+        .filter(|name| !name.is_empty())
+        .cloned()
+        .or_else(|| {
+            document
+                .get(&text("name"))
+                .and_then(merge::scalar)
+                .map(|name| interpolate::fill(&name, vars, &mut Vec::new()).unwrap_or(name))
+        });
     let raw = named.unwrap_or_else(|| {
         folder
             .canonicalize()

@@ -461,7 +461,13 @@ fn volume_name(key: &str, cx: &Context<'_>) -> String {
     }
     let external = match field("external") {
         Some(Yaml::Boolean(flag)) => *flag,
-        Some(Yaml::Hash(_)) => true,
+        // The old form `external: {name: X}` names the volume X.
+        Some(Yaml::Hash(external)) => {
+            if let Some(name) = external.get(&text("name")).and_then(|name| cx.fill(name)) {
+                return name;
+            }
+            true
+        }
         _ => false,
     };
     if external {

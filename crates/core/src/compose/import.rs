@@ -4,20 +4,21 @@
 //! changed only when asked: a password written in them is replaced by `${VARIABLE}`, its value
 //! put in `.env` (written first).
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
-use quantum_compose::import::{self as read, literal};
+use quantum_compose::import::{self as read};
 pub use quantum_compose::import::{
     ComposeImport, DataVolume, ImportedDatasource, OtherService, PasswordSource,
 };
 use quantum_datasources::service::{name_for_service, ImportedData, Origin};
 use quantum_datasources::{Datasource, DatasourceInput};
-use quantum_kernel::dotenv::{self, EnvFilePreview};
+use quantum_kernel::dotenv::EnvFilePreview;
 use quantum_kernel::files::{self, NewFile, Within};
 use quantum_kernel::{projects, Coded, ErrorInfo};
 use serde::{Deserialize, Serialize};
 use specta::Type;
 
+use super::rewrite;
 use crate::Core;
 
 /// Which compose files, and which of their services.
@@ -41,6 +42,8 @@ pub struct ComposeImportPreview {
     /// The files a replacement of the written passwords would change (`.env` first), passwords
     /// masked; empty when no password is written in the files.
     pub rewrites: Vec<EnvFilePreview>,
+    /// Services whose written password the replacement cannot move, and why.
+    pub rewrite_refusals: Vec<String>,
     /// SHA-256 of the files read (and `.env`): the import refuses files changed since.
     pub fingerprint: String,
 }
@@ -53,8 +56,11 @@ pub struct PlannedDatasource {
     pub name: String,
     /// A named volume that exists already: its data is kept.
     pub volume_exists: bool,
-    /// Running containers on that volume (Compose's own): the import waits until they stop.
+    /// Containers running (or paused) on its data, Compose's own: the import waits until they
+    /// stop.
     pub volume_used_by: Vec<String>,
+    /// Stopped containers on its data: `docker compose up` would start them on it again.
+    pub volume_kept_by: Vec<String>,
 }
 
 /// What the import did.
@@ -143,127 +149,33 @@ pub async fn import_preview(
         .map_err(ErrorInfo::from)?;
     let mut planned = Vec::new();
     for datasource in &read.import.datasources {
-        let (volume_exists, volume_used_by) = match &datasource.volume {
+        let (volume_exists, on_data) = match &datasource.volume {
             DataVolume::Named { name } => (
                 docker.volume_exists(name).await?,
-                docker.running_on_volume(name).await?,
+                docker.containers_on(name).await?,
             ),
-            _ => (false, Vec::new()),
+            DataVolume::Bind { path } => (false, docker.containers_on(path).await?),
+            DataVolume::None => (false, Vec::new()),
         };
+        let (active, stopped): (Vec<_>, Vec<_>) = on_data
+            .into_iter()
+            .partition(|(_, state)| matches!(state.as_str(), "running" | "paused" | "restarting"));
         planned.push(PlannedDatasource {
             service: datasource.service.clone(),
             name: name_for_service(&read.project_name, &datasource.service),
             volume_exists,
-            volume_used_by,
+            volume_used_by: active.into_iter().map(|(name, _)| name).collect(),
+            volume_kept_by: stopped.into_iter().map(|(name, _)| name).collect(),
         });
     }
-    let rewrites = rewrites(&read)?
-        .into_iter()
-        .map(|rewrite| rewrite.preview(&read.import))
-        .collect();
+    let plan = rewrite::plan(&read.import, &read.files, None)?;
     Ok(ComposeImportPreview {
+        rewrites: plan.previews(&read.import),
+        rewrite_refusals: plan.refused,
         read: read.import,
         planned,
-        rewrites,
         fingerprint: read.fingerprint,
     })
-}
-
-/// A file's text before and after the written passwords are replaced.
-struct Rewrite {
-    path: PathBuf,
-    current: Option<String>,
-    proposed: String,
-    /// Whether it holds secrets (`.env`): written for its owner only.
-    secret: bool,
-}
-
-impl Rewrite {
-    fn preview(&self, import: &ComposeImport) -> EnvFilePreview {
-        let mask = |text: &str| {
-            let mut text = text.to_owned();
-            for password in import.passwords.values().filter(|p| !p.expose().is_empty()) {
-                text = text.replace(password.expose(), dotenv::MASK);
-            }
-            text
-        };
-        EnvFilePreview {
-            path: self.path.display().to_string(),
-            current: self.current.as_deref().map(mask),
-            proposed: mask(&self.proposed),
-        }
-    }
-}
-
-/// `.env` with each written password as `<SERVICE>_PASSWORD`, then each compose file that
-/// writes one, with `${<SERVICE>_PASSWORD}` in its place.
-fn rewrites(read: &Read) -> Result<Vec<Rewrite>, ErrorInfo> {
-    let written: Vec<(&str, &str, String)> = read
-        .import
-        .datasources
-        .iter()
-        .filter_map(|d| match &d.password {
-            PasswordSource::Literal { key } => Some((
-                d.service.as_str(),
-                key.as_str(),
-                quantum_compose::password_variable_name(&d.service),
-            )),
-            _ => None,
-        })
-        .collect();
-    if written.is_empty() {
-        return Ok(Vec::new());
-    }
-    let mut out = Vec::new();
-    let folder = read
-        .files
-        .first()
-        .and_then(|first| first.parent())
-        .unwrap_or(Path::new("."));
-    let env_path = folder.join(".env");
-    let env_current = files::read_optional(&env_path)?;
-    let vars: Vec<(String, String)> = written
-        .iter()
-        .filter_map(|(service, _, variable)| {
-            let password = read.import.passwords.get(*service)?;
-            Some((variable.clone(), password.expose().to_owned()))
-        })
-        .collect();
-    out.push(Rewrite {
-        proposed: dotenv::merge(
-            env_current.as_deref().unwrap_or_default(),
-            &vars,
-            "compose passwords (moved out of the compose files by Quantum Admin)",
-        ),
-        current: env_current,
-        path: env_path,
-        secret: true,
-    });
-    for file in &read.files {
-        let current = std::fs::read_to_string(file).map_err(|error| {
-            ErrorInfo::from(quantum_compose::Error::Unreadable {
-                path: file.display().to_string(),
-                message: error.to_string(),
-            })
-        })?;
-        let mut text = current.clone();
-        for (service, key, variable) in &written {
-            if let Some(replaced) =
-                literal::replace(&text, &file.display().to_string(), service, key, variable)?
-            {
-                text = replaced;
-            }
-        }
-        if text != current {
-            out.push(Rewrite {
-                path: file.clone(),
-                current: Some(current),
-                proposed: text,
-                secret: false,
-            });
-        }
-    }
-    Ok(out)
 }
 
 /// Imports `services` (all of the preview's datasources when empty), provided the files still
@@ -296,11 +208,28 @@ pub async fn import_apply(
         )
         .with_field("services"));
     }
-    let rewrites = if replace_passwords {
-        rewrites(&read)?
+    // Everything that can refuse does so before anything is made.
+    let chosen_services: Vec<String> = chosen.iter().map(|d| d.service.clone()).collect();
+    let plan = if replace_passwords {
+        let plan = rewrite::plan(&read.import, &read.files, Some(&chosen_services))?;
+        if let Some(refused) = plan.refused.first() {
+            return Err(ErrorInfo::new(
+                "compose.literal_not_rewritable",
+                refused.clone(),
+            ));
+        }
+        Some(plan)
     } else {
-        Vec::new()
+        None
     };
+    let data_of = |imported: &ImportedDatasource| match &imported.volume {
+        DataVolume::Named { name } => ImportedData::Volume(name.clone()),
+        DataVolume::Bind { path } => ImportedData::Folder(PathBuf::from(path)),
+        DataVolume::None => ImportedData::Empty,
+    };
+    for imported in &chosen {
+        core.datasources.check_import(&data_of(imported)).await?;
+    }
     let from = read
         .files
         .first()
@@ -320,11 +249,7 @@ pub async fn import_apply(
         };
         let origin = || Origin::Imported {
             password: read.import.passwords.get(&imported.service).cloned(),
-            data: match &imported.volume {
-                DataVolume::Named { name } => ImportedData::Volume(name.clone()),
-                DataVolume::Bind { path } => ImportedData::Folder(PathBuf::from(path)),
-                DataVolume::None => ImportedData::Empty,
-            },
+            data: data_of(imported),
             from: from.clone(),
         };
         let datasource = match core.datasources.create_from(input.clone(), origin()).await {
@@ -355,7 +280,15 @@ pub async fn import_apply(
         })?);
     }
     let mut rewritten = Vec::new();
-    for rewrite in &rewrites {
+    for rewrite in plan.iter().flat_map(|plan| &plan.files) {
+        // Changed since it was read (the keychain or Docker may have kept us a while): not
+        // overwritten.
+        if files::read_optional(&rewrite.path)? != rewrite.current {
+            return Err(quantum_kernel::Error::EnvFileChanged {
+                path: rewrite.path.display().to_string(),
+            }
+            .into());
+        }
         let kind = if rewrite.secret {
             NewFile::OwnerOnly
         } else {
@@ -369,10 +302,14 @@ pub async fn import_apply(
             Within::TRUSTED,
         )?;
         if rewrite.secret {
-            for datasource in &created {
-                core.datasources
-                    .record_password_written(datasource.id, &rewrite.path)
-                    .await?;
+            let moved = plan.iter().flat_map(|plan| &plan.moved);
+            for service in moved {
+                let name = name_for_service(&read.project_name, service);
+                if let Some(datasource) = created.iter().find(|d| d.name == name) {
+                    core.datasources
+                        .record_password_written(datasource.id, &rewrite.path)
+                        .await?;
+                }
             }
         }
         rewritten.push(rewrite.path.display().to_string());

@@ -3,6 +3,7 @@
 
 mod export;
 mod import;
+mod rewrite;
 
 pub use export::*;
 pub use import::*;

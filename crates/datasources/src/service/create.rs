@@ -52,34 +52,8 @@ impl Datasources {
             (Origin::New, Some(volume)) => Some(self.orphan_volume(volume).await?),
             _ => None,
         };
-        if let Origin::Imported {
-            data: ImportedData::Volume(volume),
-            ..
-        } = &origin
-        {
-            let running = docker.running_on_volume(volume).await?;
-            if !running.is_empty() {
-                return Err(invalid(
-                    "volumeName",
-                    format!(
-                        "The volume {volume} is in use by {}: stop it first (docker compose stop), so that one server at a time runs on its data.",
-                        running.join(", ")
-                    ),
-                ));
-            }
-        }
-        if let Some(adopted) = &adopted {
-            if adopted.engine != engine {
-                return Err(invalid(
-                    "volumeName",
-                    format!(
-                        "The volume {} holds {} data; choose {} as the engine.",
-                        adopted.volume_name,
-                        adopted.engine.label(),
-                        adopted.engine.label()
-                    ),
-                ));
-            }
+        if let Origin::Imported { data, .. } = &origin {
+            self.check_imported_data(&docker, data).await?;
         }
 
         let name = match non_empty(&input.name) {
@@ -135,6 +109,21 @@ impl Datasources {
             ) => volume.clone(),
             _ => format!("{name}-data"),
         };
+        if matches!(
+            origin,
+            Origin::Imported {
+                data: ImportedData::Folder(_),
+                ..
+            }
+        ) && docker.volume_exists(&volume_name).await?
+        {
+            return Err(invalid(
+                "volumeName",
+                format!(
+                    "A volume named {volume_name} exists already (a removed datasource's data?): the folder's copy would mix with it. Remove it, or import under another name."
+                ),
+            ));
+        }
         // The password is stored and an adopted volume's account read before the transaction:
         // a keychain unlock prompt or a slow Docker must not hold the database's write lock. A
         // password stored for a row that then fails to commit is taken back.
@@ -261,6 +250,56 @@ impl Datasources {
             }
         });
         Ok(datasource)
+    }
+
+    /// [`Self::check_imported_data`] on its own, so that an import checks every service before
+    /// it makes any.
+    pub async fn check_import(&self, data: &ImportedData) -> Result<()> {
+        let docker = Docker::connect().await?;
+        self.check_imported_data(&docker, data).await
+    }
+
+    /// Imported data is refused while a container runs on it (Compose's own server: two servers
+    /// on one data directory corrupt it), and a volume another datasource or a snapshot holds.
+    async fn check_imported_data(&self, docker: &Docker, data: &ImportedData) -> Result<()> {
+        let source = match data {
+            ImportedData::Volume(volume) => volume.clone(),
+            ImportedData::Folder(folder) => folder.display().to_string(),
+            ImportedData::Empty => return Ok(()),
+        };
+        let active: Vec<String> = docker
+            .containers_on(&source)
+            .await?
+            .into_iter()
+            .filter(|(_, state)| matches!(state.as_str(), "running" | "paused" | "restarting"))
+            .map(|(name, state)| format!("{name} ({state})"))
+            .collect();
+        if !active.is_empty() {
+            return Err(invalid(
+                "volumeName",
+                format!(
+                    "{source} is in use by {}: stop it first (docker compose stop), so that one server at a time runs on its data.",
+                    active.join(", ")
+                ),
+            ));
+        }
+        if let ImportedData::Volume(volume) = data {
+            let held: Option<String> = sqlx::query_scalar(
+                "SELECT name FROM datasources WHERE volume_name = ?
+                 UNION ALL SELECT 'a snapshot' FROM snapshots WHERE volume_name = ? LIMIT 1",
+            )
+            .bind(volume)
+            .bind(volume)
+            .fetch_optional(self.store.pool())
+            .await?;
+            if let Some(holder) = held {
+                return Err(invalid(
+                    "volumeName",
+                    format!("The volume {volume} is {holder}'s already: one datasource per data volume."),
+                ));
+            }
+        }
+        Ok(())
     }
 
     pub(super) async fn provision(&self, docker: &Docker, id: i64) -> Result<()> {

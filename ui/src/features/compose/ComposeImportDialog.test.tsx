@@ -48,13 +48,14 @@ const preview: ComposeImportPreview = {
     notes: [],
   },
   planned: [
-    { service: "db", name: "shop-db", volumeExists: true, volumeUsedBy: [] },
-    { service: "cache", name: "shop-cache", volumeExists: false, volumeUsedBy: ["shop_cache_1"] },
+    { service: "db", name: "shop-db", volumeExists: true, volumeUsedBy: [], volumeKeptBy: ["shop_db_1"] },
+    { service: "cache", name: "shop-cache", volumeExists: false, volumeUsedBy: ["shop_cache_1"], volumeKeptBy: [] },
   ],
   rewrites: [
     { path: "/home/me/shop/.env", current: "A=1\n", proposed: "A=1\nDB_PASSWORD=••••••\n" },
     { path: "/home/me/shop/compose.yaml", current: "POSTGRES_PASSWORD: ••••••\n", proposed: "POSTGRES_PASSWORD: ${DB_PASSWORD}\n" },
   ],
+  rewriteRefusals: [],
   fingerprint: "abc123",
 };
 
@@ -75,6 +76,7 @@ describe("ComposeImportDialog", () => {
     expect(db).toHaveTextContent("written in the file (POSTGRES_PASSWORD): moved to the keychain");
     expect(within(db).getByTestId("compose-import-data")).toHaveTextContent("volume shop_pgdata: its data is kept");
     expect(db).toHaveTextContent("Not carried over");
+    expect(db).toHaveTextContent("Stopped on this data: shop_db_1");
     // Its volume is in use: not importable until Compose's server stops.
     expect(within(cache).getByRole("checkbox", { name: "Import cache" })).toBeDisabled();
     expect(within(cache).getByRole("alert")).toHaveTextContent("in use by shop_cache_1");

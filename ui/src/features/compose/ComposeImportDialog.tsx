@@ -69,6 +69,8 @@ function ComposeImportContent({ projectId, initialFile, onDone }: { projectId: n
       onDone();
     },
     onError: (error) => {
+      // Some may have been made before the one that failed.
+      void queryClient.invalidateQueries({ queryKey: queryKeys.datasources });
       if (error instanceof ApiError && error.code === "compose.changed") {
         toast.warning("The compose files changed since they were read; check the preview again", { description: error.message });
         void preview.refetch();
@@ -208,12 +210,17 @@ function ImportPlan({
           {note}
         </p>
       ))}
-      {rewrites.length > 0 && (
+      {(rewrites.length > 0 || preview.rewriteRefusals.length > 0) && (
         <div className="compose-import-rewrite">
           <label className="checkbox">
             <input type="checkbox" checked={replacePasswords} onChange={(event) => onReplacePasswords(event.target.checked)} data-testid="compose-import-replace" />
             Replace the passwords written in the compose files with variables read from .env
           </label>
+          {preview.rewriteRefusals.map((refusal) => (
+            <p key={refusal} className="field-hint" data-testid="compose-import-refusal">
+              {refusal}
+            </p>
+          ))}
           {replacePasswords &&
             rewrites.map((rewrite) => (
               <div key={rewrite.path} className="compose-export-file" data-testid="compose-import-rewrite">
@@ -269,6 +276,12 @@ function ImportedItem({
         <dt>Data</dt>
         <dd data-testid="compose-import-data">{dataLabel(datasource.volume, planned?.volumeExists ?? false)}</dd>
       </dl>
+      {planned && planned.volumeKeptBy.length > 0 && (
+        <p className="field-hint">
+          Stopped on this data: {planned.volumeKeptBy.join(", ")}. <span className="mono">docker compose up</span> would start it there again: remove it
+          with <span className="mono">docker compose rm</span> once the import is done.
+        </p>
+      )}
       {blocked && planned && (
         <p className="form-error" role="alert">
           Its volume is in use by {planned.volumeUsedBy.join(", ")}: stop it first (docker compose stop), so that one server at a time runs on the data.

@@ -115,8 +115,15 @@ class LiveRunStore {
   }
 }
 
-/** Resolves once the window has painted a frame (the terminal draws in it). */
-const afterPaint = () => new Promise<void>((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)));
+/**
+ * Resolves once the window has painted a frame (the terminal draws in it), or after 100 ms: a
+ * hidden window paints no frames, and its run must still end.
+ */
+const afterPaint = () =>
+  new Promise<void>((resolve) => {
+    requestAnimationFrame(() => setTimeout(resolve, 0));
+    setTimeout(resolve, 100);
+  });
 
 const stores = new Map<number, LiveRunStore>();
 
