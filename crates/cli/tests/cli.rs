@@ -14,7 +14,7 @@ use quantum_core::feed::{self, Outside};
 use quantum_datasources::{DatasourceEvent, DatasourceStatus, Engine};
 use quantum_integration_tests::TestApp;
 use quantum_kernel::audit::AuditAction;
-use quantum_kernel::projects::{self, ProjectInput};
+use quantum_kernel::projects;
 use serde_json::Value;
 use support::{code, compose_cli, json, quantum};
 
@@ -56,22 +56,11 @@ fn heard(
 async fn the_command_line_drives_a_project_while_the_app_holds_the_data_dir() {
     let app = TestApp::start("cli").await;
     let data_dir = app.dir.path().to_path_buf();
-    let folder = tempfile::tempdir().expect("project folder");
-    std::fs::write(folder.path().join("quantum.toml"), PROJECT_TOML).expect("quantum.toml");
+    let folder = app.with_folder().await;
     let project = projects::get(&app.store, app.project_id)
         .await
         .expect("project");
-    projects::update(
-        &app.store,
-        project.id,
-        ProjectInput {
-            name: project.name.clone(),
-            description: String::new(),
-            folder: Some(folder.path().display().to_string()),
-        },
-    )
-    .await
-    .expect("project folder set");
+    std::fs::write(folder.path().join("quantum.toml"), PROJECT_TOML).expect("quantum.toml");
     let datasource = app.ready(Engine::Postgres).await;
     let (sender, received) = mpsc::channel();
     let _follower = feed::follow(&data_dir, move |item| {

@@ -12,7 +12,6 @@ use std::time::{Duration, Instant};
 
 use quantum_datasources::{Datasource, DatasourceStatus, Engine};
 use quantum_integration_tests::{test_image, TestApp};
-use quantum_kernel::projects::{self, ProjectInput};
 use sqlx::{Connection, PgConnection};
 use support::{code, compose_cli, compose_command, json, quantum};
 
@@ -119,21 +118,7 @@ fn contains(haystack: &[u8], needle: &str) -> bool {
 async fn a_compose_project_s_databases_are_imported_on_their_data() {
     let app = TestApp::start("compose-import").await;
     let data_dir = app.dir.path().to_path_buf();
-    let folder = tempfile::tempdir().expect("project folder");
-    let project = projects::get(&app.store, app.project_id)
-        .await
-        .expect("project");
-    projects::update(
-        &app.store,
-        project.id,
-        ProjectInput {
-            name: project.name.clone(),
-            description: String::new(),
-            folder: Some(folder.path().display().to_string()),
-        },
-    )
-    .await
-    .expect("project folder set");
+    let folder = app.with_folder().await;
 
     let compose_project = format!("qaimport{}", std::process::id());
     let port = std::net::TcpListener::bind("127.0.0.1:0")

@@ -6,7 +6,8 @@ use std::collections::HashMap;
 
 use bollard::errors::Error as ApiError;
 use bollard::models::{
-    ContainerCreateBody, ContainerSummaryStateEnum, HostConfig, PortBinding, VolumeCreateRequest,
+    ContainerCreateBody, ContainerSummary, ContainerSummaryStateEnum, HostConfig, PortBinding,
+    VolumeCreateRequest,
 };
 use bollard::query_parameters::{
     CreateContainerOptionsBuilder, CreateImageOptionsBuilder, ListContainersOptionsBuilder,
@@ -336,15 +337,13 @@ impl Docker {
         Ok(containers
             .into_iter()
             .filter_map(|container| {
+                let state = state_word(&container);
                 let labels = container.labels.unwrap_or_default();
                 Some(LabelledContainer {
                     id: container.id?,
                     value: labels.get(label)?.clone(),
                     labels,
-                    state: container
-                        .state
-                        .map(|state| state.to_string())
-                        .unwrap_or_default(),
+                    state,
                 })
             })
             .collect())
@@ -361,11 +360,7 @@ impl Docker {
             .map_err(api_error)?;
         let mut ports = Vec::new();
         for container in containers {
-            let name = container
-                .names
-                .and_then(|names| names.into_iter().next())
-                .map(|n| n.trim_start_matches('/').to_owned())
-                .unwrap_or_default();
+            let name = container_name(&container).unwrap_or_default();
             let running = matches!(container.state, Some(ContainerSummaryStateEnum::RUNNING));
             if running {
                 for port in container.ports.unwrap_or_default() {
@@ -429,4 +424,19 @@ fn pull_reason(error: &ApiError) -> String {
         ApiError::DockerResponseServerError { message, .. } => message.clone(),
         other => other.to_string(),
     }
+}
+
+/// A listed container's name, without Docker's leading `/`.
+fn container_name(container: &ContainerSummary) -> Option<String> {
+    let name = container.names.as_ref()?.first()?;
+    Some(name.trim_start_matches('/').to_owned())
+}
+
+/// Docker's state word for a listed container: `running`, `exited`, `paused`, …
+fn state_word(container: &ContainerSummary) -> String {
+    container
+        .state
+        .as_ref()
+        .map(ToString::to_string)
+        .unwrap_or_default()
 }

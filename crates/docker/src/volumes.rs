@@ -10,7 +10,7 @@ use bollard::query_parameters::{
 };
 use futures_util::StreamExt;
 
-use crate::{api_error, status, Docker, Error, Result};
+use crate::{api_error, container_name, state_word, status, Docker, Error, Result};
 
 /// On the helper containers that copy volumes, so that one left by a crash is found and removed.
 pub const LABEL_HELPER: &str = "app.quantumadmin.helper";
@@ -175,17 +175,10 @@ impl Docker {
                 })
             })
             .map(|container| {
-                let name = container
-                    .names
-                    .and_then(|names| names.into_iter().next())
-                    .map(|name| name.trim_start_matches('/').to_owned())
-                    .or(container.id)
+                let name = container_name(&container)
+                    .or(container.id.clone())
                     .unwrap_or_default();
-                let state = container
-                    .state
-                    .map(|state| state.to_string())
-                    .unwrap_or_default();
-                (name, state)
+                (name, state_word(&container))
             })
             .collect())
     }

@@ -230,6 +230,26 @@ impl TestApp {
         self.datasources.get(created.id).await.expect("record")
     }
 
+    /// Gives the project a new folder, kept while the returned one lives.
+    pub async fn with_folder(&self) -> tempfile::TempDir {
+        let folder = tempfile::tempdir().expect("project folder");
+        let project = quantum_kernel::projects::get(&self.store, self.project_id)
+            .await
+            .expect("project");
+        quantum_kernel::projects::update(
+            &self.store,
+            self.project_id,
+            quantum_kernel::projects::ProjectInput {
+                name: project.name,
+                description: String::new(),
+                folder: Some(folder.path().display().to_string()),
+            },
+        )
+        .await
+        .expect("project folder set");
+        folder
+    }
+
     /// The database's URL, password included, as the app copies it (`postgres://…`, `redis://…`).
     pub fn url(&self, datasource: &quantum_datasources::Datasource) -> String {
         let password = self

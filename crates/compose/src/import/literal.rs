@@ -5,6 +5,7 @@
 use yaml_rust2::parser::{Event, MarkedEventReceiver, Parser};
 use yaml_rust2::scanner::{Marker, TScalarStyle};
 
+use super::services::first_variable;
 use crate::error::{Error, Result};
 
 enum Frame {
@@ -121,7 +122,7 @@ pub fn replace(
             }
             _ => (value.clone(), placeholder.clone()),
         };
-        if has_variable(&old) {
+        if first_variable(&old).is_some() {
             // A variable's value, not a password written here.
             continue;
         }
@@ -157,24 +158,6 @@ fn byte_at(text: &str, mark: &Marker) -> Option<usize> {
         .nth(mark.col())
         .map(|(at, _)| at)?;
     Some(line_start + offset)
-}
-
-/// Whether a value names a variable (`$NAME`, `${…}`); `$$` is a dollar sign.
-fn has_variable(value: &str) -> bool {
-    let mut chars = value.chars().peekable();
-    while let Some(c) = chars.next() {
-        if c != '$' {
-            continue;
-        }
-        match chars.peek() {
-            Some('$') => {
-                chars.next();
-            }
-            Some(c) if *c == '{' || *c == '_' || c.is_ascii_alphabetic() => return true,
-            _ => {}
-        }
-    }
-    false
 }
 
 #[cfg(test)]

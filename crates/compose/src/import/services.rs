@@ -323,7 +323,7 @@ fn environment(service: &Hash, cx: &Context<'_>, notes: &mut Vec<String>) -> BTr
 }
 
 /// The first `$NAME` or `${NAME…}` of a value (`$$` is no variable).
-fn first_variable(raw: &str) -> Option<String> {
+pub(super) fn first_variable(raw: &str) -> Option<String> {
     let mut rest = raw;
     while let Some(at) = rest.find('$') {
         rest = &rest[at + 1..];
