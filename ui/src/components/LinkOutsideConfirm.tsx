@@ -1,9 +1,38 @@
 import { useCallback, useState, type ReactNode } from "react";
-import { ApiError } from "../api";
+import { toast } from "sonner";
+import { ApiError, errorMessage } from "../api";
 import { Dialog } from "./Dialog";
 
 /** The core's refusal to write a project file that is a link leading out of the project folder. */
 export const LINK_OUTSIDE_CODE = "files.symlink_outside";
+
+/** The core's refusal to write a file that changed since its preview was read. */
+const CHANGED_CODE = "datasource.env_file_changed";
+
+type WithConsent = <T>(write: (allowOutside: boolean) => Promise<T>) => Promise<T | null>;
+
+/**
+ * Writes what a preview showed, through `withConsent`: a file changed since the preview is read
+ * again (`refetch`) for the user to check (`changed` says so), any other failure is shown
+ * (`failed`). Resolves true once written.
+ */
+export async function writeShown(
+  withConsent: WithConsent,
+  write: (allowOutside: boolean) => Promise<unknown>,
+  { changed, failed, refetch }: { changed: string; failed: string; refetch: () => void },
+): Promise<boolean> {
+  try {
+    return (await withConsent((allowOutside) => write(allowOutside).then(() => true))) === true;
+  } catch (error) {
+    if (error instanceof ApiError && error.code === CHANGED_CODE) {
+      toast.warning(changed, { description: error.message });
+      refetch();
+    } else {
+      toast.error(failed, { description: errorMessage(error) });
+    }
+    return false;
+  }
+}
 
 type Pending = { message: string; resolve: (confirmed: boolean) => void };
 
@@ -14,7 +43,7 @@ type Pending = { message: string; resolve: (confirmed: boolean) => void };
  * Render `dialog` next to the caller's own content.
  */
 export function useLinkOutsideConfirm(): {
-  withConsent: <T>(write: (allowOutside: boolean) => Promise<T>) => Promise<T | null>;
+  withConsent: WithConsent;
   dialog: ReactNode;
 } {
   const [pending, setPending] = useState<Pending | null>(null);

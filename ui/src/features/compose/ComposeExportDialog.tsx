@@ -1,11 +1,11 @@
 import { useMutation, useQuery } from "@tanstack/react-query";
 import { toast } from "sonner";
-import { api, ApiError, errorMessage, type ComposeExportPreview } from "../../api";
+import { api, type ComposeExportPreview } from "../../api";
 import { Dialog } from "../../components/Dialog";
-import { EnvDiff } from "../../components/EnvDiff";
 import { ErrorState } from "../../components/ErrorState";
-import { useLinkOutsideConfirm } from "../../components/LinkOutsideConfirm";
+import { useLinkOutsideConfirm, writeShown } from "../../components/LinkOutsideConfirm";
 import { SkeletonRows } from "../../components/Skeleton";
+import { FileChanges } from "./FileChanges";
 import "./compose.css";
 
 type Props = {
@@ -50,19 +50,14 @@ function ComposeExportContent({ projectId, onDone }: { projectId: number; onDone
   const confirm = async () => {
     if (!preview.data) return;
     const expected = preview.data;
-    try {
-      const written = await linkOutside.withConsent((allowOutside) => write.mutateAsync({ expected, allowOutside }).then(() => true));
-      if (!written) return;
-      toast.success(`Wrote ${expected.compose.path}`, { description: `The passwords it reads are in ${expected.env.path}.` });
-      onDone();
-    } catch (error) {
-      if (error instanceof ApiError && error.code === "datasource.env_file_changed") {
-        toast.warning("A file changed since it was read; check the changes again", { description: error.message });
-        void preview.refetch();
-      } else {
-        toast.error("The files were not written", { description: errorMessage(error) });
-      }
-    }
+    const written = await writeShown(linkOutside.withConsent, (allowOutside) => write.mutateAsync({ expected, allowOutside }), {
+      changed: "A file changed since it was read; check the changes again",
+      failed: "The files were not written",
+      refetch: () => void preview.refetch(),
+    });
+    if (!written) return;
+    toast.success(`Wrote ${expected.compose.path}`, { description: `The passwords it reads are in ${expected.env.path}.` });
+    onDone();
   };
 
   return (
@@ -75,13 +70,7 @@ function ComposeExportContent({ projectId, onDone }: { projectId: number; onDone
         ) : (
           <>
             {[preview.data.compose, preview.data.env].map((file) => (
-              <div key={file.path} className="compose-export-file" data-testid="compose-export-file">
-                <p className="mono small muted selectable">
-                  {file.path}
-                  {file.current === null && " (new file)"}
-                </p>
-                <EnvDiff current={file.current ?? ""} proposed={file.proposed} label={`Changes to ${file.path}`} />
-              </div>
+              <FileChanges key={file.path} file={file} testId="compose-export-file" />
             ))}
             <p className="field-hint">Passwords show as •••••• here; the files get the real values in .env only.</p>
           </>

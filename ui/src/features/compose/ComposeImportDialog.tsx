@@ -4,13 +4,13 @@ import { toast } from "sonner";
 import { api, ApiError, errorMessage, type ComposeImportPreview, type ImportedDatasource, type PlannedDatasource } from "../../api";
 import { queryKeys } from "../../api/queryKeys";
 import { Dialog } from "../../components/Dialog";
-import { EnvDiff } from "../../components/EnvDiff";
 import { ErrorState } from "../../components/ErrorState";
 import { PathInput } from "../../components/PathInput";
 import { SkeletonRows } from "../../components/Skeleton";
 import { useDebounced } from "../../lib/useDebounced";
 import { engineLabels } from "../datasources/status";
 import { dataLabel, passwordLabel } from "./importLabels";
+import { FileChanges } from "./FileChanges";
 import "./compose.css";
 
 type Props = {
@@ -223,13 +223,7 @@ function ImportPlan({
           ))}
           {replacePasswords &&
             rewrites.map((rewrite) => (
-              <div key={rewrite.path} className="compose-export-file" data-testid="compose-import-rewrite">
-                <p className="mono small muted selectable">
-                  {rewrite.path}
-                  {rewrite.current === null && " (new file)"}
-                </p>
-                <EnvDiff current={rewrite.current ?? ""} proposed={rewrite.proposed} label={`Changes to ${rewrite.path}`} />
-              </div>
+              <FileChanges key={rewrite.path} file={rewrite} testId="compose-import-rewrite" />
             ))}
         </div>
       )}

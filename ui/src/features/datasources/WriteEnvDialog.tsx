@@ -1,10 +1,10 @@
 import { useQuery } from "@tanstack/react-query";
 import { toast } from "sonner";
-import { ApiError, errorMessage, type Datasource } from "../../api";
+import { ApiError, type Datasource } from "../../api";
 import { Dialog } from "../../components/Dialog";
 import { EnvDiff } from "../../components/EnvDiff";
 import { ErrorState } from "../../components/ErrorState";
-import { useLinkOutsideConfirm } from "../../components/LinkOutsideConfirm";
+import { useLinkOutsideConfirm, writeShown } from "../../components/LinkOutsideConfirm";
 import { SkeletonRows } from "../../components/Skeleton";
 import { diffLines } from "../../lib/lineDiff";
 import { envPreviewQuery, useWriteEnvFile } from "./queries";
@@ -46,22 +46,18 @@ function WriteEnvContent({ datasource, onDone }: { datasource: Datasource; onDon
   const confirm = async () => {
     if (!preview.data) return;
     const { path, current } = preview.data;
-    try {
-      const written = await linkOutside.withConsent((allowOutside) =>
-        write.mutateAsync({ datasourceId: datasource.id, expected: current, allowOutside }).then(() => true),
-      );
-      if (!written) return;
-      toast.success(`Wrote the variables of “${datasource.name}” to ${path}`);
-      onDone();
-    } catch (error) {
-      if (error instanceof ApiError && error.code === "datasource.env_file_changed") {
-        // Someone edited the file since the preview: show the new state and let the user decide again.
-        toast.warning(".env changed since it was read; check the changes again", { description: error.message });
-        void preview.refetch();
-      } else {
-        toast.error(".env was not written", { description: errorMessage(error) });
-      }
-    }
+    const written = await writeShown(
+      linkOutside.withConsent,
+      (allowOutside) => write.mutateAsync({ datasourceId: datasource.id, expected: current, allowOutside }),
+      {
+        changed: ".env changed since it was read; check the changes again",
+        failed: ".env was not written",
+        refetch: () => void preview.refetch(),
+      },
+    );
+    if (!written) return;
+    toast.success(`Wrote the variables of “${datasource.name}” to ${path}`);
+    onDone();
   };
 
   return (

@@ -1,12 +1,11 @@
 import { useState, type FormEvent } from "react";
 import { useQuery } from "@tanstack/react-query";
 import { toast } from "sonner";
-import { ApiError, errorMessage } from "../../api";
 import { Dialog } from "../../components/Dialog";
 import { EnvDiff } from "../../components/EnvDiff";
 import { ErrorState } from "../../components/ErrorState";
 import { Field } from "../../components/Field";
-import { useLinkOutsideConfirm } from "../../components/LinkOutsideConfirm";
+import { useLinkOutsideConfirm, writeShown } from "../../components/LinkOutsideConfirm";
 import { PathInput } from "../../components/PathInput";
 import { SkeletonRows } from "../../components/Skeleton";
 import { diffLines } from "../../lib/lineDiff";
@@ -199,22 +198,15 @@ function ExportPreview({
   const confirm = async () => {
     if (!preview.data) return;
     const { path, current } = preview.data;
-    try {
-      const written = await linkOutside.withConsent((allowOutside) =>
-        write.mutateAsync({ ...target, expected: current, allowOutside }).then(() => true),
-      );
-      if (!written) return;
-      toast.success(`Wrote the variables of “${target.environment}” to ${path}`);
-      onDone();
-    } catch (error) {
-      if (error instanceof ApiError && error.code === "datasource.env_file_changed") {
-        // Someone edited the file since the preview: show its new state and let the user decide again.
-        toast.warning("The file changed since it was read; check the changes again", { description: error.message });
-        void preview.refetch();
-      } else {
-        toast.error("The file was not written", { description: errorMessage(error) });
-      }
-    }
+    // Someone may have edited the file since the preview: then its new state is shown to decide again.
+    const written = await writeShown(linkOutside.withConsent, (allowOutside) => write.mutateAsync({ ...target, expected: current, allowOutside }), {
+      changed: "The file changed since it was read; check the changes again",
+      failed: "The file was not written",
+      refetch: () => void preview.refetch(),
+    });
+    if (!written) return;
+    toast.success(`Wrote the variables of “${target.environment}” to ${path}`);
+    onDone();
   };
 
   return (
