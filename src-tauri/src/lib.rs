@@ -156,6 +156,11 @@ pub fn specta_builder<R: Runtime>() -> tauri_specta::Builder<R> {
             commands::compose::compose_export_write,
             commands::compose::compose_import_preview,
             commands::compose::compose_import_apply,
+            commands::templates::templates_list,
+            commands::templates::templates_add_folder,
+            commands::templates::templates_remove_folder,
+            commands::templates::templates_preview,
+            commands::templates::templates_create,
         ])
         .events(collect_events![
             events::DataChanged,

@@ -287,6 +287,15 @@ export const commands = {
 	 *  with `replace_passwords`, the passwords written in them move to `.env`.
 	 */
 	composeImportApply: (request: ComposeImportRequest, services: string[], replacePasswords: boolean, fingerprint: string) => typedError<ComposeImportResult, ErrorInfo>(__TAURI_INVOKE("compose_import_apply", { request, services, replacePasswords, fingerprint })),
+	templatesList: () => typedError<TemplateSummary[], ErrorInfo>(__TAURI_INVOKE("templates_list")),
+	/**  Adds a folder holding a template.toml and files/ (a git checkout will do) to the list. */
+	templatesAddFolder: (path: string) => typedError<TemplateSummary, ErrorInfo>(__TAURI_INVOKE("templates_add_folder", { path })),
+	/**  Takes a folder off the list; the folder stays on disk. */
+	templatesRemoveFolder: (id: number) => typedError<null, ErrorInfo>(__TAURI_INVOKE("templates_remove_folder", { id })),
+	/**  Every file the project would get, with its text, and whether the folder holds anything. */
+	templatesPreview: (input: NewProject) => typedError<TemplatePreview, ErrorInfo>(__TAURI_INVOKE("templates_preview", { input })),
+	/**  Writes the files, makes the project and starts creating its declared databases. */
+	templatesCreate: (input: NewProject, createDatasources: boolean) => typedError<CreatedProject, ErrorInfo>(__TAURI_INVOKE("templates_create", { input, createDatasources })),
 };
 
 /** Events */
@@ -781,6 +790,15 @@ export type CreatedMigration = {
 	down: string | null,
 };
 
+export type CreatedProject = {
+	project: Project,
+	files: number,
+	/**  The declared databases now being created. */
+	datasources: Datasource[],
+	/**  Those that could not be (a port taken, Docker not running, …), with why. */
+	notCreated: NotCreated[],
+};
+
 export type DashboardSummary = {
 	projectCount: number,
 	changesLastDay: number,
@@ -1090,6 +1108,11 @@ export type FlakyTest = {
 	reason: string,
 };
 
+/**  What the chosen folder holds now. */
+export type FolderState = 
+/**  It will be created. */
+{ state: "missing" } | { state: "empty" } | { state: "notEmpty"; entries: number };
+
 export type ForeignKey = {
 	name: string | null,
 	columns: string[],
@@ -1324,6 +1347,31 @@ export type MongoDatabase = {
 	collections: Collection[],
 };
 
+/**  What the new-project form sends. */
+export type NewProject = {
+	template: TemplateRef,
+	name: string,
+	folder: string,
+	options?: { [key in string]: OptionValue },
+	/**  Write into a folder that already holds files (same names replaced). */
+	force?: boolean,
+};
+
+export type NotCreated = {
+	name: string,
+	error: ErrorInfo,
+};
+
+/**  What an option asks for. */
+export type OptionKind = { type: "text"; 
+/**  A regular expression the whole value must match. */
+pattern: string | null; 
+/**  What the pattern asks for, in words. */
+patternHelp: string | null } | { type: "choice"; choices: string[] } | { type: "number"; min: number | null; max: number | null } | { type: "bool" };
+
+/**  One option's value: what the form sends and what the files see. */
+export type OptionValue = boolean | number | string;
+
 /**  A volume left by a removed datasource, whose data a new one can take over. */
 export type OrphanVolume = {
 	volumeName: string,
@@ -1421,6 +1469,15 @@ export type PlannedTable = {
 	rowEstimate: number | null,
 	/**  What could not be carried over as it was (a default, an index on an expression). */
 	notes: string[],
+};
+
+export type PreviewFile = {
+	path: string,
+	size: number,
+	/**  None for a binary or very long file. */
+	text: string | null,
+	/**  A file of that name is in the folder and would be replaced. */
+	replaces: boolean,
 };
 
 export type PrimaryKey = {
@@ -1876,6 +1933,35 @@ export type TableReport = {
 export type Taken = {
 	snapshot: Snapshot,
 	pruned: Snapshot[],
+};
+
+export type TemplateOption = {
+	key: string,
+	label: string,
+	help: string | null,
+	kind: OptionKind,
+	default: OptionValue,
+};
+
+export type TemplatePreview = {
+	template: string,
+	folder: string,
+	folderState: FolderState,
+	files: PreviewFile[],
+};
+
+/**  Which template: a built-in by its id, or a folder on disk. */
+export type TemplateRef = { kind: "builtin"; id: string } | { kind: "folder"; path: string };
+
+export type TemplateSummary = {
+	reference: TemplateRef,
+	/**  The row of a folder the user added (to remove it from the list); none for a built-in. */
+	userId: number | null,
+	name: string,
+	description: string,
+	options: TemplateOption[],
+	/**  Why a listed folder cannot be used (moved, or its template.toml broken). */
+	problem: string | null,
 };
 
 /**  One test's result in a run. */

@@ -112,6 +112,30 @@ enum Command {
         #[arg(long)]
         start: bool,
     },
+    /// List the templates a new project can start from: the built-ins and your template folders.
+    Templates,
+    /// Make a new project from a template: its files, the project, and its databases.
+    New {
+        /// A built-in template's id (`quantum templates`), or a template folder's path.
+        template: String,
+        /// The folder to write (created when missing); by default ./<the name, as a slug>.
+        folder: Option<String>,
+        /// The project's name; by default the folder's name.
+        #[arg(long)]
+        name: Option<String>,
+        /// An option of the template, e.g. --set engine=mariadb --set port=8080.
+        #[arg(long = "set", value_name = "KEY=VALUE")]
+        set: Vec<String>,
+        /// Write into a folder that already holds files (files of the same names are replaced).
+        #[arg(long)]
+        force: bool,
+        /// Only list the files it would write.
+        #[arg(long)]
+        dry_run: bool,
+        /// Do not create the databases its quantum.toml declares.
+        #[arg(long)]
+        no_datasources: bool,
+    },
     /// Print a shell completion script: bash, zsh, fish or powershell.
     Completions { shell: Shell },
 }

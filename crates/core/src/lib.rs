@@ -8,6 +8,7 @@ pub mod compose;
 pub mod feed;
 pub mod migrate;
 pub mod target;
+pub mod templates;
 pub mod testruns;
 
 use std::path::{Path, PathBuf};
@@ -20,6 +21,7 @@ use quantum_kernel::Store;
 use quantum_scan::Scans;
 use quantum_secrets::SecretStore;
 use quantum_snapshots::Snapshots;
+use quantum_templates::Templates;
 use quantum_testruns::TestRuns;
 use quantum_variables::Variables;
 
@@ -63,6 +65,7 @@ pub struct Core {
     pub snapshots: Arc<Snapshots>,
     pub testruns: Arc<TestRuns>,
     pub scans: Arc<Scans>,
+    pub templates: Arc<Templates>,
 }
 
 impl Core {
@@ -97,6 +100,7 @@ impl Core {
         let variables = Variables::new(store.clone(), Arc::clone(&configs), Arc::clone(&secrets));
         let testruns = Arc::new(TestRuns::new(store.clone()));
         let snapshots = Arc::new(Snapshots::new(store.clone(), Arc::clone(&datasources)));
+        let templates = Arc::new(Templates::new(store.clone()));
         Self {
             store,
             secrets,
@@ -106,6 +110,7 @@ impl Core {
             snapshots,
             testruns,
             scans: Scans::new(),
+            templates,
         }
     }
 }

@@ -20,6 +20,7 @@ pub mod schema;
 pub mod settings;
 pub mod snapshots;
 pub mod streams;
+pub mod templates;
 pub mod testruns;
 pub mod updates;
 pub mod variables;

@@ -32,6 +32,7 @@ import {
   type PickFilter,
   type PickRequest,
   type ProjectInput,
+  type NewProject,
   type Settings,
   type StatsSample,
   type VariableInput,
@@ -199,6 +200,21 @@ export type {
   PlannedDatasource,
 } from "../bindings";
 
+// New projects from templates
+export type {
+  CreatedProject,
+  FolderState,
+  NewProject,
+  NotCreated,
+  OptionKind,
+  OptionValue,
+  PreviewFile,
+  TemplateOption,
+  TemplatePreview,
+  TemplateRef,
+  TemplateSummary,
+} from "../bindings";
+
 // What a project's folder holds
 export type { Found, GitInfo, Language, MigrationFolder, ProjectScan, Remote } from "../bindings";
 
@@ -280,6 +296,14 @@ export const api = {
   projectCreate: (input: ProjectInput) => unwrap(commands.projectCreate(input)),
   projectUpdate: (id: number, input: ProjectInput) => unwrap(commands.projectUpdate(id, input)),
   projectDelete: (id: number, removeDatasources: boolean) => unwrap(commands.projectDelete(id, removeDatasources)),
+  templatesList: () => unwrap(commands.templatesList()),
+  templatesAddFolder: (path: string) => unwrap(commands.templatesAddFolder(path)),
+  templatesRemoveFolder: (id: number) => unwrap(commands.templatesRemoveFolder(id)),
+  /** Every file the project would get; writes nothing. */
+  templatesPreview: (input: NewProject) => unwrap(commands.templatesPreview(input)),
+  /** Writes the files, makes the project, starts creating its declared databases. */
+  templatesCreate: (input: NewProject, createDatasources: boolean) =>
+    unwrap(commands.templatesCreate(input, createDatasources)),
   engineList: () => commands.engineList(),
   datasourceList: (projectId: number | null) => unwrap(commands.datasourceList(projectId)),
   datasourceCreate: (input: DatasourceInput) => unwrap(commands.datasourceCreate(input)),

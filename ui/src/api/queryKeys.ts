@@ -9,6 +9,8 @@ export const queryKeys = {
   updateOffer: ["updates", "offer"] as const,
   dashboard: ["dashboard"] as const,
   projects: ["projects"] as const,
+  /** The templates a new project can start from (built-ins and the user's folders). */
+  templates: ["templates"] as const,
   project: (id: number) => ["projects", id] as const,
   auditEntries: ["auditEntries"] as const,
   auditEntryPages: (filter: AuditFilter) => ["auditEntries", "pages", filter] as const,

@@ -8,7 +8,7 @@ type DialogProps = {
   onClose: () => void;
   children: ReactNode;
   testId?: string;
-  size?: "small" | "medium";
+  size?: "small" | "medium" | "large";
 };
 
 /**

@@ -6,6 +6,7 @@ mod migrate;
 mod scan;
 mod stack;
 mod status;
+mod templates;
 mod test;
 
 use std::path::PathBuf;
@@ -86,6 +87,32 @@ pub async fn run(command: Command, output: &Output) -> Result<u8, ErrorInfo> {
             };
             let code =
                 test::test(&opened.core, &data_dir, project.as_deref(), options, output).await;
+            opened.finish(code).await
+        }
+        Command::Templates => {
+            let store = Store::open_in(&data_dir).await?;
+            templates::list(&quantum_templates::Templates::new(store), output).await
+        }
+        Command::New {
+            template,
+            folder,
+            name,
+            set,
+            force,
+            dry_run,
+            no_datasources,
+        } => {
+            let opened = Opened::new(&data_dir).await?;
+            let request = templates::Request {
+                template,
+                folder,
+                name,
+                set,
+                force,
+                dry_run,
+                create_datasources: !no_datasources,
+            };
+            let code = templates::new(&opened.core, request, output).await;
             opened.finish(code).await
         }
         Command::Completions { .. } => Ok(crate::exit::OK),

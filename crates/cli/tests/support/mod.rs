@@ -1,6 +1,9 @@
 //! What the command line's tests share: running `quantum` on a data dir, reading its output,
 //! and Compose itself.
 
+// Each test binary uses a part of it.
+#![allow(dead_code)]
+
 use std::path::Path;
 use std::process::{Command, Output, Stdio};
 

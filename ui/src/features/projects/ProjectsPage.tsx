@@ -10,7 +10,7 @@ import {
   useReactTable,
   type SortingState,
 } from "@tanstack/react-table";
-import { ArrowDown, ArrowUp, ArrowUpDown, FolderKanban, PackageOpen, Pencil, Plus, Search, Trash2 } from "lucide-react";
+import { ArrowDown, ArrowUp, ArrowUpDown, FolderKanban, LayoutTemplate, PackageOpen, Pencil, Plus, Search, Trash2 } from "lucide-react";
 import type { Project } from "../../api";
 import { EmptyState } from "../../components/EmptyState";
 import { ErrorState } from "../../components/ErrorState";
@@ -19,6 +19,7 @@ import { RelativeTime } from "../../components/RelativeTime";
 import { SkeletonRows } from "../../components/Skeleton";
 import { shortcutLabel } from "../../lib/platform";
 import { newProjectShortcutKey } from "../../app/navigation";
+import { NewFromTemplateDialog } from "../templates/NewFromTemplateDialog";
 import { ImportBundleDialog } from "../variables/BundleDialogs";
 import { DeleteProjectDialog } from "./DeleteProjectDialog";
 import { ProjectFormDialog } from "./ProjectFormDialog";
@@ -113,6 +114,8 @@ export function ProjectsPage() {
   const creating = searchParams.has("new");
   const openCreate = () => setSearchParams({ new: "" });
   const closeCreate = () => setSearchParams({}, { replace: true });
+  const fromTemplate = searchParams.has("template");
+  const openFromTemplate = () => setSearchParams({ template: "" });
 
   const columns = useColumns({ onEdit: setEditing, onDelete: setDeleting });
   const data = useMemo(() => projects.data ?? [], [projects.data]);
@@ -158,6 +161,10 @@ export function ProjectsPage() {
               <PackageOpen size={15} aria-hidden />
               Import bundle
             </button>
+            <button type="button" className="button button-secondary" onClick={openFromTemplate} data-testid="new-from-template-button">
+              <LayoutTemplate size={15} aria-hidden />
+              From a template
+            </button>
             {newProjectButton}
           </>
         }
@@ -174,10 +181,16 @@ export function ProjectsPage() {
           description="Add the first project you work on to see it here."
           testId="projects-empty-state"
           action={
-            <button type="button" className="button button-primary" onClick={openCreate}>
-              <Plus size={15} aria-hidden />
-              Create your first project
-            </button>
+            <>
+              <button type="button" className="button button-primary" onClick={openCreate}>
+                <Plus size={15} aria-hidden />
+                Create your first project
+              </button>
+              <button type="button" className="button button-secondary" onClick={openFromTemplate}>
+                <LayoutTemplate size={15} aria-hidden />
+                Start from a template
+              </button>
+            </>
           }
         />
       ) : (
@@ -251,6 +264,7 @@ export function ProjectsPage() {
       )}
 
       <ProjectFormDialog open={creating} onClose={closeCreate} />
+      {fromTemplate && <NewFromTemplateDialog onClose={closeCreate} />}
       <ProjectFormDialog open={editing !== null} project={editing ?? undefined} onClose={() => setEditing(null)} />
       <DeleteProjectDialog project={deleting} onClose={() => setDeleting(null)} />
       <ImportBundleDialog open={importingBundle} onClose={() => setImportingBundle(false)} />

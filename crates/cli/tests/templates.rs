@@ -1,0 +1,219 @@
+//! "Templates create functional apps", measured: each built-in template (and its other database
+//! engine) becomes a project through `quantum new`, its databases are created and become ready
+//! on the real Docker Engine, its dependencies are installed with its own README's commands
+//! (PyPI, npm), its migrations are applied by `quantum migrate up`, and `quantum test` runs its
+//! suite: all green. The local test images stand in for the official ones through the app's
+//! Settings (engine images), as a user without a registry would set them.
+
+mod support;
+
+use std::path::Path;
+use std::process::Command;
+
+use quantum_datasources::Engine;
+use quantum_integration_tests::{test_image, TestApp};
+use serde_json::Value;
+use support::{code, json, quantum};
+
+/// One project to make: a template, a name, its options.
+struct Case {
+    template: &'static str,
+    name: &'static str,
+    set: &'static [&'static str],
+}
+
+const CASES: &[Case] = &[
+    Case {
+        template: "rest-api",
+        name: "Rest Pg",
+        set: &[],
+    },
+    Case {
+        template: "rest-api",
+        name: "Rest Maria",
+        set: &["engine=mariadb", "auth=true"],
+    },
+    Case {
+        template: "blog",
+        name: "Blog",
+        set: &[],
+    },
+    Case {
+        template: "dashboard",
+        name: "Dash",
+        set: &[],
+    },
+    Case {
+        template: "landing",
+        name: "Landing",
+        set: &[],
+    },
+    Case {
+        template: "blank",
+        name: "Blank",
+        set: &[],
+    },
+    Case {
+        template: "blank",
+        name: "Blank Pg",
+        set: &["database=postgres"],
+    },
+];
+
+fn run(folder: &Path, program: &str, args: &[&str]) {
+    let output = Command::new(program)
+        .args(args)
+        .current_dir(folder)
+        .output()
+        .unwrap_or_else(|error| panic!("{program} runs: {error}"));
+    assert!(
+        output.status.success(),
+        "{program} {args:?} in {}: {}\n{}",
+        folder.display(),
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
+
+/// What the template's README says to run before its tests.
+fn install_dependencies(folder: &Path) {
+    if folder.join("requirements.txt").is_file() {
+        run(folder, "python3", &["-m", "venv", ".venv"]);
+        run(
+            folder,
+            ".venv/bin/pip",
+            &["install", "-q", "-r", "requirements.txt"],
+        );
+    }
+    if folder.join("package-lock.json").is_file() {
+        run(folder, "npm", &["ci", "--no-audit", "--no-fund"]);
+    }
+}
+
+/// `quantum ARGS` with the project's virtual environment first on PATH (as activating it does).
+fn quantum_in(data_dir: &Path, folder: &Path, args: &[&str]) -> std::process::Output {
+    let path = format!(
+        "{}:{}",
+        folder.join(".venv/bin").display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    Command::new(env!("CARGO_BIN_EXE_quantum"))
+        .args(args)
+        .env("QUANTUM_DATA_DIR", data_dir)
+        .env("PATH", path)
+        .current_dir(folder)
+        .stdin(std::process::Stdio::null())
+        .output()
+        .expect("quantum runs")
+}
+
+#[tokio::test]
+async fn every_built_in_template_makes_a_project_whose_migrations_apply_and_tests_pass() {
+    let app = TestApp::start("templates").await;
+    let data_dir = app.dir.path();
+    let images: serde_json::Map<String, Value> = [Engine::Postgres, Engine::Mariadb, Engine::Redis]
+        .into_iter()
+        .map(|engine| {
+            let key = serde_json::to_value(engine)
+                .expect("engine")
+                .as_str()
+                .expect("name")
+                .to_owned();
+            (key, Value::from(test_image(engine)))
+        })
+        .collect();
+    std::fs::write(
+        data_dir.join("settings.json"),
+        serde_json::json!({ "settings": { "engineImages": images } }).to_string(),
+    )
+    .expect("settings");
+    let parent = tempfile::tempdir().expect("projects folder");
+
+    for case in CASES {
+        let folder = parent
+            .path()
+            .join(case.name.to_lowercase().replace(' ', "-"));
+        let folder_text = folder.display().to_string();
+        let mut args = vec![
+            "--json",
+            "new",
+            case.template,
+            &folder_text,
+            "--name",
+            case.name,
+        ];
+        for pair in case.set {
+            args.extend(["--set", pair]);
+        }
+        let made = quantum(data_dir, parent.path(), &args);
+        assert_eq!(
+            code(&made),
+            0,
+            "{}: {}",
+            case.name,
+            String::from_utf8_lossy(&made.stderr)
+        );
+        let made = json(&made);
+        assert_eq!(made["project"]["folder"], folder_text.as_str());
+        assert!(
+            made["notCreated"].as_array().is_some_and(Vec::is_empty),
+            "{made}"
+        );
+        let datasources = made["datasources"].as_array().cloned().unwrap_or_default();
+        for datasource in &datasources {
+            assert_eq!(datasource["status"], "ready", "{}: {datasource}", case.name);
+        }
+
+        install_dependencies(&folder);
+        for datasource in &datasources {
+            let name = datasource["name"].as_str().expect("name");
+            if folder.join("migrations").is_dir() {
+                let applied = quantum_in(data_dir, &folder, &["--json", "migrate", "up", name]);
+                assert_eq!(
+                    code(&applied),
+                    0,
+                    "{}: migrate up: {}",
+                    case.name,
+                    String::from_utf8_lossy(&applied.stderr)
+                );
+            }
+        }
+        let tested = quantum_in(data_dir, &folder, &["--json", "test"]);
+        let report = String::from_utf8_lossy(&tested.stdout).into_owned();
+        assert_eq!(
+            code(&tested),
+            0,
+            "{}: quantum test: {report}\n{}",
+            case.name,
+            String::from_utf8_lossy(&tested.stderr)
+        );
+        let finished: Value = report
+            .lines()
+            .last()
+            .and_then(|line| serde_json::from_str(line).ok())
+            .unwrap_or_default();
+        assert_eq!(
+            finished["run"]["status"], "passed",
+            "{}: {report}",
+            case.name
+        );
+        let passed = finished["run"]["counts"]["passed"].as_i64().unwrap_or(0);
+        assert!(
+            passed >= 2,
+            "{}: its tests were not read: {report}",
+            case.name
+        );
+        assert_eq!(
+            finished["run"]["counts"]["failed"], 0,
+            "{}: {report}",
+            case.name
+        );
+    }
+
+    for datasource in app.datasources.list(None).await.expect("list") {
+        app.datasources
+            .remove(datasource.id, true)
+            .await
+            .expect("removed");
+    }
+}
