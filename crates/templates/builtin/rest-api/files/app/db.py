@@ -1,4 +1,6 @@
+{% set example_url = ("postgres://user:password@127.0.0.1:5432/" if engine == "postgres" else "mysql://user:password@127.0.0.1:3306/") ~ snake %}
 """Database connections, from DATABASE_URL (Quantum Admin sets it when it runs the tests)."""
+
 import os
 from collections.abc import Iterator
 {% if engine == "mariadb" %}
@@ -8,9 +10,13 @@ from urllib.parse import unquote, urlsplit
 {% if engine == "postgres" %}
 import psycopg
 from psycopg.rows import dict_row
+
+Connection = psycopg.Connection
 {% else %}
 import pymysql
 from pymysql.cursors import DictCursor
+
+Connection = pymysql.connections.Connection
 {% endif %}
 
 
@@ -18,22 +24,17 @@ def database_url() -> str:
     url = os.environ.get("DATABASE_URL")
     if not url:
         raise RuntimeError(
-            "DATABASE_URL is not set; e.g. "
-{% if engine == "postgres" %}
-            "postgres://user:password@127.0.0.1:5432/{{ snake }}"
-{% else %}
-            "mysql://user:password@127.0.0.1:3306/{{ snake }}"
-{% endif %}
+            "DATABASE_URL is not set; e.g. {{ example_url }}"
         )
     return url
 
 
 {% if engine == "postgres" %}
-def connect() -> psycopg.Connection:
+def connect() -> Connection:
     # Rows come back as dicts, and each statement commits on its own.
     return psycopg.connect(database_url(), row_factory=dict_row, autocommit=True)
 {% else %}
-def connect() -> pymysql.connections.Connection:
+def connect() -> Connection:
     # PyMySQL takes no URL: split mysql://user:password@host:port/database ourselves
     # (its parts are percent-encoded).
     url = urlsplit(database_url())
@@ -49,7 +50,7 @@ def connect() -> pymysql.connections.Connection:
 {% endif %}
 
 
-def get_db() -> Iterator:
+def get_db() -> Iterator[Connection]:
     """A FastAPI dependency: one connection per request, closed after it.
     Simple and enough for a start; put a connection pool here when traffic grows."""
     conn = connect()

@@ -1,12 +1,16 @@
 """The HTTP API: items with an id, a name and a creation time."""
+
 from datetime import datetime
+from typing import Annotated
 
 from fastapi import Depends, FastAPI, HTTPException, Response
 from pydantic import BaseModel, Field
 
-from app.db import get_db
 {% if auth %}
 from app.auth import require_token
+{% endif %}
+from app.db import Connection, get_db
+{% if auth %}
 
 # Writes need the API token; reads stay open.
 WRITE = [Depends(require_token)]
@@ -17,6 +21,9 @@ WRITE: list = []
 {% endif %}
 
 app = FastAPI(title={{ name|tojson }})
+
+# A database connection for the length of one request.
+DB = Annotated[Connection, Depends(get_db)]
 
 
 class ItemIn(BaseModel):
@@ -35,14 +42,14 @@ def health() -> dict:
 
 
 @app.get("/items")
-def list_items(db=Depends(get_db)) -> list[Item]:
+def list_items(db: DB) -> list[Item]:
     with db.cursor() as cur:
         cur.execute("SELECT id, name, created_at FROM items ORDER BY id")
         return cur.fetchall()
 
 
 @app.get("/items/{item_id}")
-def get_item(item_id: int, db=Depends(get_db)) -> Item:
+def get_item(item_id: int, db: DB) -> Item:
     with db.cursor() as cur:
         cur.execute("SELECT id, name, created_at FROM items WHERE id = %s", (item_id,))
         row = cur.fetchone()
@@ -52,7 +59,7 @@ def get_item(item_id: int, db=Depends(get_db)) -> Item:
 
 
 @app.post("/items", status_code=201, dependencies=WRITE)
-def create_item(item: ItemIn, db=Depends(get_db)) -> Item:
+def create_item(item: ItemIn, db: DB) -> Item:
     with db.cursor() as cur:
         # RETURNING works on PostgreSQL and on MariaDB 10.5+.
         cur.execute(
@@ -63,7 +70,7 @@ def create_item(item: ItemIn, db=Depends(get_db)) -> Item:
 
 
 @app.delete("/items/{item_id}", status_code=204, dependencies=WRITE)
-def delete_item(item_id: int, db=Depends(get_db)) -> Response:
+def delete_item(item_id: int, db: DB) -> Response:
     with db.cursor() as cur:
         cur.execute("DELETE FROM items WHERE id = %s", (item_id,))
         if cur.rowcount == 0:

@@ -1,3 +1,4 @@
+{% set example_url = ("postgres://user:password@127.0.0.1:5432/" if engine == "postgres" else "mysql://user:password@127.0.0.1:3306/") ~ snake %}
 import os
 
 import pytest
@@ -18,11 +19,7 @@ def pytest_sessionstart(session):
         pytest.exit(
             "DATABASE_URL is not set. Run the tests from Quantum Admin (it starts the database, "
             "applies the migrations and sets it), or set it yourself, e.g. "
-{% if engine == "postgres" %}
-            "DATABASE_URL=postgres://user:password@127.0.0.1:5432/{{ snake }}",
-{% else %}
-            "DATABASE_URL=mysql://user:password@127.0.0.1:3306/{{ snake }}",
-{% endif %}
+            "DATABASE_URL={{ example_url }}",
             returncode=2,
         )
 
