@@ -9,7 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
 import { By } from "selenium-webdriver";
-import { byTestId, removeContainerAndVolume, renderedText, startApp, testSettings, waitFor, waitForToast } from "./harness.mjs";
+import { byTestId, capture, removeContainerAndVolume, renderedText, startApp, testSettings, waitFor, waitForToast } from "./harness.mjs";
 
 const TIMEOUT_MS = 15_000;
 const READY_TIMEOUT_MS = 120_000;
@@ -68,6 +68,7 @@ test("a project made from a template shows its files first, keeps the folder's o
 
   await click("template-force");
   await driver.wait(() => enabled("template-create-button"), TIMEOUT_MS, "Create is offered once agreed");
+  await capture(driver, "template-dialog");
   await click("template-create-button");
   await waitForToast(driver, `Project “${name}” created`, TIMEOUT_MS);
 

@@ -43,17 +43,21 @@ function TemplateDialogContent({ onDone }: { onDone: () => void }) {
   const usable = (templates.data ?? []).filter((t) => t.problem === null);
   const chosen = usable.find((t) => templateKey(t) === chosenKey) ?? usable[0] ?? null;
 
-  if (templates.isPending) return <SkeletonRows label="Loading templates" />;
-  if (templates.isError) {
-    return <ErrorState title="Templates could not be listed" error={templates.error} onRetry={() => void templates.refetch()} />;
-  }
   return (
-    <div className="template-layout">
-      <TemplatePicker templates={templates.data} chosen={chosen} onChoose={(t) => setChosenKey(templateKey(t))} />
-      {chosen ? (
-        <TemplateForm key={templateKey(chosen)} template={chosen} onDone={onDone} />
+    <div className="dialog-body">
+      {templates.isPending ? (
+        <SkeletonRows label="Loading templates" />
+      ) : templates.isError ? (
+        <ErrorState title="Templates could not be listed" error={templates.error} onRetry={() => void templates.refetch()} />
       ) : (
-        <p className="muted">No template can be used.</p>
+        <div className="template-layout">
+          <TemplatePicker templates={templates.data} chosen={chosen} onChoose={(t) => setChosenKey(templateKey(t))} />
+          {chosen ? (
+            <TemplateForm key={templateKey(chosen)} template={chosen} onDone={onDone} />
+          ) : (
+            <p className="muted">No template can be used.</p>
+          )}
+        </div>
       )}
     </div>
   );
@@ -180,7 +184,7 @@ function TemplateForm({ template, onDone }: { template: TemplateSummary; onDone:
         )}
       </div>
       <TemplateFiles ready={ready} preview={preview} previewError={previewError?.field === "folder" ? null : preview.error} />
-      <div className="dialog-actions template-actions">
+      <footer className="template-actions">
         <button type="button" className="button button-secondary" onClick={onDone}>
           Cancel
         </button>
@@ -193,7 +197,7 @@ function TemplateForm({ template, onDone }: { template: TemplateSummary; onDone:
           {create.isPending && <span className="spinner spinner-small" aria-hidden />}
           Create project
         </button>
-      </div>
+      </footer>
     </form>
   );
 }

@@ -37,8 +37,10 @@ export function TemplateFiles({ ready, preview, previewError }: Props) {
                 onClick={() => setShown(file.path)}
                 data-testid="template-file"
               >
-                <span className="mono">{file.path}</span>
-                <span className="small muted">
+                <span className="mono template-file-path" title={file.path}>
+                  {file.path}
+                </span>
+                <span className="small muted template-file-size">
                   {file.replaces && <strong className="template-replaces">replaces</strong>} {sizeLabel(file.size)}
                 </span>
               </button>
