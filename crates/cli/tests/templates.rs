@@ -58,6 +58,21 @@ const CASES: &[Case] = &[
         name: "Blank Pg",
         set: &["database=postgres"],
     },
+    Case {
+        template: "blank",
+        name: "Blank Maria",
+        set: &["database=mariadb"],
+    },
+    Case {
+        template: "blank",
+        name: "Blank Redis",
+        set: &["database=redis"],
+    },
+    Case {
+        template: "blog",
+        name: "Blog Bare",
+        set: &["comments=false"],
+    },
 ];
 
 fn run(folder: &Path, program: &str, args: &[&str]) {
@@ -113,6 +128,57 @@ async fn every_built_in_template_makes_a_project_whose_migrations_apply_and_test
     let parent = tempfile::tempdir().expect("projects folder");
     let _cleanup = Cleanup(app.store.identity().to_owned());
 
+    // The list a script reads: the five built-ins with their options.
+    let listed = json(&quantum(data_dir, parent.path(), &["--json", "templates"]));
+    let ids: Vec<&str> = listed["templates"]
+        .as_array()
+        .expect("templates")
+        .iter()
+        .filter_map(|t| t["reference"]["id"].as_str())
+        .collect();
+    assert_eq!(ids, ["rest-api", "blog", "dashboard", "landing", "blank"]);
+
+    // A folder that holds a file is refused (input refused: exit 4) and left as it was; the dry
+    // run lists what would be written there.
+    let taken = parent.path().join("taken");
+    std::fs::create_dir(&taken).expect("folder");
+    std::fs::write(taken.join("notes.txt"), "mine\n").expect("file");
+    let refused = quantum(
+        data_dir,
+        &taken,
+        &["--json", "new", "landing", ".", "--name", "Taken"],
+    );
+    assert_eq!(
+        code(&refused),
+        4,
+        "{}",
+        String::from_utf8_lossy(&refused.stderr)
+    );
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("template.folder_not_empty"));
+    assert_eq!(std::fs::read_dir(&taken).expect("folder").count(), 1);
+    let dry = json(&quantum(
+        data_dir,
+        &taken,
+        &[
+            "--json",
+            "new",
+            "landing",
+            ".",
+            "--name",
+            "Taken",
+            "--dry-run",
+        ],
+    ));
+    assert_eq!(dry["folderState"]["state"], "notEmpty");
+    assert!(dry["files"]
+        .as_array()
+        .is_some_and(|f| f.iter().any(|f| f["path"] == "site/index.html")));
+    assert_eq!(
+        std::fs::read_dir(&taken).expect("folder").count(),
+        1,
+        "a dry run writes nothing"
+    );
+
     for case in CASES {
         // Unique names: a database left by an interrupted run keeps its container's name.
         let name = format!("{} {}", case.name, std::process::id());
@@ -152,7 +218,10 @@ async fn every_built_in_template_makes_a_project_whose_migrations_apply_and_test
         install_dependencies(&folder);
         for datasource in &datasources {
             let name = datasource["name"].as_str().expect("name");
-            if folder.join("migrations").is_dir() {
+            // A SQL database comes with its first migration; Redis with none.
+            let sql = datasource["engine"] != "redis";
+            assert_eq!(folder.join("migrations").is_dir(), sql, "{}", case.name);
+            if sql {
                 let applied = quantum(data_dir, &folder, &["--json", "migrate", "up", name]);
                 assert_eq!(
                     code(&applied),

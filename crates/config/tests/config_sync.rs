@@ -295,3 +295,44 @@ async fn a_datasources_table_is_read_from_the_file_for_the_features_that_need_it
         None
     );
 }
+
+/// "Use for …" on a migration folder the scan found: the datasource's table gets `migrations` and
+/// `migrations_format` (made when the file lacks the table, the rest of the file kept), and the
+/// Migrations section reads them back.
+#[tokio::test]
+async fn an_adopted_migration_folder_is_written_for_its_datasource_and_read_back() {
+    let t = open().await;
+    let folder = tempfile::tempdir().expect("folder");
+    let project = project_with_folder(&t.store, folder.path()).await;
+    let configs = ProjectConfigs::new(t.store.clone(), t.dir.path());
+    std::fs::write(
+        folder.path().join("quantum.toml"),
+        "# the shop\n[project]\nname = \"shop\"\n",
+    )
+    .expect("write");
+    let declared = quantum_config::DatasourceDecl {
+        name: "main".into(),
+        engine: quantum_kernel::Engine::Postgres,
+        version: None,
+        image: Some("postgres:16-alpine".into()),
+        port: Some(5432),
+        database: Some("shop".into()),
+        volume: Some("main-data".into()),
+        migrations: None,
+        migrations_format: None,
+    };
+    configs
+        .adopt_migrations(project.id, &declared, "db/migrations", Some("dbmate"))
+        .await
+        .expect("adopted");
+    let text = std::fs::read_to_string(folder.path().join("quantum.toml")).expect("read");
+    assert!(text.starts_with("# the shop\n"), "{text}");
+    let main = configs
+        .datasource(project.id, "main")
+        .await
+        .expect("read")
+        .expect("declared");
+    assert_eq!(main.migrations.as_deref(), Some("db/migrations"));
+    assert_eq!(main.migrations_format.as_deref(), Some("dbmate"));
+    assert_eq!(main.port, Some(5432));
+}

@@ -52,6 +52,11 @@ describe("ScanPanel", () => {
     expect(within(migrations).getAllByTestId("scan-migration-folder").map((chip) => chip.textContent)).toEqual(["migrations sqlx", "worker/db/migrate not SQL files"]);
     expect(within(migrations).getByRole("link", { name: "Open Migrations" })).toHaveAttribute("href", "/projects/3/migrations");
     expect(within(screen.getByTestId("scan-tests")).getByText("No test command found")).toBeInTheDocument();
+    // With no suite found, declaring one is still offered.
+    expect(within(screen.getByTestId("scan-tests")).getByRole("link", { name: "Declare a suite on Tests" })).toHaveAttribute(
+      "href",
+      "/projects/3/tests",
+    );
     expect(within(screen.getByTestId("scan-env-files")).getByRole("link", { name: "Import on Environment" })).toHaveAttribute("href", "/projects/3/environment");
     expect(screen.getByTestId("scan-git-branch")).toHaveTextContent("main");
   });

@@ -98,7 +98,12 @@ function ScanView({ projectId, scan, onRescan }: { projectId: number; scan: Proj
             </span>
           ))}
         </Row>
-        <Row label="Tests" testId="scan-tests" empty="No test command found" action={scan.testSuites.length > 0 && <Link to={section("tests")} className="text-link">Run or declare on Tests</Link>}>
+        <Row label="Tests" testId="scan-tests" empty="No test command found" action={
+            <Link to={section("tests")} className="text-link" data-testid="scan-tests-action">
+              {scan.testSuites.length > 0 ? "Run or declare on Tests" : "Declare a suite on Tests"}
+            </Link>
+          }
+        >
           {scan.testSuites.map((suite) => (
             <span key={suite.name} className="scan-chip mono" title={suite.command.join(" ")} data-testid="scan-test-suite">
               {suite.command.join(" ")}
