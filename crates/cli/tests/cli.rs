@@ -164,6 +164,7 @@ async fn the_command_line_drives_a_project_while_the_app_holds_the_data_dir() {
         String::from_utf8_lossy(&logs.stderr)
     );
     assert!(text.contains("ready to accept connections"), "{text}");
+    logs_follow_new_lines_as_json(&data_dir, folder.path(), &datasource);
 
     // migrate up, status, down: a real migration on the real server.
     let migrations = folder.path().join("migrations");
@@ -460,4 +461,71 @@ fn completions_are_printed_for_each_shell() {
             "{shell}"
         );
     }
+}
+
+/// `quantum --json logs NAME -f`: a JSON line per log line, and a line the server writes later
+/// (a refused password) arrives while it follows.
+fn logs_follow_new_lines_as_json(
+    data_dir: &Path,
+    folder: &Path,
+    datasource: &quantum_datasources::Datasource,
+) {
+    use std::io::BufRead;
+    let mut follower = Command::new(env!("CARGO_BIN_EXE_quantum"))
+        .args(["--json", "logs", &datasource.name, "--tail", "1", "-f"])
+        .env("QUANTUM_DATA_DIR", data_dir)
+        .current_dir(folder)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("quantum logs -f runs");
+    let stdout = follower.stdout.take().expect("stdout");
+    let (lines, received) = mpsc::channel();
+    std::thread::spawn(move || {
+        for line in std::io::BufReader::new(stdout)
+            .lines()
+            .map_while(Result::ok)
+        {
+            if lines.send(line).is_err() {
+                break;
+            }
+        }
+    });
+    let first = received
+        .recv_timeout(Duration::from_secs(10))
+        .expect("the last line comes first");
+    let first: Value = serde_json::from_str(&first).expect("a JSON line");
+    assert!(first["text"].is_string(), "{first}");
+    let refused = Command::new("psql")
+        .args([
+            "-h",
+            "127.0.0.1",
+            "-p",
+            &datasource.host_port.to_string(),
+            "-U",
+            &datasource.username,
+            "-d",
+            &datasource.database_name,
+            "-c",
+            "SELECT 1",
+        ])
+        .env("PGPASSWORD", "not-the-password")
+        .output()
+        .expect("psql runs");
+    assert!(!refused.status.success());
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let mut heard = false;
+    while let Some(left) = deadline.checked_duration_since(Instant::now()) {
+        match received.recv_timeout(left) {
+            Ok(line) if line.contains("password authentication failed") => {
+                heard = true;
+                break;
+            }
+            Ok(_) => {}
+            Err(_) => break,
+        }
+    }
+    let _ = follower.kill();
+    let _ = follower.wait();
+    assert!(heard, "the refused login's log line was followed");
 }
