@@ -1,0 +1,101 @@
+//! Looking at a target once: an HTTP GET or a TCP connect here; a datasource's probe and a
+//! container's Docker health through the [`Prober`] the shell composes (they need other crates).
+
+use std::time::{Duration, Instant};
+
+use crate::condition::Observation;
+use crate::spec::Target;
+
+/// The longest body kept for the conditions (a health endpoint answers in a few bytes).
+const BODY_MAX: usize = 1024 * 1024;
+
+/// Checks of targets this crate cannot reach alone: `datasource:` and `container:`.
+#[async_trait::async_trait]
+pub trait Prober: Send + Sync {
+    async fn probe(&self, project_id: i64, target: &Target, timeout: Duration) -> Observation;
+}
+
+pub struct Probes {
+    http: reqwest::Client,
+    others: Box<dyn Prober>,
+}
+
+impl Probes {
+    pub fn new(others: Box<dyn Prober>) -> Self {
+        // reqwest is built without a default crypto provider: ring, as everywhere in the app.
+        let _ = rustls::crypto::ring::default_provider().install_default();
+        let http = reqwest::Client::builder()
+            .user_agent(concat!("QuantumAdmin-health/", env!("CARGO_PKG_VERSION")))
+            .build()
+            .unwrap_or_default();
+        Self { http, others }
+    }
+
+    pub async fn look(&self, project_id: i64, target: &Target, timeout: Duration) -> Observation {
+        let started = Instant::now();
+        let mut seen = match target {
+            Target::Http { url } => self.get(url, timeout).await,
+            Target::Tcp { host, port } => {
+                match tokio::time::timeout(
+                    timeout,
+                    tokio::net::TcpStream::connect((host.as_str(), *port)),
+                )
+                .await
+                {
+                    Ok(Ok(_)) => Observation {
+                        connected: true,
+                        ..Observation::default()
+                    },
+                    Ok(Err(error)) => failed(error.to_string()),
+                    Err(_) => failed(format!("no answer within {} s", timeout.as_secs())),
+                }
+            }
+            _ => self.others.probe(project_id, target, timeout).await,
+        };
+        seen.response_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
+        seen
+    }
+
+    async fn get(&self, url: &str, timeout: Duration) -> Observation {
+        let response = match self.http.get(url).timeout(timeout).send().await {
+            Ok(response) => response,
+            Err(error) if error.is_timeout() => {
+                return failed(format!("no answer within {} s", timeout.as_secs()))
+            }
+            Err(error) => return failed(error_chain(&error)),
+        };
+        let status = response.status().as_u16();
+        let body = match response.bytes().await {
+            Ok(bytes) => {
+                Some(String::from_utf8_lossy(&bytes[..bytes.len().min(BODY_MAX)]).into_owned())
+            }
+            Err(error) => return failed(error_chain(&error)),
+        };
+        Observation {
+            connected: true,
+            status: Some(status),
+            body,
+            ..Observation::default()
+        }
+    }
+}
+
+pub fn failed(error: String) -> Observation {
+    Observation {
+        connected: false,
+        error: Some(error),
+        ..Observation::default()
+    }
+}
+
+/// reqwest's message with its causes ("error sending request: … Connection refused").
+fn error_chain(error: &dyn std::error::Error) -> String {
+    let mut text = error.to_string();
+    let mut source = error.source();
+    while let Some(cause) = source {
+        text.push_str(": ");
+        text.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    text
+}

@@ -1,0 +1,300 @@
+//! Health checks against a real HTTP server in the test that starts failing, slows down and
+//! answers the wrong JSON: incidents open after N failures in a row and close on recovery, the
+//! events are sent, results and uptime are kept, and a paused check does not run.
+
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use quantum_health::{
+    failed, CheckSpec, CheckState, Condition, Health, HealthEvent, Observation, Prober, Target,
+};
+use quantum_kernel::projects::{self, ProjectInput};
+use quantum_kernel::Store;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::sync::broadcast;
+
+/// What the server answers now.
+#[derive(Clone)]
+struct Answer {
+    status: u16,
+    body: String,
+    delay: Duration,
+}
+
+async fn server(answer: Arc<Mutex<Answer>>) -> u16 {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bound");
+    let port = listener.local_addr().expect("address").port();
+    tokio::spawn(async move {
+        loop {
+            let Ok((mut socket, _)) = listener.accept().await else {
+                return;
+            };
+            let answer = answer.lock().expect("answer").clone();
+            tokio::spawn(async move {
+                let mut request = [0u8; 4096];
+                let _ = socket.read(&mut request).await;
+                tokio::time::sleep(answer.delay).await;
+                let reply = format!(
+                    "HTTP/1.1 {} X\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{}",
+                    answer.status,
+                    answer.body.len(),
+                    answer.body
+                );
+                let _ = socket.write_all(reply.as_bytes()).await;
+            });
+        }
+    });
+    port
+}
+
+struct NoOthers;
+
+#[async_trait::async_trait]
+impl Prober for NoOthers {
+    async fn probe(&self, _: i64, target: &Target, _: Duration) -> Observation {
+        failed(format!("{target} is not reachable in this test"))
+    }
+}
+
+async fn setup() -> (Arc<Health>, i64, tempfile::TempDir) {
+    let dir = tempfile::tempdir().expect("dir");
+    let store = Store::open_in(dir.path()).await.expect("store");
+    let project = projects::create(
+        &store,
+        ProjectInput {
+            name: "shop".into(),
+            ..ProjectInput::default()
+        },
+    )
+    .await
+    .expect("project");
+    (Health::new(store, Box::new(NoOthers)), project.id, dir)
+}
+
+fn spec(port: u16, conditions: &[&str], interval_secs: u32) -> CheckSpec {
+    CheckSpec {
+        name: "api".into(),
+        target: Target::parse(&format!("http://127.0.0.1:{port}/health")).expect("target"),
+        interval_secs,
+        timeout_secs: 1,
+        failures: 2,
+        conditions: conditions
+            .iter()
+            .map(|c| Condition::parse(c).expect("condition"))
+            .collect(),
+    }
+}
+
+/// The next event that `wanted` accepts, within `within`.
+async fn next(
+    events: &mut broadcast::Receiver<HealthEvent>,
+    within: Duration,
+    wanted: impl Fn(&HealthEvent) -> bool,
+) -> Option<HealthEvent> {
+    let deadline = Instant::now() + within;
+    while let Some(left) = deadline.checked_duration_since(Instant::now()) {
+        match tokio::time::timeout(left, events.recv()).await {
+            Ok(Ok(event)) if wanted(&event) => return Some(event),
+            Ok(Ok(_)) => {}
+            _ => return None,
+        }
+    }
+    None
+}
+
+#[tokio::test]
+async fn failures_in_a_row_open_an_incident_and_a_success_closes_it() {
+    let (health, project, _dir) = setup().await;
+    let answer = Arc::new(Mutex::new(Answer {
+        status: 200,
+        body: r#"{"status":"UP"}"#.into(),
+        delay: Duration::ZERO,
+    }));
+    let port = server(Arc::clone(&answer)).await;
+    let check = spec(
+        port,
+        &[
+            "[STATUS] == 200",
+            "[BODY].status == UP",
+            "[RESPONSE_TIME] < 500",
+        ],
+        60,
+    );
+    let mut events = health.subscribe();
+    let mut in_a_row = 0;
+    assert!(
+        health
+            .check(project, &check, &mut in_a_row)
+            .await
+            .expect("run")
+            .ok
+    );
+
+    // Failing: the first failure opens nothing; the second (failures = 2) opens the incident.
+    answer.lock().expect("answer").status = 503;
+    let first = health
+        .check(project, &check, &mut in_a_row)
+        .await
+        .expect("run");
+    assert_eq!(first.message.as_deref(), Some("[STATUS] == 200 (was 503)"));
+    assert!(health
+        .overview(project)
+        .await
+        .expect("overview")
+        .incidents
+        .is_empty());
+    health
+        .check(project, &check, &mut in_a_row)
+        .await
+        .expect("run");
+    let opened = next(&mut events, Duration::from_secs(1), |e| {
+        matches!(e, HealthEvent::IncidentOpened { .. })
+    })
+    .await
+    .expect("opened");
+    let HealthEvent::IncidentOpened { incident } = opened else {
+        unreachable!()
+    };
+    assert_eq!(incident.failing, "[STATUS] == 200 (was 503)");
+    assert!(incident
+        .last_response
+        .as_deref()
+        .is_some_and(|r| r.starts_with("HTTP 503")));
+
+    // Recovery closes it.
+    answer.lock().expect("answer").status = 200;
+    health
+        .check(project, &check, &mut in_a_row)
+        .await
+        .expect("run");
+    let closed = next(&mut events, Duration::from_secs(1), |e| {
+        matches!(e, HealthEvent::IncidentClosed { .. })
+    })
+    .await
+    .expect("closed");
+    let HealthEvent::IncidentClosed { incident: ended } = closed else {
+        unreachable!()
+    };
+    assert_eq!(ended.id, incident.id);
+    assert!(ended.ended_at.is_some());
+
+    // The wrong JSON, then a slow answer: each named by the condition it broke.
+    answer.lock().expect("answer").body = r#"{"status":"DOWN"}"#.into();
+    let wrong = health
+        .check(project, &check, &mut in_a_row)
+        .await
+        .expect("run");
+    assert_eq!(
+        wrong.message.as_deref(),
+        Some("[BODY].status == UP (was DOWN)")
+    );
+    *answer.lock().expect("answer") = Answer {
+        status: 200,
+        body: r#"{"status":"UP"}"#.into(),
+        delay: Duration::from_millis(700),
+    };
+    let slow = health
+        .check(project, &check, &mut in_a_row)
+        .await
+        .expect("run");
+    assert!(
+        slow.message
+            .as_deref()
+            .is_some_and(|m| m.starts_with("[RESPONSE_TIME] < 500 (was ")),
+        "{slow:?}"
+    );
+    // Nothing listening: the connection's error.
+    let gone = spec(1, &[], 60);
+    let refused = health.check(project, &gone, &mut 0).await.expect("run");
+    assert!(!refused.ok && refused.message.is_some());
+}
+
+#[tokio::test]
+async fn checks_run_by_themselves_their_history_is_kept_and_a_paused_check_does_not_run() {
+    let (health, project, _dir) = setup().await;
+    let answer = Arc::new(Mutex::new(Answer {
+        status: 200,
+        body: "ok".into(),
+        delay: Duration::ZERO,
+    }));
+    let port = server(Arc::clone(&answer)).await;
+    let mut events = health.subscribe();
+    health.set_checks(project, vec![spec(port, &["[BODY] == pat(o*)"], 1)]);
+    for _ in 0..2 {
+        next(&mut events, Duration::from_secs(5), |e| {
+            matches!(e, HealthEvent::Checked { ok: true, .. })
+        })
+        .await
+        .expect("checked on its own");
+    }
+    let overview = health.overview(project).await.expect("overview");
+    let api = &overview.checks[0];
+    assert_eq!(api.state, CheckState::Up);
+    assert!(api.recent.len() >= 2 && api.recent.iter().all(|r| r.ok));
+    assert_eq!(api.uptime.len(), 1);
+    assert_eq!(api.uptime[0].up, api.uptime[0].total);
+
+    // Paused: no run for three intervals, and the overview says so; resumed: it runs again.
+    health.pause(project, None, 5).await.expect("paused");
+    // A run already under way may still report.
+    let _ = next(&mut events, Duration::from_millis(200), |_| true).await;
+    assert_eq!(
+        next(&mut events, Duration::from_secs(3), |e| matches!(
+            e,
+            HealthEvent::Checked { .. }
+        ))
+        .await,
+        None,
+        "a paused check does not run"
+    );
+    let paused = health.overview(project).await.expect("overview");
+    assert_eq!(paused.checks[0].state, CheckState::Paused);
+    assert!(paused.paused_until.is_some());
+    health.resume(project, None).await.expect("resumed");
+    next(&mut events, Duration::from_secs(5), |e| {
+        matches!(e, HealthEvent::Checked { .. })
+    })
+    .await
+    .expect("runs again once resumed");
+
+    assert_eq!(
+        health
+            .pause(project, None, 0)
+            .await
+            .expect_err("refused")
+            .to_string(),
+        "A pause lasts 1 minute to 30 days; 0 minutes is not that."
+    );
+    health.set_checks(project, Vec::new());
+    assert!(health
+        .overview(project)
+        .await
+        .expect("overview")
+        .checks
+        .is_empty());
+}
+
+#[test]
+fn targets_are_read_or_refused_with_the_forms_they_take() {
+    assert_eq!(
+        Target::parse("tcp://localhost:5432"),
+        Ok(Target::Tcp {
+            host: "localhost".into(),
+            port: 5432
+        })
+    );
+    assert_eq!(
+        Target::parse("datasource:shop-db"),
+        Ok(Target::Datasource {
+            name: "shop-db".into()
+        })
+    );
+    assert!(Target::parse("tcp://localhost")
+        .expect_err("refused")
+        .contains("needs a port"));
+    assert!(Target::parse("ftp://x")
+        .expect_err("refused")
+        .contains("http(s)://"));
+}
