@@ -90,6 +90,7 @@ fn keys_of(table: &[String]) -> Option<&'static [KeySpec]> {
         ["datasources", _] => Some(schema::DATASOURCE_KEYS),
         ["environments", _] => Some(schema::ENVIRONMENT_KEYS),
         ["tests", _] => Some(schema::TEST_KEYS),
+        ["health"] => Some(schema::HEALTH_KEYS),
         _ => None,
     }
 }
@@ -181,7 +182,8 @@ mod tests {
                 "datasources",
                 "environments",
                 "variables",
-                "tests"
+                "tests",
+                "health"
             ]
         );
     }

@@ -90,6 +90,48 @@ pub struct ProjectConfig {
     pub variables: BTreeMap<String, String>,
     /// Test suites, in file order.
     pub tests: Vec<TestSuiteDecl>,
+    /// Health checks (`[[health]]`), in file order.
+    pub health: Vec<HealthCheckDecl>,
+}
+
+/// One `[[health]]` table: a check the app runs in the background. Left-out numbers take the
+/// health crate's defaults; no conditions: an HTTP answer below 400, or a connection.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct HealthCheckDecl {
+    pub name: String,
+    /// `http(s)://…`, `tcp://host:port`, `datasource:NAME` or `container:NAME`.
+    pub target: String,
+    pub interval: Option<u32>,
+    pub timeout: Option<u32>,
+    pub failures: Option<u32>,
+    /// Gatus-style conditions, e.g. `[STATUS] == 200`.
+    pub conditions: Vec<String>,
+}
+
+impl HealthCheckDecl {
+    /// The check the health crate runs (`None` if the declaration does not read, which a
+    /// validated file rules out).
+    pub fn to_spec(&self) -> Option<quantum_health::CheckSpec> {
+        let target = quantum_health::Target::parse(&self.target).ok()?;
+        let mut conditions = Vec::new();
+        for text in &self.conditions {
+            conditions.push(quantum_health::Condition::parse(text).ok()?);
+        }
+        if conditions.is_empty() {
+            conditions = quantum_health::CheckSpec::default_conditions(&target);
+        }
+        Some(quantum_health::CheckSpec {
+            name: self.name.clone(),
+            target,
+            interval_secs: self
+                .interval
+                .unwrap_or(quantum_health::DEFAULT_INTERVAL_SECS),
+            timeout_secs: self.timeout.unwrap_or(quantum_health::DEFAULT_TIMEOUT_SECS),
+            failures: self.failures.unwrap_or(quantum_health::DEFAULT_FAILURES),
+            conditions,
+        })
+    }
 }
 
 /// One `[tests.<name>]` table: a suite the app runs. Recognised runners (cargo nextest, cargo

@@ -11,6 +11,10 @@ pub const TOP_KEYS: &[KeySpec] = &[
     ("environments", "Environments such as dev, staging and prod"),
     ("variables", "Plain variables shared by every environment"),
     ("tests", "Test suites the app runs, one table per suite"),
+    (
+        "health",
+        "Health checks the app runs in the background, each a [[health]] table",
+    ),
 ];
 
 pub const PROJECT_KEYS: &[KeySpec] = &[
@@ -57,6 +61,30 @@ pub const TEST_KEYS: &[KeySpec] = &[
         "The report file the command writes (junit, jest-json)",
     ),
     ("timeout", "Seconds before the run is stopped, 1 to 86400"),
+];
+
+pub const HEALTH_KEYS: &[KeySpec] = &[
+    ("name", "Required: the check's name, e.g. \"api\""),
+    (
+        "target",
+        "Required: http(s)://…, tcp://host:port, datasource:NAME or container:NAME",
+    ),
+    (
+        "interval",
+        "Seconds between two runs, 1 to 86400 (default 60)",
+    ),
+    (
+        "timeout",
+        "Seconds to wait for an answer, 1 to 300 (default 10)",
+    ),
+    (
+        "failures",
+        "Failures in a row that open an incident, 1 to 100 (default 3)",
+    ),
+    (
+        "conditions",
+        "What must hold, e.g. [\"[STATUS] == 200\", \"[RESPONSE_TIME] < 500\"]",
+    ),
 ];
 
 /// The result formats `format` takes (the test runs' own names for them).

@@ -151,6 +151,7 @@ fn parse_gives_the_typed_model_in_file_order() {
         ],
         variables: BTreeMap::from([("LOG_FORMAT".into(), "json".into())]),
         tests: Vec::new(),
+        health: Vec::new(),
     };
     assert_eq!(config, expected);
 }
@@ -237,7 +238,7 @@ fn unknown_key_with_and_without_a_suggestion() {
     );
     assert_eq!(
         only("colour = \"blue\"\n"),
-        error(1, 1, 1, 7, "config.unknown_key", "Unknown key `colour` at the top level. Allowed keys: project, datasources, environments, variables, tests.")
+        error(1, 1, 1, 7, "config.unknown_key", "Unknown key `colour` at the top level. Allowed keys: project, datasources, environments, variables, tests, health.")
     );
     assert_eq!(
         only("[environments.dev]\nsecret = []\n"),

@@ -15,6 +15,14 @@ impl ProjectConfigs {
         Ok(config.map(|config| config.tests).unwrap_or_default())
     }
 
+    /// The health checks the project's file declares (none while it has errors).
+    pub async fn health_checks(&self, project_id: i64) -> Result<Vec<crate::HealthCheckDecl>> {
+        let project = projects::get(&self.store, project_id).await?;
+        let (text, _) = self.current_text(&project).await?;
+        let (config, _) = crate::check(&text, &self.known_secrets(project_id).await?);
+        Ok(config.map(|config| config.health).unwrap_or_default())
+    }
+
     /// Adds or changes a test suite in the project's file (made when missing), kept in its history.
     pub async fn set_test_suite(
         &self,

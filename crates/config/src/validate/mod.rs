@@ -2,6 +2,7 @@
 //! builds the typed model, so that `validate` and `parse` can never disagree.
 
 mod environments;
+mod health;
 mod suites;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -11,7 +12,8 @@ use toml_edit::{Document, Item, TableLike, Value};
 
 use super::schema::{self, KeySpec};
 use super::{
-    DatasourceDecl, Diagnostic, EnvironmentDecl, LineIndex, ProjectConfig, Severity, TestSuiteDecl,
+    DatasourceDecl, Diagnostic, EnvironmentDecl, HealthCheckDecl, LineIndex, ProjectConfig,
+    Severity, TestSuiteDecl,
 };
 use quantum_kernel::Engine;
 
@@ -197,6 +199,7 @@ impl Checker<'_> {
                     config.variables = self.variables(item, &spans, "the shared variables");
                 }
                 "tests" => config.tests = self.test_suites(item, &spans),
+                "health" => config.health = self.health_checks(item, &spans),
                 _ => self.unknown_key(key, spans.key, schema::TOP_KEYS, "at the top level"),
             }
         }
