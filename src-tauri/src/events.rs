@@ -4,6 +4,7 @@ use std::sync::Arc;
 
 use quantum_ci::{CiEvent, CiRun, Emit, Interest};
 use quantum_datasources::{DatasourceEvent, DatasourceStatus};
+use quantum_health::HealthEvent;
 use quantum_kernel::audit::AuditAction;
 use quantum_kernel::events::Change;
 use serde::{Deserialize, Serialize};
@@ -31,6 +32,10 @@ pub struct CiChanged(pub CiEvent);
 /// showing it refetches.
 #[derive(Clone, Debug, Serialize, Deserialize, Type, Event)]
 pub struct ProjectScanChanged(pub i64);
+
+/// A health check ran, or an incident opened or closed: the Health page refetches.
+#[derive(Clone, Debug, Serialize, Type, Event)]
+pub struct HealthChanged(pub HealthEvent);
 
 /// Where the CI watchers send their news: to the window, and a run of the folder's branch that
 /// finishes while the window is not in front to the desktop and the tray.
@@ -228,6 +233,36 @@ pub fn forward_scans<R: Runtime>(app: &AppHandle<R>) {
         async move {
             if let Err(error) = ProjectScanChanged(project_id).emit(&app) {
                 tracing::warn!(%error, "a scan's change could not be sent to the window");
+            }
+        }
+    });
+}
+
+/// Starts the project's health checks and relays what they find: every result to the window; an
+/// incident to the desktop (a notification) and the tray (its error state) as well.
+pub fn forward_health<R: Runtime>(app: &AppHandle<R>) {
+    let state = app.state::<AppState>();
+    tauri::async_runtime::spawn(quantum_core::health::watch(&state.core));
+    let events = state.health.subscribe();
+    let app = app.clone();
+    relay(events, move |event| {
+        let app = app.clone();
+        async move {
+            if let HealthEvent::IncidentOpened { incident }
+            | HealthEvent::IncidentClosed { incident } = &event
+            {
+                let state = app.state::<AppState>();
+                if matches!(event, HealthEvent::IncidentOpened { .. }) {
+                    let project = quantum_kernel::projects::get(&state.store, incident.project_id)
+                        .await
+                        .map(|p| p.name)
+                        .unwrap_or_default();
+                    notify::send(&app, notify::incident_notice(&project, incident));
+                }
+                tray::refresh(&app, &state.store, &state.datasources).await;
+            }
+            if let Err(error) = HealthChanged(event).emit(&app) {
+                tracing::warn!(%error, "a health event could not be sent to the window");
             }
         }
     });

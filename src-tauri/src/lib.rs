@@ -161,12 +161,17 @@ pub fn specta_builder<R: Runtime>() -> tauri_specta::Builder<R> {
             commands::templates::templates_remove_folder,
             commands::templates::templates_preview,
             commands::templates::templates_create,
+            commands::health::health_overview,
+            commands::health::health_check_now,
+            commands::health::health_pause,
+            commands::health::health_resume,
         ])
         .events(collect_events![
             events::DataChanged,
             events::DatasourceChanged,
             events::CiChanged,
             events::ProjectScanChanged,
+            events::HealthChanged,
             updater::UpdateAvailable
         ])
         // Ids are SQLite rowids: far below 2^53, so a JS number holds them exactly.
@@ -224,6 +229,7 @@ pub fn setup<R: Runtime>(
     events::forward(app.handle().clone(), changes, datasource_events);
     events::follow_command_line(app.handle());
     events::forward_scans(app.handle());
+    events::forward_health(app.handle());
     tauri::async_runtime::spawn(datasources.watch_docker());
     // Copies and restores a crash cut short leave volumes their rows name: removed once.
     tauri::async_runtime::spawn(async move {

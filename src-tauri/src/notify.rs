@@ -7,6 +7,7 @@
 
 use quantum_ci::{CiRun, CiStatus};
 use quantum_datasources::DatasourceStatus;
+use quantum_health::Incident;
 use quantum_testruns::{TestRun, TestRunStatus};
 use tauri::{AppHandle, Manager, Runtime};
 
@@ -124,6 +125,18 @@ pub fn ci_run_notice(project: &str, run: &CiRun) -> Notice {
     Notice {
         title: format!("{} {outcome} — {project}", run.workflow_name),
         body: format!("#{} on {}: {}", run.number, run.branch, run.title),
+    }
+}
+
+/// "Check “api” failing — shop" with the condition or error that failed.
+pub fn incident_notice(project: &str, incident: &Incident) -> Notice {
+    let mut body: String = incident.failing.chars().take(REASON_CHARS).collect();
+    if incident.failing.chars().count() > REASON_CHARS {
+        body.push('…');
+    }
+    Notice {
+        title: format!("Check “{}” failing — {project}", incident.check),
+        body,
     }
 }
 
@@ -272,5 +285,25 @@ mod tests {
         assert_eq!(notice.body, "#42 on main: Add CSV export for orders");
         run.status = CiStatus::Success;
         assert_eq!(ci_run_notice("shop", &run).title, "CI passed — shop");
+    }
+
+    #[test]
+    fn an_incident_names_its_check_project_and_what_failed() {
+        let incident = Incident {
+            id: 1,
+            project_id: 2,
+            check: "api".into(),
+            started_at: "2026-11-29T10:00:00Z".into(),
+            ended_at: None,
+            failing: "[STATUS] == 200 (was 503)".into(),
+            last_response: Some("HTTP 503".into()),
+        };
+        assert_eq!(
+            incident_notice("shop", &incident),
+            Notice {
+                title: "Check “api” failing — shop".into(),
+                body: "[STATUS] == 200 (was 503)".into(),
+            }
+        );
     }
 }

@@ -234,7 +234,22 @@ pub async fn refresh<R: Runtime>(app: &AppHandle<R>, store: &Store, datasources:
         tracing::warn!("the tray could not read the store");
         return;
     };
-    let aggregate = Aggregate::of(&list);
+    let incidents = quantum_health::history::open_count(store)
+        .await
+        .unwrap_or(0);
+    // An open incident is an error the user should see as one.
+    let aggregate = if incidents > 0 {
+        Aggregate::Error
+    } else {
+        Aggregate::of(&list)
+    };
+    let mut tip = tooltip(count, &list);
+    if incidents > 0 {
+        tip.push_str(&format!(
+            "; {incidents} open incident{}",
+            if incidents == 1 { "" } else { "s" }
+        ));
+    }
     let last_tests = last_test_run(store).await;
     let last_ci = app
         .state::<AppState>()
@@ -244,7 +259,7 @@ pub async fn refresh<R: Runtime>(app: &AppHandle<R>, store: &Store, datasources:
         .clone();
     let updated = Image::from_bytes(aggregate.icon())
         .and_then(|icon| tray.set_icon(Some(icon)))
-        .and_then(|()| tray.set_tooltip(Some(tooltip(count, &list))))
+        .and_then(|()| tray.set_tooltip(Some(tip)))
         .and_then(|()| menu(app, &list, last_tests.as_deref(), last_ci.as_deref()))
         .and_then(|menu| tray.set_menu(Some(menu)));
     if let Err(error) = updated {

@@ -296,6 +296,15 @@ export const commands = {
 	templatesPreview: (input: NewProject) => typedError<TemplatePreview, ErrorInfo>(__TAURI_INVOKE("templates_preview", { input })),
 	/**  Writes the files, makes the project and starts creating its declared databases. */
 	templatesCreate: (input: NewProject, createDatasources: boolean) => typedError<CreatedProject, ErrorInfo>(__TAURI_INVOKE("templates_create", { input, createDatasources })),
+	healthOverview: (projectId: number) => typedError<HealthOverview, ErrorInfo>(__TAURI_INVOKE("health_overview", { projectId })),
+	/**
+	 *  Runs one check now, outside its interval: its result is kept with the others (incidents
+	 *  follow the scheduled runs' count of failures in a row).
+	 */
+	healthCheckNow: (projectId: number, check: string) => typedError<CheckResult, ErrorInfo>(__TAURI_INVOKE("health_check_now", { projectId, check })),
+	/**  Pauses a check (or, without one, all of the project's) for `minutes`. */
+	healthPause: (projectId: number, check: string | null, minutes: number) => typedError<null, ErrorInfo>(__TAURI_INVOKE("health_pause", { projectId, check, minutes })),
+	healthResume: (projectId: number, check: string | null) => typedError<null, ErrorInfo>(__TAURI_INVOKE("health_resume", { projectId, check })),
 };
 
 /** Events */
@@ -303,6 +312,7 @@ export const events = {
 	ciChanged: makeEvent<CiChanged, CiChanged>("ci-changed"),
 	dataChanged: makeEvent<DataChanged, DataChanged>("data-changed"),
 	datasourceChanged: makeEvent<DatasourceChanged, DatasourceChanged>("datasource-changed"),
+	healthChanged: makeEvent<HealthChanged, HealthChanged>("health-changed"),
 	projectScanChanged: makeEvent<ProjectScanChanged, ProjectScanChanged>("project-scan-changed"),
 	updateAvailable: makeEvent<UpdateAvailable, UpdateAvailable>("update-available"),
 };
@@ -411,6 +421,30 @@ export type Change = {
 export type Check = {
 	name: string | null,
 	expression: string,
+};
+
+export type CheckResult = {
+	at: string,
+	ok: boolean,
+	responseMs: number | null,
+	/**  The error or the first condition that failed. */
+	message: string | null,
+};
+
+export type CheckState = 
+/**  Not run yet. */
+"pending" | "up" | "down" | "paused";
+
+export type CheckStatus = {
+	name: string,
+	target: string,
+	intervalSecs: number,
+	conditions: string[],
+	state: CheckState,
+	pausedUntil: string | null,
+	/**  Oldest first; the last is the latest. */
+	recent: CheckResult[],
+	uptime: DayUptime[],
 };
 
 export type CiArtifact = {
@@ -877,6 +911,14 @@ export type DatasourceStatus = "creating" | "pulling" | "starting" | "configurin
 /**  Stopped while a snapshot is copied into a new data volume. */
 "restoring";
 
+/**  One day's share of passing results. */
+export type DayUptime = {
+	/**  `YYYY-MM-DD` (UTC). */
+	day: string,
+	up: number,
+	total: number,
+};
+
 /**  One problem in the file, shaped for an editor marker. */
 export type Diagnostic = {
 	line: number,
@@ -1155,6 +1197,19 @@ export type HashField = {
 	value: string,
 };
 
+/**  A health check ran, or an incident opened or closed: the Health page refetches. */
+export type HealthChanged = HealthEvent;
+
+export type HealthEvent = { kind: "checked"; projectId: number; check: string; ok: boolean } | { kind: "incidentOpened"; incident: Incident } | { kind: "incidentClosed"; incident: Incident };
+
+export type HealthOverview = {
+	checks: CheckStatus[],
+	/**  Open ones first, then the newest. */
+	incidents: Incident[],
+	/**  Until when all of the project's checks are paused. */
+	pausedUntil: string | null,
+};
+
 export type HistoryEntry = {
 	sql: string,
 	/**  When it last ran (UTC, RFC 3339). */
@@ -1182,6 +1237,17 @@ export type ImportedDatasource = {
 	volume: DataVolume,
 	/**  What the app does not carry over, and other things to know before importing. */
 	notes: string[],
+};
+
+export type Incident = {
+	id: number,
+	projectId: number,
+	check: string,
+	startedAt: string,
+	endedAt: string | null,
+	/**  The condition (or error) that failed. */
+	failing: string,
+	lastResponse: string | null,
 };
 
 export type Index = {

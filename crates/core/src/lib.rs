@@ -6,6 +6,7 @@
 
 pub mod compose;
 pub mod feed;
+pub mod health;
 pub mod migrate;
 pub mod target;
 pub mod templates;
@@ -16,6 +17,7 @@ use std::sync::Arc;
 
 use quantum_config::ProjectConfigs;
 use quantum_datasources::Datasources;
+use quantum_health::Health;
 use quantum_kernel::settings::Settings;
 use quantum_kernel::Store;
 use quantum_scan::Scans;
@@ -66,6 +68,7 @@ pub struct Core {
     pub testruns: Arc<TestRuns>,
     pub scans: Arc<Scans>,
     pub templates: Arc<Templates>,
+    pub health: Arc<Health>,
 }
 
 impl Core {
@@ -101,6 +104,12 @@ impl Core {
         let testruns = Arc::new(TestRuns::new(store.clone()));
         let snapshots = Arc::new(Snapshots::new(store.clone(), Arc::clone(&datasources)));
         let templates = Arc::new(Templates::new(store.clone()));
+        let health = Health::new(
+            store.clone(),
+            Box::new(health::StackProber {
+                datasources: Arc::clone(&datasources),
+            }),
+        );
         Self {
             store,
             secrets,
@@ -111,6 +120,7 @@ impl Core {
             testruns,
             scans: Scans::new(),
             templates,
+            health,
         }
     }
 }

@@ -78,6 +78,8 @@ pub struct ContainerState {
     pub exit_code: Option<i64>,
     /// The kernel's OOM killer ended it (the container's memory limit or the machine's).
     pub oom_killed: bool,
+    /// Docker's word from the image's HEALTHCHECK (`healthy`, `unhealthy`, `starting`), if any.
+    pub health: Option<String>,
 }
 
 impl ContainerState {
@@ -308,6 +310,11 @@ impl Docker {
                     running: state.running.unwrap_or(false),
                     exit_code: state.exit_code,
                     oom_killed: state.oom_killed.unwrap_or(false),
+                    health: state
+                        .health
+                        .and_then(|health| health.status)
+                        .map(|status| status.to_string())
+                        .filter(|status| !status.is_empty() && status != "none"),
                 }))
             }
             Err(error) if status(&error) == Some(404) => Ok(None),

@@ -182,6 +182,15 @@ pub async fn close(store: &Store, id: i64) -> Result<Incident> {
     Ok(incident_of(&row))
 }
 
+/// Incidents open now, across projects (the tray's error state).
+pub async fn open_count(store: &Store) -> Result<i64> {
+    Ok(
+        sqlx::query_scalar("SELECT COUNT(*) FROM health_incidents WHERE ended_at IS NULL")
+            .fetch_one(store.pool())
+            .await?,
+    )
+}
+
 /// A project's incidents, open ones first, then the newest.
 pub async fn incidents(store: &Store, project_id: i64, limit: i64) -> Result<Vec<Incident>> {
     let rows = sqlx::query(&format!(

@@ -16,19 +16,28 @@ pub trait Prober: Send + Sync {
 }
 
 pub struct Probes {
-    http: reqwest::Client,
+    /// Made at the first HTTP check: a command line that runs none never pays for it.
+    http: std::sync::OnceLock<reqwest::Client>,
     others: Box<dyn Prober>,
 }
 
 impl Probes {
     pub fn new(others: Box<dyn Prober>) -> Self {
-        // reqwest is built without a default crypto provider: ring, as everywhere in the app.
-        let _ = rustls::crypto::ring::default_provider().install_default();
-        let http = reqwest::Client::builder()
-            .user_agent(concat!("QuantumAdmin-health/", env!("CARGO_PKG_VERSION")))
-            .build()
-            .unwrap_or_default();
-        Self { http, others }
+        Self {
+            http: std::sync::OnceLock::new(),
+            others,
+        }
+    }
+
+    fn http(&self) -> &reqwest::Client {
+        self.http.get_or_init(|| {
+            // reqwest is built without a default crypto provider: ring, as everywhere in the app.
+            let _ = rustls::crypto::ring::default_provider().install_default();
+            reqwest::Client::builder()
+                .user_agent(concat!("QuantumAdmin-health/", env!("CARGO_PKG_VERSION")))
+                .build()
+                .unwrap_or_default()
+        })
     }
 
     pub async fn look(&self, project_id: i64, target: &Target, timeout: Duration) -> Observation {
@@ -57,7 +66,7 @@ impl Probes {
     }
 
     async fn get(&self, url: &str, timeout: Duration) -> Observation {
-        let response = match self.http.get(url).timeout(timeout).send().await {
+        let response = match self.http().get(url).timeout(timeout).send().await {
             Ok(response) => response,
             Err(error) if error.is_timeout() => {
                 return failed(format!("no answer within {} s", timeout.as_secs()))

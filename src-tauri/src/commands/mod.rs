@@ -12,6 +12,7 @@ pub mod copy;
 pub mod dashboard;
 pub mod datasources;
 pub mod dialogs;
+pub mod health;
 pub mod keyspace;
 pub mod migrations;
 pub mod projects;

@@ -33,6 +33,7 @@ import {
   type PickRequest,
   type ProjectInput,
   type NewProject,
+  type HealthEvent,
   type Settings,
   type StatsSample,
   type VariableInput,
@@ -199,6 +200,9 @@ export type {
   PasswordSource,
   PlannedDatasource,
 } from "../bindings";
+
+// Health checks
+export type { CheckResult, CheckState, CheckStatus, DayUptime, HealthEvent, HealthOverview, Incident } from "../bindings";
 
 // New projects from templates
 export type {
@@ -532,6 +536,14 @@ export const api = {
   /** Calls `listener` with the id of a project whose scan changed by itself (a watched file changed). */
   onProjectScanChanged: (listener: (projectId: number) => void) =>
     events.projectScanChanged.listen((event) => listener(event.payload)),
+  healthOverview: (projectId: number) => unwrap(commands.healthOverview(projectId)),
+  healthCheckNow: (projectId: number, check: string) => unwrap(commands.healthCheckNow(projectId, check)),
+  /** Pauses a check (or, with `null`, all of the project's) for `minutes`. */
+  healthPause: (projectId: number, check: string | null, minutes: number) =>
+    unwrap(commands.healthPause(projectId, check, minutes)),
+  healthResume: (projectId: number, check: string | null) => unwrap(commands.healthResume(projectId, check)),
+  /** Calls `listener` with each check's result and each incident opened or closed. */
+  onHealthChanged: (listener: (event: HealthEvent) => void) => events.healthChanged.listen((event) => listener(event.payload)),
   /** Calls `listener` with what the CI watchers find; resolves to the function that stops it. */
   onCiChanged: (listener: (event: CiEvent) => void) => events.ciChanged.listen((event) => listener(event.payload)),
   /** Asks the update server now; `null` when this is the newest version. Shows a skipped version too. */

@@ -9,6 +9,8 @@ export const queryKeys = {
   updateOffer: ["updates", "offer"] as const,
   dashboard: ["dashboard"] as const,
   projects: ["projects"] as const,
+  /** A project's health checks, their results and incidents (refetched on each health event). */
+  health: (projectId: number) => ["health", projectId] as const,
   /** The templates a new project can start from (built-ins and the user's folders). */
   templates: ["templates"] as const,
   project: (id: number) => ["projects", id] as const,

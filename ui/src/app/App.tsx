@@ -17,6 +17,7 @@ const ConfigPage = lazy(() => import("../features/config/ConfigPage"));
 const TestsPage = lazy(() => import("../features/tests/TestsPage"));
 // The CI pages are for some projects only: loaded on first visit.
 const CiPage = lazy(() => import("../features/ci/CiPage"));
+const HealthPage = lazy(() => import("../features/health/HealthPage"));
 const CiRunPage = lazy(() => import("../features/ci/CiRunPage"));
 // The schema browser brings React Flow and the dagre layout engine: loaded on first visit.
 const SchemaPage = lazy(() => import("../features/schema/SchemaPage").then((module) => ({ default: module.SchemaPage })));
@@ -95,6 +96,14 @@ const router = createHashRouter(
         element={
           <Lazy label="Loading the CI">
             <CiPage />
+          </Lazy>
+        }
+      />
+      <Route
+        path="projects/:projectId/health"
+        element={
+          <Lazy label="Loading the health checks">
+            <HealthPage />
           </Lazy>
         }
       />

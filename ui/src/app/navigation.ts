@@ -1,4 +1,4 @@
-import { FileCode2, FlaskConical, FolderKanban, History, KeyRound, Layers, LayoutDashboard, LayoutGrid, Network, Settings, Workflow, type LucideIcon } from "lucide-react";
+import { FileCode2, FlaskConical, FolderKanban, HeartPulse, History, KeyRound, Layers, LayoutDashboard, LayoutGrid, Network, Settings, Workflow, type LucideIcon } from "lucide-react";
 
 export type NavItem = { path: string; label: string; icon: LucideIcon; shortcutKey: string; testId: string };
 
@@ -30,6 +30,7 @@ export const projectSections: { path: string; label: string; icon: LucideIcon; t
   { path: "migrations", label: "Migrations", icon: Layers, testId: "project-migrations-link" },
   { path: "tests", label: "Tests", icon: FlaskConical, testId: "project-tests-link" },
   { path: "ci", label: "CI", icon: Workflow, testId: "project-ci-link" },
+  { path: "health", label: "Health", icon: HeartPulse, testId: "project-health-link" },
   { path: "environment", label: "Environment", icon: KeyRound, testId: "project-environment-link" },
   { path: "config", label: "Configuration", icon: FileCode2, testId: "project-config-link" },
 ];

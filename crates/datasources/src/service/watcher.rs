@@ -322,6 +322,7 @@ impl Datasources {
                     running: false,
                     exit_code: attributes.get("exitCode").and_then(|c| c.parse().ok()),
                     oom_killed: out_of_memory.remove(&container),
+                    health: None,
                 };
                 self.container_died(id, &container, &state).await;
             }

@@ -1,0 +1,154 @@
+//! The health checks composed: the checks each project's `quantum.toml` declares are run by the
+//! health crate, reloaded when a file changes; `datasource:` targets use the datasource's own
+//! readiness probe (its password from the keychain), `container:` targets Docker's word.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use quantum_datasources::connection;
+use quantum_datasources::probe::{self, Endpoint};
+use quantum_datasources::{DatasourceStatus, Datasources};
+use quantum_docker::Docker;
+use quantum_health::{failed, Health, Observation, Prober, Target};
+use quantum_kernel::audit::ResourceType;
+use quantum_kernel::projects;
+
+use crate::Core;
+
+/// `datasource:` and `container:` targets.
+pub struct StackProber {
+    pub datasources: Arc<Datasources>,
+}
+
+#[async_trait::async_trait]
+impl Prober for StackProber {
+    async fn probe(&self, project_id: i64, target: &Target, timeout: Duration) -> Observation {
+        let attempt = async {
+            match target {
+                Target::Datasource { name } => self.datasource(project_id, name).await,
+                Target::Container { name } => container(name).await,
+                other => failed(format!("{other} is not a datasource or a container")),
+            }
+        };
+        tokio::time::timeout(timeout, attempt)
+            .await
+            .unwrap_or_else(|_| failed(format!("no answer within {} s", timeout.as_secs())))
+    }
+}
+
+impl StackProber {
+    async fn datasource(&self, project_id: i64, name: &str) -> Observation {
+        let listed = match self.datasources.list(Some(project_id)).await {
+            Ok(listed) => listed,
+            Err(error) => return failed(error.to_string()),
+        };
+        let Some(datasource) = listed
+            .into_iter()
+            .find(|d| d.name.eq_ignore_ascii_case(name))
+        else {
+            return failed(format!("the project has no datasource named “{name}”"));
+        };
+        if datasource.status != DatasourceStatus::Ready {
+            let status = serde_json::to_value(datasource.status).unwrap_or_default();
+            return failed(format!(
+                "{name} is {}",
+                status.as_str().unwrap_or("not ready")
+            ));
+        }
+        let (datasource, password) = match self.datasources.connection_details(datasource.id).await
+        {
+            Ok(details) => details,
+            Err(error) => return failed(error.to_string()),
+        };
+        let endpoint = Endpoint {
+            engine: datasource.engine,
+            host: connection::HOST,
+            port: datasource.host_port,
+            user: &datasource.username,
+            password: &password,
+            database: &datasource.database_name,
+        };
+        match probe::probe(&endpoint).await {
+            Ok(()) => Observation {
+                connected: true,
+                ..Observation::default()
+            },
+            Err(error) => failed(error.to_string()),
+        }
+    }
+}
+
+async fn container(name: &str) -> Observation {
+    let docker = match Docker::connect().await {
+        Ok(docker) => docker,
+        Err(error) => return failed(error.to_string()),
+    };
+    match docker.inspect(name).await {
+        Ok(Some(state)) if !state.running => failed(format!(
+            "{name} is not running{}",
+            state
+                .exit_reason()
+                .map(|r| format!(": {r}"))
+                .unwrap_or_default()
+        )),
+        Ok(Some(state)) => match state.health.as_deref() {
+            Some("unhealthy") => failed(format!("Docker reports {name} unhealthy")),
+            Some("starting") => failed(format!(
+                "{name} is starting (its health check has not passed yet)"
+            )),
+            _ => Observation {
+                connected: true,
+                ..Observation::default()
+            },
+        },
+        Ok(None) => failed(format!("there is no container named {name}")),
+        Err(error) => failed(error.to_string()),
+    }
+}
+
+/// Runs every project's declared checks, and follows changes to the files and the projects
+/// until the app ends (the shell spawns it on its runtime).
+pub fn watch(core: &Core) -> impl std::future::Future<Output = ()> + Send + 'static {
+    let (store, configs, health) = (
+        core.store.clone(),
+        Arc::clone(&core.configs),
+        Arc::clone(&core.health),
+    );
+    let mut changes = store.subscribe();
+    async move {
+        for project in projects::list(&store).await.unwrap_or_default() {
+            load(&configs, &health, project.id).await;
+        }
+        loop {
+            match changes.recv().await {
+                Ok(change)
+                    if matches!(
+                        change.resource_type,
+                        ResourceType::Config | ResourceType::Project
+                    ) =>
+                {
+                    load(&configs, &health, change.resource_id).await;
+                }
+                Ok(_) => {}
+                Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => {
+                    for project in projects::list(&store).await.unwrap_or_default() {
+                        load(&configs, &health, project.id).await;
+                    }
+                }
+                Err(tokio::sync::broadcast::error::RecvError::Closed) => return,
+            }
+        }
+    }
+}
+
+/// The project's checks as its file declares them now (none once it is deleted).
+pub async fn load(configs: &quantum_config::ProjectConfigs, health: &Arc<Health>, project_id: i64) {
+    let declared = configs.health_checks(project_id).await.unwrap_or_default();
+    health.set_checks(
+        project_id,
+        declared
+            .iter()
+            .filter_map(quantum_config::HealthCheckDecl::to_spec)
+            .collect(),
+    );
+}

@@ -1,0 +1,74 @@
+// Health checks in the real window: a project whose quantum.toml declares a check against an HTTP
+// server of this spec's. The page shows it up; the server starts failing and the incident opens
+// on screen (with the condition that failed); it recovers and the incident closes.
+import assert from "node:assert/strict";
+import { createServer } from "node:http";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, before, test } from "node:test";
+import { byTestId, capture, openNewProject, renderedText, startApp, testSettings, waitFor } from "./harness.mjs";
+
+const TIMEOUT_MS = 15_000;
+
+let app;
+let driver;
+let folder;
+let server;
+let status = 200;
+
+before(async () => {
+  server = createServer((request, response) => {
+    response.writeHead(status, { "content-type": "application/json" });
+    response.end(JSON.stringify({ status: status === 200 ? "UP" : "DOWN" }));
+  });
+  await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
+  folder = await mkdtemp(join(tmpdir(), "quantum-e2e-health-"));
+  await writeFile(
+    join(folder, "quantum.toml"),
+    `[project]
+name = "healthshop"
+
+[[health]]
+name = "api"
+target = "http://127.0.0.1:${server.address().port}/health"
+interval = 1
+failures = 2
+conditions = ["[STATUS] == 200", "[BODY].status == UP"]
+`,
+  );
+  app = await startApp({ settings: testSettings });
+  driver = app.driver;
+});
+
+after(async () => {
+  await app?.close();
+  server?.close();
+  await rm(folder, { recursive: true, force: true });
+});
+
+const stateOf = () =>
+  driver.executeScript('return document.querySelector(\'[data-testid="health-state"]\')?.dataset.state ?? null;');
+
+test("a failing check becomes an incident on screen, and recovery closes it", async () => {
+  await openNewProject(driver, "healthshop", folder);
+  await (await waitFor(driver, byTestId("project-health-link"), TIMEOUT_MS)).click();
+  await driver.wait(async () => (await stateOf()) === "up", TIMEOUT_MS, "the check runs by itself and is up");
+
+  status = 503;
+  const alert = await waitFor(driver, byTestId("health-open-incidents"), TIMEOUT_MS);
+  assert.match(await renderedText(driver, alert), /1 open incident: api/);
+  const incident = await waitFor(driver, byTestId("health-incident"), TIMEOUT_MS);
+  assert.match(await renderedText(driver, incident), /\[STATUS\] == 200 \(was 503\)/);
+  assert.equal(await stateOf(), "down");
+  await capture(driver, "health-incident");
+
+  status = 200;
+  await driver.wait(
+    async () => (await driver.findElements(byTestId("health-open-incidents"))).length === 0 && (await stateOf()) === "up",
+    TIMEOUT_MS,
+    "the incident closes once the check passes",
+  );
+  const closed = await waitFor(driver, byTestId("health-incident"), TIMEOUT_MS);
+  assert.equal(await closed.getAttribute("data-open"), "false");
+});

@@ -1,0 +1,35 @@
+import { useEffect } from "react";
+import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { api } from "../../api";
+import { queryKeys } from "../../api/queryKeys";
+
+/** Refetches the project's health whenever one of its checks ran or an incident opened or closed. */
+export function useHealthEvents(projectId: number) {
+  const queryClient = useQueryClient();
+  useEffect(() => {
+    const stop = api.onHealthChanged((event) => {
+      const about = event.kind === "checked" ? event.projectId : event.incident.projectId;
+      if (about === projectId) void queryClient.invalidateQueries({ queryKey: queryKeys.health(projectId) });
+    });
+    return () => {
+      void stop.then((unlisten) => unlisten());
+    };
+  }, [projectId, queryClient]);
+}
+
+export function usePause(projectId: number) {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: ({ check, minutes }: { check: string | null; minutes: number | null }) =>
+      minutes === null ? api.healthResume(projectId, check) : api.healthPause(projectId, check, minutes),
+    onSuccess: () => void queryClient.invalidateQueries({ queryKey: queryKeys.health(projectId) }),
+  });
+}
+
+export function useCheckNow(projectId: number) {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (check: string) => api.healthCheckNow(projectId, check),
+    onSuccess: () => void queryClient.invalidateQueries({ queryKey: queryKeys.health(projectId) }),
+  });
+}
