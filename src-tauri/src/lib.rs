@@ -165,6 +165,8 @@ pub fn specta_builder<R: Runtime>() -> tauri_specta::Builder<R> {
             commands::health::health_check_now,
             commands::health::health_pause,
             commands::health::health_resume,
+            commands::health::health_check_save,
+            commands::health::health_check_remove,
         ])
         .events(collect_events![
             events::DataChanged,

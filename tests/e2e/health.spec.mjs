@@ -3,11 +3,11 @@
 // on screen (with the condition that failed); it recovers and the incident closes.
 import assert from "node:assert/strict";
 import { createServer } from "node:http";
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
-import { byTestId, capture, openNewProject, renderedText, startApp, testSettings, waitFor } from "./harness.mjs";
+import { byTestId, capture, openNewProject, renderedText, replaceValue, startApp, testSettings, waitFor, waitUntilGone } from "./harness.mjs";
 
 const TIMEOUT_MS = 15_000;
 
@@ -29,6 +29,7 @@ before(async () => {
     `[project]
 name = "healthshop"
 
+# The public API, checked every second in this test.
 [[health]]
 name = "api"
 target = "http://127.0.0.1:${server.address().port}/health"
@@ -71,4 +72,26 @@ test("a failing check becomes an incident on screen, and recovery closes it", as
   );
   const closed = await waitFor(driver, byTestId("health-incident"), TIMEOUT_MS);
   assert.equal(await closed.getAttribute("data-open"), "false");
+});
+
+test("a check added from the page is written into quantum.toml, the file's comments kept, and runs", async () => {
+  await (await waitFor(driver, byTestId("health-add"), TIMEOUT_MS)).click();
+  await (await waitFor(driver, byTestId("health-form-name"), TIMEOUT_MS)).sendKeys("port");
+  await replaceValue(driver, await waitFor(driver, byTestId("health-form-target")), `tcp://127.0.0.1:${server.address().port}`);
+  await replaceValue(driver, await waitFor(driver, byTestId("health-form-interval")), "2");
+  await replaceValue(driver, await waitFor(driver, byTestId("health-form-conditions")), "[CONNECTED] == true");
+  await (await waitFor(driver, byTestId("health-form-submit"))).click();
+  await waitUntilGone(driver, byTestId("health-form"), "the form closes once saved");
+
+  const text = await readFile(join(folder, "quantum.toml"), "utf8");
+  assert.match(text, /# The public API, checked every second in this test\.\n\[\[health\]\]\nname = "api"/);
+  assert.match(text, /\[\[health\]\]\nname = "port"\ntarget = "tcp:\/\/127\.0\.0\.1:\d+"\ninterval = 2\nconditions = \["\[CONNECTED\] == true"\]/);
+  await driver.wait(
+    () =>
+      driver.executeScript(
+        'return document.querySelector(\'[data-testid="health-check"][data-name="port"] [data-testid="health-state"]\')?.dataset.state === "up";',
+      ),
+    TIMEOUT_MS,
+    "the new check runs and is up",
+  );
 });

@@ -305,6 +305,13 @@ export const commands = {
 	/**  Pauses a check (or, without one, all of the project's) for `minutes`. */
 	healthPause: (projectId: number, check: string | null, minutes: number) => typedError<null, ErrorInfo>(__TAURI_INVOKE("health_pause", { projectId, check, minutes })),
 	healthResume: (projectId: number, check: string | null) => typedError<null, ErrorInfo>(__TAURI_INVOKE("health_resume", { projectId, check })),
+	/**
+	 *  Adds or changes a check in the project's quantum.toml (`previous`: its old name when renamed);
+	 *  the checks are reloaded from the file.
+	 */
+	healthCheckSave: (projectId: number, check: HealthCheckDecl, previous: string | null) => typedError<null, ErrorInfo>(__TAURI_INVOKE("health_check_save", { projectId, check, previous })),
+	/**  Removes a check from the project's quantum.toml (its results and incidents stay). */
+	healthCheckRemove: (projectId: number, name: string) => typedError<null, ErrorInfo>(__TAURI_INVOKE("health_check_remove", { projectId, name })),
 };
 
 /** Events */
@@ -439,6 +446,9 @@ export type CheckStatus = {
 	name: string,
 	target: string,
 	intervalSecs: number,
+	timeoutSecs: number,
+	/**  Failures in a row that open an incident. */
+	failures: number,
 	conditions: string[],
 	state: CheckState,
 	pausedUntil: string | null,
@@ -1199,6 +1209,21 @@ export type HashField = {
 
 /**  A health check ran, or an incident opened or closed: the Health page refetches. */
 export type HealthChanged = HealthEvent;
+
+/**
+ *  One `[[health]]` table: a check the app runs in the background. Left-out numbers take the
+ *  health crate's defaults; no conditions: an HTTP answer below 400, or a connection.
+ */
+export type HealthCheckDecl = {
+	name: string,
+	/**  `http(s)://…`, `tcp://host:port`, `datasource:NAME` or `container:NAME`. */
+	target: string,
+	interval: number | null,
+	timeout: number | null,
+	failures: number | null,
+	/**  Gatus-style conditions, e.g. `[STATUS] == 200`. */
+	conditions: string[],
+};
 
 export type HealthEvent = { kind: "checked"; projectId: number; check: string; ok: boolean } | { kind: "incidentOpened"; incident: Incident } | { kind: "incidentClosed"; incident: Incident };
 

@@ -66,6 +66,9 @@ pub struct CheckStatus {
     pub name: String,
     pub target: String,
     pub interval_secs: u32,
+    pub timeout_secs: u32,
+    /// Failures in a row that open an incident.
+    pub failures: u32,
     pub conditions: Vec<String>,
     pub state: CheckState,
     pub paused_until: Option<String>,
@@ -248,6 +251,8 @@ impl Health {
                 name: spec.name.clone(),
                 target: spec.target.to_string(),
                 interval_secs: spec.interval_secs,
+                timeout_secs: spec.timeout_secs,
+                failures: spec.failures,
                 conditions: spec.conditions.iter().map(ToString::to_string).collect(),
                 state,
                 paused_until,

@@ -1,6 +1,7 @@
 //! The Health section: a project's checks with their history and incidents, "Check now", and
 //! pauses (a check, or all of the project's, for a while).
 
+use quantum_config::HealthCheckDecl;
 use quantum_health::{CheckResult, HealthOverview};
 use quantum_kernel::ErrorInfo;
 use tauri::State;
@@ -63,4 +64,35 @@ pub async fn health_resume(
     check: Option<String>,
 ) -> CommandResult<()> {
     Ok(state.health.resume(project_id, check.as_deref()).await?)
+}
+
+/// Adds or changes a check in the project's quantum.toml (`previous`: its old name when renamed);
+/// the checks are reloaded from the file.
+#[tauri::command]
+#[specta::specta]
+pub async fn health_check_save(
+    state: State<'_, AppState>,
+    project_id: i64,
+    check: HealthCheckDecl,
+    previous: Option<String>,
+) -> CommandResult<()> {
+    state
+        .configs
+        .set_health_check(project_id, &check, previous.as_deref())
+        .await?;
+    quantum_core::health::load(&state.configs, &state.health, project_id).await;
+    Ok(())
+}
+
+/// Removes a check from the project's quantum.toml (its results and incidents stay).
+#[tauri::command]
+#[specta::specta]
+pub async fn health_check_remove(
+    state: State<'_, AppState>,
+    project_id: i64,
+    name: String,
+) -> CommandResult<()> {
+    state.configs.remove_health_check(project_id, &name).await?;
+    quantum_core::health::load(&state.configs, &state.health, project_id).await;
+    Ok(())
 }

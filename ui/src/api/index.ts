@@ -34,6 +34,7 @@ import {
   type ProjectInput,
   type NewProject,
   type HealthEvent,
+  type HealthCheckDecl,
   type Settings,
   type StatsSample,
   type VariableInput,
@@ -202,7 +203,7 @@ export type {
 } from "../bindings";
 
 // Health checks
-export type { CheckResult, CheckState, CheckStatus, DayUptime, HealthEvent, HealthOverview, Incident } from "../bindings";
+export type { CheckResult, CheckState, CheckStatus, DayUptime, HealthCheckDecl, HealthEvent, HealthOverview, Incident } from "../bindings";
 
 // New projects from templates
 export type {
@@ -542,6 +543,10 @@ export const api = {
   healthPause: (projectId: number, check: string | null, minutes: number) =>
     unwrap(commands.healthPause(projectId, check, minutes)),
   healthResume: (projectId: number, check: string | null) => unwrap(commands.healthResume(projectId, check)),
+  /** Writes the check into quantum.toml (`previous`: its old name when renamed). */
+  healthCheckSave: (projectId: number, check: HealthCheckDecl, previous: string | null) =>
+    unwrap(commands.healthCheckSave(projectId, check, previous)),
+  healthCheckRemove: (projectId: number, name: string) => unwrap(commands.healthCheckRemove(projectId, name)),
   /** Calls `listener` with each check's result and each incident opened or closed. */
   onHealthChanged: (listener: (event: HealthEvent) => void) => events.healthChanged.listen((event) => listener(event.payload)),
   /** Calls `listener` with what the CI watchers find; resolves to the function that stops it. */

@@ -23,6 +23,28 @@ impl ProjectConfigs {
         Ok(config.map(|config| config.health).unwrap_or_default())
     }
 
+    /// Adds or changes a health check in the project's file (`previous`: its old name, when the
+    /// form renamed it), kept in its history.
+    pub async fn set_health_check(
+        &self,
+        project_id: i64,
+        check: &crate::HealthCheckDecl,
+        previous: Option<&str>,
+    ) -> Result<()> {
+        self.edit_file(project_id, |text| {
+            crate::edit::set_health_check(text, check, previous)
+        })
+        .await
+    }
+
+    /// Removes a health check from the project's file, kept in its history.
+    pub async fn remove_health_check(&self, project_id: i64, name: &str) -> Result<()> {
+        self.edit_file(project_id, |text| {
+            crate::edit::remove_health_check(text, name)
+        })
+        .await
+    }
+
     /// Adds or changes a test suite in the project's file (made when missing), kept in its history.
     pub async fn set_test_suite(
         &self,

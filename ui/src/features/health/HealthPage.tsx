@@ -1,6 +1,7 @@
+import { useState } from "react";
 import { Link, useParams } from "react-router";
 import { useQuery } from "@tanstack/react-query";
-import { HeartPulse, Pause, Play, RefreshCw } from "lucide-react";
+import { HeartPulse, Pause, Pencil, Play, Plus, RefreshCw, Trash2 } from "lucide-react";
 import { toast } from "sonner";
 import { api, errorMessage, type CheckStatus, type HealthOverview } from "../../api";
 import { queryKeys } from "../../api/queryKeys";
@@ -9,6 +10,8 @@ import { ErrorState } from "../../components/ErrorState";
 import { PageHeader } from "../../components/PageHeader";
 import { RelativeTime } from "../../components/RelativeTime";
 import { SkeletonRows } from "../../components/Skeleton";
+import { CheckFormDialog } from "./CheckFormDialog";
+import { RemoveCheckDialog } from "./RemoveCheckDialog";
 import { useCheckNow, useHealthEvents, usePause } from "./queries";
 import { uptimeLabel } from "./uptime";
 import "./health.css";
@@ -31,6 +34,9 @@ export default function HealthPage() {
   useHealthEvents(projectId);
   const overview = useQuery({ queryKey: queryKeys.health(projectId), queryFn: () => api.healthOverview(projectId) });
   const pause = usePause(projectId);
+  // The check being edited: `null` for a new one, `undefined` while the form is closed.
+  const [editing, setEditing] = useState<CheckStatus | null | undefined>(undefined);
+  const [removing, setRemoving] = useState<CheckStatus | null>(null);
   const togglePause = (check: string | null, paused: boolean) =>
     pause.mutate(
       { check, minutes: paused ? null : 60 },
@@ -50,15 +56,22 @@ export default function HealthPage() {
         testId="health-empty"
         action={
           <div className="health-example">
+            <button type="button" className="button button-primary" onClick={() => setEditing(null)} data-testid="health-add-first">
+              <Plus size={14} aria-hidden />
+              Add a check
+            </button>
             <pre className="mono small selectable">{EXAMPLE}</pre>
             <Link to={`/projects/${projectId}/config`} className="text-link">
-              Open Configuration
+              Or write it on the Configuration page
             </Link>
           </div>
         }
       />
     );
-  else body = <Checks projectId={projectId} overview={overview.data} onTogglePause={togglePause} />;
+  else
+    body = (
+      <Checks projectId={projectId} overview={overview.data} onTogglePause={togglePause} onEdit={setEditing} onRemove={setRemoving} />
+    );
 
   const allPaused = overview.data?.pausedUntil ?? null;
   return (
@@ -69,19 +82,27 @@ export default function HealthPage() {
         actions={
           overview.data &&
           overview.data.checks.length > 0 && (
-            <button
+            <>
+              <button type="button" className="button button-secondary" onClick={() => setEditing(null)} data-testid="health-add">
+                <Plus size={14} aria-hidden />
+                Add check
+              </button>
+              <button
               type="button"
               className="button button-secondary"
               onClick={() => togglePause(null, allPaused !== null)}
               data-testid="health-pause-all"
             >
               {allPaused ? <Play size={14} aria-hidden /> : <Pause size={14} aria-hidden />}
-              {allPaused ? "Resume all" : "Pause all for an hour"}
-            </button>
+                {allPaused ? "Resume all" : "Pause all for an hour"}
+              </button>
+            </>
           )
         }
       />
       {body}
+      {editing !== undefined && <CheckFormDialog projectId={projectId} check={editing} onClose={() => setEditing(undefined)} />}
+      {removing && <RemoveCheckDialog projectId={projectId} check={removing} onClose={() => setRemoving(null)} />}
     </div>
   );
 }
@@ -90,10 +111,14 @@ function Checks({
   projectId,
   overview,
   onTogglePause,
+  onEdit,
+  onRemove,
 }: {
   projectId: number;
   overview: HealthOverview;
   onTogglePause: (check: string | null, paused: boolean) => void;
+  onEdit: (check: CheckStatus) => void;
+  onRemove: (check: CheckStatus) => void;
 }) {
   const checkNow = useCheckNow(projectId);
   const open = overview.incidents.filter((incident) => incident.endedAt === null);
@@ -168,6 +193,18 @@ function Checks({
                       onClick={() => onTogglePause(check.name, check.pausedUntil !== null)}
                     >
                       {check.pausedUntil ? <Play size={14} aria-hidden /> : <Pause size={14} aria-hidden />}
+                    </button>
+                    <button type="button" className="icon-button" title="Edit" aria-label={`Edit ${check.name}`} onClick={() => onEdit(check)}>
+                      <Pencil size={14} aria-hidden />
+                    </button>
+                    <button
+                      type="button"
+                      className="icon-button icon-button-danger"
+                      title="Remove from quantum.toml"
+                      aria-label={`Remove ${check.name}`}
+                      onClick={() => onRemove(check)}
+                    >
+                      <Trash2 size={14} aria-hidden />
                     </button>
                   </td>
                 </tr>
