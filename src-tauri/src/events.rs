@@ -243,6 +243,7 @@ pub fn forward_scans<R: Runtime>(app: &AppHandle<R>) {
 pub fn forward_health<R: Runtime>(app: &AppHandle<R>) {
     let state = app.state::<AppState>();
     tauri::async_runtime::spawn(quantum_core::health::watch(&state.core));
+    tauri::async_runtime::spawn(quantum_core::health::post_incidents(&state.core));
     let events = state.health.subscribe();
     let app = app.clone();
     relay(events, move |event| {

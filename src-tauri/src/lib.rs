@@ -167,6 +167,9 @@ pub fn specta_builder<R: Runtime>() -> tauri_specta::Builder<R> {
             commands::health::health_resume,
             commands::health::health_check_save,
             commands::health::health_check_remove,
+            commands::health::health_webhook,
+            commands::health::health_webhook_set,
+            commands::health::health_webhook_test,
         ])
         .events(collect_events![
             events::DataChanged,

@@ -1,6 +1,7 @@
 // Health checks in the real window: a project whose quantum.toml declares a check against an HTTP
 // server of this spec's. The page shows it up; the server starts failing and the incident opens
-// on screen (with the condition that failed); it recovers and the incident closes.
+// on screen (with the condition that failed) and is posted to the project's webhook; it recovers
+// and the incident closes. Then a check is added from the page.
 import assert from "node:assert/strict";
 import { createServer } from "node:http";
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
@@ -16,9 +17,20 @@ let driver;
 let folder;
 let server;
 let status = 200;
+/** The bodies posted to the project's webhook. */
+const hooked = [];
 
 before(async () => {
   server = createServer((request, response) => {
+    if (request.url === "/hook") {
+      let body = "";
+      request.on("data", (chunk) => (body += chunk));
+      request.on("end", () => {
+        hooked.push(JSON.parse(body));
+        response.writeHead(204).end();
+      });
+      return;
+    }
     response.writeHead(status, { "content-type": "application/json" });
     response.end(JSON.stringify({ status: status === 200 ? "UP" : "DOWN" }));
   });
@@ -56,12 +68,18 @@ test("a failing check becomes an incident on screen, and recovery closes it", as
   await (await waitFor(driver, byTestId("project-health-link"), TIMEOUT_MS)).click();
   await driver.wait(async () => (await stateOf()) === "up", TIMEOUT_MS, "the check runs by itself and is up");
 
+  // The incident will be posted to the project's webhook, kept in the keychain.
+  await (await waitFor(driver, byTestId("health-webhook-input"), TIMEOUT_MS)).sendKeys(`http://127.0.0.1:${server.address().port}/hook`);
+  await (await waitFor(driver, byTestId("health-webhook-save"), TIMEOUT_MS)).click();
+  assert.match(await renderedText(driver, await waitFor(driver, byTestId("health-webhook-current"), TIMEOUT_MS)), /^http:\/\/127\.0\.0\.1:\d+\/…$/);
+
   status = 503;
   const alert = await waitFor(driver, byTestId("health-open-incidents"), TIMEOUT_MS);
   assert.match(await renderedText(driver, alert), /1 open incident: api/);
   const incident = await waitFor(driver, byTestId("health-incident"), TIMEOUT_MS);
   assert.match(await renderedText(driver, incident), /\[STATUS\] == 200 \(was 503\)/);
   assert.equal(await stateOf(), "down");
+  await driver.wait(async () => hooked.some((body) => body.state === "opened" && body.check === "api"), TIMEOUT_MS, "the webhook hears of it");
   await capture(driver, "health-incident");
 
   status = 200;

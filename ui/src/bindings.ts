@@ -312,6 +312,12 @@ export const commands = {
 	healthCheckSave: (projectId: number, check: HealthCheckDecl, previous: string | null) => typedError<null, ErrorInfo>(__TAURI_INVOKE("health_check_save", { projectId, check, previous })),
 	/**  Removes a check from the project's quantum.toml (its results and incidents stay). */
 	healthCheckRemove: (projectId: number, name: string) => typedError<null, ErrorInfo>(__TAURI_INVOKE("health_check_remove", { projectId, name })),
+	/**  The project's webhook as the page shows it: scheme and host only (the rest is a secret). */
+	healthWebhook: (projectId: number) => typedError<string | null, ErrorInfo>(__TAURI_INVOKE("health_webhook", { projectId })),
+	/**  Sets the project's webhook (kept in the keychain), or removes it with `None`. */
+	healthWebhookSet: (projectId: number, url: string | null) => typedError<null, ErrorInfo>(__TAURI_INVOKE("health_webhook_set", { projectId, url })),
+	/**  Posts a test message to the project's webhook, so the user sees it arrive. */
+	healthWebhookTest: (projectId: number) => typedError<null, ErrorInfo>(__TAURI_INVOKE("health_webhook_test", { projectId })),
 };
 
 /** Events */

@@ -9,9 +9,10 @@ use quantum_datasources::connection;
 use quantum_datasources::probe::{self, Endpoint};
 use quantum_datasources::{DatasourceStatus, Datasources};
 use quantum_docker::Docker;
-use quantum_health::{failed, Health, Observation, Prober, Target};
+use quantum_health::{failed, Health, HealthEvent, Observation, Prober, Target};
 use quantum_kernel::audit::ResourceType;
-use quantum_kernel::projects;
+use quantum_kernel::{projects, ErrorInfo};
+use quantum_secrets::Secret;
 
 use crate::Core;
 
@@ -151,4 +152,81 @@ pub async fn load(configs: &quantum_config::ProjectConfigs, health: &Arc<Health>
             .filter_map(quantum_config::HealthCheckDecl::to_spec)
             .collect(),
     );
+}
+
+/// Where a project's webhook URL is kept: the keychain, since a Slack or Discord URL is a secret
+/// that lets anyone post.
+fn webhook_account(project_id: i64) -> String {
+    format!("health-webhook:{project_id}")
+}
+
+/// The project's webhook URL, if it has one.
+pub async fn webhook(core: &Core, project_id: i64) -> Result<Option<String>, ErrorInfo> {
+    let secrets = Arc::clone(&core.secrets);
+    tokio::task::spawn_blocking(move || secrets.find(&webhook_account(project_id)))
+        .await
+        .map_err(|error| ErrorInfo::new("secrets.failed", error.to_string()))?
+        .map(|found| found.map(|secret| secret.expose().to_owned()))
+        .map_err(Into::into)
+}
+
+/// Sets (or, with `None`, removes) the project's webhook: an http(s) URL.
+pub async fn set_webhook(
+    core: &Core,
+    project_id: i64,
+    url: Option<String>,
+) -> Result<(), ErrorInfo> {
+    projects::get(&core.store, project_id).await?;
+    let url = url.map(|u| u.trim().to_owned()).filter(|u| !u.is_empty());
+    if let Some(url) = &url {
+        if !matches!(Target::parse(url), Ok(Target::Http { .. })) {
+            return Err(ErrorInfo {
+                code: "health.invalid_webhook".into(),
+                message: "Give the webhook as an http:// or https:// URL, e.g. https://hooks.slack.com/services/…".into(),
+                field: Some("url".into()),
+            });
+        }
+    }
+    let secrets = Arc::clone(&core.secrets);
+    tokio::task::spawn_blocking(move || match url {
+        Some(url) => secrets.set(&webhook_account(project_id), &Secret::new(url)),
+        None => secrets.delete(&webhook_account(project_id)),
+    })
+    .await
+    .map_err(|error| ErrorInfo::new("secrets.failed", error.to_string()))?
+    .map_err(Into::into)
+}
+
+/// Posts each incident, opened and closed, to its project's webhook until the app ends.
+pub fn post_incidents(core: &Core) -> impl std::future::Future<Output = ()> + Send + 'static {
+    let (store, secrets, health) = (
+        core.store.clone(),
+        Arc::clone(&core.secrets),
+        Arc::clone(&core.health),
+    );
+    let mut events = health.subscribe();
+    async move {
+        loop {
+            let incident = match events.recv().await {
+                Ok(
+                    HealthEvent::IncidentOpened { incident }
+                    | HealthEvent::IncidentClosed { incident },
+                ) => incident,
+                Ok(HealthEvent::Checked { .. })
+                | Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => continue,
+                Err(tokio::sync::broadcast::error::RecvError::Closed) => return,
+            };
+            let account = webhook_account(incident.project_id);
+            let secrets = Arc::clone(&secrets);
+            let url = tokio::task::spawn_blocking(move || secrets.find(&account)).await;
+            let Ok(Ok(Some(url))) = url else { continue };
+            let project = projects::get(&store, incident.project_id)
+                .await
+                .map(|p| p.name)
+                .unwrap_or_default();
+            if let Err(error) = health.post_webhook(url.expose(), &project, &incident).await {
+                tracing::warn!(%error, project_id = incident.project_id, "the incident's webhook failed");
+            }
+        }
+    }
 }

@@ -9,6 +9,7 @@ mod error;
 pub mod history;
 mod probe;
 mod spec;
+pub mod webhook;
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -277,6 +278,21 @@ impl Health {
 
     pub async fn resume(&self, project_id: i64, check: Option<&str>) -> Result<()> {
         history::resume(&self.store, project_id, check.unwrap_or("")).await
+    }
+
+    /// Posts the incident to `url` (the project's webhook).
+    pub async fn post_webhook(
+        &self,
+        url: &str,
+        project: &str,
+        incident: &Incident,
+    ) -> std::result::Result<(), String> {
+        webhook::post(
+            self.probes.http(),
+            url,
+            &webhook::payload(project, incident),
+        )
+        .await
     }
 }
 

@@ -29,7 +29,7 @@ impl Probes {
         }
     }
 
-    fn http(&self) -> &reqwest::Client {
+    pub fn http(&self) -> &reqwest::Client {
         self.http.get_or_init(|| {
             // reqwest is built without a default crypto provider: ring, as everywhere in the app.
             let _ = rustls::crypto::ring::default_provider().install_default();

@@ -298,3 +298,63 @@ fn targets_are_read_or_refused_with_the_forms_they_take() {
         .expect_err("refused")
         .contains("http(s)://"));
 }
+
+#[tokio::test]
+async fn an_incident_is_posted_to_the_webhook_in_a_body_slack_and_discord_read() {
+    let (health, _project, _dir) = setup().await;
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bound");
+    let port = listener.local_addr().expect("address").port();
+    let received = tokio::spawn(async move {
+        let (mut socket, _) = listener.accept().await.expect("a post");
+        let mut request = Vec::new();
+        let mut buffer = [0u8; 4096];
+        // Until the body's closing brace: the request is small.
+        while !request.ends_with(b"}") {
+            let read = socket.read(&mut buffer).await.expect("read");
+            if read == 0 {
+                break;
+            }
+            request.extend_from_slice(&buffer[..read]);
+        }
+        let _ = socket
+            .write_all(b"HTTP/1.1 204 No Content\r\nconnection: close\r\n\r\n")
+            .await;
+        String::from_utf8_lossy(&request).into_owned()
+    });
+    let incident = quantum_health::Incident {
+        id: 1,
+        project_id: 1,
+        check: "api".into(),
+        started_at: "2026-11-29T10:00:00Z".into(),
+        ended_at: None,
+        failing: "[STATUS] == 200 (was 503)".into(),
+        last_response: Some("HTTP 503".into()),
+    };
+    health
+        .post_webhook(&format!("http://127.0.0.1:{port}/hook"), "shop", &incident)
+        .await
+        .expect("posted");
+    let request = received.await.expect("received");
+    assert!(request.starts_with("POST /hook "), "{request}");
+    let body: serde_json::Value =
+        serde_json::from_str(&request[request.find("\r\n\r\n").expect("body") + 4..])
+            .expect("JSON");
+    assert_eq!(
+        body["text"],
+        "🔴 shop: check “api” is failing — [STATUS] == 200 (was 503)"
+    );
+    assert_eq!(body["content"], body["text"]);
+    assert_eq!(body["state"], "opened");
+    assert_eq!(body["check"], "api");
+
+    let refused = health
+        .post_webhook("http://127.0.0.1:1/hook", "shop", &incident)
+        .await
+        .expect_err("nobody listens");
+    assert!(
+        refused.starts_with("The webhook could not be reached"),
+        "{refused}"
+    );
+}

@@ -96,3 +96,53 @@ pub async fn health_check_remove(
     quantum_core::health::load(&state.configs, &state.health, project_id).await;
     Ok(())
 }
+
+/// The project's webhook as the page shows it: scheme and host only (the rest is a secret).
+#[tauri::command]
+#[specta::specta]
+pub async fn health_webhook(
+    state: State<'_, AppState>,
+    project_id: i64,
+) -> CommandResult<Option<String>> {
+    let url = quantum_core::health::webhook(&state, project_id).await?;
+    Ok(url.map(|url| {
+        let (scheme, rest) = url.split_once("://").unwrap_or(("https", url.as_str()));
+        let host = rest.split('/').next().unwrap_or_default();
+        format!("{scheme}://{host}/…")
+    }))
+}
+
+/// Sets the project's webhook (kept in the keychain), or removes it with `None`.
+#[tauri::command]
+#[specta::specta]
+pub async fn health_webhook_set(
+    state: State<'_, AppState>,
+    project_id: i64,
+    url: Option<String>,
+) -> CommandResult<()> {
+    quantum_core::health::set_webhook(&state, project_id, url).await
+}
+
+/// Posts a test message to the project's webhook, so the user sees it arrive.
+#[tauri::command]
+#[specta::specta]
+pub async fn health_webhook_test(state: State<'_, AppState>, project_id: i64) -> CommandResult<()> {
+    let url = quantum_core::health::webhook(&state, project_id)
+        .await?
+        .ok_or_else(|| ErrorInfo::new("health.no_webhook", "This project has no webhook yet."))?;
+    let project = quantum_kernel::projects::get(&state.store, project_id).await?;
+    let test = quantum_health::Incident {
+        id: 0,
+        project_id,
+        check: "webhook test".into(),
+        started_at: String::new(),
+        ended_at: None,
+        failing: "a test message from Quantum Admin; no check failed".into(),
+        last_response: None,
+    };
+    state
+        .health
+        .post_webhook(&url, &project.name, &test)
+        .await
+        .map_err(|message| ErrorInfo::new("health.webhook_failed", message))
+}

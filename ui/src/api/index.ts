@@ -547,6 +547,10 @@ export const api = {
   healthCheckSave: (projectId: number, check: HealthCheckDecl, previous: string | null) =>
     unwrap(commands.healthCheckSave(projectId, check, previous)),
   healthCheckRemove: (projectId: number, name: string) => unwrap(commands.healthCheckRemove(projectId, name)),
+  /** The project's webhook, its host only (`null`: none). */
+  healthWebhook: (projectId: number) => unwrap(commands.healthWebhook(projectId)),
+  healthWebhookSet: (projectId: number, url: string | null) => unwrap(commands.healthWebhookSet(projectId, url)),
+  healthWebhookTest: (projectId: number) => unwrap(commands.healthWebhookTest(projectId)),
   /** Calls `listener` with each check's result and each incident opened or closed. */
   onHealthChanged: (listener: (event: HealthEvent) => void) => events.healthChanged.listen((event) => listener(event.payload)),
   /** Calls `listener` with what the CI watchers find; resolves to the function that stops it. */

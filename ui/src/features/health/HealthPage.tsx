@@ -12,6 +12,7 @@ import { RelativeTime } from "../../components/RelativeTime";
 import { SkeletonRows } from "../../components/Skeleton";
 import { CheckFormDialog } from "./CheckFormDialog";
 import { RemoveCheckDialog } from "./RemoveCheckDialog";
+import { WebhookPanel } from "./WebhookPanel";
 import { useCheckNow, useHealthEvents, usePause } from "./queries";
 import { uptimeLabel } from "./uptime";
 import "./health.css";
@@ -101,6 +102,7 @@ export default function HealthPage() {
         }
       />
       {body}
+      {overview.data && overview.data.checks.length > 0 && <WebhookPanel projectId={projectId} />}
       {editing !== undefined && <CheckFormDialog projectId={projectId} check={editing} onClose={() => setEditing(undefined)} />}
       {removing && <RemoveCheckDialog projectId={projectId} check={removing} onClose={() => setRemoving(null)} />}
     </div>
