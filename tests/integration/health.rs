@@ -148,6 +148,7 @@ async fn an_incident_reaches_the_project_s_webhook_kept_in_the_keychain() {
             host: "127.0.0.1".into(),
             port: 1,
         }),
+        insecure: false,
     };
     core.health
         .check(project.id, &nothing_there, &mut 0)

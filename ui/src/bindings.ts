@@ -456,6 +456,8 @@ export type CheckStatus = {
 	/**  Failures in a row that open an incident. */
 	failures: number,
 	conditions: string[],
+	/**  HTTPS without checking the certificate. */
+	insecure: boolean,
 	state: CheckState,
 	pausedUntil: string | null,
 	/**  Oldest first; the last is the latest. */
@@ -1229,6 +1231,8 @@ export type HealthCheckDecl = {
 	failures: number | null,
 	/**  Gatus-style conditions, e.g. `[STATUS] == 200`. */
 	conditions: string[],
+	/**  HTTPS without checking the certificate (a development server's self-signed one). */
+	insecure: boolean,
 };
 
 export type HealthEvent = { kind: "checked"; projectId: number; check: string; ok: boolean } | { kind: "incidentOpened"; incident: Incident } | { kind: "incidentClosed"; incident: Incident };

@@ -108,6 +108,8 @@ pub struct HealthCheckDecl {
     pub failures: Option<u32>,
     /// Gatus-style conditions, e.g. `[STATUS] == 200`.
     pub conditions: Vec<String>,
+    /// HTTPS without checking the certificate (a development server's self-signed one).
+    pub insecure: bool,
 }
 
 impl HealthCheckDecl {
@@ -131,6 +133,7 @@ impl HealthCheckDecl {
             timeout_secs: self.timeout.unwrap_or(quantum_health::DEFAULT_TIMEOUT_SECS),
             failures: self.failures.unwrap_or(quantum_health::DEFAULT_FAILURES),
             conditions,
+            insecure: self.insecure,
         })
     }
 }

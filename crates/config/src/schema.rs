@@ -85,6 +85,10 @@ pub const HEALTH_KEYS: &[KeySpec] = &[
         "conditions",
         "What must hold, e.g. [\"[STATUS] == 200\", \"[RESPONSE_TIME] < 500\"]",
     ),
+    (
+        "insecure",
+        "true: HTTPS without checking the certificate (self-signed development servers)",
+    ),
 ];
 
 /// The result formats `format` takes (the test runs' own names for them).

@@ -1,6 +1,7 @@
 //! Conditions in Gatus's words, so that a Gatus user reads them at once:
 //! `[STATUS] == 200`, `[RESPONSE_TIME] < 500` (ms), `[BODY] == pat(*ok*)`,
-//! `[BODY].status == UP`, `[BODY].items[0].id > 3`, `[CONNECTED] == true`.
+//! `[BODY].status == UP`, `[BODY].items[0].id > 3`, `[CONNECTED] == true`,
+//! `[CERTIFICATE_EXPIRATION] > 14d` (durations in `s`, `m`, `h` or `d`).
 
 use std::fmt;
 
@@ -11,6 +12,8 @@ pub struct Observation {
     pub status: Option<u16>,
     pub response_ms: u64,
     pub body: Option<String>,
+    /// Seconds until the server's certificate expires (negative once it has), over HTTPS.
+    pub certificate_expires_in: Option<i64>,
     /// Why it could not connect or read, when it could not.
     pub error: Option<String>,
 }
@@ -20,6 +23,8 @@ enum Placeholder {
     Status,
     ResponseTime,
     Connected,
+    /// Seconds left on the server's certificate.
+    CertificateExpiration,
     /// The body, or the value at a JSON path in it (`.a.b[0]`).
     Body(Vec<Step>),
 }
@@ -81,10 +86,11 @@ impl Condition {
             "[STATUS]" => Placeholder::Status,
             "[RESPONSE_TIME]" => Placeholder::ResponseTime,
             "[CONNECTED]" => Placeholder::Connected,
+            "[CERTIFICATE_EXPIRATION]" => Placeholder::CertificateExpiration,
             body if body.starts_with("[BODY]") => Placeholder::Body(path(&body["[BODY]".len()..])?),
             other => {
                 return Err(format!(
-                    "`{other}` is not a placeholder: use [STATUS], [RESPONSE_TIME], [BODY] (or [BODY].a.b[0]) or [CONNECTED]"
+                    "`{other}` is not a placeholder: use [STATUS], [RESPONSE_TIME], [BODY] (or [BODY].a.b[0]), [CONNECTED] or [CERTIFICATE_EXPIRATION]"
                 ))
             }
         };
@@ -98,11 +104,18 @@ impl Condition {
         if placeholder == Placeholder::Connected && !matches!(op, Op::Eq | Op::Ne) {
             return Err("`[CONNECTED]` takes == or !=".to_owned());
         }
+        let value = if placeholder == Placeholder::CertificateExpiration {
+            duration_secs(right)
+                .ok_or_else(|| format!("`{left}` is compared with a duration such as 14d, 48h or 30m, not `{right}`"))?
+                .to_string()
+        } else {
+            right.trim_matches('"').to_owned()
+        };
         Ok(Self {
             text: trimmed.to_owned(),
             placeholder,
             op,
-            value: right.trim_matches('"').to_owned(),
+            value,
         })
     }
 
@@ -112,6 +125,9 @@ impl Condition {
             Placeholder::Status => seen.status.map(|s| s.to_string()),
             Placeholder::ResponseTime => Some(seen.response_ms.to_string()),
             Placeholder::Connected => Some(seen.connected.to_string()),
+            Placeholder::CertificateExpiration => {
+                seen.certificate_expires_in.map(|secs| secs.to_string())
+            }
             Placeholder::Body(steps) if steps.is_empty() => seen.body.clone(),
             Placeholder::Body(steps) => seen
                 .body
@@ -124,6 +140,14 @@ impl Condition {
         };
         if compare(&actual, self.op, &self.value) {
             Ok(())
+        } else if self.placeholder == Placeholder::CertificateExpiration {
+            let hours = actual.parse::<i64>().unwrap_or(0) / 3600;
+            Err(format!(
+                "{} (was {}d {}h)",
+                self.text,
+                hours / 24,
+                hours % 24
+            ))
         } else {
             let shown: String = actual.chars().take(80).collect();
             Err(format!("{} (was {shown})", self.text))
@@ -176,6 +200,21 @@ fn walk(json: &serde_json::Value, steps: &[Step]) -> Option<String> {
         serde_json::Value::String(text) => text.clone(),
         other => other.to_string(),
     })
+}
+
+/// `14d`, `48h`, `30m`, `90s` in seconds.
+fn duration_secs(text: &str) -> Option<i64> {
+    let text = text.trim();
+    let (number, unit) = text.split_at(text.find(|c: char| !c.is_ascii_digit())?);
+    let number: i64 = number.parse().ok()?;
+    let unit = match unit {
+        "s" => 1,
+        "m" => 60,
+        "h" => 3600,
+        "d" => 86_400,
+        _ => return None,
+    };
+    number.checked_mul(unit)
 }
 
 fn number(text: &str) -> Option<f64> {
@@ -238,6 +277,7 @@ mod tests {
             status: Some(200),
             response_ms: 120,
             body: Some(r#"{"status":"UP","items":[{"id":7}],"note":"all healthy"}"#.to_owned()),
+            certificate_expires_in: Some(10 * 86_400 + 3 * 3600),
             error: None,
         }
     }
@@ -267,6 +307,11 @@ mod tests {
             Err("[BODY].missing == x (nothing to read)".into())
         );
         assert_eq!(check("[CONNECTED] == true"), Ok(()));
+        assert_eq!(check("[CERTIFICATE_EXPIRATION] > 7d"), Ok(()));
+        assert_eq!(
+            check("[CERTIFICATE_EXPIRATION] > 14d"),
+            Err("[CERTIFICATE_EXPIRATION] > 14d (was 10d 3h)".into())
+        );
     }
 
     #[test]
@@ -283,6 +328,9 @@ mod tests {
         assert!(Condition::parse("[CONNECTED] > true")
             .expect_err("refused")
             .contains("=="));
+        assert!(Condition::parse("[CERTIFICATE_EXPIRATION] > soon")
+            .expect_err("refused")
+            .contains("duration"));
         assert!(Condition::parse("[BODY].a[x] == 1")
             .expect_err("refused")
             .contains("not an index"));

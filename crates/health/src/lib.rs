@@ -71,6 +71,8 @@ pub struct CheckStatus {
     /// Failures in a row that open an incident.
     pub failures: u32,
     pub conditions: Vec<String>,
+    /// HTTPS without checking the certificate.
+    pub insecure: bool,
     pub state: CheckState,
     pub paused_until: Option<String>,
     /// Oldest first; the last is the latest.
@@ -189,7 +191,10 @@ impl Health {
         in_a_row: &mut u32,
     ) -> Result<CheckResult> {
         let timeout = Duration::from_secs(spec.timeout_secs.into());
-        let seen = self.probes.look(project_id, &spec.target, timeout).await;
+        let seen = self
+            .probes
+            .look(project_id, &spec.target, timeout, spec.insecure)
+            .await;
         let failing = seen
             .error
             .clone()
@@ -254,6 +259,7 @@ impl Health {
                 interval_secs: spec.interval_secs,
                 timeout_secs: spec.timeout_secs,
                 failures: spec.failures,
+                insecure: spec.insecure,
                 conditions: spec.conditions.iter().map(ToString::to_string).collect(),
                 state,
                 paused_until,

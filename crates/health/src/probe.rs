@@ -18,6 +18,8 @@ pub trait Prober: Send + Sync {
 pub struct Probes {
     /// Made at the first HTTP check: a command line that runs none never pays for it.
     http: std::sync::OnceLock<reqwest::Client>,
+    /// The same without certificate checks, for checks declared `insecure`.
+    insecure: std::sync::OnceLock<reqwest::Client>,
     others: Box<dyn Prober>,
 }
 
@@ -25,25 +27,36 @@ impl Probes {
     pub fn new(others: Box<dyn Prober>) -> Self {
         Self {
             http: std::sync::OnceLock::new(),
+            insecure: std::sync::OnceLock::new(),
             others,
         }
     }
 
     pub fn http(&self) -> &reqwest::Client {
-        self.http.get_or_init(|| {
-            // reqwest is built without a default crypto provider: ring, as everywhere in the app.
-            let _ = rustls::crypto::ring::default_provider().install_default();
-            reqwest::Client::builder()
-                .user_agent(concat!("QuantumAdmin-health/", env!("CARGO_PKG_VERSION")))
-                .build()
-                .unwrap_or_default()
-        })
+        self.http.get_or_init(|| client(false))
     }
 
-    pub async fn look(&self, project_id: i64, target: &Target, timeout: Duration) -> Observation {
+    fn insecure(&self) -> &reqwest::Client {
+        self.insecure.get_or_init(|| client(true))
+    }
+
+    pub async fn look(
+        &self,
+        project_id: i64,
+        target: &Target,
+        timeout: Duration,
+        insecure: bool,
+    ) -> Observation {
         let started = Instant::now();
         let mut seen = match target {
-            Target::Http { url } => self.get(url, timeout).await,
+            Target::Http { url } => {
+                let client = if insecure {
+                    self.insecure()
+                } else {
+                    self.http()
+                };
+                get(client, url, timeout).await
+            }
             Target::Tcp { host, port } => {
                 match tokio::time::timeout(
                     timeout,
@@ -64,28 +77,60 @@ impl Probes {
         seen.response_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
         seen
     }
+}
 
-    async fn get(&self, url: &str, timeout: Duration) -> Observation {
-        let response = match self.http().get(url).timeout(timeout).send().await {
-            Ok(response) => response,
-            Err(error) if error.is_timeout() => {
-                return failed(format!("no answer within {} s", timeout.as_secs()))
-            }
-            Err(error) => return failed(error_chain(&error)),
-        };
-        let status = response.status().as_u16();
-        let body = match response.bytes().await {
-            Ok(bytes) => {
-                Some(String::from_utf8_lossy(&bytes[..bytes.len().min(BODY_MAX)]).into_owned())
-            }
-            Err(error) => return failed(error_chain(&error)),
-        };
-        Observation {
-            connected: true,
-            status: Some(status),
-            body,
-            ..Observation::default()
+fn client(insecure: bool) -> reqwest::Client {
+    // reqwest is built without a default crypto provider: ring, as everywhere in the app.
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    reqwest::Client::builder()
+        .user_agent(concat!("QuantumAdmin-health/", env!("CARGO_PKG_VERSION")))
+        .tls_info(true)
+        .danger_accept_invalid_certs(insecure)
+        .build()
+        .unwrap_or_default()
+}
+
+/// Seconds from now until the certificate's notAfter.
+fn expires_in(der: &[u8]) -> Option<i64> {
+    use x509_cert::der::Decode;
+    let certificate = x509_cert::Certificate::from_der(der).ok()?;
+    let not_after = certificate
+        .tbs_certificate
+        .validity
+        .not_after
+        .to_unix_duration();
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .ok()?;
+    Some(i64::try_from(not_after.as_secs()).ok()? - i64::try_from(now.as_secs()).ok()?)
+}
+
+async fn get(client: &reqwest::Client, url: &str, timeout: Duration) -> Observation {
+    let response = match client.get(url).timeout(timeout).send().await {
+        Ok(response) => response,
+        Err(error) if error.is_timeout() => {
+            return failed(format!("no answer within {} s", timeout.as_secs()))
         }
+        Err(error) => return failed(error_chain(&error)),
+    };
+    let status = response.status().as_u16();
+    let certificate_expires_in = response
+        .extensions()
+        .get::<reqwest::tls::TlsInfo>()
+        .and_then(reqwest::tls::TlsInfo::peer_certificate)
+        .and_then(expires_in);
+    let body = match response.bytes().await {
+        Ok(bytes) => {
+            Some(String::from_utf8_lossy(&bytes[..bytes.len().min(BODY_MAX)]).into_owned())
+        }
+        Err(error) => return failed(error_chain(&error)),
+    };
+    Observation {
+        connected: true,
+        status: Some(status),
+        body,
+        certificate_expires_in,
+        ..Observation::default()
     }
 }
 

@@ -94,6 +94,9 @@ pub struct CheckSpec {
     pub timeout_secs: u32,
     pub failures: u32,
     pub conditions: Vec<Condition>,
+    /// HTTPS without checking the certificate (a development server's self-signed one); its
+    /// expiry is still read.
+    pub insecure: bool,
 }
 
 impl CheckSpec {

@@ -84,6 +84,7 @@ fn spec(port: u16, conditions: &[&str], interval_secs: u32) -> CheckSpec {
             .iter()
             .map(|c| Condition::parse(c).expect("condition"))
             .collect(),
+        insecure: false,
     }
 }
 
@@ -357,4 +358,126 @@ async fn an_incident_is_posted_to_the_webhook_in_a_body_slack_and_discord_read()
         refused.starts_with("The webhook could not be reached"),
         "{refused}"
     );
+}
+
+/// An HTTPS server (OpenSSL's `s_server`) with a self-signed certificate valid 10 days: its
+/// expiry is read and compared; the check passes the certificate only when declared insecure.
+#[tokio::test]
+async fn a_certificate_s_expiry_is_read_and_only_an_insecure_check_accepts_a_self_signed_one() {
+    let (health, project, dir) = setup().await;
+    let (cert, key) = (dir.path().join("cert.pem"), dir.path().join("key.pem"));
+    let made = std::process::Command::new("openssl")
+        .args([
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-days",
+            "10",
+            "-subj",
+            "/CN=localhost",
+            "-keyout",
+        ])
+        .arg(&key)
+        .arg("-out")
+        .arg(&cert)
+        .output()
+        .expect("openssl runs");
+    assert!(
+        made.status.success(),
+        "{}",
+        String::from_utf8_lossy(&made.stderr)
+    );
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("a free port")
+        .port();
+    let server = std::process::Command::new("openssl")
+        .args([
+            "s_server",
+            "-quiet",
+            "-www",
+            "-accept",
+            &format!("127.0.0.1:{port}"),
+            "-cert",
+        ])
+        .arg(&cert)
+        .arg("-key")
+        .arg(&key)
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("s_server runs");
+    let _server = Ends(server);
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while tokio::net::TcpStream::connect(("127.0.0.1", port))
+        .await
+        .is_err()
+    {
+        assert!(Instant::now() < deadline, "s_server listens");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let https = |conditions: &[&str], insecure: bool| CheckSpec {
+        name: "tls".into(),
+        target: Target::parse(&format!("https://127.0.0.1:{port}/")).expect("target"),
+        interval_secs: 60,
+        timeout_secs: 5,
+        failures: 3,
+        conditions: conditions
+            .iter()
+            .map(|c| Condition::parse(c).expect("condition"))
+            .collect(),
+        insecure,
+    };
+    let soon = health
+        .check(
+            project,
+            &https(&["[STATUS] == 200", "[CERTIFICATE_EXPIRATION] > 14d"], true),
+            &mut 0,
+        )
+        .await
+        .expect("ran");
+    // Ten days less the moments since it was made: 9d 23h, or 10d 0h within the same second.
+    assert!(
+        matches!(
+            soon.message.as_deref(),
+            Some(
+                "[CERTIFICATE_EXPIRATION] > 14d (was 9d 23h)"
+                    | "[CERTIFICATE_EXPIRATION] > 14d (was 10d 0h)"
+            )
+        ),
+        "{soon:?}"
+    );
+    let fine = health
+        .check(
+            project,
+            &https(&["[CERTIFICATE_EXPIRATION] > 7d"], true),
+            &mut 0,
+        )
+        .await
+        .expect("ran");
+    assert!(fine.ok, "{fine:?}");
+    let checked = health
+        .check(project, &https(&["[STATUS] == 200"], false), &mut 0)
+        .await
+        .expect("ran");
+    assert!(
+        checked
+            .message
+            .as_deref()
+            .is_some_and(|m| m.contains("certificate")),
+        "a self-signed certificate is refused unless insecure: {checked:?}"
+    );
+}
+
+/// Ends the child process when dropped, a failed assertion included.
+struct Ends(std::process::Child);
+
+impl Drop for Ends {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
 }

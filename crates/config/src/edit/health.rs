@@ -103,6 +103,7 @@ fn write(
             ("timeout", number(check.timeout)),
             ("failures", number(check.failures)),
             ("conditions", conditions),
+            ("insecure", check.insecure.then(|| Value::from(true))),
         ],
     );
     Ok(document.to_string())
@@ -137,6 +138,15 @@ mod tests {
         let added =
             set_health_check(&changed, &check("db", "datasource:shop-db"), None).expect("added");
         assert_eq!(crate::parse(&added).expect("valid").health.len(), 2);
+        let tls = HealthCheckDecl {
+            insecure: true,
+            ..check("tls", "https://127.0.0.1:8443/")
+        };
+        let with_tls = set_health_check(&added, &tls, None).expect("added");
+        assert!(
+            with_tls.ends_with("conditions = [\"[STATUS] == 200\"]\ninsecure = true\n"),
+            "{with_tls}"
+        );
         let renamed = set_health_check(&added, &check("web", "tcp://127.0.0.1:80"), Some("db"))
             .expect("renamed");
         let names: Vec<String> = crate::parse(&renamed)

@@ -101,6 +101,14 @@ impl Checker<'_> {
                         ),
                     }
                 }
+                "insecure" => match item.as_bool() {
+                    Some(insecure) => check.insecure = insecure,
+                    None => self.wrong_type(
+                        spans.value,
+                        "`insecure` must be true or false".to_owned(),
+                        type_name(item),
+                    ),
+                },
                 "conditions" => {
                     match item.as_array() {
                         Some(conditions) => {
@@ -156,10 +164,12 @@ mod tests {
 
     #[test]
     fn checks_are_read_with_their_defaults_left_to_the_runner() {
-        let text = "[[health]]\nname = \"api\"\ntarget = \"http://127.0.0.1:8000/health\"\ninterval = 30\nconditions = [\"[STATUS] == 200\", \"[BODY].status == UP\"]\n\n[[health]]\nname = \"db\"\ntarget = \"datasource:shop-db\"\n";
+        let text = "[[health]]\nname = \"api\"\ntarget = \"https://127.0.0.1:8443/health\"\ninterval = 30\ninsecure = true\nconditions = [\"[STATUS] == 200\", \"[BODY].status == UP\"]\n\n[[health]]\nname = \"db\"\ntarget = \"datasource:shop-db\"\n";
         let config = parse(text).expect("valid");
         assert_eq!(config.health.len(), 2);
         assert_eq!(config.health[0].interval, Some(30));
+        assert!(config.health[0].insecure);
+        assert!(config.health[0].to_spec().expect("spec").insecure);
         assert_eq!(
             config.health[0].conditions,
             ["[STATUS] == 200", "[BODY].status == UP"]

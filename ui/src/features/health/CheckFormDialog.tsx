@@ -20,6 +20,7 @@ export function CheckFormDialog({ projectId, check, onClose }: { projectId: numb
     timeout: String(check?.timeoutSecs ?? 10),
     failures: String(check?.failures ?? 3),
     conditions: check ? check.conditions.join("\n") : "[STATUS] == 200",
+    insecure: check?.insecure ?? false,
   }));
   const [submitted, setSubmitted] = useState(false);
   const save = useMutation({
@@ -27,7 +28,7 @@ export function CheckFormDialog({ projectId, check, onClose }: { projectId: numb
     onSuccess: () => void queryClient.invalidateQueries({ queryKey: queryKeys.health(projectId) }),
   });
   const problems = checkFormProblems(form);
-  const set = (key: keyof CheckForm) => (value: string) => setForm((old) => ({ ...old, [key]: value }));
+  const set = (key: Exclude<keyof CheckForm, "insecure">) => (value: string) => setForm((old) => ({ ...old, [key]: value }));
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
@@ -43,7 +44,7 @@ export function CheckFormDialog({ projectId, check, onClose }: { projectId: numb
   };
 
   const shown = (key: keyof CheckForm) => (submitted ? problems[key] : null);
-  const text = (key: keyof CheckForm, label: string, hint?: string, mono = false) => (
+  const text = (key: Exclude<keyof CheckForm, "insecure">, label: string, hint?: string, mono = false) => (
     <Field label={label} hint={hint} error={shown(key)}>
       {(control) => (
         <input
@@ -69,7 +70,7 @@ export function CheckFormDialog({ projectId, check, onClose }: { projectId: numb
           </div>
           <Field
             label="Conditions"
-            hint="One per line, as Gatus writes them: [STATUS] == 200, [RESPONSE_TIME] < 500, [BODY].status == UP, [BODY] == pat(*ok*), [CONNECTED] == true"
+            hint="One per line, as Gatus writes them: [STATUS] == 200, [RESPONSE_TIME] < 500, [BODY].status == UP, [BODY] == pat(*ok*), [CONNECTED] == true, [CERTIFICATE_EXPIRATION] > 14d"
             error={shown("conditions")}
           >
             {(control) => (
@@ -83,6 +84,14 @@ export function CheckFormDialog({ projectId, check, onClose }: { projectId: numb
               />
             )}
           </Field>
+          <label className="checkbox">
+            <input
+              type="checkbox"
+              checked={form.insecure}
+              onChange={(event) => setForm((old) => ({ ...old, insecure: event.target.checked }))}
+            />
+            HTTPS without checking the certificate (a development server's self-signed one; its expiry is still read)
+          </label>
         </div>
         <footer className="dialog-footer">
           <button type="button" className="button button-secondary" onClick={onClose}>

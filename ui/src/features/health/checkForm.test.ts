@@ -8,6 +8,7 @@ const form: CheckForm = {
   timeout: "10",
   failures: "3",
   conditions: "[STATUS] == 200\n\n  [RESPONSE_TIME] < 500 ",
+  insecure: false,
 };
 
 describe("the health check form", () => {
@@ -20,6 +21,7 @@ describe("the health check form", () => {
       timeout: null,
       failures: null,
       conditions: ["[STATUS] == 200", "[RESPONSE_TIME] < 500"],
+      insecure: false,
     });
   });
 

@@ -1,7 +1,15 @@
 import type { HealthCheckDecl } from "../../api";
 
 /** The check form's fields, as typed. */
-export type CheckForm = { name: string; target: string; interval: string; timeout: string; failures: string; conditions: string };
+export type CheckForm = {
+  name: string;
+  target: string;
+  interval: string;
+  timeout: string;
+  failures: string;
+  conditions: string;
+  insecure: boolean;
+};
 
 const TARGET = /^(https?:\/\/[^/?#\s]+.*|tcp:\/\/.+:\d+|datasource:.+|container:.+)$/;
 
@@ -37,5 +45,6 @@ export function declOf(form: CheckForm): HealthCheckDecl {
       .split("\n")
       .map((line) => line.trim())
       .filter(Boolean),
+    insecure: form.insecure,
   };
 }
