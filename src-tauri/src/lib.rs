@@ -170,6 +170,7 @@ pub fn specta_builder<R: Runtime>() -> tauri_specta::Builder<R> {
             commands::health::health_webhook,
             commands::health::health_webhook_set,
             commands::health::health_webhook_test,
+            commands::health::health_open_incidents,
         ])
         .events(collect_events![
             events::DataChanged,

@@ -82,6 +82,13 @@ test("a failing check becomes an incident on screen, and recovery closes it", as
   await driver.wait(async () => hooked.some((body) => body.state === "opened" && body.check === "api"), TIMEOUT_MS, "the webhook hears of it");
   await capture(driver, "health-incident");
 
+  // The dashboard names it too, linking back here.
+  await (await waitFor(driver, byTestId("nav-dashboard"), TIMEOUT_MS)).click();
+  const card = await waitFor(driver, byTestId("stat-incident"), TIMEOUT_MS);
+  assert.equal(await renderedText(driver, card), "api — healthshop");
+  await card.click();
+  await waitFor(driver, byTestId("health-open-incidents"), TIMEOUT_MS);
+
   status = 200;
   await driver.wait(
     async () => (await driver.findElements(byTestId("health-open-incidents"))).length === 0 && (await stateOf()) === "up",

@@ -318,6 +318,8 @@ export const commands = {
 	healthWebhookSet: (projectId: number, url: string | null) => typedError<null, ErrorInfo>(__TAURI_INVOKE("health_webhook_set", { projectId, url })),
 	/**  Posts a test message to the project's webhook, so the user sees it arrive. */
 	healthWebhookTest: (projectId: number) => typedError<null, ErrorInfo>(__TAURI_INVOKE("health_webhook_test", { projectId })),
+	/**  The incidents open now in every project (the dashboard's card). */
+	healthOpenIncidents: () => typedError<Incident[], ErrorInfo>(__TAURI_INVOKE("health_open_incidents")),
 };
 
 /** Events */

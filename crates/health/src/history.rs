@@ -191,6 +191,16 @@ pub async fn open_count(store: &Store) -> Result<i64> {
     )
 }
 
+/// Incidents open now in every project, the newest first (the dashboard's card).
+pub async fn open_incidents(store: &Store) -> Result<Vec<Incident>> {
+    let rows = sqlx::query(&format!(
+        "SELECT {INCIDENT_COLUMNS} FROM health_incidents WHERE ended_at IS NULL ORDER BY id DESC"
+    ))
+    .fetch_all(store.pool())
+    .await?;
+    Ok(rows.iter().map(incident_of).collect())
+}
+
 /// A project's incidents, open ones first, then the newest.
 pub async fn incidents(store: &Store, project_id: i64, limit: i64) -> Result<Vec<Incident>> {
     let rows = sqlx::query(&format!(

@@ -146,3 +146,12 @@ pub async fn health_webhook_test(state: State<'_, AppState>, project_id: i64) ->
         .await
         .map_err(|message| ErrorInfo::new("health.webhook_failed", message))
 }
+
+/// The incidents open now in every project (the dashboard's card).
+#[tauri::command]
+#[specta::specta]
+pub async fn health_open_incidents(
+    state: State<'_, AppState>,
+) -> CommandResult<Vec<quantum_health::Incident>> {
+    Ok(quantum_health::history::open_incidents(&state.store).await?)
+}

@@ -551,6 +551,8 @@ export const api = {
   healthWebhook: (projectId: number) => unwrap(commands.healthWebhook(projectId)),
   healthWebhookSet: (projectId: number, url: string | null) => unwrap(commands.healthWebhookSet(projectId, url)),
   healthWebhookTest: (projectId: number) => unwrap(commands.healthWebhookTest(projectId)),
+  /** The incidents open now in every project. */
+  healthOpenIncidents: () => unwrap(commands.healthOpenIncidents()),
   /** Calls `listener` with each check's result and each incident opened or closed. */
   onHealthChanged: (listener: (event: HealthEvent) => void) => events.healthChanged.listen((event) => listener(event.payload)),
   /** Calls `listener` with what the CI watchers find; resolves to the function that stops it. */

@@ -11,6 +11,8 @@ export const queryKeys = {
   projects: ["projects"] as const,
   /** A project's health checks, their results and incidents (refetched on each health event). */
   health: (projectId: number) => ["health", projectId] as const,
+  /** The incidents open in every project (the dashboard); under `health`, so events refetch it. */
+  openIncidents: ["health", "open"] as const,
   /** Its webhook as shown (host only); not under `health`, so results do not refetch it. */
   healthWebhook: (projectId: number) => ["healthWebhook", projectId] as const,
   /** The templates a new project can start from (built-ins and the user's folders). */

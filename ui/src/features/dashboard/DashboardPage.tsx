@@ -12,6 +12,7 @@ import { newProjectPath } from "../../app/navigation";
 import { AuditEntryLine } from "../activity/AuditEntryItem";
 import { datasourcesQuery } from "../datasources/queries";
 import { statusLabels } from "../datasources/status";
+import { IncidentsCard } from "./IncidentsCard";
 
 type StatCardProps = { icon: LucideIcon; label: string; value: ReactNode; note: ReactNode; testId: string };
 
@@ -96,6 +97,7 @@ export function DashboardPage() {
           note={<Link to="/activity" className="text-link">Open activity</Link>}
         />
         <DatabasesCard />
+        <IncidentsCard />
       </div>
 
       {data?.projectCount === 0 && (
