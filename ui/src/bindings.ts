@@ -36,6 +36,11 @@ export const commands = {
 	datasourceStop: (id: number) => typedError<Datasource, ErrorInfo>(__TAURI_INVOKE("datasource_stop", { id })),
 	datasourceRestart: (id: number) => typedError<Datasource, ErrorInfo>(__TAURI_INVOKE("datasource_restart", { id })),
 	datasourceRecreate: (id: number) => typedError<Datasource, ErrorInfo>(__TAURI_INVOKE("datasource_recreate", { id })),
+	/**
+	 *  Moves the datasource to another host port (without one, the next free one) and starts it
+	 *  there: what a port conflict at start offers.
+	 */
+	datasourceMovePort: (id: number, port: number | null) => typedError<Datasource, ErrorInfo>(__TAURI_INVOKE("datasource_move_port", { id, port })),
 	/**  Removes the container; `delete_data` also deletes the data volume and the password. */
 	datasourceRemove: (id: number, deleteData: boolean) => typedError<null, ErrorInfo>(__TAURI_INVOKE("datasource_remove", { id, deleteData })),
 	/**
@@ -320,6 +325,24 @@ export const commands = {
 	healthWebhookTest: (projectId: number) => typedError<null, ErrorInfo>(__TAURI_INVOKE("health_webhook_test", { projectId })),
 	/**  The incidents open now in every project (the dashboard's card). */
 	healthOpenIncidents: () => typedError<Incident[], ErrorInfo>(__TAURI_INVOKE("health_open_incidents")),
+	resourcesPorts: () => typedError<ListeningPort[], ErrorInfo>(__TAURI_INVOKE("resources_ports")),
+	resourcesProcesses: () => typedError<ProcessEntry[], ErrorInfo>(__TAURI_INVOKE("resources_processes")),
+	/**
+	 *  Ends the process `pid` that started at `started_at` (a pid alone may have been reused):
+	 *  asks it to stop, or kills it when `force`.
+	 */
+	resourcesProcessEnd: (pid: number, startedAt: number, force: boolean) => typedError<EndOutcome, ErrorInfo>(__TAURI_INVOKE("resources_process_end", { pid, startedAt, force })),
+	resourcesDocker: () => typedError<DockerInventory, ErrorInfo>(__TAURI_INVOKE("resources_docker")),
+	/**  Pulls an image, pushing the progress summed over its layers. */
+	resourcesImagePull: (image: string, progress: Channel<PullProgress>) => typedError<null, ErrorInfo>(__TAURI_INVOKE("resources_image_pull", { image, progress })),
+	resourcesImageRemove: (id: string) => typedError<null, ErrorInfo>(__TAURI_INVOKE("resources_image_remove", { id })),
+	resourcesVolumeRemove: (name: string) => typedError<null, ErrorInfo>(__TAURI_INVOKE("resources_volume_remove", { name })),
+	resourcesNetworkRemove: (id: string) => typedError<null, ErrorInfo>(__TAURI_INVOKE("resources_network_remove", { id })),
+	resourcesContainerRemove: (id: string) => typedError<null, ErrorInfo>(__TAURI_INVOKE("resources_container_remove", { id })),
+	/**  What a prune of the chosen kinds would delete, and what it leaves on purpose. */
+	resourcesPrunePlan: (options: PruneOptions) => typedError<PrunePlan, ErrorInfo>(__TAURI_INVOKE("resources_prune_plan", { options })),
+	/**  Deletes the previewed items that are still unused. */
+	resourcesPrune: (options: PruneOptions, items: PruneItem[]) => typedError<PruneOutcome, ErrorInfo>(__TAURI_INVOKE("resources_prune", { options, items })),
 };
 
 /** Events */
@@ -808,6 +831,30 @@ export type ConnectionKind = "postgres" |
 /**  MySQL or MariaDB. */
 "mysql" | "sqlite" | "redis" | "mongodb";
 
+export type ContainerEntry = {
+	id: string,
+	name: string,
+	image: string,
+	imageId: string,
+	/**  Docker's state word: `running`, `exited`, `created`, `paused`, … */
+	state: string,
+	/**  Docker's own sentence: "Up 3 hours", "Exited (0) 2 days ago". */
+	status: string,
+	/**  Seconds since the Unix epoch. */
+	created: number,
+	ports: PortMapping[],
+	/**  The volumes it mounts, by name. */
+	volumes: string[],
+	networks: string[],
+	labels: { [key in string]: string },
+};
+
+export type ContainerRow = {
+	container: ContainerEntry,
+	/**  The datasource it serves, when it is one of the app's. */
+	owner: string | null,
+};
+
 export type CopyPhase = "creating" | "loading" | "constraints" | "verifying" | "done";
 
 /**  Where a copy is, pushed as it goes. */
@@ -983,6 +1030,13 @@ export type DispatchRequest = {
 	inputs: ([string, string])[],
 };
 
+export type DockerInventory = {
+	containers: ContainerRow[],
+	images: ImageEntry[],
+	volumes: VolumeRow[],
+	networks: NetworkEntry[],
+};
+
 /**  Whether the Docker daemon answers, as last seen by the event watcher. */
 export type DockerStatus = {
 	/**  `None` until the first connection attempt ends. */
@@ -1077,6 +1131,17 @@ export type DryRunStep = {
 	findings: DryRunFinding[],
 	/**  The SQL parser could not read it (the server may): no findings could be made. */
 	unreadable: string | null,
+};
+
+/**  Whether an ended process is gone. */
+export type EndOutcome = {
+	pid: number,
+	name: string,
+	/**
+	 *  False when it is still running after being asked to end: it may be shutting down
+	 *  slowly or ignore the request; the user can force it.
+	 */
+	ended: boolean,
 };
 
 export type Engine = "postgres" | "mysql" | "mariadb" | "mongodb" | "redis";
@@ -1253,6 +1318,27 @@ export type HistoryEntry = {
 	ranAt: string,
 };
 
+/**  Who holds a port. */
+export type Holder = { kind: "process"; process: ProcessRef } | 
+/**  A container publishes it; `via` is the process that listens for it on the host, if any. */
+{ kind: "container"; id: string; name: string; image: string; via: ProcessRef | null } | 
+/**
+ *  The OS does not say whose it is: another user's process, seen without the rights to
+ *  read its file descriptors.
+ */
+{ kind: "unknown" };
+
+export type ImageEntry = {
+	id: string,
+	/**  `name:tag` references; none for a dangling image. */
+	tags: string[],
+	sizeBytes: number,
+	/**  Seconds since the Unix epoch. */
+	created: number,
+	/**  Names of the containers, running or not, made from it. */
+	usedBy: string[],
+};
+
 export type ImportSummary = {
 	plain: number,
 	secrets: number,
@@ -1306,6 +1392,13 @@ export type Interest = {
 	runId: number | null,
 };
 
+/**  Something a prune leaves, and why. */
+export type KeptItem = {
+	kind: PruneKind,
+	name: string,
+	why: string,
+};
+
 export type KeyGroup = {
 	/**  The whole prefix, delimiter included: `user:`. */
 	prefix: string,
@@ -1356,6 +1449,14 @@ export type Keyspace = {
 export type Language = {
 	name: string,
 	files: number,
+};
+
+export type ListeningPort = {
+	protocol: Protocol,
+	/**  The local address: `0.0.0.0` and `::` mean every address. */
+	address: string,
+	port: number,
+	holder: Holder,
 };
 
 export type LogBatch = {
@@ -1448,6 +1549,16 @@ export type Migrations = {
 export type MongoDatabase = {
 	name: string,
 	collections: Collection[],
+};
+
+export type NetworkEntry = {
+	id: string,
+	name: string,
+	driver: string,
+	/**  Docker's own `bridge`, `host` and `none`, which cannot be removed. */
+	builtin: boolean,
+	/**  Names of the containers, running or not, attached to it. */
+	usedBy: string[],
 };
 
 /**  What the new-project form sends. */
@@ -1574,6 +1685,16 @@ export type PlannedTable = {
 	notes: string[],
 };
 
+/**  A host port a container publishes. */
+export type PortMapping = {
+	/**  The host address Docker binds (`0.0.0.0`, `::`, `127.0.0.1`, …). */
+	hostIp: string,
+	hostPort: number,
+	containerPort: number,
+	/**  `tcp`, `udp` or `sctp`. */
+	protocol: string,
+};
+
 export type PreviewFile = {
 	path: string,
 	size: number,
@@ -1586,6 +1707,32 @@ export type PreviewFile = {
 export type PrimaryKey = {
 	name: string | null,
 	columns: string[],
+};
+
+export type ProcessEntry = {
+	pid: number,
+	parent: number | null,
+	name: string,
+	user: string | null,
+	/**  Of one core, since the previous listing (so above 100 % on several cores). */
+	cpuPercent: number | null,
+	memoryBytes: number,
+	/**
+	 *  Seconds since the Unix epoch; with the pid, what names one process for good (pids are
+	 *  reused).
+	 */
+	startedAt: number,
+	command: string,
+	/**  The app itself, which cannot be ended from here. */
+	own: boolean,
+};
+
+/**  The process a port's holder or a listing names. */
+export type ProcessRef = {
+	pid: number,
+	name: string,
+	user: string | null,
+	command: string,
 };
 
 export type Project = {
@@ -1635,7 +1782,58 @@ export type ProjectVariables = {
 	variables: Variable[],
 };
 
+/**  Why a volume may or may not be deleted. */
+export type Protection = 
+/**  Nobody in the app claims it. */
+"none" | 
+/**  A datasource's data or a snapshot: never pruned; removed with its datasource or snapshot. */
+"owned" | 
+/**
+ *  Data a removed datasource left behind (a new datasource can take it over): pruned only
+ *  when asked for.
+ */
+"leftData";
+
+export type Protocol = "tcp" | "udp";
+
 export type ProviderKind = "github" | "gitlab";
+
+export type PruneItem = {
+	kind: PruneKind,
+	/**  What Docker removes it by: a container's, image's or network's id, a volume's name. */
+	id: string,
+	name: string,
+	sizeBytes: number | null,
+	/**  Why it is in the prune: "exited", "dangling", "unused". */
+	why: string,
+};
+
+export type PruneKind = "container" | "image" | "volume" | "network";
+
+/**  Which kinds a prune covers. */
+export type PruneOptions = {
+	containers: boolean,
+	images: boolean,
+	volumes: boolean,
+	networks: boolean,
+	/**  Also the data removed datasources left behind (off unless the user asks). */
+	leftData: boolean,
+};
+
+export type PruneOutcome = {
+	removed: PruneItem[],
+	/**  Listed in the preview but no longer unused (or claimed since): left. */
+	skipped: KeptItem[],
+	reclaimedBytes: number,
+};
+
+export type PrunePlan = {
+	items: PruneItem[],
+	/**  Unused objects the prune leaves on purpose (the app's data, its stopped datasources). */
+	kept: KeptItem[],
+	/**  The sizes Docker reports, summed (a volume whose size is unknown adds nothing). */
+	reclaimBytes: number,
+};
 
 /**  How far an image pull has come, summed over its layers. */
 export type PullProgress = {
@@ -2264,6 +2462,25 @@ export type VariableKind = "plain" | "secret";
 
 /**  How the user unlocks (or sets up) the vault, as the UI sends it. */
 export type VaultKey = ({ passphrase: string }) & { keyFile?: never } | ({ keyFile: string }) & { passphrase?: never };
+
+export type VolumeEntry = {
+	name: string,
+	driver: string,
+	/**
+	 *  What Docker reports; engines before API 1.52 report sizes in a shape this client does
+	 *  not read, and then it is unknown.
+	 */
+	sizeBytes: number | null,
+	/**  Names of the containers, running or not, that mount it. */
+	usedBy: string[],
+	labels: { [key in string]: string },
+};
+
+export type VolumeRow = {
+	volume: VolumeEntry,
+	owner: string | null,
+	protection: Protection,
+};
 
 export type WatchState = "live" | "offline" | 
 /**  Slowed down: the rate limit runs low, or is used up until its reset. */

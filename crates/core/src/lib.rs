@@ -8,6 +8,7 @@ pub mod compose;
 pub mod feed;
 pub mod health;
 pub mod migrate;
+pub mod resources;
 pub mod target;
 pub mod templates;
 pub mod testruns;
@@ -69,6 +70,8 @@ pub struct Core {
     pub scans: Arc<Scans>,
     pub templates: Arc<Templates>,
     pub health: Arc<Health>,
+    /// The process table of the resource manager: CPU use is measured between two listings.
+    pub processes: Arc<quantum_resources::Processes>,
 }
 
 impl Core {
@@ -121,6 +124,7 @@ impl Core {
             scans: Scans::new(),
             templates,
             health,
+            processes: Arc::new(quantum_resources::Processes::new()),
         }
     }
 }

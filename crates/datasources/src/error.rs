@@ -23,6 +23,15 @@ pub enum Error {
         reason: String,
         last_log: Vec<String>,
     },
+    /// Checked before a start: Docker would refuse the port, and the user should learn who holds
+    /// it and where to go instead.
+    #[error("“{name}” cannot start on port {port}: {holder} holds it.{}", next_free.map(|p| format!(" Port {p} is free: move the datasource there, or end that program.")).unwrap_or_default())]
+    PortHeld {
+        name: String,
+        port: u16,
+        holder: String,
+        next_free: Option<u16>,
+    },
 }
 
 domain_error!(Error);
@@ -47,7 +56,9 @@ impl Error {
             Self::Secrets(error) => Some(error),
             Self::Docker(error) => Some(error),
             Self::Config(error) => Some(error),
-            Self::DatasourceNotFound { .. } | Self::DatasourceFailed { .. } => None,
+            Self::DatasourceNotFound { .. }
+            | Self::DatasourceFailed { .. }
+            | Self::PortHeld { .. } => None,
         }
     }
 }
@@ -57,11 +68,15 @@ impl Coded for Error {
         match self {
             Self::DatasourceNotFound { .. } => "datasource.not_found",
             Self::DatasourceFailed { .. } => "datasource.failed",
+            Self::PortHeld { .. } => "datasource.port_taken",
             _ => self.part().map_or("datasource.failed", Coded::code),
         }
     }
 
     fn field(&self) -> Option<&'static str> {
+        if let Self::PortHeld { .. } = self {
+            return Some("port");
+        }
         self.part().and_then(Coded::field)
     }
 

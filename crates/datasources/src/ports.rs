@@ -6,6 +6,7 @@ use std::net::TcpListener;
 use crate::Result;
 use quantum_docker::Docker;
 use quantum_docker::Error as DockerError;
+use quantum_resources::Processes;
 
 /// Everything that may claim a host port besides a listening process.
 pub struct Claims {
@@ -47,6 +48,23 @@ impl Claims {
         None
     }
 
+    /// Who holds `port` right now so that the datasource whose container is `own` (stopped, its
+    /// binding still configured) cannot start on it: a listener on the host, named as a container
+    /// publishing it or as its process. A stopped container that would publish it does not count.
+    pub fn start_conflict(&self, port: u16, own: &str) -> Option<String> {
+        if !bound_on_host(port) {
+            return None;
+        }
+        if let Some(name) = self.containers.get(&port).filter(|name| *name != own) {
+            return Some(format!("the container “{name}”"));
+        }
+        Some(
+            process_listening_on(port)
+                .map(|p| format!("the process {p}"))
+                .unwrap_or_else(|| "another program".to_owned()),
+        )
+    }
+
     /// The first port from `start` up that nobody holds.
     pub fn next_free(&self, start: u16) -> Result<u16> {
         (start..=u16::MAX)
@@ -77,54 +95,10 @@ fn bound_on_host(port: u16) -> bool {
     TcpListener::bind(("127.0.0.1", port)).is_err()
 }
 
-/// The name and pid of the process listening on `port`, where the OS tells (Linux: /proc).
-#[cfg(target_os = "linux")]
+/// The process listening on `port`, named by the resource manager (which reads the OS's socket
+/// table on Linux, macOS and Windows alike).
 fn process_listening_on(port: u16) -> Option<String> {
-    let inodes: Vec<String> = ["/proc/net/tcp", "/proc/net/tcp6"]
-        .iter()
-        .filter_map(|table| std::fs::read_to_string(table).ok())
-        .flat_map(|text| {
-            text.lines()
-                .skip(1)
-                .filter_map(|line| {
-                    let fields: Vec<&str> = line.split_whitespace().collect();
-                    let local_port = fields.get(1)?.rsplit(':').next()?;
-                    // State 0A is LISTEN.
-                    let listening = fields.get(3) == Some(&"0A");
-                    (listening && u16::from_str_radix(local_port, 16).ok()? == port)
-                        .then(|| fields.get(9).map(|inode| format!("socket:[{inode}]")))
-                        .flatten()
-                })
-                .collect::<Vec<_>>()
-        })
-        .collect();
-    if inodes.is_empty() {
-        return None;
-    }
-    for entry in std::fs::read_dir("/proc").ok()?.flatten() {
-        let pid = entry.file_name().to_string_lossy().into_owned();
-        if !pid.bytes().all(|b| b.is_ascii_digit()) {
-            continue;
-        }
-        let Ok(fds) = std::fs::read_dir(entry.path().join("fd")) else {
-            continue;
-        };
-        let holds = fds.flatten().any(|fd| {
-            std::fs::read_link(fd.path())
-                .map(|target| inodes.iter().any(|i| target.to_string_lossy() == *i))
-                .unwrap_or(false)
-        });
-        if holds {
-            let name = std::fs::read_to_string(entry.path().join("comm")).unwrap_or_default();
-            return Some(format!("{} (pid {pid})", name.trim()));
-        }
-    }
-    None
-}
-
-#[cfg(not(target_os = "linux"))]
-fn process_listening_on(_port: u16) -> Option<String> {
-    None
+    quantum_resources::ports::process_listening_on(port, &Processes::new()).map(|p| p.to_string())
 }
 
 #[cfg(test)]
@@ -145,7 +119,7 @@ mod tests {
         let claims = no_claims();
         let holder = claims.holder(port).expect("held");
         assert!(
-            holder.contains(&format!("pid {}", std::process::id())) || holder == "another program",
+            holder.contains(&format!("pid {}", std::process::id())),
             "{holder}"
         );
         assert_ne!(claims.next_free(port).expect("a free port"), port);

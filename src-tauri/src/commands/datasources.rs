@@ -1,5 +1,6 @@
 use quantum_datasources::{ConnectionFormat, Datasource, DatasourceInput, Engine, OrphanVolume};
 use quantum_kernel::dotenv::EnvFilePreview;
+use quantum_kernel::input::NumberInput;
 use serde::{Deserialize, Serialize};
 use specta::Type;
 use tauri::State;
@@ -76,6 +77,21 @@ pub async fn datasource_restart(state: State<'_, AppState>, id: i64) -> CommandR
 #[specta::specta]
 pub async fn datasource_recreate(state: State<'_, AppState>, id: i64) -> CommandResult<Datasource> {
     Ok(state.datasources.recreate(id).await?)
+}
+
+/// Moves the datasource to another host port (without one, the next free one) and starts it
+/// there: what a port conflict at start offers.
+#[tauri::command]
+#[specta::specta]
+pub async fn datasource_move_port(
+    state: State<'_, AppState>,
+    id: i64,
+    port: Option<i64>,
+) -> CommandResult<Datasource> {
+    Ok(state
+        .datasources
+        .move_port(id, port.map(NumberInput::Whole))
+        .await?)
 }
 
 /// Removes the container; `delete_data` also deletes the data volume and the password.

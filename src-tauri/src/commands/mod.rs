@@ -16,6 +16,7 @@ pub mod health;
 pub mod keyspace;
 pub mod migrations;
 pub mod projects;
+pub mod resources;
 pub mod scan;
 pub mod schema;
 pub mod settings;

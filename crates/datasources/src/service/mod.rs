@@ -4,6 +4,7 @@
 mod create;
 mod hold;
 mod interlock;
+mod moving;
 mod naming;
 mod orphans;
 mod readiness;
