@@ -1730,6 +1730,8 @@ export type ProcessEntry = {
 /**  The process a port's holder or a listing names. */
 export type ProcessRef = {
 	pid: number,
+	/**  Seconds since the Unix epoch: what ending it from a port's row names it by, with the pid. */
+	startedAt: number,
 	name: string,
 	user: string | null,
 	command: string,

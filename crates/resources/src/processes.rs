@@ -37,6 +37,8 @@ pub struct ProcessEntry {
 #[serde(rename_all = "camelCase")]
 pub struct ProcessRef {
     pub pid: u32,
+    /// Seconds since the Unix epoch: what ending it from a port's row names it by, with the pid.
+    pub started_at: u64,
     pub name: String,
     pub user: Option<String>,
     pub command: String,
@@ -149,6 +151,7 @@ impl Processes {
                 let process = table.system.process(*pid)?;
                 Some(ProcessRef {
                     pid: pid.as_u32(),
+                    started_at: process.start_time(),
                     name: process.name().to_string_lossy().into_owned(),
                     user: table.user_name(process),
                     command: command_line(process),

@@ -1,6 +1,8 @@
 // The only door to the Rust core: every command goes through here, so components never see
 // tauri-specta's result objects or hand-typed command names.
 import { Channel } from "@tauri-apps/api/core";
+import { resourcesApi } from "./resources";
+import { ApiError, unwrap } from "./unwrap";
 import {
   commands,
   events,
@@ -21,7 +23,6 @@ import {
   type DatasourceInput,
   type Direction,
   type DotenvImportRequest,
-  type ErrorInfo,
   type ConnectionInput,
   type ExportFormat,
   type ExportProgress,
@@ -266,32 +267,30 @@ export type {
   Severity,
 } from "../bindings";
 
-/**
- * A failed command, as the core reported it. `code` is stable (`project.name_taken`, …): each core
- * crate owns its codes, so the bindings type it as a string. `field` names the form field at fault.
- */
-export class ApiError extends Error {
-  readonly code: string;
-  readonly field: string | null;
+// The resource manager
+export type {
+  ContainerRow,
+  DockerInventory,
+  EndOutcome,
+  Holder,
+  ImageEntry,
+  KeptItem,
+  ListeningPort,
+  NetworkEntry,
+  ProcessEntry,
+  ProcessRef,
+  PruneItem,
+  PruneKind,
+  PruneOptions,
+  PruneOutcome,
+  PrunePlan,
+  VolumeRow,
+} from "../bindings";
 
-  constructor(info: ErrorInfo) {
-    super(info.message);
-    this.name = "ApiError";
-    this.code = info.code;
-    this.field = info.field;
-  }
-}
-
-type CommandResult<T> = { status: "ok"; data: T } | { status: "error"; error: ErrorInfo };
-
-/** Turns a command's result object into its value, or throws the error as an {@link ApiError}. */
-export async function unwrap<T>(pending: Promise<CommandResult<T>>): Promise<T> {
-  const result = await pending;
-  if (result.status === "error") throw new ApiError(result.error);
-  return result.data;
-}
+export { ApiError, unwrap };
 
 export const api = {
+  ...resourcesApi,
   appInfo: () => commands.appInfo(),
   appQuit: () => commands.appQuit(),
   auditPage: (request: AuditPageRequest) => unwrap(commands.auditPage(request)),

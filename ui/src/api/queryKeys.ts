@@ -23,6 +23,11 @@ export const queryKeys = {
   projectAuditEntries: (projectId: number) => ["auditEntries", "project", projectId] as const,
   engines: ["engines"] as const,
   dockerStatus: ["dockerStatus"] as const,
+  /** The Resources page: ports, processes and Docker's inventory, refreshed together. */
+  resources: ["resources"] as const,
+  resourcesPorts: ["resources", "ports"] as const,
+  resourcesProcesses: ["resources", "processes"] as const,
+  resourcesDocker: ["resources", "docker"] as const,
   datasources: ["datasources"] as const,
   datasourceLists: ["datasources", "list"] as const,
   /** One project's datasources, or every project's for `null`. */

@@ -18,6 +18,7 @@ const TestsPage = lazy(() => import("../features/tests/TestsPage"));
 // The CI pages are for some projects only: loaded on first visit.
 const CiPage = lazy(() => import("../features/ci/CiPage"));
 const HealthPage = lazy(() => import("../features/health/HealthPage"));
+const ResourcesPage = lazy(() => import("../features/resources/ResourcesPage"));
 const CiRunPage = lazy(() => import("../features/ci/CiRunPage"));
 // The schema browser brings React Flow and the dagre layout engine: loaded on first visit.
 const SchemaPage = lazy(() => import("../features/schema/SchemaPage").then((module) => ({ default: module.SchemaPage })));
@@ -116,6 +117,14 @@ const router = createHashRouter(
         }
       />
       <Route path="projects/:projectId/databases/:datasourceId/:view" element={<DatasourceMonitorPage />} />
+      <Route
+        path="resources/:tab?"
+        element={
+          <Lazy label="Loading resources">
+            <ResourcesPage />
+          </Lazy>
+        }
+      />
       <Route path="activity" element={<ActivityPage />} />
       <Route path="settings" element={<SettingsPage />} />
       <Route path="*" element={<Navigate to="/" replace />} />

@@ -1,13 +1,14 @@
-import { FileCode2, FlaskConical, FolderKanban, HeartPulse, History, KeyRound, Layers, LayoutDashboard, LayoutGrid, Network, Settings, Workflow, type LucideIcon } from "lucide-react";
+import { Boxes, FileCode2, FlaskConical, FolderKanban, HeartPulse, History, KeyRound, Layers, LayoutDashboard, LayoutGrid, Network, Settings, Workflow, type LucideIcon } from "lucide-react";
 
 export type NavItem = { path: string; label: string; icon: LucideIcon; shortcutKey: string; testId: string };
 
-// The order here is the order of the Ctrl/⌘+1…4 shortcuts.
+// The order here is the order of the Ctrl/⌘+1…5 shortcuts.
 export const navItems: NavItem[] = [
   { path: "/", label: "Dashboard", icon: LayoutDashboard, shortcutKey: "1", testId: "nav-dashboard" },
   { path: "/projects", label: "Projects", icon: FolderKanban, shortcutKey: "2", testId: "nav-projects" },
-  { path: "/activity", label: "Activity", icon: History, shortcutKey: "3", testId: "nav-activity" },
-  { path: "/settings", label: "Settings", icon: Settings, shortcutKey: "4", testId: "nav-settings" },
+  { path: "/resources", label: "Resources", icon: Boxes, shortcutKey: "3", testId: "nav-resources" },
+  { path: "/activity", label: "Activity", icon: History, shortcutKey: "4", testId: "nav-activity" },
+  { path: "/settings", label: "Settings", icon: Settings, shortcutKey: "5", testId: "nav-settings" },
 ];
 
 /** Where Ctrl/⌘+N goes: the projects page, with its "New project" form open. */

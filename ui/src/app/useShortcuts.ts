@@ -4,7 +4,7 @@ import { isMac } from "../lib/platform";
 import { navItems, newProjectPath, newProjectShortcutKey, quitShortcutKey } from "./navigation";
 import { quitApp } from "./quit";
 
-/** Ctrl/⌘+1…4 switch pages, Ctrl/⌘+N opens the new project form, Ctrl/⌘+Q quits. */
+/** Ctrl/⌘+1…5 switch pages, Ctrl/⌘+N opens the new project form, Ctrl/⌘+Q quits. */
 export function useShortcuts() {
   const navigate = useNavigate();
 

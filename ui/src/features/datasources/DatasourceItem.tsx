@@ -14,13 +14,13 @@ import {
   Trash2,
   type LucideIcon,
 } from "lucide-react";
-import { errorMessage, type Datasource } from "../../api";
+import { ApiError, errorMessage, type Datasource } from "../../api";
 import { Menu } from "../../components/Menu";
 import { ProgressBar } from "../../components/ProgressBar";
 import { DatasourceStatusBadge } from "./DatasourceStatusBadge";
 import { EngineIcon } from "./EngineIcon";
 import { describePullProgress, pullFraction } from "./pullProgress";
-import { useDatasourceOperation, usePullProgress, type DatasourceOperation } from "./queries";
+import { useDatasourceOperation, useMovePort, usePullProgress, type DatasourceOperation } from "./queries";
 import { canRestart, canStart, canStop, engineLabels, statusLabels } from "./status";
 import { useCopyConnection } from "./useCopyConnection";
 
@@ -47,10 +47,25 @@ export function DatasourceItem({ datasource, dockerAvailable, projectHasFolder, 
   const copy = useCopyConnection(datasource);
   const { status } = datasource;
 
+  const movePort = useMovePort(datasource.id);
+  const moveToFreePort = () =>
+    movePort.mutate(undefined, {
+      onSuccess: (moved) => toast.success(`“${moved.name}” now listens on port ${moved.hostPort}`),
+      onError: (error) => toast.error(`“${datasource.name}” did not move`, { description: errorMessage(error) }),
+    });
   const run = (which: DatasourceOperation) =>
     operation.mutate(which, {
       onSuccess: () => toast.success(operationDone[which](datasource.name)),
-      onError: (error) => toast.error(`“${datasource.name}”: ${which} failed`, { description: errorMessage(error) }),
+      onError: (error) =>
+        toast.error(`“${datasource.name}”: ${which} failed`, {
+          description: errorMessage(error),
+          // Its port is held by another program: the message names it and the next free port.
+          action:
+            error instanceof ApiError && error.code === "datasource.port_taken"
+              ? { label: "Move and start", onClick: moveToFreePort }
+              : undefined,
+          duration: error instanceof ApiError && error.code === "datasource.port_taken" ? Infinity : undefined,
+        }),
     });
 
   const operationButton = (which: DatasourceOperation, label: string, Icon: LucideIcon, enabled: boolean) => {

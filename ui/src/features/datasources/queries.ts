@@ -92,6 +92,15 @@ const operations = {
   recreate: api.datasourceRecreate,
 } satisfies Record<DatasourceOperation, (id: number) => Promise<Datasource>>;
 
+/** Moves a datasource to the next free port and starts it (what a port conflict offers). */
+export function useMovePort(id: number) {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: () => api.datasourceMovePort(id, null),
+    onSuccess: (updated) => patchDatasource(queryClient, updated.id, () => updated),
+  });
+}
+
 export function useDatasourceOperation(id: number) {
   const queryClient = useQueryClient();
   return useMutation({
