@@ -75,6 +75,9 @@ fn main() {
         "{listed} ports listed ({} held here), median of {RUNS} runs (target: the scan ≤ 100 ms)",
         HOLDERS * PER_HOLDER
     );
-    println!("quantum port scan (holders named) {:>8.1} ms", median(scans));
+    println!(
+        "quantum port scan (holders named) {:>8.1} ms",
+        median(scans)
+    );
     println!("ss -ltnp                          {:>8.1} ms", median(ss));
 }
