@@ -21,6 +21,7 @@ describe("paletteItems", () => {
     expect(items.filter((item) => item.group === "Pages").map((item) => item.label)).toEqual([
       "Dashboard",
       "Projects",
+      "Resources",
       "Activity",
       "Settings",
     ]);
