@@ -244,6 +244,10 @@ pub fn forward_health<R: Runtime>(app: &AppHandle<R>) {
     let state = app.state::<AppState>();
     tauri::async_runtime::spawn(quantum_core::health::watch(&state.core));
     tauri::async_runtime::spawn(quantum_core::health::post_incidents(&state.core));
+    tauri::async_runtime::spawn(quantum_core::metrics::watch(
+        &state.core,
+        quantum_core::metrics::interval(),
+    ));
     let events = state.health.subscribe();
     let app = app.clone();
     relay(events, move |event| {

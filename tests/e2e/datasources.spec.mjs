@@ -26,7 +26,8 @@ let connectionUrl;
 const fixture = join(dirname(fileURLToPath(import.meta.url)), "../../crates/schema/tests/fixtures/shop.postgres.sql");
 
 before(async () => {
-  app = await startApp({ settings: testSettings });
+  // The background sampling of metric history every second instead of every 10 s.
+  app = await startApp({ settings: testSettings, env: { QUANTUM_METRICS_SECS: "1" } });
   driver = app.driver;
 });
 
@@ -113,6 +114,22 @@ test("its log shows that PostgreSQL accepts connections", async () => {
   const current = await waitFor(driver, By.css('[data-testid="log-line"][data-current-match="true"]'), TIMEOUT_MS);
   assert.match(await renderedText(driver, current), /ready to accept connections/);
   await capture(driver, "datasource-logs");
+  await click("datasource-monitor-back");
+  await waitFor(driver, byTestId("datasources-section"), TIMEOUT_MS);
+});
+
+test("its charts draw live samples and the history the app kept in the background", async () => {
+  await openDatasourceMenuItem("datasource-menu-stats");
+  const points = (id) => driver.executeScript(`return Number(document.querySelector('[data-testid="${id}"]')?.dataset.points ?? 0);`);
+  await driver.wait(async () => (await points("stats-cpu")) >= 2, TIMEOUT_MS, "live CPU samples are drawn");
+  assert.match(await renderedText(driver, await waitFor(driver, byTestId("stats-memory-latest"), TIMEOUT_MS)), /\d+(\.\d)? [kMG]?B$/);
+
+  await click("stats-range-1h");
+  // The history was sampled while the database ran, before this page opened.
+  await driver.wait(async () => (await points("stats-network")) >= 1, TIMEOUT_MS, "the last hour has samples");
+  assert.ok((await points("stats-cpu")) >= 1);
+  assert.match(await renderedText(driver, await waitFor(driver, byTestId("stats-history-note"), TIMEOUT_MS)), /One point every 10 s/);
+  await capture(driver, "datasource-metrics-history");
   await click("datasource-monitor-back");
   await waitFor(driver, byTestId("datasources-section"), TIMEOUT_MS);
 });

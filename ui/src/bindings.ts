@@ -325,6 +325,8 @@ export const commands = {
 	healthWebhookTest: (projectId: number) => typedError<null, ErrorInfo>(__TAURI_INVOKE("health_webhook_test", { projectId })),
 	/**  The incidents open now in every project (the dashboard's card). */
 	healthOpenIncidents: () => typedError<Incident[], ErrorInfo>(__TAURI_INVOKE("health_open_incidents")),
+	/**  The last `range_secs` seconds of the datasource's history (at most 600 points). */
+	metricsHistory: (datasourceId: number, rangeSecs: number) => typedError<History, ErrorInfo>(__TAURI_INVOKE("metrics_history", { datasourceId, rangeSecs })),
 	resourcesPorts: () => typedError<ListeningPort[], ErrorInfo>(__TAURI_INVOKE("resources_ports")),
 	resourcesProcesses: () => typedError<ProcessEntry[], ErrorInfo>(__TAURI_INVOKE("resources_processes")),
 	/**
@@ -1312,6 +1314,13 @@ export type HealthOverview = {
 	pausedUntil: string | null,
 };
 
+/**  A range of a container's history, as a chart draws it. */
+export type History = {
+	/**  Seconds each point spans (at least the rows' own resolution). */
+	stepSecs: number,
+	points: Sample[],
+};
+
 export type HistoryEntry = {
 	sql: string,
 	/**  When it last ran (UTC, RFC 3339). */
@@ -2037,6 +2046,20 @@ export type Runner =
 "go_test" | 
 /**  A command from `quantum.toml`, read in the format declared there. */
 "custom";
+
+/**  One point of a container's history: averages over the point's span, rates per second. */
+export type Sample = {
+	/**  Unix seconds at the start of the span. */
+	at: number,
+	/**  Of one CPU: 200 means two CPUs' worth. */
+	cpuPercent: number | null,
+	memoryBytes: number | null,
+	memoryLimitBytes: number | null,
+	netRxRate: number | null,
+	netTxRate: number | null,
+	blockReadRate: number | null,
+	blockWriteRate: number | null,
+};
 
 export type SavedQuery = {
 	/**  The file's name without `.sql`. */

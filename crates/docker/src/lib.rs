@@ -22,11 +22,13 @@ mod error;
 mod files;
 pub mod host;
 mod inventory;
+mod stats;
 mod volumes;
 
 pub use error::{Error, Result};
 pub use files::ContainerFile;
 pub use inventory::{ContainerEntry, ImageEntry, NetworkEntry, PortMapping, VolumeEntry};
+pub use stats::Counters;
 pub use volumes::LABEL_HELPER;
 
 /// Labels on every container and volume the app makes, so that it finds them again.

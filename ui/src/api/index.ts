@@ -267,9 +267,11 @@ export type {
   Severity,
 } from "../bindings";
 
-// The resource manager
+// The resource manager and metric history
 export type {
   ContainerRow,
+  History,
+  Sample,
   DockerInventory,
   EndOutcome,
   Holder,

@@ -28,6 +28,8 @@ export const queryKeys = {
   resourcesPorts: ["resources", "ports"] as const,
   resourcesProcesses: ["resources", "processes"] as const,
   resourcesDocker: ["resources", "docker"] as const,
+  /** A datasource's metric history over the last `seconds`. */
+  metricsHistory: (datasourceId: number, seconds: number) => ["metricsHistory", datasourceId, seconds] as const,
   datasources: ["datasources"] as const,
   datasourceLists: ["datasources", "list"] as const,
   /** One project's datasources, or every project's for `null`. */

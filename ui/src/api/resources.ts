@@ -1,4 +1,4 @@
-// The resource manager's commands: ports, processes, and what Docker holds.
+// The resource manager's commands (ports, processes, what Docker holds) and metric history.
 import { Channel } from "@tauri-apps/api/core";
 import { commands, type PruneItem, type PruneOptions, type PullProgress } from "../bindings";
 import { unwrap } from "./unwrap";
@@ -25,6 +25,8 @@ export const resourcesApi = {
   resourcesPrunePlan: (options: PruneOptions) => unwrap(commands.resourcesPrunePlan(options)),
   /** Deletes the previewed items still unused. */
   resourcesPrune: (options: PruneOptions, items: PruneItem[]) => unwrap(commands.resourcesPrune(options, items)),
+  /** A datasource's CPU, memory, network and disk I/O over the last `rangeSecs` seconds. */
+  metricsHistory: (datasourceId: number, rangeSecs: number) => unwrap(commands.metricsHistory(datasourceId, rangeSecs)),
   /** Moves a datasource to another host port (`null`: the next free one) and starts it. */
   datasourceMovePort: (id: number, port: number | null) => unwrap(commands.datasourceMovePort(id, port)),
 };

@@ -1,30 +1,64 @@
-import { useEffect, useState } from "react";
+import { useEffect, useMemo, useState } from "react";
+import { useQuery } from "@tanstack/react-query";
 import { api, type Datasource, type StatsSample } from "../../api";
+import { queryKeys } from "../../api/queryKeys";
 import { ErrorState } from "../../components/ErrorState";
-import { formatBytes } from "./pullProgress";
+import { SkeletonRows } from "../../components/Skeleton";
+import { MetricChart } from "../metrics/MetricChart";
+import { historyColumns, ranges, stepLabel, type RangeId } from "../metrics/ranges";
+import "../metrics/metrics.css";
 
-/** How much history the charts show. */
+/** How much the live charts show. */
 const WINDOW_MS = 5 * 60_000;
 
+const CPU = "#4c6ef5";
+const MEMORY = "#2f9e44";
+const SECOND = "#e8590c";
+
 /** A sample as the charts use it. The core sends a value it could not compute (NaN) as null. */
-type Reading = { at: number; cpuPercent: number | null; memoryBytes: number | null; memoryLimitBytes: number | null };
+type Reading = { at: number; cpuPercent: number | null; memoryBytes: number | null };
 
 const reading = (sample: StatsSample): Reading => ({
   at: sample.timestampMs ?? Date.now(),
   cpuPercent: sample.cpuPercent,
   memoryBytes: sample.memoryBytes,
-  memoryLimitBytes: sample.memoryLimitBytes || null,
 });
 
-const known = (values: (number | null)[]) => values.filter((value): value is number => value !== null);
-
-/** CPU and memory of the container, sampled about once a second while this is on screen. */
+/**
+ * The container's CPU, memory, network and block I/O: live (sampled about once a second while on
+ * screen) or over a kept range (the core samples every 10 s in the background, rolled up to
+ * 5 minutes past a day, kept 30 days).
+ */
 export function StatsView({ datasource }: { datasource: Datasource }) {
+  const [range, setRange] = useState<RangeId>("live");
   const [attempt, setAttempt] = useState(0);
-  return <StatsStream key={attempt} datasource={datasource} onRetry={() => setAttempt((count) => count + 1)} />;
+  return (
+    <div className="stats" data-testid="stats-view">
+      <div className="tabs metric-ranges" role="radiogroup" aria-label="Time range">
+        {ranges.map((option) => (
+          <button
+            key={option.id}
+            type="button"
+            role="radio"
+            aria-checked={range === option.id}
+            className={range === option.id ? "tab active" : "tab"}
+            onClick={() => setRange(option.id)}
+            data-testid={`stats-range-${option.id}`}
+          >
+            {option.label}
+          </button>
+        ))}
+      </div>
+      {range === "live" ? (
+        <LiveCharts key={attempt} datasource={datasource} onRetry={() => setAttempt((count) => count + 1)} />
+      ) : (
+        <HistoryCharts datasource={datasource} seconds={ranges.find((option) => option.id === range)?.seconds ?? 3600} />
+      )}
+    </div>
+  );
 }
 
-function StatsStream({ datasource, onRetry }: { datasource: Datasource; onRetry: () => void }) {
+function LiveCharts({ datasource, onRetry }: { datasource: Datasource; onRetry: () => void }) {
   const [samples, setSamples] = useState<Reading[]>([]);
   const [streamError, setStreamError] = useState<unknown>(null);
 
@@ -52,71 +86,66 @@ function StatsStream({ datasource, onRetry }: { datasource: Datasource; onRetry:
     };
   }, [datasource.id]);
 
-  if (streamError !== null) {
-    return <ErrorState title="The statistics could not be opened" error={streamError} onRetry={onRetry} />;
-  }
+  const times = useMemo(() => samples.map((sample) => sample.at / 1000), [samples]);
+  // Before the first sample the window's end does not matter: there is nothing to draw.
+  const end = times.at(-1) ?? 0;
+  const window: [number, number] = [end - WINDOW_MS / 1000, end];
+  const cpu = useMemo(() => [{ label: "CPU", values: samples.map((s) => s.cpuPercent), color: CPU }], [samples]);
+  const memory = useMemo(() => [{ label: "Memory", values: samples.map((s) => s.memoryBytes), color: MEMORY }], [samples]);
 
-  const latest = samples.at(-1);
-  const peakCpu = Math.max(100, ...known(samples.map((sample) => sample.cpuPercent)));
-  const peakMemory = Math.max(1, ...known(samples.map((sample) => sample.memoryBytes)));
-  // An unlimited container reports the host's memory as its limit, which would flatten the line.
-  const memoryScale = Math.min(latest?.memoryLimitBytes ?? Infinity, peakMemory * 1.25);
-
+  if (streamError !== null) return <ErrorState title="The statistics could not be opened" error={streamError} onRetry={onRetry} />;
   return (
-    <div className="stats" data-testid="stats-view">
-      <section className="panel stats-card">
-        <div className="stats-heading">
-          <h2 className="panel-title">CPU</h2>
-          <span className="stats-value" data-testid="stats-cpu">
-            {latest?.cpuPercent != null ? `${latest.cpuPercent.toFixed(1)} %` : "—"}
-          </span>
-        </div>
-        <Sparkline samples={samples} value={(sample) => sample.cpuPercent} max={peakCpu} label="CPU use over the last 5 minutes" />
-      </section>
-      <section className="panel stats-card">
-        <div className="stats-heading">
-          <h2 className="panel-title">Memory</h2>
-          <span className="stats-value" data-testid="stats-memory">
-            {latest?.memoryBytes == null
-              ? "—"
-              : latest.memoryLimitBytes
-                ? `${formatBytes(latest.memoryBytes)} of ${formatBytes(latest.memoryLimitBytes)}`
-                : formatBytes(latest.memoryBytes)}
-          </span>
-        </div>
-        <Sparkline samples={samples} value={(sample) => sample.memoryBytes} max={memoryScale} label="Memory use over the last 5 minutes" />
-      </section>
+    <>
+      <MetricChart title="CPU" unit="percent" times={times} series={cpu} window={window} testId="stats-cpu" />
+      <MetricChart title="Memory" unit="bytes" times={times} series={memory} window={window} testId="stats-memory" />
       <p className="muted small">
         {samples.length === 0 ? "Waiting for the first sample…" : "The last 5 minutes, sampled about once a second while this page is open."}
       </p>
-    </div>
+    </>
   );
 }
 
-const WIDTH = 600;
-const HEIGHT = 120;
-
-type SparklineProps = { samples: Reading[]; value: (sample: Reading) => number | null; max: number; label: string };
-
-/** A line over the time window, newest on the right; the area under it is shaded. */
-function Sparkline({ samples, value, max, label }: SparklineProps) {
-  const end = samples.at(-1)?.at ?? 0;
-  const points = samples.flatMap((sample) => {
-    const measured = value(sample);
-    if (measured === null) return [];
-    const x = ((sample.at - (end - WINDOW_MS)) / WINDOW_MS) * WIDTH;
-    const y = HEIGHT - (Math.min(measured, max) / max) * (HEIGHT - 4);
-    return [`${x.toFixed(1)},${y.toFixed(1)}`];
+function HistoryCharts({ datasource, seconds }: { datasource: Datasource; seconds: number }) {
+  const history = useQuery({
+    queryKey: queryKeys.metricsHistory(datasource.id, seconds),
+    queryFn: async () => ({ read: await api.metricsHistory(datasource.id, seconds), at: Date.now() / 1000 }),
   });
-  const firstX = points[0]?.split(",")[0];
+  const columns = useMemo(() => (history.data ? historyColumns(history.data.read) : null), [history.data]);
+  const series = useMemo(
+    () =>
+      columns && {
+        cpu: [{ label: "CPU", values: columns.cpu, color: CPU }],
+        memory: [{ label: "Memory", values: columns.memory, color: MEMORY }],
+        network: [
+          { label: "Received", values: columns.rx, color: CPU },
+          { label: "Sent", values: columns.tx, color: SECOND },
+        ],
+        block: [
+          { label: "Read", values: columns.read, color: MEMORY },
+          { label: "Written", values: columns.write, color: SECOND },
+        ],
+      },
+    [columns],
+  );
+
+  if (history.isPending) return <SkeletonRows rows={4} label="Reading the history" />;
+  if (history.isError) return <ErrorState title="The history could not be read" error={history.error} onRetry={() => void history.refetch()} />;
+  if (!columns || !series || columns.times.length === 0)
+    return (
+      <p className="muted" data-testid="stats-history-empty">
+        No history in this range yet: the app samples running databases every 10 seconds while it runs.
+      </p>
+    );
+  const window: [number, number] = [history.data.at - seconds, history.data.at];
   return (
-    <svg className="sparkline" viewBox={`0 0 ${WIDTH} ${HEIGHT}`} preserveAspectRatio="none" role="img" aria-label={label}>
-      {points.length > 1 && (
-        <>
-          <polygon className="sparkline-area" points={`${firstX},${HEIGHT} ${points.join(" ")} ${WIDTH},${HEIGHT}`} />
-          <polyline className="sparkline-line" points={points.join(" ")} vectorEffect="non-scaling-stroke" />
-        </>
-      )}
-    </svg>
+    <>
+      <MetricChart title="CPU" unit="percent" times={columns.times} series={series.cpu} window={window} testId="stats-cpu" />
+      <MetricChart title="Memory" unit="bytes" times={columns.times} series={series.memory} window={window} testId="stats-memory" />
+      <MetricChart title="Network" unit="rate" times={columns.times} series={series.network} window={window} testId="stats-network" />
+      <MetricChart title="Disk I/O" unit="rate" times={columns.times} series={series.block} window={window} testId="stats-block" />
+      <p className="muted small" data-testid="stats-history-note">
+        One point {stepLabel(history.data.read.stepSecs)}, averaged. Drag across a chart to zoom in; double-click to zoom out.
+      </p>
+    </>
   );
 }
