@@ -31,6 +31,7 @@ pub fn specta_builder<R: Runtime>() -> tauri_specta::Builder<R> {
     tauri_specta::Builder::<R>::new()
         .commands(collect_commands![
             commands::app::app_info,
+            commands::app::app_open_docs,
             commands::audit::audit_page,
             commands::config::config_get,
             commands::config::config_validate,
@@ -41,6 +42,9 @@ pub fn specta_builder<R: Runtime>() -> tauri_specta::Builder<R> {
             commands::config::config_version_text,
             commands::config::config_restore,
             commands::dashboard::dashboard_summary,
+            commands::dashboard::dashboard_system,
+            commands::dashboard::dashboard_test_runs,
+            commands::dashboard::project_start_stack,
             commands::dialogs::dialog_pick,
             commands::dialogs::dialog_confirm_save,
             commands::datasources::engine_list,

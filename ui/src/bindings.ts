@@ -8,6 +8,8 @@ import * as __TAURI_EVENT from "@tauri-apps/api/event";
 /** Commands */
 export const commands = {
 	appInfo: () => __TAURI_INVOKE<AppInfo>("app_info"),
+	/**  Opens the documentation the settings point to in the default browser. */
+	appOpenDocs: () => typedError<null, ErrorInfo>(__TAURI_INVOKE("app_open_docs")),
 	auditPage: (request: AuditPageRequest) => typedError<AuditPage, ErrorInfo>(__TAURI_INVOKE("audit_page", { request })),
 	configGet: (projectId: number) => typedError<ConfigDocument, ErrorInfo>(__TAURI_INVOKE("config_get", { projectId })),
 	/**  Diagnostics of unsaved text, as the editor's markers. */
@@ -21,6 +23,12 @@ export const commands = {
 	configVersionText: (versionId: number) => typedError<string, ErrorInfo>(__TAURI_INVOKE("config_version_text", { versionId })),
 	configRestore: (projectId: number, versionId: number, allowOutside: boolean) => typedError<ConfigDocument, ErrorInfo>(__TAURI_INVOKE("config_restore", { projectId, versionId, allowOutside })),
 	dashboardSummary: () => typedError<DashboardSummary, ErrorInfo>(__TAURI_INVOKE("dashboard_summary")),
+	/**  Docker (reachable, version, its disk), the secret store and the data folder's disk. */
+	dashboardSystem: () => typedError<SystemHealth, ErrorInfo>(__TAURI_INVOKE("dashboard_system")),
+	/**  Each project's most recent test run, newest first. */
+	dashboardTestRuns: () => typedError<ProjectTestRun[], ErrorInfo>(__TAURI_INVOKE("dashboard_test_runs")),
+	/**  Starts every datasource of the project that is not running and waits for them. */
+	projectStartStack: (projectId: number) => typedError<StackStart, ErrorInfo>(__TAURI_INVOKE("project_start_stack", { projectId })),
 	/**  Shows the dialog and returns the chosen path, or `null` when the user cancelled. */
 	dialogPick: (request: PickRequest) => typedError<string | null, ErrorInfo>(__TAURI_INVOKE("dialog_pick", { request })),
 	/**
@@ -1032,6 +1040,23 @@ export type DispatchRequest = {
 	inputs: ([string, string])[],
 };
 
+export type DockerHealth = {
+	available: boolean,
+	/**  Which engine the app talks to, and what chose it. */
+	endpoint: string | null,
+	/**  The engine's version and API version, when it answers. */
+	version: string | null,
+	apiVersion: string | null,
+	/**  Why it does not answer. */
+	message: string | null,
+	/**
+	 *  Where the engine keeps images and volumes, and the space left there when that folder is
+	 *  on this machine (not inside Docker Desktop's VM).
+	 */
+	rootDir: string | null,
+	rootFreeBytes: number | null,
+};
+
 export type DockerInventory = {
 	containers: ContainerRow[],
 	images: ImageEntry[],
@@ -1788,6 +1813,13 @@ export type ProjectScan = {
  */
 export type ProjectScanChanged = number;
 
+/**  A project's most recent test run. */
+export type ProjectTestRun = {
+	projectId: number,
+	projectName: string,
+	run: TestRun,
+};
+
 export type ProjectVariables = {
 	environments: string[],
 	variables: Variable[],
@@ -2131,6 +2163,8 @@ export type Settings = {
 	 *  (each as one argument). Empty: VS Code's `code --goto {file}:{line}`.
 	 */
 	editorCommand: string | null,
+	/**  Where the sidebar's Docs entry leads: a team's handbook, the project's wiki. http(s). */
+	docsUrl: string | null,
 };
 
 export type Severity = "error" | "warning";
@@ -2172,6 +2206,15 @@ export type SnapshotTrigger =
 /**  Taken before data was copied in from another database; the detail names it. */
 "before_copy";
 
+/**  What a project's "Start stack" did. */
+export type StackStart = {
+	started: string[],
+	/**  Already running. */
+	running: string[],
+	/**  Names and why, in the user's words. */
+	failed: ([string, string])[],
+};
+
 /**  One reading of a container's resource use. */
 export type StatsSample = {
 	/**  Milliseconds since the Unix epoch. */
@@ -2211,6 +2254,14 @@ export type SuiteSource =
 "detected" | 
 /**  Declared in `quantum.toml`'s `[tests.<name>]`. */
 "config";
+
+export type SystemHealth = {
+	docker: DockerHealth,
+	secrets: SecretStoreStatus,
+	dataDir: string,
+	/**  Space left on the disk that holds the app's data folder. */
+	dataDirFreeBytes: number | null,
+};
 
 export type Table = {
 	schema: string | null,

@@ -10,6 +10,7 @@ pub mod health;
 pub mod metrics;
 pub mod migrate;
 pub mod resources;
+pub mod system;
 pub mod target;
 pub mod templates;
 pub mod testruns;

@@ -58,6 +58,8 @@ pub struct Settings {
     /// How to open a file at a line from a test failure: `{file}` and `{line}` are replaced
     /// (each as one argument). Empty: VS Code's `code --goto {file}:{line}`.
     pub editor_command: Option<String>,
+    /// Where the sidebar's Docs entry leads: a team's handbook, the project's wiki. http(s).
+    pub docs_url: Option<String>,
 }
 
 impl Default for Settings {
@@ -76,6 +78,7 @@ impl Default for Settings {
             snapshots_kept: 10,
             test_runs_kept: 100,
             editor_command: None,
+            docs_url: None,
         }
     }
 }
@@ -121,6 +124,19 @@ impl Settings {
                     "Put {file} (and {line}) where the file goes, e.g. code --goto {file}:{line} or subl {file}:{line}.",
                 ))
             }
+        };
+        self.docs_url = match self.docs_url.as_deref().map(str::trim) {
+            None | Some("") => None,
+            Some(address) => match url::Url::parse(address) {
+                Ok(parsed) if matches!(parsed.scheme(), "http" | "https") => {
+                    Some(parsed.to_string())
+                }
+                _ => return Err(Error::validation(
+                    "validation.invalid_docs_url",
+                    "docsUrl",
+                    "Give the documentation's web address, starting with https:// (or http://).",
+                )),
+            },
         };
         Ok(self)
     }

@@ -1,6 +1,9 @@
+use quantum_kernel::ErrorInfo;
 use serde::{Deserialize, Serialize};
 use specta::Type;
 use tauri::State;
+
+use super::CommandResult;
 
 use crate::quit::Quitter;
 use crate::state::{AppState, DockerStatus};
@@ -24,6 +27,21 @@ pub fn app_info(state: State<'_, AppState>) -> AppInfo {
         log_dir: state.log_dir.display().to_string(),
         database_file: state.store.path().display().to_string(),
     }
+}
+
+/// Opens the documentation the settings point to in the default browser.
+#[tauri::command]
+#[specta::specta]
+pub fn app_open_docs(state: State<'_, AppState>) -> CommandResult<()> {
+    let url = state.settings().docs_url.ok_or_else(|| {
+        ErrorInfo::new(
+            "settings.docs_url_missing",
+            "No documentation address is set yet: give one in Settings.",
+        )
+        .with_field("docsUrl")
+    })?;
+    tauri_plugin_opener::open_url(url, None::<&str>)
+        .map_err(|error| ErrorInfo::new("app.open_failed", error.to_string()))
 }
 
 /// Whether Docker answers, so a window opened later knows without waiting for an event.

@@ -1,3 +1,7 @@
+//! The dashboard's cards: the store's summary, the machine's state, the last test runs, and the
+//! "Start stack" quick action.
+
+use quantum_core::system::{ProjectTestRun, StackStart, SystemHealth};
 use quantum_kernel::dashboard::{self, DashboardSummary};
 use tauri::State;
 
@@ -8,4 +12,28 @@ use crate::state::AppState;
 #[specta::specta]
 pub async fn dashboard_summary(state: State<'_, AppState>) -> CommandResult<DashboardSummary> {
     Ok(dashboard::summary(&state.store).await?)
+}
+
+/// Docker (reachable, version, its disk), the secret store and the data folder's disk.
+#[tauri::command]
+#[specta::specta]
+pub async fn dashboard_system(state: State<'_, AppState>) -> CommandResult<SystemHealth> {
+    Ok(quantum_core::system::health(&state, &state.data_dir).await)
+}
+
+/// Each project's most recent test run, newest first.
+#[tauri::command]
+#[specta::specta]
+pub async fn dashboard_test_runs(state: State<'_, AppState>) -> CommandResult<Vec<ProjectTestRun>> {
+    quantum_core::system::last_test_runs(&state).await
+}
+
+/// Starts every datasource of the project that is not running and waits for them.
+#[tauri::command]
+#[specta::specta]
+pub async fn project_start_stack(
+    state: State<'_, AppState>,
+    project_id: i64,
+) -> CommandResult<StackStart> {
+    quantum_core::system::start_stack(&state, project_id).await
 }

@@ -9,6 +9,7 @@ import { DockerBanner } from "../features/datasources/DockerBanner";
 import { PaletteLauncher } from "../features/palette/PaletteLauncher";
 import { appInfoQuery } from "../features/settings/queries";
 import { UpdateNotice } from "../features/updates/UpdateNotice";
+import { DocsLink } from "./DocsLink";
 import { navItems } from "./navigation";
 import { ProjectNav } from "./ProjectNav";
 import { applyTheme } from "./theme";
@@ -53,6 +54,7 @@ export function Shell() {
                 </kbd>
               </NavLink>
             ))}
+            <DocsLink />
           </nav>
           <ProjectNav />
           <div className="sidebar-footer" data-testid="app-version">

@@ -12,7 +12,12 @@ import { newProjectPath } from "../../app/navigation";
 import { AuditEntryLine } from "../activity/AuditEntryItem";
 import { datasourcesQuery } from "../datasources/queries";
 import { statusLabels } from "../datasources/status";
+import { DockerCard } from "./DockerCard";
 import { IncidentsCard } from "./IncidentsCard";
+import { QuickActions } from "./QuickActions";
+import { SystemPanel } from "./SystemPanel";
+import { TestsPanel } from "./TestsPanel";
+import "./dashboard.css";
 
 type StatCardProps = { icon: LucideIcon; label: string; value: ReactNode; note: ReactNode; testId: string };
 
@@ -80,7 +85,7 @@ export function DashboardPage() {
   const data = summary.data;
   return (
     <div className="page" data-testid="dashboard-page">
-      <PageHeader title="Dashboard" description="Your projects and what changed lately, at a glance." />
+      <PageHeader title="Dashboard" description="Your projects, their databases, tests and health, and this machine, at a glance." />
       <div className="stat-grid">
         <StatCard
           icon={FolderKanban}
@@ -98,6 +103,7 @@ export function DashboardPage() {
         />
         <DatabasesCard />
         <IncidentsCard />
+        <DockerCard />
       </div>
 
       {data?.projectCount === 0 && (
@@ -114,6 +120,12 @@ export function DashboardPage() {
           }
         />
       )}
+
+      <QuickActions />
+      <div className="dashboard-columns">
+        <SystemPanel />
+        <TestsPanel />
+      </div>
 
       <section className="panel" data-testid="recent-activity">
         <div className="panel-heading">

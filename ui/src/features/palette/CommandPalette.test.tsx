@@ -39,6 +39,7 @@ const settings: Settings = {
   snapshotsKept: 10,
   testRunsKept: 100,
   editorCommand: null,
+  docsUrl: null,
 };
 
 const shop = project(7, "shop", "The online shop");

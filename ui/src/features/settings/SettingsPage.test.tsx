@@ -35,6 +35,7 @@ const saved: Settings = {
   snapshotsKept: 10,
   testRunsKept: 100,
   editorCommand: null,
+  docsUrl: null,
 };
 
 function setUp() {

@@ -1,4 +1,5 @@
-import { useState } from "react";
+import { useEffect, useState } from "react";
+import { useLocation } from "react-router";
 import { useQuery } from "@tanstack/react-query";
 import { Monitor, Moon, Sun, type LucideIcon } from "lucide-react";
 import clsx from "clsx";
@@ -32,6 +33,12 @@ const logLevels: { value: LogLevel; label: string }[] = [
 export function SettingsPage() {
   const settings = useQuery(settingsQuery);
   const update = useUpdateSettings();
+  // `/settings#docs-url`: another page sends the user to one field (the Docs entry does).
+  const { hash } = useLocation();
+  const loaded = settings.isSuccess;
+  useEffect(() => {
+    if (loaded && hash) document.getElementById(hash.slice(1))?.focus();
+  }, [loaded, hash]);
 
   return (
     <div className="page" data-testid="settings-page">
@@ -166,6 +173,14 @@ function SettingsForm({ settings, onChange }: { settings: Settings; onChange: (p
           </select>
         }
       />
+      <AddressRow
+        id="docs-url"
+        label="Documentation"
+        description="Where the sidebar's Docs entry leads: your team's handbook, the project's wiki. Opens in your browser."
+        placeholder="https://…"
+        saved={settings.docsUrl ?? ""}
+        onSave={(address) => onChange({ docsUrl: address === "" ? null : address })}
+      />
     </section>
   );
 }
@@ -288,7 +303,11 @@ function UpdatesSection({ settings, onChange }: { settings: Settings; onChange: 
           />
         }
       />
-      <UpdateEndpointRow
+      <AddressRow
+        id="update-endpoint"
+        label="Update server"
+        description="The address of a latest.json that replaces the default server, e.g. your company's mirror. https; plain http only to this computer, in development builds. Empty: the default."
+        placeholder="https://…/latest.json"
         saved={settings.updateEndpoint ?? ""}
         onSave={(endpoint) => onChange({ updateEndpoint: endpoint === "" ? null : endpoint })}
       />
@@ -340,7 +359,17 @@ function UpdatesSection({ settings, onChange }: { settings: Settings; onChange: 
 }
 
 /** Saves when the field is left or Enter is pressed; the core refuses an address it cannot use. */
-function UpdateEndpointRow({ saved, onSave }: { saved: string; onSave: (endpoint: string) => void }) {
+type AddressRowProps = {
+  id: string;
+  label: string;
+  description: string;
+  placeholder: string;
+  saved: string;
+  onSave: (address: string) => void;
+};
+
+/** A web address saved when the field is left or Enter is pressed; empty means none. */
+function AddressRow({ id, label, description, placeholder, saved, onSave }: AddressRowProps) {
   const [draft, setDraft] = useState<string | null>(null);
   const commit = () => {
     if (draft !== null && draft.trim() !== saved) onSave(draft.trim());
@@ -348,14 +377,14 @@ function UpdateEndpointRow({ saved, onSave }: { saved: string; onSave: (endpoint
   };
   return (
     <SettingRow
-      label={<label htmlFor="update-endpoint">Update server</label>}
-      description="The address of a latest.json that replaces the default server, e.g. your company's mirror. https; plain http only to this computer, in development builds. Empty: the default."
+      label={<label htmlFor={id}>{label}</label>}
+      description={description}
       control={
         <input
-          id="update-endpoint"
+          id={id}
           className="input input-mono engine-image-input"
           value={draft ?? saved}
-          placeholder="https://…/latest.json"
+          placeholder={placeholder}
           autoComplete="off"
           spellCheck={false}
           onChange={(event) => setDraft(event.target.value)}
@@ -363,7 +392,7 @@ function UpdateEndpointRow({ saved, onSave }: { saved: string; onSave: (endpoint
           onKeyDown={(event) => {
             if (event.key === "Enter") commit();
           }}
-          data-testid="update-endpoint"
+          data-testid={id}
         />
       }
     />

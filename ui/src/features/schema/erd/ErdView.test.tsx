@@ -29,6 +29,7 @@ const settings = (theme: Settings["theme"]): Settings => ({
   snapshotsKept: 10,
   testRunsKept: 100,
   editorCommand: null,
+  docsUrl: null,
 });
 
 const shownTables = () => screen.getAllByTestId("erd-table").map((node) => node.dataset.table).sort();
