@@ -28,6 +28,10 @@ pub struct DatasourceChanged(pub DatasourceEvent);
 #[derive(Clone, Debug, Serialize, Type, Event)]
 pub struct CiChanged(pub CiEvent);
 
+/// The shell asks the window to show a page (the tray's incident items): a path of the UI's router.
+#[derive(Clone, Debug, Serialize, Deserialize, Type, Event)]
+pub struct NavigateRequested(pub String);
+
 /// A project's scan changed by itself (a file it looks for came, changed or went): the page
 /// showing it refetches.
 #[derive(Clone, Debug, Serialize, Deserialize, Type, Event)]

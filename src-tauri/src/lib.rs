@@ -195,6 +195,7 @@ pub fn specta_builder<R: Runtime>() -> tauri_specta::Builder<R> {
             events::CiChanged,
             events::ProjectScanChanged,
             events::HealthChanged,
+            events::NavigateRequested,
             updater::UpdateAvailable
         ])
         // Ids are SQLite rowids: far below 2^53, so a JS number holds them exactly.

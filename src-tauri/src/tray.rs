@@ -10,8 +10,10 @@ use tauri::menu::{IsMenuItem, Menu, MenuItem, PredefinedMenuItem, Submenu};
 use tauri::tray::{MouseButton, MouseButtonState, TrayIconBuilder, TrayIconEvent};
 use tauri::{AppHandle, Manager, Runtime};
 
+use crate::events::NavigateRequested;
 use crate::state::AppState;
 use crate::window;
+use tauri_specta::Event;
 
 const TRAY_ID: &str = "main";
 
@@ -20,6 +22,10 @@ pub const MENU_OPEN: &str = "open";
 pub const MENU_QUIT: &str = "quit";
 const START_PREFIX: &str = "datasource-start:";
 const STOP_PREFIX: &str = "datasource-stop:";
+/// An open incident's item; the id is its project's.
+pub const INCIDENT_PREFIX: &str = "incident:";
+/// Incidents listed in the menu at most (the tooltip counts them all).
+const MENU_INCIDENTS: usize = 5;
 
 /// What the tray icon shows, worst first.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -58,7 +64,7 @@ impl Aggregate {
 pub fn create<R: Runtime>(app: &AppHandle<R>) -> tauri::Result<()> {
     TrayIconBuilder::with_id(TRAY_ID)
         .icon(Image::from_bytes(Aggregate::Idle.icon())?)
-        .menu(&menu(app, &[], None, None)?)
+        .menu(&menu(app, &[], &[], None, None)?)
         .show_menu_on_left_click(false)
         .on_menu_event(|app, event| handle_menu(app, event.id().as_ref()))
         .on_tray_icon_event(|tray, event| {
@@ -83,10 +89,25 @@ pub fn create<R: Runtime>(app: &AppHandle<R>) -> tauri::Result<()> {
 fn menu<R: Runtime>(
     app: &AppHandle<R>,
     datasources: &[Datasource],
+    incidents: &[(i64, String)],
     last_tests: Option<&str>,
     last_ci: Option<&str>,
 ) -> tauri::Result<Menu<R>> {
     let open = MenuItem::with_id(app, MENU_OPEN, "Open Quantum Admin", true, None::<&str>)?;
+    // Each open incident, opening its project's Health page.
+    let incident_items = incidents
+        .iter()
+        .take(MENU_INCIDENTS)
+        .map(|(project_id, text)| {
+            MenuItem::with_id(
+                app,
+                format!("{INCIDENT_PREFIX}{project_id}"),
+                text,
+                true,
+                None::<&str>,
+            )
+        })
+        .collect::<tauri::Result<Vec<_>>>()?;
     // The last test run's outcome, for reading only (it opens the window like Open).
     let tests = last_tests
         .map(|text| MenuItem::with_id(app, MENU_OPEN, text, true, None::<&str>))
@@ -120,6 +141,7 @@ fn menu<R: Runtime>(
         submenus.push(Submenu::with_items(app, title, true, &[&start, &stop])?);
     }
     let mut items: Vec<&dyn IsMenuItem<R>> = vec![&open];
+    items.extend(incident_items.iter().map(|i| i as &dyn IsMenuItem<R>));
     if let Some(tests) = &tests {
         items.push(tests);
     }
@@ -154,6 +176,12 @@ pub fn handle_menu<R: Runtime>(app: &AppHandle<R>, id: &str) {
                 tracing::warn!(%error, "stop from the tray failed");
             }
         });
+    } else if let Some(project_id) = datasource_action(INCIDENT_PREFIX) {
+        window::show_main(app);
+        let page = NavigateRequested(format!("/projects/{project_id}/health"));
+        if let Err(error) = page.emit(app) {
+            tracing::warn!(%error, "the window could not be sent to the Health page");
+        }
     } else {
         match id {
             MENU_OPEN => window::show_main(app),
@@ -250,6 +278,7 @@ pub async fn refresh<R: Runtime>(app: &AppHandle<R>, store: &Store, datasources:
             if incidents == 1 { "" } else { "s" }
         ));
     }
+    let incident_items = incident_items(store).await;
     let last_tests = last_test_run(store).await;
     let last_ci = app
         .state::<AppState>()
@@ -260,11 +289,38 @@ pub async fn refresh<R: Runtime>(app: &AppHandle<R>, store: &Store, datasources:
     let updated = Image::from_bytes(aggregate.icon())
         .and_then(|icon| tray.set_icon(Some(icon)))
         .and_then(|()| tray.set_tooltip(Some(tip)))
-        .and_then(|()| menu(app, &list, last_tests.as_deref(), last_ci.as_deref()))
+        .and_then(|()| {
+            menu(
+                app,
+                &list,
+                &incident_items,
+                last_tests.as_deref(),
+                last_ci.as_deref(),
+            )
+        })
         .and_then(|menu| tray.set_menu(Some(menu)));
     if let Err(error) = updated {
         tracing::warn!(%error, "the tray could not be updated");
     }
+}
+
+/// "api is down in shop" for each open incident, with its project.
+async fn incident_items(store: &Store) -> Vec<(i64, String)> {
+    let mut items = Vec::new();
+    for incident in quantum_health::history::open_incidents(store)
+        .await
+        .unwrap_or_default()
+    {
+        let project = projects::get(store, incident.project_id)
+            .await
+            .map(|p| p.name)
+            .unwrap_or_default();
+        items.push((
+            incident.project_id,
+            format!("⚠ {} is down in {project}", incident.check),
+        ));
+    }
+    items
 }
 
 /// "Tests in shop: 2 failed, 40 passed", from the latest run of any project.

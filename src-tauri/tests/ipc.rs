@@ -7,14 +7,17 @@ use std::sync::{mpsc, Arc, Mutex};
 use std::time::Duration;
 
 use quantum_admin_lib::dialogs::{PickDone, PickKind, PickRequest, Picker};
-use quantum_admin_lib::events::{DataChanged, DatasourceChanged};
-use quantum_admin_lib::{tray, AppState};
-use quantum_datasources::{DatasourceEvent, DatasourceStatus};
+use quantum_admin_lib::events::DataChanged;
+use quantum_admin_lib::AppState;
 use serde_json::{json, Value};
 use tauri::Manager;
 use tauri_specta::Event;
 
 use common::{start, TestApp};
+
+// The tray's menu, driven through its handler (the menu is native).
+#[path = "ipc/tray.rs"]
+mod tray_menu;
 
 fn project(name: &str) -> Value {
     json!({ "input": { "name": name, "description": "", "folder": null } })
@@ -224,63 +227,6 @@ fn app_info_points_at_the_files_of_this_installation() {
     assert!(info["databaseFile"]
         .as_str()
         .is_some_and(|f| f.ends_with("quantum-admin.sqlite3")));
-}
-
-/// The tray menu is native, out of WebDriver's reach: its handler is driven here with the ids the
-/// menu uses, against the real Docker Engine and the local test images.
-#[test]
-fn the_tray_menu_starts_and_stops_a_datasource() {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let image =
-        std::env::var("QUANTUM_TEST_IMAGE_REDIS").unwrap_or_else(|_| "testdb/redis:7".to_owned());
-    std::fs::write(
-        dir.path().join("settings.json"),
-        json!({ "settings": { "theme": "system", "closeToTray": false, "logLevel": "info",
-                              "engineImages": { "redis": image } } })
-        .to_string(),
-    )
-    .expect("settings");
-    let app = start(dir.path());
-    let (sender, statuses) = mpsc::channel();
-    DatasourceChanged::listen(app.app.handle(), move |event| {
-        if let DatasourceEvent::Status { id, status, .. } = event.payload.0 {
-            let _ = sender.send((id, status));
-        }
-    });
-    let wait_for = |id: i64, wanted: DatasourceStatus| {
-        let deadline = std::time::Instant::now() + Duration::from_secs(60);
-        loop {
-            let left = deadline.saturating_duration_since(std::time::Instant::now());
-            match statuses.recv_timeout(left) {
-                Ok((event_id, status)) if event_id == id && status == wanted => return,
-                Ok((event_id, DatasourceStatus::Error)) if event_id == id => {
-                    panic!("the datasource failed")
-                }
-                Ok(_) => {}
-                Err(_) => panic!("{wanted:?} not reached within 60 s"),
-            }
-        }
-    };
-
-    let project = app.ok(
-        "project_create",
-        json!({ "input": { "name": format!("tray {}", std::process::id()), "description": "", "folder": null } }),
-    );
-    let datasource = app.ok(
-        "datasource_create",
-        json!({ "input": { "projectId": project["id"], "engine": "redis", "name": null, "image": null,
-                           "hostPort": null, "databaseName": null, "username": null, "autoStart": null,
-                           "readyTimeoutSecs": null, "volumeName": null } }),
-    );
-    let id = datasource["id"].as_i64().expect("id");
-    wait_for(id, DatasourceStatus::Ready);
-
-    tray::handle_menu(app.app.handle(), &format!("datasource-stop:{id}"));
-    wait_for(id, DatasourceStatus::Stopped);
-    tray::handle_menu(app.app.handle(), &format!("datasource-start:{id}"));
-    wait_for(id, DatasourceStatus::Ready);
-
-    app.ok("datasource_remove", json!({ "id": id, "deleteData": true }));
 }
 
 #[test]

@@ -361,6 +361,7 @@ export const events = {
 	dataChanged: makeEvent<DataChanged, DataChanged>("data-changed"),
 	datasourceChanged: makeEvent<DatasourceChanged, DatasourceChanged>("datasource-changed"),
 	healthChanged: makeEvent<HealthChanged, HealthChanged>("health-changed"),
+	navigateRequested: makeEvent<NavigateRequested, NavigateRequested>("navigate-requested"),
 	projectScanChanged: makeEvent<ProjectScanChanged, ProjectScanChanged>("project-scan-changed"),
 	updateAvailable: makeEvent<UpdateAvailable, UpdateAvailable>("update-available"),
 };
@@ -1584,6 +1585,9 @@ export type MongoDatabase = {
 	name: string,
 	collections: Collection[],
 };
+
+/**  The shell asks the window to show a page (the tray's incident items): a path of the UI's router. */
+export type NavigateRequested = string;
 
 export type NetworkEntry = {
 	id: string,

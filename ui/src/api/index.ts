@@ -2,6 +2,7 @@
 // tauri-specta's result objects or hand-typed command names.
 import { Channel } from "@tauri-apps/api/core";
 import { resourcesApi } from "./resources";
+import { shellApi } from "./shell";
 import { ApiError, unwrap } from "./unwrap";
 import {
   commands,
@@ -293,6 +294,7 @@ export { ApiError, unwrap };
 
 export const api = {
   ...resourcesApi,
+  ...shellApi,
   appInfo: () => commands.appInfo(),
   appQuit: () => commands.appQuit(),
   auditPage: (request: AuditPageRequest) => unwrap(commands.auditPage(request)),

@@ -1,5 +1,4 @@
-// The resource manager's commands (ports, processes, what Docker holds), metric history, and the
-// dashboard's system, test-run and quick-action commands.
+// The resource manager's commands (ports, processes, what Docker holds) and metric history.
 import { Channel } from "@tauri-apps/api/core";
 import { commands, type PruneItem, type PruneOptions, type PullProgress } from "../bindings";
 import { unwrap } from "./unwrap";
@@ -28,12 +27,6 @@ export const resourcesApi = {
   resourcesPrune: (options: PruneOptions, items: PruneItem[]) => unwrap(commands.resourcesPrune(options, items)),
   /** A datasource's CPU, memory, network and disk I/O over the last `rangeSecs` seconds. */
   metricsHistory: (datasourceId: number, rangeSecs: number) => unwrap(commands.metricsHistory(datasourceId, rangeSecs)),
-  /** Opens the documentation the settings point to (`settings.docs_url_missing` when none is set). */
-  appOpenDocs: () => unwrap(commands.appOpenDocs()),
-  dashboardSystem: () => unwrap(commands.dashboardSystem()),
-  dashboardTestRuns: () => unwrap(commands.dashboardTestRuns()),
-  /** Starts every database of the project that is not running, and waits for them. */
-  projectStartStack: (projectId: number) => unwrap(commands.projectStartStack(projectId)),
   /** Moves a datasource to another host port (`null`: the next free one) and starts it. */
   datasourceMovePort: (id: number, port: number | null) => unwrap(commands.datasourceMovePort(id, port)),
 };

@@ -16,6 +16,7 @@ import { applyTheme } from "./theme";
 import { useDataChangedRefresh } from "./useDataChangedRefresh";
 import { useDatasourceEvents } from "./useDatasourceEvents";
 import { useResolvedTheme } from "./useResolvedTheme";
+import { useNavigateRequests } from "./useNavigateRequests";
 import { useShortcuts } from "./useShortcuts";
 
 export function Shell() {
@@ -25,6 +26,7 @@ export function Shell() {
   useDatasourceEvents();
   useCiEvents();
   useShortcuts();
+  useNavigateRequests();
 
   useEffect(() => applyTheme(theme), [theme]);
 
