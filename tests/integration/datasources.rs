@@ -2,7 +2,6 @@
 //! connect with the stored credentials, survive stop/start and removal with the data kept, follow
 //! changes made outside the app, and never write a password to disk.
 
-use std::sync::Arc;
 use std::time::Duration;
 
 use quantum_datasources::{
@@ -20,22 +19,25 @@ use tokio::sync::broadcast::Receiver;
 
 const READY_DEADLINE: Duration = Duration::from_secs(120);
 
+/// The app under test (its store, datasources, project and data dir) and its datasource events.
 struct Harness {
-    store: Store,
-    datasources: Arc<Datasources>,
+    app: TestApp,
     events: Receiver<DatasourceEvent>,
-    project_id: i64,
-    dir: tempfile::TempDir,
+}
+
+impl std::ops::Deref for Harness {
+    type Target = TestApp;
+
+    fn deref(&self) -> &TestApp {
+        &self.app
+    }
 }
 
 async fn harness(project: &str) -> Harness {
     let app = TestApp::start(project).await;
     Harness {
         events: app.datasources.subscribe(),
-        store: app.store,
-        datasources: app.datasources,
-        project_id: app.project_id,
-        dir: app.dir,
+        app,
     }
 }
 
@@ -90,7 +92,7 @@ impl Harness {
     async fn wait_for(&mut self, id: i64, wanted: DatasourceStatus) {
         wait_for_status(
             &mut self.events,
-            &self.datasources,
+            &self.app.datasources,
             id,
             wanted,
             READY_DEADLINE,

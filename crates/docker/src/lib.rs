@@ -294,9 +294,12 @@ impl Docker {
 
     /// Removes a container; its named volume stays. A container already gone is fine.
     pub async fn remove_container(&self, id: &str) -> Result<()> {
+        // `v` removes only the anonymous volumes Docker made for the image's VOLUME paths that
+        // nothing was mounted on (a copy helper made from a database image gets one each time);
+        // named volumes, the data, are never removed by it.
         let options = RemoveContainerOptionsBuilder::new()
             .force(true)
-            .v(false)
+            .v(true)
             .build();
         match self.api.remove_container(id, Some(options)).await {
             Ok(()) => Ok(()),

@@ -321,6 +321,75 @@ impl TestApp {
     }
 }
 
+/// The containers and volumes the app under test made (its store's label: datasources, shadows,
+/// snapshots, copy helpers) go with it, so that test runs do not pile up on the engine. A test that
+/// keeps something on purpose removes it itself first; this only sweeps what is left.
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        let identity = self.store.identity().to_owned();
+        // Its own thread and runtime: the test's runtime may be shutting down.
+        let _ = std::thread::spawn(move || {
+            let Ok(runtime) = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+            else {
+                return;
+            };
+            runtime.block_on(remove_made_by(&identity));
+        })
+        .join();
+    }
+}
+
+async fn remove_made_by(identity: &str) {
+    use bollard::query_parameters::{
+        ListContainersOptionsBuilder, ListVolumesOptionsBuilder, RemoveContainerOptionsBuilder,
+    };
+    let docker = docker().await;
+    let label = format!("{}={identity}", quantum_docker::LABEL_STORE);
+    let filters = HashMap::from([("label".to_owned(), vec![label])]);
+    let containers = docker
+        .list_containers(Some(
+            ListContainersOptionsBuilder::new()
+                .all(true)
+                .filters(&filters)
+                .build(),
+        ))
+        .await
+        .unwrap_or_default();
+    let mut volumes: Vec<String> = Vec::new();
+    for container in containers {
+        volumes.extend(
+            container
+                .mounts
+                .iter()
+                .flatten()
+                .filter_map(|m| m.name.clone()),
+        );
+        if let Some(id) = container.id {
+            let options = RemoveContainerOptionsBuilder::new().force(true).build();
+            let _ = docker.remove_container(&id, Some(options)).await;
+        }
+    }
+    let labelled = docker
+        .list_volumes(Some(
+            ListVolumesOptionsBuilder::new().filters(&filters).build(),
+        ))
+        .await
+        .ok()
+        .and_then(|listed| listed.volumes)
+        .unwrap_or_default();
+    volumes.extend(labelled.into_iter().map(|v| v.name));
+    for volume in volumes {
+        let _ = docker
+            .remove_volume(
+                &volume,
+                None::<bollard::query_parameters::RemoveVolumeOptions>,
+            )
+            .await;
+    }
+}
+
 /// A SQLite file at `path` made by running `sql` (several statements).
 pub async fn sqlite_file(path: &std::path::Path, sql: &str) {
     use sqlx::Connection;
