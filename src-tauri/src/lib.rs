@@ -176,6 +176,7 @@ pub fn specta_builder<R: Runtime>() -> tauri_specta::Builder<R> {
             commands::health::health_webhook_set,
             commands::health::health_webhook_test,
             commands::health::health_open_incidents,
+            commands::health::health_report_write,
             commands::metrics::metrics_history,
             commands::resources::resources_ports,
             commands::resources::resources_processes,

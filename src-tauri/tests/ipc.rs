@@ -172,7 +172,7 @@ fn settings_are_saved_in_the_data_dir_and_survive_a_restart() {
             defaults,
             json!({ "theme": "system", "closeToTray": true, "logLevel": "info", "engineImages": {},
                     "autoCheckUpdates": true, "autoInstallUpdates": false, "skippedVersion": null, "updateEndpoint": null,
-                    "startAtLogin": false, "desktopNotifications": true, "snapshotsKept": 10, "testRunsKept": 100, "editorCommand": null })
+                    "startAtLogin": false, "desktopNotifications": true, "snapshotsKept": 10, "testRunsKept": 100, "editorCommand": null, "docsUrl": null })
         );
         let saved = app.ok(
             "settings_update",
@@ -181,7 +181,7 @@ fn settings_are_saved_in_the_data_dir_and_survive_a_restart() {
                                 "autoCheckUpdates": false, "autoInstallUpdates": true,
                                 "skippedVersion": "0.2.0",
                                 "updateEndpoint": "https://updates.example.com/latest.json",
-                                "startAtLogin": false, "desktopNotifications": false, "snapshotsKept": 10, "testRunsKept": 100, "editorCommand": null } }),
+                                "startAtLogin": false, "desktopNotifications": false, "snapshotsKept": 10, "testRunsKept": 100, "editorCommand": null, "docsUrl": "https://wiki.example.com/handbook" } }),
         );
         assert_eq!(saved["theme"], "dark");
     }
@@ -196,7 +196,7 @@ fn settings_are_saved_in_the_data_dir_and_survive_a_restart() {
                 "engineImages": { "postgres": "testdb/postgres:15" },
                 "autoCheckUpdates": false, "autoInstallUpdates": true, "skippedVersion": "0.2.0",
                 "updateEndpoint": "https://updates.example.com/latest.json",
-                "startAtLogin": false, "desktopNotifications": false, "snapshotsKept": 10, "testRunsKept": 100, "editorCommand": null })
+                "startAtLogin": false, "desktopNotifications": false, "snapshotsKept": 10, "testRunsKept": 100, "editorCommand": null, "docsUrl": "https://wiki.example.com/handbook" })
     );
 }
 
@@ -213,7 +213,7 @@ fn an_unreadable_settings_file_falls_back_to_the_defaults() {
         "settings_update",
         json!({ "settings": { "theme": "light", "closeToTray": true, "logLevel": "info", "engineImages": {},
                               "autoCheckUpdates": true, "autoInstallUpdates": false, "skippedVersion": null, "updateEndpoint": null,
-                              "startAtLogin": false, "desktopNotifications": true, "snapshotsKept": 10, "testRunsKept": 100, "editorCommand": null } }),
+                              "startAtLogin": false, "desktopNotifications": true, "snapshotsKept": 10, "testRunsKept": 100, "editorCommand": null, "docsUrl": null } }),
     );
 }
 

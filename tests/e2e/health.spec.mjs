@@ -8,7 +8,7 @@ import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
-import { byTestId, capture, openNewProject, renderedText, replaceValue, startApp, testSettings, waitFor, waitUntilGone } from "./harness.mjs";
+import { answerSaveDialog, byTestId, capture, openNewProject, renderedText, replaceValue, startApp, testSettings, waitFor, waitForToast, waitUntilGone } from "./harness.mjs";
 
 const TIMEOUT_MS = 15_000;
 
@@ -97,6 +97,16 @@ test("a failing check becomes an incident on screen, and recovery closes it", as
   );
   const closed = await waitFor(driver, byTestId("health-incident"), TIMEOUT_MS);
   assert.equal(await closed.getAttribute("data-open"), "false");
+
+  // The incident, in a CSV report saved through the native save dialog.
+  const report = join(folder, "incidents.csv");
+  await (await waitFor(driver, byTestId("health-report-menu"), TIMEOUT_MS)).click();
+  await (await waitFor(driver, byTestId("health-report-incidents"), TIMEOUT_MS)).click();
+  await answerSaveDialog("Save incidents as CSV", report);
+  await waitForToast(driver, "Incidents saved", TIMEOUT_MS);
+  const lines = (await readFile(report, "utf8")).trim().split("\n");
+  assert.equal(lines[0], "check,started_at,ended_at,minutes,failing,last_response");
+  assert.match(lines[1], /^api,\S+Z,\S+Z,\d+,\[STATUS\] == 200 \(was 503\),/);
 });
 
 test("a check added from the page is written into quantum.toml, the file's comments kept, and runs", async () => {

@@ -333,6 +333,11 @@ export const commands = {
 	healthWebhookTest: (projectId: number) => typedError<null, ErrorInfo>(__TAURI_INVOKE("health_webhook_test", { projectId })),
 	/**  The incidents open now in every project (the dashboard's card). */
 	healthOpenIncidents: () => typedError<Incident[], ErrorInfo>(__TAURI_INVOKE("health_open_incidents")),
+	/**
+	 *  Writes the project's uptime per check per day, or its incidents, over the last `days` days
+	 *  as CSV to a file the user chose in the save dialog.
+	 */
+	healthReportWrite: (projectId: number, kind: ReportKind, days: number, path: string) => typedError<null, ErrorInfo>(__TAURI_INVOKE("health_report_write", { projectId, kind, days, path })),
 	/**  The last `range_secs` seconds of the datasource's history (at most 600 points). */
 	metricsHistory: (datasourceId: number, rangeSecs: number) => typedError<History, ErrorInfo>(__TAURI_INVOKE("metrics_history", { datasourceId, rangeSecs })),
 	resourcesPorts: () => typedError<ListeningPort[], ErrorInfo>(__TAURI_INVOKE("resources_ports")),
@@ -1944,6 +1949,13 @@ export type ReportFormat =
 "jest_json" | 
 /**  None: the run passes or fails by its exit code alone. */
 "none";
+
+/**  Which table a report holds. */
+export type ReportKind = 
+/**  `day,check,runs,up,uptime_percent` for the last `days` days. */
+"uptime" | 
+/**  `check,started_at,ended_at,minutes,failing,last_response`, newest first. */
+"incidents";
 
 /**  What the set-up form sends. A token typed in goes to the keychain once the provider took it. */
 export type RepositoryInput = {

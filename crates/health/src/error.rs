@@ -10,6 +10,8 @@ pub enum Error {
     Kernel(#[from] quantum_kernel::Error),
     #[error("A pause lasts 1 minute to 30 days; {minutes} minutes is not that.")]
     PauseLength { minutes: u32 },
+    #[error("The report could not be made: {0}")]
+    Report(String),
 }
 
 domain_error!(Error);
@@ -19,6 +21,7 @@ impl Coded for Error {
         match self {
             Self::Kernel(error) => error.code(),
             Self::PauseLength { .. } => "health.invalid_pause",
+            Self::Report(_) => "health.report_failed",
         }
     }
 
@@ -26,10 +29,15 @@ impl Coded for Error {
         match self {
             Self::Kernel(error) => error.field(),
             Self::PauseLength { .. } => Some("minutes"),
+            Self::Report(_) => None,
         }
     }
 
     fn is_fault(&self) -> bool {
-        matches!(self, Self::Kernel(error) if error.is_fault())
+        match self {
+            Self::Kernel(error) => error.is_fault(),
+            Self::Report(_) => true,
+            Self::PauseLength { .. } => false,
+        }
     }
 }

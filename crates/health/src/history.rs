@@ -123,7 +123,7 @@ pub async fn uptime(
         .collect())
 }
 
-fn incident_of(row: &sqlx::sqlite::SqliteRow) -> Incident {
+pub(crate) fn incident_of(row: &sqlx::sqlite::SqliteRow) -> Incident {
     Incident {
         id: row.get("id"),
         project_id: row.get("project_id"),
@@ -135,7 +135,7 @@ fn incident_of(row: &sqlx::sqlite::SqliteRow) -> Incident {
     }
 }
 
-const INCIDENT_COLUMNS: &str =
+pub(crate) const INCIDENT_COLUMNS: &str =
     "id, project_id, check_name, started_at, ended_at, failing, last_response";
 
 pub async fn open_incident(

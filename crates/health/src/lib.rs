@@ -8,6 +8,7 @@ mod condition;
 mod error;
 pub mod history;
 mod probe;
+pub mod report;
 mod spec;
 pub mod webhook;
 

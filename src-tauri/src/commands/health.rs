@@ -2,7 +2,9 @@
 //! pauses (a check, or all of the project's, for a while).
 
 use quantum_config::HealthCheckDecl;
+use quantum_health::report::{self, ReportKind};
 use quantum_health::{CheckResult, HealthOverview};
+use quantum_kernel::files::{self, NewFile, Within};
 use quantum_kernel::ErrorInfo;
 use tauri::State;
 
@@ -154,4 +156,21 @@ pub async fn health_open_incidents(
     state: State<'_, AppState>,
 ) -> CommandResult<Vec<quantum_health::Incident>> {
     Ok(quantum_health::history::open_incidents(&state.store).await?)
+}
+
+/// Writes the project's uptime per check per day, or its incidents, over the last `days` days
+/// as CSV to a file the user chose in the save dialog.
+#[tauri::command]
+#[specta::specta]
+pub async fn health_report_write(
+    state: State<'_, AppState>,
+    project_id: i64,
+    kind: ReportKind,
+    days: u32,
+    path: String,
+) -> CommandResult<()> {
+    let path = state.dialogs.writable(&state.store, &path, "path").await?;
+    let text = report::csv(&state.store, project_id, kind, i64::from(days)).await?;
+    files::replace(&path, text.as_bytes(), NewFile::Shared, Within::TRUSTED)?;
+    Ok(())
 }

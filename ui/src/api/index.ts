@@ -37,6 +37,7 @@ import {
   type NewProject,
   type HealthEvent,
   type HealthCheckDecl,
+  type ReportKind,
   type Settings,
   type StatsSample,
   type VariableInput,
@@ -270,6 +271,7 @@ export type {
 
 // The resource manager and metric history
 export type {
+  ReportKind,
   ContainerRow,
   History,
   Sample,
@@ -556,6 +558,9 @@ export const api = {
   healthWebhookTest: (projectId: number) => unwrap(commands.healthWebhookTest(projectId)),
   /** The incidents open now in every project. */
   healthOpenIncidents: () => unwrap(commands.healthOpenIncidents()),
+  /** Writes the project's uptime or incidents of the last `days` days as CSV to a chosen file. */
+  healthReportWrite: (projectId: number, kind: ReportKind, days: number, path: string) =>
+    unwrap(commands.healthReportWrite(projectId, kind, days, path)),
   /** Calls `listener` with each check's result and each incident opened or closed. */
   onHealthChanged: (listener: (event: HealthEvent) => void) => events.healthChanged.listen((event) => listener(event.payload)),
   /** Calls `listener` with what the CI watchers find; resolves to the function that stops it. */

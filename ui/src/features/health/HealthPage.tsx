@@ -12,9 +12,11 @@ import { RelativeTime } from "../../components/RelativeTime";
 import { SkeletonRows } from "../../components/Skeleton";
 import { CheckFormDialog } from "./CheckFormDialog";
 import { RemoveCheckDialog } from "./RemoveCheckDialog";
+import { ReportMenu } from "./ReportMenu";
 import { WebhookPanel } from "./WebhookPanel";
 import { useCheckNow, useHealthEvents, usePause } from "./queries";
 import { uptimeLabel } from "./uptime";
+import { projectQuery } from "../projects/queries";
 import "./health.css";
 
 const EXAMPLE = `[[health]]
@@ -32,6 +34,7 @@ const stateLabels: Record<CheckStatus["state"], string> = { pending: "Not run ye
  */
 export default function HealthPage() {
   const projectId = Number(useParams().projectId);
+  const project = useQuery(projectQuery(projectId));
   useHealthEvents(projectId);
   const overview = useQuery({ queryKey: queryKeys.health(projectId), queryFn: () => api.healthOverview(projectId) });
   const pause = usePause(projectId);
@@ -97,6 +100,7 @@ export default function HealthPage() {
               {allPaused ? <Play size={14} aria-hidden /> : <Pause size={14} aria-hidden />}
                 {allPaused ? "Resume all" : "Pause all for an hour"}
               </button>
+              <ReportMenu projectId={projectId} projectName={project.data?.name ?? "project"} />
             </>
           )
         }
