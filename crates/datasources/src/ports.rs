@@ -91,7 +91,7 @@ impl Claims {
 /// check that agrees with what the OS will do, and a listener there or on every address (on
 /// Linux) refuses it. Never the wildcard: binding 0.0.0.0 raises the firewall prompt on macOS and
 /// Windows, and refuses ports held on other addresses only, which Docker can still publish.
-fn bound_on_host(port: u16) -> bool {
+pub(crate) fn bound_on_host(port: u16) -> bool {
     TcpListener::bind(("127.0.0.1", port)).is_err()
 }
 

@@ -131,16 +131,6 @@ impl Datasources {
                     _ => 0.0,
                 };
                 let memory = stats.memory_stats.unwrap_or_default();
-                // What `docker stats` shows: usage less the reclaimable page cache.
-                let cache = memory
-                    .stats
-                    .as_ref()
-                    .and_then(|s| {
-                        s.get("inactive_file")
-                            .or_else(|| s.get("total_inactive_file"))
-                    })
-                    .copied()
-                    .unwrap_or_default();
                 let timestamp_ms = std::time::SystemTime::now()
                     .duration_since(std::time::UNIX_EPOCH)
                     .map(|d| d.as_secs_f64() * 1000.0)
@@ -148,7 +138,7 @@ impl Datasources {
                 future::ready(Some(StatsSample {
                     timestamp_ms,
                     cpu_percent,
-                    memory_bytes: memory.usage.unwrap_or_default().saturating_sub(cache) as f64,
+                    memory_bytes: quantum_docker::memory_in_use(&memory) as f64,
                     memory_limit_bytes: memory.limit.unwrap_or_default() as f64,
                 }))
             },

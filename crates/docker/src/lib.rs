@@ -28,7 +28,7 @@ mod volumes;
 pub use error::{Error, Result};
 pub use files::ContainerFile;
 pub use inventory::{ContainerEntry, ImageEntry, NetworkEntry, PortMapping, VolumeEntry};
-pub use stats::Counters;
+pub use stats::{memory_in_use, Counters};
 pub use volumes::LABEL_HELPER;
 
 /// Labels on every container and volume the app makes, so that it finds them again.

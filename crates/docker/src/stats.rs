@@ -1,6 +1,7 @@
 //! A container's cumulative counters read once (no stream): what metric history samples. Rates
 //! are differences between two readings.
 
+use bollard::models::ContainerMemoryStats;
 use bollard::query_parameters::StatsOptionsBuilder;
 use futures_util::StreamExt;
 
@@ -20,6 +21,20 @@ pub struct Counters {
     pub net_tx_bytes: u64,
     pub block_read_bytes: u64,
     pub block_write_bytes: u64,
+}
+
+/// What `docker stats` shows as a container's memory: usage less the reclaimable page cache.
+pub fn memory_in_use(memory: &ContainerMemoryStats) -> u64 {
+    let cache = memory
+        .stats
+        .as_ref()
+        .and_then(|s| {
+            s.get("inactive_file")
+                .or_else(|| s.get("total_inactive_file"))
+        })
+        .copied()
+        .unwrap_or_default();
+    memory.usage.unwrap_or_default().saturating_sub(cache)
 }
 
 impl Docker {
@@ -42,15 +57,6 @@ impl Docker {
         if memory.usage.is_none() {
             return Ok(None);
         }
-        let cache = memory
-            .stats
-            .as_ref()
-            .and_then(|s| {
-                s.get("inactive_file")
-                    .or_else(|| s.get("total_inactive_file"))
-            })
-            .copied()
-            .unwrap_or_default();
         let networks = stats.networks.unwrap_or_default();
         let block = stats
             .blkio_stats
@@ -75,7 +81,7 @@ impl Docker {
                 .unwrap_or_default(),
             system_ns: cpu.system_cpu_usage.unwrap_or_default(),
             online_cpus: cpu.online_cpus.unwrap_or(1),
-            memory_bytes: memory.usage.unwrap_or_default().saturating_sub(cache),
+            memory_bytes: memory_in_use(&memory),
             memory_limit_bytes: memory.limit.unwrap_or_default(),
             net_rx_bytes: networks.values().filter_map(|n| n.rx_bytes).sum(),
             net_tx_bytes: networks.values().filter_map(|n| n.tx_bytes).sum(),

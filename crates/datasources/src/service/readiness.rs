@@ -26,16 +26,20 @@ impl Datasources {
                 datasource.name
             )));
         }
-        let claims = Claims::gather(docker, self.reserved_ports(Some(id)).await?).await?;
-        if let Some(holder) = claims.start_conflict(datasource.host_port, &datasource.name) {
-            return Err(Error::PortHeld {
-                next_free: claims
-                    .next_free(datasource.host_port.saturating_add(1))
-                    .ok(),
-                name: datasource.name,
-                port: datasource.host_port,
-                holder,
-            });
+        // The claims (every container, the stopped ones inspected) are gathered only to name a
+        // holder: a free port, the usual case, costs one bind attempt.
+        if crate::ports::bound_on_host(datasource.host_port) {
+            let claims = Claims::gather(docker, self.reserved_ports(Some(id)).await?).await?;
+            if let Some(holder) = claims.start_conflict(datasource.host_port, &datasource.name) {
+                return Err(Error::PortHeld {
+                    next_free: claims
+                        .next_free(datasource.host_port.saturating_add(1))
+                        .ok(),
+                    name: datasource.name,
+                    port: datasource.host_port,
+                    holder,
+                });
+            }
         }
         self.set_status(id, DatasourceStatus::Starting, None)
             .await?;
