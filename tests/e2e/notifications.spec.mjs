@@ -130,11 +130,18 @@ test("a CI run of the folder's branch that finishes while the window is not in f
   await (await waitFor(driver, byTestId("ci-token"), TIMEOUT_MS)).sendKeys("gh-good");
   await click("ci-setup-save");
   // The watcher's first check has been made: what it saw then is not news.
-  await driver.wait(
-    async () => (await driver.executeScript('return document.querySelector(\'[data-testid="ci-status"]\')?.dataset.state ?? null;')) === "live",
-    TIMEOUT_MS,
-    "the CI page is live",
-  );
+  let strip = null;
+  await driver
+    .wait(
+      async () =>
+        (strip = await driver.executeScript(
+          'const el = document.querySelector(\'[data-testid="ci-status"]\'); return el && { state: el.dataset.state, text: el.textContent };',
+        ))?.state === "live",
+      2 * TIMEOUT_MS,
+    )
+    .catch((error) => {
+      throw new Error(`the CI page is not live: ${JSON.stringify(strip)}`, { cause: error });
+    });
   const { id, run_number: number } = await fake.post("/_fake/github/runs", { workflow: "ci.yml", branch: "main" });
   const row = By.css(`[data-testid="ci-run-row"][data-run-id="${id}"]`);
   await waitFor(driver, row, TIMEOUT_MS);

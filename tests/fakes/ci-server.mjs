@@ -106,6 +106,10 @@ const server = http.createServer((req, res) => {
   });
 });
 
+// Idle connections are kept for a minute, as GitHub's front ends do: node's default of 5 s races
+// the app's reuse of a pooled connection between two checks of an open CI page.
+server.keepAliveTimeout = 65_000;
+
 server.on("error", (error) => {
   console.error(`ci fake: ${error.message}`);
   process.exit(1);
