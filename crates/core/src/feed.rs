@@ -90,7 +90,8 @@ pub fn follow(data_dir: &Path, on: impl Fn(Outside) + Send + 'static) -> notify:
     let file_name = Some(std::ffi::OsStr::new(quantum_kernel::feed::FILE));
     let mut watcher = notify::recommended_watcher(move |event: notify::Result<notify::Event>| {
         let Ok(event) = event else { return };
-        if !event.paths.iter().any(|path| path.file_name() == file_name) {
+        // Reading the feed is no news (and would otherwise call for another read).
+        if event.kind.is_access() || !event.paths.iter().any(|path| path.file_name() == file_name) {
             return;
         }
         let items = reader

@@ -131,7 +131,8 @@ impl Scans {
         let mut watcher =
             notify::recommended_watcher(move |event: notify::Result<notify::Event>| {
                 let Ok(event) = event else { return };
-                if !event.paths.iter().any(|path| looked_for(path)) {
+                // A rescan reads these files: its reads must not call for another rescan.
+                if event.kind.is_access() || !event.paths.iter().any(|path| looked_for(path)) {
                     return;
                 }
                 let Some(scans) = scans.upgrade() else { return };

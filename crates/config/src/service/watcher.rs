@@ -53,7 +53,12 @@ impl ProjectConfigs {
     pub async fn watch(self: Arc<Self>) {
         let (events_tx, mut events) = tokio::sync::mpsc::unbounded_channel::<PathBuf>();
         let watcher = notify::recommended_watcher(move |event: notify::Result<notify::Event>| {
+            // Reads (the app's own included) are not changes: taking them in would read the
+            // file again, which is another read, for ever.
             if let Ok(event) = event {
+                if event.kind.is_access() {
+                    return;
+                }
                 for path in event.paths {
                     let _ = events_tx.send(path);
                 }
