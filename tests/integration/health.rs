@@ -6,17 +6,18 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use quantum_core::health::StackProber;
+use quantum_datasources::ConnectionFormat;
 use quantum_health::{Prober, Target};
 use quantum_integration_tests::TestApp;
 use quantum_kernel::Engine;
+use quantum_secrets::Secret;
+use sqlx::{Connection, PgConnection};
 
 #[tokio::test]
 async fn a_datasource_and_its_container_are_checked_up_then_down_with_the_reason() {
     let app = TestApp::start("health").await;
     let datasource = app.ready(Engine::Postgres).await;
-    let prober = StackProber {
-        datasources: Arc::clone(&app.datasources),
-    };
+    let prober = StackProber::new(Arc::clone(&app.datasources));
     let timeout = Duration::from_secs(10);
     let by_name = Target::Datasource {
         name: datasource.name.clone(),
@@ -29,6 +30,33 @@ async fn a_datasource_and_its_container_are_checked_up_then_down_with_the_reason
     assert!(up.connected, "{up:?}");
     let running = prober.probe(app.project_id, &container, timeout).await;
     assert!(running.connected, "{running:?}");
+
+    // The prober keeps the password it read; a password changed since is read again, and a
+    // wrong one fails (the server does ask for it).
+    let url = app
+        .datasources
+        .reveal_connection(datasource.id, ConnectionFormat::Url)
+        .await
+        .expect("url");
+    let mut server = PgConnection::connect(&url).await.expect("connected");
+    sqlx::query(&format!(
+        "ALTER USER \"{}\" PASSWORD 'changed-behind-its-back'",
+        datasource.username
+    ))
+    .execute(&mut server)
+    .await
+    .expect("password changed");
+    server.close().await.expect("closed");
+    let refused = prober.probe(app.project_id, &by_name, timeout).await;
+    assert!(!refused.connected, "{refused:?}");
+    app.secrets
+        .set(
+            &datasource.keychain_account,
+            &Secret::new("changed-behind-its-back"),
+        )
+        .expect("keychain updated");
+    let again = prober.probe(app.project_id, &by_name, timeout).await;
+    assert!(again.connected, "{again:?}");
 
     app.datasources.stop(datasource.id).await.expect("stopped");
     let down = prober.probe(app.project_id, &by_name, timeout).await;

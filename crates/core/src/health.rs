@@ -2,12 +2,13 @@
 //! health crate, reloaded when a file changes; `datasource:` targets use the datasource's own
 //! readiness probe (its password from the keychain), `container:` targets Docker's word.
 
-use std::sync::Arc;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
 use quantum_datasources::connection;
 use quantum_datasources::probe::{self, Endpoint};
-use quantum_datasources::{DatasourceStatus, Datasources};
+use quantum_datasources::{Datasource, DatasourceStatus, Datasources};
 use quantum_docker::Docker;
 use quantum_health::{failed, Health, HealthEvent, Observation, Prober, Target};
 use quantum_kernel::audit::ResourceType;
@@ -18,7 +19,11 @@ use crate::Core;
 
 /// `datasource:` and `container:` targets.
 pub struct StackProber {
-    pub datasources: Arc<Datasources>,
+    datasources: Arc<Datasources>,
+    /// Each datasource's password as last read: a keychain read costs a D-Bus session (and its
+    /// key exchange) on Linux, too much to pay every 30 s per check. Read afresh when a probe
+    /// with it fails, so a changed password is picked up.
+    passwords: Mutex<HashMap<i64, Secret>>,
 }
 
 #[async_trait::async_trait]
@@ -38,6 +43,13 @@ impl Prober for StackProber {
 }
 
 impl StackProber {
+    pub fn new(datasources: Arc<Datasources>) -> Self {
+        Self {
+            datasources,
+            passwords: Mutex::default(),
+        }
+    }
+
     async fn datasource(&self, project_id: i64, name: &str) -> Observation {
         let listed = match self.datasources.list(Some(project_id)).await {
             Ok(listed) => listed,
@@ -56,27 +68,54 @@ impl StackProber {
                 status.as_str().unwrap_or("not ready")
             ));
         }
-        let (datasource, password) = match self.datasources.connection_details(datasource.id).await
-        {
-            Ok(details) => details,
+        if let Some(password) = self.password(datasource.id) {
+            if probe_with(&datasource, &password).await.is_ok() {
+                return connected();
+            }
+        }
+        let password = match self.datasources.connection_details(datasource.id).await {
+            Ok((_, password)) => password,
             Err(error) => return failed(error.to_string()),
         };
-        let endpoint = Endpoint {
-            engine: datasource.engine,
-            host: connection::HOST,
-            port: datasource.host_port,
-            user: &datasource.username,
-            password: &password,
-            database: &datasource.database_name,
-        };
-        match probe::probe(&endpoint).await {
-            Ok(()) => Observation {
-                connected: true,
-                ..Observation::default()
-            },
-            Err(error) => failed(error.to_string()),
+        let outcome = probe_with(&datasource, &password).await;
+        self.passwords
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .insert(datasource.id, password);
+        match outcome {
+            Ok(()) => connected(),
+            Err(error) => failed(error),
         }
     }
+
+    fn password(&self, datasource_id: i64) -> Option<Secret> {
+        self.passwords
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .get(&datasource_id)
+            .cloned()
+    }
+}
+
+fn connected() -> Observation {
+    Observation {
+        connected: true,
+        ..Observation::default()
+    }
+}
+
+async fn probe_with(datasource: &Datasource, password: &Secret) -> Result<(), String> {
+    let endpoint = Endpoint {
+        engine: datasource.engine,
+        host: connection::HOST,
+        port: datasource.host_port,
+        user: &datasource.username,
+        password,
+        database: &datasource.database_name,
+    };
+    probe::probe(&endpoint)
+        .await
+        .map_err(|error| error.to_string())
 }
 
 async fn container(name: &str) -> Observation {
@@ -97,10 +136,7 @@ async fn container(name: &str) -> Observation {
             Some("starting") => failed(format!(
                 "{name} is starting (its health check has not passed yet)"
             )),
-            _ => Observation {
-                connected: true,
-                ..Observation::default()
-            },
+            _ => connected(),
         },
         Ok(None) => failed(format!("there is no container named {name}")),
         Err(error) => failed(error.to_string()),

@@ -111,9 +111,7 @@ impl Core {
         let templates = Arc::new(Templates::new(store.clone()));
         let health = Health::new(
             store.clone(),
-            Box::new(health::StackProber {
-                datasources: Arc::clone(&datasources),
-            }),
+            Box::new(health::StackProber::new(Arc::clone(&datasources))),
         );
         Self {
             store,
