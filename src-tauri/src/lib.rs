@@ -178,6 +178,8 @@ pub fn specta_builder<R: Runtime>() -> tauri_specta::Builder<R> {
             commands::health::health_open_incidents,
             commands::health::health_report_write,
             commands::metrics::metrics_history,
+            commands::logs::project_logs,
+            commands::logs::project_logs_export,
             commands::resources::resources_ports,
             commands::resources::resources_processes,
             commands::resources::resources_process_end,

@@ -340,6 +340,16 @@ export const commands = {
 	healthReportWrite: (projectId: number, kind: ReportKind, days: number, path: string) => typedError<null, ErrorInfo>(__TAURI_INVOKE("health_report_write", { projectId, kind, days, path })),
 	/**  The last `range_secs` seconds of the datasource's history (at most 600 points). */
 	metricsHistory: (datasourceId: number, rangeSecs: number) => typedError<History, ErrorInfo>(__TAURI_INVOKE("metrics_history", { datasourceId, rangeSecs })),
+	/**
+	 *  Opens the project's log from `since_ms` (everything the sources keep when `None`): the
+	 *  history first, oldest first, then `live`, then new lines in batches.
+	 */
+	projectLogs: (projectId: number, sinceMs: number | null, onEvent: Channel<ProjectLogEvent>) => typedError<ProjectLogOpened, ErrorInfo>(__TAURI_INVOKE("project_logs", { projectId, sinceMs, onEvent })),
+	/**
+	 *  Saves the lines that pass `filter`, read again from the sources up to now, to `path` (from
+	 *  the native save dialog); how many.
+	 */
+	projectLogsExport: (projectId: number, filter: LogFilter, path: string) => typedError<number, ErrorInfo>(__TAURI_INVOKE("project_logs_export", { projectId, filter, path })),
 	resourcesPorts: () => typedError<ListeningPort[], ErrorInfo>(__TAURI_INVOKE("resources_ports")),
 	resourcesProcesses: () => typedError<ProcessEntry[], ErrorInfo>(__TAURI_INVOKE("resources_processes")),
 	/**
@@ -1503,6 +1513,30 @@ export type LogBatch = {
 	lines: LogLine[],
 };
 
+/**  One line of a project's log. */
+export type LogEntry = {
+	/**  When it was written, in milliseconds since the Unix epoch. */
+	atMs: number | null,
+	/**  The [`LogSource`]'s id. */
+	source: number,
+	level: LogLineLevel | null,
+	/**  As written, ANSI colours included. */
+	text: string,
+};
+
+/**
+ *  Which lines: of these sources (all when empty), at least this level (every line, those
+ *  without a level too, when `None`), matching this regular expression (case-insensitive), in
+ *  this time range.
+ */
+export type LogFilter = {
+	sources: number[],
+	minLevel: LogLineLevel | null,
+	pattern: string | null,
+	sinceMs: number | null,
+	untilMs: number | null,
+};
+
 export type LogLevel = "error" | "warn" | "info" | "debug" | "trace";
 
 /**  One line of a container's log, ANSI colour codes included. */
@@ -1511,7 +1545,26 @@ export type LogLine = {
 	text: string,
 };
 
+/**  How serious a log line says it is, when it says so. */
+export type LogLineLevel = "debug" | "info" | "warning" | "error";
+
 export type LogMark = "error" | "warning";
+
+/**  A source of a project's log, numbered for the lines that name it. */
+export type LogSource = {
+	id: number,
+	kind: LogSourceKind,
+	name: string,
+};
+
+/**  Where a project's lines come from. */
+export type LogSourceKind = 
+/**  A datasource's container. */
+"datasource" | 
+/**  The project's test runs: their output while they run, their outcome after. */
+"test_runs" | 
+/**  The app's own log, the lines about this project and the app's warnings. */
+"app";
 
 export type LogStream = "stdout" | "stderr";
 
@@ -1795,6 +1848,18 @@ export type ProjectInput = {
 	name: string,
 	description: string,
 	folder: string | null,
+};
+
+/**
+ *  What a project's log stream sends: lines (history first, oldest first), and once the history
+ *  is all sent, `Live`.
+ */
+export type ProjectLogEvent = { kind: "entries"; entries: LogEntry[] } | { kind: "live" };
+
+/**  A project's log opened: its stream (stopped with `stream_stop`) and its sources. */
+export type ProjectLogOpened = {
+	streamId: number,
+	sources: LogSource[],
 };
 
 export type ProjectScan = {

@@ -7,6 +7,7 @@
 pub mod compose;
 pub mod feed;
 pub mod health;
+pub mod logs;
 pub mod metrics;
 pub mod migrate;
 pub mod resources;

@@ -100,7 +100,12 @@ impl Datasources {
     ) -> Result<impl Stream<Item = LogLine> + Send + Unpin + use<>> {
         let container = self.container_of(id).await?;
         let docker = Docker::connect().await?;
-        Ok(container_log_lines(&docker, &container, tail, follow))
+        let range = LogRange {
+            tail,
+            follow,
+            ..LogRange::default()
+        };
+        Ok(container_log_lines(&docker, &container, range))
     }
 
     /// About one reading a second while the container runs.
@@ -211,7 +216,12 @@ pub fn follow_container_log(
                     return;
                 }
             };
-            let lines = container_log_lines(&docker, &container, tail, true);
+            let range = LogRange {
+                tail,
+                follow: true,
+                ..LogRange::default()
+            };
+            let lines = container_log_lines(&docker, &container, range);
             tokio::select! {
                 () = forward_batched(lines, LOG_BATCH_LINES, LOG_BATCH_DELAY, |lines| send(LogBatch { lines })) => {}
                 _ = stopped => {}
@@ -225,20 +235,36 @@ pub fn follow_container_log(
     Ok(LogFollower { stop: Some(stop) })
 }
 
-/// A container's log as lines: the last `tail` ones (all when `None`), then, with `follow`, new
-/// ones as they come.
+/// Which part of a container's log: the last `tail` lines (all when `None`), those written from
+/// `since_secs` and before `until_secs` (Unix seconds), then, with `follow`, new ones as they
+/// come; with `timestamps`, each line starts with Docker's RFC 3339 time and a space.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct LogRange {
+    pub tail: Option<u32>,
+    pub since_secs: Option<i64>,
+    pub until_secs: Option<i64>,
+    pub follow: bool,
+    pub timestamps: bool,
+}
+
+/// A container's log as lines, the part `range` says.
 pub fn container_log_lines(
     docker: &Docker,
     container: &str,
-    tail: Option<u32>,
-    follow: bool,
+    range: LogRange,
 ) -> impl Stream<Item = LogLine> + Send + Unpin + use<> {
-    let tail = tail.map_or_else(|| "all".to_owned(), |n| n.to_string());
+    let tail = range
+        .tail
+        .map_or_else(|| "all".to_owned(), |n| n.to_string());
+    let seconds = |secs: Option<i64>| secs.and_then(|s| i32::try_from(s).ok()).unwrap_or_default();
     let options = LogsOptionsBuilder::new()
-        .follow(follow)
+        .follow(range.follow)
         .stdout(true)
         .stderr(true)
         .tail(&tail)
+        .since(seconds(range.since_secs))
+        .until(seconds(range.until_secs))
+        .timestamps(range.timestamps)
         .build();
     let lines = docker
         .api()

@@ -308,6 +308,23 @@ impl Docker {
         }
     }
 
+    /// Waits until the container starts at or after `since_secs` (Unix seconds; a start since
+    /// then counts even if it came before the call); false when the event stream ends first.
+    pub async fn started_since(&self, id: &str, since_secs: i64) -> bool {
+        let since = since_secs.to_string();
+        let filters = HashMap::from([
+            ("type", vec!["container"]),
+            ("container", vec![id]),
+            ("event", vec!["start"]),
+        ]);
+        let options = bollard::query_parameters::EventsOptionsBuilder::new()
+            .since(&since)
+            .filters(&filters)
+            .build();
+        let mut events = self.api.events(Some(options));
+        matches!(events.next().await, Some(Ok(_)))
+    }
+
     /// The container's state, or `None` when it no longer exists.
     pub async fn inspect(&self, id: &str) -> Result<Option<ContainerState>> {
         match self.api.inspect_container(id, None).await {

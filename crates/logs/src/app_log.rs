@@ -146,37 +146,26 @@ pub fn follow(
     keep: Keep,
     send: UnboundedSender<LogEntry>,
 ) -> Result<AppLogFollower> {
-    let dir_owned = dir.to_path_buf();
-    let state = Mutex::new(position);
+    let state = Arc::new(Mutex::new(position));
     let failed = |error: notify::Error| Error::Read {
         path: dir.display().to_string(),
         source: std::io::Error::other(error.to_string()),
     };
-    let mut watcher = notify::recommended_watcher(move |event: notify::Result<notify::Event>| {
-        let Ok(event) = event else { return };
-        // Reads (ours included) are no news.
-        if event.kind.is_access() {
-            return;
-        }
-        let mut position = state.lock().unwrap_or_else(PoisonError::into_inner);
-        let mut send_entry = |entry: LogEntry| {
-            let _ = send.send(entry);
-        };
-        read_new(&mut position, source, &keep, &mut send_entry);
-        // A newer file: the rest of this one was read above; on to the new one from its start.
-        let newest = files(&dir_owned)
-            .ok()
-            .and_then(|files| files.last().cloned());
-        if newest.is_some() && newest != position.file {
-            *position = Position {
-                file: newest,
-                last: position.last,
-                ..Position::default()
-            };
-            read_new(&mut position, source, &keep, &mut send_entry);
-        }
-    })
-    .map_err(failed)?;
+    let mut watcher = {
+        let (state, dir, keep, send) = (
+            Arc::clone(&state),
+            dir.to_path_buf(),
+            Arc::clone(&keep),
+            send.clone(),
+        );
+        notify::recommended_watcher(move |event: notify::Result<notify::Event>| {
+            // Reads (ours included) are no news.
+            if event.is_ok_and(|event| !event.kind.is_access()) {
+                catch_up(&state, &dir, source, &keep, &send);
+            }
+        })
+        .map_err(failed)?
+    };
     std::fs::create_dir_all(dir).map_err(|source| Error::Read {
         path: dir.display().to_string(),
         source,
@@ -184,5 +173,32 @@ pub fn follow(
     watcher
         .watch(dir, RecursiveMode::NonRecursive)
         .map_err(failed)?;
+    // What was written between the reading and the watching.
+    catch_up(&state, dir, source, &keep, &send);
     Ok(AppLogFollower { _watcher: watcher })
+}
+
+/// Reads what was appended since the position, and moves on to the next day's file when the
+/// app has started one (the rest of the current file read first).
+fn catch_up(
+    state: &Mutex<Position>,
+    dir: &Path,
+    source: u16,
+    keep: &Keep,
+    send: &UnboundedSender<LogEntry>,
+) {
+    let mut position = state.lock().unwrap_or_else(PoisonError::into_inner);
+    let mut send_entry = |entry: LogEntry| {
+        let _ = send.send(entry);
+    };
+    read_new(&mut position, source, keep, &mut send_entry);
+    let newest = files(dir).ok().and_then(|files| files.last().cloned());
+    if newest.is_some() && newest != position.file {
+        *position = Position {
+            file: newest,
+            last: position.last,
+            ..Position::default()
+        };
+        read_new(&mut position, source, keep, &mut send_entry);
+    }
 }

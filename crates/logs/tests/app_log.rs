@@ -65,8 +65,17 @@ async fn the_app_log_is_read_from_a_time_then_followed_into_the_next_file() {
     assert_eq!(entries[2].level, Some(LogLineLevel::Error));
     assert!(entries.iter().all(|e| e.source == 7));
 
+    // Written after the reading, before the following: caught up when the following starts.
+    append(
+        &today,
+        "2026-11-29T10:00:02Z  INFO quantum: project_id=1 in between\n",
+    );
     let (send, mut received) = tokio::sync::mpsc::unbounded_channel();
     let _follower = app_log::follow(dir.path(), position, 7, keep, send).expect("following");
+    assert_eq!(
+        next(&mut received).await,
+        "2026-11-29T10:00:02Z  INFO quantum: project_id=1 in between"
+    );
     append(
         &today,
         "2026-11-29T10:00:03Z  INFO quantum: project_id=2 not ours\n",
@@ -78,6 +87,17 @@ async fn the_app_log_is_read_from_a_time_then_followed_into_the_next_file() {
     assert_eq!(
         next(&mut received).await,
         "2026-11-29T10:00:04Z  INFO quantum: project_id=1 appended"
+    );
+    // As the app's appender writes: through a file it keeps open.
+    let mut open = std::fs::OpenOptions::new()
+        .append(true)
+        .open(&today)
+        .expect("open");
+    open.write_all(b"2026-11-29T10:00:05Z  INFO quantum: project_id=1 kept open\n")
+        .expect("write");
+    assert_eq!(
+        next(&mut received).await,
+        "2026-11-29T10:00:05Z  INFO quantum: project_id=1 kept open"
     );
     append(
         &dir.path().join("quantum-admin.2026-11-30.log"),

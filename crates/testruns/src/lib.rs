@@ -26,7 +26,7 @@ use quantum_secrets::Secret;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 use specta::Type;
-use tokio::sync::{mpsc, watch};
+use tokio::sync::{broadcast, mpsc, watch};
 
 use batch::Piece;
 
@@ -117,6 +117,16 @@ type RunningList = Mutex<HashMap<i64, (Option<i64>, watch::Sender<bool>)>>;
 pub struct TestRuns {
     store: Store,
     running: RunningList,
+    outputs: broadcast::Sender<RunOutput>,
+}
+
+/// Output of a project's run, for whoever follows the project's log besides the run's viewer.
+#[derive(Clone, Debug)]
+pub struct RunOutput {
+    pub project_id: i64,
+    pub run_id: i64,
+    /// Whole lines, each ending with a newline, colours kept.
+    pub text: String,
 }
 
 impl TestRuns {
@@ -124,7 +134,14 @@ impl TestRuns {
         Self {
             store,
             running: Mutex::new(HashMap::new()),
+            // A follower that falls this far behind misses lines rather than slowing the run.
+            outputs: broadcast::channel(256).0,
         }
+    }
+
+    /// Every run's output from now on, as it is sent to the run's viewer.
+    pub fn subscribe_output(&self) -> broadcast::Receiver<RunOutput> {
+        self.outputs.subscribe()
     }
 
     /// Marks runs a crash left running as ended; call once at start.
@@ -201,6 +218,22 @@ impl TestRuns {
             run_id,
             suites: names.clone(),
         });
+        // The output goes to the project's log too.
+        let emit: Arc<dyn Fn(RunEvent) + Send + Sync> = {
+            let (outputs, project_id) = (self.outputs.clone(), request.project_id);
+            Arc::new(move |event: RunEvent| {
+                if let RunEvent::Output { text } = &event {
+                    if outputs.receiver_count() > 0 {
+                        let _ = outputs.send(RunOutput {
+                            project_id,
+                            run_id,
+                            text: text.clone(),
+                        });
+                    }
+                }
+                emit(event);
+            })
+        };
 
         let reports = tempfile::tempdir().map_err(|error| {
             quantum_kernel::Error::io("a folder for the runners' reports", error)

@@ -14,6 +14,7 @@ pub mod datasources;
 pub mod dialogs;
 pub mod health;
 pub mod keyspace;
+pub mod logs;
 pub mod metrics;
 pub mod migrations;
 pub mod projects;

@@ -19,10 +19,12 @@ use crate::state::AppState;
 const LOG_TAIL: u32 = 1000;
 
 /// A stream to one viewer.
-enum Running {
+pub(super) enum Running {
     Task(JoinHandle<()>),
     /// Dropping it stops it.
     Log(LogFollower),
+    /// A project's log page; dropping it stops it.
+    ProjectLog(quantum_core::logs::ProjectLogFollower),
 }
 
 impl Running {
@@ -30,6 +32,7 @@ impl Running {
         match self {
             Self::Task(task) => task.inner().is_finished(),
             Self::Log(follower) => follower.is_finished(),
+            Self::ProjectLog(follower) => follower.is_finished(),
         }
     }
 }
@@ -42,7 +45,7 @@ pub struct Streams {
 }
 
 impl Streams {
-    fn register(&self, stream: Running) -> u32 {
+    pub(super) fn register(&self, stream: Running) -> u32 {
         let id = self.next_id.fetch_add(1, Ordering::Relaxed);
         let mut running = self
             .running

@@ -1,6 +1,7 @@
 // The only door to the Rust core: every command goes through here, so components never see
 // tauri-specta's result objects or hand-typed command names.
 import { Channel } from "@tauri-apps/api/core";
+import { logsApi } from "./logs";
 import { resourcesApi } from "./resources";
 import { shellApi } from "./shell";
 import { ApiError, unwrap } from "./unwrap";
@@ -50,6 +51,7 @@ import {
   type TestSuiteInput,
 } from "../bindings";
 
+export type * from "./logs";
 export type {
   Comparison,
   FlakyTest,
@@ -296,6 +298,7 @@ export { ApiError, unwrap };
 
 export const api = {
   ...resourcesApi,
+  ...logsApi,
   ...shellApi,
   appInfo: () => commands.appInfo(),
   appQuit: () => commands.appQuit(),

@@ -18,6 +18,7 @@ const TestsPage = lazy(() => import("../features/tests/TestsPage"));
 // The CI pages are for some projects only: loaded on first visit.
 const CiPage = lazy(() => import("../features/ci/CiPage"));
 const HealthPage = lazy(() => import("../features/health/HealthPage"));
+const LogsPage = lazy(() => import("../features/logs/LogsPage"));
 const ResourcesPage = lazy(() => import("../features/resources/ResourcesPage"));
 const CiRunPage = lazy(() => import("../features/ci/CiRunPage"));
 // The schema browser brings React Flow and the dagre layout engine: loaded on first visit.
@@ -105,6 +106,14 @@ const router = createHashRouter(
         element={
           <Lazy label="Loading the health checks">
             <HealthPage />
+          </Lazy>
+        }
+      />
+      <Route
+        path="projects/:projectId/logs"
+        element={
+          <Lazy label="Loading the logs">
+            <LogsPage />
           </Lazy>
         }
       />

@@ -1,4 +1,4 @@
-import { Boxes, FileCode2, FlaskConical, FolderKanban, HeartPulse, History, KeyRound, Layers, LayoutDashboard, LayoutGrid, Network, Settings, Workflow, type LucideIcon } from "lucide-react";
+import { Boxes, FileCode2, FlaskConical, FolderKanban, HeartPulse, History, KeyRound, Layers, LayoutDashboard, LayoutGrid, Network, ScrollText, Settings, Workflow, type LucideIcon } from "lucide-react";
 
 export type NavItem = { path: string; label: string; icon: LucideIcon; shortcutKey: string; testId: string };
 
@@ -32,6 +32,7 @@ export const projectSections: { path: string; label: string; icon: LucideIcon; t
   { path: "tests", label: "Tests", icon: FlaskConical, testId: "project-tests-link" },
   { path: "ci", label: "CI", icon: Workflow, testId: "project-ci-link" },
   { path: "health", label: "Health", icon: HeartPulse, testId: "project-health-link" },
+  { path: "logs", label: "Logs", icon: ScrollText, testId: "project-logs-link" },
   { path: "environment", label: "Environment", icon: KeyRound, testId: "project-environment-link" },
   { path: "config", label: "Configuration", icon: FileCode2, testId: "project-config-link" },
 ];

@@ -1,8 +1,8 @@
 import { useLayoutEffect, useMemo, useRef, useState, type KeyboardEvent, type ReactNode } from "react";
 import { useVirtualizer } from "@tanstack/react-virtual";
-import { ChevronDown, ChevronUp, Download, Search } from "lucide-react";
+import { ChevronDown, ChevronUp, Download, Regex, Search } from "lucide-react";
 import clsx from "clsx";
-import { findMatches, markMatches, parseAnsi, type AnsiSegment } from "./ansi";
+import { findMatches, markMatches, parseAnsi, searchQuery, type AnsiSegment, type SearchQuery } from "./ansi";
 import "./logView.css";
 
 const ROW_HEIGHT = 18;
@@ -42,6 +42,10 @@ type LogViewProps<L extends LogViewLine> = {
   /** Keeps the last line in view while true; scrolling up reports false, back to the end true. */
   following?: boolean;
   onFollowingChange?: (following: boolean) => void;
+  /** Offers a toggle that reads the search as a regular expression. */
+  regexSearch?: boolean;
+  /** Saves the log another way than the lines in memory as a text file (the core's export). */
+  onExport?: () => void;
 };
 
 /**
@@ -63,13 +67,18 @@ export function LogView<L extends LogViewLine>({
   placeholder,
   following = false,
   onFollowingChange,
+  regexSearch = false,
+  onExport,
 }: LogViewProps<L>) {
-  const [query, setQuery] = useState("");
+  const [typed, setTyped] = useState("");
+  const [regex, setRegex] = useState(false);
   const [currentMatchId, setCurrentMatchId] = useState<number | null>(null);
   const scroller = useRef<HTMLDivElement>(null);
   // A match being revealed: scrolled to once the owner shows it.
   const pendingScroll = useRef<number | null>(null);
 
+  const search = useMemo(() => searchQuery(typed, regex), [typed, regex]);
+  const query: SearchQuery = "query" in search ? search.query : "";
   const matches = useMemo(() => findMatches(lines, query), [lines, query]);
   const matchPosition = matches.findIndex((index) => lines[index].id === currentMatchId);
 
@@ -120,11 +129,11 @@ export function LogView<L extends LogViewLine>({
     if (event.key === "Enter") {
       event.preventDefault();
       goToMatch(event.shiftKey ? -1 : 1);
-    } else if (event.key === "Escape" && query !== "") {
+    } else if (event.key === "Escape" && typed !== "") {
       // Clears the search first; a second Escape reaches the dialog or page around the log.
       event.preventDefault();
       event.stopPropagation();
-      setQuery("");
+      setTyped("");
     }
   };
 
@@ -146,18 +155,39 @@ export function LogView<L extends LogViewLine>({
           <input
             className="input search-input"
             type="search"
-            value={query}
-            placeholder="Search the log"
+            value={typed}
+            placeholder={regex ? "Search the log (regular expression)" : "Search the log"}
             aria-label="Search the log"
             spellCheck={false}
             onChange={(event) => {
-              setQuery(event.target.value);
+              setTyped(event.target.value);
               setCurrentMatchId(null);
             }}
             onKeyDown={onSearchKeyDown}
             data-testid="log-search-input"
           />
         </div>
+        {regexSearch && (
+          <button
+            type="button"
+            className={clsx("icon-button", regex && "icon-button-active")}
+            aria-label="Regular expression"
+            aria-pressed={regex}
+            title="Read the search as a regular expression"
+            onClick={() => {
+              setRegex(!regex);
+              setCurrentMatchId(null);
+            }}
+            data-testid="log-search-regex"
+          >
+            <Regex size={15} aria-hidden />
+          </button>
+        )}
+        {"error" in search && (
+          <span className="log-match-count log-search-error" role="alert" data-testid="log-search-error">
+            Not a regular expression: {search.error}
+          </span>
+        )}
         {query !== "" && (
           <>
             <span className="log-match-count" aria-live="polite" data-testid="log-match-count">
@@ -196,9 +226,9 @@ export function LogView<L extends LogViewLine>({
           <button
             type="button"
             className="button button-secondary button-small"
-            onClick={exportLog}
+            onClick={onExport ?? exportLog}
             disabled={lines.length === 0}
-            title={`Save the lines as ${exportName}`}
+            title={onExport ? "Save the lines shown to a file" : `Save the lines as ${exportName}`}
             data-testid="log-export"
           >
             <Download size={13} aria-hidden />
@@ -244,7 +274,7 @@ const segmentClass = (segment: AnsiSegment & { match?: boolean }) =>
     segment.match && "log-match",
   ) || undefined;
 
-function LogLineText({ line, query }: { line: LogViewLine; query: string }) {
+function LogLineText({ line, query }: { line: LogViewLine; query: SearchQuery }) {
   if (line.raw === null && query === "") return line.text || " ";
   const segments = line.raw === null ? [{ text: line.text, fg: null, bg: null, bold: false }] : parseAnsi(line.raw);
   return markMatches(segments, query).map((segment, index) => (

@@ -86,10 +86,32 @@ export type MarkedSegment = AnsiSegment & { match: boolean };
 
 const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 
-/** The indexes of the lines whose text holds `query`, case-insensitively; none for "". */
-export function findMatches(lines: readonly { text: string }[], query: string): number[] {
-  if (query === "") return [];
-  const needle = new RegExp(escapeRegExp(query), "i");
+/** What a search looks for: a literal text (case-insensitive), or a regular expression. */
+export type SearchQuery = string | RegExp;
+
+/** The expression of a query, case-insensitive; null for "". */
+function patternOf(query: SearchQuery, flags: string): RegExp | null {
+  if (typeof query === "string") return query === "" ? null : new RegExp(escapeRegExp(query), flags);
+  return new RegExp(query.source, [...new Set(`${query.flags}${flags}`)].join(""));
+}
+
+/**
+ * The search a user typed: the text as is, or with `regex` its regular expression
+ * (case-insensitive), or why it is not one.
+ */
+export function searchQuery(text: string, regex: boolean): { query: SearchQuery } | { error: string } {
+  if (!regex || text === "") return { query: text };
+  try {
+    return { query: new RegExp(text, "i") };
+  } catch (error) {
+    return { error: error instanceof Error ? error.message : String(error) };
+  }
+}
+
+/** The indexes of the lines whose text matches `query`, case-insensitively; none for "". */
+export function findMatches(lines: readonly { text: string }[], query: SearchQuery): number[] {
+  const needle = patternOf(query, "i");
+  if (!needle) return [];
   const found: number[] = [];
   lines.forEach((line, index) => {
     if (needle.test(line.text)) found.push(index);
@@ -101,12 +123,14 @@ export function findMatches(lines: readonly { text: string }[], query: string): 
  * Splits the segments where case-insensitive matches of `query` begin and end, so a match that
  * spans two colours is still marked as a whole.
  */
-export function markMatches(segments: AnsiSegment[], query: string): MarkedSegment[] {
-  if (query === "") return segments.map((segment) => ({ ...segment, match: false }));
+export function markMatches(segments: AnsiSegment[], query: SearchQuery): MarkedSegment[] {
+  const needle = patternOf(query, "gi");
+  if (!needle) return segments.map((segment) => ({ ...segment, match: false }));
   const plain = segments.map((segment) => segment.text).join("");
-  const ranges = [...plain.matchAll(new RegExp(escapeRegExp(query), "gi"))].map(
-    (match) => [match.index, match.index + match[0].length] as const,
-  );
+  // An empty match (`x*`) marks nothing.
+  const ranges = [...plain.matchAll(needle)]
+    .filter((match) => match[0].length > 0)
+    .map((match) => [match.index, match.index + match[0].length] as const);
   const marked: MarkedSegment[] = [];
   let offset = 0;
   for (const segment of segments) {
