@@ -11,7 +11,7 @@ import { join } from "node:path";
 import { after, before, test } from "node:test";
 import { By, until } from "selenium-webdriver";
 import { startFakeCi } from "./fakeCi.mjs";
-import { byTestId, openNewProject, replaceValue, startApp, waitFor, waitForToast } from "./harness.mjs";
+import { byTestId, openNewProject, renderedText, replaceValue, startApp, waitFor, waitForToast } from "./harness.mjs";
 
 const TIMEOUT_MS = 15_000;
 /** The issue's promise: a change on the server is on screen within 5 s while the page is open. */
@@ -102,4 +102,18 @@ test("a failed run's failed job shows its log, folded, with the error; re-runnin
   // The page polls with conditional requests: most of its reads cost nothing.
   const stats = await fake.get("/_fake/stats");
   assert.ok(stats.github.notModified > 0, JSON.stringify(stats.github));
+});
+
+test("the dashboard shows the project's CI as the watcher last read it, linking to its CI page", async () => {
+  await click(byTestId("nav-dashboard"));
+  const project = await waitFor(driver, byTestId("dashboard-ci-project"), TIMEOUT_MS);
+  assert.match(await renderedText(driver, project), /acme\/shop\s+main/);
+  // Every workflow's latest run on the branch, each with its status.
+  const statuses = await driver.executeScript(
+    'return [...document.querySelectorAll(\'[data-testid="dashboard-ci-status"]\')].map((badge) => badge.dataset.status);',
+  );
+  const known = ["queued", "running", "waiting", "success", "failure", "cancelled", "skipped"];
+  assert.ok(statuses.length > 0 && statuses.every((status) => known.includes(status)), JSON.stringify(statuses));
+  await click(By.css('[data-testid="dashboard-ci-project"] a'));
+  await waitFor(driver, byTestId("ci-status"), TIMEOUT_MS);
 });

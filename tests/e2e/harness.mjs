@@ -112,6 +112,7 @@ export async function startApp({ settings, env = {}, args = [], dataDir: given }
           driverProcess.kill();
           await exited;
           await stopAppsOf(dataDir);
+          if (!given) removeShadowsOf(dataDir);
           await removeDataDir();
         },
       };
@@ -314,6 +315,33 @@ export async function killAppOf(dataDir, timeoutMs = 10_000) {
  * Removes a datasource's container and its data volume if they are still there: a failed run
  * must not leave them behind for the next one.
  */
+/**
+ * Removes the shadow servers (drift checks' scratch databases) an app on `dataDir` made and did
+ * not take away before it was stopped: containers and volumes labelled with its store's identity.
+ */
+function removeShadowsOf(dataDir) {
+  let identity = "";
+  try {
+    identity = execFileSync(
+      "python3",
+      ["-c", "import sqlite3, sys; print(sqlite3.connect(sys.argv[1]).execute('SELECT id FROM store_identity').fetchone()[0])", join(dataDir, "quantum-admin.sqlite3")],
+      { encoding: "utf8" },
+    ).trim();
+  } catch {
+    return; // No store: the app never opened it.
+  }
+  const labelled = (kind) =>
+    execFileSync("docker", [...kind, "--filter", "label=app.quantumadmin.shadow", "--filter", `label=app.quantumadmin.store=${identity}`], { encoding: "utf8" })
+      .split("\n")
+      .filter(Boolean);
+  try {
+    for (const container of labelled(["ps", "-aq"])) execFileSync("docker", ["rm", "-f", "-v", container], { stdio: "ignore" });
+    for (const volume of labelled(["volume", "ls", "-q"])) execFileSync("docker", ["volume", "rm", "-f", volume], { stdio: "ignore" });
+  } catch {
+    // Docker is gone: nothing to take away.
+  }
+}
+
 export function removeContainerAndVolume(name) {
   // Its data volume, and its snapshots' and restores' (`<name>-snap-…`, `<name>-data-…`).
   let volumes = [`${name}-data`];

@@ -3,6 +3,7 @@
 // on screen (with the condition that failed) and is posted to the project's webhook; it recovers
 // and the incident closes. Then a check is added from the page.
 import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
 import { createServer } from "node:http";
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -107,6 +108,17 @@ test("a failing check becomes an incident on screen, and recovery closes it", as
   const lines = (await readFile(report, "utf8")).trim().split("\n");
   assert.equal(lines[0], "check,started_at,ended_at,minutes,failing,last_response");
   assert.match(lines[1], /^api,\S+Z,\S+Z,\d+,\[STATUS\] == 200 \(was 503\),/);
+
+  // The same, with the uptime, in the PDF report.
+  const pdf = join(folder, "health.pdf");
+  await (await waitFor(driver, byTestId("health-report-menu"), TIMEOUT_MS)).click();
+  await (await waitFor(driver, byTestId("health-report-pdf"), TIMEOUT_MS)).click();
+  await answerSaveDialog("Save the health report as PDF", pdf);
+  await waitForToast(driver, "Health report saved", TIMEOUT_MS);
+  const text = execFileSync("pdftotext", ["-layout", pdf, "-"], { encoding: "utf8" });
+  assert.match(text, /Health report: healthshop/);
+  assert.match(text, /^\s*api\s+\d+\s+\d+\s+\d+\.\d\d %/m, "the check's uptime");
+  assert.match(text, /\[STATUS\] == 200 \(was 503\)/, "the incident's failing condition");
 });
 
 test("a check added from the page is written into quantum.toml, the file's comments kept, and runs", async () => {

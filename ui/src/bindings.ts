@@ -27,6 +27,8 @@ export const commands = {
 	dashboardSystem: () => typedError<SystemHealth, ErrorInfo>(__TAURI_INVOKE("dashboard_system")),
 	/**  Each project's most recent test run, newest first. */
 	dashboardTestRuns: () => typedError<ProjectTestRun[], ErrorInfo>(__TAURI_INVOKE("dashboard_test_runs")),
+	/**  Each project's CI as its watcher last read it: no request to the provider. */
+	dashboardCi: () => __TAURI_INVOKE<SeenOverview[]>("dashboard_ci"),
 	/**  Starts every datasource of the project that is not running and waits for them. */
 	projectStartStack: (projectId: number) => typedError<StackStart, ErrorInfo>(__TAURI_INVOKE("project_start_stack", { projectId })),
 	/**  Shows the dialog and returns the chosen path, or `null` when the user cancelled. */
@@ -338,6 +340,11 @@ export const commands = {
 	 *  as CSV to a file the user chose in the save dialog.
 	 */
 	healthReportWrite: (projectId: number, kind: ReportKind, days: number, path: string) => typedError<null, ErrorInfo>(__TAURI_INVOKE("health_report_write", { projectId, kind, days, path })),
+	/**
+	 *  Saves the project's health over the last `days` days as a PDF report (uptime per check, the
+	 *  incidents, uptime per day) to `path`, chosen in the save dialog.
+	 */
+	healthReportPdfWrite: (projectId: number, days: number, path: string) => typedError<null, ErrorInfo>(__TAURI_INVOKE("health_report_pdf_write", { projectId, days, path })),
 	/**  The last `range_secs` seconds of the datasource's history (at most 600 points). */
 	metricsHistory: (datasourceId: number, rangeSecs: number) => typedError<History, ErrorInfo>(__TAURI_INVOKE("metrics_history", { datasourceId, rangeSecs })),
 	/**
@@ -2214,6 +2221,12 @@ export type SecretStoreStatus = {
 	vaultUnlocked: boolean,
 	/**  What this means for the user, in plain words. */
 	message: string,
+};
+
+/**  A project's last overview, as the watcher last read it. */
+export type SeenOverview = {
+	projectId: number,
+	overview: CiOverview,
 };
 
 export type Settings = {

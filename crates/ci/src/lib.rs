@@ -109,7 +109,17 @@ pub struct Ci {
     secrets: Arc<SecretStore>,
     handles: Mutex<HashMap<i64, Arc<Handle>>>,
     watches: Mutex<HashMap<i64, watch::Watch>>,
+    /// The last overview each project's reads gave: what the dashboard shows without a request.
+    seen: Mutex<HashMap<i64, CiOverview>>,
     intervals: Intervals,
+}
+
+/// A project's last overview, as the watcher last read it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct SeenOverview {
+    pub project_id: i64,
+    pub overview: CiOverview,
 }
 
 impl Ci {
@@ -119,6 +129,7 @@ impl Ci {
             secrets,
             handles: Mutex::new(HashMap::new()),
             watches: Mutex::new(HashMap::new()),
+            seen: Mutex::new(HashMap::new()),
             intervals,
         })
     }
@@ -324,16 +335,32 @@ impl Ci {
                 workflow,
             })
             .collect();
+        let overview = CiOverview {
+            repository: handle.repository.clone(),
+            web_url: facts.web_url.clone(),
+            default_branch: facts.default_branch.clone(),
+            current_branch,
+            workflows,
+        };
+        lock(&self.seen).insert(project_id, overview.clone());
         Ok(Read {
-            value: CiOverview {
-                repository: handle.repository.clone(),
-                web_url: facts.web_url.clone(),
-                default_branch: facts.default_branch.clone(),
-                current_branch,
-                workflows,
-            },
+            value: overview,
             changed,
         })
+    }
+
+    /// Each project's last overview read (by the watcher or a page), without asking the
+    /// provider: none for a project not read since the app started.
+    pub fn seen_overviews(&self) -> Vec<SeenOverview> {
+        let mut seen: Vec<SeenOverview> = lock(&self.seen)
+            .iter()
+            .map(|(&project_id, overview)| SeenOverview {
+                project_id,
+                overview: overview.clone(),
+            })
+            .collect();
+        seen.sort_by_key(|s| s.project_id);
+        seen
     }
 
     pub async fn runs(&self, project_id: i64, filter: &RunFilter, page: u32) -> Result<RunPage> {

@@ -140,6 +140,7 @@ impl Ci {
 
     pub fn unwatch(&self, project_id: i64) {
         lock(&self.watches).remove(&project_id);
+        lock(&self.seen).remove(&project_id);
         self.forget(project_id);
     }
 

@@ -9,6 +9,7 @@ mod error;
 pub mod history;
 mod probe;
 pub mod report;
+pub mod report_pdf;
 mod spec;
 pub mod webhook;
 

@@ -1,6 +1,7 @@
-//! The dashboard's cards: the store's summary, the machine's state, the last test runs, and the
-//! "Start stack" quick action.
+//! The dashboard's cards: the store's summary, the machine's state, the last test runs, CI as last
+//! read, and the "Start stack" quick action.
 
+use quantum_ci::SeenOverview;
 use quantum_core::system::{ProjectTestRun, StackStart, SystemHealth};
 use quantum_kernel::dashboard::{self, DashboardSummary};
 use tauri::State;
@@ -26,6 +27,13 @@ pub async fn dashboard_system(state: State<'_, AppState>) -> CommandResult<Syste
 #[specta::specta]
 pub async fn dashboard_test_runs(state: State<'_, AppState>) -> CommandResult<Vec<ProjectTestRun>> {
     quantum_core::system::last_test_runs(&state).await
+}
+
+/// Each project's CI as its watcher last read it: no request to the provider.
+#[tauri::command]
+#[specta::specta]
+pub fn dashboard_ci(state: State<'_, AppState>) -> Vec<SeenOverview> {
+    state.ci.seen_overviews()
 }
 
 /// Starts every datasource of the project that is not running and waits for them.

@@ -3,6 +3,7 @@
 
 use quantum_config::HealthCheckDecl;
 use quantum_health::report::{self, ReportKind};
+use quantum_health::report_pdf;
 use quantum_health::{CheckResult, HealthOverview};
 use quantum_kernel::files::{self, NewFile, Within};
 use quantum_kernel::ErrorInfo;
@@ -172,5 +173,21 @@ pub async fn health_report_write(
     let path = state.dialogs.writable(&state.store, &path, "path").await?;
     let text = report::csv(&state.store, project_id, kind, i64::from(days)).await?;
     files::replace(&path, text.as_bytes(), NewFile::Shared, Within::TRUSTED)?;
+    Ok(())
+}
+
+/// Saves the project's health over the last `days` days as a PDF report (uptime per check, the
+/// incidents, uptime per day) to `path`, chosen in the save dialog.
+#[tauri::command]
+#[specta::specta]
+pub async fn health_report_pdf_write(
+    state: State<'_, AppState>,
+    project_id: i64,
+    days: u32,
+    path: String,
+) -> CommandResult<()> {
+    let path = state.dialogs.writable(&state.store, &path, "path").await?;
+    let bytes = report_pdf::pdf_report(&state.store, project_id, i64::from(days)).await?;
+    files::replace(&path, &bytes, NewFile::Shared, Within::TRUSTED)?;
     Ok(())
 }

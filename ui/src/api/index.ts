@@ -2,6 +2,7 @@
 // tauri-specta's result objects or hand-typed command names.
 import { Channel } from "@tauri-apps/api/core";
 import { logsApi } from "./logs";
+import { reportsApi } from "./reports";
 import { resourcesApi } from "./resources";
 import { shellApi } from "./shell";
 import { ApiError, unwrap } from "./unwrap";
@@ -38,7 +39,6 @@ import {
   type NewProject,
   type HealthEvent,
   type HealthCheckDecl,
-  type ReportKind,
   type Settings,
   type StatsSample,
   type VariableInput,
@@ -299,6 +299,7 @@ export { ApiError, unwrap };
 export const api = {
   ...resourcesApi,
   ...logsApi,
+  ...reportsApi,
   ...shellApi,
   appInfo: () => commands.appInfo(),
   appQuit: () => commands.appQuit(),
@@ -561,9 +562,6 @@ export const api = {
   healthWebhookTest: (projectId: number) => unwrap(commands.healthWebhookTest(projectId)),
   /** The incidents open now in every project. */
   healthOpenIncidents: () => unwrap(commands.healthOpenIncidents()),
-  /** Writes the project's uptime or incidents of the last `days` days as CSV to a chosen file. */
-  healthReportWrite: (projectId: number, kind: ReportKind, days: number, path: string) =>
-    unwrap(commands.healthReportWrite(projectId, kind, days, path)),
   /** Calls `listener` with each check's result and each incident opened or closed. */
   onHealthChanged: (listener: (event: HealthEvent) => void) => events.healthChanged.listen((event) => listener(event.payload)),
   /** Calls `listener` with what the CI watchers find; resolves to the function that stops it. */

@@ -8,6 +8,8 @@ export const queryKeys = {
   /** The update the notice offers: from an automatic check (pending, events) or "Check now". */
   updateOffer: ["updates", "offer"] as const,
   dashboard: ["dashboard"] as const,
+  /** Each project's CI as last read (the dashboard); refetched when a watcher reads a change. */
+  dashboardCi: ["dashboardCi"] as const,
   projects: ["projects"] as const,
   /** A project's health checks, their results and incidents (refetched on each health event). */
   health: (projectId: number) => ["health", projectId] as const,

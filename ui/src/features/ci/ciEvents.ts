@@ -12,6 +12,7 @@ export function applyCiEvent(queryClient: QueryClient, event: CiEvent) {
   switch (event.kind) {
     case "overview":
       queryClient.setQueryData(queryKeys.ciOverview(projectId), event.overview);
+      void queryClient.invalidateQueries({ queryKey: queryKeys.dashboardCi });
       // Something changed: the lists read again (conditional requests, free when unchanged).
       void queryClient.invalidateQueries({ queryKey: queryKeys.ciRunLists(projectId) });
       break;

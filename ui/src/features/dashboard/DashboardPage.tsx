@@ -12,6 +12,7 @@ import { newProjectPath } from "../../app/navigation";
 import { AuditEntryLine } from "../activity/AuditEntryItem";
 import { datasourcesQuery } from "../datasources/queries";
 import { statusLabels } from "../datasources/status";
+import { CiPanel } from "./CiPanel";
 import { DockerCard } from "./DockerCard";
 import { IncidentsCard } from "./IncidentsCard";
 import { QuickActions } from "./QuickActions";
@@ -126,6 +127,7 @@ export function DashboardPage() {
         <SystemPanel />
         <TestsPanel />
       </div>
+      <CiPanel />
 
       <section className="panel" data-testid="recent-activity">
         <div className="panel-heading">

@@ -1,4 +1,4 @@
-import { FileSpreadsheet, FileText } from "lucide-react";
+import { FileDown, FileSpreadsheet, FileText } from "lucide-react";
 import { toast } from "sonner";
 import { api, errorMessage, type ReportKind } from "../../api";
 import { Menu, type MenuItem } from "../../components/Menu";
@@ -11,7 +11,7 @@ const reports: { kind: ReportKind; label: string; file: string; icon: typeof Fil
   { kind: "incidents", label: "Incidents", file: "incidents", icon: FileText },
 ];
 
-/** Saves the project's uptime per check per day, or its incidents, over 30 days as CSV. */
+/** Saves the project's health over 30 days as a PDF report, or its uptime per check per day or its incidents as CSV. */
 export function ReportMenu({ projectId, projectName }: { projectId: number; projectName: string }) {
   const save = async (kind: ReportKind, label: string, file: string) => {
     try {
@@ -28,11 +28,34 @@ export function ReportMenu({ projectId, projectName }: { projectId: number; proj
       toast.error("The report was not saved", { description: errorMessage(error) });
     }
   };
-  const items: MenuItem[] = reports.map(({ kind, label, file, icon }) => ({
-    label: `${label}, last ${REPORT_DAYS} days (CSV)…`,
-    icon,
-    onSelect: () => void save(kind, label, file),
-    testId: `health-report-${kind}`,
-  }));
+  const savePdf = async () => {
+    try {
+      const path = await api.dialogPick({
+        kind: "saveFile",
+        title: "Save the health report as PDF",
+        filters: [{ name: "PDF", extensions: ["pdf"] }],
+        defaultPath: `${projectName}-health.pdf`,
+      });
+      if (!path) return;
+      await api.healthReportPdfWrite(projectId, REPORT_DAYS, path);
+      toast.success("Health report saved", { description: path });
+    } catch (error) {
+      toast.error("The report was not saved", { description: errorMessage(error) });
+    }
+  };
+  const items: MenuItem[] = [
+    {
+      label: `Health report, last ${REPORT_DAYS} days (PDF)…`,
+      icon: FileDown,
+      onSelect: () => void savePdf(),
+      testId: "health-report-pdf",
+    },
+    ...reports.map(({ kind, label, file, icon }) => ({
+      label: `${label}, last ${REPORT_DAYS} days (CSV)…`,
+      icon,
+      onSelect: () => void save(kind, label, file),
+      testId: `health-report-${kind}`,
+    })),
+  ];
   return <Menu label="Reports" items={items} testId="health-report-menu" trigger={{ text: "Reports", icon: FileSpreadsheet }} />;
 }
