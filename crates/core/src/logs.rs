@@ -290,14 +290,17 @@ pub async fn follow(
     .await?;
     let mut outputs = core.testruns.subscribe_output();
     let task = tokio::spawn(async move {
-        for chunk in history.chunks(LOG_BATCH_LINES) {
-            if !send(ProjectLogEvent::Entries {
-                entries: chunk.to_vec(),
-            }) {
+        // Moved out batch by batch: a million lines are never held twice.
+        let mut history = history.into_iter();
+        loop {
+            let entries: Vec<LogEntry> = history.by_ref().take(LOG_BATCH_LINES).collect();
+            if entries.is_empty() {
+                break;
+            }
+            if !send(ProjectLogEvent::Entries { entries }) {
                 return;
             }
         }
-        drop(history);
         if !send(ProjectLogEvent::Live) {
             return;
         }

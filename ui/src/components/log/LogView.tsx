@@ -1,4 +1,4 @@
-import { useLayoutEffect, useMemo, useRef, useState, type KeyboardEvent, type ReactNode } from "react";
+import { useCallback, useLayoutEffect, useMemo, useRef, useState, type KeyboardEvent, type ReactNode } from "react";
 import { useVirtualizer } from "@tanstack/react-virtual";
 import { ChevronDown, ChevronUp, Download, Regex, Search } from "lucide-react";
 import clsx from "clsx";
@@ -6,6 +6,7 @@ import { findMatches, markMatches, parseAnsi, searchQuery, type AnsiSegment, typ
 import "./logView.css";
 
 const ROW_HEIGHT = 18;
+const estimateSize = () => ROW_HEIGHT;
 const numberFormat = new Intl.NumberFormat();
 
 /** A line as the view reads it: plain text to search and save, and the escapes to colour it. */
@@ -82,11 +83,14 @@ export function LogView<L extends LogViewLine>({
   const matches = useMemo(() => findMatches(lines, query), [lines, query]);
   const matchPosition = matches.findIndex((index) => lines[index].id === currentMatchId);
 
+  const getItemKey = useCallback((index: number) => shown[index].id, [shown]);
   const virtualizer = useVirtualizer({
     count: shown.length,
     getScrollElement: () => scroller.current,
-    estimateSize: () => ROW_HEIGHT,
-    getItemKey: (index) => shown[index].id,
+    estimateSize,
+    // The same function while the lines are: a new one makes the virtualizer measure every line
+    // again, on every scroll.
+    getItemKey,
     overscan: 30,
   });
 
