@@ -87,7 +87,7 @@ try {
   // The clock starts in the page, at the click.
   await driver.executeScript(`
     window.__bench = { clicked: performance.now() };
-    const count = () => document.querySelector('[data-testid="logs-count"]')?.textContent ?? "";
+    const count = () => document.querySelector('[data-testid="log-count"]')?.textContent ?? "";
     const tick = () => {
       const live = document.querySelector('[data-testid="logs-live"]')?.dataset.live === "true";
       // The app's own lines about the new project come on top of the file's.
@@ -130,9 +130,9 @@ try {
     `() => { const select = document.querySelector('[data-testid="logs-level"]'); select.value = "error"; select.dispatchEvent(new Event("change", { bubbles: true })); }`,
     // "N of M lines": the filter applied (the page keeps the newest 1,000,000, so the very first
     // error may be past the cap).
-    `() => / of /.test(document.querySelector('[data-testid="logs-count"]').textContent)`,
+    `() => / of /.test(document.querySelector('[data-testid="log-count"]').textContent)`,
   );
-  const counted = await driver.executeScript('return document.querySelector(\'[data-testid="logs-count"]\').textContent;');
+  const counted = await driver.executeScript('return document.querySelector(\'[data-testid="log-count"]\').textContent;');
   console.log(`"Errors" chosen, until counted           ${ms(filter)} (${counted}; ~${errors.toLocaleString("en")} written)`);
   await (await waitFor(driver, By.css('[data-testid="logs-level"] option[value="all"]'))).click();
   await (await waitFor(driver, byTestId("log-search-input"))).sendKeys("items/99999 ");

@@ -269,6 +269,26 @@ export async function openNewProject(driver, name, folder, timeoutMs = 15_000) {
   await (await waitFor(driver, link, timeoutMs)).click();
 }
 
+/**
+ * On the open project's page, adds a database of `engine` in express mode, as a user does, and
+ * waits until it is ready; its name (its container's).
+ */
+export async function addExpressDatasource(driver, engine, readyTimeoutMs = 120_000, timeoutMs = 15_000) {
+  const click = async (testId) => (await waitFor(driver, byTestId(testId), timeoutMs)).click();
+  await click("add-datasource-button");
+  await click(`engine-option-${engine}`);
+  await click("datasource-mode-express");
+  await click("datasource-create-submit");
+  await waitUntilGone(driver, byTestId("add-datasource-dialog"), "the form closes once the database is recorded", timeoutMs);
+  const name = await renderedText(driver, await waitFor(driver, byTestId("datasource-name"), timeoutMs));
+  await driver.wait(
+    async () => (await driver.executeScript('return document.querySelector(\'[data-testid="datasource-status"]\')?.dataset.status ?? null;')) === "ready",
+    readyTimeoutMs,
+    `the ${engine} database becomes ready`,
+  );
+  return name;
+}
+
 export async function waitUntilGone(driver, locator, message, timeoutMs = 15_000) {
   await driver.wait(
     async () => {

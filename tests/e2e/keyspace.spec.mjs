@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import { after, before, test } from "node:test";
 import { By } from "selenium-webdriver";
-import { byTestId, capture, openNewProject, removeContainerAndVolume, renderedText, startApp, testSettings, waitFor, waitForToast, waitUntilGone } from "./harness.mjs";
+import { addExpressDatasource, byTestId, capture, openNewProject, removeContainerAndVolume, renderedText, startApp, testSettings, waitFor, waitForToast, waitUntilGone } from "./harness.mjs";
 
 const TIMEOUT_MS = 15_000;
 const READY_TIMEOUT_MS = 120_000;
@@ -29,18 +29,9 @@ async function click(testId) {
   await (await waitFor(driver, byTestId(testId), TIMEOUT_MS)).click();
 }
 
-const status = () =>
-  driver.executeScript('return document.querySelector(\'[data-testid="datasource-status"]\')?.dataset.status ?? null;');
-
 test("a Redis database's keys are grouped by prefix and its values read by type", async () => {
   await openNewProject(driver, "cache");
-  await click("add-datasource-button");
-  await click("engine-option-redis");
-  await click("datasource-mode-express");
-  await click("datasource-create-submit");
-  await waitUntilGone(driver, byTestId("add-datasource-dialog"), "the form closes once the database is recorded");
-  datasourceName = await renderedText(driver, await waitFor(driver, byTestId("datasource-name"), TIMEOUT_MS));
-  await driver.wait(async () => (await status()) === "ready", READY_TIMEOUT_MS, "the Redis database becomes ready");
+  datasourceName = await addExpressDatasource(driver, "redis", READY_TIMEOUT_MS);
 
   await click("datasource-copy-url");
   await waitForToast(driver, "Connection URL copied");

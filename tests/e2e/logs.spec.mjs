@@ -10,6 +10,7 @@ import { join } from "node:path";
 import { after, before, test } from "node:test";
 import { By, Key } from "selenium-webdriver";
 import {
+  addExpressDatasource,
   answerSaveDialog,
   byTestId,
   capture,
@@ -73,17 +74,7 @@ const selectOption = async (testId, value) => {
 
 test("a project's database and the app's lines about it are merged, filtered, searched, paused and saved", async () => {
   await openNewProject(driver, "logshop");
-  await click("add-datasource-button");
-  await click("engine-option-redis");
-  await click("datasource-mode-express");
-  await click("datasource-create-submit");
-  await waitUntilGone(driver, byTestId("add-datasource-dialog"), "the form closes once the database is recorded");
-  datasourceName = await renderedText(driver, await waitFor(driver, byTestId("datasource-name"), TIMEOUT_MS));
-  await driver.wait(
-    async () => (await driver.executeScript('return document.querySelector(\'[data-testid="datasource-status"]\')?.dataset.status ?? null;')) === "ready",
-    READY_TIMEOUT_MS,
-    "the Redis database becomes ready",
-  );
+  datasourceName = await addExpressDatasource(driver, "redis", READY_TIMEOUT_MS);
 
   await click("project-logs-link");
   await waitFor(driver, By.css('[data-testid="logs-live"][data-live="true"]'), TIMEOUT_MS);
@@ -127,15 +118,15 @@ test("a project's database and the app's lines about it are merged, filtered, se
   await waitUntilGone(driver, byTestId("log-search-error"), "the search is cleared");
 
   // Paused, the restart's lines are held; resumed, they show.
-  await click("logs-pause");
+  await click("log-pause");
   execFileSync("docker", ["start", datasourceName], { timeout: TIMEOUT_MS });
   await driver.wait(
-    async () => /Paused · [1-9][\d,]* new lines? held/.test(await renderedText(driver, await waitFor(driver, byTestId("logs-held"), TIMEOUT_MS))),
+    async () => /Paused · [1-9][\d,]* new lines? held/.test(await renderedText(driver, await waitFor(driver, byTestId("log-held"), TIMEOUT_MS))),
     TIMEOUT_MS,
     "new lines are held while paused",
   );
   const before = (await shownLines()).filter((l) => /Ready to accept connections/.test(l.text)).length;
-  await click("logs-pause");
+  await click("log-pause");
   await driver.wait(
     async () => (await shownLines()).filter((l) => /Ready to accept connections/.test(l.text)).length > before,
     TIMEOUT_MS,

@@ -1,12 +1,10 @@
 import { useEffect, useMemo, useState } from "react";
-import { ArrowDown, ArrowDownToLine, Pause, Play } from "lucide-react";
 import { api, type Datasource } from "../../api";
 import { ErrorState } from "../../components/ErrorState";
+import { LiveLogFooter, PauseFollow } from "../../components/log/LogControls";
 import { LogView } from "../../components/log/LogView";
 import { LOG_LINE_CAP, LogBuffer, type LogEntry } from "./logBuffer";
 import { logLineLevels, type LogLineLevel } from "./logLevels";
-
-const numberFormat = new Intl.NumberFormat();
 
 /** The container's log, live. A failed stream can be opened again, from a fresh buffer. */
 export function LogViewer({ datasource }: { datasource: Datasource }) {
@@ -63,8 +61,7 @@ function LogStream({ datasource, onRetry }: { datasource: Datasource; onRetry: (
 
   const visible = useMemo(() => (level === "all" ? lines : lines.filter((line) => line.level === level)), [lines, level]);
 
-  const togglePaused = () => {
-    const next = !paused;
+  const setPausedTo = (next: boolean) => {
     buffer.setPaused(next);
     setPaused(next);
     if (!next && buffer.flush()) setLines(buffer.lines);
@@ -106,49 +103,19 @@ function LogStream({ datasource, onRetry }: { datasource: Datasource; onRetry: (
                 ))}
             </select>
           )}
-          <button
-            type="button"
-            className="button button-secondary button-small"
-            aria-pressed={paused}
-            onClick={togglePaused}
-            data-testid="log-pause"
-          >
-            {paused ? <Play size={13} aria-hidden /> : <Pause size={13} aria-hidden />}
-            {paused ? "Resume" : "Pause"}
-          </button>
-          <button
-            type="button"
-            className="button button-secondary button-small"
-            aria-pressed={following}
-            disabled={following}
-            onClick={() => setFollowing(true)}
-            title="Keep the newest line in view"
-            data-testid="log-follow"
-          >
-            <ArrowDownToLine size={13} aria-hidden />
-            Follow
-          </button>
+          <PauseFollow paused={paused} onPausedChange={setPausedTo} following={following} onFollow={() => setFollowing(true)} />
         </>
       }
       footer={
-        <>
-          <span>
-            {numberFormat.format(visible.length)}
-            {level === "all" ? "" : ` of ${numberFormat.format(lines.length)}`} lines
-            {lines.length >= LOG_LINE_CAP && ` (the oldest are dropped past ${numberFormat.format(LOG_LINE_CAP)})`}
-          </span>
-          {paused && (
-            <span className="log-held" data-testid="log-held">
-              Paused · {numberFormat.format(held)} new {held === 1 ? "line" : "lines"} held
-            </span>
-          )}
-          {!following && !paused && (
-            <button type="button" className="text-link log-jump" onClick={() => setFollowing(true)}>
-              <ArrowDown size={12} aria-hidden />
-              Jump to the newest
-            </button>
-          )}
-        </>
+        <LiveLogFooter
+          shown={visible.length}
+          total={lines.length}
+          cap={LOG_LINE_CAP}
+          paused={paused}
+          held={held}
+          following={following}
+          onFollow={() => setFollowing(true)}
+        />
       }
     />
   );

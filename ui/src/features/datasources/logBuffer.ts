@@ -1,5 +1,6 @@
 import type { Engine, LogLine, LogStream } from "../../api";
 import { hasEscapes, stripAnsi } from "../../components/log/ansi";
+import { HeldLines } from "../../components/log/heldLines";
 import { logLevelOf, type LogLineLevel } from "./logLevels";
 
 /** A received line, ready to filter and search: its text without escapes, and its level. */
@@ -16,56 +17,30 @@ export type LogEntry = {
 export const LOG_LINE_CAP = 200_000;
 
 /**
- * The lines of one log stream. Received lines wait in `incoming` until {@link flush} (once per
- * animation frame) or, while paused, until resumed. Past `cap` lines, the oldest are dropped.
+ * The lines of one datasource's log, each with the level its engine's format shows; what the
+ * view shows, held while paused and capped, as {@link HeldLines} keeps it.
  */
-export class LogBuffer {
-  lines: LogEntry[] = [];
+export class LogBuffer extends HeldLines<LogEntry> {
   /** Which levels any line so far showed; the level filter is offered once there are some. */
   readonly levelsSeen = new Set<LogLineLevel>();
-  paused = false;
-  private incoming: LogEntry[] = [];
   private nextId = 0;
 
   constructor(
     private readonly engine: Engine,
-    private readonly cap = LOG_LINE_CAP,
-  ) {}
+    cap = LOG_LINE_CAP,
+  ) {
+    super(cap);
+  }
 
   receive(lines: LogLine[]) {
-    for (const line of lines) {
-      const text = hasEscapes(line.text) ? stripAnsi(line.text) : line.text;
-      const level = logLevelOf(this.engine, text);
-      if (level) this.levelsSeen.add(level);
-      this.incoming.push({
-        id: this.nextId++,
-        stream: line.stream,
-        text,
-        raw: text === line.text ? null : line.text,
-        level,
-      });
-    }
-    if (this.incoming.length > this.cap) this.incoming.splice(0, this.incoming.length - this.cap);
-  }
-
-  /** A method, not an assignment, for views that keep the buffer in React state. */
-  setPaused(paused: boolean) {
-    this.paused = paused;
-  }
-
-  /** Lines received but not shown yet, because the view is paused. */
-  get held(): number {
-    return this.paused ? this.incoming.length : 0;
-  }
-
-  /** Moves received lines into `lines`; returns whether `lines` changed. */
-  flush(): boolean {
-    if (this.paused || this.incoming.length === 0) return false;
-    // A new array, so views that keep the old one (React state) see the change.
-    const combined = this.lines.concat(this.incoming);
-    this.incoming = [];
-    this.lines = combined.length > this.cap ? combined.slice(combined.length - this.cap) : combined;
-    return true;
+    this.hold(
+      lines.map((line) => {
+        const text = hasEscapes(line.text) ? stripAnsi(line.text) : line.text;
+        const level = logLevelOf(this.engine, text);
+        if (level) this.levelsSeen.add(level);
+        return { id: this.nextId++, stream: line.stream, text, raw: text === line.text ? null : line.text, level };
+      }),
+    );
   }
 
   /** Everything in memory as plain text, for saving to a file. */

@@ -1,11 +1,12 @@
 import { useMemo, useState, type ReactNode } from "react";
 import { useParams } from "react-router";
 import { useQuery } from "@tanstack/react-query";
-import { ArrowDown, ArrowDownToLine, Pause, Play, Radio } from "lucide-react";
+import { Radio } from "lucide-react";
 import { toast } from "sonner";
 import clsx from "clsx";
 import { api, errorMessage, type LogLineLevel, type LogSource } from "../../api";
 import { ErrorState } from "../../components/ErrorState";
+import { LiveLogFooter, PauseFollow } from "../../components/log/LogControls";
 import { LogView } from "../../components/log/LogView";
 import { PageHeader } from "../../components/PageHeader";
 import { projectQuery } from "../projects/queries";
@@ -218,45 +219,17 @@ function ProjectLog({
         following={following}
         onFollowingChange={setFollowing}
         placeholder={shown.length === 0 && (log.live ? "No lines in this range yet: new ones show as they are written." : "Reading the history…")}
-        tools={
-          <>
-            <button type="button" className="button button-secondary button-small" aria-pressed={paused} onClick={() => log.setPaused(!paused)} data-testid="logs-pause">
-              {paused ? <Play size={13} aria-hidden /> : <Pause size={13} aria-hidden />}
-              {paused ? "Resume" : "Pause"}
-            </button>
-            <button
-              type="button"
-              className="button button-secondary button-small"
-              aria-pressed={following}
-              disabled={following}
-              onClick={() => setFollowing(true)}
-              title="Keep the newest line in view"
-              data-testid="logs-follow"
-            >
-              <ArrowDownToLine size={13} aria-hidden />
-              Follow
-            </button>
-          </>
-        }
+        tools={<PauseFollow paused={paused} onPausedChange={log.setPaused} following={following} onFollow={() => setFollowing(true)} />}
         footer={
-          <>
-            <span data-testid="logs-count">
-              {numberFormat.format(shown.length)}
-              {shown.length === log.lines.length ? "" : ` of ${numberFormat.format(log.lines.length)}`} lines
-              {log.lines.length >= PROJECT_LOG_CAP && ` (the oldest are dropped past ${numberFormat.format(PROJECT_LOG_CAP)})`}
-            </span>
-            {paused && (
-              <span className="log-held" data-testid="logs-held">
-                Paused · {numberFormat.format(log.held)} new {log.held === 1 ? "line" : "lines"} held
-              </span>
-            )}
-            {!following && !paused && (
-              <button type="button" className="text-link log-jump" onClick={() => setFollowing(true)}>
-                <ArrowDown size={12} aria-hidden />
-                Jump to the newest
-              </button>
-            )}
-          </>
+          <LiveLogFooter
+            shown={shown.length}
+            total={log.lines.length}
+            cap={PROJECT_LOG_CAP}
+            paused={paused}
+            held={log.held}
+            following={following}
+            onFollow={() => setFollowing(true)}
+          />
         }
       />
     </>

@@ -1,5 +1,6 @@
 import type { LogEntry, LogLineLevel } from "../../api";
 import { hasEscapes, stripAnsi } from "../../components/log/ansi";
+import { HeldLines } from "../../components/log/heldLines";
 import type { LogViewLine } from "../../components/log/LogView";
 
 /** A line of the project's log, ready to filter, search and show. */
@@ -26,52 +27,34 @@ export function passes(line: ProjectLogLine, filter: ProjectLogFilter): boolean 
 const unfiltered = (filter: ProjectLogFilter) => filter.hiddenSources.size === 0 && filter.minLevel === null;
 
 /**
- * The lines of a project's log. Received lines wait until {@link flush} (once per animation
- * frame) or, while paused, until resumed; past `cap` lines the oldest go. The lines a filter
- * shows are kept up to date by appending, so a flood costs the new lines, not the million.
+ * The lines of a project's log, held while paused and capped as {@link HeldLines} keeps them. The
+ * lines a filter shows are kept up to date by appending, so a flood costs the new lines, not the
+ * million.
  */
-export class ProjectLogBuffer {
-  lines: ProjectLogLine[] = [];
-  paused = false;
-  private incoming: ProjectLogLine[] = [];
+export class ProjectLogBuffer extends HeldLines<ProjectLogLine> {
   private nextId = 0;
   private shownFor: ProjectLogFilter | null = null;
   private shownLines: ProjectLogLine[] = [];
   private shownUpTo = -1;
 
-  constructor(private readonly cap = PROJECT_LOG_CAP) {}
+  constructor(cap = PROJECT_LOG_CAP) {
+    super(cap);
+  }
 
   receive(entries: LogEntry[]) {
-    for (const entry of entries) {
-      const text = hasEscapes(entry.text) ? stripAnsi(entry.text) : entry.text;
-      this.incoming.push({
-        id: this.nextId++,
-        at: entry.atMs ?? Date.now(),
-        source: entry.source,
-        level: entry.level,
-        text,
-        raw: text === entry.text ? null : entry.text,
-      });
-    }
-    if (this.incoming.length > this.cap) this.incoming.splice(0, this.incoming.length - this.cap);
-  }
-
-  setPaused(paused: boolean) {
-    this.paused = paused;
-  }
-
-  /** Lines received but not shown yet, because the view is paused. */
-  get held(): number {
-    return this.paused ? this.incoming.length : 0;
-  }
-
-  /** Moves received lines into `lines` (a new array); whether they changed. */
-  flush(): boolean {
-    if (this.paused || this.incoming.length === 0) return false;
-    const combined = this.lines.concat(this.incoming);
-    this.incoming = [];
-    this.lines = combined.length > this.cap ? combined.slice(combined.length - this.cap) : combined;
-    return true;
+    this.hold(
+      entries.map((entry) => {
+        const text = hasEscapes(entry.text) ? stripAnsi(entry.text) : entry.text;
+        return {
+          id: this.nextId++,
+          at: entry.atMs ?? Date.now(),
+          source: entry.source,
+          level: entry.level,
+          text,
+          raw: text === entry.text ? null : entry.text,
+        };
+      }),
+    );
   }
 
   /** The lines `filter` shows, in order; the same array while nothing changed. */
