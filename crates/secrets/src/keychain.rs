@@ -8,7 +8,9 @@
 //!
 //! Calls reach the keychain one at a time: GNOME Keyring's Secret Service aborts when new clients
 //! open sessions at once (upstream gnome-keyring#196, seen here as "Message recipient
-//! disconnected" and the keyring gone), and every call of `keyring` opens a new session.
+//! disconnected" and the keyring gone), and every call of `keyring` opens a new session. It has
+//! still gone away mid-call in CI now and then; the session bus starts it again on the next call,
+//! so a call it dropped is made once more (every call here is safe to repeat).
 
 use std::sync::{Mutex, PoisonError};
 
@@ -33,9 +35,22 @@ const HEAD_PREFIX: &str = "quantum-admin:parts:v1:";
 /// Held for each call to the keychain; see the module's comment.
 static ONE_AT_A_TIME: Mutex<()> = Mutex::new(());
 
-fn one_at_a_time<T>(call: impl FnOnce() -> T) -> T {
+/// One call to the keychain, in turn, made again once if the keychain dropped it.
+fn keychain_call<T>(call: impl Fn() -> keyring::Result<T>) -> keyring::Result<T> {
     let _turn = ONE_AT_A_TIME.lock().unwrap_or_else(PoisonError::into_inner);
-    call()
+    match call() {
+        Err(error) if dropped_by_the_keychain(&error) => {
+            tracing::warn!(%error, "the keychain went away during a call; calling it again");
+            call()
+        }
+        result => result,
+    }
+}
+
+/// The keychain's process ended before answering (D-Bus's NoReply on a lost connection).
+fn dropped_by_the_keychain(error: &keyring::Error) -> bool {
+    matches!(error, keyring::Error::PlatformFailure(_))
+        && error.to_string().contains("disconnected from message bus")
 }
 
 #[derive(Clone, Debug, Default)]
@@ -104,7 +119,7 @@ impl Keychain {
 
     fn raw(&self, account: &str) -> Result<Option<String>> {
         let entry = self.entry(account)?;
-        match one_at_a_time(|| entry.get_password()) {
+        match keychain_call(|| entry.get_password()) {
             Ok(value) => Ok(Some(value)),
             Err(keyring::Error::NoEntry) => Ok(None),
             Err(error) => Err(keychain_error(error)),
@@ -113,7 +128,7 @@ impl Keychain {
 
     fn write(&self, account: &str, value: &str) -> Result<()> {
         let entry = self.entry(account)?;
-        one_at_a_time(|| entry.set_password(value)).map_err(keychain_error)
+        keychain_call(|| entry.set_password(value)).map_err(keychain_error)
     }
 
     /// Whether a keychain answers at all: looking up an entry that does not exist either reports
@@ -134,7 +149,7 @@ impl Keychain {
 
     fn delete_one(&self, account: &str) -> Result<()> {
         let entry = self.entry(account)?;
-        match one_at_a_time(|| entry.delete_credential()) {
+        match keychain_call(|| entry.delete_credential()) {
             Ok(()) | Err(keyring::Error::NoEntry) => Ok(()),
             Err(error) => Err(keychain_error(error)),
         }
