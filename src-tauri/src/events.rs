@@ -116,6 +116,12 @@ pub fn forward<R: Runtime>(
             if change.action == AuditAction::TestRun {
                 notify_test_run(&app, change.resource_id).await;
             }
+            if matches!(
+                change.action,
+                AuditAction::DeployRelease | AuditAction::DeployRollback
+            ) {
+                notify_release(&app, change.resource_id).await;
+            }
             if let Err(error) = DataChanged(change).emit(&app) {
                 tracing::warn!(%error, "a change could not be sent to the window");
             }
@@ -186,6 +192,21 @@ async fn notify_test_run<R: Runtime>(app: &AppHandle<R>, run_id: i64) {
         return;
     };
     notify::send(app, notify::test_run_notice(&project.name, &detail.run));
+}
+
+/// A finished deploy or rollback, told through the desktop when the window is not in front.
+async fn notify_release<R: Runtime>(app: &AppHandle<R>, release_id: i64) {
+    if window::in_front(app) {
+        return;
+    }
+    let state = app.state::<AppState>();
+    let Ok(release) = state.core.deploys.release(release_id).await else {
+        return;
+    };
+    let Ok(project) = quantum_kernel::projects::get(&state.store, release.project_id).await else {
+        return;
+    };
+    notify::send(app, notify::release_notice(&project.name, &release));
 }
 
 async fn refresh_tray<R: Runtime>(app: &AppHandle<R>) {

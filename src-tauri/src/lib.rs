@@ -100,6 +100,11 @@ pub fn specta_builder<R: Runtime>() -> tauri_specta::Builder<R> {
             commands::migrations::migrations_from_drift,
             commands::copy::copy_preview,
             commands::copy::copy_run,
+            commands::deploy::deploy_environments,
+            commands::deploy::deploy_history,
+            commands::deploy::deploy_log,
+            commands::deploy::deploy_start,
+            commands::deploy::deploy_rollback,
             commands::snapshots::snapshots_list,
             commands::snapshots::snapshots_take,
             commands::snapshots::snapshots_restore,
@@ -247,6 +252,7 @@ pub fn setup<R: Runtime>(
     let configs = std::sync::Arc::clone(&state.configs);
     let snapshots = std::sync::Arc::clone(&state.snapshots);
     let testruns = std::sync::Arc::clone(&state.testruns);
+    let deploys = std::sync::Arc::clone(&state.deploys);
     state.refresh_login_item();
     let _ = state.ci_emit.set(events::ci_emitter(app.handle().clone()));
     app.manage(state);
@@ -270,6 +276,12 @@ pub fn setup<R: Runtime>(
     tauri::async_runtime::spawn(async move {
         if let Err(error) = testruns.settle_interrupted().await {
             tracing::warn!(%error, "interrupted test runs could not be settled");
+        }
+    });
+    // Deploys a crash cut short end as interrupted, or as live if the proxy was switched.
+    tauri::async_runtime::spawn(async move {
+        if let Err(error) = deploys.reconcile().await {
+            tracing::warn!(%error, "interrupted deploys could not be settled");
         }
     });
     tauri::async_runtime::spawn(configs.watch());

@@ -7,6 +7,7 @@
 
 use quantum_ci::{CiRun, CiStatus};
 use quantum_datasources::DatasourceStatus;
+use quantum_deploy::{Release, ReleaseKind};
 use quantum_health::Incident;
 use quantum_testruns::{TestRun, TestRunStatus};
 use tauri::{AppHandle, Manager, Runtime};
@@ -111,6 +112,31 @@ pub fn test_run_notice(project: &str, run: &TestRun) -> Notice {
         }
     };
     Notice { title, body }
+}
+
+/// "Deployed v2 to staging — shop" / "Deploy to staging failed — shop" with the first line of why.
+pub fn release_notice(project: &str, release: &Release) -> Notice {
+    let verb = match release.kind {
+        ReleaseKind::Deploy => "Deploy",
+        ReleaseKind::Rollback => "Rollback",
+    };
+    let environment = &release.environment;
+    match &release.error {
+        None => Notice {
+            title: format!("{verb} to {environment} done — {project}"),
+            body: format!("{} is live.", release.version),
+        },
+        Some(error) => Notice {
+            title: format!("{verb} to {environment} failed — {project}"),
+            body: error
+                .lines()
+                .next()
+                .unwrap_or_default()
+                .chars()
+                .take(REASON_CHARS)
+                .collect(),
+        },
+    }
 }
 
 /// "CI failed — shop" / "CI #44 on feature/login".

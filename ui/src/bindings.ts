@@ -171,6 +171,15 @@ export const commands = {
 	 *  progress; recorded in the activity log.
 	 */
 	copyRun: (source: SchemaSource, datasourceId: number, progress: Channel<CopyProgress>) => typedError<CopyReport, ErrorInfo>(__TAURI_INVOKE("copy_run", { source, datasourceId, progress })),
+	deployEnvironments: (projectId: number) => typedError<DeployEnvironment[], ErrorInfo>(__TAURI_INVOKE("deploy_environments", { projectId })),
+	/**  The project's releases (one environment's when given), newest first. */
+	deployHistory: (projectId: number, environment: string | null) => typedError<Release[], ErrorInfo>(__TAURI_INVOKE("deploy_history", { projectId, environment })),
+	/**  A release's build and release log. */
+	deployLog: (releaseId: number) => typedError<string, ErrorInfo>(__TAURI_INVOKE("deploy_log", { releaseId })),
+	/**  Builds the project and releases it to `environment`; ends with the release, live or failed. */
+	deployStart: (projectId: number, environment: string, onEvent: Channel<DeployEvent>) => typedError<Release, ErrorInfo>(__TAURI_INVOKE("deploy_start", { projectId, environment, onEvent })),
+	/**  Releases a kept release again. */
+	deployRollback: (projectId: number, releaseId: number, onEvent: Channel<DeployEvent>) => typedError<Release, ErrorInfo>(__TAURI_INVOKE("deploy_rollback", { projectId, releaseId, onEvent })),
 	snapshotsList: (datasourceId: number) => typedError<Snapshot[], ErrorInfo>(__TAURI_INVOKE("snapshots_list", { datasourceId })),
 	/**
 	 *  Stops the datasource for the copy and starts it again; older snapshots beyond the kept
@@ -446,7 +455,11 @@ export type AuditAction = "project.create" | "project.update" | "project.delete"
  *  A workflow (GitHub) or a pipeline (GitLab) was started from the app; the entry keeps the
  *  ref and the inputs' names.
  */
-"ci.dispatch";
+"ci.dispatch" | 
+/**  A build released to a deploy environment; the entry keeps the version, commit and outcome. */
+"deploy.release" | 
+/**  A kept release released again; the entry names the release it went back to. */
+"deploy.rollback";
 
 /**  One row of the audit log. */
 export type AuditEntry = {
@@ -1018,6 +1031,49 @@ export type DayUptime = {
 	up: number,
 	total: number,
 };
+
+/**
+ *  One `[deploy.<name>]` table: an environment the project is deployed to. Left-out keys take
+ *  the deploy crate's defaults.
+ */
+export type DeployDecl = {
+	name: string,
+	image: string,
+	port: number,
+	publish: number,
+	bind: string | null,
+	dockerfile: string | null,
+	context: string | null,
+	/**  `http`, `tcp` or `image`. */
+	health: string | null,
+	healthPath: string | null,
+	healthStatus: number | null,
+	healthTimeout: number | null,
+	drain: number | null,
+	keep: number | null,
+	proxyImage: string | null,
+};
+
+/**  A deploy environment as the Deploy page lists it: what the file declares, and what serves. */
+export type DeployEnvironment = {
+	declared: DeployDecl,
+	/**  The release serving now, if any. */
+	live: Release | null,
+	/**  `http://<bind>:<publish>`, where the environment answers. */
+	url: string,
+};
+
+/**  What a deploy or rollback reports while it runs. */
+export type DeployEvent = 
+/**  The history's new row. */
+{ kind: "started"; release: Release } | { kind: "stage"; stage: DeployStage } | 
+/**  A line of the build's or the release's log. */
+{ kind: "log"; line: string } | 
+/**  The row as it ended, live or failed. */
+{ kind: "finished"; release: Release };
+
+/**  Where a deploy or rollback is. */
+export type DeployStage = "building" | "starting" | "health_check" | "switching" | "draining" | "done";
 
 /**  One problem in the file, shaped for an editor marker. */
 export type Diagnostic = {
@@ -1994,6 +2050,44 @@ export type RejectedRow = {
 	reason: string,
 };
 
+/**  One deploy or rollback of an environment. */
+export type Release = {
+	id: number,
+	projectId: number,
+	environment: string,
+	kind: ReleaseKind,
+	rollbackOf: number | null,
+	version: string,
+	gitCommit: string | null,
+	image: string,
+	imageId: string | null,
+	containerName: string | null,
+	status: ReleaseStatus,
+	error: string | null,
+	actor: string,
+	/**  The settings and variable names it ran with, for the diff between two releases. */
+	settings: Value,
+	/**  Unix milliseconds. */
+	startedAt: number,
+	finishedAt: number | null,
+};
+
+export type ReleaseKind = "deploy" | "rollback";
+
+export type ReleaseStatus = 
+/**  Its image is being built. */
+"building" | 
+/**  Its container started; waiting for its health check. */
+"starting" | 
+/**  Serving the environment's traffic. */
+"live" | 
+/**  Replaced by a later release; its image and stopped container are kept for a rollback. */
+"replaced" | 
+/**  Replaced and pruned beyond the releases kept: no rollback to it. */
+"removed" | "failed" | 
+/**  The app stopped while it was under way. */
+"interrupted";
+
 export type Remote = {
 	name: string,
 	url: string,
@@ -2059,7 +2153,9 @@ export type ResourceType = "project" | "datasource" |
 /**  A run of a project's tests; the resource id is the run's. */
 "test_run" | 
 /**  A CI run (a GitHub workflow run, a GitLab pipeline); the resource id is the provider's. */
-"ci_run";
+"ci_run" | 
+/**  A deploy or rollback of an environment; the resource id is the release's row. */
+"release";
 
 /**
  *  What a restore did: the data it replaced, kept as a snapshot, and those deleted to keep the

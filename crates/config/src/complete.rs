@@ -91,6 +91,7 @@ fn keys_of(table: &[String]) -> Option<&'static [KeySpec]> {
         ["environments", _] => Some(schema::ENVIRONMENT_KEYS),
         ["tests", _] => Some(schema::TEST_KEYS),
         ["health"] => Some(schema::HEALTH_KEYS),
+        ["deploy", _] => Some(schema::DEPLOY_KEYS),
         _ => None,
     }
 }

@@ -28,6 +28,13 @@
 //! format = "junit"              # optional: how a custom command's results are read
 //! report = "target/junit.xml"   # the report a junit or jest-json command writes
 //! timeout = 600                 # optional seconds, 1 to 86400
+//!
+//! [deploy.staging]              # names as environments'; its variables are [environments.staging]'s
+//! image = "shop"                # required: the name builds are tagged with
+//! port = 8080                   # required: the app's port in its container
+//! publish = 8000                # required: the host port the environment's proxy serves on
+//! health = "http"               # optional: http (health_path, health_status), tcp or image
+//! keep = 3                      # optional: releases kept for a rollback, 1 to 20
 //! ```
 //!
 //! Rules, each reported by [`validate`] at the span that is wrong:
@@ -93,6 +100,56 @@ pub struct ProjectConfig {
     pub tests: Vec<TestSuiteDecl>,
     /// Health checks (`[[health]]`), in file order.
     pub health: Vec<HealthCheckDecl>,
+    /// Deploy environments (`[deploy.<name>]`), in file order.
+    pub deploy: Vec<DeployDecl>,
+}
+
+/// One `[deploy.<name>]` table: an environment the project is deployed to. Left-out keys take
+/// the deploy crate's defaults.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct DeployDecl {
+    pub name: String,
+    pub image: String,
+    pub port: u16,
+    pub publish: u16,
+    pub bind: Option<String>,
+    pub dockerfile: Option<String>,
+    pub context: Option<String>,
+    /// `http`, `tcp` or `image`.
+    pub health: Option<String>,
+    pub health_path: Option<String>,
+    pub health_status: Option<u16>,
+    pub health_timeout: Option<u32>,
+    pub drain: Option<u32>,
+    pub keep: Option<u32>,
+    pub proxy_image: Option<String>,
+}
+
+impl DeployDecl {
+    /// The settings the deploy crate runs with; `variables` are the environment's, resolved.
+    pub fn to_spec(&self, variables: Vec<(String, String)>) -> quantum_deploy::EnvironmentSpec {
+        let mut spec =
+            quantum_deploy::EnvironmentSpec::new(&self.name, &self.image, self.port, self.publish);
+        let or = |value: &Option<String>, default: String| value.clone().unwrap_or(default);
+        spec.bind = or(&self.bind, spec.bind);
+        spec.dockerfile = or(&self.dockerfile, spec.dockerfile);
+        spec.context = or(&self.context, spec.context);
+        spec.proxy_image = or(&self.proxy_image, spec.proxy_image);
+        spec.health = match self.health.as_deref() {
+            Some("tcp") => quantum_deploy::HealthCheck::Tcp,
+            Some("image") => quantum_deploy::HealthCheck::Image,
+            _ => quantum_deploy::HealthCheck::Http {
+                path: self.health_path.clone().unwrap_or_else(|| "/".to_owned()),
+                status: self.health_status,
+            },
+        };
+        spec.health_timeout_secs = self.health_timeout.unwrap_or(spec.health_timeout_secs);
+        spec.drain_secs = self.drain.unwrap_or(spec.drain_secs);
+        spec.keep = self.keep.unwrap_or(spec.keep);
+        spec.variables = variables;
+        spec
+    }
 }
 
 /// One `[[health]]` table: a check the app runs in the background. Left-out numbers take the

@@ -15,6 +15,10 @@ pub const TOP_KEYS: &[KeySpec] = &[
         "health",
         "Health checks the app runs in the background, each a [[health]] table",
     ),
+    (
+        "deploy",
+        "Deploy environments, one table per environment, such as [deploy.staging]",
+    ),
 ];
 
 pub const PROJECT_KEYS: &[KeySpec] = &[
@@ -90,6 +94,61 @@ pub const HEALTH_KEYS: &[KeySpec] = &[
         "true: HTTPS without checking the certificate (self-signed development servers)",
     ),
 ];
+
+pub const DEPLOY_KEYS: &[KeySpec] = &[
+    (
+        "image",
+        "Required: the image name builds are tagged with, e.g. \"shop\"",
+    ),
+    (
+        "port",
+        "Required: the port the app listens on in its container",
+    ),
+    (
+        "publish",
+        "Required: the host port the environment's proxy serves on",
+    ),
+    (
+        "bind",
+        "The host address the port is published on (default 127.0.0.1)",
+    ),
+    (
+        "dockerfile",
+        "The Dockerfile, relative to the context (default Dockerfile)",
+    ),
+    (
+        "context",
+        "The build context, relative to the project (default .)",
+    ),
+    (
+        "health",
+        "How a new release shows it is ready: http (default), tcp or image",
+    ),
+    ("health_path", "The path an http check gets (default /)"),
+    (
+        "health_status",
+        "The status an http check expects (default any 2xx or 3xx)",
+    ),
+    (
+        "health_timeout",
+        "Seconds a new release has to become healthy, 1 to 600 (default 60)",
+    ),
+    (
+        "drain",
+        "Seconds the replaced release has to finish its requests, 0 to 600 (default 30)",
+    ),
+    (
+        "keep",
+        "Releases kept for a rollback, the live one included, 1 to 20 (default 3)",
+    ),
+    (
+        "proxy_image",
+        "The Caddy image the proxy runs (default caddy:2-alpine)",
+    ),
+];
+
+/// The checks `health` takes in a `[deploy.*]` table.
+pub const DEPLOY_HEALTH_CHECKS: &[&str] = &["http", "tcp", "image"];
 
 /// The result formats `format` takes (the test runs' own names for them).
 pub const TEST_FORMATS: &[&str] = &[

@@ -152,6 +152,7 @@ fn parse_gives_the_typed_model_in_file_order() {
         variables: BTreeMap::from([("LOG_FORMAT".into(), "json".into())]),
         tests: Vec::new(),
         health: Vec::new(),
+        deploy: Vec::new(),
     };
     assert_eq!(config, expected);
 }

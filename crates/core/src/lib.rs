@@ -5,6 +5,7 @@
 //! app learns what the command line did.
 
 pub mod compose;
+pub mod deploy;
 pub mod feed;
 pub mod health;
 pub mod logs;
@@ -21,6 +22,7 @@ use std::sync::Arc;
 
 use quantum_config::ProjectConfigs;
 use quantum_datasources::Datasources;
+use quantum_deploy::Deploys;
 use quantum_health::Health;
 use quantum_kernel::settings::Settings;
 use quantum_kernel::Store;
@@ -73,6 +75,7 @@ pub struct Core {
     pub scans: Arc<Scans>,
     pub templates: Arc<Templates>,
     pub health: Arc<Health>,
+    pub deploys: Arc<Deploys>,
     /// The process table of the resource manager: CPU use is measured between two listings.
     pub processes: Arc<quantum_resources::Processes>,
 }
@@ -110,6 +113,7 @@ impl Core {
         let testruns = Arc::new(TestRuns::new(store.clone()));
         let snapshots = Arc::new(Snapshots::new(store.clone(), Arc::clone(&datasources)));
         let templates = Arc::new(Templates::new(store.clone()));
+        let deploys = Arc::new(Deploys::new(store.clone()));
         let health = Health::new(
             store.clone(),
             Box::new(health::StackProber::new(Arc::clone(&datasources))),
@@ -125,6 +129,7 @@ impl Core {
             scans: Scans::new(),
             templates,
             health,
+            deploys,
             processes: Arc::new(quantum_resources::Processes::new()),
         }
     }

@@ -19,6 +19,7 @@ use serde::{Deserialize, Serialize};
 use specta::Type;
 
 mod error;
+mod exec;
 mod files;
 pub mod host;
 mod inventory;
@@ -26,6 +27,7 @@ mod stats;
 mod volumes;
 
 pub use error::{Error, Result};
+pub use exec::ExecOutput;
 pub use files::ContainerFile;
 pub use inventory::{ContainerEntry, ImageEntry, NetworkEntry, PortMapping, VolumeEntry};
 pub use stats::{memory_in_use, Counters};

@@ -108,6 +108,12 @@ pub enum AuditAction {
     /// ref and the inputs' names.
     #[serde(rename = "ci.dispatch")]
     CiDispatch,
+    /// A build released to a deploy environment; the entry keeps the version, commit and outcome.
+    #[serde(rename = "deploy.release")]
+    DeployRelease,
+    /// A kept release released again; the entry names the release it went back to.
+    #[serde(rename = "deploy.rollback")]
+    DeployRollback,
 }
 
 /// What kind of thing an entry is about.
@@ -128,6 +134,8 @@ pub enum ResourceType {
     TestRun,
     /// A CI run (a GitHub workflow run, a GitLab pipeline); the resource id is the provider's.
     CiRun,
+    /// A deploy or rollback of an environment; the resource id is the release's row.
+    Release,
 }
 
 impl AuditAction {
@@ -170,6 +178,8 @@ impl AuditAction {
             Self::CiRerun => "ci.rerun",
             Self::CiCancel => "ci.cancel",
             Self::CiDispatch => "ci.dispatch",
+            Self::DeployRelease => "deploy.release",
+            Self::DeployRollback => "deploy.rollback",
         }
     }
 
@@ -190,6 +200,7 @@ impl ResourceType {
             Self::Connection => "connection",
             Self::TestRun => "test_run",
             Self::CiRun => "ci_run",
+            Self::Release => "release",
         }
     }
 

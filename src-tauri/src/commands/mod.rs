@@ -11,6 +11,7 @@ pub mod console;
 pub mod copy;
 pub mod dashboard;
 pub mod datasources;
+pub mod deploy;
 pub mod dialogs;
 pub mod health;
 pub mod keyspace;

@@ -1,6 +1,7 @@
 // The only door to the Rust core: every command goes through here, so components never see
 // tauri-specta's result objects or hand-typed command names.
 import { Channel } from "@tauri-apps/api/core";
+import { deployApi } from "./deploy";
 import { logsApi } from "./logs";
 import { reportsApi } from "./reports";
 import { resourcesApi } from "./resources";
@@ -297,6 +298,7 @@ export type {
 export { ApiError, unwrap };
 
 export const api = {
+  ...deployApi,
   ...resourcesApi,
   ...logsApi,
   ...reportsApi,

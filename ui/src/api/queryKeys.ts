@@ -17,6 +17,9 @@ export const queryKeys = {
   openIncidents: ["health", "open"] as const,
   /** Its webhook as shown (host only); not under `health`, so results do not refetch it. */
   healthWebhook: (projectId: number) => ["healthWebhook", projectId] as const,
+  /** A project's deploy environments and their releases (refetched when a deploy ends). */
+  deploy: (projectId: number) => ["deploy", projectId] as const,
+  deployHistory: (projectId: number) => ["deploy", projectId, "history"] as const,
   /** The templates a new project can start from (built-ins and the user's folders). */
   templates: ["templates"] as const,
   project: (id: number) => ["projects", id] as const,

@@ -18,6 +18,7 @@ const TestsPage = lazy(() => import("../features/tests/TestsPage"));
 // The CI pages are for some projects only: loaded on first visit.
 const CiPage = lazy(() => import("../features/ci/CiPage"));
 const HealthPage = lazy(() => import("../features/health/HealthPage"));
+const DeployPage = lazy(() => import("../features/deploy/DeployPage"));
 const LogsPage = lazy(() => import("../features/logs/LogsPage"));
 const ResourcesPage = lazy(() => import("../features/resources/ResourcesPage"));
 const CiRunPage = lazy(() => import("../features/ci/CiRunPage"));
@@ -98,6 +99,14 @@ const router = createHashRouter(
         element={
           <Lazy label="Loading the CI">
             <CiPage />
+          </Lazy>
+        }
+      />
+      <Route
+        path="projects/:projectId/deploy"
+        element={
+          <Lazy label="Loading the deploys">
+            <DeployPage />
           </Lazy>
         }
       />

@@ -1,4 +1,4 @@
-import { Boxes, FileCode2, FlaskConical, FolderKanban, HeartPulse, History, KeyRound, Layers, LayoutDashboard, LayoutGrid, Network, ScrollText, Settings, Workflow, type LucideIcon } from "lucide-react";
+import { Boxes, FileCode2, FlaskConical, FolderKanban, HeartPulse, History, KeyRound, Layers, LayoutDashboard, LayoutGrid, Network, Rocket, ScrollText, Settings, Workflow, type LucideIcon } from "lucide-react";
 
 export type NavItem = { path: string; label: string; icon: LucideIcon; shortcutKey: string; testId: string };
 
@@ -30,6 +30,7 @@ export const projectSections: { path: string; label: string; icon: LucideIcon; t
   { path: "schema", label: "Schema", icon: Network, testId: "project-schema-link" },
   { path: "migrations", label: "Migrations", icon: Layers, testId: "project-migrations-link" },
   { path: "tests", label: "Tests", icon: FlaskConical, testId: "project-tests-link" },
+  { path: "deploy", label: "Deploy", icon: Rocket, testId: "project-deploy-link" },
   { path: "ci", label: "CI", icon: Workflow, testId: "project-ci-link" },
   { path: "health", label: "Health", icon: HeartPulse, testId: "project-health-link" },
   { path: "logs", label: "Logs", icon: ScrollText, testId: "project-logs-link" },

@@ -15,7 +15,7 @@ export function useDataChangedRefresh() {
     let stopped = false;
     const refresh = () => {
       frame = undefined;
-      for (const queryKey of [queryKeys.projects, queryKeys.dashboard, queryKeys.auditEntries, queryKeys.datasources, ["tests"]]) {
+      for (const queryKey of [queryKeys.projects, queryKeys.dashboard, queryKeys.auditEntries, queryKeys.datasources, ["tests"], ["deploy"]]) {
         void queryClient.invalidateQueries({ queryKey });
       }
     };

@@ -1,6 +1,7 @@
 //! Keeping `quantum.toml` and the app in step: reads, validated saves with history, restores, and
 //! a watcher that notices when the file changes on disk (an editor, a `git checkout`).
 
+mod deploy;
 mod migrations;
 mod suites;
 mod watcher;

@@ -1,6 +1,7 @@
 //! Checking `quantum.toml`: one walk over the parsed document that both collects diagnostics and
 //! builds the typed model, so that `validate` and `parse` can never disagree.
 
+mod deploy;
 mod environments;
 mod health;
 mod suites;
@@ -12,8 +13,8 @@ use toml_edit::{Document, Item, TableLike, Value};
 
 use super::schema::{self, KeySpec};
 use super::{
-    DatasourceDecl, Diagnostic, EnvironmentDecl, HealthCheckDecl, LineIndex, ProjectConfig,
-    Severity, TestSuiteDecl,
+    DatasourceDecl, DeployDecl, Diagnostic, EnvironmentDecl, HealthCheckDecl, LineIndex,
+    ProjectConfig, Severity, TestSuiteDecl,
 };
 use quantum_kernel::Engine;
 
@@ -200,6 +201,7 @@ impl Checker<'_> {
                 }
                 "tests" => config.tests = self.test_suites(item, &spans),
                 "health" => config.health = self.health_checks(item, &spans),
+                "deploy" => config.deploy = self.deploy_environments(item, &spans),
                 _ => self.unknown_key(key, spans.key, schema::TOP_KEYS, "at the top level"),
             }
         }

@@ -1,4 +1,4 @@
-import { Camera, ChevronRight, Copy, Download, Eye, FileCode, FlaskConical, GitBranch, History, KeyRound, Layers, Pencil, Play, Plug, Plus, RotateCw, Square, Terminal, Trash2, Undo2, Unplug, Upload, type LucideIcon } from "lucide-react";
+import { Camera, ChevronRight, Copy, Download, Eye, FileCode, FlaskConical, GitBranch, History, KeyRound, Layers, Pencil, Play, Plug, Plus, Rocket, RotateCw, Square, Terminal, Trash2, Undo2, Unplug, Upload, type LucideIcon } from "lucide-react";
 import clsx from "clsx";
 import type { AuditEntry, Value } from "../../api";
 import { RelativeTime } from "../../components/RelativeTime";
@@ -43,6 +43,8 @@ const actionIcons: Record<AuditEntry["action"], LucideIcon> = {
   "ci.rerun": RotateCw,
   "ci.cancel": Square,
   "ci.dispatch": Play,
+  "deploy.release": Rocket,
+  "deploy.rollback": Undo2,
 };
 
 // The icon's colour says whether something came, changed or went.
@@ -84,6 +86,8 @@ const actionTones: Record<AuditEntry["action"], "create" | "update" | "delete"> 
   "ci.rerun": "update",
   "ci.cancel": "delete",
   "ci.dispatch": "create",
+  "deploy.release": "update",
+  "deploy.rollback": "update",
 };
 
 export function ActionIcon({ action }: { action: AuditEntry["action"] }) {

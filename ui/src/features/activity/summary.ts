@@ -74,6 +74,8 @@ const verbs: Record<AuditAction, string> = {
   "ci.rerun": "Re-ran",
   "ci.cancel": "Cancelled",
   "ci.dispatch": "Started",
+  "deploy.release": "Deployed",
+  "deploy.rollback": "Rolled back",
 };
 
 const nouns: Record<ResourceType, string> = {
@@ -85,6 +87,7 @@ const nouns: Record<ResourceType, string> = {
   connection: "connection",
   test_run: "suites",
   ci_run: "CI run",
+  release: "release",
 };
 
 /** The sentence for actions whose details say more than the noun does. */
@@ -193,4 +196,6 @@ export const actionLabels: Record<AuditAction, string> = {
   "ci.rerun": "CI run re-run",
   "ci.cancel": "CI run cancelled",
   "ci.dispatch": "CI run started",
+  "deploy.release": "Deployed",
+  "deploy.rollback": "Rolled back",
 };

@@ -1,0 +1,285 @@
+//! The `[deploy.*]` tables: the environments the project is deployed to.
+
+use super::*;
+
+/// A whole-number key's allowed range and what it means, for the error that says what to write.
+fn number_rule(key: &str) -> Option<(std::ops::RangeInclusive<i64>, &'static str)> {
+    Some(match key {
+        "port" | "publish" => (1..=65_535, "a port, 1 to 65535"),
+        "health_status" => (100..=599, "an HTTP status, 100 to 599"),
+        "health_timeout" => (1..=600, "seconds, 1 to 600"),
+        "drain" => (0..=600, "seconds, 0 to 600"),
+        "keep" => (1..=20, "releases, 1 to 20"),
+        _ => return None,
+    })
+}
+
+impl Checker<'_> {
+    pub(super) fn deploy_environments(&mut self, item: &Item, spans: &Spans) -> Vec<DeployDecl> {
+        let what =
+            "`deploy` must hold one table per environment, such as [deploy.staging]".to_owned();
+        let Some(table) = self.table(item, spans, what) else {
+            return Vec::new();
+        };
+        let mut environments = Vec::new();
+        let mut published: HashMap<u16, String> = HashMap::new();
+        for (name, item) in table.iter() {
+            let spans = locate(table, name);
+            if !schema::is_environment_name(name) {
+                self.error(
+                    spans.key.clone(),
+                    "config.invalid_name",
+                    format!(
+                        "`{name}` is not a valid environment name: {}.",
+                        schema::ENVIRONMENT_NAME_RULE
+                    ),
+                );
+                continue;
+            }
+            let what = format!("Environment `{name}` must be a table such as [deploy.{name}]");
+            let Some(table) = self.table(item, &spans, what) else {
+                continue;
+            };
+            let Some(environment) = self.deploy_environment(name, table, &spans) else {
+                continue;
+            };
+            if let Some(other) = published.insert(environment.publish, name.to_owned()) {
+                self.error(
+                    spans.key.clone(),
+                    "config.port_taken",
+                    format!(
+                        "`{name}` and `{other}` both publish port {}. Give each environment a port of its own.",
+                        environment.publish
+                    ),
+                );
+                continue;
+            }
+            environments.push(environment);
+        }
+        environments
+    }
+
+    fn deploy_environment(
+        &mut self,
+        name: &str,
+        table: &dyn TableLike,
+        spans: &Spans,
+    ) -> Option<DeployDecl> {
+        let mut decl = DeployDecl {
+            name: name.to_owned(),
+            ..DeployDecl::default()
+        };
+        let mut valid = true;
+        for (key, item) in table.iter() {
+            let spans = locate(table, key);
+            if let Some((range, what)) = number_rule(key) {
+                match item.as_integer() {
+                    Some(n) if range.contains(&n) => match key {
+                        "port" => decl.port = u16::try_from(n).unwrap_or_default(),
+                        "publish" => decl.publish = u16::try_from(n).unwrap_or_default(),
+                        "health_status" => decl.health_status = u16::try_from(n).ok(),
+                        "health_timeout" => decl.health_timeout = u32::try_from(n).ok(),
+                        "drain" => decl.drain = u32::try_from(n).ok(),
+                        _ => decl.keep = u32::try_from(n).ok(),
+                    },
+                    Some(n) => {
+                        valid = false;
+                        self.error(
+                            spans.value,
+                            "config.out_of_range",
+                            format!("`{key}` is {n}: give {what}."),
+                        );
+                    }
+                    None => {
+                        valid = false;
+                        self.wrong_type(
+                            spans.value,
+                            format!("`{key}` must be a whole number: {what}"),
+                            type_name(item),
+                        );
+                    }
+                }
+                continue;
+            }
+            let Some(text) = self.string(item, &spans, key) else {
+                valid = false;
+                continue;
+            };
+            let text = text.trim().to_owned();
+            match key {
+                "image" | "proxy_image"
+                    if text.is_empty() || text.contains(char::is_whitespace) =>
+                {
+                    valid = false;
+                    self.error(
+                        spans.value,
+                        "config.invalid_image",
+                        format!("`{key}` must be an image name such as \"shop\" or \"registry.example.com/shop\"."),
+                    );
+                }
+                "image"
+                    if text.contains(':')
+                        && !text.rsplit(':').next().unwrap_or_default().contains('/') =>
+                {
+                    valid = false;
+                    self.error(
+                        spans.value,
+                        "config.invalid_image",
+                        "`image` is the name without a tag: each build is tagged with its version."
+                            .to_owned(),
+                    );
+                }
+                "image" => decl.image = text,
+                "proxy_image" => decl.proxy_image = Some(text),
+                "bind" => match text.parse::<std::net::IpAddr>() {
+                    Ok(_) => decl.bind = Some(text),
+                    Err(_) => {
+                        valid = false;
+                        self.error(
+                            spans.value,
+                            "config.invalid_address",
+                            format!("`bind` is an IP address such as \"127.0.0.1\" or \"0.0.0.0\"; `{text}` is not."),
+                        );
+                    }
+                },
+                "dockerfile" | "context" => {
+                    if schema::is_project_folder(&text) || (key == "context" && text == ".") {
+                        if key == "dockerfile" {
+                            decl.dockerfile = Some(text);
+                        } else {
+                            decl.context = Some(text);
+                        }
+                    } else {
+                        valid = false;
+                        self.error(
+                            spans.value,
+                            "config.invalid_folder",
+                            format!("`{key}` must be inside the project, relative, without `..`; `{text}` is not."),
+                        );
+                    }
+                }
+                "health" => {
+                    if schema::DEPLOY_HEALTH_CHECKS.contains(&text.as_str()) {
+                        decl.health = Some(text);
+                    } else {
+                        valid = false;
+                        self.error(
+                            spans.value,
+                            "config.invalid_health",
+                            format!(
+                                "`health` is one of: {}; `{text}` is not.",
+                                schema::DEPLOY_HEALTH_CHECKS.join(", ")
+                            ),
+                        );
+                    }
+                }
+                "health_path" => {
+                    if text.starts_with('/') && !text.contains(char::is_whitespace) {
+                        decl.health_path = Some(text);
+                    } else {
+                        valid = false;
+                        self.error(
+                            spans.value,
+                            "config.invalid_path",
+                            format!("`health_path` is a path starting with /, such as \"/up\"; `{text}` is not."),
+                        );
+                    }
+                }
+                _ => self.unknown_key(
+                    key,
+                    spans.key,
+                    schema::DEPLOY_KEYS,
+                    &format!("in [deploy.{name}]"),
+                ),
+            }
+        }
+        let missing: Vec<&str> = [
+            ("image", decl.image.is_empty()),
+            ("port", decl.port == 0),
+            ("publish", decl.publish == 0),
+        ]
+        .into_iter()
+        .filter_map(|(key, missing)| missing.then_some(key))
+        .collect();
+        if !missing.is_empty() {
+            if valid {
+                self.error(
+                    spans.key.clone(),
+                    "config.missing_key",
+                    format!(
+                        "[deploy.{name}] needs {}: for example image = \"shop\", port = 8080, publish = 8000.",
+                        missing.iter().map(|key| format!("`{key}`")).collect::<Vec<_>>().join(", ")
+                    ),
+                );
+            }
+            return None;
+        }
+        valid.then_some(decl)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::{parse, validate};
+
+    #[test]
+    fn an_environment_is_read_with_its_defaults_left_to_the_deploy_crate() {
+        let text = "[deploy.staging]\nimage = \"shop\"\nport = 8080\npublish = 8000\nhealth_path = \"/up\"\nkeep = 5\n";
+        let config = parse(text).expect("valid");
+        let staging = &config.deploy[0];
+        assert_eq!(
+            (
+                staging.name.as_str(),
+                staging.image.as_str(),
+                staging.port,
+                staging.publish
+            ),
+            ("staging", "shop", 8080, 8000)
+        );
+        let spec = staging.to_spec(vec![("A".to_owned(), "1".to_owned())]);
+        assert_eq!(spec.keep, 5);
+        assert_eq!(spec.bind, "127.0.0.1");
+        assert_eq!(
+            spec.health,
+            quantum_deploy::HealthCheck::Http {
+                path: "/up".to_owned(),
+                status: None
+            }
+        );
+        assert_eq!(spec.proxy_image, quantum_deploy::DEFAULT_PROXY_IMAGE);
+    }
+
+    #[test]
+    fn mistakes_are_reported_where_they_are() {
+        let codes = |text: &str| {
+            validate(text, &[])
+                .into_iter()
+                .map(|d| (d.line, d.code))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(
+            codes("[deploy.staging]\nimage = \"shop\"\n"),
+            [(1, "config.missing_key".to_owned())]
+        );
+        assert_eq!(
+            codes("[deploy.staging]\nimage = \"shop:1\"\nport = 1\npublish = 2\n"),
+            [(2, "config.invalid_image".to_owned())]
+        );
+        assert_eq!(
+            codes("[deploy.staging]\nimage = \"shop\"\nport = 70000\npublish = 2\n"),
+            [(3, "config.out_of_range".to_owned())]
+        );
+        assert_eq!(
+            codes("[deploy.staging]\nimage = \"shop\"\nport = 1\npublish = 2\nhealth = \"ping\"\n"),
+            [(5, "config.invalid_health".to_owned())]
+        );
+        assert_eq!(
+            codes("[deploy.a]\nimage = \"x\"\nport = 1\npublish = 2\n\n[deploy.b]\nimage = \"y\"\nport = 1\npublish = 2\n"),
+            [(6, "config.port_taken".to_owned())]
+        );
+        assert_eq!(
+            codes("[deploy.a]\nimage = \"x\"\nport = 1\npublish = 2\nkep = 3\n"),
+            [(5, "config.unknown_key".to_owned())]
+        );
+    }
+}

@@ -1,0 +1,151 @@
+//! Deploys composed: an environment's settings from the project's `quantum.toml`, its variables
+//! (shared ones, then `[environments.<name>]`'s, secrets from the keychain) resolved only for the
+//! release's container, and who asked.
+
+use std::path::PathBuf;
+
+use quantum_config::DeployDecl;
+use quantum_deploy::{DeployEvent, DeployRequest, EnvironmentSpec, Release};
+use quantum_kernel::{projects, ErrorInfo};
+use serde::{Deserialize, Serialize};
+use specta::Type;
+
+use crate::Core;
+
+/// A deploy environment as the Deploy page lists it: what the file declares, and what serves.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct DeployEnvironment {
+    pub declared: DeployDecl,
+    /// The release serving now, if any.
+    pub live: Option<Release>,
+    /// `http://<bind>:<publish>`, where the environment answers.
+    pub url: String,
+}
+
+/// The project's deploy environments, with their live releases.
+pub async fn environments(
+    core: &Core,
+    project_id: i64,
+) -> Result<Vec<DeployEnvironment>, ErrorInfo> {
+    let history = core.deploys.history(project_id, None).await?;
+    Ok(core
+        .configs
+        .deploy_environments(project_id)
+        .await?
+        .into_iter()
+        .map(|declared| {
+            let live = history
+                .iter()
+                .find(|release| {
+                    release.environment == declared.name
+                        && release.status == quantum_deploy::ReleaseStatus::Live
+                })
+                .cloned();
+            let host = match declared.bind.as_deref() {
+                None | Some("0.0.0.0") => "127.0.0.1".to_owned(),
+                Some(address) if address.contains(':') => format!("[{address}]"),
+                Some(address) => address.to_owned(),
+            };
+            DeployEnvironment {
+                url: format!("http://{host}:{}", declared.publish),
+                declared,
+                live,
+            }
+        })
+        .collect())
+}
+
+/// The environment's settings with its variables resolved.
+async fn spec(
+    core: &Core,
+    project_id: i64,
+    environment: &str,
+) -> Result<EnvironmentSpec, ErrorInfo> {
+    let declared = core
+        .configs
+        .deploy_environments(project_id)
+        .await?
+        .into_iter()
+        .find(|declared| declared.name == environment)
+        .ok_or_else(|| {
+            ErrorInfo::from(quantum_kernel::Error::validation(
+                "deploy.no_environment",
+                "environment",
+                format!("quantum.toml declares no [deploy.{environment}]. Add it on the Configuration page."),
+            ))
+        })?;
+    let declared_environments = core.variables.list(project_id).await?.environments;
+    let variables = if declared_environments.iter().any(|name| name == environment) {
+        core.variables
+            .environment_values(project_id, environment)
+            .await?
+            .into_iter()
+            .map(|(name, value)| (name, value.expose().to_owned()))
+            .collect()
+    } else {
+        let text = core.configs.get(project_id).await?.text;
+        quantum_config::parse(&text)
+            .map(|config| config.variables.into_iter().collect())
+            .unwrap_or_default()
+    };
+    Ok(declared.to_spec(variables))
+}
+
+fn actor() -> String {
+    whoami::fallible::username().unwrap_or_else(|_| "unknown".to_owned())
+}
+
+/// Builds the project and releases it to `environment`.
+pub async fn deploy(
+    core: &Core,
+    project_id: i64,
+    environment: &str,
+    on_event: &(dyn Fn(DeployEvent) + Send + Sync),
+) -> Result<Release, ErrorInfo> {
+    let project = projects::get(&core.store, project_id).await?;
+    let folder = PathBuf::from(project.folder.clone().ok_or_else(|| {
+        ErrorInfo::from(quantum_kernel::Error::validation(
+            "deploy.no_folder",
+            "project",
+            "This project has no folder, so there is nothing to build. Link its folder in the project's settings.",
+        ))
+    })?);
+    let spec = spec(core, project_id, environment).await?;
+    let actor = actor();
+    Ok(core
+        .deploys
+        .deploy(
+            DeployRequest {
+                project_id,
+                project_name: &project.name,
+                project_dir: &folder,
+                spec: &spec,
+                actor: &actor,
+            },
+            on_event,
+        )
+        .await?)
+}
+
+/// Releases a kept release of the project again.
+pub async fn rollback(
+    core: &Core,
+    project_id: i64,
+    release_id: i64,
+    on_event: &(dyn Fn(DeployEvent) + Send + Sync),
+) -> Result<Release, ErrorInfo> {
+    let project = projects::get(&core.store, project_id).await?;
+    let target = core
+        .deploys
+        .history(project_id, None)
+        .await?
+        .into_iter()
+        .find(|release| release.id == release_id)
+        .ok_or_else(|| ErrorInfo::from(quantum_deploy::Error::NotFound(release_id)))?;
+    let spec = spec(core, project_id, &target.environment).await?;
+    Ok(core
+        .deploys
+        .rollback(&project.name, release_id, &spec, &actor(), on_event)
+        .await?)
+}

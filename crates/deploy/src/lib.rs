@@ -1,0 +1,602 @@
+//! Deploys of a project to its environments: the image built from the project's Dockerfile
+//! (tagged with `git describe`), released next to the live one behind the environment's proxy,
+//! switched to once its health check passes, the replaced release drained, stopped and kept for a
+//! one-step rollback. Every deploy and rollback is a row of the history, and audited.
+//!
+//! A crash at any moment leaves a true state: the proxy keeps sending traffic to the release it
+//! was last switched to, and on the next start [`Deploys::reconcile`] marks releases that were
+//! under way as interrupted (removing their containers) and the one the proxy serves as live.
+
+mod build;
+pub mod context;
+mod error;
+mod history;
+mod names;
+mod proxy;
+mod release;
+mod spec;
+mod version;
+
+use std::collections::HashSet;
+use std::path::Path;
+use std::sync::Mutex as SyncMutex;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use quantum_docker::Docker;
+use quantum_kernel::audit::{self, AuditAction, NewAuditEntry, ResourceType};
+use quantum_kernel::events::Change;
+use quantum_kernel::Store;
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+use specta::Type;
+
+pub use error::{Error, Result};
+pub use history::{Release, ReleaseKind, ReleaseStatus};
+pub use names::{Names, LABEL_ENVIRONMENT, LABEL_RELEASE, LABEL_ROLE};
+pub use proxy::{caddyfile, upstream_of};
+pub use spec::{
+    EnvironmentSpec, HealthCheck, DEFAULT_DRAIN_SECS, DEFAULT_HEALTH_TIMEOUT_SECS, DEFAULT_KEEP,
+    DEFAULT_PROXY_IMAGE,
+};
+pub use version::{describe, Version};
+
+use history::COLUMNS;
+
+/// Where a deploy or rollback is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Type)]
+#[serde(rename_all = "snake_case")]
+pub enum DeployStage {
+    Building,
+    Starting,
+    HealthCheck,
+    Switching,
+    Draining,
+    Done,
+}
+
+/// What a deploy or rollback reports while it runs.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, Type)]
+#[serde(rename_all = "camelCase", tag = "kind")]
+pub enum DeployEvent {
+    /// The history's new row.
+    Started {
+        release: Release,
+    },
+    Stage {
+        stage: DeployStage,
+    },
+    /// A line of the build's or the release's log.
+    Log {
+        line: String,
+    },
+    /// The row as it ended, live or failed.
+    Finished {
+        release: Release,
+    },
+}
+
+/// What a deploy needs besides the environment's settings.
+pub struct DeployRequest<'a> {
+    pub project_id: i64,
+    pub project_name: &'a str,
+    pub project_dir: &'a Path,
+    pub spec: &'a EnvironmentSpec,
+    /// Who asked (the OS user).
+    pub actor: &'a str,
+}
+
+pub struct Deploys {
+    store: Store,
+    /// Environments with a deploy or rollback under way in this process, as (project, name).
+    busy: SyncMutex<HashSet<(i64, String)>>,
+}
+
+/// Marks an environment busy until dropped.
+struct Busy<'a> {
+    set: &'a SyncMutex<HashSet<(i64, String)>>,
+    key: (i64, String),
+}
+
+impl Drop for Busy<'_> {
+    fn drop(&mut self) {
+        lock(self.set).remove(&self.key);
+    }
+}
+
+fn lock<T>(mutex: &SyncMutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+fn now_ms() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |since| {
+            i64::try_from(since.as_millis()).unwrap_or(i64::MAX)
+        })
+}
+
+/// A release's log as it is written: passed on to the caller and kept for the history.
+struct Log<'a> {
+    text: String,
+    on_event: &'a (dyn Fn(DeployEvent) + Send + Sync),
+}
+
+impl Log<'_> {
+    fn line(&mut self, line: &str) {
+        self.text.push_str(line);
+        self.text.push('\n');
+        (self.on_event)(DeployEvent::Log {
+            line: line.to_owned(),
+        });
+    }
+
+    fn stage(&self, stage: DeployStage) {
+        (self.on_event)(DeployEvent::Stage { stage });
+    }
+}
+
+impl Deploys {
+    pub fn new(store: Store) -> Self {
+        Self {
+            store,
+            busy: SyncMutex::new(HashSet::new()),
+        }
+    }
+
+    fn begin(&self, project_id: i64, environment: &str) -> Result<Busy<'_>> {
+        let key = (project_id, environment.to_owned());
+        if !lock(&self.busy).insert(key.clone()) {
+            return Err(Error::Busy {
+                environment: environment.to_owned(),
+            });
+        }
+        Ok(Busy {
+            set: &self.busy,
+            key,
+        })
+    }
+
+    fn names(&self, project_id: i64, environment: &str) -> Names {
+        Names::new(self.store.identity(), project_id, environment)
+    }
+
+    /// An environment's releases (or all the project's), newest first.
+    pub async fn history(
+        &self,
+        project_id: i64,
+        environment: Option<&str>,
+    ) -> Result<Vec<Release>> {
+        let rows = sqlx::query(&format!(
+            "SELECT {COLUMNS} FROM deploy_releases
+             WHERE project_id = ? AND (? IS NULL OR environment = ?) ORDER BY id DESC"
+        ))
+        .bind(project_id)
+        .bind(environment)
+        .bind(environment)
+        .fetch_all(self.store.pool())
+        .await?;
+        Ok(rows.iter().map(history::from_row).collect())
+    }
+
+    /// A release's build and release log.
+    pub async fn log(&self, release_id: i64) -> Result<String> {
+        sqlx::query_scalar("SELECT log FROM deploy_releases WHERE id = ?")
+            .bind(release_id)
+            .fetch_optional(self.store.pool())
+            .await?
+            .ok_or(Error::NotFound(release_id))
+    }
+
+    async fn live(&self, project_id: i64, environment: &str) -> Result<Option<Release>> {
+        let row = sqlx::query(&format!(
+            "SELECT {COLUMNS} FROM deploy_releases
+             WHERE project_id = ? AND environment = ? AND status = 'live' ORDER BY id DESC LIMIT 1"
+        ))
+        .bind(project_id)
+        .bind(environment)
+        .fetch_optional(self.store.pool())
+        .await?;
+        Ok(row.as_ref().map(history::from_row))
+    }
+
+    /// Builds the project's image and releases it.
+    pub async fn deploy(
+        &self,
+        request: DeployRequest<'_>,
+        on_event: &(dyn Fn(DeployEvent) + Send + Sync),
+    ) -> Result<Release> {
+        let spec = request.spec;
+        let _busy = self.begin(request.project_id, &spec.name)?;
+        let id = self
+            .insert(request.project_id, spec, "deploy", None, request.actor)
+            .await?;
+        let mut log = Log {
+            text: String::new(),
+            on_event,
+        };
+        on_event(DeployEvent::Started {
+            release: self.fetch(id).await?,
+        });
+        let outcome = self.build_and_release(id, &request, &mut log).await;
+        self.finish(id, request.project_name, outcome, &log).await
+    }
+
+    async fn build_and_release(
+        &self,
+        id: i64,
+        request: &DeployRequest<'_>,
+        log: &mut Log<'_>,
+    ) -> Result<()> {
+        let spec = request.spec;
+        log.stage(DeployStage::Building);
+        let folder = request.project_dir.to_owned();
+        let described = tokio::task::spawn_blocking(move || describe(&folder, now_ms()))
+            .await
+            .map_err(|error| Error::Build {
+                reason: error.to_string(),
+            })?;
+        let tag = format!("{}:{}", spec.image, described.version);
+        sqlx::query(
+            "UPDATE deploy_releases SET version = ?, git_commit = ?, image = ? WHERE id = ?",
+        )
+        .bind(&described.version)
+        .bind(&described.commit)
+        .bind(&tag)
+        .bind(id)
+        .execute(self.store.pool())
+        .await?;
+        log.line(&format!("Building {tag}"));
+        let docker = Docker::connect().await?;
+        let names = self.names(request.project_id, &spec.name);
+        let context = request.project_dir.join(&spec.context);
+        let built = build::build(
+            &docker,
+            &context,
+            &spec.dockerfile,
+            &tag,
+            names.labels("image", None),
+            |line| log.line(line),
+        )
+        .await?;
+        log.line(&format!("Built {}", built.image_id));
+        sqlx::query("UPDATE deploy_releases SET image_id = ? WHERE id = ?")
+            .bind(&built.image_id)
+            .bind(id)
+            .execute(self.store.pool())
+            .await?;
+        self.release_image(&docker, request.project_id, spec, id, &built.image_id, log)
+            .await
+    }
+
+    /// Releases a kept release's image again: the same steps as a deploy, without the build.
+    pub async fn rollback(
+        &self,
+        project_name: &str,
+        release_id: i64,
+        spec: &EnvironmentSpec,
+        actor: &str,
+        on_event: &(dyn Fn(DeployEvent) + Send + Sync),
+    ) -> Result<Release> {
+        let target = self.fetch(release_id).await?;
+        let _busy = self.begin(target.project_id, &target.environment)?;
+        if target.status == ReleaseStatus::Live {
+            return Err(Error::AlreadyLive {
+                id: target.id,
+                version: target.version,
+            });
+        }
+        let image_id = match (&target.image_id, target.status.kept()) {
+            (Some(image_id), true) => image_id.clone(),
+            _ => {
+                return Err(Error::NotKept {
+                    id: target.id,
+                    version: target.version,
+                })
+            }
+        };
+        let id = self
+            .insert(target.project_id, spec, "rollback", Some(&target), actor)
+            .await?;
+        let mut log = Log {
+            text: String::new(),
+            on_event,
+        };
+        on_event(DeployEvent::Started {
+            release: self.fetch(id).await?,
+        });
+        log.line(&format!(
+            "Rolling back to {} (release {})",
+            target.version, target.id
+        ));
+        let outcome = async {
+            let docker = Docker::connect().await?;
+            self.release_image(&docker, target.project_id, spec, id, &image_id, &mut log)
+                .await
+        }
+        .await;
+        self.finish(id, project_name, outcome, &log).await
+    }
+
+    async fn release_image(
+        &self,
+        docker: &Docker,
+        project_id: i64,
+        spec: &EnvironmentSpec,
+        id: i64,
+        image_id: &str,
+        log: &mut Log<'_>,
+    ) -> Result<()> {
+        let names = self.names(project_id, &spec.name);
+        let previous = self.live(project_id, &spec.name).await?;
+        let previous_upstream = previous
+            .as_ref()
+            .and_then(|release| release.container_name.as_deref())
+            .map(|name| format!("{name}:{}", spec.port));
+        docker
+            .ensure_network(&names.network(), names.labels("network", None))
+            .await?;
+        proxy::ensure(docker, &names, spec, previous_upstream.as_deref()).await?;
+        log.stage(DeployStage::Starting);
+        let container = names.release(id);
+        sqlx::query(
+            "UPDATE deploy_releases SET status = 'starting', container_name = ? WHERE id = ?",
+        )
+        .bind(&container)
+        .bind(id)
+        .execute(self.store.pool())
+        .await?;
+        release::start(docker, &names, spec, id, image_id).await?;
+        let started = std::time::Instant::now();
+        log.line(&format!(
+            "Started {container}; waiting for its health check"
+        ));
+        log.stage(DeployStage::HealthCheck);
+        if let Err(error) = release::wait_until_healthy(docker, &names, spec, &container).await {
+            release::discard(docker, &container).await;
+            return Err(error);
+        }
+        log.line(&format!(
+            "Healthy after {:.1} s; switching traffic to it",
+            started.elapsed().as_secs_f64()
+        ));
+        log.stage(DeployStage::Switching);
+        let upstream = format!("{container}:{}", spec.port);
+        if let Err(error) = proxy::switch(docker, &names, &upstream).await {
+            release::discard(docker, &container).await;
+            return Err(error);
+        }
+        self.mark_live(id, project_id, &spec.name).await?;
+        if let (Some(previous), Some(previous_upstream)) = (&previous, &previous_upstream) {
+            log.stage(DeployStage::Draining);
+            let limit = Duration::from_secs(u64::from(spec.drain_secs));
+            let drained = proxy::drain(docker, &names, previous_upstream, limit).await?;
+            if !drained {
+                log.line(&format!(
+                    "Requests to {} still open after {} s; stopping it anyway",
+                    previous.version, spec.drain_secs
+                ));
+            }
+            if let Some(name) = &previous.container_name {
+                docker.stop(name).await?;
+                log.line(&format!("Stopped {name} (kept for a rollback)"));
+            }
+        }
+        self.prune(docker, project_id, spec, log).await?;
+        log.stage(DeployStage::Done);
+        Ok(())
+    }
+
+    /// This release live and the one it replaced `replaced`, together.
+    async fn mark_live(&self, id: i64, project_id: i64, environment: &str) -> Result<()> {
+        let mut tx = self.store.begin_write().await?;
+        sqlx::query(
+            "UPDATE deploy_releases SET status = 'replaced'
+             WHERE project_id = ? AND environment = ? AND status = 'live' AND id <> ?",
+        )
+        .bind(project_id)
+        .bind(environment)
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+        sqlx::query("UPDATE deploy_releases SET status = 'live' WHERE id = ?")
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Removes the containers and images of replaced releases beyond the ones kept.
+    async fn prune(
+        &self,
+        docker: &Docker,
+        project_id: i64,
+        spec: &EnvironmentSpec,
+        log: &mut Log<'_>,
+    ) -> Result<()> {
+        let kept: Vec<Release> = self
+            .history(project_id, Some(&spec.name))
+            .await?
+            .into_iter()
+            .filter(|release| release.status.kept())
+            .collect();
+        let keep = usize::try_from(spec.keep.max(1)).unwrap_or(usize::MAX);
+        let (staying, going) = kept.split_at(kept.len().min(keep));
+        for release in going {
+            if let Some(container) = &release.container_name {
+                release::discard(docker, container).await;
+            }
+            let shared = staying.iter().any(|kept| kept.image_id == release.image_id);
+            if let (Some(image_id), false) = (&release.image_id, shared) {
+                release::remove_image(docker, image_id).await;
+            }
+            sqlx::query("UPDATE deploy_releases SET status = 'removed' WHERE id = ?")
+                .bind(release.id)
+                .execute(self.store.pool())
+                .await?;
+            log.line(&format!(
+                "Removed release {} ({}): beyond the {keep} kept",
+                release.id, release.version
+            ));
+        }
+        Ok(())
+    }
+
+    async fn insert(
+        &self,
+        project_id: i64,
+        spec: &EnvironmentSpec,
+        kind: &str,
+        of: Option<&Release>,
+        actor: &str,
+    ) -> Result<i64> {
+        let mut settings = serde_json::to_value(spec).unwrap_or_default();
+        let variables: Vec<&str> = spec
+            .variables
+            .iter()
+            .map(|(name, _)| name.as_str())
+            .collect();
+        settings["variables"] = json!(variables);
+        let id = sqlx::query_scalar(
+            "INSERT INTO deploy_releases
+                 (project_id, environment, kind, rollback_of, version, git_commit, image, image_id,
+                  status, actor, settings, started_at)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+        )
+        .bind(project_id)
+        .bind(&spec.name)
+        .bind(kind)
+        .bind(of.map(|release| release.id))
+        .bind(
+            of.map(|release| release.version.clone())
+                .unwrap_or_default(),
+        )
+        .bind(of.and_then(|release| release.git_commit.clone()))
+        .bind(of.map(|release| release.image.clone()).unwrap_or_default())
+        .bind(of.and_then(|release| release.image_id.clone()))
+        .bind(if of.is_some() { "starting" } else { "building" })
+        .bind(actor)
+        .bind(settings.to_string())
+        .bind(now_ms())
+        .fetch_one(self.store.pool())
+        .await?;
+        Ok(id)
+    }
+
+    /// One release.
+    pub async fn release(&self, id: i64) -> Result<Release> {
+        self.fetch(id).await
+    }
+
+    async fn fetch(&self, id: i64) -> Result<Release> {
+        let mut conn = self.store.pool().acquire().await?;
+        history::fetch(&mut conn, id).await
+    }
+
+    /// Records how a deploy or rollback ended, with its log, and audits it.
+    async fn finish(
+        &self,
+        id: i64,
+        project_name: &str,
+        outcome: Result<()>,
+        log: &Log<'_>,
+    ) -> Result<Release> {
+        let error = outcome.as_ref().err().map(ToString::to_string);
+        let mut tx = self.store.begin_write().await?;
+        sqlx::query(
+            "UPDATE deploy_releases SET finished_at = ?, log = ?, error = ?,
+                 status = CASE WHEN ? IS NULL THEN status ELSE 'failed' END
+             WHERE id = ?",
+        )
+        .bind(now_ms())
+        .bind(history::bounded(&log.text))
+        .bind(&error)
+        .bind(&error)
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+        let release = history::fetch(&mut tx, id).await?;
+        let action = match release.kind {
+            ReleaseKind::Deploy => AuditAction::DeployRelease,
+            ReleaseKind::Rollback => AuditAction::DeployRollback,
+        };
+        audit::record(
+            &mut tx,
+            NewAuditEntry {
+                action,
+                resource_type: ResourceType::Release,
+                resource_id: id,
+                resource_name: &format!(
+                    "{project_name} {} {}",
+                    release.environment, release.version
+                ),
+                project_id: Some(release.project_id),
+                details: json!({
+                    "environment": release.environment,
+                    "version": release.version,
+                    "commit": release.git_commit,
+                    "rollbackOf": release.rollback_of,
+                    "outcome": if error.is_some() { "failed" } else { "live" },
+                    "error": error,
+                }),
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        self.store.announce(Change {
+            action,
+            resource_type: ResourceType::Release,
+            resource_id: id,
+        });
+        (log.on_event)(DeployEvent::Finished {
+            release: release.clone(),
+        });
+        match outcome {
+            Ok(()) => Ok(release),
+            Err(error) => Err(error),
+        }
+    }
+
+    /// After a restart: releases left under way are interrupted (their containers removed), and
+    /// the release each environment's proxy serves is the live one.
+    pub async fn reconcile(&self) -> Result<()> {
+        let stale = sqlx::query(&format!(
+            "SELECT {COLUMNS} FROM deploy_releases WHERE status IN ('building', 'starting')"
+        ))
+        .fetch_all(self.store.pool())
+        .await?;
+        let stale: Vec<Release> = stale.iter().map(history::from_row).collect();
+        if stale.is_empty() {
+            return Ok(());
+        }
+        let docker = Docker::connect().await?;
+        for release in &stale {
+            let names = self.names(release.project_id, &release.environment);
+            let serving = proxy::live_upstream(&docker, &names).await?;
+            let is_served = match (&serving, &release.container_name) {
+                (Some(upstream), Some(name)) => upstream.split(':').next() == Some(name.as_str()),
+                _ => false,
+            };
+            if is_served {
+                // Switched to before the crash: it is what users get, so it is live.
+                self.mark_live(release.id, release.project_id, &release.environment)
+                    .await?;
+                continue;
+            }
+            if let Some(name) = &release.container_name {
+                release::discard(&docker, name).await;
+            }
+            sqlx::query(
+                "UPDATE deploy_releases SET status = 'interrupted', finished_at = ?,
+                     error = 'The app stopped while this release was under way.' WHERE id = ?",
+            )
+            .bind(now_ms())
+            .bind(release.id)
+            .execute(self.store.pool())
+            .await?;
+        }
+        Ok(())
+    }
+}

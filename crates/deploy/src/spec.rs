@@ -1,0 +1,87 @@
+//! What an environment is deployed with: the `[deploy.<environment>]` table of `quantum.toml`,
+//! read by the config crate, with the project's variables of that environment resolved.
+
+use serde::{Deserialize, Serialize};
+use specta::Type;
+
+/// The proxy image a Docker environment's traffic goes through unless the table names another:
+/// Caddy reloads its configuration without dropping a connection, and its Alpine image has the
+/// BusyBox `wget` and `nc` the health checks run with.
+pub const DEFAULT_PROXY_IMAGE: &str = "caddy:2-alpine";
+pub const DEFAULT_KEEP: u32 = 3;
+pub const DEFAULT_HEALTH_TIMEOUT_SECS: u32 = 60;
+pub const DEFAULT_DRAIN_SECS: u32 = 30;
+
+/// How a new release shows that it can take traffic.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Type)]
+#[serde(rename_all = "camelCase", tag = "kind")]
+pub enum HealthCheck {
+    /// An HTTP GET of `path` answers `status` (any 2xx or 3xx when not given).
+    Http { path: String, status: Option<u16> },
+    /// The port accepts a connection.
+    Tcp,
+    /// The image's own HEALTHCHECK reports healthy.
+    Image,
+}
+
+impl Default for HealthCheck {
+    fn default() -> Self {
+        Self::Http {
+            path: "/".to_owned(),
+            status: None,
+        }
+    }
+}
+
+/// One environment's deploy settings.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct EnvironmentSpec {
+    /// The environment's name (`staging`), as in `[deploy.staging]`.
+    pub name: String,
+    /// The image repository builds are tagged in (`shop`, `registry.example.com/shop`).
+    pub image: String,
+    /// The Dockerfile, relative to the context.
+    pub dockerfile: String,
+    /// The build context, relative to the project's folder.
+    pub context: String,
+    /// The port the app listens on inside its container.
+    pub port: u16,
+    /// The host port the environment's proxy publishes.
+    pub publish: u16,
+    /// The host address the port is published on: 127.0.0.1 unless the table says otherwise.
+    pub bind: String,
+    pub health: HealthCheck,
+    /// Seconds a new release has to become healthy.
+    pub health_timeout_secs: u32,
+    /// Seconds the replaced release has to finish the requests it holds before it is stopped.
+    pub drain_secs: u32,
+    /// Releases kept (images and stopped containers) for an instant rollback, the live one
+    /// included.
+    pub keep: u32,
+    pub proxy_image: String,
+    /// Environment variables of the release's container, secrets resolved: never stored.
+    #[serde(skip)]
+    pub variables: Vec<(String, String)>,
+}
+
+impl EnvironmentSpec {
+    /// An environment with the defaults for everything the table left out.
+    pub fn new(name: &str, image: &str, port: u16, publish: u16) -> Self {
+        Self {
+            name: name.to_owned(),
+            image: image.to_owned(),
+            dockerfile: "Dockerfile".to_owned(),
+            context: ".".to_owned(),
+            port,
+            publish,
+            bind: "127.0.0.1".to_owned(),
+            health: HealthCheck::default(),
+            health_timeout_secs: DEFAULT_HEALTH_TIMEOUT_SECS,
+            drain_secs: DEFAULT_DRAIN_SECS,
+            keep: DEFAULT_KEEP,
+            proxy_image: DEFAULT_PROXY_IMAGE.to_owned(),
+            variables: Vec::new(),
+        }
+    }
+}

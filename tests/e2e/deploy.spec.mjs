@@ -1,0 +1,145 @@
+// Deploys in the real window: the fixture web app (tests/fixtures/deploy/web) declared as
+// [deploy.preview] in its quantum.toml, deployed from the Deploy page with its stages and build
+// log on screen, deployed again as v2, then rolled back to v1 from the history after a
+// confirmation naming both versions. The published port answers each version in turn. Needs
+// Docker and the local test images (testdb/web, testdb/caddy).
+import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import { cp, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { after, before, test } from "node:test";
+import { By } from "selenium-webdriver";
+import { byTestId, capture, openNewProject, renderedText, startApp, testSettings, waitFor } from "./harness.mjs";
+
+const TIMEOUT_MS = 20_000;
+const DEPLOY_TIMEOUT_MS = 120_000;
+const fixture = join(dirname(fileURLToPath(import.meta.url)), "..", "fixtures", "deploy", "web");
+const image = `qa-e2e-deploy-${process.pid}`;
+
+let app;
+let driver;
+let folder;
+let port;
+
+const git = (...args) =>
+  execFileSync("git", ["-C", folder, "-c", "user.name=E2E", "-c", "user.email=e2e@example.com", ...args], { stdio: "pipe" });
+
+const freePort = () =>
+  new Promise((resolve, reject) => {
+    const server = createServer();
+    server.on("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const { port: free } = server.address();
+      server.close(() => resolve(free));
+    });
+  });
+
+before(async () => {
+  folder = await mkdtemp(join(tmpdir(), "quantum-e2e-deploy-"));
+  await cp(fixture, folder, { recursive: true });
+  port = await freePort();
+  await writeFile(
+    join(folder, "quantum.toml"),
+    `[project]
+name = "deployshop"
+
+[deploy.preview]
+image = "${image}"
+port = 8080
+publish = ${port}
+health_path = "/health"
+health_timeout = 20
+drain = 5
+proxy_image = "testdb/caddy:2.6"
+`,
+  );
+  git("init", "-q");
+  git("add", "-A");
+  git("commit", "-qm", "v1");
+  git("tag", "v1");
+  app = await startApp({ settings: testSettings });
+  driver = app.driver;
+});
+
+after(async () => {
+  await app?.close();
+  // What the deploys left on the engine: the proxy, the releases, their network and images.
+  const docker = (...args) => execFileSync("docker", args, { encoding: "utf8" }).split(/\s+/).filter(Boolean);
+  const containers = docker("ps", "-aq", "--filter", "label=app.quantumadmin.environment=preview");
+  if (containers.length > 0) docker("rm", "-f", ...containers);
+  const networks = docker("network", "ls", "-q", "--filter", "label=app.quantumadmin.environment=preview");
+  if (networks.length > 0) docker("network", "rm", ...networks);
+  const images = docker("images", "-q", image);
+  if (images.length > 0) docker("rmi", "-f", ...new Set(images));
+  await rm(folder, { recursive: true, force: true });
+});
+
+async function click(locator) {
+  await (await waitFor(driver, locator, TIMEOUT_MS)).click();
+}
+
+/** What the environment's published port answers on `/`. */
+async function served() {
+  const response = await fetch(`http://127.0.0.1:${port}/`);
+  return `${response.status} ${(await response.text()).trim()}`;
+}
+
+/** Closes the ended run's panel (its first button), so that the next run's outcome is awaited. */
+const closeRun = () => click(By.css('[data-testid="deploy-run"] button'));
+
+/** Waits until the run on screen ends, and says how. */
+async function runEnds() {
+  const outcome = () => driver.executeScript('return document.querySelector(\'[data-testid="deploy-run"]\')?.dataset.outcome ?? null;');
+  let last = null;
+  await driver.wait(async () => ["live", "failed"].includes((last = await outcome())), DEPLOY_TIMEOUT_MS).catch((error) => {
+    throw new Error(`the deploy did not end; its state: ${last}`, { cause: error });
+  });
+  if (last === "failed") {
+    const why = await renderedText(driver, await waitFor(driver, byTestId("deploy-error"), TIMEOUT_MS));
+    throw new Error(`the deploy failed: ${why}`);
+  }
+}
+
+const liveVersion = async () => renderedText(driver, await waitFor(driver, byTestId("deploy-live-version"), TIMEOUT_MS));
+
+test("a project is deployed with its build log on screen, deployed again, and rolled back from the history", async () => {
+  await openNewProject(driver, "deployshop", folder);
+  await click(byTestId("project-deploy-link"));
+  await waitFor(driver, By.css('[data-testid="deploy-environment"][data-environment="preview"]'), TIMEOUT_MS);
+  assert.equal(await liveVersion(), "Nothing yet");
+
+  await click(byTestId("deploy-start"));
+  await runEnds();
+  const logText = await driver.executeScript(
+    'return [...document.querySelectorAll(\'[data-testid="deploy-log-line"]\')].map((line) => line.textContent).join("\\n");',
+  );
+  assert.match(logText, /Healthy after [0-9.]+ s; switching traffic to it/, "the release's log is on screen");
+  await capture(driver, "deploy-v1-live");
+  assert.equal(await served(), "200 v1");
+  await driver.wait(async () => (await liveVersion()) === "v1", TIMEOUT_MS, "the environment shows v1 serving");
+
+  await writeFile(join(folder, "site", "index.html"), "v2\n");
+  git("commit", "-qam", "v2");
+  git("tag", "v2");
+  await closeRun();
+  await click(byTestId("deploy-start"));
+  await runEnds();
+  assert.equal(await served(), "200 v2");
+  await driver.wait(async () => (await liveVersion()) === "v2", TIMEOUT_MS, "the environment shows v2 serving");
+
+  // v1 is kept: one click on its row, and a confirmation naming both versions.
+  await closeRun();
+  await click(By.css('[data-testid="deploy-release"][data-version="v1"][data-status="replaced"] [data-testid="deploy-rollback"]'));
+  const dialog = await waitFor(driver, byTestId("deploy-rollback-dialog"), TIMEOUT_MS);
+  const question = await renderedText(driver, dialog);
+  assert.match(question, /Roll back preview to v1\?/);
+  assert.match(question, /v2 serves preview now/);
+  await click(byTestId("deploy-rollback-confirm"));
+  await runEnds();
+  assert.equal(await served(), "200 v1");
+  await driver.wait(async () => (await liveVersion()) === "v1", TIMEOUT_MS, "the environment shows v1 serving again");
+  await capture(driver, "deploy-rolled-back");
+});

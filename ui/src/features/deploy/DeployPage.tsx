@@ -1,0 +1,188 @@
+import { useState } from "react";
+import { Link, useParams } from "react-router";
+import { useQuery } from "@tanstack/react-query";
+import { FileText, Rocket, RotateCcw } from "lucide-react";
+import clsx from "clsx";
+import { api } from "../../api";
+import type { DeployEnvironment, Release, ReleaseStatus } from "../../api/deploy";
+import { queryKeys } from "../../api/queryKeys";
+import { EmptyState } from "../../components/EmptyState";
+import { ErrorState } from "../../components/ErrorState";
+import { PageHeader } from "../../components/PageHeader";
+import { SkeletonRows } from "../../components/Skeleton";
+import { projectQuery } from "../projects/queries";
+import { durationLabel } from "./deployRun";
+import { ReleaseLogDialog } from "./ReleaseLogDialog";
+import { RollbackDialog } from "./RollbackDialog";
+import { RunPanel } from "./RunPanel";
+import { useDeployRun } from "./useDeployRun";
+import "./deploy.css";
+
+const EXAMPLE = `[deploy.staging]
+image = "shop"      # builds are tagged shop:<git describe>
+port = 8080         # the app's port in its container
+publish = 8000      # where the environment answers
+health_path = "/up" # a release takes traffic once this answers`;
+
+const statusLabels: Record<ReleaseStatus, string> = {
+  building: "Building",
+  starting: "Starting",
+  live: "Live",
+  replaced: "Kept",
+  removed: "Removed",
+  failed: "Failed",
+  interrupted: "Interrupted",
+};
+
+const dateFormat = new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeStyle: "short" });
+
+/**
+ * A project's deploy environments (`[deploy.*]` in quantum.toml): each one's live release and a
+ * Deploy button; the history of releases with their outcome, who and when, a log, and a one-step
+ * rollback to any kept release, confirmed with both versions named.
+ */
+export default function DeployPage() {
+  const projectId = Number(useParams().projectId);
+  const project = useQuery(projectQuery(projectId));
+  const environments = useQuery({ queryKey: queryKeys.deploy(projectId), queryFn: () => api.deployEnvironments(projectId) });
+  const history = useQuery({ queryKey: queryKeys.deployHistory(projectId), queryFn: () => api.deployHistory(projectId, null) });
+  const { run, busy, deploy, rollback, dismiss } = useDeployRun(projectId);
+  const [rollingBack, setRollingBack] = useState<Release | null>(null);
+  const [showingLog, setShowingLog] = useState<Release | null>(null);
+
+  let body;
+  if (environments.isPending) body = <SkeletonRows rows={2} label="Reading the deploy environments" />;
+  else if (environments.isError)
+    body = <ErrorState title="The deploy environments could not be read" error={environments.error} onRetry={() => void environments.refetch()} />;
+  else if (environments.data.length === 0)
+    body = (
+      <EmptyState
+        icon={Rocket}
+        title="No deploy environments yet"
+        description="Declare one in quantum.toml: the app builds the project's Dockerfile, starts the release next to the live one, and switches traffic once its health check passes."
+        testId="deploy-empty"
+        action={
+          <div className="deploy-example">
+            <pre className="mono small selectable">{EXAMPLE}</pre>
+            <Link to={`/projects/${projectId}/config`} className="text-link">
+              Write it on the Configuration page
+            </Link>
+          </div>
+        }
+      />
+    );
+  else
+    body = (
+      <div className="deploy-environments">
+        {environments.data.map((environment) => (
+          <EnvironmentCard
+            key={environment.declared.name}
+            environment={environment}
+            busy={busy}
+            onDeploy={() => deploy(environment.declared.name)}
+          />
+        ))}
+      </div>
+    );
+
+  const live = (environment: string) => environments.data?.find((e) => e.declared.name === environment)?.live ?? null;
+  return (
+    <div className="page page-wide" data-testid="deploy-page">
+      <PageHeader title="Deploy" description={project.data ? `Releases of ${project.data.name}` : undefined} />
+      {body}
+      {run && <RunPanel run={run} onDismiss={dismiss} />}
+      {history.data && history.data.length > 0 && (
+        <section className="panel deploy-history">
+          <h2 className="section-title">History</h2>
+          <table className="table" data-testid="deploy-history">
+            <thead>
+              <tr>
+                <th>Version</th>
+                <th>Environment</th>
+                <th>Outcome</th>
+                <th>Who and when</th>
+                <th>Took</th>
+                <th aria-label="Actions" />
+              </tr>
+            </thead>
+            <tbody>
+              {history.data.map((release) => (
+                <tr key={release.id} data-testid="deploy-release" data-version={release.version} data-status={release.status}>
+                  <td>
+                    <div className="mono">{release.version}</div>
+                    <div className="small muted">
+                      {release.kind === "rollback" ? `Rollback to release ${release.rollbackOf ?? "?"}` : release.gitCommit?.slice(0, 10)}
+                    </div>
+                  </td>
+                  <td>{release.environment}</td>
+                  <td>
+                    <span className={clsx("status-badge", `deploy-status-${release.status}`)} title={release.error ?? undefined}>
+                      {statusLabels[release.status]}
+                    </span>
+                  </td>
+                  <td>
+                    <div>{release.actor}</div>
+                    <div className="small muted">{dateFormat.format(release.startedAt)}</div>
+                  </td>
+                  <td className="small">{release.finishedAt === null ? "…" : durationLabel(release.finishedAt - release.startedAt)}</td>
+                  <td className="deploy-actions">
+                    <button type="button" className="icon-button" onClick={() => setShowingLog(release)} aria-label={`Log of release ${release.version}`} data-testid="deploy-release-log">
+                      <FileText size={14} aria-hidden />
+                    </button>
+                    {release.status === "replaced" && (
+                      <button
+                        type="button"
+                        className="button button-secondary button-small"
+                        disabled={busy}
+                        onClick={() => setRollingBack(release)}
+                        data-testid="deploy-rollback"
+                      >
+                        <RotateCcw size={13} aria-hidden />
+                        Roll back
+                      </button>
+                    )}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </section>
+      )}
+      {rollingBack && (
+        <RollbackDialog
+          target={rollingBack}
+          live={live(rollingBack.environment)}
+          onConfirm={() => {
+            rollback(rollingBack);
+            setRollingBack(null);
+          }}
+          onClose={() => setRollingBack(null)}
+        />
+      )}
+      {showingLog && <ReleaseLogDialog release={showingLog} onClose={() => setShowingLog(null)} />}
+    </div>
+  );
+}
+
+function EnvironmentCard({ environment, busy, onDeploy }: { environment: DeployEnvironment; busy: boolean; onDeploy: () => void }) {
+  const { declared, live } = environment;
+  return (
+    <section className="panel deploy-environment" data-testid="deploy-environment" data-environment={declared.name}>
+      <header className="deploy-environment-header">
+        <h2 className="section-title">{declared.name}</h2>
+        <button type="button" className="button button-primary" disabled={busy} onClick={onDeploy} data-testid="deploy-start">
+          <Rocket size={14} aria-hidden />
+          Deploy
+        </button>
+      </header>
+      <dl className="deploy-facts">
+        <dt>Serving</dt>
+        <dd data-testid="deploy-live-version">{live ? <span className="mono">{live.version}</span> : <span className="muted">Nothing yet</span>}</dd>
+        <dt>Address</dt>
+        <dd className="mono selectable">{environment.url}</dd>
+        <dt>Image</dt>
+        <dd className="mono">{declared.image}</dd>
+      </dl>
+    </section>
+  );
+}

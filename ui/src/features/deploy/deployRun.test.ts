@@ -1,0 +1,57 @@
+import { describe, expect, it } from "vitest";
+import type { Release } from "../../api/deploy";
+import { applyEvents, durationLabel, startRun } from "./deployRun";
+
+const release = (error: string | null): Release => ({
+  id: 7,
+  projectId: 1,
+  environment: "staging",
+  kind: "deploy",
+  rollbackOf: null,
+  version: "v2",
+  gitCommit: null,
+  image: "shop:v2",
+  imageId: null,
+  containerName: null,
+  status: error === null ? "live" : "failed",
+  error,
+  actor: "ada",
+  settings: {},
+  startedAt: 0,
+  finishedAt: 1200,
+});
+
+describe("a deploy's run", () => {
+  it("follows its stages and keeps every log line in order with stable ids", () => {
+    let run = startRun("staging");
+    run = applyEvents(run, [
+      { kind: "started", release: release(null) },
+      { kind: "stage", stage: "building" },
+      { kind: "log", line: "Step 1/2 : FROM testdb/web:1" },
+    ]);
+    run = applyEvents(run, [{ kind: "log", line: "Step 2/2 : COPY site/ /www/" }, { kind: "stage", stage: "health_check" }]);
+    expect(run.stage).toBe("health_check");
+    expect(run.lines.map((line) => [line.id, line.text])).toEqual([
+      [0, "Step 1/2 : FROM testdb/web:1"],
+      [1, "Step 2/2 : COPY site/ /www/"],
+    ]);
+    expect(run.outcome).toBeNull();
+  });
+
+  it("ends live, or failed with the reason the core gave", () => {
+    const ok = applyEvents(startRun("staging"), [{ kind: "finished", release: release(null) }]);
+    expect(ok.outcome).toEqual({ ok: true });
+    const failed = applyEvents(startRun("staging"), [{ kind: "finished", release: release("The new release did not become healthy") }]);
+    expect(failed.outcome).toEqual({ ok: false, error: "The new release did not become healthy" });
+  });
+
+  it("keeps the same object when a batch is empty, so nothing re-renders", () => {
+    const run = startRun("staging");
+    expect(applyEvents(run, [])).toBe(run);
+  });
+
+  it("says durations the way people read them", () => {
+    expect(durationLabel(1234)).toBe("1.2 s");
+    expect(durationLabel(125_000)).toBe("2 min 5 s");
+  });
+});

@@ -1,0 +1,65 @@
+// What the Deploy page shows of a deploy or rollback under way: its stage and its log so far.
+import type { DeployEvent, DeployStage, Release } from "../../api/deploy";
+import type { LogViewLine } from "../../components/log/LogView";
+
+export type DeployRun = {
+  environment: string;
+  /** The history's row, once the core made it. */
+  release: Release | null;
+  stage: DeployStage | null;
+  lines: LogViewLine[];
+  /** Set when it ended: live, or why not. */
+  outcome: { ok: true } | { ok: false; error: string } | null;
+};
+
+export function startRun(environment: string): DeployRun {
+  return { environment, release: null, stage: null, lines: [], outcome: null };
+}
+
+/** Folds a batch of events into the run (a new object when anything changed). */
+export function applyEvents(run: DeployRun, events: readonly DeployEvent[]): DeployRun {
+  if (events.length === 0) return run;
+  let next = { ...run, lines: run.lines };
+  const added: LogViewLine[] = [];
+  for (const event of events) {
+    switch (event.kind) {
+      case "started":
+        next = { ...next, release: event.release };
+        break;
+      case "stage":
+        next = { ...next, stage: event.stage };
+        break;
+      case "log":
+        added.push({ id: next.lines.length + added.length, text: event.line, raw: null });
+        break;
+      case "finished":
+        next = {
+          ...next,
+          release: event.release,
+          outcome: event.release.error === null ? { ok: true } : { ok: false, error: event.release.error },
+        };
+        break;
+    }
+  }
+  if (added.length > 0) next.lines = [...next.lines, ...added];
+  return next;
+}
+
+export const stageLabels: Record<DeployStage, string> = {
+  building: "Building",
+  starting: "Starting",
+  health_check: "Health check",
+  switching: "Switching traffic",
+  draining: "Draining the old release",
+  done: "Done",
+};
+
+/** The stages in order, for the stepper. */
+export const stageOrder: DeployStage[] = ["building", "starting", "health_check", "switching", "draining", "done"];
+
+/** "1.2 s", "2 min 5 s". */
+export function durationLabel(ms: number): string {
+  if (ms < 60_000) return `${(ms / 1000).toFixed(1)} s`;
+  const minutes = Math.floor(ms / 60_000);
+  return `${minutes} min ${Math.round((ms % 60_000) / 1000)} s`;
+}

@@ -1,0 +1,75 @@
+import { useCallback, useEffect, useRef, useState } from "react";
+import { useQueryClient } from "@tanstack/react-query";
+import { toast } from "sonner";
+import { api, errorMessage } from "../../api";
+import type { DeployEvent, Release } from "../../api/deploy";
+import { queryKeys } from "../../api/queryKeys";
+import { applyEvents, startRun, type DeployRun } from "./deployRun";
+
+/**
+ * The project's deploy or rollback under way (one at a time from this page): started here, its
+ * events folded in once per animation frame, so that a chatty build cannot flood the window.
+ */
+export function useDeployRun(projectId: number) {
+  const queryClient = useQueryClient();
+  const [run, setRun] = useState<DeployRun | null>(null);
+  const pending = useRef<DeployEvent[]>([]);
+  const frame = useRef<number | undefined>(undefined);
+
+  useEffect(
+    () => () => {
+      if (frame.current !== undefined) cancelAnimationFrame(frame.current);
+    },
+    [],
+  );
+
+  const onEvent = useCallback((event: DeployEvent) => {
+    pending.current.push(event);
+    frame.current ??= requestAnimationFrame(() => {
+      frame.current = undefined;
+      const batch = pending.current;
+      pending.current = [];
+      setRun((current) => (current === null ? current : applyEvents(current, batch)));
+    });
+  }, []);
+
+  const track = useCallback(
+    (environment: string, work: Promise<Release>, done: (release: Release) => string) => {
+      pending.current = [];
+      setRun(startRun(environment));
+      // An error before the core made a row (busy, a broken file) ends the run too.
+      const end = (outcome: NonNullable<DeployRun["outcome"]>) =>
+        setRun((current) => (current !== null && current.outcome === null ? { ...current, outcome } : current));
+      work
+        .then((release) => {
+          end({ ok: true });
+          toast.success(done(release));
+        })
+        .catch((error: unknown) => {
+          end({ ok: false, error: errorMessage(error) });
+          toast.error(`The ${environment} release did not go live`, { description: errorMessage(error) });
+        })
+        .finally(() => void queryClient.invalidateQueries({ queryKey: queryKeys.deploy(projectId) }));
+    },
+    [projectId, queryClient],
+  );
+
+  const deploy = useCallback(
+    (environment: string) =>
+      track(environment, api.deployStart(projectId, environment, onEvent), (release) => `${release.version} is live on ${environment}`),
+    [onEvent, projectId, track],
+  );
+
+  const rollback = useCallback(
+    (target: Release) =>
+      track(
+        target.environment,
+        api.deployRollback(projectId, target.id, onEvent),
+        (release) => `Rolled back ${target.environment} to ${release.version}`,
+      ),
+    [onEvent, projectId, track],
+  );
+
+  const busy = run !== null && run.outcome === null;
+  return { run, busy, deploy, rollback, dismiss: () => setRun(null) };
+}
