@@ -3,177 +3,15 @@
 //! the published port all along: no request fails, and each answer is the version live then. A
 //! v3 whose health check fails never takes traffic, and the error shows its last log lines.
 
-use std::path::Path;
 use std::process::Command;
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use quantum_deploy::{DeployRequest, Deploys, EnvironmentSpec, HealthCheck, ReleaseStatus};
+use quantum_integration_tests::deploy::{
+    free_port, get, project_folder, release_version, runs, LoadLoop,
+};
 use quantum_integration_tests::TestApp;
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
-
-const FIXTURE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/deploy/web");
-
-fn git(folder: &Path, args: &[&str]) {
-    let status = Command::new("git")
-        .arg("-C")
-        .arg(folder)
-        .args(["-c", "user.name=Test", "-c", "user.email=test@example.com"])
-        .args(args)
-        .status()
-        .expect("git runs");
-    assert!(status.success(), "git {args:?}");
-}
-
-/// The fixture in a git repository of its own, tagged `v1`.
-fn project_folder() -> tempfile::TempDir {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let copied = Command::new("cp")
-        .args([
-            "-a",
-            &format!("{FIXTURE}/."),
-            &dir.path().display().to_string(),
-        ])
-        .status()
-        .expect("cp runs");
-    assert!(copied.success());
-    git(dir.path(), &["init", "-q"]);
-    git(dir.path(), &["add", "-A"]);
-    git(dir.path(), &["commit", "-qm", "v1"]);
-    git(dir.path(), &["tag", "v1"]);
-    dir
-}
-
-/// A new version of the site, committed and tagged.
-fn release_version(folder: &Path, version: &str, with_health: bool) {
-    std::fs::write(folder.join("site/index.html"), format!("{version}\n")).expect("write");
-    if !with_health {
-        std::fs::remove_file(folder.join("site/health")).expect("remove health");
-    }
-    git(folder, &["commit", "-qam", version]);
-    git(folder, &["tag", version]);
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .expect("bind")
-        .local_addr()
-        .expect("address")
-        .port()
-}
-
-/// One GET on a connection of its own: the body, or why it failed.
-async fn get(port: u16, path: &str) -> Result<(u16, String), String> {
-    let mut stream = tokio::net::TcpStream::connect(("127.0.0.1", port))
-        .await
-        .map_err(|error| format!("connect: {error}"))?;
-    let request = format!("GET {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
-    stream
-        .write_all(request.as_bytes())
-        .await
-        .map_err(|error| format!("write: {error}"))?;
-    let mut answer = String::new();
-    stream
-        .read_to_string(&mut answer)
-        .await
-        .map_err(|error| format!("read: {error}"))?;
-    let status = answer
-        .split_whitespace()
-        .nth(1)
-        .and_then(|code| code.parse().ok())
-        .ok_or_else(|| format!("no status in {answer:?}"))?;
-    let body = answer
-        .split("\r\n\r\n")
-        .nth(1)
-        .unwrap_or_default()
-        .trim()
-        .to_owned();
-    Ok((status, body))
-}
-
-/// Requests sent one after another until stopped: every answer's body, and every failure.
-struct LoadLoop {
-    stop: Arc<AtomicBool>,
-    answers: Arc<Mutex<Vec<String>>>,
-    failures: Arc<Mutex<Vec<String>>>,
-    task: tokio::task::JoinHandle<()>,
-}
-
-impl LoadLoop {
-    fn start(port: u16) -> Self {
-        let stop = Arc::new(AtomicBool::new(false));
-        let answers = Arc::new(Mutex::new(Vec::new()));
-        let failures = Arc::new(Mutex::new(Vec::new()));
-        let task = tokio::spawn({
-            let (stop, answers, failures) = (stop.clone(), answers.clone(), failures.clone());
-            async move {
-                let started = Instant::now();
-                while !stop.load(Ordering::Relaxed) {
-                    match get(port, "/").await {
-                        Ok((200, body)) => answers.lock().expect("lock").push(body),
-                        Ok((status, body)) => failures
-                            .lock()
-                            .expect("lock")
-                            .push(format!("{status}: {body}")),
-                        Err(error) => {
-                            let answered = answers.lock().expect("lock").len();
-                            let after = started.elapsed();
-                            failures
-                                .lock()
-                                .expect("lock")
-                                .push(format!("{error} (after {answered} answers, {after:?})"));
-                        }
-                    }
-                }
-            }
-        });
-        Self {
-            stop,
-            answers,
-            failures,
-            task,
-        }
-    }
-
-    fn answers(&self) -> usize {
-        self.answers.lock().expect("lock").len()
-    }
-
-    /// Waits until `more` answers came after now, so that the loop has seen the current release.
-    async fn wait_for_answers(&self, more: usize) {
-        let target = self.answers() + more;
-        let deadline = Instant::now() + Duration::from_secs(30);
-        while self.answers() < target {
-            assert!(
-                Instant::now() < deadline,
-                "the load loop got no answers; failures: {:?}",
-                self.failures.lock().expect("lock")
-            );
-            tokio::task::yield_now().await;
-            tokio::time::sleep(Duration::from_millis(10)).await;
-        }
-    }
-
-    async fn stop(self) -> (Vec<String>, Vec<String>) {
-        self.stop.store(true, Ordering::Relaxed);
-        self.task.await.expect("load loop");
-        let answers = self.answers.lock().expect("lock").clone();
-        let failures = self.failures.lock().expect("lock").clone();
-        (answers, failures)
-    }
-}
-
-/// `v1 v1 v2 v2 v1` → `v1 v2 v1`.
-fn runs(answers: &[String]) -> Vec<String> {
-    let mut runs: Vec<String> = Vec::new();
-    for answer in answers {
-        if runs.last() != Some(answer) {
-            runs.push(answer.clone());
-        }
-    }
-    runs
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn deploy_deploy_again_and_roll_back_with_no_failed_request() {
@@ -198,7 +36,9 @@ async fn deploy_deploy_again_and_roll_back_with_no_failed_request() {
     let stages = Arc::new(Mutex::new(Vec::new()));
     let on_event = {
         let stages = stages.clone();
-        move |event: quantum_deploy::DeployEvent| stages.lock().expect("lock").push(event)
+        move |event: quantum_deploy::DeployEvent| {
+            stages.lock().expect("lock").push((Instant::now(), event))
+        }
     };
     let request = |spec| DeployRequest {
         project_id: app.project_id,
@@ -243,14 +83,7 @@ async fn deploy_deploy_again_and_roll_back_with_no_failed_request() {
     );
     assert_eq!(v2.version, "v2");
     load.wait_for_answers(20).await;
-    assert_eq!(
-        load.answers
-            .lock()
-            .expect("lock")
-            .last()
-            .map(String::as_str),
-        Some("v2")
-    );
+    assert_eq!(load.last().as_deref(), Some("v2"));
 
     let started = Instant::now();
     let back = deploys
@@ -267,14 +100,7 @@ async fn deploy_deploy_again_and_roll_back_with_no_failed_request() {
         ("v1", Some(v1.id))
     );
     load.wait_for_answers(20).await;
-    assert_eq!(
-        load.answers
-            .lock()
-            .expect("lock")
-            .last()
-            .map(String::as_str),
-        Some("v1")
-    );
+    assert_eq!(load.last().as_deref(), Some("v1"));
 
     // v3 answers 404 on /health: it never takes traffic, and the error says why.
     release_version(folder.path(), "v3", false);
@@ -290,8 +116,22 @@ async fn deploy_deploy_again_and_roll_back_with_no_failed_request() {
     assert!(error.contains("release before keeps serving"), "{error}");
     load.wait_for_answers(20).await;
 
+    let load_started = load.started;
     let (answers, failures) = load.stop().await;
-    assert_eq!(failures, Vec::<String>::new(), "no request failed");
+    // On a failure, what the deploys were doing then, in the load loop's time.
+    let timeline: Vec<String> = stages
+        .lock()
+        .expect("lock")
+        .iter()
+        .filter(|(at, _)| *at >= load_started)
+        .map(|(at, event)| format!("{:?} {event:?}", at.duration_since(load_started)))
+        .collect();
+    assert_eq!(
+        failures,
+        Vec::<String>::new(),
+        "no request failed; the deploys meanwhile:\n{}",
+        timeline.join("\n")
+    );
     assert_eq!(
         runs(&answers),
         ["v1", "v2", "v1"],
@@ -330,12 +170,16 @@ async fn deploy_deploy_again_and_roll_back_with_no_failed_request() {
     .expect("audit");
     assert_eq!(audit.len(), 1, "the rollback is audited");
     assert!(
-        stages.lock().expect("lock").iter().any(|event| matches!(
-            event,
-            quantum_deploy::DeployEvent::Stage {
-                stage: quantum_deploy::DeployStage::Draining
-            }
-        )),
+        stages
+            .lock()
+            .expect("lock")
+            .iter()
+            .any(|(_, event)| matches!(
+                event,
+                quantum_deploy::DeployEvent::Stage {
+                    stage: quantum_deploy::DeployStage::Draining
+                }
+            )),
         "progress is reported stage by stage"
     );
     cleanup(&app, &spec).await;

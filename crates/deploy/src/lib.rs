@@ -87,6 +87,8 @@ pub struct DeployRequest<'a> {
 
 pub struct Deploys {
     store: Store,
+    /// The local daemon, connected once: a deploy should not pay for the version handshake.
+    docker: tokio::sync::OnceCell<Docker>,
     /// Environments with a deploy or rollback under way in this process, as (project, name).
     busy: SyncMutex<HashSet<(i64, String)>>,
 }
@@ -141,6 +143,7 @@ impl Deploys {
     pub fn new(store: Store) -> Self {
         Self {
             store,
+            docker: tokio::sync::OnceCell::new(),
             busy: SyncMutex::new(HashSet::new()),
         }
     }
@@ -156,6 +159,10 @@ impl Deploys {
             set: &self.busy,
             key,
         })
+    }
+
+    async fn docker(&self) -> Result<Docker> {
+        Ok(self.docker.get_or_try_init(Docker::connect).await?.clone())
     }
 
     fn names(&self, project_id: i64, environment: &str) -> Names {
@@ -248,17 +255,11 @@ impl Deploys {
         .execute(self.store.pool())
         .await?;
         log.line(&format!("Building {tag}"));
-        let docker = Docker::connect().await?;
-        let names = self.names(request.project_id, &spec.name);
+        let docker = self.docker().await?;
         let context = request.project_dir.join(&spec.context);
-        let built = build::build(
-            &docker,
-            &context,
-            &spec.dockerfile,
-            &tag,
-            names.labels("image", None),
-            |line| log.line(line),
-        )
+        let built = build::build(&docker, &context, &spec.dockerfile, &tag, |line| {
+            log.line(line)
+        })
         .await?;
         log.line(&format!("Built {}", built.image_id));
         sqlx::query("UPDATE deploy_releases SET image_id = ? WHERE id = ?")
@@ -311,7 +312,7 @@ impl Deploys {
             target.version, target.id
         ));
         let outcome = async {
-            let docker = Docker::connect().await?;
+            let docker = self.docker().await?;
             self.release_image(&docker, target.project_id, spec, id, &image_id, &mut log)
                 .await
         }
@@ -571,7 +572,7 @@ impl Deploys {
         if stale.is_empty() {
             return Ok(());
         }
-        let docker = Docker::connect().await?;
+        let docker = self.docker().await?;
         for release in &stale {
             let names = self.names(release.project_id, &release.environment);
             let serving = proxy::live_upstream(&docker, &names).await?;

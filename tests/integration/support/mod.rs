@@ -1,6 +1,7 @@
 //! Helpers for tests that need outside services: throw-away database containers run through the
 //! local Docker Engine.
 
+pub mod deploy;
 pub mod fake_ci;
 /// Where secrets are read and written relative to the database's write lock.
 #[path = "../../../crates/variables/tests/support/write_lock.rs"]

@@ -5,7 +5,9 @@ import { stageLabels, stageOrder, type DeployRun } from "./deployRun";
 
 /** The deploy or rollback under way (or just ended): its stages and its log as it comes. */
 export function RunPanel({ run, onDismiss }: { run: DeployRun; onDismiss: () => void }) {
-  const reached = run.stage === null ? -1 : stageOrder.indexOf(run.stage);
+  // A rollback builds nothing; a run that went live has done every stage.
+  const stages = run.release?.kind === "rollback" ? stageOrder.filter((stage) => stage !== "building") : stageOrder;
+  const reached = run.outcome?.ok === true ? stages.length : run.stage === null ? -1 : stages.indexOf(run.stage);
   const title = run.release ? `${run.release.kind === "rollback" ? "Rollback" : "Deploy"} of ${run.release.version || "…"} to ${run.environment}` : `Deploy to ${run.environment}`;
   return (
     <section className="panel deploy-run" data-testid="deploy-run" data-outcome={run.outcome === null ? "running" : run.outcome.ok ? "live" : "failed"}>
@@ -18,7 +20,7 @@ export function RunPanel({ run, onDismiss }: { run: DeployRun; onDismiss: () => 
         )}
       </header>
       <ol className="deploy-stages" aria-label="Stages">
-        {stageOrder.map((stage, index) => (
+        {stages.map((stage, index) => (
           <li
             key={stage}
             className={clsx("deploy-stage", index < reached && "deploy-stage-done", index === reached && "deploy-stage-current")}
@@ -46,7 +48,7 @@ export function RunPanel({ run, onDismiss }: { run: DeployRun; onDismiss: () => 
           testId="deploy-log"
           lineTestId="deploy-log-line"
           following
-          placeholder={<span className="muted">Waiting for the first line…</span>}
+          placeholder={run.lines.length === 0 ? <span className="muted">Waiting for the first line…</span> : undefined}
         />
       </div>
     </section>

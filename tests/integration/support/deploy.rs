@@ -1,0 +1,213 @@
+//! The deploy fixture (tests/fixtures/deploy/web) in a git repository of its own, and a load loop
+//! on an environment's published port: shared by the deploy tests and the deploy bench.
+
+use std::path::Path;
+use std::process::Command;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+const FIXTURE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/deploy/web");
+
+pub fn git(folder: &Path, args: &[&str]) {
+    let status = Command::new("git")
+        .arg("-C")
+        .arg(folder)
+        .args(["-c", "user.name=Test", "-c", "user.email=test@example.com"])
+        .args(args)
+        .status()
+        .expect("git runs");
+    assert!(status.success(), "git {args:?}");
+}
+
+/// The fixture in a git repository of its own, tagged `v1`.
+pub fn project_folder() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let copied = Command::new("cp")
+        .args([
+            "-a",
+            &format!("{FIXTURE}/."),
+            &dir.path().display().to_string(),
+        ])
+        .status()
+        .expect("cp runs");
+    assert!(copied.success());
+    git(dir.path(), &["init", "-q"]);
+    git(dir.path(), &["add", "-A"]);
+    git(dir.path(), &["commit", "-qm", "v1"]);
+    git(dir.path(), &["tag", "v1"]);
+    dir
+}
+
+/// A new version of the site, committed and tagged.
+pub fn release_version(folder: &Path, version: &str, with_health: bool) {
+    std::fs::write(folder.join("site/index.html"), format!("{version}\n")).expect("write");
+    if !with_health {
+        std::fs::remove_file(folder.join("site/health")).expect("remove health");
+    }
+    git(folder, &["commit", "-qam", version]);
+    git(folder, &["tag", version]);
+}
+
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .expect("bind")
+        .local_addr()
+        .expect("address")
+        .port()
+}
+
+/// One GET on a connection of its own: the body, or why it failed.
+pub async fn get(port: u16, path: &str) -> Result<(u16, String), String> {
+    let mut stream = tokio::net::TcpStream::connect(("127.0.0.1", port))
+        .await
+        .map_err(|error| format!("connect: {error}"))?;
+    let request = format!("GET {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
+    stream
+        .write_all(request.as_bytes())
+        .await
+        .map_err(|error| format!("write: {error}"))?;
+    let mut answer = String::new();
+    stream
+        .read_to_string(&mut answer)
+        .await
+        .map_err(|error| format!("read: {error}"))?;
+    let status = answer
+        .split_whitespace()
+        .nth(1)
+        .and_then(|code| code.parse().ok())
+        .ok_or_else(|| format!("no status in {answer:?}"))?;
+    let body = answer
+        .split("\r\n\r\n")
+        .nth(1)
+        .unwrap_or_default()
+        .trim()
+        .to_owned();
+    Ok((status, body))
+}
+
+/// Requests sent one after another until stopped: every answer's body, and every failure.
+pub struct LoadLoop {
+    /// When the first request went: failures say how long after it they came.
+    pub started: Instant,
+    stop: Arc<AtomicBool>,
+    /// Each answer's body and when it came.
+    answers: Arc<Mutex<Vec<(Instant, String)>>>,
+    failures: Arc<Mutex<Vec<String>>>,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl LoadLoop {
+    pub fn start(port: u16) -> Self {
+        let stop = Arc::new(AtomicBool::new(false));
+        let answers = Arc::new(Mutex::new(Vec::new()));
+        let failures = Arc::new(Mutex::new(Vec::new()));
+        let started = Instant::now();
+        let task = tokio::spawn({
+            let (stop, answers, failures) = (stop.clone(), answers.clone(), failures.clone());
+            async move {
+                while !stop.load(Ordering::Relaxed) {
+                    match get(port, "/").await {
+                        Ok((200, body)) => {
+                            answers.lock().expect("lock").push((Instant::now(), body))
+                        }
+                        Ok((status, body)) => failures
+                            .lock()
+                            .expect("lock")
+                            .push(format!("{status}: {body}")),
+                        Err(error) => {
+                            let answered = answers.lock().expect("lock").len();
+                            let after = started.elapsed();
+                            failures
+                                .lock()
+                                .expect("lock")
+                                .push(format!("{error} (after {answered} answers, {after:?})"));
+                        }
+                    }
+                }
+            }
+        });
+        Self {
+            started,
+            stop,
+            answers,
+            failures,
+            task,
+        }
+    }
+
+    pub fn answers(&self) -> usize {
+        self.answers.lock().expect("lock").len()
+    }
+
+    /// Waits until `more` answers came after now, so that the loop has seen the current release.
+    pub async fn wait_for_answers(&self, more: usize) {
+        let target = self.answers() + more;
+        let deadline = Instant::now() + Duration::from_secs(30);
+        while self.answers() < target {
+            assert!(
+                Instant::now() < deadline,
+                "the load loop got no answers; failures: {:?}",
+                self.failures.lock().expect("lock")
+            );
+            tokio::task::yield_now().await;
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+    }
+
+    /// The body of the last answer.
+    pub fn last(&self) -> Option<String> {
+        self.answers
+            .lock()
+            .expect("lock")
+            .last()
+            .map(|(_, body)| body.clone())
+    }
+
+    /// How long after `since` the first answer with `body` came (waiting for it, with a deadline).
+    pub async fn first_answer_after(&self, since: Instant, body: &str) -> Duration {
+        let deadline = Instant::now() + Duration::from_secs(30);
+        loop {
+            let seen = self
+                .answers
+                .lock()
+                .expect("lock")
+                .iter()
+                .find(|(at, answer)| *at >= since && answer == body)
+                .map(|(at, _)| at.duration_since(since));
+            if let Some(after) = seen {
+                return after;
+            }
+            assert!(Instant::now() < deadline, "no answer {body:?} within 30 s");
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+    }
+
+    /// Stops the loop: every answer's body, and every failure.
+    pub async fn stop(self) -> (Vec<String>, Vec<String>) {
+        self.stop.store(true, Ordering::Relaxed);
+        self.task.await.expect("load loop");
+        let answers = self
+            .answers
+            .lock()
+            .expect("lock")
+            .iter()
+            .map(|(_, body)| body.clone())
+            .collect();
+        let failures = self.failures.lock().expect("lock").clone();
+        (answers, failures)
+    }
+}
+
+/// `v1 v1 v2 v2 v1` → `v1 v2 v1`.
+pub fn runs(answers: &[String]) -> Vec<String> {
+    let mut runs: Vec<String> = Vec::new();
+    for answer in answers {
+        if runs.last() != Some(answer) {
+            runs.push(answer.clone());
+        }
+    }
+    runs
+}
