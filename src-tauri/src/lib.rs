@@ -100,6 +100,7 @@ pub fn specta_builder<R: Runtime>() -> tauri_specta::Builder<R> {
             commands::migrations::migrations_from_drift,
             commands::copy::copy_preview,
             commands::copy::copy_run,
+            commands::dashboard::dashboard_deploys,
             commands::deploy::deploy_environments,
             commands::deploy::deploy_history,
             commands::deploy::deploy_log,

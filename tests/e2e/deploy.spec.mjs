@@ -1,7 +1,8 @@
 // Deploys in the real window: the fixture web app (tests/fixtures/deploy/web) declared as
 // [deploy.preview] in its quantum.toml, deployed from the Deploy page with its stages and build
 // log on screen, deployed again as v2, then rolled back to v1 from the history after a
-// confirmation naming both versions. The published port answers each version in turn. Needs
+// confirmation naming both versions. The published port answers each version in turn, and the
+// live release's lines are on the project's Logs page, and what it serves on the Dashboard. Needs
 // Docker and the local test images (testdb/web, testdb/caddy).
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
@@ -12,7 +13,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { after, before, test } from "node:test";
 import { By } from "selenium-webdriver";
-import { byTestId, capture, openNewProject, renderedText, startApp, testSettings, waitFor } from "./harness.mjs";
+import { byTestId, capture, openNewProject, renderedText, startApp, testSettings, waitFor, waitUntilGone } from "./harness.mjs";
 
 const TIMEOUT_MS = 20_000;
 const DEPLOY_TIMEOUT_MS = 120_000;
@@ -130,6 +131,15 @@ test("a project is deployed with its build log on screen, deployed again, and ro
   assert.equal(await served(), "200 v2");
   await driver.wait(async () => (await liveVersion()) === "v2", TIMEOUT_MS, "the environment shows v2 serving");
 
+  // What changed from v1 to v2: the version and the image, nothing of the settings.
+  await click(By.css('[data-testid="deploy-release"][data-version="v2"] [data-testid="deploy-release-diff"]'));
+  const diff = await renderedText(driver, await waitFor(driver, byTestId("deploy-diff"), TIMEOUT_MS));
+  assert.match(diff, /Version\s+v1\s+v2/);
+  assert.match(diff, /Image\s+qa-e2e-deploy-\d+:v1\s+qa-e2e-deploy-\d+:v2/);
+  assert.doesNotMatch(diff, /Published port/);
+  await click(By.css('[data-testid="deploy-diff-dialog"] button[aria-label="Close"]'));
+  await waitUntilGone(driver, byTestId("deploy-diff-dialog"), "the diff closes");
+
   // v1 is kept: one click on its row, and a confirmation naming both versions.
   await closeRun();
   await click(By.css('[data-testid="deploy-release"][data-version="v1"][data-status="replaced"] [data-testid="deploy-rollback"]'));
@@ -142,4 +152,19 @@ test("a project is deployed with its build log on screen, deployed again, and ro
   assert.equal(await served(), "200 v1");
   await driver.wait(async () => (await liveVersion()) === "v1", TIMEOUT_MS, "the environment shows v1 serving again");
   await capture(driver, "deploy-rolled-back");
+
+  // The live release is a source of the project's one log.
+  await click(byTestId("project-logs-link"));
+  const releaseLine = () =>
+    driver.executeScript(
+      `return [...document.querySelectorAll('[data-testid="logs-line"]')].some((line) =>
+         line.querySelector('[data-testid="logs-line-source"]').textContent === "preview (v1)" &&
+         line.querySelector('.logs-text').textContent.includes("serving v1"));`,
+    );
+  await driver.wait(releaseLine, TIMEOUT_MS, "the Logs page shows the live release's lines");
+
+  // The Dashboard lists what each project serves.
+  await click(byTestId("nav-dashboard"));
+  const serving = await waitFor(driver, By.css('[data-testid="dashboard-deploy"][data-environment="preview"]'), TIMEOUT_MS);
+  assert.match(await renderedText(driver, serving), /deployshop · preview\s+v1/);
 });

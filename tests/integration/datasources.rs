@@ -375,6 +375,41 @@ async fn a_port_held_by_another_program_is_skipped_or_named() {
         .expect("cleanup");
 }
 
+/// A deploy environment's `publish` port is the project's, deployed or not yet: a database that
+/// asks for it is told whose it is.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_port_a_deploy_environment_publishes_is_not_given_to_a_database() {
+    let h = harness("deploy ports").await;
+    let folder = h.with_folder("deploy ports").await;
+    let port = std::net::TcpListener::bind(("127.0.0.1", 0))
+        .expect("listener")
+        .local_addr()
+        .expect("addr")
+        .port();
+    std::fs::write(
+        folder.path().join("quantum.toml"),
+        format!("[deploy.staging]\nimage = \"shop\"\nport = 8080\npublish = {port}\n"),
+    )
+    .expect("quantum.toml");
+    let error = h
+        .datasources
+        .create(DatasourceInput {
+            project_id: h.project_id,
+            engine: Engine::Redis,
+            host_port: Some(i64::from(port).into()),
+            ..Default::default()
+        })
+        .await
+        .expect_err("the environment's port is refused");
+    let info = ErrorInfo::from(error);
+    assert_eq!(info.code, "datasource.port_taken");
+    assert!(
+        info.message.contains("the deploy environment “staging”"),
+        "{}",
+        info.message
+    );
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn no_password_is_written_to_the_database_file() {
     let mut h = harness("secrets").await;

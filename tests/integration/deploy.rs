@@ -208,3 +208,53 @@ async fn cleanup(app: &TestApp, spec: &EnvironmentSpec) {
         Command::new("docker").args(["rmi", "-f", id]).output().ok();
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_publish_port_held_by_another_program_is_named_and_nothing_is_left_behind() {
+    let app = TestApp::start("deploy port").await;
+    let deploys = Deploys::new(app.store.clone());
+    let folder = project_folder();
+    let held = std::net::TcpListener::bind(("127.0.0.1", 0)).expect("listener");
+    let port = held.local_addr().expect("addr").port();
+    let mut spec = EnvironmentSpec::new(
+        "staging",
+        &format!("qa-deploy-port-{}", std::process::id()),
+        8080,
+        port,
+    );
+    spec.proxy_image = "testdb/caddy:2.6".to_owned();
+    let error = deploys
+        .deploy(
+            DeployRequest {
+                project_id: app.project_id,
+                project_name: "shop",
+                project_dir: folder.path(),
+                spec: &spec,
+                actor: "tester",
+            },
+            &|_| {},
+        )
+        .await
+        .expect_err("the port is taken");
+    let info = quantum_kernel::ErrorInfo::from(error);
+    assert_eq!(info.code, "deploy.port_taken");
+    assert!(
+        info.message
+            .contains(&format!("Port {port}, which [deploy.staging] publishes")),
+        "{}",
+        info.message
+    );
+    let names = quantum_deploy::Names::new(app.store.identity(), app.project_id, "staging");
+    let docker = quantum_docker::Docker::connect().await.expect("docker");
+    assert_eq!(
+        docker.inspect(&names.proxy()).await.expect("inspect"),
+        None,
+        "no proxy is left"
+    );
+    let history = deploys
+        .history(app.project_id, None)
+        .await
+        .expect("history");
+    assert_eq!(history[0].status, ReleaseStatus::Failed);
+    cleanup(&app, &spec).await;
+}

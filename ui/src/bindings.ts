@@ -171,6 +171,8 @@ export const commands = {
 	 *  progress; recorded in the activity log.
 	 */
 	copyRun: (source: SchemaSource, datasourceId: number, progress: Channel<CopyProgress>) => typedError<CopyReport, ErrorInfo>(__TAURI_INVOKE("copy_run", { source, datasourceId, progress })),
+	/**  Every project's live releases and their checks' state. */
+	dashboardDeploys: () => typedError<ServingRelease[], ErrorInfo>(__TAURI_INVOKE("dashboard_deploys")),
 	deployEnvironments: (projectId: number) => typedError<DeployEnvironment[], ErrorInfo>(__TAURI_INVOKE("deploy_environments", { projectId })),
 	/**  The project's releases (one environment's when given), newest first. */
 	deployHistory: (projectId: number, environment: string | null) => typedError<Release[], ErrorInfo>(__TAURI_INVOKE("deploy_history", { projectId, environment })),
@@ -1627,7 +1629,9 @@ export type LogSourceKind =
 /**  The project's test runs: their output while they run, their outcome after. */
 "test_runs" | 
 /**  The app's own log, the lines about this project and the app's warnings. */
-"app";
+"app" | 
+/**  The release serving one of the project's deploy environments. */
+"release";
 
 export type LogStream = "stdout" | "stderr";
 
@@ -2323,6 +2327,17 @@ export type SecretStoreStatus = {
 export type SeenOverview = {
 	projectId: number,
 	overview: CiOverview,
+};
+
+/**  A live release as the Dashboard lists it: where, what, and how its check is doing. */
+export type ServingRelease = {
+	projectName: string,
+	release: Release,
+	/**
+	 *  Its environment's `deploy-<name>` check (or the file's check of that name); none before
+	 *  its first run or when the environment is no longer declared.
+	 */
+	health: CheckState | null,
 };
 
 export type Settings = {

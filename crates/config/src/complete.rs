@@ -184,7 +184,8 @@ mod tests {
                 "environments",
                 "variables",
                 "tests",
-                "health"
+                "health",
+                "deploy"
             ]
         );
     }

@@ -239,7 +239,7 @@ fn unknown_key_with_and_without_a_suggestion() {
     );
     assert_eq!(
         only("colour = \"blue\"\n"),
-        error(1, 1, 1, 7, "config.unknown_key", "Unknown key `colour` at the top level. Allowed keys: project, datasources, environments, variables, tests, health.")
+        error(1, 1, 1, 7, "config.unknown_key", "Unknown key `colour` at the top level. Allowed keys: project, datasources, environments, variables, tests, health, deploy.")
     );
     assert_eq!(
         only("[environments.dev]\nsecret = []\n"),

@@ -23,6 +23,48 @@ pub struct DeployEnvironment {
     pub url: String,
 }
 
+/// A live release as the Dashboard lists it: where, what, and how its check is doing.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct ServingRelease {
+    pub project_name: String,
+    pub release: Release,
+    /// Its environment's `deploy-<name>` check (or the file's check of that name); none before
+    /// its first run or when the environment is no longer declared.
+    pub health: Option<quantum_health::CheckState>,
+}
+
+/// Every project's live releases with their checks' state, for the Dashboard.
+pub async fn serving(core: &Core) -> Result<Vec<ServingRelease>, ErrorInfo> {
+    let mut serving = Vec::new();
+    let mut overviews: std::collections::HashMap<i64, quantum_health::HealthOverview> =
+        std::collections::HashMap::new();
+    for release in core.deploys.live_releases().await? {
+        let Ok(project) = projects::get(&core.store, release.project_id).await else {
+            continue;
+        };
+        let overview = match overviews.entry(project.id) {
+            std::collections::hash_map::Entry::Occupied(known) => known.into_mut(),
+            std::collections::hash_map::Entry::Vacant(slot) => {
+                slot.insert(core.health.overview(project.id).await?)
+            }
+        };
+        let check = format!("deploy-{}", release.environment);
+        let health = overview
+            .checks
+            .iter()
+            .find(|status| status.name == check)
+            .map(|status| status.state)
+            .filter(|state| *state != quantum_health::CheckState::Pending);
+        serving.push(ServingRelease {
+            project_name: project.name,
+            release,
+            health,
+        });
+    }
+    Ok(serving)
+}
+
 /// The project's deploy environments, with their live releases.
 pub async fn environments(
     core: &Core,
@@ -35,6 +77,7 @@ pub async fn environments(
         .await?
         .into_iter()
         .map(|declared| {
+            let url = url_of(&declared);
             let live = history
                 .iter()
                 .find(|release| {
@@ -42,18 +85,25 @@ pub async fn environments(
                         && release.status == quantum_deploy::ReleaseStatus::Live
                 })
                 .cloned();
-            let host = match declared.bind.as_deref() {
-                None | Some("0.0.0.0") => "127.0.0.1".to_owned(),
-                Some(address) if address.contains(':') => format!("[{address}]"),
-                Some(address) => address.to_owned(),
-            };
             DeployEnvironment {
-                url: format!("http://{host}:{}", declared.publish),
+                url,
                 declared,
                 live,
             }
         })
         .collect())
+}
+
+/// `http://<address>:<publish>`: where the environment answers on this machine (an environment
+/// bound to every address answers on the loopback one too).
+pub fn url_of(declared: &DeployDecl) -> String {
+    let host = match declared.bind.as_deref() {
+        None | Some("0.0.0.0") => "127.0.0.1".to_owned(),
+        Some("::") => "[::1]".to_owned(),
+        Some(address) if address.contains(':') => format!("[{address}]"),
+        Some(address) => address.to_owned(),
+    };
+    format!("http://{host}:{}", declared.publish)
 }
 
 /// The environment's settings with its variables resolved.
@@ -89,7 +139,14 @@ async fn spec(
             .map(|config| config.variables.into_iter().collect())
             .unwrap_or_default()
     };
-    Ok(declared.to_spec(variables))
+    let mut spec = declared.to_spec(variables);
+    for (name, value) in &spec.variables {
+        let secret = quantum_secrets::Secret::new(value.as_str());
+        if let Ok(fingerprint) = core.variables.fingerprint(&secret) {
+            spec.fingerprints.insert(name.clone(), fingerprint);
+        }
+    }
+    Ok(spec)
 }
 
 fn actor() -> String {

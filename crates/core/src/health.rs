@@ -143,18 +143,19 @@ async fn container(name: &str) -> Observation {
     }
 }
 
-/// Runs every project's declared checks, and follows changes to the files and the projects
-/// until the app ends (the shell spawns it on its runtime).
+/// Runs every project's declared checks, and follows changes to the files, the projects and the
+/// deploys until the app ends (the shell spawns it on its runtime).
 pub fn watch(core: &Core) -> impl std::future::Future<Output = ()> + Send + 'static {
-    let (store, configs, health) = (
-        core.store.clone(),
-        Arc::clone(&core.configs),
-        Arc::clone(&core.health),
-    );
+    let parts = Parts {
+        configs: Arc::clone(&core.configs),
+        health: Arc::clone(&core.health),
+        deploys: Arc::clone(&core.deploys),
+    };
+    let store = core.store.clone();
     let mut changes = store.subscribe();
     async move {
         for project in projects::list(&store).await.unwrap_or_default() {
-            load(&configs, &health, project.id).await;
+            parts.load(project.id).await;
         }
         loop {
             match changes.recv().await {
@@ -164,12 +165,18 @@ pub fn watch(core: &Core) -> impl std::future::Future<Output = ()> + Send + 'sta
                         ResourceType::Config | ResourceType::Project
                     ) =>
                 {
-                    load(&configs, &health, change.resource_id).await;
+                    parts.load(change.resource_id).await;
+                }
+                // A release went live or failed: its environment's check comes or stays.
+                Ok(change) if change.resource_type == ResourceType::Release => {
+                    if let Ok(release) = parts.deploys.release(change.resource_id).await {
+                        parts.load(release.project_id).await;
+                    }
                 }
                 Ok(_) => {}
                 Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => {
                     for project in projects::list(&store).await.unwrap_or_default() {
-                        load(&configs, &health, project.id).await;
+                        parts.load(project.id).await;
                     }
                 }
                 Err(tokio::sync::broadcast::error::RecvError::Closed) => return,
@@ -178,16 +185,91 @@ pub fn watch(core: &Core) -> impl std::future::Future<Output = ()> + Send + 'sta
     }
 }
 
-/// The project's checks as its file declares them now (none once it is deleted).
-pub async fn load(configs: &quantum_config::ProjectConfigs, health: &Arc<Health>, project_id: i64) {
-    let declared = configs.health_checks(project_id).await.unwrap_or_default();
-    health.set_checks(
-        project_id,
-        declared
+/// What loading a project's checks reads.
+struct Parts {
+    configs: Arc<quantum_config::ProjectConfigs>,
+    health: Arc<Health>,
+    deploys: Arc<quantum_deploy::Deploys>,
+}
+
+/// The project's checks as its file declares them now (none once it is deleted), and one for
+/// each deploy environment with a live release (`deploy-<name>`, its health path on its published
+/// port) unless the file declares a check of that name.
+pub async fn load(core: &Core, project_id: i64) {
+    Parts {
+        configs: Arc::clone(&core.configs),
+        health: Arc::clone(&core.health),
+        deploys: Arc::clone(&core.deploys),
+    }
+    .load(project_id)
+    .await;
+}
+
+impl Parts {
+    async fn load(&self, project_id: i64) {
+        let declared = self
+            .configs
+            .health_checks(project_id)
+            .await
+            .unwrap_or_default();
+        let mut checks: Vec<quantum_health::CheckSpec> = declared
             .iter()
             .filter_map(quantum_config::HealthCheckDecl::to_spec)
-            .collect(),
-    );
+            .collect();
+        let live: Vec<String> = self
+            .deploys
+            .history(project_id, None)
+            .await
+            .unwrap_or_default()
+            .into_iter()
+            .filter(|release| release.status == quantum_deploy::ReleaseStatus::Live)
+            .map(|release| release.environment)
+            .collect();
+        for environment in self
+            .configs
+            .deploy_environments(project_id)
+            .await
+            .unwrap_or_default()
+        {
+            let name = format!("deploy-{}", environment.name);
+            if !live.contains(&environment.name) || checks.iter().any(|check| check.name == name) {
+                continue;
+            }
+            if let Some(check) = deploy_check(name, &environment) {
+                checks.push(check);
+            }
+        }
+        self.health.set_checks(project_id, checks);
+    }
+}
+
+/// A deploy environment's check: its release's own check, asked through the proxy's port.
+fn deploy_check(
+    name: String,
+    environment: &quantum_config::DeployDecl,
+) -> Option<quantum_health::CheckSpec> {
+    let url = crate::deploy::url_of(environment);
+    let target = match environment.health.as_deref() {
+        Some("tcp") => format!("tcp://{}", url.trim_start_matches("http://")),
+        Some("image") => url,
+        _ => format!("{url}{}", environment.health_path.as_deref().unwrap_or("/")),
+    };
+    let target = quantum_health::Target::parse(&target).ok()?;
+    let conditions = match environment.health_status {
+        Some(status) => {
+            vec![quantum_health::Condition::parse(&format!("[STATUS] == {status}")).ok()?]
+        }
+        None => quantum_health::CheckSpec::default_conditions(&target),
+    };
+    Some(quantum_health::CheckSpec {
+        name,
+        target,
+        interval_secs: quantum_health::DEFAULT_INTERVAL_SECS,
+        timeout_secs: quantum_health::DEFAULT_TIMEOUT_SECS,
+        failures: quantum_health::DEFAULT_FAILURES,
+        conditions,
+        insecure: false,
+    })
 }
 
 /// Where a project's webhook URL is kept: the keychain, since a Slack or Discord URL is a secret

@@ -1,6 +1,6 @@
-//! A project's one log: its datasources' containers, its test runs and the app's own lines about
-//! it, merged by time from a point on, then followed live in batches (so a flood cannot freeze
-//! the page). Deployed containers join when deploys land (issue 14).
+//! A project's one log: its datasources' containers, its deploy environments' live releases, its
+//! test runs and the app's own lines about it, merged by time from a point on, then followed live
+//! in batches (so a flood cannot freeze the page).
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -60,6 +60,24 @@ async fn plan(core: &Core, project_id: i64) -> Result<Plan, ErrorInfo> {
             name: datasource.name.clone(),
         });
         containers.push((id, container.clone()));
+    }
+    let live = core
+        .deploys
+        .history(project_id, None)
+        .await?
+        .into_iter()
+        .filter(|release| release.status == quantum_deploy::ReleaseStatus::Live);
+    for release in live {
+        let Some(container) = release.container_name else {
+            continue;
+        };
+        let id = sources.len() as u16;
+        sources.push(LogSource {
+            id,
+            kind: LogSourceKind::Release,
+            name: format!("{} ({})", release.environment, release.version),
+        });
+        containers.push((id, container));
     }
     let test_runs = sources.len() as u16;
     sources.push(LogSource {

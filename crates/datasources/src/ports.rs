@@ -10,14 +10,15 @@ use quantum_resources::Processes;
 
 /// Everything that may claim a host port besides a listening process.
 pub struct Claims {
-    /// Ports reserved by datasources in the store, by datasource name.
-    pub datasources: HashMap<u16, String>,
+    /// Ports the app has promised, by who in the user's words: a datasource's, a deploy
+    /// environment's (`publish` in its project's quantum.toml, deployed or not yet).
+    pub reserved: HashMap<u16, String>,
     /// Ports published by containers, running or stopped, by container name.
     pub containers: HashMap<u16, String>,
 }
 
 impl Claims {
-    pub async fn gather(docker: &Docker, datasources: HashMap<u16, String>) -> Result<Self> {
+    pub async fn gather(docker: &Docker, reserved: HashMap<u16, String>) -> Result<Self> {
         let containers = docker
             .published_ports()
             .await?
@@ -25,15 +26,15 @@ impl Claims {
             .map(|p| (p.port, p.container_name))
             .collect();
         Ok(Self {
-            datasources,
+            reserved,
             containers,
         })
     }
 
     /// Who holds `port`, or `None` when it is free to publish.
     pub fn holder(&self, port: u16) -> Option<String> {
-        if let Some(name) = self.datasources.get(&port) {
-            return Some(format!("the datasource “{name}”"));
+        if let Some(who) = self.reserved.get(&port) {
+            return Some(who.clone());
         }
         if let Some(name) = self.containers.get(&port) {
             return Some(format!("the container “{name}”"));
@@ -107,7 +108,7 @@ mod tests {
 
     fn no_claims() -> Claims {
         Claims {
-            datasources: HashMap::new(),
+            reserved: HashMap::new(),
             containers: HashMap::new(),
         }
     }
@@ -155,7 +156,7 @@ mod tests {
         let free = listener.local_addr().expect("addr").port();
         drop(listener);
         let claims = Claims {
-            datasources: HashMap::from([(free, "shop-postgres-1".to_owned())]),
+            reserved: HashMap::from([(free, "the datasource “shop-postgres-1”".to_owned())]),
             containers: HashMap::from([(free.wrapping_add(1), "redis".to_owned())]),
         };
         let error = claims.check(free).expect_err("reserved");

@@ -21,6 +21,8 @@ pub enum Error {
     },
     #[error("The proxy could not switch to the new release: {reason}. The release before keeps serving.")]
     Proxy { reason: String },
+    #[error("Port {port}, which [deploy.{environment}] publishes, is in use by another program or container. Free it, or set another `publish` in quantum.toml.")]
+    PortTaken { port: u16, environment: String },
     #[error("A deploy or rollback of {environment} is under way. Wait for it to end.")]
     Busy { environment: String },
     #[error("There is no release {0}. Refresh the history.")]
@@ -64,6 +66,7 @@ impl Coded for Error {
             Self::Build { .. } => "deploy.build_failed",
             Self::Unhealthy { .. } => "deploy.unhealthy",
             Self::Proxy { .. } => "deploy.proxy_failed",
+            Self::PortTaken { .. } => "deploy.port_taken",
             Self::Busy { .. } => "deploy.busy",
             Self::NotFound(_) => "deploy.not_found",
             Self::NotKept { .. } => "deploy.not_kept",

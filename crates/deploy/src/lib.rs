@@ -187,6 +187,16 @@ impl Deploys {
         Ok(rows.iter().map(history::from_row).collect())
     }
 
+    /// Every project's live releases, one per environment.
+    pub async fn live_releases(&self) -> Result<Vec<Release>> {
+        let rows = sqlx::query(&format!(
+            "SELECT {COLUMNS} FROM deploy_releases WHERE status = 'live' ORDER BY project_id, environment"
+        ))
+        .fetch_all(self.store.pool())
+        .await?;
+        Ok(rows.iter().map(history::from_row).collect())
+    }
+
     /// A release's build and release log.
     pub async fn log(&self, release_id: i64) -> Result<String> {
         sqlx::query_scalar("SELECT log FROM deploy_releases WHERE id = ?")
@@ -453,13 +463,15 @@ impl Deploys {
         of: Option<&Release>,
         actor: &str,
     ) -> Result<i64> {
+        // The settings, and each variable by name with its value's fingerprint (none when the
+        // keychain could not give one): what the diff of two releases compares.
         let mut settings = serde_json::to_value(spec).unwrap_or_default();
-        let variables: Vec<&str> = spec
+        let variables: serde_json::Map<String, serde_json::Value> = spec
             .variables
             .iter()
-            .map(|(name, _)| name.as_str())
+            .map(|(name, _)| (name.clone(), json!(spec.fingerprints.get(name))))
             .collect();
-        settings["variables"] = json!(variables);
+        settings["variables"] = serde_json::Value::Object(variables);
         let id = sqlx::query_scalar(
             "INSERT INTO deploy_releases
                  (project_id, environment, kind, rollback_of, version, git_commit, image, image_id,

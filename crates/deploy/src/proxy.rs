@@ -161,7 +161,17 @@ async fn create(
     docker
         .put_files(&created.id, &[caddyfile_file(upstream)])
         .await?;
-    docker.start(&created.id, spec.publish).await?;
+    if let Err(error) = docker.start(&created.id, spec.publish).await {
+        // Not kept: a proxy that cannot publish would only be in the way of the next try.
+        docker.remove_container(&created.id).await.ok();
+        return Err(match error {
+            quantum_docker::Error::PortTaken { port, .. } => Error::PortTaken {
+                port,
+                environment: spec.name.clone(),
+            },
+            other => other.into(),
+        });
+    }
     // Caddy takes a moment to read its configuration: ready once its admin API answers.
     wait_for_admin(docker, &names.proxy()).await
 }

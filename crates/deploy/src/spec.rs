@@ -1,6 +1,8 @@
 //! What an environment is deployed with: the `[deploy.<environment>]` table of `quantum.toml`,
 //! read by the config crate, with the project's variables of that environment resolved.
 
+use std::collections::BTreeMap;
+
 use serde::{Deserialize, Serialize};
 use specta::Type;
 
@@ -63,6 +65,10 @@ pub struct EnvironmentSpec {
     /// Environment variables of the release's container, secrets resolved: never stored.
     #[serde(skip)]
     pub variables: Vec<(String, String)>,
+    /// A keyed fingerprint of each variable's value (the variables crate's), stored so that the
+    /// diff of two releases says which values changed without holding any.
+    #[serde(skip)]
+    pub fingerprints: BTreeMap<String, String>,
 }
 
 impl EnvironmentSpec {
@@ -82,6 +88,7 @@ impl EnvironmentSpec {
             keep: DEFAULT_KEEP,
             proxy_image: DEFAULT_PROXY_IMAGE.to_owned(),
             variables: Vec::new(),
+            fingerprints: BTreeMap::new(),
         }
     }
 }

@@ -27,6 +27,8 @@ pub enum LogSourceKind {
     TestRuns,
     /// The app's own log, the lines about this project and the app's warnings.
     App,
+    /// The release serving one of the project's deploy environments.
+    Release,
 }
 
 /// A source of a project's log, numbered for the lines that name it.

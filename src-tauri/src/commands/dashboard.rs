@@ -36,6 +36,15 @@ pub fn dashboard_ci(state: State<'_, AppState>) -> Vec<SeenOverview> {
     state.ci.seen_overviews()
 }
 
+/// Every project's live releases and their checks' state.
+#[tauri::command]
+#[specta::specta]
+pub async fn dashboard_deploys(
+    state: State<'_, AppState>,
+) -> CommandResult<Vec<quantum_core::deploy::ServingRelease>> {
+    quantum_core::deploy::serving(&state.core).await
+}
+
 /// Starts every datasource of the project that is not running and waits for them.
 #[tauri::command]
 #[specta::specta]

@@ -83,7 +83,7 @@ pub async fn health_check_save(
         .configs
         .set_health_check(project_id, &check, previous.as_deref())
         .await?;
-    quantum_core::health::load(&state.configs, &state.health, project_id).await;
+    quantum_core::health::load(&state.core, project_id).await;
     Ok(())
 }
 
@@ -96,7 +96,7 @@ pub async fn health_check_remove(
     name: String,
 ) -> CommandResult<()> {
     state.configs.remove_health_check(project_id, &name).await?;
-    quantum_core::health::load(&state.configs, &state.health, project_id).await;
+    quantum_core::health::load(&state.core, project_id).await;
     Ok(())
 }
 

@@ -3,7 +3,7 @@ import { Channel } from "@tauri-apps/api/core";
 import { commands, type DeployEvent } from "../bindings";
 import { unwrap } from "./unwrap";
 
-export type { DeployDecl, DeployEnvironment, DeployEvent, DeployStage, Release, ReleaseKind, ReleaseStatus } from "../bindings";
+export type { DeployDecl, DeployEnvironment, DeployEvent, DeployStage, Release, ReleaseKind, ReleaseStatus, ServingRelease } from "../bindings";
 
 function channel(onEvent: (event: DeployEvent) => void) {
   const events = new Channel<DeployEvent>();
@@ -12,6 +12,8 @@ function channel(onEvent: (event: DeployEvent) => void) {
 }
 
 export const deployApi = {
+  /** Every project's live releases with their checks' state (the Dashboard). */
+  dashboardDeploys: () => unwrap(commands.dashboardDeploys()),
   deployEnvironments: (projectId: number) => unwrap(commands.deployEnvironments(projectId)),
   /** Newest first; one environment's when given. */
   deployHistory: (projectId: number, environment: string | null) => unwrap(commands.deployHistory(projectId, environment)),

@@ -20,6 +20,8 @@ export const queryKeys = {
   /** A project's deploy environments and their releases (refetched when a deploy ends). */
   deploy: (projectId: number) => ["deploy", projectId] as const,
   deployHistory: (projectId: number) => ["deploy", projectId, "history"] as const,
+  /** Every project's live releases (the Dashboard); under `deploy`, so changes refetch it. */
+  dashboardDeploys: ["deploy", "dashboard"] as const,
   /** The templates a new project can start from (built-ins and the user's folders). */
   templates: ["templates"] as const,
   project: (id: number) => ["projects", id] as const,

@@ -72,6 +72,15 @@ impl Checker<'_> {
         let mut valid = true;
         for (key, item) in table.iter() {
             let spans = locate(table, key);
+            if !schema::DEPLOY_KEYS.iter().any(|(known, _)| *known == key) {
+                self.unknown_key(
+                    key,
+                    spans.key,
+                    schema::DEPLOY_KEYS,
+                    &format!("in [deploy.{name}]"),
+                );
+                continue;
+            }
             if let Some((range, what)) = number_rule(key) {
                 match item.as_integer() {
                     Some(n) if range.contains(&n) => match key {

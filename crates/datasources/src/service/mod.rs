@@ -448,13 +448,31 @@ impl Datasources {
     }
 
     async fn reserved_ports(&self, except: Option<i64>) -> Result<HashMap<u16, String>> {
-        Ok(self
+        let mut reserved: HashMap<u16, String> = self
             .list(None)
             .await?
             .into_iter()
             .filter(|d| Some(d.id) != except)
-            .map(|d| (d.host_port, d.name))
-            .collect())
+            .map(|d| (d.host_port, format!("the datasource “{}”", d.name)))
+            .collect();
+        // Deploy environments' published ports, deployed or not yet: a database must not take
+        // the port a project's proxy is declared to serve on.
+        for project in quantum_kernel::projects::list(&self.store).await? {
+            let environments = self
+                .configs
+                .deploy_environments(project.id)
+                .await
+                .unwrap_or_default();
+            for environment in environments {
+                reserved.entry(environment.publish).or_insert_with(|| {
+                    format!(
+                        "the deploy environment “{}” of {} (its publish port)",
+                        environment.name, project.name
+                    )
+                });
+            }
+        }
+        Ok(reserved)
     }
 
     /// `{project}-{engine}-{n}` with the smallest n not taken.

@@ -13,6 +13,7 @@ import { AuditEntryLine } from "../activity/AuditEntryItem";
 import { datasourcesQuery } from "../datasources/queries";
 import { statusLabels } from "../datasources/status";
 import { CiPanel } from "./CiPanel";
+import { DeploysPanel } from "./DeploysPanel";
 import { DockerCard } from "./DockerCard";
 import { IncidentsCard } from "./IncidentsCard";
 import { QuickActions } from "./QuickActions";
@@ -128,6 +129,7 @@ export function DashboardPage() {
         <TestsPanel />
       </div>
       <CiPanel />
+      <DeploysPanel />
 
       <section className="panel" data-testid="recent-activity">
         <div className="panel-heading">

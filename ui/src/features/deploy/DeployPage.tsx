@@ -1,7 +1,7 @@
 import { useState } from "react";
 import { Link, useParams } from "react-router";
 import { useQuery } from "@tanstack/react-query";
-import { FileText, Rocket, RotateCcw } from "lucide-react";
+import { FileText, GitCompare, Rocket, RotateCcw } from "lucide-react";
 import clsx from "clsx";
 import { api } from "../../api";
 import type { DeployEnvironment, Release, ReleaseStatus } from "../../api/deploy";
@@ -12,6 +12,8 @@ import { PageHeader } from "../../components/PageHeader";
 import { SkeletonRows } from "../../components/Skeleton";
 import { projectQuery } from "../projects/queries";
 import { durationLabel } from "./deployRun";
+import { ReleaseDiffDialog } from "./ReleaseDiffDialog";
+import { previousLive } from "./releaseDiff";
 import { ReleaseLogDialog } from "./ReleaseLogDialog";
 import { RollbackDialog } from "./RollbackDialog";
 import { RunPanel } from "./RunPanel";
@@ -49,6 +51,7 @@ export default function DeployPage() {
   const { run, busy, deploy, rollback, dismiss } = useDeployRun(projectId);
   const [rollingBack, setRollingBack] = useState<Release | null>(null);
   const [showingLog, setShowingLog] = useState<Release | null>(null);
+  const [comparing, setComparing] = useState<{ from: Release; to: Release } | null>(null);
 
   let body;
   if (environments.isPending) body = <SkeletonRows rows={2} label="Reading the deploy environments" />;
@@ -107,42 +110,15 @@ export default function DeployPage() {
             </thead>
             <tbody>
               {history.data.map((release) => (
-                <tr key={release.id} data-testid="deploy-release" data-version={release.version} data-status={release.status}>
-                  <td>
-                    <div className="mono">{release.version}</div>
-                    <div className="small muted">
-                      {release.kind === "rollback" ? `Rollback to release ${release.rollbackOf ?? "?"}` : release.gitCommit?.slice(0, 10)}
-                    </div>
-                  </td>
-                  <td>{release.environment}</td>
-                  <td>
-                    <span className={clsx("status-badge", `deploy-status-${release.status}`)} title={release.error ?? undefined}>
-                      {statusLabels[release.status]}
-                    </span>
-                  </td>
-                  <td>
-                    <div>{release.actor}</div>
-                    <div className="small muted">{dateFormat.format(release.startedAt)}</div>
-                  </td>
-                  <td className="small">{release.finishedAt === null ? "…" : durationLabel(release.finishedAt - release.startedAt)}</td>
-                  <td className="deploy-actions">
-                    <button type="button" className="icon-button" onClick={() => setShowingLog(release)} aria-label={`Log of release ${release.version}`} data-testid="deploy-release-log">
-                      <FileText size={14} aria-hidden />
-                    </button>
-                    {release.status === "replaced" && (
-                      <button
-                        type="button"
-                        className="button button-secondary button-small"
-                        disabled={busy}
-                        onClick={() => setRollingBack(release)}
-                        data-testid="deploy-rollback"
-                      >
-                        <RotateCcw size={13} aria-hidden />
-                        Roll back
-                      </button>
-                    )}
-                  </td>
-                </tr>
+                <ReleaseRow
+                  key={release.id}
+                  release={release}
+                  before={previousLive(history.data, release)}
+                  busy={busy}
+                  onLog={() => setShowingLog(release)}
+                  onCompare={(before) => setComparing({ from: before, to: release })}
+                  onRollback={() => setRollingBack(release)}
+                />
               ))}
             </tbody>
           </table>
@@ -160,6 +136,7 @@ export default function DeployPage() {
         />
       )}
       {showingLog && <ReleaseLogDialog release={showingLog} onClose={() => setShowingLog(null)} />}
+      {comparing && <ReleaseDiffDialog from={comparing.from} to={comparing.to} onClose={() => setComparing(null)} />}
     </div>
   );
 }
@@ -184,5 +161,68 @@ function EnvironmentCard({ environment, busy, onDeploy }: { environment: DeployE
         <dd className="mono">{declared.image}</dd>
       </dl>
     </section>
+  );
+}
+
+type ReleaseRowProps = {
+  release: Release;
+  /** The release of its environment that went live before it, to compare with. */
+  before: Release | null;
+  busy: boolean;
+  onLog: () => void;
+  onCompare: (before: Release) => void;
+  onRollback: () => void;
+};
+
+function ReleaseRow({ release, before, busy, onLog, onCompare, onRollback }: ReleaseRowProps) {
+  return (
+    <tr data-testid="deploy-release" data-version={release.version} data-status={release.status}>
+      <td>
+        <div className="mono">{release.version}</div>
+        <div className="small muted">
+          {release.kind === "rollback" ? `Rollback to release ${release.rollbackOf ?? "?"}` : release.gitCommit?.slice(0, 10)}
+        </div>
+      </td>
+      <td>{release.environment}</td>
+      <td>
+        <span className={clsx("status-badge", `deploy-status-${release.status}`)} title={release.error ?? undefined}>
+          {statusLabels[release.status]}
+        </span>
+      </td>
+      <td>
+        <div>{release.actor}</div>
+        <div className="small muted">{dateFormat.format(release.startedAt)}</div>
+      </td>
+      <td className="small">{release.finishedAt === null ? "…" : durationLabel(release.finishedAt - release.startedAt)}</td>
+      <td className="deploy-actions">
+        <button type="button" className="icon-button" onClick={onLog} aria-label={`Log of release ${release.version}`} data-testid="deploy-release-log">
+          <FileText size={14} aria-hidden />
+        </button>
+        {before && (
+          <button
+            type="button"
+            className="icon-button"
+            onClick={() => onCompare(before)}
+            aria-label={`What changed from ${before.version} to ${release.version}`}
+            title={`What changed from ${before.version}`}
+            data-testid="deploy-release-diff"
+          >
+            <GitCompare size={14} aria-hidden />
+          </button>
+        )}
+        {release.status === "replaced" && (
+          <button
+            type="button"
+            className="button button-secondary button-small"
+            disabled={busy}
+            onClick={onRollback}
+            data-testid="deploy-rollback"
+          >
+            <RotateCcw size={13} aria-hidden />
+            Roll back
+          </button>
+        )}
+      </td>
+    </tr>
   );
 }
