@@ -78,8 +78,22 @@ after(async () => {
   await rm(folder, { recursive: true, force: true });
 });
 
+/** Clicks, waiting out a toast that covers the element for a moment (they fade in seconds). */
 async function click(locator) {
-  await (await waitFor(driver, locator, TIMEOUT_MS)).click();
+  const element = await waitFor(driver, locator, TIMEOUT_MS);
+  await driver.wait(
+    async () => {
+      try {
+        await element.click();
+        return true;
+      } catch (error) {
+        if (error.name === "ElementClickInterceptedError") return false;
+        throw error;
+      }
+    },
+    TIMEOUT_MS,
+    "the element can be clicked",
+  );
 }
 
 /** What the environment's published port answers on `/`. */
