@@ -73,8 +73,9 @@ after(async () => {
   if (containers.length > 0) docker("rm", "-f", ...containers);
   const networks = docker("network", "ls", "-q", "--filter", "label=app.quantumadmin.environment=preview");
   if (networks.length > 0) docker("network", "rm", ...networks);
-  const images = docker("images", "-q", image);
-  if (images.length > 0) docker("rmi", "-f", ...new Set(images));
+  // By tag: the same image may carry tags of other runs (a cached build), which stay.
+  const tags = docker("images", "--format", "{{.Repository}}:{{.Tag}}", image);
+  if (tags.length > 0) docker("rmi", ...tags);
   await rm(folder, { recursive: true, force: true });
 });
 

@@ -200,12 +200,18 @@ async fn cleanup(app: &TestApp, spec: &EnvironmentSpec) {
         docker.remove_container(&container.id).await.ok();
     }
     docker.api().remove_network(&names.network()).await.ok();
-    let images = Command::new("docker")
-        .args(["images", "-q", &spec.image])
+    // By tag: the same image may carry tags of other runs (a cached build), which stay.
+    let tags = Command::new("docker")
+        .args([
+            "images",
+            "--format",
+            "{{.Repository}}:{{.Tag}}",
+            &spec.image,
+        ])
         .output()
         .expect("docker images");
-    for id in String::from_utf8_lossy(&images.stdout).split_whitespace() {
-        Command::new("docker").args(["rmi", "-f", id]).output().ok();
+    for tag in String::from_utf8_lossy(&tags.stdout).split_whitespace() {
+        Command::new("docker").args(["rmi", tag]).output().ok();
     }
 }
 
