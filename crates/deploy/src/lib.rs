@@ -23,11 +23,8 @@ use std::sync::Mutex as SyncMutex;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use quantum_docker::Docker;
-use quantum_kernel::audit::{self, AuditAction, NewAuditEntry, ResourceType};
-use quantum_kernel::events::Change;
 use quantum_kernel::Store;
 use serde::{Deserialize, Serialize};
-use serde_json::json;
 use specta::Type;
 
 pub use error::{Error, Result};
@@ -167,55 +164,6 @@ impl Deploys {
 
     fn names(&self, project_id: i64, environment: &str) -> Names {
         Names::new(self.store.identity(), project_id, environment)
-    }
-
-    /// An environment's releases (or all the project's), newest first.
-    pub async fn history(
-        &self,
-        project_id: i64,
-        environment: Option<&str>,
-    ) -> Result<Vec<Release>> {
-        let rows = sqlx::query(&format!(
-            "SELECT {COLUMNS} FROM deploy_releases
-             WHERE project_id = ? AND (? IS NULL OR environment = ?) ORDER BY id DESC"
-        ))
-        .bind(project_id)
-        .bind(environment)
-        .bind(environment)
-        .fetch_all(self.store.pool())
-        .await?;
-        Ok(rows.iter().map(history::from_row).collect())
-    }
-
-    /// Every project's live releases, one per environment.
-    pub async fn live_releases(&self) -> Result<Vec<Release>> {
-        let rows = sqlx::query(&format!(
-            "SELECT {COLUMNS} FROM deploy_releases WHERE status = 'live' ORDER BY project_id, environment"
-        ))
-        .fetch_all(self.store.pool())
-        .await?;
-        Ok(rows.iter().map(history::from_row).collect())
-    }
-
-    /// A release's build and release log.
-    pub async fn log(&self, release_id: i64) -> Result<String> {
-        sqlx::query_scalar("SELECT log FROM deploy_releases WHERE id = ?")
-            .bind(release_id)
-            .fetch_optional(self.store.pool())
-            .await?
-            .ok_or(Error::NotFound(release_id))
-    }
-
-    async fn live(&self, project_id: i64, environment: &str) -> Result<Option<Release>> {
-        let row = sqlx::query(&format!(
-            "SELECT {COLUMNS} FROM deploy_releases
-             WHERE project_id = ? AND environment = ? AND status = 'live' ORDER BY id DESC LIMIT 1"
-        ))
-        .bind(project_id)
-        .bind(environment)
-        .fetch_optional(self.store.pool())
-        .await?;
-        Ok(row.as_ref().map(history::from_row))
     }
 
     /// Builds the project's image and releases it.
@@ -399,26 +347,6 @@ impl Deploys {
         Ok(())
     }
 
-    /// This release live and the one it replaced `replaced`, together.
-    async fn mark_live(&self, id: i64, project_id: i64, environment: &str) -> Result<()> {
-        let mut tx = self.store.begin_write().await?;
-        sqlx::query(
-            "UPDATE deploy_releases SET status = 'replaced'
-             WHERE project_id = ? AND environment = ? AND status = 'live' AND id <> ?",
-        )
-        .bind(project_id)
-        .bind(environment)
-        .bind(id)
-        .execute(&mut *tx)
-        .await?;
-        sqlx::query("UPDATE deploy_releases SET status = 'live' WHERE id = ?")
-            .bind(id)
-            .execute(&mut *tx)
-            .await?;
-        tx.commit().await?;
-        Ok(())
-    }
-
     /// Removes the containers and images of replaced releases beyond the ones kept.
     async fn prune(
         &self,
@@ -453,123 +381,6 @@ impl Deploys {
             ));
         }
         Ok(())
-    }
-
-    async fn insert(
-        &self,
-        project_id: i64,
-        spec: &EnvironmentSpec,
-        kind: &str,
-        of: Option<&Release>,
-        actor: &str,
-    ) -> Result<i64> {
-        // The settings, and each variable by name with its value's fingerprint (none when the
-        // keychain could not give one): what the diff of two releases compares.
-        let mut settings = serde_json::to_value(spec).unwrap_or_default();
-        let variables: serde_json::Map<String, serde_json::Value> = spec
-            .variables
-            .iter()
-            .map(|(name, _)| (name.clone(), json!(spec.fingerprints.get(name))))
-            .collect();
-        settings["variables"] = serde_json::Value::Object(variables);
-        let id = sqlx::query_scalar(
-            "INSERT INTO deploy_releases
-                 (project_id, environment, kind, rollback_of, version, git_commit, image, image_id,
-                  status, actor, settings, started_at)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
-        )
-        .bind(project_id)
-        .bind(&spec.name)
-        .bind(kind)
-        .bind(of.map(|release| release.id))
-        .bind(
-            of.map(|release| release.version.clone())
-                .unwrap_or_default(),
-        )
-        .bind(of.and_then(|release| release.git_commit.clone()))
-        .bind(of.map(|release| release.image.clone()).unwrap_or_default())
-        .bind(of.and_then(|release| release.image_id.clone()))
-        .bind(if of.is_some() { "starting" } else { "building" })
-        .bind(actor)
-        .bind(settings.to_string())
-        .bind(now_ms())
-        .fetch_one(self.store.pool())
-        .await?;
-        Ok(id)
-    }
-
-    /// One release.
-    pub async fn release(&self, id: i64) -> Result<Release> {
-        self.fetch(id).await
-    }
-
-    async fn fetch(&self, id: i64) -> Result<Release> {
-        let mut conn = self.store.pool().acquire().await?;
-        history::fetch(&mut conn, id).await
-    }
-
-    /// Records how a deploy or rollback ended, with its log, and audits it.
-    async fn finish(
-        &self,
-        id: i64,
-        project_name: &str,
-        outcome: Result<()>,
-        log: &Log<'_>,
-    ) -> Result<Release> {
-        let error = outcome.as_ref().err().map(ToString::to_string);
-        let mut tx = self.store.begin_write().await?;
-        sqlx::query(
-            "UPDATE deploy_releases SET finished_at = ?, log = ?, error = ?,
-                 status = CASE WHEN ? IS NULL THEN status ELSE 'failed' END
-             WHERE id = ?",
-        )
-        .bind(now_ms())
-        .bind(history::bounded(&log.text))
-        .bind(&error)
-        .bind(&error)
-        .bind(id)
-        .execute(&mut *tx)
-        .await?;
-        let release = history::fetch(&mut tx, id).await?;
-        let action = match release.kind {
-            ReleaseKind::Deploy => AuditAction::DeployRelease,
-            ReleaseKind::Rollback => AuditAction::DeployRollback,
-        };
-        audit::record(
-            &mut tx,
-            NewAuditEntry {
-                action,
-                resource_type: ResourceType::Release,
-                resource_id: id,
-                resource_name: &format!(
-                    "{project_name} {} {}",
-                    release.environment, release.version
-                ),
-                project_id: Some(release.project_id),
-                details: json!({
-                    "environment": release.environment,
-                    "version": release.version,
-                    "commit": release.git_commit,
-                    "rollbackOf": release.rollback_of,
-                    "outcome": if error.is_some() { "failed" } else { "live" },
-                    "error": error,
-                }),
-            },
-        )
-        .await?;
-        tx.commit().await?;
-        self.store.announce(Change {
-            action,
-            resource_type: ResourceType::Release,
-            resource_id: id,
-        });
-        (log.on_event)(DeployEvent::Finished {
-            release: release.clone(),
-        });
-        match outcome {
-            Ok(()) => Ok(release),
-            Err(error) => Err(error),
-        }
     }
 
     /// After a restart: releases left under way are interrupted (their containers removed), and
