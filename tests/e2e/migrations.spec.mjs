@@ -104,7 +104,7 @@ test("a migration is created, applied, rolled back and undone from a snapshot, a
   await click("migrations-apply-all");
   await waitFor(driver, byTestId("migrations-confirm"), TIMEOUT_MS);
   await click("migrations-confirm-run");
-  await waitForToast(driver, "Applied migration 1");
+  await waitForToast(driver, "Applied migration 1", READY_TIMEOUT_MS);
   await waitForState(1, "applied");
   await waitForSnapshot("before_apply");
   await capture(driver, "migrations-applied");
@@ -114,7 +114,7 @@ test("a migration is created, applied, rolled back and undone from a snapshot, a
   const finding = await waitFor(driver, byTestId("migrations-finding"), TIMEOUT_MS);
   assert.equal(await renderedText(driver, finding), "drops table notes and every row in it — 0 rows now");
   await click("migrations-confirm-run");
-  await waitForToast(driver, "Rolled back migration 1");
+  await waitForToast(driver, "Rolled back migration 1", READY_TIMEOUT_MS);
   await waitForState(1, "pending");
 
   // The snapshot taken before the rollback holds the table and the history that said "applied".
