@@ -6,7 +6,8 @@
 // Docker and the local test images (testdb/web, testdb/caddy).
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { cp, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { createHash } from "node:crypto";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
@@ -24,6 +25,7 @@ let app;
 let driver;
 let folder;
 let port;
+let dockerConfig;
 
 const git = (...args) =>
   execFileSync("git", ["-C", folder, "-c", "user.name=E2E", "-c", "user.email=e2e@example.com", ...args], { stdio: "pipe" });
@@ -61,7 +63,16 @@ proxy_image = "testdb/caddy:2.6"
   git("add", "-A");
   git("commit", "-qm", "v1");
   git("tag", "v1");
-  app = await startApp({ settings: testSettings });
+  // The CLI's settings folder with one context besides the default, on this machine's daemon (as
+  // the CLI stores it: under the SHA-256 of its name); none is current.
+  dockerConfig = await mkdtemp(join(tmpdir(), "quantum-e2e-docker-"));
+  const meta = join(dockerConfig, "contexts", "meta", createHash("sha256").update("e2e-local").digest("hex"));
+  await mkdir(meta, { recursive: true });
+  await writeFile(
+    join(meta, "meta.json"),
+    JSON.stringify({ Name: "e2e-local", Metadata: { Description: "this machine" }, Endpoints: { docker: { Host: "unix:///var/run/docker.sock" } } }),
+  );
+  app = await startApp({ settings: testSettings, env: { DOCKER_CONFIG: dockerConfig } });
   driver = app.driver;
 });
 
@@ -77,6 +88,7 @@ after(async () => {
   const tags = docker("images", "--format", "{{.Repository}}:{{.Tag}}", image);
   if (tags.length > 0) docker("rmi", ...tags);
   await rm(folder, { recursive: true, force: true });
+  await rm(dockerConfig, { recursive: true, force: true });
 });
 
 /** Clicks, waiting out a toast that covers the element for a moment (they fade in seconds). */
@@ -182,4 +194,39 @@ test("a project is deployed with its build log on screen, deployed again, and ro
   await click(byTestId("nav-dashboard"));
   const serving = await waitFor(driver, By.css('[data-testid="dashboard-deploy"][data-environment="preview"]'), TIMEOUT_MS);
   assert.match(await renderedText(driver, serving), /deployshop · preview\s+v1/);
+});
+
+test("an environment's Docker target is chosen among the contexts, written to quantum.toml and connected to", async () => {
+  // From the Dashboard, where the test before ends: its Deploys panel links to the Deploy page.
+  await click(By.css('[data-testid="dashboard-deploy"][data-environment="preview"] a'));
+  await click(byTestId("deploy-target"));
+  await waitFor(driver, byTestId("deploy-target-dialog"), TIMEOUT_MS);
+
+  // A typed address is checked before anything is written.
+  await click(byTestId("deploy-target-kind-host"));
+  const address = await waitFor(driver, byTestId("deploy-target-host"), TIMEOUT_MS);
+  await address.sendKeys("server:22");
+  await click(byTestId("deploy-target-save"));
+  const problem = await waitFor(driver, By.css('[data-testid="deploy-target-dialog"] .field-error'), TIMEOUT_MS);
+  assert.match(await renderedText(driver, problem), /ssh:\/\/user@host/);
+
+  await click(byTestId("deploy-target-kind-context"));
+  await click(By.css('[data-testid="deploy-target-context"] option[value="e2e-local"]'));
+  await click(byTestId("deploy-target-save"));
+  const connected = await waitFor(driver, byTestId("deploy-target-connected"), DEPLOY_TIMEOUT_MS);
+  assert.match(await renderedText(driver, connected), /Connected: Docker from context e2e-local: unix:\/\/\/var\/run\/docker\.sock/);
+  const written = await readFile(join(folder, "quantum.toml"), "utf8");
+  assert.match(written, /\[deploy\.preview\][\s\S]*docker_context = "e2e-local"/);
+  assert.match(written, /proxy_image = "testdb\/caddy:2\.6"/, "the rest of the table stays");
+  await capture(driver, "deploy-target-context");
+  await click(By.css('[data-testid="deploy-target-dialog"] button[aria-label="Close"]'));
+  const label = () => driver.executeScript('return document.querySelector(\'[data-testid="deploy-target-label"]\')?.textContent ?? null;');
+  await driver.wait(async () => (await label()) === "Docker context e2e-local", TIMEOUT_MS, "the card names the context");
+
+  // Back to this machine: the target keys go.
+  await click(byTestId("deploy-target"));
+  await click(byTestId("deploy-target-kind-local"));
+  await click(byTestId("deploy-target-save"));
+  await waitFor(driver, byTestId("deploy-target-connected"), DEPLOY_TIMEOUT_MS);
+  assert.doesNotMatch(await readFile(join(folder, "quantum.toml"), "utf8"), /docker_context/);
 });

@@ -178,6 +178,17 @@ export const commands = {
 	deployHistory: (projectId: number, environment: string | null) => typedError<Release[], ErrorInfo>(__TAURI_INVOKE("deploy_history", { projectId, environment })),
 	/**  A release's build and release log. */
 	deployLog: (releaseId: number) => typedError<string, ErrorInfo>(__TAURI_INVOKE("deploy_log", { releaseId })),
+	/**
+	 *  Connects to the environment's Docker Engine and says which it is. With `trust_fingerprint`,
+	 *  the SSH host key the user confirmed is recorded in `known_hosts` first.
+	 */
+	deployConnect: (projectId: number, environment: string, trustFingerprint: string | null) => typedError<string, ErrorInfo>(__TAURI_INVOKE("deploy_connect", { projectId, environment, trustFingerprint })),
+	/**  Keeps the passphrase of the environment's SSH key in the keychain once it logs in. */
+	deploySetSshPassphrase: (projectId: number, environment: string, passphrase: string) => typedError<string, ErrorInfo>(__TAURI_INVOKE("deploy_set_ssh_passphrase", { projectId, environment, passphrase })),
+	/**  The user's Docker contexts (`docker context ls`), for an environment's target. */
+	dockerContexts: () => typedError<DockerContext[], ErrorInfo>(__TAURI_INVOKE("docker_contexts")),
+	/**  Points an environment at another Docker Engine (written into quantum.toml, comments kept). */
+	deploySetTarget: (projectId: number, environment: string, target: DockerTarget, sshIdentity: string | null) => typedError<null, ErrorInfo>(__TAURI_INVOKE("deploy_set_target", { projectId, environment, target, sshIdentity })),
 	/**  Builds the project and releases it to `environment`; ends with the release, live or failed. */
 	deployStart: (projectId: number, environment: string, onEvent: Channel<DeployEvent>) => typedError<Release, ErrorInfo>(__TAURI_INVOKE("deploy_start", { projectId, environment, onEvent })),
 	/**  Releases a kept release again. */
@@ -1054,6 +1065,10 @@ export type DeployDecl = {
 	drain: number | null,
 	keep: number | null,
 	proxyImage: string | null,
+	dockerContext: string | null,
+	dockerHost: string | null,
+	dockerTls: string | null,
+	sshIdentity: string | null,
 };
 
 /**  A deploy environment as the Deploy page lists it: what the file declares, and what serves. */
@@ -1121,6 +1136,16 @@ export type DispatchRequest = {
 	inputs: ([string, string])[],
 };
 
+/**  A Docker context as `docker context ls` lists it. */
+export type DockerContext = {
+	name: string,
+	description: string,
+	host: string,
+	/**  The one the CLI (and the app) uses when nothing else is named. */
+	current: boolean,
+	tls: boolean,
+};
+
 export type DockerHealth = {
 	available: boolean,
 	/**  Which engine the app talks to, and what chose it. */
@@ -1153,6 +1178,17 @@ export type DockerStatus = {
 	/**  Which Docker Engine, and what chose it (`DOCKER_HOST`, a context, the default). */
 	endpoint: string | null,
 };
+
+export type DockerTarget = 
+/**  The Docker Engine the app itself uses. */
+{ kind: "local" } | 
+/**  A Docker context by name, as `docker context ls` lists them. */
+{ kind: "context"; name: string } | 
+/**
+ *  An address: `ssh://user@host[:port]`, `tcp://host:2376` (with `tls`, the folder of
+ *  `ca.pem`, `cert.pem` and `key.pem`) or `unix:///path`.
+ */
+{ kind: "host"; host: string; tls: string | null };
 
 export type DocumentField = {
 	/**

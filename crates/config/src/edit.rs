@@ -1,7 +1,9 @@
 //! Changing `quantum.toml` the way a person would: through `toml_edit`, so that comments, key
 //! order and formatting of everything not being changed stay byte-identical.
 
+mod deploy;
 mod health;
+pub use deploy::set_deploy_target;
 pub use health::{remove_health_check, set_health_check};
 
 use toml_edit::{value, Array, DocumentMut, InlineTable, Item, Table, TableLike, Value};

@@ -72,8 +72,8 @@ pub use error::{Error, Result};
 pub use complete::completions;
 pub use edit::{
     add_environment, add_secret_reference, format, remove_datasource, remove_health_check,
-    remove_secret_reference, remove_test_suite, remove_variable, set_datasource, set_health_check,
-    set_test_suite, set_variable,
+    remove_secret_reference, remove_test_suite, remove_variable, set_datasource, set_deploy_target,
+    set_health_check, set_test_suite, set_variable,
 };
 pub use schema::{
     is_environment_name, is_variable_name, looks_secret, ENVIRONMENT_NAME_RULE, VARIABLE_NAME_RULE,
@@ -124,6 +124,10 @@ pub struct DeployDecl {
     pub drain: Option<u32>,
     pub keep: Option<u32>,
     pub proxy_image: Option<String>,
+    pub docker_context: Option<String>,
+    pub docker_host: Option<String>,
+    pub docker_tls: Option<String>,
+    pub ssh_identity: Option<String>,
 }
 
 impl DeployDecl {
@@ -147,6 +151,19 @@ impl DeployDecl {
         spec.health_timeout_secs = self.health_timeout.unwrap_or(spec.health_timeout_secs);
         spec.drain_secs = self.drain.unwrap_or(spec.drain_secs);
         spec.keep = self.keep.unwrap_or(spec.keep);
+        spec.target = match (&self.docker_context, &self.docker_host) {
+            (Some(name), _) => quantum_deploy::DockerTarget::Context { name: name.clone() },
+            (None, Some(host)) => quantum_deploy::DockerTarget::Host {
+                host: host.clone(),
+                tls: self.docker_tls.clone(),
+            },
+            (None, None) => quantum_deploy::DockerTarget::Local,
+        };
+        // A server's environment is meant to be reached from outside it.
+        if self.bind.is_none() && spec.target.remote_machine().is_some() {
+            "0.0.0.0".clone_into(&mut spec.bind);
+        }
+        spec.ssh_identity = self.ssh_identity.clone();
         spec.variables = variables;
         spec
     }

@@ -110,7 +110,7 @@ pub const DEPLOY_KEYS: &[KeySpec] = &[
     ),
     (
         "bind",
-        "The host address the port is published on (default 127.0.0.1)",
+        "The host address the port is published on (default 127.0.0.1; 0.0.0.0 on another Docker host)",
     ),
     (
         "dockerfile",
@@ -144,6 +144,22 @@ pub const DEPLOY_KEYS: &[KeySpec] = &[
     (
         "proxy_image",
         "The Caddy image the proxy runs (default caddy:2-alpine)",
+    ),
+    (
+        "docker_context",
+        "The Docker context to deploy to, as `docker context ls` lists it (default: the app's own Docker)",
+    ),
+    (
+        "docker_host",
+        "The Docker Engine to deploy to: ssh://user@host[:port] or tcp://host:2376",
+    ),
+    (
+        "docker_tls",
+        "With a tcp:// docker_host: the folder of ca.pem, cert.pem and key.pem",
+    ),
+    (
+        "ssh_identity",
+        "With an ssh:// target: the private key file (default: the SSH agent, then ~/.ssh/id_*)",
     ),
 ];
 

@@ -94,14 +94,21 @@ pub async fn environments(
         .collect())
 }
 
-/// `http://<address>:<publish>`: where the environment answers on this machine (an environment
-/// bound to every address answers on the loopback one too).
+/// `http://<address>:<publish>`: where the environment answers from this machine (an
+/// environment bound to every address answers on the loopback one too; one on another Docker
+/// host answers at that host).
 pub fn url_of(declared: &DeployDecl) -> String {
-    let host = match declared.bind.as_deref() {
-        None | Some("0.0.0.0") => "127.0.0.1".to_owned(),
-        Some("::") => "[::1]".to_owned(),
-        Some(address) if address.contains(':') => format!("[{address}]"),
-        Some(address) => address.to_owned(),
+    let remote = declared.to_spec(Vec::new()).target.remote_machine();
+    let host = match (remote, declared.bind.as_deref()) {
+        (Some(machine), None | Some("0.0.0.0" | "::")) => machine,
+        (_, None | Some("0.0.0.0")) => "127.0.0.1".to_owned(),
+        (_, Some("::")) => "[::1]".to_owned(),
+        (_, Some(address)) => address.to_owned(),
+    };
+    let host = if host.contains(':') && !host.starts_with('[') {
+        format!("[{host}]")
+    } else {
+        host
     };
     format!("http://{host}:{}", declared.publish)
 }
@@ -140,6 +147,16 @@ async fn spec(
             .unwrap_or_default()
     };
     let mut spec = declared.to_spec(variables);
+    let folder = projects::get(&core.store, project_id).await?.folder;
+    let absolute = |path: &str| absolute_path(folder.as_deref(), path);
+    if let quantum_deploy::DockerTarget::Host { tls: Some(tls), .. } = &mut spec.target {
+        *tls = absolute(tls);
+    }
+    if let Some(identity) = spec.ssh_identity.take() {
+        let identity = absolute(&identity);
+        spec.ssh_passphrase = ssh_passphrase(core, &identity).await?;
+        spec.ssh_identity = Some(identity);
+    }
     for (name, value) in &spec.variables {
         let secret = quantum_secrets::Secret::new(value.as_str());
         if let Ok(fingerprint) = core.variables.fingerprint(&secret) {
@@ -147,6 +164,82 @@ async fn spec(
         }
     }
     Ok(spec)
+}
+
+/// A path the file gives: `~/` is the home folder, a relative one is inside the project.
+fn absolute_path(project_folder: Option<&str>, path: &str) -> String {
+    let home = std::env::var_os(if cfg!(windows) { "USERPROFILE" } else { "HOME" });
+    match (path.strip_prefix("~/"), home) {
+        (Some(rest), Some(home)) => PathBuf::from(home).join(rest).display().to_string(),
+        _ if std::path::Path::new(path).is_absolute() => path.to_owned(),
+        _ => match project_folder {
+            Some(folder) => PathBuf::from(folder).join(path).display().to_string(),
+            None => path.to_owned(),
+        },
+    }
+}
+
+/// The keychain entry holding an SSH key's passphrase: one per key file, shared by projects.
+fn passphrase_entry(identity: &str) -> String {
+    format!("ssh-passphrase:{identity}")
+}
+
+async fn ssh_passphrase(core: &Core, identity: &str) -> Result<Option<String>, ErrorInfo> {
+    let secrets = std::sync::Arc::clone(&core.secrets);
+    let account = passphrase_entry(identity);
+    tokio::task::spawn_blocking(move || secrets.find(&account))
+        .await
+        .map_err(|error| ErrorInfo::new("secrets.failed", error.to_string()))?
+        .map(|found| found.map(|secret| secret.expose().to_owned()))
+        .map_err(Into::into)
+}
+
+/// Keeps the passphrase of the environment's SSH key in the keychain, then logs in with it: a
+/// wrong passphrase is said now, and is not kept.
+pub async fn set_ssh_passphrase(
+    core: &Core,
+    project_id: i64,
+    environment: &str,
+    passphrase: String,
+) -> Result<String, ErrorInfo> {
+    let mut spec = spec(core, project_id, environment).await?;
+    let Some(identity) = spec.ssh_identity.clone() else {
+        return Err(quantum_kernel::Error::validation(
+            "deploy.no_identity",
+            "passphrase",
+            format!("[deploy.{environment}] names no `ssh_identity`: the SSH agent's keys need no passphrase here."),
+        )
+        .into());
+    };
+    spec.ssh_passphrase = Some(passphrase.clone());
+    let endpoint = core.deploys.connect(&spec, None).await?;
+    let secrets = std::sync::Arc::clone(&core.secrets);
+    let account = passphrase_entry(&identity);
+    tokio::task::spawn_blocking(move || {
+        secrets.set(&account, &quantum_secrets::Secret::new(passphrase))
+    })
+    .await
+    .map_err(|error| ErrorInfo::new("secrets.failed", error.to_string()))??;
+    Ok(endpoint)
+}
+
+/// Connects to the environment's Docker Engine and says which it is; with `trust`, an SSH host
+/// key the user confirmed by its fingerprint is recorded first.
+pub async fn connect(
+    core: &Core,
+    project_id: i64,
+    environment: &str,
+    trust: Option<String>,
+) -> Result<String, ErrorInfo> {
+    let spec = spec(core, project_id, environment).await?;
+    Ok(core.deploys.connect(&spec, trust.as_deref()).await?)
+}
+
+/// The user's Docker contexts, as `docker context ls` lists them.
+pub fn docker_contexts() -> Result<Vec<quantum_docker::host::DockerContext>, ErrorInfo> {
+    Ok(quantum_docker::host::contexts(
+        &quantum_docker::host::Environment::from_process(),
+    )?)
 }
 
 fn actor() -> String {

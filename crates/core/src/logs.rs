@@ -66,7 +66,9 @@ async fn plan(core: &Core, project_id: i64) -> Result<Plan, ErrorInfo> {
         .history(project_id, None)
         .await?
         .into_iter()
-        .filter(|release| release.status == quantum_deploy::ReleaseStatus::Live);
+        .filter(|release| release.status == quantum_deploy::ReleaseStatus::Live)
+        // Releases on another Docker host log there; their deploy log is on the Deploy page.
+        .filter(|release| release.target().is_local());
     for release in live {
         let Some(container) = release.container_name else {
             continue;

@@ -31,6 +31,12 @@ pub enum Error {
     NotKept { id: i64, version: String },
     #[error("Release {id} ({version}) is the one serving already.")]
     AlreadyLive { id: i64, version: String },
+    #[error("Release {version} ran on {was}, and the environment now deploys to {now}: its image is not there. Deploy again instead.")]
+    TargetChanged {
+        version: String,
+        was: String,
+        now: String,
+    },
 }
 
 fn last_log_text(lines: &[String]) -> String {
@@ -71,6 +77,7 @@ impl Coded for Error {
             Self::NotFound(_) => "deploy.not_found",
             Self::NotKept { .. } => "deploy.not_kept",
             Self::AlreadyLive { .. } => "deploy.already_live",
+            Self::TargetChanged { .. } => "deploy.target_changed",
         }
     }
 }

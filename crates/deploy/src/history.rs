@@ -100,6 +100,16 @@ pub(crate) const COLUMNS: &str = "id, project_id, environment, kind, rollback_of
     git_commit, image, image_id, container_name, status, error, actor, settings, started_at, \
     finished_at";
 
+impl Release {
+    /// The Docker Engine it ran on, from the settings it was recorded with.
+    pub fn target(&self) -> crate::DockerTarget {
+        self.settings
+            .get("target")
+            .and_then(|target| serde_json::from_value(target.clone()).ok())
+            .unwrap_or_default()
+    }
+}
+
 pub(crate) fn from_row(row: &SqliteRow) -> Release {
     Release {
         id: row.get("id"),

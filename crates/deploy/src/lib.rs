@@ -15,6 +15,7 @@ mod names;
 mod proxy;
 mod release;
 mod spec;
+mod target;
 mod version;
 
 use std::collections::HashSet;
@@ -35,6 +36,7 @@ pub use spec::{
     EnvironmentSpec, HealthCheck, DEFAULT_DRAIN_SECS, DEFAULT_HEALTH_TIMEOUT_SECS, DEFAULT_KEEP,
     DEFAULT_PROXY_IMAGE,
 };
+pub use target::{host_problem, DockerTarget};
 pub use version::{describe, Version};
 
 use history::COLUMNS;
@@ -84,8 +86,7 @@ pub struct DeployRequest<'a> {
 
 pub struct Deploys {
     store: Store,
-    /// The local daemon, connected once: a deploy should not pay for the version handshake.
-    docker: tokio::sync::OnceCell<Docker>,
+    engines: target::Engines,
     /// Environments with a deploy or rollback under way in this process, as (project, name).
     busy: SyncMutex<HashSet<(i64, String)>>,
 }
@@ -138,11 +139,28 @@ impl Log<'_> {
 
 impl Deploys {
     pub fn new(store: Store) -> Self {
+        Self::with_docker_environment(store, quantum_docker::host::Environment::from_process())
+    }
+
+    /// Resolves Docker contexts, `~/.docker` and `~/.ssh` from `environment` rather than the
+    /// process's (tests give a home folder of their own).
+    pub fn with_docker_environment(
+        store: Store,
+        environment: quantum_docker::host::Environment,
+    ) -> Self {
         Self {
             store,
-            docker: tokio::sync::OnceCell::new(),
+            engines: target::Engines::new(environment),
             busy: SyncMutex::new(HashSet::new()),
         }
+    }
+
+    /// Connects to the environment's Docker Engine and says which it is. `trust` is the host key
+    /// fingerprint of an SSH server the user confirmed, recorded in `known_hosts`.
+    pub async fn connect(&self, spec: &EnvironmentSpec, trust: Option<&str>) -> Result<String> {
+        let docker = self.engines.get(spec, trust).await?;
+        docker.ping().await?;
+        Ok(docker.endpoint().to_string())
     }
 
     fn begin(&self, project_id: i64, environment: &str) -> Result<Busy<'_>> {
@@ -158,10 +176,6 @@ impl Deploys {
         })
     }
 
-    async fn docker(&self) -> Result<Docker> {
-        Ok(self.docker.get_or_try_init(Docker::connect).await?.clone())
-    }
-
     fn names(&self, project_id: i64, environment: &str) -> Names {
         Names::new(self.store.identity(), project_id, environment)
     }
@@ -174,6 +188,9 @@ impl Deploys {
     ) -> Result<Release> {
         let spec = request.spec;
         let _busy = self.begin(request.project_id, &spec.name)?;
+        let docker = self.engines.get(spec, None).await?;
+        self.reconcile_environment(&docker, request.project_id, &spec.name)
+            .await?;
         let id = self
             .insert(request.project_id, spec, "deploy", None, request.actor)
             .await?;
@@ -184,12 +201,15 @@ impl Deploys {
         on_event(DeployEvent::Started {
             release: self.fetch(id).await?,
         });
-        let outcome = self.build_and_release(id, &request, &mut log).await;
+        let outcome = self
+            .build_and_release(&docker, id, &request, &mut log)
+            .await;
         self.finish(id, request.project_name, outcome, &log).await
     }
 
     async fn build_and_release(
         &self,
+        docker: &Docker,
         id: i64,
         request: &DeployRequest<'_>,
         log: &mut Log<'_>,
@@ -212,10 +232,9 @@ impl Deploys {
         .bind(id)
         .execute(self.store.pool())
         .await?;
-        log.line(&format!("Building {tag}"));
-        let docker = self.docker().await?;
+        log.line(&format!("Building {tag} on {}", docker.endpoint()));
         let context = request.project_dir.join(&spec.context);
-        let built = build::build(&docker, &context, &spec.dockerfile, &tag, |line| {
+        let built = build::build(docker, &context, &spec.dockerfile, &tag, |line| {
             log.line(line)
         })
         .await?;
@@ -225,7 +244,7 @@ impl Deploys {
             .bind(id)
             .execute(self.store.pool())
             .await?;
-        self.release_image(&docker, request.project_id, spec, id, &built.image_id, log)
+        self.release_image(docker, request.project_id, spec, id, &built.image_id, log)
             .await
     }
 
@@ -246,6 +265,14 @@ impl Deploys {
                 version: target.version,
             });
         }
+        let ran_on = target.target();
+        if ran_on != spec.target {
+            return Err(Error::TargetChanged {
+                version: target.version,
+                was: ran_on.label(),
+                now: spec.target.label(),
+            });
+        }
         let image_id = match (&target.image_id, target.status.kept()) {
             (Some(image_id), true) => image_id.clone(),
             _ => {
@@ -255,6 +282,9 @@ impl Deploys {
                 })
             }
         };
+        let docker = self.engines.get(spec, None).await?;
+        self.reconcile_environment(&docker, target.project_id, &target.environment)
+            .await?;
         let id = self
             .insert(target.project_id, spec, "rollback", Some(&target), actor)
             .await?;
@@ -269,12 +299,9 @@ impl Deploys {
             "Rolling back to {} (release {})",
             target.version, target.id
         ));
-        let outcome = async {
-            let docker = self.docker().await?;
-            self.release_image(&docker, target.project_id, spec, id, &image_id, &mut log)
-                .await
-        }
-        .await;
+        let outcome = self
+            .release_image(&docker, target.project_id, spec, id, &image_id, &mut log)
+            .await;
         self.finish(id, project_name, outcome, &log).await
     }
 
@@ -288,7 +315,11 @@ impl Deploys {
         log: &mut Log<'_>,
     ) -> Result<()> {
         let names = self.names(project_id, &spec.name);
-        let previous = self.live(project_id, &spec.name).await?;
+        // A live release on another engine (the environment moved) stays there, untouched.
+        let previous = self
+            .live(project_id, &spec.name)
+            .await?
+            .filter(|release| release.target() == spec.target);
         let previous_upstream = previous
             .as_ref()
             .and_then(|release| release.container_name.as_deref())
@@ -383,44 +414,75 @@ impl Deploys {
         Ok(())
     }
 
-    /// After a restart: releases left under way are interrupted (their containers removed), and
-    /// the release each environment's proxy serves is the live one.
+    /// After a restart: releases on the local engine left under way are interrupted (their
+    /// containers removed), and the release each environment's proxy serves is the live one.
+    /// Those on other engines are settled before their environment's next deploy or rollback.
     pub async fn reconcile(&self) -> Result<()> {
-        let stale = sqlx::query(&format!(
-            "SELECT {COLUMNS} FROM deploy_releases WHERE status IN ('building', 'starting')"
-        ))
-        .fetch_all(self.store.pool())
-        .await?;
-        let stale: Vec<Release> = stale.iter().map(history::from_row).collect();
-        if stale.is_empty() {
+        let stale = self.stale(None).await?;
+        let local: Vec<&Release> = stale
+            .iter()
+            .filter(|release| release.target().is_local())
+            .collect();
+        if local.is_empty() {
             return Ok(());
         }
-        let docker = self.docker().await?;
-        for release in &stale {
-            let names = self.names(release.project_id, &release.environment);
-            let serving = proxy::live_upstream(&docker, &names).await?;
-            let is_served = match (&serving, &release.container_name) {
-                (Some(upstream), Some(name)) => upstream.split(':').next() == Some(name.as_str()),
-                _ => false,
-            };
-            if is_served {
-                // Switched to before the crash: it is what users get, so it is live.
-                self.mark_live(release.id, release.project_id, &release.environment)
-                    .await?;
-                continue;
-            }
-            if let Some(name) = &release.container_name {
-                release::discard(&docker, name).await;
-            }
-            sqlx::query(
-                "UPDATE deploy_releases SET status = 'interrupted', finished_at = ?,
-                     error = 'The app stopped while this release was under way.' WHERE id = ?",
-            )
-            .bind(now_ms())
-            .bind(release.id)
-            .execute(self.store.pool())
-            .await?;
+        let docker = self.engines.local().await?;
+        for release in local {
+            self.settle(&docker, release).await?;
         }
+        Ok(())
+    }
+
+    async fn reconcile_environment(
+        &self,
+        docker: &Docker,
+        project_id: i64,
+        environment: &str,
+    ) -> Result<()> {
+        for release in self.stale(Some((project_id, environment))).await? {
+            self.settle(docker, &release).await?;
+        }
+        Ok(())
+    }
+
+    /// Releases left under way, of one environment or all.
+    async fn stale(&self, of: Option<(i64, &str)>) -> Result<Vec<Release>> {
+        let rows = sqlx::query(&format!(
+            "SELECT {COLUMNS} FROM deploy_releases WHERE status IN ('building', 'starting')
+                 AND (? IS NULL OR (project_id = ? AND environment = ?))"
+        ))
+        .bind(of.map(|_| 1))
+        .bind(of.map(|(project, _)| project))
+        .bind(of.map(|(_, environment)| environment))
+        .fetch_all(self.store.pool())
+        .await?;
+        Ok(rows.iter().map(history::from_row).collect())
+    }
+
+    async fn settle(&self, docker: &Docker, release: &Release) -> Result<()> {
+        let names = self.names(release.project_id, &release.environment);
+        let serving = proxy::live_upstream(docker, &names).await?;
+        let is_served = match (&serving, &release.container_name) {
+            (Some(upstream), Some(name)) => upstream.split(':').next() == Some(name.as_str()),
+            _ => false,
+        };
+        if is_served {
+            // Switched to before the crash: it is what users get, so it is live.
+            return self
+                .mark_live(release.id, release.project_id, &release.environment)
+                .await;
+        }
+        if let Some(name) = &release.container_name {
+            release::discard(docker, name).await;
+        }
+        sqlx::query(
+            "UPDATE deploy_releases SET status = 'interrupted', finished_at = ?,
+                 error = 'The app stopped while this release was under way.' WHERE id = ?",
+        )
+        .bind(now_ms())
+        .bind(release.id)
+        .execute(self.store.pool())
+        .await?;
         Ok(())
     }
 }

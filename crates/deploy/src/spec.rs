@@ -6,6 +6,8 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 use specta::Type;
 
+use crate::DockerTarget;
+
 /// The proxy image a Docker environment's traffic goes through unless the table names another:
 /// Caddy reloads its configuration without dropping a connection, and its Alpine image has the
 /// BusyBox `wget` and `nc` the health checks run with.
@@ -62,6 +64,15 @@ pub struct EnvironmentSpec {
     /// included.
     pub keep: u32,
     pub proxy_image: String,
+    /// The Docker Engine the releases run on (releases recorded before targets existed: local).
+    #[serde(default)]
+    pub target: DockerTarget,
+    /// An SSH key file for an `ssh://` target (the agent's keys and `~/.ssh/id_*` otherwise).
+    #[serde(default)]
+    pub ssh_identity: Option<String>,
+    /// That key's passphrase, from the keychain: never stored.
+    #[serde(skip)]
+    pub ssh_passphrase: Option<String>,
     /// Environment variables of the release's container, secrets resolved: never stored.
     #[serde(skip)]
     pub variables: Vec<(String, String)>,
@@ -87,6 +98,9 @@ impl EnvironmentSpec {
             drain_secs: DEFAULT_DRAIN_SECS,
             keep: DEFAULT_KEEP,
             proxy_image: DEFAULT_PROXY_IMAGE.to_owned(),
+            target: DockerTarget::Local,
+            ssh_identity: None,
+            ssh_passphrase: None,
             variables: Vec::new(),
             fingerprints: BTreeMap::new(),
         }

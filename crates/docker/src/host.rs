@@ -7,8 +7,10 @@
 use std::fmt;
 use std::path::{Path, PathBuf};
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
+use specta::Type;
 
+use crate::ssh::{SshAddress, SshOptions, SshTransport};
 use crate::{Error, Result};
 
 /// The endpoint when neither `DOCKER_HOST` nor a context names one, as the CLI has it.
@@ -74,6 +76,8 @@ pub enum Source {
         chosen_by: PathBuf,
     },
     PlatformDefault,
+    /// Named by a project's deploy environment (`docker_host`).
+    Project,
 }
 
 impl fmt::Display for Source {
@@ -84,6 +88,7 @@ impl fmt::Display for Source {
                 write!(f, "context {name}, chosen by {}", chosen_by.display())
             }
             Self::PlatformDefault => f.write_str("the platform default"),
+            Self::Project => f.write_str("the project's quantum.toml"),
         }
     }
 }
@@ -91,12 +96,13 @@ impl fmt::Display for Source {
 /// The Docker Engine address to use and why.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Endpoint {
-    /// `unix:///…`, `npipe:////./pipe/…` or `tcp://host:port`.
+    /// `unix:///…`, `npipe:////./pipe/…`, `tcp://host:port` or `ssh://user@host`.
     pub host: String,
     pub source: Source,
-    /// Whether the endpoint asks for TLS (`DOCKER_TLS_VERIFY`/`DOCKER_CERT_PATH`, or TLS material
-    /// stored with the context).
-    pub tls: bool,
+    /// The folder of the TLS client certificates (`ca.pem`, `cert.pem`, `key.pem`) when the
+    /// endpoint asks for TLS: `DOCKER_CERT_PATH` (or `~/.docker`) with `DOCKER_TLS_VERIFY`, the
+    /// context's stored certificates, or the folder a project names.
+    pub tls: Option<PathBuf>,
 }
 
 impl fmt::Display for Endpoint {
@@ -105,6 +111,7 @@ impl fmt::Display for Endpoint {
             Source::Context { name, .. } => write!(f, "Docker from context {name}: {}", self.host),
             Source::DockerHost => write!(f, "Docker from DOCKER_HOST: {}", self.host),
             Source::PlatformDefault => write!(f, "Docker at the default {}", self.host),
+            Source::Project => write!(f, "Docker at {}", self.host),
         }
     }
 }
@@ -119,8 +126,18 @@ struct CliConfig {
 /// The part of a context's `meta.json` that names its Docker endpoint.
 #[derive(Deserialize)]
 struct ContextMeta {
+    #[serde(rename = "Name", default)]
+    name: String,
+    #[serde(rename = "Metadata", default)]
+    metadata: ContextMetadata,
     #[serde(rename = "Endpoints", default)]
     endpoints: ContextEndpoints,
+}
+
+#[derive(Deserialize, Default)]
+struct ContextMetadata {
+    #[serde(rename = "Description", default)]
+    description: Option<String>,
 }
 
 #[derive(Deserialize, Default)]
@@ -136,12 +153,22 @@ struct DockerEndpoint {
 
 /// Chooses the endpoint from `env` and the CLI's files under its configuration folder.
 pub fn resolve(env: &Environment) -> Result<Endpoint> {
-    let tls_from_env = env.tls_verify.is_some() || env.cert_path.is_some();
     if let Some(host) = &env.docker_host {
+        // The CLI's DOCKER_TLS_VERIFY: certificates from DOCKER_CERT_PATH, else `~/.docker`.
+        let tls = env
+            .tls_verify
+            .is_some()
+            .then(|| {
+                env.cert_path
+                    .clone()
+                    .map(PathBuf::from)
+                    .or_else(|| env.config_dir())
+            })
+            .flatten();
         return Ok(Endpoint {
             host: host.clone(),
             source: Source::DockerHost,
-            tls: tls_from_env,
+            tls,
         });
     }
     let config_dir = env.config_dir();
@@ -156,13 +183,40 @@ pub fn resolve(env: &Environment) -> Result<Endpoint> {
         }
         (None, None) => return Ok(platform_default()),
     };
+    named_context(env, &name, chosen_by)
+}
+
+/// The Docker Engine a project's environment names, resolved the CLI's way.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Target {
+    /// Whatever the app itself uses ([`resolve`]).
+    Current,
+    /// A Docker context by name (`docker context ls`).
+    Context(String),
+    /// An address (`ssh://…`, `tcp://…`, `unix://…`), with the folder of its TLS certificates.
+    Host { host: String, tls: Option<PathBuf> },
+}
+
+pub fn resolve_target(env: &Environment, target: &Target) -> Result<Endpoint> {
+    match target {
+        Target::Current => resolve(env),
+        Target::Context(name) => named_context(env, name, PathBuf::from("quantum.toml")),
+        Target::Host { host, tls } => Ok(Endpoint {
+            host: host.clone(),
+            source: Source::Project,
+            tls: tls.clone(),
+        }),
+    }
+}
+
+fn named_context(env: &Environment, name: &str, chosen_by: PathBuf) -> Result<Endpoint> {
     if name == DEFAULT_CONTEXT {
         return Ok(platform_default());
     }
-    let Some(dir) = config_dir else {
-        return Err(context_error(&name, "no home folder to find it in"));
+    let Some(dir) = env.config_dir() else {
+        return Err(context_error(name, "no home folder to find it in"));
     };
-    let id = context_id(&name);
+    let id = context_id(name);
     let meta_file = dir
         .join("contexts")
         .join("meta")
@@ -172,39 +226,99 @@ pub fn resolve(env: &Environment) -> Result<Endpoint> {
         Ok(text) => text,
         Err(error) if error.kind() == std::io::ErrorKind::NotFound => {
             return Err(context_error(
-                &name,
+                name,
                 &format!("it does not exist ({} is missing)", meta_file.display()),
             ))
         }
-        Err(error) => return Err(context_error(&name, &error.to_string())),
+        Err(error) => return Err(context_error(name, &error.to_string())),
     };
     let meta: ContextMeta = serde_json::from_str(&text)
-        .map_err(|error| context_error(&name, &format!("{}: {error}", meta_file.display())))?;
+        .map_err(|error| context_error(name, &format!("{}: {error}", meta_file.display())))?;
     let host = meta
         .endpoints
         .docker
         .and_then(|docker| docker.host)
         .filter(|host| !host.is_empty())
-        .ok_or_else(|| context_error(&name, "it names no Docker endpoint"))?;
-    // The CLI keeps a context's certificates here; their presence means the endpoint wants TLS.
-    let tls = dir
-        .join("contexts")
-        .join("tls")
-        .join(&id)
-        .join("docker")
-        .is_dir();
+        .ok_or_else(|| context_error(name, "it names no Docker endpoint"))?;
     Ok(Endpoint {
         host,
-        source: Source::Context { name, chosen_by },
-        tls,
+        source: Source::Context {
+            name: name.to_owned(),
+            chosen_by,
+        },
+        tls: context_tls(&dir, &id),
     })
+}
+
+/// The CLI keeps a context's certificates here; their presence means the endpoint wants TLS.
+fn context_tls(dir: &Path, id: &str) -> Option<PathBuf> {
+    let folder = dir.join("contexts").join("tls").join(id).join("docker");
+    folder.is_dir().then_some(folder)
+}
+
+/// A Docker context as `docker context ls` lists it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct DockerContext {
+    pub name: String,
+    pub description: String,
+    pub host: String,
+    /// The one the CLI (and the app) uses when nothing else is named.
+    pub current: bool,
+    pub tls: bool,
+}
+
+/// The user's Docker contexts, `default` first; unreadable ones are left out, as the CLI does.
+pub fn contexts(env: &Environment) -> Result<Vec<DockerContext>> {
+    let current = match (&env.docker_context, env.config_dir()) {
+        (Some(name), _) => name.clone(),
+        (None, Some(dir)) => {
+            current_context(&dir.join("config.json"))?.unwrap_or_else(|| DEFAULT_CONTEXT.into())
+        }
+        (None, None) => DEFAULT_CONTEXT.to_owned(),
+    };
+    let mut found = vec![DockerContext {
+        name: DEFAULT_CONTEXT.to_owned(),
+        description: "The platform's default Docker Engine".to_owned(),
+        host: env
+            .docker_host
+            .clone()
+            .unwrap_or_else(|| PLATFORM_DEFAULT.to_owned()),
+        current: current == DEFAULT_CONTEXT,
+        tls: false,
+    }];
+    let Some(dir) = env.config_dir() else {
+        return Ok(found);
+    };
+    let Ok(entries) = std::fs::read_dir(dir.join("contexts").join("meta")) else {
+        return Ok(found);
+    };
+    let mut named: Vec<DockerContext> = entries
+        .filter_map(std::result::Result::ok)
+        .filter_map(|entry| {
+            let text = std::fs::read_to_string(entry.path().join("meta.json")).ok()?;
+            let meta: ContextMeta = serde_json::from_str(&text).ok()?;
+            let host = meta.endpoints.docker.and_then(|docker| docker.host)?;
+            let id = entry.file_name().to_string_lossy().into_owned();
+            Some(DockerContext {
+                current: meta.name == current,
+                tls: context_tls(&dir, &id).is_some(),
+                description: meta.metadata.description.unwrap_or_default(),
+                name: meta.name,
+                host,
+            })
+        })
+        .collect();
+    named.sort_by(|a, b| a.name.cmp(&b.name));
+    found.extend(named);
+    Ok(found)
 }
 
 fn platform_default() -> Endpoint {
     Endpoint {
         host: PLATFORM_DEFAULT.to_owned(),
         source: Source::PlatformDefault,
-        tls: false,
+        tls: None,
     }
 }
 
@@ -239,8 +353,9 @@ fn config_error(file: &Path, reason: &str) -> Error {
     }
 }
 
-/// A client for `endpoint`, not yet connected: bollard connects on the first request.
-pub(crate) fn client(endpoint: &Endpoint) -> Result<bollard::Docker> {
+/// A client for `endpoint`. Local sockets and TCP connect on the first request; SSH logs in
+/// now, so that a refused key or host is said at once.
+pub(crate) async fn client(endpoint: &Endpoint, ssh: &SshOptions) -> Result<bollard::Docker> {
     use bollard::API_DEFAULT_VERSION;
     let host = endpoint.host.as_str();
     let unsupported = |reason: &str| Error::DockerHostUnsupported {
@@ -262,21 +377,54 @@ pub(crate) fn client(endpoint: &Endpoint) -> Result<bollard::Docker> {
         #[cfg(not(windows))]
         return Err(unsupported("named pipes exist only on Windows"));
     } else if host.starts_with("tcp://") || host.starts_with("http://") {
-        // bollard speaks TLS only with its `ssl` feature (rustls and the native certificate
-        // store), which this build leaves out: refuse rather than talk in clear text.
-        if endpoint.tls {
-            return Err(unsupported(
-                "TLS (DOCKER_TLS_VERIFY, DOCKER_CERT_PATH or a context with certificates) is not \
-                 supported yet; use the local socket, or an SSH tunnel to it",
-            ));
+        match &endpoint.tls {
+            Some(folder) => tls_client(endpoint, folder)?,
+            None => bollard::Docker::connect_with_http(host, TIMEOUT_SECS, API_DEFAULT_VERSION),
         }
-        bollard::Docker::connect_with_http(host, TIMEOUT_SECS, API_DEFAULT_VERSION)
+    } else if host.starts_with("ssh://") {
+        let address = SshAddress::parse(host)?;
+        let transport = SshTransport::connect(address, ssh.clone()).await?;
+        bollard::Docker::connect_with_custom_transport(
+            move |request| {
+                let transport = transport.clone();
+                Box::pin(async move { transport.request(request).await })
+                    as std::pin::Pin<Box<dyn std::future::Future<Output = _> + Send>>
+            },
+            Some("http://docker"),
+            TIMEOUT_SECS,
+            API_DEFAULT_VERSION,
+        )
     } else {
         return Err(unsupported(
-            "only unix://, npipe:// and tcp:// endpoints are supported (not ssh:// or https://)",
+            "only unix://, npipe://, tcp:// and ssh:// endpoints are supported",
         ));
     };
     connected.map_err(|error| unreachable(endpoint, &error))
+}
+
+/// TLS with client certificates, the server checked against the folder's CA (`--tlsverify`).
+fn tls_client(
+    endpoint: &Endpoint,
+    folder: &Path,
+) -> Result<std::result::Result<bollard::Docker, bollard::errors::Error>> {
+    let [ca, cert, key] = ["ca.pem", "cert.pem", "key.pem"].map(|name| folder.join(name));
+    if let Some(missing) = [&ca, &cert, &key].into_iter().find(|file| !file.is_file()) {
+        return Err(Error::DockerTls {
+            endpoint: endpoint.host.clone(),
+            reason: format!("{} is missing", missing.display()),
+        });
+    }
+    // bollard's rustls needs a process-wide provider when more than one is compiled in.
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    let host = endpoint.host.replacen("http://", "tcp://", 1);
+    Ok(bollard::Docker::connect_with_ssl(
+        &host,
+        &key,
+        &cert,
+        &ca,
+        TIMEOUT_SECS,
+        bollard::API_DEFAULT_VERSION,
+    ))
 }
 
 /// A daemon that does not answer at `endpoint`, named with where the endpoint came from.

@@ -50,7 +50,7 @@ fn docker_host_wins_over_every_context() {
     let endpoint = resolve(&env).expect("endpoint");
     assert_eq!(endpoint.host, "tcp://127.0.0.1:2375");
     assert_eq!(endpoint.source, Source::DockerHost);
-    assert!(!endpoint.tls);
+    assert!(endpoint.tls.is_none());
 }
 
 #[test]
@@ -146,55 +146,115 @@ fn a_broken_config_json_is_an_error_naming_the_file() {
     assert!(matches!(error, Error::DockerConfig { ref path, .. } if path.ends_with("config.json")));
 }
 
-#[test]
-fn tls_asked_by_the_environment_or_a_context_s_certificates_is_refused_clearly() {
+#[tokio::test]
+async fn tls_asked_by_the_environment_or_a_context_s_certificates_names_their_folder() {
+    let certs = tempfile::tempdir().expect("certs");
     let env = Environment {
         docker_host: Some("tcp://docker.example:2376".to_owned()),
         tls_verify: Some("1".to_owned()),
+        cert_path: Some(certs.path().display().to_string()),
         ..Default::default()
     };
     let endpoint = resolve(&env).expect("endpoint");
-    assert!(endpoint.tls);
-    let error = client(&endpoint).expect_err("tls unsupported");
-    assert!(
-        matches!(&error, Error::DockerHostUnsupported { reason, .. } if reason.contains("TLS")),
-        "{error:?}"
-    );
+    assert_eq!(endpoint.tls.as_deref(), Some(certs.path()));
+    let error = client(&endpoint, &SshOptions::default())
+        .await
+        .expect_err("no certificates in the folder");
+    assert_eq!(quantum_kernel::Coded::code(&error), "docker.tls_invalid");
+    assert!(error.to_string().contains("ca.pem is missing"), "{error}");
 
     let dir = config_dir(Some("remote"), &[("remote", "tcp://docker.example:2376")]);
-    std::fs::create_dir_all(
-        dir.path()
-            .join("contexts/tls")
-            .join(context_id("remote"))
-            .join("docker"),
-    )
-    .expect("tls dir");
-    assert!(resolve(&env_with(&dir)).expect("endpoint").tls);
+    let folder = dir
+        .path()
+        .join("contexts/tls")
+        .join(context_id("remote"))
+        .join("docker");
+    std::fs::create_dir_all(&folder).expect("tls dir");
+    assert_eq!(
+        resolve(&env_with(&dir)).expect("endpoint").tls,
+        Some(folder)
+    );
 }
 
 #[test]
-fn ssh_endpoints_are_refused_with_what_is_supported() {
+fn contexts_are_listed_as_the_cli_lists_them_with_the_current_one_marked() {
+    let dir = config_dir(
+        Some("staging"),
+        &[
+            ("staging", "ssh://deploy@staging"),
+            ("colima", "unix:///c.sock"),
+        ],
+    );
+    let listed = contexts(&env_with(&dir)).expect("contexts");
+    let names: Vec<(&str, &str, bool)> = listed
+        .iter()
+        .map(|c| (c.name.as_str(), c.host.as_str(), c.current))
+        .collect();
+    assert_eq!(
+        names,
+        [
+            ("default", PLATFORM_DEFAULT, false),
+            ("colima", "unix:///c.sock", false),
+            ("staging", "ssh://deploy@staging", true),
+        ]
+    );
+}
+
+#[test]
+fn a_project_target_names_a_context_or_an_address() {
+    let dir = config_dir(None, &[("staging", "ssh://deploy@staging")]);
+    let env = env_with(&dir);
+    let by_name = resolve_target(&env, &Target::Context("staging".into())).expect("context");
+    assert_eq!(by_name.host, "ssh://deploy@staging");
+    assert!(by_name.to_string().contains("context staging"), "{by_name}");
+    let missing = resolve_target(&env, &Target::Context("prod".into())).expect_err("no prod");
+    assert!(missing.to_string().contains("prod"), "{missing}");
+    let address = Target::Host {
+        host: "tcp://10.0.0.5:2376".into(),
+        tls: Some("/certs".into()),
+    };
+    let endpoint = resolve_target(&env, &address).expect("address");
+    assert_eq!(endpoint.source, Source::Project);
+    assert_eq!(endpoint.tls.as_deref(), Some(Path::new("/certs")));
+}
+
+#[tokio::test]
+async fn an_ssh_endpoint_that_does_not_answer_says_so_with_its_address() {
+    // A port nothing listens on: refused at once.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|listener| listener.local_addr())
+        .expect("free port")
+        .port();
     let env = Environment {
-        docker_host: Some("ssh://me@server".to_owned()),
+        docker_host: Some(format!("ssh://me@127.0.0.1:{port}")),
         ..Default::default()
     };
-    let error = client(&resolve(&env).expect("endpoint")).expect_err("ssh");
+    let error = client(&resolve(&env).expect("endpoint"), &SshOptions::default())
+        .await
+        .expect_err("nothing listens");
     assert_eq!(
         quantum_kernel::Coded::code(&error),
-        "docker.host_unsupported"
+        "docker.ssh_unreachable"
     );
-    assert!(error.to_string().contains("ssh://me@server"), "{error}");
+    assert!(
+        error
+            .to_string()
+            .contains(&format!("ssh://me@127.0.0.1:{port}")),
+        "{error}"
+    );
 }
 
 #[cfg(unix)]
-#[test]
-fn a_socket_that_is_not_there_is_unavailable_naming_the_endpoint_and_its_source() {
+#[tokio::test]
+async fn a_socket_that_is_not_there_is_unavailable_naming_the_endpoint_and_its_source() {
     let dir = config_dir(
         Some("colima"),
         &[("colima", "unix:///nonexistent/docker.sock")],
     );
     let endpoint = resolve(&env_with(&dir)).expect("endpoint");
-    let error = client(&endpoint).expect_err("no socket");
+    let error = client(&endpoint, &SshOptions::default())
+        .await
+        .expect_err("no socket");
     assert_eq!(quantum_kernel::Coded::code(&error), "docker.unavailable");
     let message = error.to_string();
     assert!(

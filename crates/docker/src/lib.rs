@@ -23,6 +23,7 @@ mod exec;
 mod files;
 pub mod host;
 mod inventory;
+pub mod ssh;
 mod stats;
 mod volumes;
 
@@ -127,8 +128,16 @@ impl Docker {
 
     /// Connects to the endpoint `env` resolves to.
     pub async fn connect_with(env: &host::Environment) -> Result<Self> {
-        let endpoint = host::resolve(env)?;
-        let api = host::client(&endpoint)?;
+        let ssh = ssh::SshOptions {
+            home: env.home.clone(),
+            ..ssh::SshOptions::default()
+        };
+        Self::connect_to(host::resolve(env)?, &ssh).await
+    }
+
+    /// Connects to `endpoint`, logging in with `ssh` when it is an `ssh://` address.
+    pub async fn connect_to(endpoint: host::Endpoint, ssh: &ssh::SshOptions) -> Result<Self> {
+        let api = host::client(&endpoint, ssh).await?;
         let api = api
             .negotiate_version()
             .await
@@ -140,6 +149,15 @@ impl Docker {
     /// Which Docker Engine this is and why it was chosen, for the UI and logs.
     pub fn endpoint(&self) -> &host::Endpoint {
         &self.endpoint
+    }
+
+    /// Whether the daemon answers now.
+    pub async fn ping(&self) -> Result<()> {
+        self.api
+            .ping()
+            .await
+            .map(drop)
+            .map_err(|error| host::unreachable(&self.endpoint, &error))
     }
 
     pub fn api(&self) -> &bollard::Docker {

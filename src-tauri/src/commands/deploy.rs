@@ -70,3 +70,54 @@ pub async fn deploy_rollback(
     };
     quantum_core::deploy::rollback(&state.core, project_id, release_id, &send).await
 }
+
+/// Connects to the environment's Docker Engine and says which it is. With `trust_fingerprint`,
+/// the SSH host key the user confirmed is recorded in `known_hosts` first.
+#[tauri::command]
+#[specta::specta]
+pub async fn deploy_connect(
+    state: State<'_, AppState>,
+    project_id: i64,
+    environment: String,
+    trust_fingerprint: Option<String>,
+) -> CommandResult<String> {
+    quantum_core::deploy::connect(&state.core, project_id, &environment, trust_fingerprint).await
+}
+
+/// Keeps the passphrase of the environment's SSH key in the keychain once it logs in.
+#[tauri::command]
+#[specta::specta]
+pub async fn deploy_set_ssh_passphrase(
+    state: State<'_, AppState>,
+    project_id: i64,
+    environment: String,
+    passphrase: String,
+) -> CommandResult<String> {
+    quantum_core::deploy::set_ssh_passphrase(&state.core, project_id, &environment, passphrase)
+        .await
+}
+
+/// The user's Docker contexts (`docker context ls`), for an environment's target.
+#[tauri::command]
+#[specta::specta]
+pub async fn docker_contexts() -> CommandResult<Vec<quantum_docker::host::DockerContext>> {
+    tokio::task::spawn_blocking(quantum_core::deploy::docker_contexts)
+        .await
+        .map_err(|error| quantum_kernel::ErrorInfo::new("docker.failed", error.to_string()))?
+}
+
+/// Points an environment at another Docker Engine (written into quantum.toml, comments kept).
+#[tauri::command]
+#[specta::specta]
+pub async fn deploy_set_target(
+    state: State<'_, AppState>,
+    project_id: i64,
+    environment: String,
+    target: quantum_deploy::DockerTarget,
+    ssh_identity: Option<String>,
+) -> CommandResult<()> {
+    Ok(state
+        .configs
+        .set_deploy_target(project_id, &environment, &target, ssh_identity.as_deref())
+        .await?)
+}

@@ -3,6 +3,7 @@
 
 pub mod deploy;
 pub mod fake_ci;
+pub mod remote;
 /// Where secrets are read and written relative to the database's write lock.
 #[path = "../../../crates/variables/tests/support/write_lock.rs"]
 pub mod write_lock;

@@ -1,9 +1,20 @@
 // Deploys: a project's environments and their history; a deploy or rollback streamed stage by stage.
 import { Channel } from "@tauri-apps/api/core";
-import { commands, type DeployEvent } from "../bindings";
+import { commands, type DeployEvent, type DockerTarget } from "../bindings";
 import { unwrap } from "./unwrap";
 
-export type { DeployDecl, DeployEnvironment, DeployEvent, DeployStage, Release, ReleaseKind, ReleaseStatus, ServingRelease } from "../bindings";
+export type {
+  DeployDecl,
+  DeployEnvironment,
+  DeployEvent,
+  DeployStage,
+  DockerContext,
+  DockerTarget,
+  Release,
+  ReleaseKind,
+  ReleaseStatus,
+  ServingRelease,
+} from "../bindings";
 
 function channel(onEvent: (event: DeployEvent) => void) {
   const events = new Channel<DeployEvent>();
@@ -23,4 +34,15 @@ export const deployApi = {
     unwrap(commands.deployStart(projectId, environment, channel(onEvent))),
   deployRollback: (projectId: number, releaseId: number, onEvent: (event: DeployEvent) => void) =>
     unwrap(commands.deployRollback(projectId, releaseId, channel(onEvent))),
+  /** Connects to the environment's Docker Engine; resolves with its name. `trustFingerprint`: an SSH host key the user confirmed. */
+  deployConnect: (projectId: number, environment: string, trustFingerprint: string | null) =>
+    unwrap(commands.deployConnect(projectId, environment, trustFingerprint)),
+  /** Logs in with the passphrase, then keeps it in the keychain. */
+  deploySetSshPassphrase: (projectId: number, environment: string, passphrase: string) =>
+    unwrap(commands.deploySetSshPassphrase(projectId, environment, passphrase)),
+  /** Writes the environment's target into quantum.toml. */
+  deploySetTarget: (projectId: number, environment: string, target: DockerTarget, sshIdentity: string | null) =>
+    unwrap(commands.deploySetTarget(projectId, environment, target, sshIdentity)),
+  /** The user's Docker contexts, as `docker context ls` lists them. */
+  dockerContexts: () => unwrap(commands.dockerContexts()),
 };

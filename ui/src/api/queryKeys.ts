@@ -22,6 +22,8 @@ export const queryKeys = {
   deployHistory: (projectId: number) => ["deploy", projectId, "history"] as const,
   /** Every project's live releases (the Dashboard); under `deploy`, so changes refetch it. */
   dashboardDeploys: ["deploy", "dashboard"] as const,
+  /** The user's Docker contexts (for an environment's target). */
+  dockerContexts: ["docker", "contexts"] as const,
   /** The templates a new project can start from (built-ins and the user's folders). */
   templates: ["templates"] as const,
   project: (id: number) => ["projects", id] as const,

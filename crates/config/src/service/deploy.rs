@@ -14,4 +14,18 @@ impl ProjectConfigs {
         let (config, _) = crate::check(&text, &self.known_secrets(project_id).await?);
         Ok(config.map(|config| config.deploy).unwrap_or_default())
     }
+
+    /// Points an environment at another Docker Engine in the project's file, kept in its history.
+    pub async fn set_deploy_target(
+        &self,
+        project_id: i64,
+        environment: &str,
+        target: &quantum_deploy::DockerTarget,
+        ssh_identity: Option<&str>,
+    ) -> Result<()> {
+        self.edit_file(project_id, |text| {
+            crate::edit::set_deploy_target(text, environment, target, ssh_identity)
+        })
+        .await
+    }
 }

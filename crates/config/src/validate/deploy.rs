@@ -194,6 +194,35 @@ impl Checker<'_> {
                         );
                     }
                 }
+                "docker_context" => {
+                    if is_context_name(&text) {
+                        decl.docker_context = Some(text);
+                    } else {
+                        valid = false;
+                        self.error(
+                            spans.value,
+                            "config.invalid_name",
+                            format!("`docker_context` is a context's name as `docker context ls` lists it; `{text}` is not."),
+                        );
+                    }
+                }
+                "docker_host" => match quantum_deploy::host_problem(&text) {
+                    None => decl.docker_host = Some(text),
+                    Some(problem) => {
+                        valid = false;
+                        self.error(spans.value, "config.invalid_address", format!("{problem}."));
+                    }
+                },
+                "docker_tls" | "ssh_identity" if text.is_empty() => {
+                    valid = false;
+                    self.error(
+                        spans.value,
+                        "config.invalid_folder",
+                        format!("`{key}` is a path (relative to the project, absolute, or starting with ~/)."),
+                    );
+                }
+                "docker_tls" => decl.docker_tls = Some(text),
+                "ssh_identity" => decl.ssh_identity = Some(text),
                 _ => self.unknown_key(
                     key,
                     spans.key,
@@ -201,6 +230,9 @@ impl Checker<'_> {
                     &format!("in [deploy.{name}]"),
                 ),
             }
+        }
+        if valid {
+            valid = self.deploy_target(name, &decl, spans);
         }
         let missing: Vec<&str> = [
             ("image", decl.image.is_empty()),
@@ -224,6 +256,41 @@ impl Checker<'_> {
             return None;
         }
         valid.then_some(decl)
+    }
+}
+
+/// A Docker context's name as the CLI allows it.
+fn is_context_name(text: &str) -> bool {
+    let mut chars = text.chars();
+    chars.next().is_some_and(|c| c.is_ascii_alphanumeric())
+        && chars.all(|c| c.is_ascii_alphanumeric() || "_.+-".contains(c))
+}
+
+impl Checker<'_> {
+    /// The target keys that only make sense together; `false` after an error.
+    fn deploy_target(&mut self, name: &str, decl: &DeployDecl, spans: &Spans) -> bool {
+        let host = decl.docker_host.as_deref().unwrap_or_default();
+        let problem = if decl.docker_context.is_some() && decl.docker_host.is_some() {
+            Some("takes `docker_context` or `docker_host`, not both")
+        } else if decl.docker_tls.is_some() && !host.starts_with("tcp://") {
+            Some("has `docker_tls` without a tcp:// `docker_host`: certificates are for TCP only")
+        } else if decl.ssh_identity.is_some()
+            && !host.starts_with("ssh://")
+            && decl.docker_context.is_none()
+        {
+            Some("has `ssh_identity` without an ssh:// `docker_host` or a `docker_context`")
+        } else {
+            None
+        };
+        let Some(problem) = problem else {
+            return true;
+        };
+        self.error(
+            spans.key.clone(),
+            "config.invalid_target",
+            format!("[deploy.{name}] {problem}."),
+        );
+        false
     }
 }
 
@@ -289,6 +356,40 @@ mod tests {
         assert_eq!(
             codes("[deploy.a]\nimage = \"x\"\nport = 1\npublish = 2\nkep = 3\n"),
             [(5, "config.unknown_key".to_owned())]
+        );
+        assert_eq!(
+            codes("[deploy.a]\nimage = \"x\"\nport = 1\npublish = 2\ndocker_host = \"ftp://x\"\n"),
+            [(5, "config.invalid_address".to_owned())]
+        );
+        assert_eq!(
+            codes("[deploy.a]\nimage = \"x\"\nport = 1\npublish = 2\ndocker_host = \"ssh://me@x\"\ndocker_tls = \"certs\"\n"),
+            [(1, "config.invalid_target".to_owned())]
+        );
+        assert_eq!(
+            codes("[deploy.a]\nimage = \"x\"\nport = 1\npublish = 2\ndocker_context = \"prod\"\ndocker_host = \"tcp://x:2376\"\n"),
+            [(1, "config.invalid_target".to_owned())]
+        );
+    }
+
+    #[test]
+    fn a_target_is_a_context_or_an_address_with_its_credentials() {
+        let text = "[deploy.prod]\nimage = \"shop\"\nport = 80\npublish = 8000\ndocker_host = \"ssh://deploy@prod:2222\"\nssh_identity = \"~/.ssh/deploy\"\n";
+        let spec = parse(text).expect("valid").deploy[0].to_spec(Vec::new());
+        assert_eq!(
+            spec.target,
+            quantum_deploy::DockerTarget::Host {
+                host: "ssh://deploy@prod:2222".to_owned(),
+                tls: None
+            }
+        );
+        assert_eq!(spec.ssh_identity.as_deref(), Some("~/.ssh/deploy"));
+        let text = "[deploy.prod]\nimage = \"shop\"\nport = 80\npublish = 8000\ndocker_context = \"prod-box\"\n";
+        let spec = parse(text).expect("valid").deploy[0].to_spec(Vec::new());
+        assert_eq!(
+            spec.target,
+            quantum_deploy::DockerTarget::Context {
+                name: "prod-box".to_owned()
+            }
         );
     }
 }

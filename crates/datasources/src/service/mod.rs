@@ -456,14 +456,19 @@ impl Datasources {
             .map(|d| (d.host_port, format!("the datasource “{}”", d.name)))
             .collect();
         // Deploy environments' published ports, deployed or not yet: a database must not take
-        // the port a project's proxy is declared to serve on.
+        // the port a project's proxy is declared to serve on (on this machine: one on another
+        // Docker host publishes there).
         for project in quantum_kernel::projects::list(&self.store).await? {
             let environments = self
                 .configs
                 .deploy_environments(project.id)
                 .await
                 .unwrap_or_default();
-            for environment in environments {
+            let local = environments
+                .into_iter()
+                .filter(|environment| environment.docker_context.is_none())
+                .filter(|environment| environment.docker_host.is_none());
+            for environment in local {
                 reserved.entry(environment.publish).or_insert_with(|| {
                     format!(
                         "the deploy environment “{}” of {} (its publish port)",

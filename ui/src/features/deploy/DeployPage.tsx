@@ -1,7 +1,7 @@
 import { useState } from "react";
 import { Link, useParams } from "react-router";
 import { useQuery } from "@tanstack/react-query";
-import { FileText, GitCompare, Rocket, RotateCcw } from "lucide-react";
+import { FileText, GitCompare, Rocket, RotateCcw, Server } from "lucide-react";
 import clsx from "clsx";
 import { api } from "../../api";
 import type { DeployEnvironment, Release, ReleaseStatus } from "../../api/deploy";
@@ -17,6 +17,8 @@ import { previousLive } from "./releaseDiff";
 import { ReleaseLogDialog } from "./ReleaseLogDialog";
 import { RollbackDialog } from "./RollbackDialog";
 import { RunPanel } from "./RunPanel";
+import { targetLabel, targetOf } from "./target";
+import { TargetDialog } from "./TargetDialog";
 import { useDeployRun } from "./useDeployRun";
 import "./deploy.css";
 
@@ -52,6 +54,7 @@ export default function DeployPage() {
   const [rollingBack, setRollingBack] = useState<Release | null>(null);
   const [showingLog, setShowingLog] = useState<Release | null>(null);
   const [comparing, setComparing] = useState<{ from: Release; to: Release } | null>(null);
+  const [targeting, setTargeting] = useState<DeployEnvironment | null>(null);
 
   let body;
   if (environments.isPending) body = <SkeletonRows rows={2} label="Reading the deploy environments" />;
@@ -83,6 +86,7 @@ export default function DeployPage() {
             environment={environment}
             busy={busy}
             onDeploy={() => deploy(environment.declared.name)}
+            onTarget={() => setTargeting(environment)}
           />
         ))}
       </div>
@@ -136,17 +140,24 @@ export default function DeployPage() {
         />
       )}
       {showingLog && <ReleaseLogDialog release={showingLog} onClose={() => setShowingLog(null)} />}
+      {targeting && <TargetDialog projectId={projectId} environment={targeting} onClose={() => setTargeting(null)} />}
       {comparing && <ReleaseDiffDialog from={comparing.from} to={comparing.to} onClose={() => setComparing(null)} />}
     </div>
   );
 }
 
-function EnvironmentCard({ environment, busy, onDeploy }: { environment: DeployEnvironment; busy: boolean; onDeploy: () => void }) {
+type EnvironmentCardProps = { environment: DeployEnvironment; busy: boolean; onDeploy: () => void; onTarget: () => void };
+
+function EnvironmentCard({ environment, busy, onDeploy, onTarget }: EnvironmentCardProps) {
   const { declared, live } = environment;
   return (
     <section className="panel deploy-environment" data-testid="deploy-environment" data-environment={declared.name}>
       <header className="deploy-environment-header">
         <h2 className="section-title">{declared.name}</h2>
+        <button type="button" className="button button-secondary" disabled={busy} onClick={onTarget} data-testid="deploy-target">
+          <Server size={14} aria-hidden />
+          Target
+        </button>
         <button type="button" className="button button-primary" disabled={busy} onClick={onDeploy} data-testid="deploy-start">
           <Rocket size={14} aria-hidden />
           Deploy
@@ -159,6 +170,8 @@ function EnvironmentCard({ environment, busy, onDeploy }: { environment: DeployE
         <dd className="mono selectable">{environment.url}</dd>
         <dt>Image</dt>
         <dd className="mono">{declared.image}</dd>
+        <dt>Docker</dt>
+        <dd data-testid="deploy-target-label">{targetLabel(targetOf(declared))}</dd>
       </dl>
     </section>
   );

@@ -1,0 +1,47 @@
+// An environment's Docker target: read from its [deploy.*] table, named for people, and checked
+// in the form before it is written into quantum.toml.
+import type { DeployDecl, DockerTarget } from "../../api/deploy";
+
+export type TargetKind = DockerTarget["kind"];
+
+export function targetOf(declared: DeployDecl): DockerTarget {
+  if (declared.dockerContext) return { kind: "context", name: declared.dockerContext };
+  if (declared.dockerHost) return { kind: "host", host: declared.dockerHost, tls: declared.dockerTls };
+  return { kind: "local" };
+}
+
+export function targetLabel(target: DockerTarget): string {
+  switch (target.kind) {
+    case "local":
+      return "This machine's Docker";
+    case "context":
+      return `Docker context ${target.name}`;
+    case "host":
+      return target.host;
+  }
+}
+
+/** The form's fields, as typed. */
+export type TargetForm = { kind: TargetKind; context: string; host: string; tls: string; identity: string };
+
+/** The target the form describes, or what to fix in it (and which field). */
+export function targetFromForm(form: TargetForm): { target: DockerTarget; identity: string | null } | { error: string; field: keyof TargetForm } {
+  const identity = form.identity.trim() || null;
+  if (form.kind === "local") return { target: { kind: "local" }, identity: null };
+  if (form.kind === "context") {
+    if (!form.context) return { error: "Choose a context.", field: "context" };
+    return { target: { kind: "context", name: form.context }, identity };
+  }
+  const host = form.host.trim();
+  if (!/^(ssh|tcp):\/\/[^\s/@]*@?[^\s/]+/.test(host))
+    return { error: "Write the address as ssh://user@host[:port] or tcp://host:2376.", field: "host" };
+  const tls = form.tls.trim() || null;
+  if (tls !== null && !host.startsWith("tcp://")) return { error: "Certificates are for a tcp:// address only.", field: "tls" };
+  if (identity !== null && !host.startsWith("ssh://")) return { error: "A key file is for an ssh:// address only.", field: "identity" };
+  return { target: { kind: "host", host, tls }, identity };
+}
+
+/** The SHA-256 fingerprint an unknown SSH host's error shows, to trust it with one click. */
+export function fingerprintIn(message: string): string | null {
+  return /SHA256:[A-Za-z0-9+/]+={0,2}/.exec(message)?.[0] ?? null;
+}
