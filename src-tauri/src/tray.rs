@@ -26,6 +26,8 @@ const STOP_PREFIX: &str = "datasource-stop:";
 pub const INCIDENT_PREFIX: &str = "incident:";
 /// Incidents listed in the menu at most (the tooltip counts them all).
 const MENU_INCIDENTS: usize = 5;
+/// A rollback to a kept release, by the release's id.
+const ROLLBACK_PREFIX: &str = "rollback:";
 
 /// What the tray icon shows, worst first.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -64,7 +66,7 @@ impl Aggregate {
 pub fn create<R: Runtime>(app: &AppHandle<R>) -> tauri::Result<()> {
     TrayIconBuilder::with_id(TRAY_ID)
         .icon(Image::from_bytes(Aggregate::Idle.icon())?)
-        .menu(&menu(app, &[], &[], None, None)?)
+        .menu(&menu(app, &[], &[], &[], None, None)?)
         .show_menu_on_left_click(false)
         .on_menu_event(|app, event| handle_menu(app, event.id().as_ref()))
         .on_tray_icon_event(|tray, event| {
@@ -90,6 +92,7 @@ fn menu<R: Runtime>(
     app: &AppHandle<R>,
     datasources: &[Datasource],
     incidents: &[(i64, String)],
+    rollbacks: &[(i64, String)],
     last_tests: Option<&str>,
     last_ci: Option<&str>,
 ) -> tauri::Result<Menu<R>> {
@@ -102,6 +105,19 @@ fn menu<R: Runtime>(
             MenuItem::with_id(
                 app,
                 format!("{INCIDENT_PREFIX}{project_id}"),
+                text,
+                true,
+                None::<&str>,
+            )
+        })
+        .collect::<tauri::Result<Vec<_>>>()?;
+    // One-click rollbacks, confirmed in a native dialog naming both versions.
+    let rollback_items = rollbacks
+        .iter()
+        .map(|(release_id, text)| {
+            MenuItem::with_id(
+                app,
+                format!("{ROLLBACK_PREFIX}{release_id}"),
                 text,
                 true,
                 None::<&str>,
@@ -148,6 +164,7 @@ fn menu<R: Runtime>(
     if let Some(ci) = &ci {
         items.push(ci);
     }
+    items.extend(rollback_items.iter().map(|i| i as &dyn IsMenuItem<R>));
     items.push(&separator);
     items.extend(submenus.iter().map(|s| s as &dyn IsMenuItem<R>));
     let second_separator = PredefinedMenuItem::separator(app)?;
@@ -176,6 +193,8 @@ pub fn handle_menu<R: Runtime>(app: &AppHandle<R>, id: &str) {
                 tracing::warn!(%error, "stop from the tray failed");
             }
         });
+    } else if let Some(release_id) = datasource_action(ROLLBACK_PREFIX) {
+        confirm_rollback(app, release_id);
     } else if let Some(project_id) = datasource_action(INCIDENT_PREFIX) {
         window::show_main(app);
         let page = NavigateRequested(format!("/projects/{project_id}/health"));
@@ -191,6 +210,74 @@ pub fn handle_menu<R: Runtime>(app: &AppHandle<R>, id: &str) {
             other => tracing::warn!(id = other, "unknown tray menu item"),
         }
     }
+}
+
+/// Asks in a native dialog, naming both versions, then rolls back in the background; the end is
+/// told by the desktop notification every rollback sends, a refusal by one of its own.
+fn confirm_rollback<R: Runtime>(app: &AppHandle<R>, release_id: i64) {
+    use tauri_plugin_dialog::{DialogExt, MessageDialogButtons, MessageDialogKind};
+    let app = app.clone();
+    tauri::async_runtime::spawn(async move {
+        let state = app.state::<AppState>();
+        let offers = quantum_core::deploy::rollback_offers(&state.core)
+            .await
+            .unwrap_or_default();
+        let Some(offer) = offers.into_iter().find(|o| o.target.id == release_id) else {
+            return;
+        };
+        let (live, target) = (&offer.live, &offer.target);
+        let question = format!(
+            "{} serves {} of {} now. Release {} ({}) starts from its kept image and takes the \
+             traffic once its health check passes; {} is stopped and kept.",
+            live.version,
+            live.environment,
+            offer.project_name,
+            target.id,
+            target.version,
+            live.version
+        );
+        let on_answer = {
+            let app = app.clone();
+            let (project_id, project_name) = (target.project_id, offer.project_name.clone());
+            move |confirmed: bool| {
+                if !confirmed {
+                    return;
+                }
+                tauri::async_runtime::spawn(async move {
+                    let state = app.state::<AppState>();
+                    let done = quantum_core::deploy::rollback(
+                        &state.core,
+                        project_id,
+                        release_id,
+                        &|_| {},
+                    )
+                    .await;
+                    if let Err(error) = done {
+                        tracing::warn!(%error.message, "rollback from the tray refused");
+                        crate::notify::send(
+                            &app,
+                            crate::notify::Notice {
+                                title: format!("{project_name}: no rollback"),
+                                body: error.message,
+                            },
+                        );
+                    }
+                });
+            }
+        };
+        app.dialog()
+            .message(question)
+            .title(format!(
+                "Roll back {} to {}?",
+                live.environment, target.version
+            ))
+            .kind(MessageDialogKind::Warning)
+            .buttons(MessageDialogButtons::OkCancelCustom(
+                format!("Roll back to {}", target.version),
+                "Cancel".to_owned(),
+            ))
+            .show(on_answer);
+    });
 }
 
 fn status_label(status: DatasourceStatus) -> &'static str {
@@ -279,6 +366,7 @@ pub async fn refresh<R: Runtime>(app: &AppHandle<R>, store: &Store, datasources:
         ));
     }
     let incident_items = incident_items(store).await;
+    let rollbacks = rollback_items(app).await;
     let last_tests = last_test_run(store).await;
     let last_ci = app
         .state::<AppState>()
@@ -294,6 +382,7 @@ pub async fn refresh<R: Runtime>(app: &AppHandle<R>, store: &Store, datasources:
                 app,
                 &list,
                 &incident_items,
+                &rollbacks,
                 last_tests.as_deref(),
                 last_ci.as_deref(),
             )
@@ -321,6 +410,32 @@ async fn incident_items(store: &Store) -> Vec<(i64, String)> {
         ));
     }
     items
+}
+
+/// "Roll back shop · staging to v2 (v3 serves)" for each environment with a kept release before
+/// its live one.
+async fn rollback_items<R: Runtime>(app: &AppHandle<R>) -> Vec<(i64, String)> {
+    let Some(state) = app.try_state::<AppState>() else {
+        return Vec::new();
+    };
+    quantum_core::deploy::rollback_offers(&state.core)
+        .await
+        .unwrap_or_default()
+        .into_iter()
+        .take(MENU_INCIDENTS)
+        .map(|offer| {
+            (
+                offer.target.id,
+                format!(
+                    "↶ Roll back {} · {} to {} ({} serves)",
+                    offer.project_name,
+                    offer.live.environment,
+                    offer.target.version,
+                    offer.live.version
+                ),
+            )
+        })
+        .collect()
 }
 
 /// "Tests in shop: 2 failed, 40 passed", from the latest run of any project.

@@ -97,7 +97,7 @@ async fn main() {
     let port = free_port();
     let image = format!("qa-deploy-bench-{}", std::process::id());
     let mut spec = EnvironmentSpec::new("bench", &image, 8080, port);
-    spec.proxy_image = "testdb/caddy:2.6".to_owned();
+    spec.proxy_image = "testdb/haproxy:2.6".to_owned();
     spec.health = HealthCheck::Http {
         path: "/health".to_owned(),
         status: Some(200),

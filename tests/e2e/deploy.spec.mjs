@@ -3,7 +3,7 @@
 // log on screen, deployed again as v2, then rolled back to v1 from the history after a
 // confirmation naming both versions. The published port answers each version in turn, and the
 // live release's lines are on the project's Logs page, and what it serves on the Dashboard. Needs
-// Docker and the local test images (testdb/web, testdb/caddy).
+// Docker and the local test images (testdb/web, testdb/haproxy).
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
@@ -56,7 +56,7 @@ publish = ${port}
 health_path = "/health"
 health_timeout = 20
 drain = 5
-proxy_image = "testdb/caddy:2.6"
+proxy_image = "testdb/haproxy:2.6"
 `,
   );
   git("init", "-q");
@@ -217,7 +217,7 @@ test("an environment's Docker target is chosen among the contexts, written to qu
   assert.match(await renderedText(driver, connected), /Connected: Docker from context e2e-local: unix:\/\/\/var\/run\/docker\.sock/);
   const written = await readFile(join(folder, "quantum.toml"), "utf8");
   assert.match(written, /\[deploy\.preview\][\s\S]*docker_context = "e2e-local"/);
-  assert.match(written, /proxy_image = "testdb\/caddy:2\.6"/, "the rest of the table stays");
+  assert.match(written, /proxy_image = "testdb\/haproxy:2\.6"/, "the rest of the table stays");
   await capture(driver, "deploy-target-context");
   await click(By.css('[data-testid="deploy-target-dialog"] button[aria-label="Close"]'));
   const label = () => driver.executeScript('return document.querySelector(\'[data-testid="deploy-target-label"]\')?.textContent ?? null;');

@@ -25,7 +25,7 @@ async fn deploy_deploy_again_and_roll_back_with_no_failed_request() {
         8080,
         port,
     );
-    spec.proxy_image = "testdb/caddy:2.6".to_owned();
+    spec.proxy_image = "testdb/haproxy:2.6".to_owned();
     spec.health = HealthCheck::Http {
         path: "/health".to_owned(),
         status: Some(200),
@@ -117,6 +117,7 @@ async fn deploy_deploy_again_and_roll_back_with_no_failed_request() {
     load.wait_for_answers(20).await;
 
     let load_started = load.started;
+    let changes = load.changes();
     let (answers, failures) = load.stop().await;
     // On a failure, what the deploys were doing then, in the load loop's time.
     let timeline: Vec<String> = stages
@@ -135,7 +136,9 @@ async fn deploy_deploy_again_and_roll_back_with_no_failed_request() {
     assert_eq!(
         runs(&answers),
         ["v1", "v2", "v1"],
-        "each answer is the live release's"
+        "each answer is the live release's; the answers changed at:\n{}\nthe deploys meanwhile:\n{}",
+        changes.join("\n"),
+        timeline.join("\n")
     );
     eprintln!(
         "{} requests, none failed; rollback took {rollback_time:?}",
@@ -228,7 +231,7 @@ async fn a_publish_port_held_by_another_program_is_named_and_nothing_is_left_beh
         8080,
         port,
     );
-    spec.proxy_image = "testdb/caddy:2.6".to_owned();
+    spec.proxy_image = "testdb/haproxy:2.6".to_owned();
     let error = deploys
         .deploy(
             DeployRequest {

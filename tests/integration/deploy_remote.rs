@@ -11,7 +11,7 @@ use quantum_docker::host::Environment;
 use quantum_integration_tests::deploy::{
     free_port, get, project_folder, release_version, runs, LoadLoop,
 };
-use quantum_integration_tests::remote::RemoteHost;
+use quantum_integration_tests::remote::{Registry, RemoteHost, PASSPHRASE};
 use quantum_integration_tests::TestApp;
 
 fn spec_for(name: &str, target: DockerTarget) -> EnvironmentSpec {
@@ -21,7 +21,7 @@ fn spec_for(name: &str, target: DockerTarget) -> EnvironmentSpec {
         8080,
         free_port(),
     );
-    spec.proxy_image = "testdb/caddy:2.6".to_owned();
+    spec.proxy_image = "testdb/haproxy:2.6".to_owned();
     spec.health = HealthCheck::Http {
         path: "/health".to_owned(),
         status: Some(200),
@@ -106,6 +106,13 @@ async fn deploy_twice_and_roll_back(
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn deploys_and_rollbacks_on_a_remote_host_over_ssh_and_over_tls() {
+    let docker0 = || {
+        std::process::Command::new("ip")
+            .args(["link", "show", "docker0"])
+            .output()
+            .is_ok_and(|output| output.status.success())
+    };
+    let had_docker0 = docker0();
     let remote = tokio::task::spawn_blocking(RemoteHost::start)
         .await
         .expect("remote host");
@@ -157,6 +164,26 @@ async fn deploys_and_rollbacks_on_a_remote_host_over_ssh_and_over_tls() {
     );
     deploy_twice_and_roll_back(&app, &deploys, &ssh, &remote).await;
 
+    // An encrypted key named by the environment: refused without its passphrase, used with it.
+    let mut keyed = ssh.clone();
+    keyed.ssh_identity = Some(remote.encrypted_key().display().to_string());
+    let locked = quantum_kernel::ErrorInfo::from(
+        deploys
+            .connect(&keyed, None)
+            .await
+            .expect_err("no passphrase"),
+    );
+    assert_eq!(
+        locked.code, "docker.ssh_key_passphrase",
+        "{}",
+        locked.message
+    );
+    keyed.ssh_passphrase = Some(PASSPHRASE.to_owned());
+    deploys
+        .connect(&keyed, None)
+        .await
+        .expect("the key unlocked by its passphrase logs in");
+
     // Over TCP with TLS, named by the context the CLI would use.
     let tls = spec_for(
         "tls",
@@ -170,6 +197,74 @@ async fn deploys_and_rollbacks_on_a_remote_host_over_ssh_and_over_tls() {
         "{endpoint}"
     );
     deploy_twice_and_roll_back(&app, &deploys, &tls, &remote).await;
+
+    // Built here, pushed to a registry, pulled by the remote engine.
+    let registry = tokio::task::spawn_blocking(Registry::start)
+        .await
+        .expect("registry");
+    let mut pushed = spec_for("push", ssh.target.clone());
+    pushed.image = format!(
+        "{}/qa-deploy-remote-push-{}",
+        registry.host(),
+        std::process::id()
+    );
+    pushed.push = true;
+    let folder = project_folder();
+    let stages = std::sync::Mutex::new(Vec::new());
+    let release = deploys
+        .deploy(
+            DeployRequest {
+                project_id: app.project_id,
+                project_name: "shop",
+                project_dir: folder.path(),
+                spec: &pushed,
+                actor: "tester",
+            },
+            &|event| {
+                if let quantum_deploy::DeployEvent::Stage { stage } = event {
+                    stages.lock().expect("lock").push(stage);
+                }
+            },
+        )
+        .await
+        .expect("pushed and deployed");
+    assert_eq!(get(pushed.publish, "/").await, Ok((200, "v1".to_owned())));
+    let tags = get(
+        registry.port,
+        &format!("/v2/qa-deploy-remote-push-{}/tags/list", std::process::id()),
+    )
+    .await;
+    assert!(
+        tags.as_ref()
+            .is_ok_and(|(status, body)| *status == 200 && body.contains("\"v1\"")),
+        "the registry has v1: {tags:?}"
+    );
+    assert!(
+        remote.has_image(&release.image),
+        "the remote engine pulled it"
+    );
+    let log = deploys.log(release.id).await.expect("log");
+    assert!(
+        log.contains("Layer 1 of"),
+        "the push is told layer by layer:\n{log}"
+    );
+    assert!(
+        stages
+            .lock()
+            .expect("lock")
+            .contains(&quantum_deploy::DeployStage::Pushing),
+        "the push is a stage of its own"
+    );
+    // Built on this machine: its tag is here, and goes.
+    let removed = std::process::Command::new("docker")
+        .args(["rmi", &release.image])
+        .output()
+        .expect("docker rmi");
+    assert!(
+        removed.status.success(),
+        "{} was built on this machine",
+        release.image
+    );
 
     // A release of the SSH environment cannot be rolled back once it deploys elsewhere.
     let moved = EnvironmentSpec {
@@ -190,5 +285,11 @@ async fn deploys_and_rollbacks_on_a_remote_host_over_ssh_and_over_tls() {
     assert_eq!(
         quantum_kernel::ErrorInfo::from(error).code,
         "deploy.target_changed"
+    );
+    drop(remote);
+    assert_eq!(
+        docker0(),
+        had_docker0,
+        "the machine's own engine keeps its bridge"
     );
 }

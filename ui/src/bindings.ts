@@ -1065,6 +1065,7 @@ export type DeployDecl = {
 	drain: number | null,
 	keep: number | null,
 	proxyImage: string | null,
+	push: boolean | null,
 	dockerContext: string | null,
 	dockerHost: string | null,
 	dockerTls: string | null,
@@ -1090,7 +1091,9 @@ export type DeployEvent =
 { kind: "finished"; release: Release };
 
 /**  Where a deploy or rollback is. */
-export type DeployStage = "building" | "starting" | "health_check" | "switching" | "draining" | "done";
+export type DeployStage = "building" | 
+/**  Pushed to the registry and pulled by the environment's engine (`push = true`). */
+"pushing" | "starting" | "health_check" | "switching" | "draining" | "done";
 
 /**  One problem in the file, shaped for an editor marker. */
 export type Diagnostic = {

@@ -124,6 +124,7 @@ pub struct DeployDecl {
     pub drain: Option<u32>,
     pub keep: Option<u32>,
     pub proxy_image: Option<String>,
+    pub push: Option<bool>,
     pub docker_context: Option<String>,
     pub docker_host: Option<String>,
     pub docker_tls: Option<String>,
@@ -164,6 +165,7 @@ impl DeployDecl {
             "0.0.0.0".clone_into(&mut spec.bind);
         }
         spec.ssh_identity = self.ssh_identity.clone();
+        spec.push = self.push.unwrap_or(false);
         spec.variables = variables;
         spec
     }

@@ -143,7 +143,11 @@ pub const DEPLOY_KEYS: &[KeySpec] = &[
     ),
     (
         "proxy_image",
-        "The Caddy image the proxy runs (default caddy:2-alpine)",
+        "The HAProxy image the proxy runs (default haproxy:2.8-alpine)",
+    ),
+    (
+        "push",
+        "true: build on this machine, push to the image's registry, and pull it on the target (default false: the target builds)",
     ),
     (
         "docker_context",

@@ -299,3 +299,42 @@ pub async fn rollback(
         .rollback(&project.name, release_id, &spec, &actor(), on_event)
         .await?)
 }
+
+/// A one-click rollback the tray offers: an environment's live release, and the last release
+/// before it that is still kept.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RollbackOffer {
+    pub project_name: String,
+    pub live: Release,
+    pub target: Release,
+}
+
+/// For each environment serving now, its last kept release before the live one (on the same
+/// engine), newest deploys first.
+pub async fn rollback_offers(core: &Core) -> Result<Vec<RollbackOffer>, ErrorInfo> {
+    let mut offers = Vec::new();
+    for live in core.deploys.live_releases().await? {
+        let history = core
+            .deploys
+            .history(live.project_id, Some(&live.environment))
+            .await?;
+        let target = history.into_iter().find(|release| {
+            release.id != live.id
+                && release.status == quantum_deploy::ReleaseStatus::Replaced
+                && release.image_id.is_some()
+                && release.target() == live.target()
+        });
+        let (Some(target), Ok(project)) =
+            (target, projects::get(&core.store, live.project_id).await)
+        else {
+            continue;
+        };
+        offers.push(RollbackOffer {
+            project_name: project.name,
+            live,
+            target,
+        });
+    }
+    offers.sort_by_key(|offer| std::cmp::Reverse(offer.live.started_at));
+    Ok(offers)
+}

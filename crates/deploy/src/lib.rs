@@ -13,6 +13,7 @@ mod error;
 mod history;
 mod names;
 mod proxy;
+mod registry;
 mod release;
 mod spec;
 mod target;
@@ -31,7 +32,7 @@ use specta::Type;
 pub use error::{Error, Result};
 pub use history::{Release, ReleaseKind, ReleaseStatus};
 pub use names::{Names, LABEL_ENVIRONMENT, LABEL_RELEASE, LABEL_ROLE};
-pub use proxy::{caddyfile, upstream_of};
+pub use proxy::config as proxy_config;
 pub use spec::{
     EnvironmentSpec, HealthCheck, DEFAULT_DRAIN_SECS, DEFAULT_HEALTH_TIMEOUT_SECS, DEFAULT_KEEP,
     DEFAULT_PROXY_IMAGE,
@@ -46,6 +47,8 @@ use history::COLUMNS;
 #[serde(rename_all = "snake_case")]
 pub enum DeployStage {
     Building,
+    /// Pushed to the registry and pulled by the environment's engine (`push = true`).
+    Pushing,
     Starting,
     HealthCheck,
     Switching,
@@ -232,13 +235,23 @@ impl Deploys {
         .bind(id)
         .execute(self.store.pool())
         .await?;
-        log.line(&format!("Building {tag} on {}", docker.endpoint()));
+        // With `push`, this machine builds and the environment's engine pulls.
+        let builder = if spec.push {
+            self.engines.local().await?
+        } else {
+            docker.clone()
+        };
+        log.line(&format!("Building {tag} on {}", builder.endpoint()));
         let context = request.project_dir.join(&spec.context);
-        let built = build::build(docker, &context, &spec.dockerfile, &tag, |line| {
+        let mut built = build::build(&builder, &context, &spec.dockerfile, &tag, |line| {
             log.line(line)
         })
         .await?;
         log.line(&format!("Built {}", built.image_id));
+        if spec.push {
+            log.stage(DeployStage::Pushing);
+            built.image_id = self.push_and_pull(&builder, docker, &tag, log).await?;
+        }
         sqlx::query("UPDATE deploy_releases SET image_id = ? WHERE id = ?")
             .bind(&built.image_id)
             .bind(id)
@@ -246,6 +259,41 @@ impl Deploys {
             .await?;
         self.release_image(docker, request.project_id, spec, id, &built.image_id, log)
             .await
+    }
+
+    /// Pushes `tag` from `builder` to its registry, and pulls it on `docker` when that is another
+    /// engine; the image's ID there.
+    async fn push_and_pull(
+        &self,
+        builder: &Docker,
+        docker: &Docker,
+        tag: &str,
+        log: &mut Log<'_>,
+    ) -> Result<String> {
+        let host = registry::registry_of(tag);
+        let config_dir = self.engines.config_dir();
+        let lookup = host.clone();
+        let credentials = tokio::task::spawn_blocking(move || {
+            registry::credentials(config_dir.as_deref(), &lookup, None)
+        })
+        .await
+        .map_err(|error| Error::Registry {
+            registry: host.clone(),
+            reason: error.to_string(),
+        })??;
+        log.line(&format!("Pushing {tag} to {host}"));
+        registry::push(builder, tag, credentials.clone(), |line| log.line(line)).await?;
+        if builder.endpoint() == docker.endpoint() {
+            let image = builder.api().inspect_image(tag).await;
+            return image
+                .ok()
+                .and_then(|image| image.id)
+                .ok_or_else(|| Error::Build {
+                    reason: format!("{tag} is gone after its push"),
+                });
+        }
+        log.line(&format!("Pulling {tag} on {}", docker.endpoint()));
+        registry::pull(docker, tag, credentials, |line| log.line(line)).await
     }
 
     /// Releases a kept release's image again: the same steps as a deploy, without the build.

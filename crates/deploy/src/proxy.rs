@@ -1,8 +1,11 @@
-//! The environment's proxy: a Caddy container that keeps the published port and forwards to the
-//! live release by its container name on the environment's network. Switching is a new Caddyfile
-//! and `caddy reload`, which Caddy applies without dropping a connection; requests already on
-//! their way to the old release finish there. Everything goes through `docker exec` and file
-//! uploads, so it works the same on a remote daemon as on the local one.
+//! The environment's proxy: HAProxy in a container, holding the published port and forwarding to
+//! the live release on the environment's network. Traffic is switched through HAProxy's runtime
+//! API (`add server`, `set server … state ready | drain | maint`), never by a reload: a reload
+//! hands the listening socket to a new one, and a connection queued on the old socket at that
+//! instant is reset (with Caddy, whose reloads work that way, about one request in 10,000 got an
+//! empty answer). The configuration file is rewritten at each switch as well, so that a proxy the
+//! daemon restarts serves the live release. Everything goes through `docker exec` and uploads,
+//! so it works the same on a remote daemon as on the local one.
 
 use std::collections::HashMap;
 use std::time::{Duration, Instant};
@@ -17,34 +20,40 @@ use crate::names::Names;
 use crate::spec::{EnvironmentSpec, HealthCheck};
 use crate::{Error, Result};
 
-const CADDYFILE: &str = "/etc/caddy/Caddyfile";
+/// Where the official image (and the test image) read their configuration.
+const CONFIG: &str = "/usr/local/etc/haproxy/haproxy.cfg";
+/// The port the proxy listens on in its container (unprivileged: the official image's user).
+const PORT: &str = "8080/tcp";
+/// The backend the releases are servers of.
+const BACKEND: &str = "app";
 
-/// The Caddyfile that sends all traffic to `upstream` (`name:port`), or answers 503 while no
-/// release is live. A request whose upstream cannot be reached is tried again for a few seconds
-/// rather than failed.
-pub fn caddyfile(upstream: Option<&str>) -> String {
-    let site = match upstream {
-        Some(upstream) => format!(
-            "\treverse_proxy {upstream} {{\n\t\tlb_try_duration 5s\n\t\tlb_try_interval 100ms\n\t}}\n"
-        ),
-        None => "\trespond \"No release of this environment is live yet.\" 503\n".to_owned(),
-    };
-    format!("{{\n\tadmin localhost:2019\n\tauto_https off\n}}\n\n:80 {{\n{site}}}\n")
+/// The configuration that sends traffic to `live` (`container:port`), or answers 503 while no
+/// release is live. A request whose server cannot be reached is sent to another one.
+pub fn config(live: Option<&str>) -> String {
+    let server = live
+        .map(|upstream| format!("    server {} {upstream}\n", server_name(upstream)))
+        .unwrap_or_default();
+    format!(
+        "global\n    stats socket ipv4@127.0.0.1:9999 level admin\n    stats timeout 10s\n\n\
+         defaults\n    mode http\n    timeout connect 5s\n    timeout client 60s\n    \
+         timeout server 60s\n    timeout http-request 10s\n    retries 3\n    option redispatch 1\n    \
+         default-server init-addr libc,none\n\n\
+         frontend web\n    bind :8080\n    http-request return status 503 content-type text/plain \
+         string \"No release of this environment is live yet.\" if {{ nbsrv({BACKEND}) eq 0 }}\n    \
+         default_backend {BACKEND}\n\n\
+         backend {BACKEND}\n    balance roundrobin\n{server}"
+    )
 }
 
-/// The upstream a Caddyfile written by [`caddyfile`] sends traffic to.
-pub fn upstream_of(caddyfile: &str) -> Option<String> {
-    caddyfile
-        .lines()
-        .find_map(|line| line.trim().strip_prefix("reverse_proxy "))
-        .and_then(|rest| rest.split_whitespace().next())
-        .map(str::to_owned)
+/// The server an upstream (`container:port`) is in the backend: the container's name.
+fn server_name(upstream: &str) -> &str {
+    upstream.split(':').next().unwrap_or(upstream)
 }
 
-fn caddyfile_file(upstream: Option<&str>) -> ContainerFile {
+fn config_file(live: Option<&str>) -> ContainerFile {
     ContainerFile {
-        path: CADDYFILE.to_owned(),
-        contents: caddyfile(upstream).into_bytes(),
+        path: CONFIG.to_owned(),
+        contents: config(live).into_bytes(),
         mode: 0o644,
         uid: 0,
         gid: 0,
@@ -52,7 +61,8 @@ fn caddyfile_file(upstream: Option<&str>) -> ContainerFile {
 }
 
 /// Makes sure the proxy runs and publishes the environment's port. A new proxy sends traffic to
-/// `live`; one publishing another port (the settings changed) is replaced.
+/// `live`; one publishing another port or running another image (the settings changed) is
+/// replaced.
 pub async fn ensure(
     docker: &Docker,
     names: &Names,
@@ -72,7 +82,12 @@ pub async fn ensure(
         }
     };
     if let Some(inspected) = inspected {
-        if publishes(&inspected, spec) {
+        let same_image = inspected
+            .config
+            .as_ref()
+            .and_then(|config| config.image.as_deref())
+            == Some(spec.proxy_image.as_str());
+        if same_image && publishes(&inspected, spec) {
             if !inspected
                 .state
                 .and_then(|state| state.running)
@@ -80,7 +95,7 @@ pub async fn ensure(
             {
                 docker.start(&proxy, spec.publish).await?;
             }
-            return wait_for_admin(docker, &proxy).await;
+            return wait_for_api(docker, &proxy).await;
         }
         docker.remove_container(&proxy).await?;
     }
@@ -95,7 +110,7 @@ fn publishes(
         .host_config
         .as_ref()
         .and_then(|config| config.port_bindings.as_ref())
-        .and_then(|bindings| bindings.get("80/tcp").cloned().flatten())
+        .and_then(|bindings| bindings.get(PORT).cloned().flatten())
         .is_some_and(|bindings| {
             bindings.iter().any(|binding| {
                 binding.host_port.as_deref() == Some(&spec.publish.to_string())
@@ -108,11 +123,11 @@ async fn create(
     docker: &Docker,
     names: &Names,
     spec: &EnvironmentSpec,
-    upstream: Option<&str>,
+    live: Option<&str>,
 ) -> Result<()> {
     let host_config = HostConfig {
         port_bindings: Some(HashMap::from([(
-            "80/tcp".to_owned(),
+            PORT.to_owned(),
             Some(vec![PortBinding {
                 host_ip: Some(spec.bind.clone()),
                 host_port: Some(spec.publish.to_string()),
@@ -128,20 +143,14 @@ async fn create(
     };
     let body = ContainerCreateBody {
         image: Some(spec.proxy_image.clone()),
+        // The master-worker mode in the foreground, as the official image runs it.
         cmd: Some(
-            [
-                "caddy",
-                "run",
-                "--config",
-                CADDYFILE,
-                "--adapter",
-                "caddyfile",
-            ]
-            .map(str::to_owned)
-            .to_vec(),
+            ["haproxy", "-W", "-db", "-f", CONFIG]
+                .map(str::to_owned)
+                .to_vec(),
         ),
         labels: Some(names.labels("proxy", None)),
-        exposed_ports: Some(vec!["80/tcp".to_owned()]),
+        exposed_ports: Some(vec![PORT.to_owned()]),
         host_config: Some(host_config),
         ..Default::default()
     };
@@ -158,9 +167,7 @@ async fn create(
                 spec.proxy_image
             ),
         })?;
-    docker
-        .put_files(&created.id, &[caddyfile_file(upstream)])
-        .await?;
+    docker.put_files(&created.id, &[config_file(live)]).await?;
     if let Err(error) = docker.start(&created.id, spec.publish).await {
         // Not kept: a proxy that cannot publish would only be in the way of the next try.
         docker.remove_container(&created.id).await.ok();
@@ -172,18 +179,54 @@ async fn create(
             other => other.into(),
         });
     }
-    // Caddy takes a moment to read its configuration: ready once its admin API answers.
-    wait_for_admin(docker, &names.proxy()).await
+    wait_for_api(docker, &names.proxy()).await
 }
 
-async fn wait_for_admin(docker: &Docker, proxy: &str) -> Result<()> {
+/// A runtime API command's answer (BusyBox nc sends it, then reads until HAProxy closes).
+async fn api(docker: &Docker, proxy: &str, command: &str) -> Result<String> {
+    let answer = docker
+        .exec(
+            proxy,
+            &[
+                "sh",
+                "-c",
+                "printf '%s\\n' \"$1\" | nc 127.0.0.1 9999",
+                "api",
+                command,
+            ],
+        )
+        .await?;
+    if answer.succeeded() {
+        Ok(answer.output)
+    } else {
+        Err(Error::Proxy {
+            reason: format!(
+                "its runtime API did not take “{command}”: {}",
+                answer.output.trim()
+            ),
+        })
+    }
+}
+
+/// A command that answers nothing (or `expected`) when it worked.
+async fn api_quiet(docker: &Docker, proxy: &str, command: &str, expected: &str) -> Result<()> {
+    let answer = api(docker, proxy, command).await?;
+    let answer = answer.trim();
+    if answer.is_empty() || answer == expected {
+        Ok(())
+    } else {
+        Err(Error::Proxy {
+            reason: format!("HAProxy answered “{command}” with: {answer}"),
+        })
+    }
+}
+
+async fn wait_for_api(docker: &Docker, proxy: &str) -> Result<()> {
     let deadline = Instant::now() + Duration::from_secs(15);
     loop {
         // A proxy that exits on a bad configuration is restarting: exec refuses it meanwhile.
-        let answer = docker
-            .exec(proxy, &fetch_command("http://localhost:2019/config/"))
-            .await;
-        if answer.is_ok_and(|answer| answer.succeeded()) {
+        let answer = api(docker, proxy, "show info").await;
+        if answer.is_ok_and(|answer| answer.contains("Name: HAProxy")) {
             return Ok(());
         }
         if Instant::now() >= deadline {
@@ -196,83 +239,165 @@ async fn wait_for_admin(docker: &Docker, proxy: &str) -> Result<()> {
     }
 }
 
-/// Sends traffic to `upstream`: the new Caddyfile, then a graceful reload.
-pub async fn switch(docker: &Docker, names: &Names, upstream: &str) -> Result<()> {
-    let proxy = names.proxy();
-    docker
-        .put_files(&proxy, &[caddyfile_file(Some(upstream))])
-        .await?;
-    let reloaded = docker
-        .exec(
-            &proxy,
-            &[
-                "caddy",
-                "reload",
-                "--config",
-                CADDYFILE,
-                "--adapter",
-                "caddyfile",
-            ],
-        )
-        .await?;
-    if reloaded.succeeded() {
-        Ok(())
-    } else {
-        Err(Error::Proxy {
-            reason: format!("caddy reload said: {}", reloaded.output.trim()),
+/// The container's address on the environment's network (the runtime API takes addresses).
+async fn address_of(docker: &Docker, container: &str, network: &str) -> Result<String> {
+    let inspected = docker
+        .api()
+        .inspect_container(container, None)
+        .await
+        .map_err(|error| Error::Proxy {
+            reason: format!("{container} could not be inspected: {error}"),
+        })?;
+    inspected
+        .network_settings
+        .and_then(|settings| settings.networks)
+        .and_then(|networks| networks.get(network).cloned())
+        .and_then(|endpoint| endpoint.ip_address)
+        .filter(|address| !address.is_empty())
+        .ok_or_else(|| Error::Proxy {
+            reason: format!("{container} has no address on {network}"),
         })
+}
+
+/// One server of the backend as `show stat` lists it.
+#[derive(Debug, PartialEq, Eq)]
+struct Server {
+    name: String,
+    /// `UP`, `no check` (up, unchecked), `DRAIN`, `MAINT`, …
+    status: String,
+    /// Connections open to it now.
+    sessions: u64,
+}
+
+impl Server {
+    fn takes_traffic(&self) -> bool {
+        !matches!(self.status.as_str(), "DRAIN" | "MAINT") && !self.status.starts_with("DOWN")
     }
 }
 
-/// Where the proxy sends traffic now, read from its Caddyfile (`None` without a proxy).
+/// The backend's servers in `show stat`'s CSV (a `# pxname,svname,…` header line).
+fn servers(stat: &str) -> Vec<Server> {
+    let mut lines = stat.lines();
+    let Some(header) = lines.next().and_then(|line| line.strip_prefix("# ")) else {
+        return Vec::new();
+    };
+    let columns: Vec<&str> = header.split(',').collect();
+    let at = |name: &str| columns.iter().position(|column| *column == name);
+    let (Some(proxy), Some(server), Some(status), Some(sessions)) =
+        (at("pxname"), at("svname"), at("status"), at("scur"))
+    else {
+        return Vec::new();
+    };
+    lines
+        .map(|line| line.split(',').collect::<Vec<&str>>())
+        .filter(|fields| fields.get(proxy) == Some(&BACKEND))
+        .filter(|fields| !matches!(fields.get(server), Some(&"BACKEND" | &"FRONTEND") | None))
+        .map(|fields| Server {
+            name: fields[server].to_owned(),
+            status: fields.get(status).copied().unwrap_or_default().to_owned(),
+            sessions: fields
+                .get(sessions)
+                .and_then(|n| n.parse().ok())
+                .unwrap_or(0),
+        })
+        .collect()
+}
+
+async fn backend(docker: &Docker, proxy: &str) -> Result<Vec<Server>> {
+    Ok(servers(&api(docker, proxy, "show stat").await?))
+}
+
+/// Sends new requests to `upstream` (`container:port`): it becomes a server taking traffic, and
+/// every other server is set to drain (requests already there finish).
+pub async fn switch(docker: &Docker, names: &Names, upstream: &str) -> Result<()> {
+    let proxy = names.proxy();
+    let name = server_name(upstream);
+    let port = upstream.rsplit(':').next().unwrap_or_default();
+    let address = address_of(docker, name, &names.network()).await?;
+    let current = backend(docker, &proxy).await?;
+    if current.iter().any(|server| server.name == name) {
+        // Left from a switch the app did not finish: pointed at the container again (HAProxy
+        // says what changed, or that nothing needed to).
+        api(
+            docker,
+            &proxy,
+            &format!("set server {BACKEND}/{name} addr {address} port {port}"),
+        )
+        .await?;
+    } else {
+        api_quiet(
+            docker,
+            &proxy,
+            &format!("add server {BACKEND}/{name} {address}:{port}"),
+            "New server registered.",
+        )
+        .await?;
+    }
+    // One line, so that HAProxy applies them together: the old releases stop taking new
+    // requests the moment the new one starts (one exec each would leave both taking them).
+    let mut switch = vec![format!("set server {BACKEND}/{name} state ready")];
+    switch.extend(
+        current
+            .iter()
+            .filter(|server| server.name != name && server.takes_traffic())
+            .map(|other| format!("set server {BACKEND}/{} state drain", other.name)),
+    );
+    api_quiet(docker, &proxy, &switch.join("; "), "").await?;
+    docker
+        .put_files(&proxy, &[config_file(Some(upstream))])
+        .await?;
+    Ok(())
+}
+
+/// The release the proxy sends new requests to: its container's name (`None` without a proxy).
 pub async fn live_upstream(docker: &Docker, names: &Names) -> Result<Option<String>> {
     let proxy = names.proxy();
     match docker.inspect(&proxy).await? {
         Some(state) if state.running => {}
         _ => return Ok(None),
     }
-    let file = docker.exec(&proxy, &["cat", CADDYFILE]).await?;
-    Ok(file
-        .succeeded()
-        .then(|| upstream_of(&file.output))
-        .flatten())
+    Ok(backend(docker, &proxy)
+        .await?
+        .into_iter()
+        .rev()
+        .find(Server::takes_traffic)
+        .map(|server| server.name))
 }
 
-/// Waits, up to `limit`, until the proxy holds no request for `upstream` any more.
+/// Waits, up to `limit`, until the proxy holds no request for `upstream` any more; then it is
+/// taken out of the backend.
 pub async fn drain(
     docker: &Docker,
     names: &Names,
     upstream: &str,
     limit: Duration,
 ) -> Result<bool> {
+    let proxy = names.proxy();
+    let name = server_name(upstream);
     let deadline = Instant::now() + limit;
-    loop {
-        let answer = docker
-            .exec(
-                &names.proxy(),
-                &fetch_command("http://localhost:2019/reverse_proxy/upstreams"),
-            )
-            .await?;
-        if answer.succeeded() && in_flight(&answer.output, upstream) == 0 {
-            return Ok(true);
+    let drained = loop {
+        let busy = backend(docker, &proxy)
+            .await?
+            .into_iter()
+            .find(|server| server.name == name)
+            .map_or(0, |server| server.sessions);
+        if busy == 0 {
+            break true;
         }
         if Instant::now() >= deadline {
-            return Ok(false);
+            break false;
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-}
-
-/// Requests in flight to `upstream` in Caddy's `/reverse_proxy/upstreams` answer.
-fn in_flight(answer: &str, upstream: &str) -> u64 {
-    let Ok(hosts) = serde_json::from_str::<Vec<serde_json::Value>>(answer) else {
-        return 0;
     };
-    hosts
-        .iter()
-        .filter(|host| host["address"].as_str() == Some(upstream))
-        .filter_map(|host| host["num_requests"].as_u64())
-        .sum()
+    // Out of the backend: kept stopped, a rollback adds it again.
+    api(
+        docker,
+        &proxy,
+        &format!("set server {BACKEND}/{name} state maint"),
+    )
+    .await?;
+    api(docker, &proxy, &format!("del server {BACKEND}/{name}")).await?;
+    Ok(drained)
 }
 
 /// Asks the candidate, from inside the proxy (on its network, as traffic will reach it), whether
@@ -323,18 +448,6 @@ pub async fn probe(
     }
 }
 
-/// A GET printing the body, failing on an error status: curl where the image has it (Debian's),
-/// else BusyBox wget (Alpine's, as in caddy:2-alpine).
-fn fetch_command(url: &str) -> [&str; 5] {
-    [
-        "sh",
-        "-c",
-        "if command -v curl >/dev/null; then exec curl -sf -m 3 \"$1\"; else exec wget -q -O - -T 3 \"$1\"; fi",
-        "fetch",
-        url,
-    ]
-}
-
 /// A GET printing `HTTP/1.1 <status>` (curl: 000 when nothing answered; wget prints its
 /// response's headers, one status line per redirect).
 fn http_status_command(url: &str) -> [&str; 5] {
@@ -362,19 +475,44 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_caddyfile_names_its_upstream() {
-        let text = caddyfile(Some("qa-1-staging-r7:8080"));
-        assert_eq!(upstream_of(&text).as_deref(), Some("qa-1-staging-r7:8080"));
-        assert!(text.contains("lb_try_duration"));
-        assert_eq!(upstream_of(&caddyfile(None)), None);
+    fn the_configuration_serves_the_live_release_or_503() {
+        let text = config(Some("qa-1-staging-r7:8080"));
+        assert!(
+            text.contains("    server qa-1-staging-r7 qa-1-staging-r7:8080\n"),
+            "{text}"
+        );
+        assert!(text.contains("bind :8080"));
+        let empty = config(None);
+        assert!(!empty.contains("    server "), "{empty}");
+        assert!(empty.contains("status 503"));
     }
 
     #[test]
-    fn requests_in_flight_are_read_per_upstream() {
-        let answer = r#"[{"address":"a:80","num_requests":2,"fails":0},{"address":"b:80","num_requests":0,"fails":0}]"#;
-        assert_eq!(in_flight(answer, "a:80"), 2);
-        assert_eq!(in_flight(answer, "b:80"), 0);
-        assert_eq!(in_flight("[]", "a:80"), 0);
+    fn the_backend_s_servers_are_read_from_show_stat() {
+        let stat = "# pxname,svname,qcur,qmax,scur,smax,slim,stot,bin,bout,dreq,dresp,ereq,econ,eresp,wretr,wredis,status\n\
+            web,FRONTEND,,,3,5,,,,,,,,,,,,OPEN\n\
+            app,qa-r7,0,0,2,4,,,,,,,,,,,,DRAIN\n\
+            app,qa-r8,0,0,1,1,,,,,,,,,,,,no check\n\
+            app,BACKEND,0,0,3,5,,,,,,,,,,,,UP\n";
+        let found = servers(stat);
+        assert_eq!(
+            found,
+            [
+                Server {
+                    name: "qa-r7".into(),
+                    status: "DRAIN".into(),
+                    sessions: 2
+                },
+                Server {
+                    name: "qa-r8".into(),
+                    status: "no check".into(),
+                    sessions: 1
+                },
+            ]
+        );
+        assert!(!found[0].takes_traffic());
+        assert!(found[1].takes_traffic());
+        assert!(servers("").is_empty());
     }
 
     #[test]

@@ -9,9 +9,9 @@ use specta::Type;
 use crate::DockerTarget;
 
 /// The proxy image a Docker environment's traffic goes through unless the table names another:
-/// Caddy reloads its configuration without dropping a connection, and its Alpine image has the
-/// BusyBox `wget` and `nc` the health checks run with.
-pub const DEFAULT_PROXY_IMAGE: &str = "caddy:2-alpine";
+/// HAProxy changes its servers through its runtime API without a reload, and its Alpine image has
+/// the BusyBox `wget` and `nc` the health checks and that API are used with.
+pub const DEFAULT_PROXY_IMAGE: &str = "haproxy:2.8-alpine";
 pub const DEFAULT_KEEP: u32 = 3;
 pub const DEFAULT_HEALTH_TIMEOUT_SECS: u32 = 60;
 pub const DEFAULT_DRAIN_SECS: u32 = 30;
@@ -64,6 +64,10 @@ pub struct EnvironmentSpec {
     /// included.
     pub keep: u32,
     pub proxy_image: String,
+    /// Build on this machine and push to the image's registry, from which the environment's
+    /// engine pulls (otherwise the environment's engine builds).
+    #[serde(default)]
+    pub push: bool,
     /// The Docker Engine the releases run on (releases recorded before targets existed: local).
     #[serde(default)]
     pub target: DockerTarget,
@@ -98,6 +102,7 @@ impl EnvironmentSpec {
             drain_secs: DEFAULT_DRAIN_SECS,
             keep: DEFAULT_KEEP,
             proxy_image: DEFAULT_PROXY_IMAGE.to_owned(),
+            push: false,
             target: DockerTarget::Local,
             ssh_identity: None,
             ssh_passphrase: None,

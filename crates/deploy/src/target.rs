@@ -134,6 +134,16 @@ impl Engines {
         Ok(docker)
     }
 
+    /// The CLI's configuration folder (for registry logins).
+    pub(crate) fn config_dir(&self) -> Option<PathBuf> {
+        self.environment.docker_config.clone().or_else(|| {
+            self.environment
+                .home
+                .as_ref()
+                .map(|home| home.join(".docker"))
+        })
+    }
+
     /// The app's own engine, for what concerns every local environment at once.
     pub(crate) async fn local(&self) -> Result<Docker> {
         let local = EnvironmentSpec::new("", "", 1, 1);

@@ -185,6 +185,20 @@ impl LoadLoop {
         }
     }
 
+    /// When the answers changed, in the loop's time: for a failing test's message.
+    pub fn changes(&self) -> Vec<String> {
+        let mut changes: Vec<String> = Vec::new();
+        let mut last: Option<&str> = None;
+        let answers = self.answers.lock().expect("lock");
+        for (at, body) in answers.iter() {
+            if last != Some(body.as_str()) {
+                changes.push(format!("{:?} {body}", at.duration_since(self.started)));
+                last = Some(body.as_str());
+            }
+        }
+        changes
+    }
+
     /// Stops the loop: every answer's body, and every failure.
     pub async fn stop(self) -> (Vec<String>, Vec<String>) {
         self.stop.store(true, Ordering::Relaxed);

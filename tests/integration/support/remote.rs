@@ -12,7 +12,10 @@ use std::time::{Duration, Instant};
 use crate::deploy::free_port;
 
 /// The images a deploy needs on the remote host (nothing is pulled here: no registry).
-const IMAGES: &[&str] = &["testdb/caddy:2.6", "testdb/web:1"];
+const IMAGES: &[&str] = &["testdb/haproxy:2.6", "testdb/web:1"];
+
+/// The passphrase of [`RemoteHost::encrypted_key`].
+pub const PASSPHRASE: &str = "correct horse battery";
 
 /// The second engine's networks.
 const ADDRESS_POOL: &str = "10.213.0.0/16";
@@ -44,6 +47,9 @@ pub struct RemoteHost {
     pub home: PathBuf,
     /// `SHA256:…` of the SSH server's host key, as `ssh-keygen -l` prints it.
     pub host_key_fingerprint: String,
+    /// The second engine's default bridge, made here: with `--bridge=none` a Docker Engine
+    /// deletes `docker0` at start, which is the machine's own engine's.
+    bridge: String,
     dockerd: Child,
     sshd: Child,
 }
@@ -170,6 +176,10 @@ impl RemoteHost {
         let tls_port = free_port();
         let path = |name: &str| root.join(name).display().to_string();
         let cert = |name: &str| certs.join(name).display().to_string();
+        let bridge = format!("qa-remote{}", std::process::id() % 100_000);
+        run("ip", &["link", "add", &bridge, "type", "bridge"]);
+        run("ip", &["addr", "add", "10.214.0.1/24", "dev", &bridge]);
+        run("ip", &["link", "set", &bridge, "up"]);
         let log = std::fs::File::create(root.join("dockerd.log")).expect("log");
         let dockerd = Command::new("dockerd")
             .args(["--data-root", &path("data"), "--exec-root", &path("exec")])
@@ -183,9 +193,9 @@ impl RemoteHost {
                 "--tlskey",
                 &cert("server-key.pem"),
             ])
-            // Beside the machine's own daemon: no default bridge, no iptables rules of its own,
-            // networks from another range.
-            .args(["--bridge=none", "--iptables=false"])
+            // Beside the machine's own daemon: a default bridge of its own, no iptables rules of
+            // its own, networks from another range.
+            .args(["--bridge", &bridge, "--iptables=false"])
             .args([
                 "--default-address-pool",
                 &format!("base={ADDRESS_POOL},size=24"),
@@ -213,7 +223,16 @@ impl RemoteHost {
             "ssh-keygen",
             &["-q", "-t", "ed25519", "-N", "", "-f", &identity],
         );
-        std::fs::copy(format!("{identity}.pub"), root.join("authorized_keys")).expect("keys");
+        // A second key, encrypted, outside ~/.ssh: named by `ssh_identity`, unlocked by a passphrase.
+        let encrypted = path("deploy_key");
+        run(
+            "ssh-keygen",
+            &["-q", "-t", "ed25519", "-N", PASSPHRASE, "-f", &encrypted],
+        );
+        let keys = [format!("{identity}.pub"), format!("{encrypted}.pub")]
+            .map(|file| std::fs::read_to_string(file).expect("public key"))
+            .concat();
+        std::fs::write(root.join("authorized_keys"), keys).expect("authorized_keys");
         let listed = run("ssh-keygen", &["-l", "-f", &format!("{host_key}.pub")]);
         let host_key_fingerprint = String::from_utf8_lossy(&listed.stdout)
             .split_whitespace()
@@ -247,6 +266,7 @@ impl RemoteHost {
             ssh_port,
             home,
             host_key_fingerprint,
+            bridge,
             dockerd,
             sshd,
             dir,
@@ -291,6 +311,11 @@ impl RemoteHost {
     /// Whether the remote engine has `image`.
     pub fn has_image(&self, image: &str) -> bool {
         self.docker_status(&["image", "inspect", image])
+    }
+
+    /// An encrypted key the server accepts too (its passphrase: [`PASSPHRASE`]).
+    pub fn encrypted_key(&self) -> PathBuf {
+        self.dir.path().join("deploy_key")
     }
 
     /// `ssh://root@127.0.0.1:<port>/…/docker.sock`: the remote engine through sshd.
@@ -344,5 +369,56 @@ impl Drop for RemoteHost {
         let _ = self.dockerd.kill();
         let _ = self.dockerd.wait();
         let _ = Command::new("iptables").args(forward_rule("-D")).status();
+        let _ = Command::new("ip")
+            .args(["link", "del", &self.bridge])
+            .status();
+    }
+}
+
+/// A container registry on a loopback port (Debian's `docker-registry`, no login): both engines
+/// push to and pull from it over plain HTTP, as Docker allows for 127.0.0.0/8.
+pub struct Registry {
+    _dir: tempfile::TempDir,
+    pub port: u16,
+    server: Child,
+}
+
+impl Registry {
+    pub fn start() -> Self {
+        let dir = tempfile::tempdir().expect("registry dir");
+        let port = free_port();
+        let config = format!(
+            "version: 0.1\nlog:\n  level: warn\nstorage:\n  filesystem:\n    rootdirectory: {}\n  delete:\n    enabled: true\nhttp:\n  addr: 127.0.0.1:{port}\n",
+            dir.path().join("data").display()
+        );
+        let file = dir.path().join("config.yml");
+        std::fs::write(&file, config).expect("config.yml");
+        let server = Command::new("docker-registry")
+            .arg("serve")
+            .arg(&file)
+            .stdout(Stdio::null())
+            .stderr(std::fs::File::create(dir.path().join("registry.log")).expect("log"))
+            .spawn()
+            .expect("docker-registry starts");
+        wait_until("the registry listens", Duration::from_secs(20), || {
+            TcpStream::connect(("127.0.0.1", port)).is_ok()
+        });
+        Self {
+            _dir: dir,
+            port,
+            server,
+        }
+    }
+
+    /// `127.0.0.1:<port>`, the host part of the images pushed there.
+    pub fn host(&self) -> String {
+        format!("127.0.0.1:{}", self.port)
+    }
+}
+
+impl Drop for Registry {
+    fn drop(&mut self) {
+        let _ = self.server.kill();
+        let _ = self.server.wait();
     }
 }

@@ -110,6 +110,20 @@ impl Checker<'_> {
                 }
                 continue;
             }
+            if key == "push" {
+                match item.as_bool() {
+                    Some(push) => decl.push = Some(push),
+                    None => {
+                        valid = false;
+                        self.wrong_type(
+                            spans.value,
+                            "`push` must be true or false".to_owned(),
+                            type_name(item),
+                        );
+                    }
+                }
+                continue;
+            }
             let Some(text) = self.string(item, &spans, key) else {
                 valid = false;
                 continue;
@@ -274,6 +288,8 @@ impl Checker<'_> {
             Some("takes `docker_context` or `docker_host`, not both")
         } else if decl.docker_tls.is_some() && !host.starts_with("tcp://") {
             Some("has `docker_tls` without a tcp:// `docker_host`: certificates are for TCP only")
+        } else if decl.push == Some(true) && !decl.image.contains('/') {
+            Some("has `push = true` with an image of no registry: name it with its registry, such as image = \"registry.example.com/shop\"")
         } else if decl.ssh_identity.is_some()
             && !host.starts_with("ssh://")
             && decl.docker_context.is_none()
@@ -369,6 +385,32 @@ mod tests {
             codes("[deploy.a]\nimage = \"x\"\nport = 1\npublish = 2\ndocker_context = \"prod\"\ndocker_host = \"tcp://x:2376\"\n"),
             [(1, "config.invalid_target".to_owned())]
         );
+    }
+
+    #[test]
+    fn push_takes_a_boolean_and_an_image_with_its_registry() {
+        let codes = |text: &str| {
+            validate(text, &[])
+                .into_iter()
+                .map(|d| d.code)
+                .collect::<Vec<_>>()
+        };
+        let base = "[deploy.a]\nport = 1\npublish = 2\n";
+        assert_eq!(
+            codes(&format!("{base}image = \"shop\"\npush = true\n")),
+            ["config.invalid_target"]
+        );
+        assert_eq!(
+            codes(&format!(
+                "{base}image = \"r.example/shop\"\npush = \"yes\"\n"
+            )),
+            ["config.wrong_type"]
+        );
+        let spec = parse(&format!("{base}image = \"r.example/shop\"\npush = true\n"))
+            .expect("valid")
+            .deploy[0]
+            .to_spec(Vec::new());
+        assert!(spec.push);
     }
 
     #[test]

@@ -1,12 +1,12 @@
 import { Check, X } from "lucide-react";
 import clsx from "clsx";
 import { LogView } from "../../components/log/LogView";
-import { stageLabels, stageOrder, type DeployRun } from "./deployRun";
+import { stageLabels, stagesOf, type DeployRun } from "./deployRun";
 
 /** The deploy or rollback under way (or just ended): its stages and its log as it comes. */
 export function RunPanel({ run, onDismiss }: { run: DeployRun; onDismiss: () => void }) {
-  // A rollback builds nothing; a run that went live has done every stage.
-  const stages = run.release?.kind === "rollback" ? stageOrder.filter((stage) => stage !== "building") : stageOrder;
+  // A run that went live has done every stage.
+  const stages = stagesOf(run.release);
   const reached = run.outcome?.ok === true ? stages.length : run.stage === null ? -1 : stages.indexOf(run.stage);
   const title = run.release ? `${run.release.kind === "rollback" ? "Rollback" : "Deploy"} of ${run.release.version || "…"} to ${run.environment}` : `Deploy to ${run.environment}`;
   return (

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { Release } from "../../api/deploy";
-import { applyEvents, durationLabel, startRun } from "./deployRun";
+import { applyEvents, durationLabel, stagesOf, startRun } from "./deployRun";
 
 const release = (error: string | null): Release => ({
   id: 7,
@@ -53,5 +53,13 @@ describe("a deploy's run", () => {
   it("says durations the way people read them", () => {
     expect(durationLabel(1234)).toBe("1.2 s");
     expect(durationLabel(125_000)).toBe("2 min 5 s");
+  });
+});
+
+describe("a run's stages", () => {
+  it("leave out building for a rollback and pushing unless the environment pushes", () => {
+    expect(stagesOf(release(null))).toEqual(["building", "starting", "health_check", "switching", "draining", "done"]);
+    expect(stagesOf({ ...release(null), settings: { push: true } })).toEqual(["building", "pushing", "starting", "health_check", "switching", "draining", "done"]);
+    expect(stagesOf({ ...release(null), kind: "rollback", settings: { push: true } })).toEqual(["starting", "health_check", "switching", "draining", "done"]);
   });
 });

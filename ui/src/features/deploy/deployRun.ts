@@ -47,6 +47,7 @@ export function applyEvents(run: DeployRun, events: readonly DeployEvent[]): Dep
 
 export const stageLabels: Record<DeployStage, string> = {
   building: "Building",
+  pushing: "Pushing and pulling",
   starting: "Starting",
   health_check: "Health check",
   switching: "Switching traffic",
@@ -54,8 +55,19 @@ export const stageLabels: Record<DeployStage, string> = {
   done: "Done",
 };
 
-/** The stages in order, for the stepper. */
-export const stageOrder: DeployStage[] = ["building", "starting", "health_check", "switching", "draining", "done"];
+/** Every stage in order. */
+const stageOrder: DeployStage[] = ["building", "pushing", "starting", "health_check", "switching", "draining", "done"];
+
+/** The stages a run goes through, for the stepper: a rollback builds nothing, only an environment with `push` pushes. */
+export function stagesOf(release: Release | null): DeployStage[] {
+  const settings = release?.settings;
+  const pushes = typeof settings === "object" && settings !== null && !Array.isArray(settings) && settings.push === true;
+  return stageOrder.filter((stage) => {
+    if (stage === "building") return release?.kind !== "rollback";
+    if (stage === "pushing") return pushes && release?.kind !== "rollback";
+    return true;
+  });
+}
 
 /** "1.2 s", "2 min 5 s". */
 export function durationLabel(ms: number): string {
