@@ -33,6 +33,9 @@ async fn deploy_deploy_again_and_roll_back_with_no_failed_request() {
     spec.health_timeout_secs = 5;
     spec.drain_secs = 5;
     spec.variables = vec![("GREETING".to_owned(), "hello".to_owned())];
+    // The hooks run in the project's folder with the release's facts.
+    spec.pre_deploy = Some("echo \"$QUANTUM_VERSION\" >> hooks.log".to_owned());
+    spec.post_deploy = Some("echo \"live $QUANTUM_ENVIRONMENT\" >> hooks.log".to_owned());
     let stages = Arc::new(Mutex::new(Vec::new()));
     let on_event = {
         let stages = stages.clone();
@@ -66,6 +69,11 @@ async fn deploy_deploy_again_and_roll_back_with_no_failed_request() {
     assert!(
         log.contains(": COPY site/ /www/"),
         "the build's output is in the log:\n{log}"
+    );
+    assert!(log.contains("Running the post_deploy hook"), "{log}");
+    assert_eq!(
+        std::fs::read_to_string(folder.path().join("hooks.log")).expect("hooks ran"),
+        "v1\nlive staging\n"
     );
 
     let load = LoadLoop::start(port);

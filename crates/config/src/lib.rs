@@ -125,6 +125,8 @@ pub struct DeployDecl {
     pub keep: Option<u32>,
     pub proxy_image: Option<String>,
     pub push: Option<bool>,
+    pub pre_deploy: Option<String>,
+    pub post_deploy: Option<String>,
     pub docker_context: Option<String>,
     pub docker_host: Option<String>,
     pub docker_tls: Option<String>,
@@ -166,6 +168,8 @@ impl DeployDecl {
         }
         spec.ssh_identity = self.ssh_identity.clone();
         spec.push = self.push.unwrap_or(false);
+        spec.pre_deploy.clone_from(&self.pre_deploy);
+        spec.post_deploy.clone_from(&self.post_deploy);
         spec.variables = variables;
         spec
     }

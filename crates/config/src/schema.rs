@@ -146,6 +146,14 @@ pub const DEPLOY_KEYS: &[KeySpec] = &[
         "The HAProxy image the proxy runs (default haproxy:2.8-alpine)",
     ),
     (
+        "pre_deploy",
+        "A command run in the project's folder before the build; its failure stops the deploy",
+    ),
+    (
+        "post_deploy",
+        "A command run in the project's folder once the release is live",
+    ),
+    (
         "push",
         "true: build on this machine, push to the image's registry, and pull it on the target (default false: the target builds)",
     ),

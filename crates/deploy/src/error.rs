@@ -31,6 +31,8 @@ pub enum Error {
     NotKept { id: i64, version: String },
     #[error("Release {id} ({version}) is the one serving already.")]
     AlreadyLive { id: i64, version: String },
+    #[error("The {hook} hook failed: {reason}. Nothing was released; its output is in the deploy's log.")]
+    Hook { hook: String, reason: String },
     #[error("The registry {registry} refused: {reason}. Log in with `docker login {registry}`, or check the image name.")]
     Registry { registry: String, reason: String },
     #[error("Release {version} ran on {was}, and the environment now deploys to {now}: its image is not there. Deploy again instead.")]
@@ -81,6 +83,7 @@ impl Coded for Error {
             Self::AlreadyLive { .. } => "deploy.already_live",
             Self::TargetChanged { .. } => "deploy.target_changed",
             Self::Registry { .. } => "deploy.registry_failed",
+            Self::Hook { .. } => "deploy.hook_failed",
         }
     }
 }

@@ -11,6 +11,7 @@ mod build;
 pub mod context;
 mod error;
 mod history;
+mod hooks;
 mod names;
 mod proxy;
 mod registry;
@@ -241,6 +242,19 @@ impl Deploys {
         } else {
             docker.clone()
         };
+        let facts = [
+            ("QUANTUM_ENVIRONMENT", spec.name.clone()),
+            ("QUANTUM_VERSION", described.version.clone()),
+            ("QUANTUM_IMAGE", tag.clone()),
+            ("QUANTUM_RELEASE_ID", id.to_string()),
+        ];
+        if let Some(command) = &spec.pre_deploy {
+            log.line(&format!("Running the pre_deploy hook: {command}"));
+            hooks::run("pre_deploy", command, request.project_dir, &facts, |line| {
+                log.line(line)
+            })
+            .await?;
+        }
         log.line(&format!("Building {tag} on {}", builder.endpoint()));
         let context = request.project_dir.join(&spec.context);
         let mut built = build::build(&builder, &context, &spec.dockerfile, &tag, |line| {
@@ -258,7 +272,25 @@ impl Deploys {
             .execute(self.store.pool())
             .await?;
         self.release_image(docker, request.project_id, spec, id, &built.image_id, log)
-            .await
+            .await?;
+        if let Some(command) = &spec.post_deploy {
+            log.line(&format!("Running the post_deploy hook: {command}"));
+            let ran = hooks::run(
+                "post_deploy",
+                command,
+                request.project_dir,
+                &facts,
+                |line| log.line(line),
+            )
+            .await;
+            if let Err(Error::Hook { reason, .. }) = ran {
+                // The release is live already: said, not undone.
+                log.line(&format!(
+                    "The post_deploy hook failed: {reason}. The release stays live."
+                ));
+            }
+        }
+        Ok(())
     }
 
     /// Pushes `tag` from `builder` to its registry, and pulls it on `docker` when that is another

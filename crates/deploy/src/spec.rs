@@ -64,6 +64,12 @@ pub struct EnvironmentSpec {
     /// included.
     pub keep: u32,
     pub proxy_image: String,
+    /// Run by the shell in the project's folder before the build; a failure stops the deploy.
+    #[serde(default)]
+    pub pre_deploy: Option<String>,
+    /// Run the same way once the release is live; a failure is told in the log.
+    #[serde(default)]
+    pub post_deploy: Option<String>,
     /// Build on this machine and push to the image's registry, from which the environment's
     /// engine pulls (otherwise the environment's engine builds).
     #[serde(default)]
@@ -102,6 +108,8 @@ impl EnvironmentSpec {
             drain_secs: DEFAULT_DRAIN_SECS,
             keep: DEFAULT_KEEP,
             proxy_image: DEFAULT_PROXY_IMAGE.to_owned(),
+            pre_deploy: None,
+            post_deploy: None,
             push: false,
             target: DockerTarget::Local,
             ssh_identity: None,

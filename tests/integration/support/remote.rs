@@ -54,8 +54,32 @@ pub struct RemoteHost {
     sshd: Child,
 }
 
+/// `program` as root: directly when the tests run as root (this machine), through `sudo -n`
+/// otherwise (GitHub's runners): a second engine, its bridge and sshd need it.
+fn as_root(program: &str) -> Command {
+    let root = Command::new("id")
+        .arg("-u")
+        .output()
+        .is_ok_and(|output| output.stdout.starts_with(b"0\n"));
+    if root {
+        Command::new(program)
+    } else {
+        let mut sudo = Command::new("sudo");
+        sudo.arg("-n").arg(program);
+        sudo
+    }
+}
+
 fn run(program: &str, args: &[&str]) -> Output {
-    let output = Command::new(program)
+    finish(program, args, Command::new(program))
+}
+
+fn run_as_root(program: &str, args: &[&str]) -> Output {
+    finish(program, args, as_root(program))
+}
+
+fn finish(program: &str, args: &[&str], mut command: Command) -> Output {
+    let output = command
         .args(args)
         .output()
         .unwrap_or_else(|error| panic!("{program} runs: {error}"));
@@ -177,11 +201,12 @@ impl RemoteHost {
         let path = |name: &str| root.join(name).display().to_string();
         let cert = |name: &str| certs.join(name).display().to_string();
         let bridge = format!("qa-remote{}", std::process::id() % 100_000);
-        run("ip", &["link", "add", &bridge, "type", "bridge"]);
-        run("ip", &["addr", "add", "10.214.0.1/24", "dev", &bridge]);
-        run("ip", &["link", "set", &bridge, "up"]);
+        run_as_root("ip", &["link", "add", &bridge, "type", "bridge"]);
+        run_as_root("ip", &["addr", "add", "10.214.0.1/24", "dev", &bridge]);
+        run_as_root("ip", &["link", "set", &bridge, "up"]);
         let log = std::fs::File::create(root.join("dockerd.log")).expect("log");
-        let dockerd = Command::new("dockerd")
+        // Its socket's group is `docker`, as the machine's own: the tests' user can use it.
+        let dockerd = as_root("dockerd")
             .args(["--data-root", &path("data"), "--exec-root", &path("exec")])
             .args(["--pidfile", &path("docker.pid")])
             .args(["-H", &format!("unix://{}", socket.display())])
@@ -250,8 +275,8 @@ impl RemoteHost {
         );
         std::fs::write(root.join("sshd_config"), config).expect("sshd_config");
         // sshd's privilege separation needs this folder, which its service would make.
-        std::fs::create_dir_all("/run/sshd").expect("/run/sshd");
-        let sshd = Command::new("/usr/sbin/sshd")
+        run_as_root("mkdir", &["-p", "/run/sshd"]);
+        let sshd = as_root("/usr/sbin/sshd")
             .args(["-D", "-e", "-f", &path("sshd_config")])
             .stdout(Stdio::null())
             .stderr(std::fs::File::create(root.join("sshd.log")).expect("log"))
@@ -346,7 +371,12 @@ impl RemoteHost {
 
 impl Drop for RemoteHost {
     fn drop(&mut self) {
-        let _ = self.sshd.kill();
+        let pid = |file: &str| {
+            std::fs::read_to_string(self.dir.path().join(file))
+                .map(|pid| pid.trim().to_owned())
+                .unwrap_or_default()
+        };
+        let _ = as_root("kill").arg(pid("sshd.pid")).status();
         let _ = self.sshd.wait();
         // Its containers go with it; the daemon unmounts its layers on a clean stop.
         let _ = Command::new("sh")
@@ -359,19 +389,15 @@ impl Drop for RemoteHost {
             ])
             .stdout(Stdio::null())
             .status();
-        let _ = Command::new("kill")
-            .arg(self.dockerd.id().to_string())
-            .status();
+        let _ = as_root("kill").arg(pid("docker.pid")).status();
         let deadline = Instant::now() + Duration::from_secs(30);
         while Instant::now() < deadline && matches!(self.dockerd.try_wait(), Ok(None)) {
             std::thread::sleep(Duration::from_millis(100));
         }
         let _ = self.dockerd.kill();
         let _ = self.dockerd.wait();
-        let _ = Command::new("iptables").args(forward_rule("-D")).status();
-        let _ = Command::new("ip")
-            .args(["link", "del", &self.bridge])
-            .status();
+        let _ = as_root("iptables").args(forward_rule("-D")).status();
+        let _ = as_root("ip").args(["link", "del", &self.bridge]).status();
     }
 }
 

@@ -235,6 +235,16 @@ impl Checker<'_> {
                         format!("`{key}` is a path (relative to the project, absolute, or starting with ~/)."),
                     );
                 }
+                "pre_deploy" | "post_deploy" if text.is_empty() => {
+                    valid = false;
+                    self.error(
+                        spans.value,
+                        "config.invalid_command",
+                        format!("`{key}` is a command, such as \"./scripts/check.sh\"; leave it out to run none."),
+                    );
+                }
+                "pre_deploy" => decl.pre_deploy = Some(text),
+                "post_deploy" => decl.post_deploy = Some(text),
                 "docker_tls" => decl.docker_tls = Some(text),
                 "ssh_identity" => decl.ssh_identity = Some(text),
                 _ => self.unknown_key(
@@ -406,11 +416,18 @@ mod tests {
             )),
             ["config.wrong_type"]
         );
-        let spec = parse(&format!("{base}image = \"r.example/shop\"\npush = true\n"))
-            .expect("valid")
-            .deploy[0]
+        let spec = parse(&format!(
+            "{base}image = \"r.example/shop\"\npush = true\npre_deploy = \"make check\"\n"
+        ))
+        .expect("valid")
+        .deploy[0]
             .to_spec(Vec::new());
         assert!(spec.push);
+        assert_eq!(spec.pre_deploy.as_deref(), Some("make check"));
+        assert_eq!(
+            codes(&format!("{base}image = \"shop\"\npost_deploy = \"\"\n")),
+            ["config.invalid_command"]
+        );
     }
 
     #[test]
