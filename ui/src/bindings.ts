@@ -1066,6 +1066,8 @@ export type DeployDecl = {
 	keep: number | null,
 	proxyImage: string | null,
 	push: boolean | null,
+	preDeploy: string | null,
+	postDeploy: string | null,
 	dockerContext: string | null,
 	dockerHost: string | null,
 	dockerTls: string | null,
