@@ -168,9 +168,10 @@ async fn spec(
 
 /// A path the file gives: `~/` is the home folder, a relative one is inside the project.
 fn absolute_path(project_folder: Option<&str>, path: &str) -> String {
-    let home = std::env::var_os(if cfg!(windows) { "USERPROFILE" } else { "HOME" });
+    // The home folder as the Docker CLI's settings are found (USERPROFILE on Windows).
+    let home = quantum_docker::host::Environment::from_process().home;
     match (path.strip_prefix("~/"), home) {
-        (Some(rest), Some(home)) => PathBuf::from(home).join(rest).display().to_string(),
+        (Some(rest), Some(home)) => home.join(rest).display().to_string(),
         _ if std::path::Path::new(path).is_absolute() => path.to_owned(),
         _ => match project_folder {
             Some(folder) => PathBuf::from(folder).join(path).display().to_string(),

@@ -136,12 +136,7 @@ impl Engines {
 
     /// The CLI's configuration folder (for registry logins).
     pub(crate) fn config_dir(&self) -> Option<PathBuf> {
-        self.environment.docker_config.clone().or_else(|| {
-            self.environment
-                .home
-                .as_ref()
-                .map(|home| home.join(".docker"))
-        })
+        self.environment.config_dir()
     }
 
     /// The app's own engine, for what concerns every local environment at once.

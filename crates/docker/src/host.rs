@@ -50,7 +50,7 @@ impl Environment {
     }
 
     /// The CLI's configuration folder.
-    fn config_dir(&self) -> Option<PathBuf> {
+    pub fn config_dir(&self) -> Option<PathBuf> {
         self.docker_config
             .clone()
             .or_else(|| self.home.as_ref().map(|home| home.join(".docker")))
