@@ -110,6 +110,7 @@ pub fn specta_builder<R: Runtime>() -> tauri_specta::Builder<R> {
             commands::deploy::deploy_set_target,
             commands::deploy::deploy_start,
             commands::deploy::deploy_rollback,
+            commands::deploy::deploy_rollback_data,
             commands::snapshots::snapshots_list,
             commands::snapshots::snapshots_take,
             commands::snapshots::snapshots_restore,

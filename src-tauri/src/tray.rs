@@ -226,7 +226,7 @@ fn confirm_rollback<R: Runtime>(app: &AppHandle<R>, release_id: i64) {
             return;
         };
         let (live, target) = (&offer.live, &offer.target);
-        let question = format!(
+        let mut question = format!(
             "{} serves {} of {} now. Release {} ({}) starts from its kept image and takes the \
              traffic once its health check passes; {} is stopped and kept.",
             live.version,
@@ -236,6 +236,19 @@ fn confirm_rollback<R: Runtime>(app: &AppHandle<R>, release_id: i64) {
             target.version,
             live.version
         );
+        // The tray rolls back code only: restoring data loses writes, which needs the page's
+        // fuller confirmation.
+        let data =
+            quantum_core::deploy_data::rollback_data(&state.core, target.project_id, target.id)
+                .await
+                .unwrap_or_default();
+        for restorable in data {
+            question.push_str(&format!(
+                " {}'s data stays as it is: the migrations of {} are not undone (restore its snapshot with the rollback from the Deploy page).",
+                restorable.datasource,
+                restorable.releases.join(", ")
+            ));
+        }
         let on_answer = {
             let app = app.clone();
             let (project_id, project_name) = (target.project_id, offer.project_name.clone());
@@ -249,6 +262,7 @@ fn confirm_rollback<R: Runtime>(app: &AppHandle<R>, release_id: i64) {
                         &state.core,
                         project_id,
                         release_id,
+                        quantum_core::deploy::DataChoice::Keep,
                         &|_| {},
                     )
                     .await;

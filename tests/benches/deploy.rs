@@ -110,6 +110,7 @@ async fn main() {
         project_dir: folder.path(),
         spec: &spec,
         actor: "bench",
+        data: None,
     };
 
     let v1 = deploys.deploy(request(), &ignore).await.expect("v1");
@@ -126,7 +127,7 @@ async fn main() {
         load.wait_for_answers(50).await;
         let clicked = Instant::now();
         let back = deploys
-            .rollback("bench", previous.id, &spec, "bench", &ignore)
+            .rollback("bench", previous.id, &spec, ("bench", None), &ignore)
             .await
             .expect("rolled back");
         calls.push(clicked.elapsed());

@@ -13,6 +13,9 @@ use quantum_integration_tests::deploy::{
 };
 use quantum_integration_tests::TestApp;
 
+#[path = "deploy_data.rs"]
+mod data;
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn deploy_deploy_again_and_roll_back_with_no_failed_request() {
     let app = TestApp::start("deploy").await;
@@ -49,6 +52,7 @@ async fn deploy_deploy_again_and_roll_back_with_no_failed_request() {
         project_dir: folder.path(),
         spec,
         actor: "tester",
+        data: None,
     };
 
     let v1 = deploys
@@ -95,7 +99,7 @@ async fn deploy_deploy_again_and_roll_back_with_no_failed_request() {
 
     let started = Instant::now();
     let back = deploys
-        .rollback("shop", v1.id, &spec, "tester", &on_event)
+        .rollback("shop", v1.id, &spec, ("tester", None), &on_event)
         .await
         .expect("rolled back");
     let rollback_time = started.elapsed();
@@ -248,6 +252,7 @@ async fn a_publish_port_held_by_another_program_is_named_and_nothing_is_left_beh
                 project_dir: folder.path(),
                 spec: &spec,
                 actor: "tester",
+                data: None,
             },
             &|_| {},
         )

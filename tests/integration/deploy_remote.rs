@@ -47,6 +47,7 @@ async fn deploy_twice_and_roll_back(
         project_dir: folder.path(),
         spec,
         actor: "tester",
+        data: None,
     };
     let v1 = match deploys.deploy(request(), &|_| {}).await {
         Ok(v1) => v1,
@@ -85,7 +86,7 @@ async fn deploy_twice_and_roll_back(
     load.wait_for_answers(20).await;
     let started = std::time::Instant::now();
     deploys
-        .rollback("shop", v1.id, spec, "tester", &|_| {})
+        .rollback("shop", v1.id, spec, ("tester", None), &|_| {})
         .await
         .expect("rolled back");
     eprintln!(
@@ -219,6 +220,7 @@ async fn deploys_and_rollbacks_on_a_remote_host_over_ssh_and_over_tls() {
                 project_dir: folder.path(),
                 spec: &pushed,
                 actor: "tester",
+                data: None,
             },
             &|event| {
                 if let quantum_deploy::DeployEvent::Stage { stage } = event {
@@ -279,7 +281,7 @@ async fn deploys_and_rollbacks_on_a_remote_host_over_ssh_and_over_tls() {
         .find(|release| release.status == ReleaseStatus::Replaced)
         .expect("a replaced release");
     let error = deploys
-        .rollback("shop", first.id, &moved, "tester", &|_| {})
+        .rollback("shop", first.id, &moved, ("tester", None), &|_| {})
         .await
         .expect_err("target changed");
     assert_eq!(

@@ -191,8 +191,16 @@ export const commands = {
 	deploySetTarget: (projectId: number, environment: string, target: DockerTarget, sshIdentity: string | null) => typedError<null, ErrorInfo>(__TAURI_INVOKE("deploy_set_target", { projectId, environment, target, sshIdentity })),
 	/**  Builds the project and releases it to `environment`; ends with the release, live or failed. */
 	deployStart: (projectId: number, environment: string, onEvent: Channel<DeployEvent>) => typedError<Release, ErrorInfo>(__TAURI_INVOKE("deploy_start", { projectId, environment, onEvent })),
-	/**  Releases a kept release again. */
-	deployRollback: (projectId: number, releaseId: number, onEvent: Channel<DeployEvent>) => typedError<Release, ErrorInfo>(__TAURI_INVOKE("deploy_rollback", { projectId, releaseId, onEvent })),
+	/**
+	 *  Releases a kept release again; with `restore_data`, the data goes back with it (what was
+	 *  written since those snapshots is lost: the confirmation said so).
+	 */
+	deployRollback: (projectId: number, releaseId: number, restoreData: boolean, onEvent: Channel<DeployEvent>) => typedError<Release, ErrorInfo>(__TAURI_INVOKE("deploy_rollback", { projectId, releaseId, restoreData, onEvent })),
+	/**
+	 *  What a rollback to the release can restore with the code: the snapshots taken before the
+	 *  migrations of the releases it goes back past.
+	 */
+	deployRollbackData: (projectId: number, releaseId: number) => typedError<DataRestoreOffer[], ErrorInfo>(__TAURI_INVOKE("deploy_rollback_data", { projectId, releaseId })),
 	snapshotsList: (datasourceId: number) => typedError<Snapshot[], ErrorInfo>(__TAURI_INVOKE("snapshots_list", { datasourceId })),
 	/**
 	 *  Stops the datasource for the copy and starts it again; older snapshots beyond the kept
@@ -968,6 +976,23 @@ export type DashboardSummary = {
 /**  Something the user can see changed in the store; views refetch what they show. */
 export type DataChanged = Change;
 
+/**
+ *  What a rollback to a release can restore: per datasource, the snapshot taken before the first
+ *  release gone back past migrated it.
+ */
+export type DataRestoreOffer = {
+	datasourceId: number,
+	datasource: string,
+	/**  None when the snapshot is gone (only the last N per datasource are kept). */
+	snapshotId: number | null,
+	/**  UTC, RFC 3339: everything written to the datasource since would be lost. */
+	snapshotAt: string | null,
+	/**  The versions of the releases whose migrations it undoes, oldest first. */
+	releases: string[],
+	/**  The migrations it undoes. */
+	versions: number[],
+};
+
 /**  Where a service keeps its data. */
 export type DataVolume = 
 /**  A named volume, by Docker's name for it (`shop_pgdata`): the datasource takes it over. */
@@ -1072,6 +1097,8 @@ export type DeployDecl = {
 	dockerHost: string | null,
 	dockerTls: string | null,
 	sshIdentity: string | null,
+	/**  Datasources of the project whose pending migrations a deploy applies, after a snapshot. */
+	migrate?: string[],
 };
 
 /**  A deploy environment as the Deploy page lists it: what the file declares, and what serves. */
@@ -1095,7 +1122,9 @@ export type DeployEvent =
 /**  Where a deploy or rollback is. */
 export type DeployStage = "building" | 
 /**  Pushed to the registry and pulled by the environment's engine (`push = true`). */
-"pushing" | "starting" | "health_check" | "switching" | "draining" | "done";
+"pushing" | 
+/**  The data step: migrations applied after a snapshot, or a rollback's snapshot restored. */
+"data" | "starting" | "health_check" | "switching" | "draining" | "done";
 
 /**  One problem in the file, shaped for an editor marker. */
 export type Diagnostic = {
@@ -1746,6 +1775,17 @@ export type Migrations = {
 	migrations: MigrationStatus[],
 };
 
+/**  A datasource's migrations a deploy applied, and the snapshot taken before them. */
+export type MigrationsRun = {
+	datasourceId: number,
+	datasource: string,
+	versions: number[],
+	/**  None when nothing was pending (no snapshot was needed). */
+	snapshotId: number | null,
+	/**  UTC, RFC 3339: what a restore of the snapshot goes back to. */
+	snapshotAt: string | null,
+};
+
 /**  The database's collections, views and time series, by name. */
 export type MongoDatabase = {
 	name: string,
@@ -2115,6 +2155,14 @@ export type Release = {
 	/**  Unix milliseconds. */
 	startedAt: number,
 	finishedAt: number | null,
+	/**  What it did to the project's data: migrations run, snapshots restored. */
+	data: ReleaseData,
+};
+
+/**  What a release did to the project's data. */
+export type ReleaseData = {
+	migrated?: MigrationsRun[],
+	restored?: SnapshotRestored[],
 };
 
 export type ReleaseKind = "deploy" | "rollback";
@@ -2439,6 +2487,14 @@ export type Snapshot = {
 	createdAt: string,
 };
 
+/**  A snapshot a rollback restored, undoing the migrations of the releases it went back past. */
+export type SnapshotRestored = {
+	datasourceId: number,
+	datasource: string,
+	snapshotId: number,
+	snapshotAt: string,
+};
+
 /**  What took a snapshot. */
 export type SnapshotTrigger = 
 /**  Taken on demand. */
@@ -2450,7 +2506,12 @@ export type SnapshotTrigger =
 /**  The data a restore replaced, kept so that the restore can be undone. */
 "before_restore" | 
 /**  Taken before data was copied in from another database; the detail names it. */
-"before_copy";
+"before_copy" | 
+/**
+ *  Taken before a deploy applied migrations; the detail names the release and them. A
+ *  rollback past that release offers to restore it.
+ */
+"before_deploy";
 
 /**  What a project's "Start stack" did. */
 export type StackStart = {

@@ -131,6 +131,9 @@ pub struct DeployDecl {
     pub docker_host: Option<String>,
     pub docker_tls: Option<String>,
     pub ssh_identity: Option<String>,
+    /// Datasources of the project whose pending migrations a deploy applies, after a snapshot.
+    #[serde(default)]
+    pub migrate: Vec<String>,
 }
 
 impl DeployDecl {

@@ -170,6 +170,10 @@ pub const DEPLOY_KEYS: &[KeySpec] = &[
         "With a tcp:// docker_host: the folder of ca.pem, cert.pem and key.pem",
     ),
     (
+        "migrate",
+        "Datasources whose pending migrations a deploy applies after a snapshot, such as [\"main\"]; a rollback past it offers that snapshot",
+    ),
+    (
         "ssh_identity",
         "With an ssh:// target: the private key file (default: the SSH agent, then ~/.ssh/id_*)",
     ),

@@ -5,7 +5,7 @@
 use std::path::PathBuf;
 
 use quantum_config::DeployDecl;
-use quantum_deploy::{DeployEvent, DeployRequest, EnvironmentSpec, Release};
+use quantum_deploy::{DataStep, DeployEvent, DeployRequest, EnvironmentSpec, Release};
 use quantum_kernel::{projects, ErrorInfo};
 use serde::{Deserialize, Serialize};
 use specta::Type;
@@ -113,13 +113,13 @@ pub fn url_of(declared: &DeployDecl) -> String {
     format!("http://{host}:{}", declared.publish)
 }
 
-/// The environment's settings with its variables resolved.
-async fn spec(
+/// The environment as the file declares it.
+async fn declared(
     core: &Core,
     project_id: i64,
     environment: &str,
-) -> Result<EnvironmentSpec, ErrorInfo> {
-    let declared = core
+) -> Result<DeployDecl, ErrorInfo> {
+    core
         .configs
         .deploy_environments(project_id)
         .await?
@@ -131,7 +131,16 @@ async fn spec(
                 "environment",
                 format!("quantum.toml declares no [deploy.{environment}]. Add it on the Configuration page."),
             ))
-        })?;
+        })
+}
+
+/// The environment's settings with its variables resolved.
+async fn spec(
+    core: &Core,
+    project_id: i64,
+    environment: &str,
+) -> Result<EnvironmentSpec, ErrorInfo> {
+    let declared = declared(core, project_id, environment).await?;
     let declared_environments = core.variables.list(project_id).await?.environments;
     let variables = if declared_environments.iter().any(|name| name == environment) {
         core.variables
@@ -247,11 +256,13 @@ fn actor() -> String {
     whoami::fallible::username().unwrap_or_else(|_| "unknown".to_owned())
 }
 
-/// Builds the project and releases it to `environment`.
+/// Builds the project and releases it to `environment`, applying the pending migrations of the
+/// datasources its `migrate` names first (after a snapshot; `keep` snapshots kept).
 pub async fn deploy(
     core: &Core,
     project_id: i64,
     environment: &str,
+    keep: u32,
     on_event: &(dyn Fn(DeployEvent) + Send + Sync),
 ) -> Result<Release, ErrorInfo> {
     let project = projects::get(&core.store, project_id).await?;
@@ -263,6 +274,14 @@ pub async fn deploy(
         ))
     })?);
     let spec = spec(core, project_id, environment).await?;
+    let migrate = declared(core, project_id, environment).await?.migrate;
+    let datasources =
+        crate::deploy_data::migrated_datasources(core, project_id, environment, &migrate).await?;
+    let step = crate::deploy_data::MigrateStep {
+        core,
+        datasources,
+        keep,
+    };
     let actor = actor();
     Ok(core
         .deploys
@@ -273,17 +292,29 @@ pub async fn deploy(
                 project_dir: &folder,
                 spec: &spec,
                 actor: &actor,
+                data: (!step.datasources.is_empty()).then_some(&step as &dyn DataStep),
             },
             on_event,
         )
         .await?)
 }
 
-/// Releases a kept release of the project again.
+/// How a rollback treats the data the releases it goes back past migrated.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DataChoice {
+    /// The data stays as it is.
+    Keep,
+    /// Each datasource goes back to its snapshot from before those migrations (`keep`
+    /// snapshots kept): what was written since is lost.
+    Restore { keep: u32 },
+}
+
+/// Releases a kept release of the project again, and its data with it when asked.
 pub async fn rollback(
     core: &Core,
     project_id: i64,
     release_id: i64,
+    data: DataChoice,
     on_event: &(dyn Fn(DeployEvent) + Send + Sync),
 ) -> Result<Release, ErrorInfo> {
     let project = projects::get(&core.store, project_id).await?;
@@ -295,9 +326,19 @@ pub async fn rollback(
         .find(|release| release.id == release_id)
         .ok_or_else(|| ErrorInfo::from(quantum_deploy::Error::NotFound(release_id)))?;
     let spec = spec(core, project_id, &target.environment).await?;
+    let step = match data {
+        DataChoice::Keep => None,
+        DataChoice::Restore { keep } => {
+            let offers = crate::deploy_data::rollback_data(core, project_id, release_id).await?;
+            let step = crate::deploy_data::RestoreStep { core, offers, keep };
+            step.check()?;
+            (!step.offers.is_empty()).then_some(step)
+        }
+    };
+    let data = step.as_ref().map(|step| step as &dyn DataStep);
     Ok(core
         .deploys
-        .rollback(&project.name, release_id, &spec, &actor(), on_event)
+        .rollback(&project.name, release_id, &spec, (&actor(), data), on_event)
         .await?)
 }
 

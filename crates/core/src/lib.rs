@@ -6,6 +6,7 @@
 
 pub mod compose;
 pub mod deploy;
+pub mod deploy_data;
 pub mod feed;
 pub mod health;
 pub mod logs;

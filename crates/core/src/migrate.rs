@@ -118,8 +118,37 @@ pub async fn run(
     to: Option<i64>,
     keep: u32,
 ) -> Result<MigrationRun, ErrorInfo> {
+    let (snapshot, result) =
+        run_after_snapshot(core, datasource_id, (direction, to), keep, None).await?;
+    match result {
+        Ok(versions) => Ok(MigrationRun { versions, snapshot }),
+        Err(mut info) => {
+            if let Some(taken) = &snapshot {
+                info.message.push_str(&format!(
+                    " The data as it was before is in the snapshot taken at {}: restore it from the snapshots list.",
+                    taken.snapshot.created_at
+                ));
+            }
+            Err(info)
+        }
+    }
+}
+
+/// Why a run's snapshot is taken, when not an apply's or a rollback's own: a deploy's, with the
+/// release it is for ("staging v2").
+pub type SnapshotReason<'a> = Option<(SnapshotTrigger, &'a str)>;
+
+/// [`run`]'s steps, the snapshot kept apart from the run's outcome: a deploy records the
+/// snapshot even when a migration then fails. The outer error is one before anything ran.
+pub async fn run_after_snapshot(
+    core: &Core,
+    datasource_id: i64,
+    (direction, to): (Direction, Option<i64>),
+    keep: u32,
+    reason: SnapshotReason<'_>,
+) -> Result<(Option<Taken>, Result<Vec<i64>, ErrorInfo>), ErrorInfo> {
     let place = place(core, datasource_id).await?;
-    let snapshot = snapshot_before(core, &place, direction, to, keep).await?;
+    let snapshot = snapshot_before(core, &place, (direction, to), keep, reason).await?;
     let result = match direction {
         Direction::Apply => {
             quantum_migrations::apply(&place.target, &place.folder, place.format, to).await
@@ -133,19 +162,7 @@ pub async fn run(
         Direction::Rollback => AuditAction::MigrationRollback,
     };
     record(core, &place, action, &result).await?;
-    match result {
-        Ok(versions) => Ok(MigrationRun { versions, snapshot }),
-        Err(error) => {
-            let mut info = ErrorInfo::from(error);
-            if let Some(taken) = &snapshot {
-                info.message.push_str(&format!(
-                    " The data as it was before is in the snapshot taken at {}: restore it from the snapshots list.",
-                    taken.snapshot.created_at
-                ));
-            }
-            Err(info)
-        }
-    }
+    Ok((snapshot, result.map_err(ErrorInfo::from)))
 }
 
 /// The snapshot an apply or rollback takes first, when it will run something: a rollback that
@@ -153,9 +170,9 @@ pub async fn run(
 async fn snapshot_before(
     core: &Core,
     place: &Place,
-    direction: Direction,
-    to: Option<i64>,
+    (direction, to): (Direction, Option<i64>),
     keep: u32,
+    reason: SnapshotReason<'_>,
 ) -> Result<Option<Taken>, ErrorInfo> {
     let status = quantum_migrations::status(&place.target, &place.folder, place.format).await?;
     let versions = quantum_migrations::plan(&status.migrations, direction, to);
@@ -172,9 +189,10 @@ async fn snapshot_before(
         .map(|m| format!("{} {}", m.version, m.name))
         .collect::<Vec<_>>()
         .join(", ");
-    let trigger = match direction {
-        Direction::Apply => SnapshotTrigger::BeforeApply,
-        Direction::Rollback => SnapshotTrigger::BeforeRollback,
+    let (trigger, detail) = match (reason, direction) {
+        (Some((trigger, release)), _) => (trigger, format!("{release}: {detail}")),
+        (None, Direction::Apply) => (SnapshotTrigger::BeforeApply, detail),
+        (None, Direction::Rollback) => (SnapshotTrigger::BeforeRollback, detail),
     };
     Ok(Some(
         core.snapshots

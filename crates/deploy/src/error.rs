@@ -35,6 +35,8 @@ pub enum Error {
     Hook { hook: String, reason: String },
     #[error("The registry {registry} refused: {reason}. Log in with `docker login {registry}`, or check the image name.")]
     Registry { registry: String, reason: String },
+    #[error("{reason} Nothing was released: the release before keeps serving.")]
+    Data { reason: String },
     #[error("Release {version} ran on {was}, and the environment now deploys to {now}: its image is not there. Deploy again instead.")]
     TargetChanged {
         version: String,
@@ -84,6 +86,7 @@ impl Coded for Error {
             Self::TargetChanged { .. } => "deploy.target_changed",
             Self::Registry { .. } => "deploy.registry_failed",
             Self::Hook { .. } => "deploy.hook_failed",
+            Self::Data { .. } => "deploy.data_failed",
         }
     }
 }

@@ -9,7 +9,9 @@ use quantum_kernel::audit::{self, AuditAction, NewAuditEntry, ResourceType};
 use quantum_kernel::events::Change;
 use serde_json::json;
 
-use crate::{now_ms, DeployEvent, Deploys, EnvironmentSpec, Error, Log, Result};
+use quantum_docker::Docker;
+
+use crate::{now_ms, release, DeployEvent, Deploys, EnvironmentSpec, Error, Log, Result};
 
 /// The most log kept per release; its end is kept, where failures are told.
 const MAX_LOG_BYTES: usize = 1024 * 1024;
@@ -94,11 +96,13 @@ pub struct Release {
     /// Unix milliseconds.
     pub started_at: i64,
     pub finished_at: Option<i64>,
+    /// What it did to the project's data: migrations run, snapshots restored.
+    pub data: crate::ReleaseData,
 }
 
 pub(crate) const COLUMNS: &str = "id, project_id, environment, kind, rollback_of, version, \
     git_commit, image, image_id, container_name, status, error, actor, settings, started_at, \
-    finished_at";
+    finished_at, data";
 
 impl Release {
     /// The Docker Engine it ran on, from the settings it was recorded with.
@@ -132,6 +136,7 @@ pub(crate) fn from_row(row: &SqliteRow) -> Release {
         settings: serde_json::from_str(&row.get::<String, _>("settings")).unwrap_or_default(),
         started_at: row.get("started_at"),
         finished_at: row.get("finished_at"),
+        data: serde_json::from_str(&row.get::<String, _>("data")).unwrap_or_default(),
     }
 }
 
@@ -352,6 +357,45 @@ impl Deploys {
             Ok(()) => Ok(release),
             Err(error) => Err(error),
         }
+    }
+}
+
+/// Releases beyond the ones kept go, with their images.
+impl Deploys {
+    /// Removes the containers and images of replaced releases beyond the ones kept.
+    pub(crate) async fn prune(
+        &self,
+        docker: &Docker,
+        project_id: i64,
+        spec: &EnvironmentSpec,
+        log: &mut Log<'_>,
+    ) -> Result<()> {
+        let kept: Vec<Release> = self
+            .history(project_id, Some(&spec.name))
+            .await?
+            .into_iter()
+            .filter(|release| release.status.kept())
+            .collect();
+        let keep = usize::try_from(spec.keep.max(1)).unwrap_or(usize::MAX);
+        let (staying, going) = kept.split_at(kept.len().min(keep));
+        for release in going {
+            if let Some(container) = &release.container_name {
+                release::discard(docker, container).await;
+            }
+            let shared = staying.iter().any(|kept| kept.image_id == release.image_id);
+            if let (Some(image_id), false) = (&release.image_id, shared) {
+                release::remove_image(docker, image_id).await;
+            }
+            sqlx::query("UPDATE deploy_releases SET status = 'removed' WHERE id = ?")
+                .bind(release.id)
+                .execute(self.store.pool())
+                .await?;
+            log.line(&format!(
+                "Removed release {} ({}): beyond the {keep} kept",
+                release.id, release.version
+            ));
+        }
+        Ok(())
     }
 }
 

@@ -9,6 +9,7 @@
 
 mod build;
 pub mod context;
+mod data;
 mod error;
 mod history;
 mod hooks;
@@ -30,6 +31,7 @@ use quantum_kernel::Store;
 use serde::{Deserialize, Serialize};
 use specta::Type;
 
+pub use data::{DataFuture, DataOutcome, DataStep, MigrationsRun, ReleaseData, SnapshotRestored};
 pub use error::{Error, Result};
 pub use history::{Release, ReleaseKind, ReleaseStatus};
 pub use names::{Names, LABEL_ENVIRONMENT, LABEL_RELEASE, LABEL_ROLE};
@@ -50,6 +52,8 @@ pub enum DeployStage {
     Building,
     /// Pushed to the registry and pulled by the environment's engine (`push = true`).
     Pushing,
+    /// The data step: migrations applied after a snapshot, or a rollback's snapshot restored.
+    Data,
     Starting,
     HealthCheck,
     Switching,
@@ -86,6 +90,8 @@ pub struct DeployRequest<'a> {
     pub spec: &'a EnvironmentSpec,
     /// Who asked (the OS user).
     pub actor: &'a str,
+    /// Run after the build, before the release starts: the project's pending migrations.
+    pub data: Option<&'a dyn DataStep>,
 }
 
 pub struct Deploys {
@@ -271,8 +277,15 @@ impl Deploys {
             .bind(id)
             .execute(self.store.pool())
             .await?;
-        self.release_image(docker, request.project_id, spec, id, &built.image_id, log)
-            .await?;
+        self.release_image(
+            docker,
+            (request.project_id, spec),
+            id,
+            &built.image_id,
+            request.data,
+            log,
+        )
+        .await?;
         if let Some(command) = &spec.post_deploy {
             log.line(&format!("Running the post_deploy hook: {command}"));
             let ran = hooks::run(
@@ -328,13 +341,14 @@ impl Deploys {
         registry::pull(docker, tag, credentials, |line| log.line(line)).await
     }
 
-    /// Releases a kept release's image again: the same steps as a deploy, without the build.
+    /// Releases a kept release's image again: the same steps as a deploy, without the build;
+    /// `data` restores what the releases gone back past migrated.
     pub async fn rollback(
         &self,
         project_name: &str,
         release_id: i64,
         spec: &EnvironmentSpec,
-        actor: &str,
+        (actor, data): (&str, Option<&dyn DataStep>),
         on_event: &(dyn Fn(DeployEvent) + Send + Sync),
     ) -> Result<Release> {
         let target = self.fetch(release_id).await?;
@@ -380,7 +394,14 @@ impl Deploys {
             target.version, target.id
         ));
         let outcome = self
-            .release_image(&docker, target.project_id, spec, id, &image_id, &mut log)
+            .release_image(
+                &docker,
+                (target.project_id, spec),
+                id,
+                &image_id,
+                data,
+                &mut log,
+            )
             .await;
         self.finish(id, project_name, outcome, &log).await
     }
@@ -388,10 +409,10 @@ impl Deploys {
     async fn release_image(
         &self,
         docker: &Docker,
-        project_id: i64,
-        spec: &EnvironmentSpec,
+        (project_id, spec): (i64, &EnvironmentSpec),
         id: i64,
         image_id: &str,
+        data: Option<&dyn DataStep>,
         log: &mut Log<'_>,
     ) -> Result<()> {
         let names = self.names(project_id, &spec.name);
@@ -408,6 +429,9 @@ impl Deploys {
             .ensure_network(&names.network(), names.labels("network", None))
             .await?;
         proxy::ensure(docker, &names, spec, previous_upstream.as_deref()).await?;
+        if let Some(step) = data {
+            self.run_data(id, step, log).await?;
+        }
         log.stage(DeployStage::Starting);
         let container = names.release(id);
         sqlx::query(
@@ -455,42 +479,6 @@ impl Deploys {
         }
         self.prune(docker, project_id, spec, log).await?;
         log.stage(DeployStage::Done);
-        Ok(())
-    }
-
-    /// Removes the containers and images of replaced releases beyond the ones kept.
-    async fn prune(
-        &self,
-        docker: &Docker,
-        project_id: i64,
-        spec: &EnvironmentSpec,
-        log: &mut Log<'_>,
-    ) -> Result<()> {
-        let kept: Vec<Release> = self
-            .history(project_id, Some(&spec.name))
-            .await?
-            .into_iter()
-            .filter(|release| release.status.kept())
-            .collect();
-        let keep = usize::try_from(spec.keep.max(1)).unwrap_or(usize::MAX);
-        let (staying, going) = kept.split_at(kept.len().min(keep));
-        for release in going {
-            if let Some(container) = &release.container_name {
-                release::discard(docker, container).await;
-            }
-            let shared = staying.iter().any(|kept| kept.image_id == release.image_id);
-            if let (Some(image_id), false) = (&release.image_id, shared) {
-                release::remove_image(docker, image_id).await;
-            }
-            sqlx::query("UPDATE deploy_releases SET status = 'removed' WHERE id = ?")
-                .bind(release.id)
-                .execute(self.store.pool())
-                .await?;
-            log.line(&format!(
-                "Removed release {} ({}): beyond the {keep} kept",
-                release.id, release.version
-            ));
-        }
         Ok(())
     }
 

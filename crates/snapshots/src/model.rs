@@ -21,6 +21,9 @@ pub enum SnapshotTrigger {
     BeforeRestore,
     /// Taken before data was copied in from another database; the detail names it.
     BeforeCopy,
+    /// Taken before a deploy applied migrations; the detail names the release and them. A
+    /// rollback past that release offers to restore it.
+    BeforeDeploy,
 }
 
 impl SnapshotTrigger {
@@ -31,6 +34,7 @@ impl SnapshotTrigger {
             Self::BeforeRollback => "before_rollback",
             Self::BeforeRestore => "before_restore",
             Self::BeforeCopy => "before_copy",
+            Self::BeforeDeploy => "before_deploy",
         }
     }
 
@@ -40,6 +44,7 @@ impl SnapshotTrigger {
             Self::BeforeRollback,
             Self::BeforeRestore,
             Self::BeforeCopy,
+            Self::BeforeDeploy,
         ]
         .into_iter()
         .find(|t| t.as_str() == s)

@@ -2,7 +2,8 @@
 //! over a channel stage by stage and line by line (its end is told through the desktop by
 //! events.rs, from the audited change).
 
-use quantum_core::deploy::DeployEnvironment;
+use quantum_core::deploy::{DataChoice, DeployEnvironment};
+use quantum_core::deploy_data::DataRestoreOffer;
 use quantum_deploy::{DeployEvent, Release};
 use tauri::ipc::Channel;
 use tauri::State;
@@ -53,22 +54,44 @@ pub async fn deploy_start(
     let send = move |event: DeployEvent| {
         let _ = on_event.send(event);
     };
-    quantum_core::deploy::deploy(&state.core, project_id, &environment, &send).await
+    let keep = state.settings().snapshots_kept;
+    quantum_core::deploy::deploy(&state.core, project_id, &environment, keep, &send).await
 }
 
-/// Releases a kept release again.
+/// What a rollback to the release can restore with the code: the snapshots taken before the
+/// migrations of the releases it goes back past.
+#[tauri::command]
+#[specta::specta]
+pub async fn deploy_rollback_data(
+    state: State<'_, AppState>,
+    project_id: i64,
+    release_id: i64,
+) -> CommandResult<Vec<DataRestoreOffer>> {
+    quantum_core::deploy_data::rollback_data(&state.core, project_id, release_id).await
+}
+
+/// Releases a kept release again; with `restore_data`, the data goes back with it (what was
+/// written since those snapshots is lost: the confirmation said so).
 #[tauri::command]
 #[specta::specta]
 pub async fn deploy_rollback(
     state: State<'_, AppState>,
     project_id: i64,
     release_id: i64,
+    restore_data: bool,
     on_event: Channel<DeployEvent>,
 ) -> CommandResult<Release> {
     let send = move |event: DeployEvent| {
         let _ = on_event.send(event);
     };
-    quantum_core::deploy::rollback(&state.core, project_id, release_id, &send).await
+    let data = if restore_data {
+        DataChoice::Restore {
+            keep: state.settings().snapshots_kept,
+        }
+    } else {
+        DataChoice::Keep
+    };
+    quantum_core::deploy::rollback(&state.core, project_id, release_id, data, &send).await
 }
 
 /// Connects to the environment's Docker Engine and says which it is. With `trust_fingerprint`,

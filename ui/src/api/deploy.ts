@@ -4,6 +4,7 @@ import { commands, type DeployEvent, type DockerTarget } from "../bindings";
 import { unwrap } from "./unwrap";
 
 export type {
+  DataRestoreOffer,
   DeployDecl,
   DeployEnvironment,
   DeployEvent,
@@ -11,6 +12,7 @@ export type {
   DockerContext,
   DockerTarget,
   Release,
+  ReleaseData,
   ReleaseKind,
   ReleaseStatus,
   ServingRelease,
@@ -32,8 +34,11 @@ export const deployApi = {
   /** Builds and releases; resolves with the release once live, rejects with why it failed. */
   deployStart: (projectId: number, environment: string, onEvent: (event: DeployEvent) => void) =>
     unwrap(commands.deployStart(projectId, environment, channel(onEvent))),
-  deployRollback: (projectId: number, releaseId: number, onEvent: (event: DeployEvent) => void) =>
-    unwrap(commands.deployRollback(projectId, releaseId, channel(onEvent))),
+  /** With `restoreData`, each datasource the releases gone back past migrated returns to its snapshot. */
+  deployRollback: (projectId: number, releaseId: number, restoreData: boolean, onEvent: (event: DeployEvent) => void) =>
+    unwrap(commands.deployRollback(projectId, releaseId, restoreData, channel(onEvent))),
+  /** What a rollback to the release can restore with the code (one offer per datasource). */
+  deployRollbackData: (projectId: number, releaseId: number) => unwrap(commands.deployRollbackData(projectId, releaseId)),
   /** Connects to the environment's Docker Engine; resolves with its name. `trustFingerprint`: an SSH host key the user confirmed. */
   deployConnect: (projectId: number, environment: string, trustFingerprint: string | null) =>
     unwrap(commands.deployConnect(projectId, environment, trustFingerprint)),

@@ -110,6 +110,13 @@ impl Checker<'_> {
                 }
                 continue;
             }
+            if key == "migrate" {
+                match self.migrate(item, &spans) {
+                    Some(names) => decl.migrate = names,
+                    None => valid = false,
+                }
+                continue;
+            }
             if key == "push" {
                 match item.as_bool() {
                     Some(push) => decl.push = Some(push),
@@ -291,6 +298,36 @@ fn is_context_name(text: &str) -> bool {
 }
 
 impl Checker<'_> {
+    /// `migrate`: the names of the project's datasources whose migrations a deploy applies.
+    fn migrate(&mut self, item: &Item, spans: &Spans) -> Option<Vec<String>> {
+        let what = "`migrate` must list datasources by name, such as [\"main\"]";
+        let Some(array) = item.as_array() else {
+            self.wrong_type(spans.value.clone(), what.to_owned(), type_name(item));
+            return None;
+        };
+        let mut names: Vec<String> = Vec::new();
+        for value in array.iter() {
+            let span = value.span().unwrap_or(spans.value.clone());
+            let Some(name) = value.as_str() else {
+                self.wrong_type(span, what.to_owned(), value_type_name(value));
+                return None;
+            };
+            if !schema::is_docker_name(name) || names.iter().any(|seen| seen == name) {
+                self.error(
+                    span,
+                    "config.invalid_name",
+                    format!(
+                        "`{name}` is not a datasource name, or is listed twice: {}.",
+                        schema::DOCKER_NAME_RULE
+                    ),
+                );
+                return None;
+            }
+            names.push(name.to_owned());
+        }
+        Some(names)
+    }
+
     /// The target keys that only make sense together; `false` after an error.
     fn deploy_target(&mut self, name: &str, decl: &DeployDecl, spans: &Spans) -> bool {
         let host = decl.docker_host.as_deref().unwrap_or_default();
@@ -305,6 +342,12 @@ impl Checker<'_> {
             && decl.docker_context.is_none()
         {
             Some("has `ssh_identity` without an ssh:// `docker_host` or a `docker_context`")
+        } else if !decl.migrate.is_empty()
+            && (decl.docker_host.is_some() || decl.docker_context.is_some())
+        {
+            // The datasources are this machine's containers: migrating them for a release on
+            // another engine would change data that release never reads.
+            Some("has `migrate` with a target on another Docker Engine: it migrates this machine's datasources, so it goes with local environments only")
         } else {
             None
         };
@@ -394,6 +437,24 @@ mod tests {
         assert_eq!(
             codes("[deploy.a]\nimage = \"x\"\nport = 1\npublish = 2\ndocker_context = \"prod\"\ndocker_host = \"tcp://x:2376\"\n"),
             [(1, "config.invalid_target".to_owned())]
+        );
+        assert_eq!(
+            codes("[deploy.a]\nimage = \"x\"\nport = 1\npublish = 2\nmigrate = \"main\"\n"),
+            [(5, "config.wrong_type".to_owned())]
+        );
+        assert_eq!(
+            codes("[deploy.a]\nimage = \"x\"\nport = 1\npublish = 2\nmigrate = [\"main\", \"main\"]\n"),
+            [(5, "config.invalid_name".to_owned())]
+        );
+        assert_eq!(
+            codes("[deploy.a]\nimage = \"x\"\nport = 1\npublish = 2\nmigrate = [\"main\"]\ndocker_context = \"prod\"\n"),
+            [(1, "config.invalid_target".to_owned())]
+        );
+        let text =
+            "[deploy.a]\nimage = \"x\"\nport = 1\npublish = 2\nmigrate = [\"main\", \"cache\"]\n";
+        assert_eq!(
+            parse(text).expect("valid").deploy[0].migrate,
+            ["main", "cache"]
         );
     }
 

@@ -11,7 +11,7 @@ import { ErrorState } from "../../components/ErrorState";
 import { PageHeader } from "../../components/PageHeader";
 import { SkeletonRows } from "../../components/Skeleton";
 import { projectQuery } from "../projects/queries";
-import { durationLabel } from "./deployRun";
+import { dataSummary, durationLabel } from "./deployRun";
 import { ReleaseDiffDialog } from "./ReleaseDiffDialog";
 import { previousLive } from "./releaseDiff";
 import { ReleaseLogDialog } from "./ReleaseLogDialog";
@@ -85,7 +85,7 @@ export default function DeployPage() {
             key={environment.declared.name}
             environment={environment}
             busy={busy}
-            onDeploy={() => deploy(environment.declared.name)}
+            onDeploy={() => deploy(environment.declared.name, (environment.declared.migrate ?? []).length > 0)}
             onTarget={() => setTargeting(environment)}
           />
         ))}
@@ -132,8 +132,8 @@ export default function DeployPage() {
         <RollbackDialog
           target={rollingBack}
           live={live(rollingBack.environment)}
-          onConfirm={() => {
-            rollback(rollingBack);
+          onConfirm={(restoreData) => {
+            rollback(rollingBack, restoreData);
             setRollingBack(null);
           }}
           onClose={() => setRollingBack(null)}
@@ -195,6 +195,11 @@ function ReleaseRow({ release, before, busy, onLog, onCompare, onRollback }: Rel
         <div className="small muted">
           {release.kind === "rollback" ? `Rollback to release ${release.rollbackOf ?? "?"}` : release.gitCommit?.slice(0, 10)}
         </div>
+        {dataSummary(release) && (
+          <div className="small muted" data-testid="deploy-release-data">
+            {dataSummary(release)}
+          </div>
+        )}
       </td>
       <td>{release.environment}</td>
       <td>

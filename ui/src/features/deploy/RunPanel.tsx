@@ -1,12 +1,12 @@
 import { Check, X } from "lucide-react";
 import clsx from "clsx";
 import { LogView } from "../../components/log/LogView";
-import { stageLabels, stagesOf, type DeployRun } from "./deployRun";
+import { stageLabel, stagesOf, type DeployRun } from "./deployRun";
 
 /** The deploy or rollback under way (or just ended): its stages and its log as it comes. */
 export function RunPanel({ run, onDismiss }: { run: DeployRun; onDismiss: () => void }) {
   // A run that went live has done every stage.
-  const stages = stagesOf(run.release);
+  const stages = stagesOf(run.release, run.withData);
   const reached = run.outcome?.ok === true ? stages.length : run.stage === null ? -1 : stages.indexOf(run.stage);
   const title = run.release ? `${run.release.kind === "rollback" ? "Rollback" : "Deploy"} of ${run.release.version || "…"} to ${run.environment}` : `Deploy to ${run.environment}`;
   return (
@@ -26,7 +26,7 @@ export function RunPanel({ run, onDismiss }: { run: DeployRun; onDismiss: () => 
             className={clsx("deploy-stage", index < reached && "deploy-stage-done", index === reached && "deploy-stage-current")}
             aria-current={index === reached ? "step" : undefined}
           >
-            {stageLabels[stage]}
+            {stageLabel(stage, run.release)}
           </li>
         ))}
       </ol>

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { Release } from "../../api/deploy";
-import { applyEvents, durationLabel, stagesOf, startRun } from "./deployRun";
+import { applyEvents, dataSummary, durationLabel, stageLabel, stagesOf, startRun } from "./deployRun";
 
 const release = (error: string | null): Release => ({
   id: 7,
@@ -19,6 +19,7 @@ const release = (error: string | null): Release => ({
   settings: {},
   startedAt: 0,
   finishedAt: 1200,
+  data: { migrated: [], restored: [] },
 });
 
 describe("a deploy's run", () => {
@@ -61,5 +62,32 @@ describe("a run's stages", () => {
     expect(stagesOf(release(null))).toEqual(["building", "starting", "health_check", "switching", "draining", "done"]);
     expect(stagesOf({ ...release(null), settings: { push: true } })).toEqual(["building", "pushing", "starting", "health_check", "switching", "draining", "done"]);
     expect(stagesOf({ ...release(null), kind: "rollback", settings: { push: true } })).toEqual(["starting", "health_check", "switching", "draining", "done"]);
+  });
+
+  it("have a data step only when the run migrates or restores, named by the run's kind", () => {
+    expect(stagesOf(release(null), true)).toEqual(["building", "data", "starting", "health_check", "switching", "draining", "done"]);
+    expect(stagesOf({ ...release(null), kind: "rollback" }, true)).toEqual(["data", "starting", "health_check", "switching", "draining", "done"]);
+    expect(stageLabel("data", release(null))).toBe("Migrating");
+    expect(stageLabel("data", { ...release(null), kind: "rollback" })).toBe("Restoring data");
+    expect(startRun("staging", true).withData).toBe(true);
+  });
+});
+
+describe("a release's data", () => {
+  it("is summed up for its history row, and left out when it touched none", () => {
+    expect(dataSummary(release(null))).toBeNull();
+    const migrated = { datasourceId: 3, datasource: "main", snapshotId: 9, snapshotAt: "2026-11-30T10:00:00Z" };
+    expect(
+      dataSummary({
+        ...release(null),
+        data: { migrated: [{ ...migrated, versions: [2, 3] }, { ...migrated, datasource: "cache", versions: [] }], restored: [] },
+      }),
+    ).toBe("Migrated main (2, 3)");
+    expect(
+      dataSummary({
+        ...release(null),
+        data: { migrated: [], restored: [{ datasourceId: 3, datasource: "main", snapshotId: 9, snapshotAt: "2026-11-30T10:00:00Z" }] },
+      }),
+    ).toBe("Restored main to its snapshot");
   });
 });

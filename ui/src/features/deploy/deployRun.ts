@@ -10,10 +10,12 @@ export type DeployRun = {
   lines: LogViewLine[];
   /** Set when it ended: live, or why not. */
   outcome: { ok: true } | { ok: false; error: string } | null;
+  /** It has a data step: migrations (a deploy) or a snapshot restored (a rollback). */
+  withData: boolean;
 };
 
-export function startRun(environment: string): DeployRun {
-  return { environment, release: null, stage: null, lines: [], outcome: null };
+export function startRun(environment: string, withData = false): DeployRun {
+  return { environment, release: null, stage: null, lines: [], outcome: null, withData };
 }
 
 /** Folds a batch of events into the run (a new object when anything changed). */
@@ -48,6 +50,7 @@ export function applyEvents(run: DeployRun, events: readonly DeployEvent[]): Dep
 export const stageLabels: Record<DeployStage, string> = {
   building: "Building",
   pushing: "Pushing and pulling",
+  data: "Migrating",
   starting: "Starting",
   health_check: "Health check",
   switching: "Switching traffic",
@@ -55,16 +58,22 @@ export const stageLabels: Record<DeployStage, string> = {
   done: "Done",
 };
 
-/** Every stage in order. */
-const stageOrder: DeployStage[] = ["building", "pushing", "starting", "health_check", "switching", "draining", "done"];
+/** A stage's name in a run of this kind: a rollback's data step restores, a deploy's migrates. */
+export function stageLabel(stage: DeployStage, release: Release | null): string {
+  return stage === "data" && release?.kind === "rollback" ? "Restoring data" : stageLabels[stage];
+}
 
-/** The stages a run goes through, for the stepper: a rollback builds nothing, only an environment with `push` pushes. */
-export function stagesOf(release: Release | null): DeployStage[] {
+/** Every stage in order. */
+const stageOrder: DeployStage[] = ["building", "pushing", "data", "starting", "health_check", "switching", "draining", "done"];
+
+/** The stages a run goes through, for the stepper: a rollback builds nothing, only an environment with `push` pushes, only a run with a data step has one. */
+export function stagesOf(release: Release | null, withData = false): DeployStage[] {
   const settings = release?.settings;
   const pushes = typeof settings === "object" && settings !== null && !Array.isArray(settings) && settings.push === true;
   return stageOrder.filter((stage) => {
     if (stage === "building") return release?.kind !== "rollback";
     if (stage === "pushing") return pushes && release?.kind !== "rollback";
+    if (stage === "data") return withData;
     return true;
   });
 }
@@ -74,4 +83,13 @@ export function durationLabel(ms: number): string {
   if (ms < 60_000) return `${(ms / 1000).toFixed(1)} s`;
   const minutes = Math.floor(ms / 60_000);
   return `${minutes} min ${Math.round((ms % 60_000) / 1000)} s`;
+}
+
+/** What a release did to the data, for its history row: "Migrated main (2, 3)", "Restored main"; null when nothing. */
+export function dataSummary(release: Release): string | null {
+  const parts = [
+    ...(release.data.migrated ?? []).filter((run) => run.versions.length > 0).map((run) => `Migrated ${run.datasource} (${run.versions.join(", ")})`),
+    ...(release.data.restored ?? []).map((restored) => `Restored ${restored.datasource} to its snapshot`),
+  ];
+  return parts.length === 0 ? null : parts.join("; ");
 }

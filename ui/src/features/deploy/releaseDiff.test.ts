@@ -19,6 +19,7 @@ const release = (id: number, overrides: Partial<Release> = {}): Release => ({
   settings: { port: 8080, publish: 8000, keep: 3, health: { kind: "http", path: "/up", status: null }, variables: { A: "f1", B: "f2" } },
   startedAt: 0,
   finishedAt: 1,
+  data: { migrated: [], restored: [] },
   ...overrides,
 });
 

@@ -34,9 +34,9 @@ export function useDeployRun(projectId: number) {
   }, []);
 
   const track = useCallback(
-    (environment: string, work: Promise<Release>, done: (release: Release) => string) => {
+    (environment: string, withData: boolean, work: Promise<Release>, done: (release: Release) => string) => {
       pending.current = [];
-      setRun(startRun(environment));
+      setRun(startRun(environment, withData));
       // An error before the core made a row (busy, a broken file) ends the run too.
       const end = (outcome: NonNullable<DeployRun["outcome"]>) =>
         setRun((current) => (current !== null && current.outcome === null ? { ...current, outcome } : current));
@@ -54,18 +54,20 @@ export function useDeployRun(projectId: number) {
     [projectId, queryClient],
   );
 
+  /** `migrates`: the environment names datasources to migrate (a stage of its own). */
   const deploy = useCallback(
-    (environment: string) =>
-      track(environment, api.deployStart(projectId, environment, onEvent), (release) => `${release.version} is live on ${environment}`),
+    (environment: string, migrates: boolean) =>
+      track(environment, migrates, api.deployStart(projectId, environment, onEvent), (release) => `${release.version} is live on ${environment}`),
     [onEvent, projectId, track],
   );
 
   const rollback = useCallback(
-    (target: Release) =>
+    (target: Release, restoreData: boolean) =>
       track(
         target.environment,
-        api.deployRollback(projectId, target.id, onEvent),
-        (release) => `Rolled back ${target.environment} to ${release.version}`,
+        restoreData,
+        api.deployRollback(projectId, target.id, restoreData, onEvent),
+        (release) => `Rolled back ${target.environment} to ${release.version}${restoreData ? ", data included" : ""}`,
       ),
     [onEvent, projectId, track],
   );

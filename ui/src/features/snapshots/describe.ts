@@ -7,6 +7,7 @@ const triggers: Record<Snapshot["trigger"], string> = {
   before_rollback: "Before rolling back",
   before_restore: "Data replaced by a restore",
   before_copy: "Before copying data in from",
+  before_deploy: "Before the migrations of deploy",
 };
 
 /** What took a snapshot, in words: "Before applying 0002 add orders". */

@@ -1,0 +1,93 @@
+//! Data goes with code: a release's data step — the project's pending migrations applied after a
+//! snapshot, or, in a rollback past such a release, that snapshot restored — runs after the image
+//! is ready and before the release's container starts, so that its health check sees the data it
+//! will serve. The caller runs the step (this crate knows no datasource); what it did is recorded
+//! on the release's row at once, even when the release fails afterwards.
+
+use std::future::Future;
+use std::pin::Pin;
+
+use serde::{Deserialize, Serialize};
+use specta::Type;
+
+use crate::{DeployStage, Deploys, Error, Log, Result};
+
+/// A datasource's migrations a deploy applied, and the snapshot taken before them.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct MigrationsRun {
+    pub datasource_id: i64,
+    pub datasource: String,
+    pub versions: Vec<i64>,
+    /// None when nothing was pending (no snapshot was needed).
+    pub snapshot_id: Option<i64>,
+    /// UTC, RFC 3339: what a restore of the snapshot goes back to.
+    pub snapshot_at: Option<String>,
+}
+
+/// A snapshot a rollback restored, undoing the migrations of the releases it went back past.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct SnapshotRestored {
+    pub datasource_id: i64,
+    pub datasource: String,
+    pub snapshot_id: i64,
+    pub snapshot_at: String,
+}
+
+/// What a release did to the project's data.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct ReleaseData {
+    #[serde(default)]
+    pub migrated: Vec<MigrationsRun>,
+    #[serde(default)]
+    pub restored: Vec<SnapshotRestored>,
+}
+
+impl ReleaseData {
+    pub fn is_empty(&self) -> bool {
+        self.migrated.is_empty() && self.restored.is_empty()
+    }
+}
+
+/// What a data step did, and why it stopped if it did (what ran before is in `data`).
+pub struct DataOutcome {
+    pub data: ReleaseData,
+    pub error: Option<String>,
+}
+
+pub type DataFuture<'a> = Pin<Box<dyn Future<Output = DataOutcome> + Send + 'a>>;
+
+/// A release's data step, given by the caller: `release` names it ("staging v2") for the
+/// snapshots it takes; `log` takes lines for the release's log.
+pub trait DataStep: Send + Sync {
+    fn run<'a>(&'a self, release: &'a str, log: &'a mut (dyn FnMut(&str) + Send))
+        -> DataFuture<'a>;
+}
+
+impl Deploys {
+    /// Runs the step and records what it did on release `id`; its failure fails the release
+    /// before it starts, so the release before keeps serving.
+    pub(crate) async fn run_data(
+        &self,
+        id: i64,
+        step: &dyn DataStep,
+        log: &mut Log<'_>,
+    ) -> Result<()> {
+        log.stage(DeployStage::Data);
+        let release = self.fetch(id).await?;
+        let label = format!("{} {}", release.environment, release.version);
+        let outcome = step.run(&label, &mut |line: &str| log.line(line)).await;
+        let recorded = serde_json::to_string(&outcome.data).unwrap_or_else(|_| "{}".to_owned());
+        sqlx::query("UPDATE deploy_releases SET data = ? WHERE id = ?")
+            .bind(recorded)
+            .bind(id)
+            .execute(self.store.pool())
+            .await?;
+        match outcome.error {
+            Some(reason) => Err(Error::Data { reason }),
+            None => Ok(()),
+        }
+    }
+}
