@@ -63,12 +63,18 @@ export default defineConfig({
     format: "es",
   },
   test: {
-    environment: "jsdom",
-    include: ["src/**/*.test.{ts,tsx}"],
-    setupFiles: ["src/test/setup.ts"],
     restoreMocks: true,
     // Through Vitest rather than Node, so that a test can hand sql-formatter the strict nearley
     // the build makes (console/format.test.ts).
     server: { deps: { inline: ["sql-formatter"] } },
+    // Both cores: Vitest keeps one for itself by default, which on a 2-core machine ran every
+    // file in turn.
+    maxWorkers: 2,
+    // Components (.tsx) render in jsdom; logic (.ts) runs in plain Node, without jsdom's start-up
+    // per file (a file that needs the DOM says `@vitest-environment jsdom`).
+    projects: [
+      { extends: true, test: { name: "components", environment: "jsdom", include: ["src/**/*.test.tsx"], setupFiles: ["src/test/setup.ts"] } },
+      { extends: true, test: { name: "logic", environment: "node", include: ["src/**/*.test.ts"] } },
+    ],
   },
 });
