@@ -105,7 +105,14 @@ try {
   await new Promise((resolve) => setTimeout(resolve, settleMs));
   const dockerd = Number(execFileSync("pidof", ["dockerd"], { encoding: "utf8" }).trim().split(" ")[0]);
   const start = { app: await tree(child.pid), docker: usage(dockerd), at: Date.now() };
-  await new Promise((resolve) => setTimeout(resolve, windowMs));
+  // Memory along the way (every 10 minutes of a long window), to tell growth from a bump.
+  const stepMs = Math.min(windowMs, 600_000);
+  for (let waited = 0; waited < windowMs; ) {
+    const step = Math.min(stepMs, windowMs - waited);
+    await new Promise((resolve) => setTimeout(resolve, step));
+    waited += step;
+    if (waited < windowMs) console.log(`app memory after ${(waited / 60_000).toFixed(0)} min: ${(await tree(child.pid)).rssMb.toFixed(0)} MB RSS`);
+  }
   const end = { app: await tree(child.pid), docker: usage(dockerd), at: Date.now() };
   const seconds = (end.at - start.at) / 1000;
   const percent = (a, b) => (((b - a) / seconds) * 100).toFixed(2);

@@ -14,6 +14,9 @@ use quantum_integration_tests::deploy::{
 use quantum_integration_tests::remote::{Registry, RemoteHost, PASSPHRASE};
 use quantum_integration_tests::TestApp;
 
+#[path = "deploy_remote_logs.rs"]
+mod logs;
+
 fn spec_for(name: &str, target: DockerTarget) -> EnvironmentSpec {
     let mut spec = EnvironmentSpec::new(
         name,
@@ -198,6 +201,7 @@ async fn deploys_and_rollbacks_on_a_remote_host_over_ssh_and_over_tls() {
         "{endpoint}"
     );
     deploy_twice_and_roll_back(&app, &deploys, &tls, &remote).await;
+    logs::a_remote_release_is_a_source_of_the_logs_page(&remote).await;
 
     // Built here, pushed to a registry, pulled by the remote engine.
     let registry = tokio::task::spawn_blocking(Registry::start)

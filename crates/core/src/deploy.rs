@@ -245,6 +245,23 @@ pub async fn connect(
     Ok(core.deploys.connect(&spec, trust.as_deref()).await?)
 }
 
+/// The Docker Engine a release runs on, connected with its environment's settings (its SSH key
+/// and passphrase); refused when the environment has moved to another engine since.
+pub async fn release_engine(
+    core: &Core,
+    release: &Release,
+) -> Result<quantum_docker::Docker, ErrorInfo> {
+    let spec = spec(core, release.project_id, &release.environment).await?;
+    if spec.target != release.target() {
+        return Err(ErrorInfo::from(quantum_deploy::Error::TargetChanged {
+            version: release.version.clone(),
+            was: release.target().label(),
+            now: spec.target.label(),
+        }));
+    }
+    Ok(core.deploys.engine(&spec).await?)
+}
+
 /// The user's Docker contexts, as `docker context ls` lists them.
 pub fn docker_contexts() -> Result<Vec<quantum_docker::host::DockerContext>, ErrorInfo> {
     Ok(quantum_docker::host::contexts(

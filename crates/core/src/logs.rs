@@ -36,10 +36,13 @@ pub enum ProjectLogEvent {
     Live,
 }
 
-/// The project's sources, and which container each datasource has.
+/// The project's sources, and which container each datasource and live release has (and on
+/// which engine: this machine's when `None`).
 struct Plan {
     sources: Vec<LogSource>,
-    containers: Vec<(u16, String)>,
+    containers: Vec<(u16, String, Option<Docker>)>,
+    /// Why a source says nothing (its engine cannot be reached), as lines of that source.
+    notes: Vec<LogEntry>,
     test_runs: u16,
     app: u16,
     keep: Keep,
@@ -49,6 +52,7 @@ async fn plan(core: &Core, project_id: i64) -> Result<Plan, ErrorInfo> {
     let datasources = core.datasources.list(Some(project_id)).await?;
     let mut sources = Vec::new();
     let mut containers = Vec::new();
+    let mut notes = Vec::new();
     for datasource in &datasources {
         let Some(container) = &datasource.container_id else {
             continue;
@@ -59,27 +63,47 @@ async fn plan(core: &Core, project_id: i64) -> Result<Plan, ErrorInfo> {
             kind: LogSourceKind::Datasource,
             name: datasource.name.clone(),
         });
-        containers.push((id, container.clone()));
+        containers.push((id, container.clone(), None));
     }
     let live = core
         .deploys
         .history(project_id, None)
         .await?
         .into_iter()
-        .filter(|release| release.status == quantum_deploy::ReleaseStatus::Live)
-        // Releases on another Docker host log there; their deploy log is on the Deploy page.
-        .filter(|release| release.target().is_local());
+        .filter(|release| release.status == quantum_deploy::ReleaseStatus::Live);
     for release in live {
-        let Some(container) = release.container_name else {
+        let Some(container) = release.container_name.clone() else {
             continue;
         };
         let id = sources.len() as u16;
+        let target = release.target();
+        let on = if target.is_local() {
+            String::new()
+        } else {
+            format!(" on {}", target.label())
+        };
         sources.push(LogSource {
             id,
             kind: LogSourceKind::Release,
-            name: format!("{} ({})", release.environment, release.version),
+            name: format!("{} ({}){on}", release.environment, release.version),
         });
-        containers.push((id, container));
+        // A release on another Docker host logs there: read over that engine's connection.
+        if target.is_local() {
+            containers.push((id, container, None));
+            continue;
+        }
+        match crate::deploy::release_engine(core, &release).await {
+            Ok(docker) => containers.push((id, container, Some(docker))),
+            Err(error) => notes.push(LogEntry::new(
+                now_ms(),
+                id,
+                format!(
+                    "ERROR {} cannot be reached: {}",
+                    target.label(),
+                    error.message
+                ),
+            )),
+        }
     }
     let test_runs = sources.len() as u16;
     sources.push(LogSource {
@@ -116,6 +140,7 @@ async fn plan(core: &Core, project_id: i64) -> Result<Plan, ErrorInfo> {
     Ok(Plan {
         sources,
         containers,
+        notes,
         test_runs,
         app,
         keep,
@@ -239,13 +264,16 @@ async fn history_of(
 ) -> Result<(Vec<LogEntry>, app_log::Position), ErrorInfo> {
     let containers = async {
         // Without Docker the containers have nothing to say; the other sources still do.
-        let Ok(docker) = Docker::connect().await else {
-            return Vec::new();
-        };
+        let local = Docker::connect().await.ok();
         let until = whole_secs(until_ms);
-        futures_util::future::join_all(plan.containers.iter().map(|(source, container)| {
-            container_history(&docker, *source, container, since_ms, until)
-        }))
+        futures_util::future::join_all(plan.containers.iter().filter_map(
+            |(source, container, remote)| {
+                let docker = remote.as_ref().or(local.as_ref())?;
+                Some(container_history(
+                    docker, *source, container, since_ms, until,
+                ))
+            },
+        ))
         .await
     };
     let app = {
@@ -262,6 +290,7 @@ async fn history_of(
         .map_err(ErrorInfo::from)?;
     histories.push(app_entries);
     histories.push(runs?);
+    histories.push(plan.notes.clone());
     // Only the containers' part ends at `until_ms` (their live part starts there); the app's
     // log and the test runs go on from where their reading ended.
     Ok((merge(histories, HISTORY_CAP), position))
@@ -326,16 +355,18 @@ pub async fn follow(
         }
         let (sender, receiver) = unbounded_channel::<LogEntry>();
         let mut followers = JoinSet::new();
-        if let Ok(docker) = Docker::connect().await {
-            for (source, container) in plan.containers {
-                followers.spawn(follow_container(
-                    docker.clone(),
-                    source,
-                    container,
-                    opened_secs,
-                    sender.clone(),
-                ));
-            }
+        let local = Docker::connect().await.ok();
+        for (source, container, remote) in plan.containers {
+            let Some(docker) = remote.or_else(|| local.clone()) else {
+                continue;
+            };
+            followers.spawn(follow_container(
+                docker,
+                source,
+                container,
+                opened_secs,
+                sender.clone(),
+            ));
         }
         let _app = app_log::follow(&log_dir, position, plan.app, plan.keep, sender.clone())
             .inspect_err(|error| tracing::warn!(%error, "the app's log cannot be followed"))

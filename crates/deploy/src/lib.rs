@@ -173,6 +173,11 @@ impl Deploys {
         Ok(docker.endpoint().to_string())
     }
 
+    /// The environment's Docker Engine, connected (kept open for the next call).
+    pub async fn engine(&self, spec: &EnvironmentSpec) -> Result<Docker> {
+        self.engines.get(spec, None).await
+    }
+
     fn begin(&self, project_id: i64, environment: &str) -> Result<Busy<'_>> {
         let key = (project_id, environment.to_owned());
         if !lock(&self.busy).insert(key.clone()) {
