@@ -111,6 +111,8 @@ pub fn specta_builder<R: Runtime>() -> tauri_specta::Builder<R> {
             commands::deploy::deploy_start,
             commands::deploy::deploy_rollback,
             commands::deploy::deploy_rollback_data,
+            commands::deploy::deploy_registry_login,
+            commands::deploy::deploy_set_registry_login,
             commands::snapshots::snapshots_list,
             commands::snapshots::snapshots_take,
             commands::snapshots::snapshots_restore,

@@ -15,6 +15,8 @@ use quantum_integration_tests::TestApp;
 
 #[path = "deploy_data.rs"]
 mod data;
+#[path = "deploy_registry.rs"]
+mod registry;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn deploy_deploy_again_and_roll_back_with_no_failed_request() {

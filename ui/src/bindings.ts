@@ -201,6 +201,13 @@ export const commands = {
 	 *  migrations of the releases it goes back past.
 	 */
 	deployRollbackData: (projectId: number, releaseId: number) => typedError<DataRestoreOffer[], ErrorInfo>(__TAURI_INVOKE("deploy_rollback_data", { projectId, releaseId })),
+	/**  The registry the environment pushes to, and who the app logs in to it as. */
+	deployRegistryLogin: (projectId: number, environment: string) => typedError<RegistryLoginInfo, ErrorInfo>(__TAURI_INVOKE("deploy_registry_login", { projectId, environment })),
+	/**
+	 *  Logs in to the environment's registry and keeps the login in the keychain once it works;
+	 *  `null` forgets it (the Docker CLI's login is used again).
+	 */
+	deploySetRegistryLogin: (projectId: number, environment: string, login: RegistryLogin | null) => typedError<RegistryLoginInfo, ErrorInfo>(__TAURI_INVOKE("deploy_set_registry_login", { projectId, environment, login })),
 	snapshotsList: (datasourceId: number) => typedError<Snapshot[], ErrorInfo>(__TAURI_INVOKE("snapshots_list", { datasourceId })),
 	/**
 	 *  Stops the datasource for the copy and starts it again; older snapshots beyond the kept
@@ -2125,6 +2132,21 @@ export type RedisValue =
 { kind: "other"; typeName: string };
 
 export type RefAction = "noAction" | "restrict" | "cascade" | "setNull" | "setDefault";
+
+/**  A user name and password (or access token) for one registry. */
+export type RegistryLogin = {
+	username: string,
+	password: string,
+};
+
+/**
+ *  The registry an environment pushes to, and who the app logs in to it as (none: the Docker
+ *  CLI's login is used).
+ */
+export type RegistryLoginInfo = {
+	registry: string,
+	username: string | null,
+};
 
 /**  A source row that could not be converted to the target's types, set aside. */
 export type RejectedRow = {

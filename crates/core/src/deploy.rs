@@ -161,6 +161,10 @@ async fn spec(
     if let quantum_deploy::DockerTarget::Host { tls: Some(tls), .. } = &mut spec.target {
         *tls = absolute(tls);
     }
+    if spec.push {
+        let registry = quantum_deploy::registry_of(&spec.image);
+        spec.registry_login = kept_login(core, &registry).await?;
+    }
     if let Some(identity) = spec.ssh_identity.take() {
         let identity = absolute(&identity);
         spec.ssh_passphrase = ssh_passphrase(core, &identity).await?;
@@ -187,6 +191,88 @@ fn absolute_path(project_folder: Option<&str>, path: &str) -> String {
             None => path.to_owned(),
         },
     }
+}
+
+/// The keychain entry holding the app's login to a registry: one per registry, shared by
+/// projects.
+fn login_entry(registry: &str) -> String {
+    format!("registry-login:{registry}")
+}
+
+async fn kept_login(
+    core: &Core,
+    registry: &str,
+) -> Result<Option<quantum_deploy::RegistryLogin>, ErrorInfo> {
+    let secrets = std::sync::Arc::clone(&core.secrets);
+    let account = login_entry(registry);
+    let found = tokio::task::spawn_blocking(move || secrets.find(&account))
+        .await
+        .map_err(|error| ErrorInfo::new("secrets.failed", error.to_string()))??;
+    Ok(found.and_then(|secret| serde_json::from_str(secret.expose()).ok()))
+}
+
+/// The registry an environment pushes to, and who the app logs in to it as (none: the Docker
+/// CLI's login is used).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct RegistryLoginInfo {
+    pub registry: String,
+    pub username: Option<String>,
+}
+
+pub async fn registry_login(
+    core: &Core,
+    project_id: i64,
+    environment: &str,
+) -> Result<RegistryLoginInfo, ErrorInfo> {
+    let registry =
+        quantum_deploy::registry_of(&declared(core, project_id, environment).await?.image);
+    let username = kept_login(core, &registry)
+        .await?
+        .map(|login| login.username);
+    Ok(RegistryLoginInfo { registry, username })
+}
+
+/// Logs in to the environment's registry with `login` and, once it answers yes, keeps it in
+/// the keychain: a wrong password is said now, and is not kept. `None` forgets the kept login.
+pub async fn set_registry_login(
+    core: &Core,
+    project_id: i64,
+    environment: &str,
+    login: Option<quantum_deploy::RegistryLogin>,
+) -> Result<RegistryLoginInfo, ErrorInfo> {
+    let registry =
+        quantum_deploy::registry_of(&declared(core, project_id, environment).await?.image);
+    let account = login_entry(&registry);
+    let secrets = std::sync::Arc::clone(&core.secrets);
+    let username = match login {
+        Some(login) => {
+            if login.username.trim().is_empty() {
+                return Err(quantum_kernel::Error::validation(
+                    "deploy.invalid_login",
+                    "username",
+                    "Give the user name the registry knows you by.",
+                )
+                .into());
+            }
+            quantum_deploy::check_login(&registry, &login).await?;
+            let kept = serde_json::to_string(&login)
+                .map_err(|error| ErrorInfo::new("secrets.failed", error.to_string()))?;
+            tokio::task::spawn_blocking(move || {
+                secrets.set(&account, &quantum_secrets::Secret::new(kept))
+            })
+            .await
+            .map_err(|error| ErrorInfo::new("secrets.failed", error.to_string()))??;
+            Some(login.username)
+        }
+        None => {
+            tokio::task::spawn_blocking(move || secrets.delete(&account))
+                .await
+                .map_err(|error| ErrorInfo::new("secrets.failed", error.to_string()))??;
+            None
+        }
+    };
+    Ok(RegistryLoginInfo { registry, username })
 }
 
 /// The keychain entry holding an SSH key's passphrase: one per key file, shared by projects.

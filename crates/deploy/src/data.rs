@@ -2,7 +2,8 @@
 //! snapshot, or, in a rollback past such a release, that snapshot restored — runs after the image
 //! is ready and before the release's container starts, so that its health check sees the data it
 //! will serve. The caller runs the step (this crate knows no datasource); what it did is recorded
-//! on the release's row at once, even when the release fails afterwards.
+//! with the release (table `deploy_release_data`) at once, even when the release fails
+//! afterwards.
 
 use std::future::Future;
 use std::pin::Pin;
@@ -80,11 +81,14 @@ impl Deploys {
         let label = format!("{} {}", release.environment, release.version);
         let outcome = step.run(&label, &mut |line: &str| log.line(line)).await;
         let recorded = serde_json::to_string(&outcome.data).unwrap_or_else(|_| "{}".to_owned());
-        sqlx::query("UPDATE deploy_releases SET data = ? WHERE id = ?")
-            .bind(recorded)
-            .bind(id)
-            .execute(self.store.pool())
-            .await?;
+        sqlx::query(
+            "INSERT INTO deploy_release_data (release_id, data) VALUES (?, ?)
+             ON CONFLICT (release_id) DO UPDATE SET data = excluded.data",
+        )
+        .bind(id)
+        .bind(recorded)
+        .execute(self.store.pool())
+        .await?;
         match outcome.error {
             Some(reason) => Err(Error::Data { reason }),
             None => Ok(()),

@@ -33,7 +33,7 @@ pub enum Error {
     AlreadyLive { id: i64, version: String },
     #[error("The {hook} hook failed: {reason}. Nothing was released; its output is in the deploy's log.")]
     Hook { hook: String, reason: String },
-    #[error("The registry {registry} refused: {reason}. Log in with `docker login {registry}`, or check the image name.")]
+    #[error("The registry {registry} refused: {reason}. Log in with the environment's Registry login on the Deploy page or `docker login {registry}`, or check the image name.")]
     Registry { registry: String, reason: String },
     #[error("{reason} Nothing was released: the release before keeps serving.")]
     Data { reason: String },

@@ -102,7 +102,7 @@ pub struct Release {
 
 pub(crate) const COLUMNS: &str = "id, project_id, environment, kind, rollback_of, version, \
     git_commit, image, image_id, container_name, status, error, actor, settings, started_at, \
-    finished_at, data";
+    finished_at, (SELECT data FROM deploy_release_data WHERE release_id = deploy_releases.id) AS data";
 
 impl Release {
     /// The Docker Engine it ran on, from the settings it was recorded with.
@@ -136,7 +136,10 @@ pub(crate) fn from_row(row: &SqliteRow) -> Release {
         settings: serde_json::from_str(&row.get::<String, _>("settings")).unwrap_or_default(),
         started_at: row.get("started_at"),
         finished_at: row.get("finished_at"),
-        data: serde_json::from_str(&row.get::<String, _>("data")).unwrap_or_default(),
+        data: row
+            .get::<Option<String>, _>("data")
+            .and_then(|data| serde_json::from_str(&data).ok())
+            .unwrap_or_default(),
     }
 }
 

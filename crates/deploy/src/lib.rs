@@ -13,6 +13,7 @@ mod data;
 mod error;
 mod history;
 mod hooks;
+mod login;
 mod names;
 mod proxy;
 mod registry;
@@ -34,8 +35,10 @@ use specta::Type;
 pub use data::{DataFuture, DataOutcome, DataStep, MigrationsRun, ReleaseData, SnapshotRestored};
 pub use error::{Error, Result};
 pub use history::{Release, ReleaseKind, ReleaseStatus};
+pub use login::{check_login, RegistryLogin};
 pub use names::{Names, LABEL_ENVIRONMENT, LABEL_RELEASE, LABEL_ROLE};
 pub use proxy::config as proxy_config;
+pub use registry::registry_of;
 pub use spec::{
     EnvironmentSpec, HealthCheck, DEFAULT_DRAIN_SECS, DEFAULT_HEALTH_TIMEOUT_SECS, DEFAULT_KEEP,
     DEFAULT_PROXY_IMAGE,
@@ -275,7 +278,10 @@ impl Deploys {
         log.line(&format!("Built {}", built.image_id));
         if spec.push {
             log.stage(DeployStage::Pushing);
-            built.image_id = self.push_and_pull(&builder, docker, &tag, log).await?;
+            let login = spec.registry_login.as_ref();
+            built.image_id = self
+                .push_and_pull(&builder, docker, (&tag, login), log)
+                .await?;
         }
         sqlx::query("UPDATE deploy_releases SET image_id = ? WHERE id = ?")
             .bind(&built.image_id)
@@ -317,20 +323,30 @@ impl Deploys {
         &self,
         builder: &Docker,
         docker: &Docker,
-        tag: &str,
+        (tag, login): (&str, Option<&RegistryLogin>),
         log: &mut Log<'_>,
     ) -> Result<String> {
         let host = registry::registry_of(tag);
-        let config_dir = self.engines.config_dir();
-        let lookup = host.clone();
-        let credentials = tokio::task::spawn_blocking(move || {
-            registry::credentials(config_dir.as_deref(), &lookup, None)
-        })
-        .await
-        .map_err(|error| Error::Registry {
-            registry: host.clone(),
-            reason: error.to_string(),
-        })??;
+        let credentials = match login {
+            Some(login) => Some(bollard::auth::DockerCredentials {
+                username: Some(login.username.clone()),
+                password: Some(login.password.clone()),
+                serveraddress: Some(host.clone()),
+                ..bollard::auth::DockerCredentials::default()
+            }),
+            None => {
+                let config_dir = self.engines.config_dir();
+                let lookup = host.clone();
+                tokio::task::spawn_blocking(move || {
+                    registry::credentials(config_dir.as_deref(), &lookup, None)
+                })
+                .await
+                .map_err(|error| Error::Registry {
+                    registry: host.clone(),
+                    reason: error.to_string(),
+                })??
+            }
+        };
         log.line(&format!("Pushing {tag} to {host}"));
         registry::push(builder, tag, credentials.clone(), |line| log.line(line)).await?;
         if builder.endpoint() == docker.endpoint() {

@@ -1,8 +1,8 @@
 //! An environment with `push = true`: the image is built on this machine, pushed to its
-//! registry, and pulled by the environment's engine (a server need not build). Credentials come
-//! the way the Docker CLI finds them — its credential helper (the OS keychain on each platform:
-//! osxkeychain, wincred, secretservice, pass) or a login in its `config.json` — and are never
-//! stored by the app.
+//! registry, and pulled by the environment's engine (a server need not build). Credentials are
+//! the environment's registry login the app keeps in the keychain (`login.rs`), else what the
+//! Docker CLI finds — its credential helper (the OS keychain on each platform: osxkeychain,
+//! wincred, secretservice, pass) or a login in its `config.json`.
 
 use std::collections::HashMap;
 use std::io::Write;
@@ -19,7 +19,7 @@ use serde::Deserialize;
 use crate::{Error, Result};
 
 /// Docker Hub's key in the CLI's `config.json`.
-const DOCKER_HUB: &str = "https://index.docker.io/v1/";
+pub(crate) const DOCKER_HUB: &str = "https://index.docker.io/v1/";
 
 /// The registry an image name points at: its first part when that is a host (`a.b`, `a:5000`,
 /// `localhost`), else Docker Hub.

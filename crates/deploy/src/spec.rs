@@ -83,6 +83,10 @@ pub struct EnvironmentSpec {
     /// That key's passphrase, from the keychain: never stored.
     #[serde(skip)]
     pub ssh_passphrase: Option<String>,
+    /// The login the app keeps for the image's registry (`push`), from the keychain: never
+    /// stored here. Without it, the Docker CLI's.
+    #[serde(skip)]
+    pub registry_login: Option<crate::RegistryLogin>,
     /// Environment variables of the release's container, secrets resolved: never stored.
     #[serde(skip)]
     pub variables: Vec<(String, String)>,
@@ -114,6 +118,7 @@ impl EnvironmentSpec {
             target: DockerTarget::Local,
             ssh_identity: None,
             ssh_passphrase: None,
+            registry_login: None,
             variables: Vec::new(),
             fingerprints: BTreeMap::new(),
         }

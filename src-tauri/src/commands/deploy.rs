@@ -2,7 +2,7 @@
 //! over a channel stage by stage and line by line (its end is told through the desktop by
 //! events.rs, from the audited change).
 
-use quantum_core::deploy::{DataChoice, DeployEnvironment};
+use quantum_core::deploy::{DataChoice, DeployEnvironment, RegistryLoginInfo};
 use quantum_core::deploy_data::DataRestoreOffer;
 use quantum_deploy::{DeployEvent, Release};
 use tauri::ipc::Channel;
@@ -143,4 +143,28 @@ pub async fn deploy_set_target(
         .configs
         .set_deploy_target(project_id, &environment, &target, ssh_identity.as_deref())
         .await?)
+}
+
+/// The registry the environment pushes to, and who the app logs in to it as.
+#[tauri::command]
+#[specta::specta]
+pub async fn deploy_registry_login(
+    state: State<'_, AppState>,
+    project_id: i64,
+    environment: String,
+) -> CommandResult<RegistryLoginInfo> {
+    quantum_core::deploy::registry_login(&state.core, project_id, &environment).await
+}
+
+/// Logs in to the environment's registry and keeps the login in the keychain once it works;
+/// `null` forgets it (the Docker CLI's login is used again).
+#[tauri::command]
+#[specta::specta]
+pub async fn deploy_set_registry_login(
+    state: State<'_, AppState>,
+    project_id: i64,
+    environment: String,
+    login: Option<quantum_deploy::RegistryLogin>,
+) -> CommandResult<RegistryLoginInfo> {
+    quantum_core::deploy::set_registry_login(&state.core, project_id, &environment, login).await
 }

@@ -401,8 +401,8 @@ impl Drop for RemoteHost {
     }
 }
 
-/// A container registry on a loopback port (Debian's `docker-registry`, no login): both engines
-/// push to and pull from it over plain HTTP, as Docker allows for 127.0.0.0/8.
+/// A container registry on a loopback port (Debian's `docker-registry`): both engines push to
+/// and pull from it over plain HTTP, as Docker allows for 127.0.0.0/8. Open, or behind a login.
 pub struct Registry {
     _dir: tempfile::TempDir,
     pub port: u16,
@@ -411,12 +411,30 @@ pub struct Registry {
 
 impl Registry {
     pub fn start() -> Self {
+        Self::start_with(None)
+    }
+
+    /// Behind HTTP Basic for `username` and `password` (htpasswd, bcrypt as the registry wants).
+    pub fn start_with_login(username: &str, password: &str) -> Self {
+        Self::start_with(Some((username, password)))
+    }
+
+    fn start_with(login: Option<(&str, &str)>) -> Self {
         let dir = tempfile::tempdir().expect("registry dir");
         let port = free_port();
-        let config = format!(
+        let mut config = format!(
             "version: 0.1\nlog:\n  level: warn\nstorage:\n  filesystem:\n    rootdirectory: {}\n  delete:\n    enabled: true\nhttp:\n  addr: 127.0.0.1:{port}\n",
             dir.path().join("data").display()
         );
+        if let Some((username, password)) = login {
+            let htpasswd = dir.path().join("htpasswd");
+            let hash = bcrypt::hash(password, 4).expect("bcrypt");
+            std::fs::write(&htpasswd, format!("{username}:{hash}\n")).expect("htpasswd");
+            config.push_str(&format!(
+                "auth:\n  htpasswd:\n    realm: quantum-test\n    path: {}\n",
+                htpasswd.display()
+            ));
+        }
         let file = dir.path().join("config.yml");
         std::fs::write(&file, config).expect("config.yml");
         let server = Command::new("docker-registry")

@@ -1,6 +1,6 @@
 // Deploys: a project's environments and their history; a deploy or rollback streamed stage by stage.
 import { Channel } from "@tauri-apps/api/core";
-import { commands, type DeployEvent, type DockerTarget } from "../bindings";
+import { commands, type DeployEvent, type DockerTarget, type RegistryLogin } from "../bindings";
 import { unwrap } from "./unwrap";
 
 export type {
@@ -11,6 +11,8 @@ export type {
   DeployStage,
   DockerContext,
   DockerTarget,
+  RegistryLogin,
+  RegistryLoginInfo,
   Release,
   ReleaseData,
   ReleaseKind,
@@ -48,6 +50,11 @@ export const deployApi = {
   /** Writes the environment's target into quantum.toml. */
   deploySetTarget: (projectId: number, environment: string, target: DockerTarget, sshIdentity: string | null) =>
     unwrap(commands.deploySetTarget(projectId, environment, target, sshIdentity)),
+  /** The registry the environment pushes to, and who the app logs in to it as. */
+  deployRegistryLogin: (projectId: number, environment: string) => unwrap(commands.deployRegistryLogin(projectId, environment)),
+  /** Checks the login against the registry, then keeps it in the keychain; null forgets it. */
+  deploySetRegistryLogin: (projectId: number, environment: string, login: RegistryLogin | null) =>
+    unwrap(commands.deploySetRegistryLogin(projectId, environment, login)),
   /** The user's Docker contexts, as `docker context ls` lists them. */
   dockerContexts: () => unwrap(commands.dockerContexts()),
 };

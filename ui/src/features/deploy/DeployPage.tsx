@@ -1,7 +1,7 @@
 import { useState } from "react";
 import { Link, useParams } from "react-router";
 import { useQuery } from "@tanstack/react-query";
-import { FileText, GitCompare, Rocket, RotateCcw, Server } from "lucide-react";
+import { FileText, GitCompare, KeyRound, Rocket, RotateCcw, Server } from "lucide-react";
 import clsx from "clsx";
 import { api } from "../../api";
 import type { DeployEnvironment, Release, ReleaseStatus } from "../../api/deploy";
@@ -14,6 +14,7 @@ import { projectQuery } from "../projects/queries";
 import { dataSummary, durationLabel } from "./deployRun";
 import { ReleaseDiffDialog } from "./ReleaseDiffDialog";
 import { previousLive } from "./releaseDiff";
+import { RegistryLoginDialog } from "./RegistryLoginDialog";
 import { ReleaseLogDialog } from "./ReleaseLogDialog";
 import { RollbackDialog } from "./RollbackDialog";
 import { RunPanel } from "./RunPanel";
@@ -55,6 +56,7 @@ export default function DeployPage() {
   const [showingLog, setShowingLog] = useState<Release | null>(null);
   const [comparing, setComparing] = useState<{ from: Release; to: Release } | null>(null);
   const [targeting, setTargeting] = useState<DeployEnvironment | null>(null);
+  const [loggingIn, setLoggingIn] = useState<string | null>(null);
 
   let body;
   if (environments.isPending) body = <SkeletonRows rows={2} label="Reading the deploy environments" />;
@@ -87,6 +89,7 @@ export default function DeployPage() {
             busy={busy}
             onDeploy={() => deploy(environment.declared.name, (environment.declared.migrate ?? []).length > 0)}
             onTarget={() => setTargeting(environment)}
+            onRegistryLogin={() => setLoggingIn(environment.declared.name)}
           />
         ))}
       </div>
@@ -140,15 +143,16 @@ export default function DeployPage() {
         />
       )}
       {showingLog && <ReleaseLogDialog release={showingLog} onClose={() => setShowingLog(null)} />}
+      {loggingIn && <RegistryLoginDialog projectId={projectId} environment={loggingIn} onClose={() => setLoggingIn(null)} />}
       {targeting && <TargetDialog projectId={projectId} environment={targeting} onClose={() => setTargeting(null)} />}
       {comparing && <ReleaseDiffDialog from={comparing.from} to={comparing.to} onClose={() => setComparing(null)} />}
     </div>
   );
 }
 
-type EnvironmentCardProps = { environment: DeployEnvironment; busy: boolean; onDeploy: () => void; onTarget: () => void };
+type EnvironmentCardProps = { environment: DeployEnvironment; busy: boolean; onDeploy: () => void; onTarget: () => void; onRegistryLogin: () => void };
 
-function EnvironmentCard({ environment, busy, onDeploy, onTarget }: EnvironmentCardProps) {
+function EnvironmentCard({ environment, busy, onDeploy, onTarget, onRegistryLogin }: EnvironmentCardProps) {
   const { declared, live } = environment;
   return (
     <section className="panel deploy-environment" data-testid="deploy-environment" data-environment={declared.name}>
@@ -172,6 +176,17 @@ function EnvironmentCard({ environment, busy, onDeploy, onTarget }: EnvironmentC
         <dd className="mono">{declared.image}</dd>
         <dt>Docker</dt>
         <dd data-testid="deploy-target-label">{targetLabel(targetOf(declared))}</dd>
+        {declared.push && (
+          <>
+            <dt>Registry</dt>
+            <dd>
+              <button type="button" className="button button-secondary button-small" onClick={onRegistryLogin} data-testid="deploy-registry-login">
+                <KeyRound size={13} aria-hidden />
+                Login…
+              </button>
+            </dd>
+          </>
+        )}
       </dl>
     </section>
   );

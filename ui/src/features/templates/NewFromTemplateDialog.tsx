@@ -1,6 +1,6 @@
 import { useMemo, useState, type FormEvent } from "react";
 import { useNavigate } from "react-router";
-import { useQuery } from "@tanstack/react-query";
+import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { toast } from "sonner";
 import { api, ApiError, errorMessage, type NewProject, type TemplateSummary } from "../../api";
 import { Dialog } from "../../components/Dialog";
@@ -89,6 +89,9 @@ function TemplateForm({ template, onDone }: { template: TemplateSummary; onDone:
     queryFn: () => api.templatesPreview(settled as NewProject),
     enabled: settled !== null,
     retry: false,
+    // A change that only re-checks (ticking "write into it anyway") keeps the listed files while
+    // the new preview comes: Create stayed disabled for that moment, and a click then was lost.
+    placeholderData: keepPreviousData,
   });
   const folderState = preview.data?.folderState;
   const blocked = folderState?.state === "notEmpty" && !force;
