@@ -180,25 +180,11 @@ async fn main() {
     );
     assert!(failures.is_empty(), "failed requests: {failures:?}");
 
-    let docker = quantum_docker::Docker::connect().await.expect("docker");
-    for container in docker
-        .labelled_containers(
-            quantum_deploy::LABEL_ENVIRONMENT,
-            &[(quantum_docker::LABEL_STORE, app.store.identity())],
-        )
-        .await
-        .expect("containers")
-    {
-        docker.remove_container(&container.id).await.ok();
-    }
-    let names = quantum_deploy::Names::new(app.store.identity(), app.project_id, "bench");
-    docker.api().remove_network(&names.network()).await.ok();
-    // By tag: the same image may carry tags of other runs (a cached build), which stay.
-    let tags = Command::new("docker")
-        .args(["images", "--format", "{{.Repository}}:{{.Tag}}", &image])
-        .output()
-        .expect("docker images");
-    for tag in String::from_utf8_lossy(&tags.stdout).split_whitespace() {
-        Command::new("docker").args(["rmi", tag]).output().ok();
-    }
+    quantum_integration_tests::deploy::remove_environment(
+        app.store.identity(),
+        app.project_id,
+        "bench",
+        &image,
+    )
+    .await;
 }

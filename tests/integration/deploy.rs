@@ -3,13 +3,12 @@
 //! the published port all along: no request fails, and each answer is the version live then. A
 //! v3 whose health check fails never takes traffic, and the error shows its last log lines.
 
-use std::process::Command;
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
 use quantum_deploy::{DeployRequest, Deploys, EnvironmentSpec, HealthCheck, ReleaseStatus};
 use quantum_integration_tests::deploy::{
-    free_port, get, project_folder, release_version, runs, LoadLoop,
+    free_port, get, project_folder, release_version, remove_environment, runs, LoadLoop,
 };
 use quantum_integration_tests::TestApp;
 
@@ -204,32 +203,13 @@ async fn deploy_deploy_again_and_roll_back_with_no_failed_request() {
 
 /// The proxy, releases, network and images of the test's environment.
 async fn cleanup(app: &TestApp, spec: &EnvironmentSpec) {
-    let docker = quantum_docker::Docker::connect().await.expect("docker");
-    let names = quantum_deploy::Names::new(app.store.identity(), app.project_id, &spec.name);
-    let containers = docker
-        .labelled_containers(
-            quantum_deploy::LABEL_ENVIRONMENT,
-            &[(quantum_docker::LABEL_STORE, app.store.identity())],
-        )
-        .await
-        .expect("containers");
-    for container in containers {
-        docker.remove_container(&container.id).await.ok();
-    }
-    docker.api().remove_network(&names.network()).await.ok();
-    // By tag: the same image may carry tags of other runs (a cached build), which stay.
-    let tags = Command::new("docker")
-        .args([
-            "images",
-            "--format",
-            "{{.Repository}}:{{.Tag}}",
-            &spec.image,
-        ])
-        .output()
-        .expect("docker images");
-    for tag in String::from_utf8_lossy(&tags.stdout).split_whitespace() {
-        Command::new("docker").args(["rmi", tag]).output().ok();
-    }
+    remove_environment(
+        app.store.identity(),
+        app.project_id,
+        &spec.name,
+        &spec.image,
+    )
+    .await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

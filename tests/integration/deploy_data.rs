@@ -2,11 +2,12 @@
 //! column, rolled back with its data restored from the snapshot taken before that migration.
 
 use quantum_core::deploy::DataChoice;
-use quantum_core::Core;
-use quantum_datasources::{DatasourceStatus, Engine};
+use quantum_datasources::Engine;
 use quantum_deploy::ReleaseStatus;
-use quantum_integration_tests::deploy::{free_port, git, project_folder, release_version};
-use quantum_integration_tests::{test_image, wait_for_status};
+use quantum_integration_tests::deploy::{
+    core_with_project, free_port, git, project_folder, release_version, remove_environment,
+};
+use quantum_integration_tests::{created_ready, test_image};
 use sqlx::{Connection, Row};
 
 async fn people(url: &str) -> Vec<String> {
@@ -40,32 +41,18 @@ async fn write(url: &str, sql: &str) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_rollback_past_a_migration_that_dropped_a_column_restores_its_data() {
-    let data_dir = tempfile::tempdir().expect("data dir");
     let mut settings = quantum_kernel::settings::Settings::default();
     settings
         .engine_images
         .insert(Engine::Postgres, test_image(Engine::Postgres));
-    let core = Core::open(data_dir.path(), &settings).await.expect("core");
     let folder = project_folder();
-    let project = quantum_kernel::projects::create(
-        &core.store,
-        quantum_kernel::projects::ProjectInput {
-            name: format!("data {}", std::process::id()),
-            description: String::new(),
-            folder: Some(folder.path().display().to_string()),
-        },
-    )
-    .await
-    .expect("project");
     let image = format!("qa-deploy-data-{}", std::process::id());
-    std::fs::write(
-        folder.path().join("quantum.toml"),
-        format!(
-            "[deploy.test]\nimage = \"{image}\"\nport = 8080\npublish = {}\nproxy_image = \"testdb/haproxy:2.6\"\nhealth_path = \"/health\"\nhealth_timeout = 10\ndrain = 1\nmigrate = [\"main\"]\n",
-            free_port()
-        ),
-    )
-    .expect("quantum.toml");
+    let toml = format!(
+        "[deploy.test]\nimage = \"{image}\"\nport = 8080\npublish = {}\nproxy_image = \"testdb/haproxy:2.6\"\nhealth_path = \"/health\"\nhealth_timeout = 10\ndrain = 1\nmigrate = [\"main\"]\n",
+        free_port()
+    );
+    let (_data_dir, core, project_id) =
+        core_with_project(folder.path(), &toml, "data", &settings).await;
     let migrations = folder.path().join("migrations");
     std::fs::create_dir(&migrations).expect("migrations folder");
     std::fs::write(
@@ -75,26 +62,16 @@ async fn a_rollback_past_a_migration_that_dropped_a_column_restores_its_data() {
     .expect("up");
     std::fs::write(migrations.join("1_people.down.sql"), "DROP TABLE people;").expect("down");
 
-    let mut events = core.datasources.subscribe();
-    let datasource = core
-        .datasources
-        .create(quantum_datasources::DatasourceInput {
-            project_id: project.id,
+    let datasource = created_ready(
+        &core.datasources,
+        quantum_datasources::DatasourceInput {
+            project_id,
             engine: Engine::Postgres,
             name: Some("main".to_owned()),
             ..Default::default()
-        })
-        .await
-        .expect("datasource");
-    wait_for_status(
-        &mut events,
-        &core.datasources,
-        datasource.id,
-        DatasourceStatus::Ready,
-        std::time::Duration::from_secs(180),
+        },
     )
     .await;
-    let datasource = core.datasources.get(datasource.id).await.expect("record");
     let password = core
         .secrets
         .get(&datasource.keychain_account)
@@ -112,7 +89,7 @@ async fn a_rollback_past_a_migration_that_dropped_a_column_restores_its_data() {
     git(folder.path(), &["commit", "-qm", "v1 with its schema"]);
     git(folder.path(), &["tag", "-f", "v1"]);
 
-    let v1 = quantum_core::deploy::deploy(&core, project.id, "test", 10, &|_| {})
+    let v1 = quantum_core::deploy::deploy(&core, project_id, "test", 10, &|_| {})
         .await
         .expect("v1 deployed");
     assert_eq!(v1.status, ReleaseStatus::Live);
@@ -137,7 +114,7 @@ async fn a_rollback_past_a_migration_that_dropped_a_column_restores_its_data() {
     .expect("down");
     git(folder.path(), &["add", "-A"]);
     release_version(folder.path(), "v2", true);
-    let v2 = quantum_core::deploy::deploy(&core, project.id, "test", 10, &|_| {})
+    let v2 = quantum_core::deploy::deploy(&core, project_id, "test", 10, &|_| {})
         .await
         .expect("v2 deployed");
     assert_eq!(v2.data.migrated[0].versions, [2]);
@@ -145,7 +122,7 @@ async fn a_rollback_past_a_migration_that_dropped_a_column_restores_its_data() {
     assert_eq!(people(&url).await, ["ada", "grace"]);
 
     // The rollback offers the snapshot from before v2's migration, and says since when.
-    let offers = quantum_core::deploy_data::rollback_data(&core, project.id, v1.id)
+    let offers = quantum_core::deploy_data::rollback_data(&core, project_id, v1.id)
         .await
         .expect("offers");
     assert_eq!(offers.len(), 1, "{offers:?}");
@@ -162,7 +139,7 @@ async fn a_rollback_past_a_migration_that_dropped_a_column_restores_its_data() {
 
     let back = quantum_core::deploy::rollback(
         &core,
-        project.id,
+        project_id,
         v1.id,
         DataChoice::Restore { keep: 10 },
         &|_| {},
@@ -180,13 +157,13 @@ async fn a_rollback_past_a_migration_that_dropped_a_column_restores_its_data() {
     assert!(log.contains("Restoring main to its snapshot of"), "{log}");
     // Restored once: a second rollback to v1's state has nothing left to restore.
     assert_eq!(
-        quantum_core::deploy_data::rollback_data(&core, project.id, v1.id)
+        quantum_core::deploy_data::rollback_data(&core, project_id, v1.id)
             .await
             .expect("offers"),
         []
     );
 
-    cleanup(&core, project.id, &image).await;
+    remove_environment(core.store.identity(), project_id, "test", &image).await;
     core.snapshots
         .delete_all(datasource.id)
         .await
@@ -195,27 +172,4 @@ async fn a_rollback_past_a_migration_that_dropped_a_column_restores_its_data() {
         .remove(datasource.id, true)
         .await
         .expect("datasource removed");
-}
-
-/// The environment's containers, network and images.
-async fn cleanup(core: &Core, project_id: i64, image: &str) {
-    let docker = quantum_docker::Docker::connect().await.expect("docker");
-    let names = quantum_deploy::Names::new(core.store.identity(), project_id, "test");
-    for container in docker
-        .labelled_containers(
-            quantum_deploy::LABEL_ENVIRONMENT,
-            &[(quantum_docker::LABEL_STORE, core.store.identity())],
-        )
-        .await
-        .expect("containers")
-    {
-        docker.remove_container(&container.id).await.ok();
-    }
-    docker.api().remove_network(&names.network()).await.ok();
-    for version in ["v1", "v2"] {
-        std::process::Command::new("docker")
-            .args(["rmi", &format!("{image}:{version}")])
-            .output()
-            .ok();
-    }
 }

@@ -4,22 +4,27 @@
 use std::sync::Arc;
 
 use quantum_core::logs::ProjectLogEvent;
-use quantum_core::Core;
 use quantum_deploy::Deploys;
 use quantum_docker::host::Environment;
-use quantum_integration_tests::deploy::{free_port, project_folder};
+use quantum_integration_tests::deploy::{core_with_project, free_port, project_folder};
 use quantum_integration_tests::remote::RemoteHost;
 
 /// Deploys the fixture through the `remote-tls` context, then follows the project's log until
 /// the release's first line ("serving v1") comes, from the source named after it and its host.
 pub async fn a_remote_release_is_a_source_of_the_logs_page(remote: &RemoteHost) {
-    let data_dir = tempfile::tempdir().expect("data dir");
-    let mut core = Core::open(
-        data_dir.path(),
+    let folder = project_folder();
+    let toml = format!(
+        "[deploy.logs]\nimage = \"qa-deploy-remote-logs-{}\"\nport = 8080\npublish = {}\nproxy_image = \"testdb/haproxy:2.6\"\nhealth_path = \"/health\"\nhealth_timeout = 10\ndocker_context = \"remote-tls\"\n",
+        std::process::id(),
+        free_port()
+    );
+    let (data_dir, mut core, project_id) = core_with_project(
+        folder.path(),
+        &toml,
+        "remote logs",
         &quantum_kernel::settings::Settings::default(),
     )
-    .await
-    .expect("core");
+    .await;
     core.deploys = Arc::new(Deploys::with_docker_environment(
         core.store.clone(),
         Environment {
@@ -27,27 +32,7 @@ pub async fn a_remote_release_is_a_source_of_the_logs_page(remote: &RemoteHost) 
             ..Environment::default()
         },
     ));
-    let folder = project_folder();
-    std::fs::write(
-        folder.path().join("quantum.toml"),
-        format!(
-            "[deploy.logs]\nimage = \"qa-deploy-remote-logs-{}\"\nport = 8080\npublish = {}\nproxy_image = \"testdb/haproxy:2.6\"\nhealth_path = \"/health\"\nhealth_timeout = 10\ndocker_context = \"remote-tls\"\n",
-            std::process::id(),
-            free_port()
-        ),
-    )
-    .expect("quantum.toml");
-    let project = quantum_kernel::projects::create(
-        &core.store,
-        quantum_kernel::projects::ProjectInput {
-            name: format!("remote logs {}", std::process::id()),
-            description: String::new(),
-            folder: Some(folder.path().display().to_string()),
-        },
-    )
-    .await
-    .expect("project");
-    let release = quantum_core::deploy::deploy(&core, project.id, "logs", 10, &|_| {})
+    let release = quantum_core::deploy::deploy(&core, project_id, "logs", 10, &|_| {})
         .await
         .expect("deployed to the remote host");
     assert!(!release.target().is_local());
@@ -55,7 +40,7 @@ pub async fn a_remote_release_is_a_source_of_the_logs_page(remote: &RemoteHost) 
     let (sender, mut receiver) = tokio::sync::mpsc::unbounded_channel();
     let (sources, _follower) = quantum_core::logs::follow(
         &core,
-        project.id,
+        project_id,
         data_dir.path().join("logs"),
         None,
         move |event| sender.send(event).is_ok(),

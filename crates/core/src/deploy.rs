@@ -134,48 +134,63 @@ async fn declared(
         })
 }
 
-/// The environment's settings with its variables resolved.
-async fn spec(
+/// What reaching the environment's Docker Engine takes: its target, certificate and key paths
+/// made absolute, the key's passphrase from the keychain. No variable is resolved (no secret
+/// read) for a connection alone.
+async fn engine_spec(
     core: &Core,
     project_id: i64,
-    environment: &str,
+    declared: &DeployDecl,
 ) -> Result<EnvironmentSpec, ErrorInfo> {
-    let declared = declared(core, project_id, environment).await?;
-    let declared_environments = core.variables.list(project_id).await?.environments;
-    let variables = if declared_environments.iter().any(|name| name == environment) {
-        core.variables
-            .environment_values(project_id, environment)
-            .await?
-            .into_iter()
-            .map(|(name, value)| (name, value.expose().to_owned()))
-            .collect()
-    } else {
-        let text = core.configs.get(project_id).await?.text;
-        quantum_config::parse(&text)
-            .map(|config| config.variables.into_iter().collect())
-            .unwrap_or_default()
-    };
-    let mut spec = declared.to_spec(variables);
+    let mut spec = declared.to_spec(Vec::new());
     let folder = projects::get(&core.store, project_id).await?.folder;
     let absolute = |path: &str| absolute_path(folder.as_deref(), path);
     if let quantum_deploy::DockerTarget::Host { tls: Some(tls), .. } = &mut spec.target {
         *tls = absolute(tls);
-    }
-    if spec.push {
-        let registry = quantum_deploy::registry_of(&spec.image);
-        spec.registry_login = kept_login(core, &registry).await?;
     }
     if let Some(identity) = spec.ssh_identity.take() {
         let identity = absolute(&identity);
         spec.ssh_passphrase = ssh_passphrase(core, &identity).await?;
         spec.ssh_identity = Some(identity);
     }
-    for (name, value) in &spec.variables {
+    Ok(spec)
+}
+
+/// The environment's settings for a release: [`engine_spec`]'s, with its variables resolved
+/// (and fingerprinted for the diff) and the registry login the app keeps.
+async fn spec(
+    core: &Core,
+    project_id: i64,
+    declared: &DeployDecl,
+) -> Result<EnvironmentSpec, ErrorInfo> {
+    let environment = declared.name.as_str();
+    let declared_environments = core.variables.list(project_id).await?.environments;
+    let variables: Vec<(String, String)> =
+        if declared_environments.iter().any(|name| name == environment) {
+            core.variables
+                .environment_values(project_id, environment)
+                .await?
+                .into_iter()
+                .map(|(name, value)| (name, value.expose().to_owned()))
+                .collect()
+        } else {
+            let text = core.configs.get(project_id).await?.text;
+            quantum_config::parse(&text)
+                .map(|config| config.variables.into_iter().collect())
+                .unwrap_or_default()
+        };
+    let mut spec = engine_spec(core, project_id, declared).await?;
+    if spec.push {
+        let registry = quantum_deploy::registry_of(&spec.image);
+        spec.registry_login = kept_login(core, &registry).await?;
+    }
+    for (name, value) in &variables {
         let secret = quantum_secrets::Secret::new(value.as_str());
         if let Ok(fingerprint) = core.variables.fingerprint(&secret) {
             spec.fingerprints.insert(name.clone(), fingerprint);
         }
     }
+    spec.variables = variables;
     Ok(spec)
 }
 
@@ -298,7 +313,8 @@ pub async fn set_ssh_passphrase(
     environment: &str,
     passphrase: String,
 ) -> Result<String, ErrorInfo> {
-    let mut spec = spec(core, project_id, environment).await?;
+    let declared = declared(core, project_id, environment).await?;
+    let mut spec = engine_spec(core, project_id, &declared).await?;
     let Some(identity) = spec.ssh_identity.clone() else {
         return Err(quantum_kernel::Error::validation(
             "deploy.no_identity",
@@ -327,7 +343,8 @@ pub async fn connect(
     environment: &str,
     trust: Option<String>,
 ) -> Result<String, ErrorInfo> {
-    let spec = spec(core, project_id, environment).await?;
+    let declared = declared(core, project_id, environment).await?;
+    let spec = engine_spec(core, project_id, &declared).await?;
     Ok(core.deploys.connect(&spec, trust.as_deref()).await?)
 }
 
@@ -337,7 +354,8 @@ pub async fn release_engine(
     core: &Core,
     release: &Release,
 ) -> Result<quantum_docker::Docker, ErrorInfo> {
-    let spec = spec(core, release.project_id, &release.environment).await?;
+    let declared = declared(core, release.project_id, &release.environment).await?;
+    let spec = engine_spec(core, release.project_id, &declared).await?;
     if spec.target != release.target() {
         return Err(ErrorInfo::from(quantum_deploy::Error::TargetChanged {
             version: release.version.clone(),
@@ -376,10 +394,11 @@ pub async fn deploy(
             "This project has no folder, so there is nothing to build. Link its folder in the project's settings.",
         ))
     })?);
-    let spec = spec(core, project_id, environment).await?;
-    let migrate = declared(core, project_id, environment).await?.migrate;
+    let declared = declared(core, project_id, environment).await?;
+    let spec = spec(core, project_id, &declared).await?;
     let datasources =
-        crate::deploy_data::migrated_datasources(core, project_id, environment, &migrate).await?;
+        crate::deploy_data::migrated_datasources(core, project_id, environment, &declared.migrate)
+            .await?;
     let step = crate::deploy_data::MigrateStep {
         core,
         datasources,
@@ -428,7 +447,8 @@ pub async fn rollback(
         .into_iter()
         .find(|release| release.id == release_id)
         .ok_or_else(|| ErrorInfo::from(quantum_deploy::Error::NotFound(release_id)))?;
-    let spec = spec(core, project_id, &target.environment).await?;
+    let declared = declared(core, project_id, &target.environment).await?;
+    let spec = spec(core, project_id, &declared).await?;
     let step = match data {
         DataChoice::Keep => None,
         DataChoice::Restore { keep } => {

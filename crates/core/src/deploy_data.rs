@@ -87,13 +87,10 @@ impl DataStep for MigrateStep<'_> {
                         "Snapshot of {name} taken ({}) before its migrations",
                         taken.snapshot.created_at
                     ));
-                }
-                let versions = result.as_deref().unwrap_or_default().to_vec();
-                if let Some(taken) = &taken {
                     data.migrated.push(MigrationsRun {
                         datasource_id: *id,
                         datasource: name.clone(),
-                        versions: versions.clone(),
+                        versions: result.as_deref().unwrap_or_default().to_vec(),
                         snapshot_id: Some(taken.snapshot.id),
                         snapshot_at: Some(taken.snapshot.created_at.clone()),
                     });

@@ -225,3 +225,55 @@ pub fn runs(answers: &[String]) -> Vec<String> {
     }
     runs
 }
+
+/// A core on a data dir of its own (default settings but `settings`), and a project named after
+/// `label` and this process on `folder`, whose quantum.toml is `toml`.
+pub async fn core_with_project(
+    folder: &Path,
+    toml: &str,
+    label: &str,
+    settings: &quantum_kernel::settings::Settings,
+) -> (tempfile::TempDir, quantum_core::Core, i64) {
+    let data_dir = tempfile::tempdir().expect("data dir");
+    let core = quantum_core::Core::open(data_dir.path(), settings)
+        .await
+        .expect("core");
+    std::fs::write(folder.join("quantum.toml"), toml).expect("quantum.toml");
+    let project = quantum_kernel::projects::create(
+        &core.store,
+        quantum_kernel::projects::ProjectInput {
+            name: format!("{label} {}", std::process::id()),
+            description: String::new(),
+            folder: Some(folder.display().to_string()),
+        },
+    )
+    .await
+    .expect("project");
+    (data_dir, core, project.id)
+}
+
+/// What a test's deploys left on the local engine: the releases and proxies of the store's
+/// environments, the environment's network, and the tags of `image` (by tag: the same image
+/// may carry tags of other runs, a cached build, which stay).
+pub async fn remove_environment(store: &str, project_id: i64, environment: &str, image: &str) {
+    let docker = quantum_docker::Docker::connect().await.expect("docker");
+    for container in docker
+        .labelled_containers(
+            quantum_deploy::LABEL_ENVIRONMENT,
+            &[(quantum_docker::LABEL_STORE, store)],
+        )
+        .await
+        .expect("containers")
+    {
+        docker.remove_container(&container.id).await.ok();
+    }
+    let names = quantum_deploy::Names::new(store, project_id, environment);
+    docker.api().remove_network(&names.network()).await.ok();
+    let tags = Command::new("docker")
+        .args(["images", "--format", "{{.Repository}}:{{.Tag}}", image])
+        .output()
+        .expect("docker images");
+    for tag in String::from_utf8_lossy(&tags.stdout).split_whitespace() {
+        Command::new("docker").args(["rmi", tag]).output().ok();
+    }
+}

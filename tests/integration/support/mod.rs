@@ -48,6 +48,24 @@ pub async fn wait_for_status(
     }
 }
 
+/// The datasource `input` describes, created and awaited until ready (3 minutes at most).
+pub async fn created_ready(
+    datasources: &std::sync::Arc<Datasources>,
+    input: quantum_datasources::DatasourceInput,
+) -> quantum_datasources::Datasource {
+    let mut events = datasources.subscribe();
+    let created = datasources.create(input).await.expect("created");
+    wait_for_status(
+        &mut events,
+        datasources,
+        created.id,
+        DatasourceStatus::Ready,
+        std::time::Duration::from_secs(180),
+    )
+    .await;
+    datasources.get(created.id).await.expect("record")
+}
+
 /// The label every test container carries, to find leftovers: `docker ps -a --filter label=...`.
 pub const TEST_LABEL: &str = "quantum-admin.test";
 
@@ -211,25 +229,15 @@ pub struct TestApp {
 impl TestApp {
     /// A database of `engine` for this app's project, once it is ready.
     pub async fn ready(&self, engine: Engine) -> quantum_datasources::Datasource {
-        let mut events = self.datasources.subscribe();
-        let created = self
-            .datasources
-            .create(quantum_datasources::DatasourceInput {
+        created_ready(
+            &self.datasources,
+            quantum_datasources::DatasourceInput {
                 project_id: self.project_id,
                 engine,
                 ..Default::default()
-            })
-            .await
-            .expect("created");
-        wait_for_status(
-            &mut events,
-            &self.datasources,
-            created.id,
-            DatasourceStatus::Ready,
-            std::time::Duration::from_secs(180),
+            },
         )
-        .await;
-        self.datasources.get(created.id).await.expect("record")
+        .await
     }
 
     /// Gives the project a new folder, kept while the returned one lives.
