@@ -291,6 +291,11 @@ pub fn forward_health<R: Runtime>(app: &AppHandle<R>) {
                 }
                 tray::refresh(&app, &state.store, &state.datasources).await;
             }
+            // Each check's result only refreshes a page: a hidden window is not sent them (every
+            // event evaluated in the web process grows it a little), and reads afresh when shown.
+            if matches!(event, HealthEvent::Checked { .. }) && !window::is_shown(&app) {
+                return;
+            }
             if let Err(error) = HealthChanged(event).emit(&app) {
                 tracing::warn!(%error, "a health event could not be sent to the window");
             }

@@ -124,6 +124,12 @@ pub fn show_main<R: Runtime>(app: &AppHandle<R>) {
     }
 }
 
+/// Whether the main window is on screen (not hidden to the tray).
+pub fn is_shown<R: Runtime>(app: &AppHandle<R>) -> bool {
+    app.get_webview_window(MAIN)
+        .is_some_and(|window| window.is_visible().unwrap_or(true))
+}
+
 /// Whether the user is looking at the main window (shown and focused).
 pub fn in_front<R: Runtime>(app: &AppHandle<R>) -> bool {
     app.get_webview_window(MAIN).is_some_and(|window| {

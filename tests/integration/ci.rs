@@ -12,7 +12,7 @@ use quantum_ci::{
     Ci, CiEvent, CiStatus, DispatchRequest, Error, GitHub, GitLab, Interest, Intervals, Provider,
     ProviderKind, RepositoryInput, RunFilter, TokenSource, WatchState,
 };
-use quantum_integration_tests::fake_ci::FakeCi;
+use quantum_integration_tests::fakes::Fake;
 use quantum_secrets::{Secret, SecretStore};
 use serde_json::json;
 
@@ -23,11 +23,11 @@ const DEPLOY_WORKFLOW: i64 = 161336;
 const CI_WORKFLOW: i64 = 161335;
 const PIPELINE_FAILED: i64 = 1874688;
 
-fn github(fake: &FakeCi, repo: &str, token: &str) -> GitHub {
+fn github(fake: &Fake, repo: &str, token: &str) -> GitHub {
     GitHub::new(&fake.url, repo, &Secret::new(token)).expect("client")
 }
 
-fn gitlab(fake: &FakeCi, token: &str) -> GitLab {
+fn gitlab(fake: &Fake, token: &str) -> GitLab {
     GitLab::new(
         &fake.gitlab_api(),
         "acme/platform/shop",
@@ -38,7 +38,7 @@ fn gitlab(fake: &FakeCi, token: &str) -> GitLab {
 
 #[tokio::test]
 async fn github_runs_are_listed_and_a_run_followed_through_its_states_for_free() {
-    let fake = FakeCi::start().await;
+    let fake = Fake::start().await;
     let shop = github(&fake, "acme/shop", "gh-good");
 
     let runs = shop
@@ -118,7 +118,7 @@ async fn github_runs_are_listed_and_a_run_followed_through_its_states_for_free()
 
 #[tokio::test]
 async fn pages_of_runs_follow_the_total() {
-    let fake = FakeCi::start().await;
+    let fake = Fake::start().await;
     let many = github(&fake, "acme/many", "gh-good");
     let first = many
         .runs(&RunFilter::default(), 1, 30)
@@ -140,7 +140,7 @@ async fn pages_of_runs_follow_the_total() {
 
 #[tokio::test]
 async fn a_failed_jobs_log_has_its_groups_and_error_and_the_artifacts_download() {
-    let fake = FakeCi::start().await;
+    let fake = Fake::start().await;
     let shop = github(&fake, "acme/shop", "gh-good");
     let raw = shop.job_log(TEST_JOB_42).await.expect("log");
     let lines = quantum_ci::log::parse(&raw);
@@ -179,7 +179,7 @@ async fn a_failed_jobs_log_has_its_groups_and_error_and_the_artifacts_download()
 
 #[tokio::test]
 async fn rerun_failed_cancel_and_dispatch_do_what_they_say() {
-    let fake = FakeCi::start().await;
+    let fake = Fake::start().await;
     let shop = github(&fake, "acme/shop", "gh-good");
 
     shop.rerun(RUN_42, true).await.expect("rerun failed");
@@ -240,7 +240,7 @@ async fn rerun_failed_cancel_and_dispatch_do_what_they_say() {
 
 #[tokio::test]
 async fn tokens_that_cannot_say_what_is_missing() {
-    let fake = FakeCi::start().await;
+    let fake = Fake::start().await;
     let read_only = github(&fake, "acme/shop", "gh-read");
     for result in [
         read_only.rerun(RUN_41, false).await.map(drop),
@@ -278,7 +278,7 @@ async fn tokens_that_cannot_say_what_is_missing() {
 
 #[tokio::test]
 async fn the_rate_limit_used_up_and_the_network_gone_are_told_apart() {
-    let fake = FakeCi::start().await;
+    let fake = Fake::start().await;
     let shop = github(&fake, "acme/shop", "gh-good");
     shop.run(RUN_41).await.expect("a first read");
     fake.post(
@@ -313,7 +313,7 @@ async fn the_rate_limit_used_up_and_the_network_gone_are_told_apart() {
 
 #[tokio::test]
 async fn gitlab_pipelines_jobs_trace_retry_cancel_and_run() {
-    let fake = FakeCi::start().await;
+    let fake = Fake::start().await;
     let shop = gitlab(&fake, "gl-good");
     assert_eq!(
         shop.repository().await.expect("project").default_branch,
@@ -420,7 +420,7 @@ async fn project_on(store: &quantum_kernel::Store, folder: &Path, branch: &str) 
 /// A project on a git folder, its CI service on the fake with `intervals`, and the events its
 /// watcher sends.
 struct Watched {
-    fake: FakeCi,
+    fake: Fake,
     store: quantum_kernel::Store,
     secrets: Arc<SecretStore>,
     ci: Arc<Ci>,
@@ -431,7 +431,7 @@ struct Watched {
 
 impl Watched {
     async fn new(branch: &str, intervals: Intervals) -> Self {
-        let fake = FakeCi::start().await;
+        let fake = Fake::start().await;
         let dir = tempfile::tempdir().expect("dir");
         let store = quantum_kernel::Store::open_in(dir.path())
             .await

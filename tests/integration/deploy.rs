@@ -14,6 +14,10 @@ use quantum_integration_tests::TestApp;
 
 #[path = "deploy_data.rs"]
 mod data;
+#[path = "deploy_kind.rs"]
+mod kind;
+#[path = "deploy_kubernetes.rs"]
+mod kubernetes;
 #[path = "deploy_registry.rs"]
 mod registry;
 

@@ -1104,6 +1104,13 @@ export type DeployDecl = {
 	dockerHost: string | null,
 	dockerTls: string | null,
 	sshIdentity: string | null,
+	/**  The kubeconfig context of a Kubernetes environment. */
+	kubeContext: string | null,
+	kubeNamespace: string | null,
+	/**  The project's manifests folder; the app generates a Deployment and a Service without it. */
+	kubeManifests: string | null,
+	kubeService: string | null,
+	replicas: number | null,
 	/**  Datasources of the project whose pending migrations a deploy applies, after a snapshot. */
 	migrate?: string[],
 };

@@ -131,6 +131,13 @@ pub struct DeployDecl {
     pub docker_host: Option<String>,
     pub docker_tls: Option<String>,
     pub ssh_identity: Option<String>,
+    /// The kubeconfig context of a Kubernetes environment.
+    pub kube_context: Option<String>,
+    pub kube_namespace: Option<String>,
+    /// The project's manifests folder; the app generates a Deployment and a Service without it.
+    pub kube_manifests: Option<String>,
+    pub kube_service: Option<String>,
+    pub replicas: Option<u32>,
     /// Datasources of the project whose pending migrations a deploy applies, after a snapshot.
     #[serde(default)]
     pub migrate: Vec<String>,
@@ -165,6 +172,16 @@ impl DeployDecl {
             },
             (None, None) => quantum_deploy::DockerTarget::Local,
         };
+        spec.kubernetes =
+            self.kube_context
+                .as_ref()
+                .map(|context| quantum_deploy::KubernetesTarget {
+                    context: context.clone(),
+                    namespace: self.kube_namespace.clone(),
+                    manifests: self.kube_manifests.clone(),
+                    service_type: or(&self.kube_service, "ClusterIP".to_owned()),
+                    replicas: self.replicas.unwrap_or(1),
+                });
         // A server's environment is meant to be reached from outside it.
         if self.bind.is_none() && spec.target.remote_machine().is_some() {
             "0.0.0.0".clone_into(&mut spec.bind);

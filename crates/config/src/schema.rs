@@ -174,10 +174,33 @@ pub const DEPLOY_KEYS: &[KeySpec] = &[
         "Datasources whose pending migrations a deploy applies after a snapshot, such as [\"main\"]; a rollback past it offers that snapshot",
     ),
     (
+        "kube_context",
+        "Deploy to Kubernetes: the kubeconfig context, as `kubectl config get-contexts` lists it",
+    ),
+    (
+        "kube_namespace",
+        "With kube_context: the namespace (default: the context's, else default)",
+    ),
+    (
+        "kube_manifests",
+        "With kube_context: the project's manifests folder (YAML files or a kustomization); default: a Deployment and a Service made from this table",
+    ),
+    (
+        "kube_service",
+        "With kube_context and no kube_manifests: the Service's type, ClusterIP (default), NodePort or LoadBalancer",
+    ),
+    (
+        "replicas",
+        "With kube_context and no kube_manifests: the pods the Deployment runs, 1 to 100 (default 1)",
+    ),
+    (
         "ssh_identity",
         "With an ssh:// target: the private key file (default: the SSH agent, then ~/.ssh/id_*)",
     ),
 ];
+
+/// The Service types `kube_service` takes.
+pub const KUBE_SERVICE_TYPES: &[&str] = &["ClusterIP", "NodePort", "LoadBalancer"];
 
 /// The checks `health` takes in a `[deploy.*]` table.
 pub const DEPLOY_HEALTH_CHECKS: &[&str] = &["http", "tcp", "image"];

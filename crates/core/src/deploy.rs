@@ -98,6 +98,16 @@ pub async fn environments(
 /// environment bound to every address answers on the loopback one too; one on another Docker
 /// host answers at that host).
 pub fn url_of(declared: &DeployDecl) -> String {
+    if let Some(context) = &declared.kube_context {
+        let namespace = declared
+            .kube_namespace
+            .as_deref()
+            .unwrap_or("its namespace");
+        return format!(
+            "port {} of its Service in {namespace} (context {context})",
+            declared.publish
+        );
+    }
     let remote = declared.to_spec(Vec::new()).target.remote_machine();
     let host = match (remote, declared.bind.as_deref()) {
         (Some(machine), None | Some("0.0.0.0" | "::")) => machine,

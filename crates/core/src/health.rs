@@ -248,6 +248,10 @@ fn deploy_check(
     name: String,
     environment: &quantum_config::DeployDecl,
 ) -> Option<quantum_health::CheckSpec> {
+    // A cluster's Service answers inside the cluster: its readiness probes are its check.
+    if environment.kube_context.is_some() {
+        return None;
+    }
     let url = crate::deploy::url_of(environment);
     let target = match environment.health.as_deref() {
         Some("tcp") => format!("tcp://{}", url.trim_start_matches("http://")),

@@ -10,6 +10,8 @@ pub enum Error {
     Kernel(#[from] quantum_kernel::Error),
     #[error(transparent)]
     Docker(#[from] quantum_docker::Error),
+    #[error(transparent)]
+    Kubernetes(#[from] quantum_kubernetes::Error),
     #[error("The build context cannot be sent: {reason}.")]
     Context { reason: String },
     #[error("The image did not build: {reason}. The release before keeps serving.")]
@@ -74,6 +76,7 @@ impl Coded for Error {
         match self {
             Self::Kernel(error) => error.code(),
             Self::Docker(error) => error.code(),
+            Self::Kubernetes(error) => error.code(),
             Self::Context { .. } => "deploy.context_invalid",
             Self::Build { .. } => "deploy.build_failed",
             Self::Unhealthy { .. } => "deploy.unhealthy",

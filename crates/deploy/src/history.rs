@@ -365,6 +365,34 @@ impl Deploys {
 
 /// Releases beyond the ones kept go, with their images.
 impl Deploys {
+    /// Replaced releases beyond the ones kept, oldest last.
+    pub(crate) async fn beyond_kept(
+        &self,
+        project_id: i64,
+        spec: &EnvironmentSpec,
+    ) -> Result<Vec<Release>> {
+        let kept: Vec<Release> = self
+            .history(project_id, Some(&spec.name))
+            .await?
+            .into_iter()
+            .filter(|release| release.status.kept())
+            .collect();
+        let keep = usize::try_from(spec.keep.max(1)).unwrap_or(usize::MAX);
+        Ok(kept.into_iter().skip(keep).collect())
+    }
+
+    pub(crate) async fn mark_removed(&self, release: &Release, log: &mut Log<'_>) -> Result<()> {
+        sqlx::query("UPDATE deploy_releases SET status = 'removed' WHERE id = ?")
+            .bind(release.id)
+            .execute(self.store.pool())
+            .await?;
+        log.line(&format!(
+            "Removed release {} ({}): beyond the releases kept",
+            release.id, release.version
+        ));
+        Ok(())
+    }
+
     /// Removes the containers and images of replaced releases beyond the ones kept.
     pub(crate) async fn prune(
         &self,
@@ -373,15 +401,16 @@ impl Deploys {
         spec: &EnvironmentSpec,
         log: &mut Log<'_>,
     ) -> Result<()> {
-        let kept: Vec<Release> = self
+        let going = self.beyond_kept(project_id, spec).await?;
+        let staying: Vec<Release> = self
             .history(project_id, Some(&spec.name))
             .await?
             .into_iter()
-            .filter(|release| release.status.kept())
+            .filter(|release| {
+                release.status.kept() && !going.iter().any(|gone| gone.id == release.id)
+            })
             .collect();
-        let keep = usize::try_from(spec.keep.max(1)).unwrap_or(usize::MAX);
-        let (staying, going) = kept.split_at(kept.len().min(keep));
-        for release in going {
+        for release in &going {
             if let Some(container) = &release.container_name {
                 release::discard(docker, container).await;
             }
@@ -389,14 +418,7 @@ impl Deploys {
             if let (Some(image_id), false) = (&release.image_id, shared) {
                 release::remove_image(docker, image_id).await;
             }
-            sqlx::query("UPDATE deploy_releases SET status = 'removed' WHERE id = ?")
-                .bind(release.id)
-                .execute(self.store.pool())
-                .await?;
-            log.line(&format!(
-                "Removed release {} ({}): beyond the {keep} kept",
-                release.id, release.version
-            ));
+            self.mark_removed(release, log).await?;
         }
         Ok(())
     }

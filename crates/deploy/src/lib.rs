@@ -8,6 +8,7 @@
 //! under way as interrupted (removing their containers) and the one the proxy serves as live.
 
 mod build;
+mod cluster;
 pub mod context;
 mod data;
 mod error;
@@ -18,6 +19,7 @@ mod names;
 mod proxy;
 mod registry;
 mod release;
+mod settle;
 mod spec;
 mod target;
 mod version;
@@ -38,10 +40,11 @@ pub use history::{Release, ReleaseKind, ReleaseStatus};
 pub use login::{check_login, RegistryLogin};
 pub use names::{Names, LABEL_ENVIRONMENT, LABEL_RELEASE, LABEL_ROLE};
 pub use proxy::config as proxy_config;
+pub use quantum_kubernetes as kubernetes;
 pub use registry::registry_of;
 pub use spec::{
-    EnvironmentSpec, HealthCheck, DEFAULT_DRAIN_SECS, DEFAULT_HEALTH_TIMEOUT_SECS, DEFAULT_KEEP,
-    DEFAULT_PROXY_IMAGE,
+    EnvironmentSpec, HealthCheck, KubernetesTarget, DEFAULT_DRAIN_SECS,
+    DEFAULT_HEALTH_TIMEOUT_SECS, DEFAULT_KEEP, DEFAULT_PROXY_IMAGE,
 };
 pub use target::{host_problem, DockerTarget};
 pub use version::{describe, Version};
@@ -100,6 +103,7 @@ pub struct DeployRequest<'a> {
 pub struct Deploys {
     store: Store,
     engines: target::Engines,
+    kubeconfigs: quantum_kubernetes::Kubeconfigs,
     /// Environments with a deploy or rollback under way in this process, as (project, name).
     busy: SyncMutex<HashSet<(i64, String)>>,
 }
@@ -164,13 +168,29 @@ impl Deploys {
         Self {
             store,
             engines: target::Engines::new(environment),
+            kubeconfigs: quantum_kubernetes::Kubeconfigs::from_process(),
             busy: SyncMutex::new(HashSet::new()),
         }
+    }
+
+    /// Reads kubeconfigs from `kubeconfigs` rather than `KUBECONFIG` or `~/.kube/config`.
+    #[must_use]
+    pub fn with_kubeconfigs(mut self, kubeconfigs: quantum_kubernetes::Kubeconfigs) -> Self {
+        self.kubeconfigs = kubeconfigs;
+        self
     }
 
     /// Connects to the environment's Docker Engine and says which it is. `trust` is the host key
     /// fingerprint of an SSH server the user confirmed, recorded in `known_hosts`.
     pub async fn connect(&self, spec: &EnvironmentSpec, trust: Option<&str>) -> Result<String> {
+        if let Some(target) = &spec.kubernetes {
+            let cluster = self.cluster(target).await?;
+            return Ok(format!(
+                "{} (namespace {})",
+                cluster.context(),
+                cluster.namespace()
+            ));
+        }
         let docker = self.engines.get(spec, trust).await?;
         docker.ping().await?;
         Ok(docker.endpoint().to_string())
@@ -209,6 +229,10 @@ impl Deploys {
         let docker = self.engines.get(spec, None).await?;
         self.reconcile_environment(&docker, request.project_id, &spec.name)
             .await?;
+        if let Some(target) = &spec.kubernetes {
+            // A cluster that cannot be reached is said before the build.
+            self.cluster(target).await?;
+        }
         let id = self
             .insert(request.project_id, spec, "deploy", None, request.actor)
             .await?;
@@ -288,15 +312,30 @@ impl Deploys {
             .bind(id)
             .execute(self.store.pool())
             .await?;
-        self.release_image(
-            docker,
-            (request.project_id, spec),
-            id,
-            &built.image_id,
-            request.data,
-            log,
-        )
-        .await?;
+        match &spec.kubernetes {
+            Some(target) => {
+                let project = (
+                    request.project_id,
+                    request.project_name,
+                    request.project_dir,
+                );
+                self.release_on_cluster(project, spec, target, (id, &tag), log)
+                    .await?;
+                self.prune_on_cluster(request.project_id, spec, target, log)
+                    .await?;
+            }
+            None => {
+                self.release_image(
+                    docker,
+                    (request.project_id, spec),
+                    id,
+                    &built.image_id,
+                    request.data,
+                    log,
+                )
+                .await?;
+            }
+        }
         if let Some(command) = &spec.post_deploy {
             log.line(&format!("Running the post_deploy hook: {command}"));
             let ran = hooks::run(
@@ -381,6 +420,19 @@ impl Deploys {
             });
         }
         let ran_on = target.target();
+        let ran_on_cluster = target.kubernetes();
+        if ran_on_cluster.as_ref().map(KubernetesTarget::place)
+            != spec.kubernetes.as_ref().map(KubernetesTarget::place)
+        {
+            let label = |target: Option<&KubernetesTarget>| {
+                target.map_or_else(|| spec.target.label(), KubernetesTarget::label)
+            };
+            return Err(Error::TargetChanged {
+                version: target.version,
+                was: label(ran_on_cluster.as_ref()),
+                now: label(spec.kubernetes.as_ref()),
+            });
+        }
         if ran_on != spec.target {
             return Err(Error::TargetChanged {
                 version: target.version,
@@ -414,16 +466,23 @@ impl Deploys {
             "Rolling back to {} (release {})",
             target.version, target.id
         ));
-        let outcome = self
-            .release_image(
-                &docker,
-                (target.project_id, spec),
-                id,
-                &image_id,
-                data,
-                &mut log,
-            )
-            .await;
+        let outcome = match &spec.kubernetes {
+            Some(cluster) => {
+                self.rollback_on_cluster(spec, cluster, (&target, id), &mut log)
+                    .await
+            }
+            None => {
+                self.release_image(
+                    &docker,
+                    (target.project_id, spec),
+                    id,
+                    &image_id,
+                    data,
+                    &mut log,
+                )
+                .await
+            }
+        };
         self.finish(id, project_name, outcome, &log).await
     }
 
@@ -500,78 +559,6 @@ impl Deploys {
         }
         self.prune(docker, project_id, spec, log).await?;
         log.stage(DeployStage::Done);
-        Ok(())
-    }
-
-    /// After a restart: releases on the local engine left under way are interrupted (their
-    /// containers removed), and the release each environment's proxy serves is the live one.
-    /// Those on other engines are settled before their environment's next deploy or rollback.
-    pub async fn reconcile(&self) -> Result<()> {
-        let stale = self.stale(None).await?;
-        let local: Vec<&Release> = stale
-            .iter()
-            .filter(|release| release.target().is_local())
-            .collect();
-        if local.is_empty() {
-            return Ok(());
-        }
-        let docker = self.engines.local().await?;
-        for release in local {
-            self.settle(&docker, release).await?;
-        }
-        Ok(())
-    }
-
-    async fn reconcile_environment(
-        &self,
-        docker: &Docker,
-        project_id: i64,
-        environment: &str,
-    ) -> Result<()> {
-        for release in self.stale(Some((project_id, environment))).await? {
-            self.settle(docker, &release).await?;
-        }
-        Ok(())
-    }
-
-    /// Releases left under way, of one environment or all.
-    async fn stale(&self, of: Option<(i64, &str)>) -> Result<Vec<Release>> {
-        let rows = sqlx::query(&format!(
-            "SELECT {COLUMNS} FROM deploy_releases WHERE status IN ('building', 'starting')
-                 AND (? IS NULL OR (project_id = ? AND environment = ?))"
-        ))
-        .bind(of.map(|_| 1))
-        .bind(of.map(|(project, _)| project))
-        .bind(of.map(|(_, environment)| environment))
-        .fetch_all(self.store.pool())
-        .await?;
-        Ok(rows.iter().map(history::from_row).collect())
-    }
-
-    async fn settle(&self, docker: &Docker, release: &Release) -> Result<()> {
-        let names = self.names(release.project_id, &release.environment);
-        let serving = proxy::live_upstream(docker, &names).await?;
-        let is_served = match (&serving, &release.container_name) {
-            (Some(upstream), Some(name)) => upstream.split(':').next() == Some(name.as_str()),
-            _ => false,
-        };
-        if is_served {
-            // Switched to before the crash: it is what users get, so it is live.
-            return self
-                .mark_live(release.id, release.project_id, &release.environment)
-                .await;
-        }
-        if let Some(name) = &release.container_name {
-            release::discard(docker, name).await;
-        }
-        sqlx::query(
-            "UPDATE deploy_releases SET status = 'interrupted', finished_at = ?,
-                 error = 'The app stopped while this release was under way.' WHERE id = ?",
-        )
-        .bind(now_ms())
-        .bind(release.id)
-        .execute(self.store.pool())
-        .await?;
         Ok(())
     }
 }

@@ -37,6 +37,40 @@ impl Default for HealthCheck {
     }
 }
 
+/// A Kubernetes environment: its releases are applied to a cluster, not run on a Docker Engine
+/// (the image is built by the app's own engine, and pushed with `push`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct KubernetesTarget {
+    /// The kubeconfig context: named, never the current one by chance.
+    pub context: String,
+    /// The context's namespace when `None`.
+    pub namespace: Option<String>,
+    /// The project's manifests folder, relative to it; `None`: a Deployment and a Service are
+    /// generated from the environment's settings.
+    pub manifests: Option<String>,
+    pub service_type: String,
+    pub replicas: u32,
+}
+
+impl KubernetesTarget {
+    /// How the history and the UI name it.
+    pub fn label(&self) -> String {
+        match &self.namespace {
+            Some(namespace) => {
+                format!("Kubernetes context {}, namespace {namespace}", self.context)
+            }
+            None => format!("Kubernetes context {}", self.context),
+        }
+    }
+
+    /// Where its releases run: a release applied to another context or namespace is not
+    /// there to roll back to.
+    pub fn place(&self) -> (&str, Option<&str>) {
+        (&self.context, self.namespace.as_deref())
+    }
+}
+
 /// One environment's deploy settings.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Type)]
 #[serde(rename_all = "camelCase")]
@@ -77,6 +111,9 @@ pub struct EnvironmentSpec {
     /// The Docker Engine the releases run on (releases recorded before targets existed: local).
     #[serde(default)]
     pub target: DockerTarget,
+    /// A Kubernetes cluster instead of a Docker Engine: `target` then only builds.
+    #[serde(default)]
+    pub kubernetes: Option<KubernetesTarget>,
     /// An SSH key file for an `ssh://` target (the agent's keys and `~/.ssh/id_*` otherwise).
     #[serde(default)]
     pub ssh_identity: Option<String>,
@@ -116,6 +153,7 @@ impl EnvironmentSpec {
             post_deploy: None,
             push: false,
             target: DockerTarget::Local,
+            kubernetes: None,
             ssh_identity: None,
             ssh_passphrase: None,
             registry_login: None,

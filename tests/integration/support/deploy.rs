@@ -51,6 +51,22 @@ pub fn release_version(folder: &Path, version: &str, with_health: bool) {
     git(folder, &["tag", version]);
 }
 
+/// A deploy of the project "shop" from `folder` by "tester", with no data step.
+pub fn request<'a>(
+    project_id: i64,
+    folder: &'a Path,
+    spec: &'a quantum_deploy::EnvironmentSpec,
+) -> quantum_deploy::DeployRequest<'a> {
+    quantum_deploy::DeployRequest {
+        project_id,
+        project_name: "shop",
+        project_dir: folder,
+        spec,
+        actor: "tester",
+        data: None,
+    }
+}
+
 pub fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0")
         .expect("bind")

@@ -2,7 +2,7 @@
 //! local Docker Engine.
 
 pub mod deploy;
-pub mod fake_ci;
+pub mod fakes;
 pub mod remote;
 /// Where secrets are read and written relative to the database's write lock.
 #[path = "../../../crates/variables/tests/support/write_lock.rs"]

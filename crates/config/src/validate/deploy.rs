@@ -10,6 +10,7 @@ fn number_rule(key: &str) -> Option<(std::ops::RangeInclusive<i64>, &'static str
         "health_timeout" => (1..=600, "seconds, 1 to 600"),
         "drain" => (0..=600, "seconds, 0 to 600"),
         "keep" => (1..=20, "releases, 1 to 20"),
+        "replicas" => (1..=100, "pods, 1 to 100"),
         _ => return None,
     })
 }
@@ -43,7 +44,12 @@ impl Checker<'_> {
             let Some(environment) = self.deploy_environment(name, table, &spans) else {
                 continue;
             };
-            if let Some(other) = published.insert(environment.publish, name.to_owned()) {
+            // A cluster's Service port is the cluster's, not this machine's.
+            let on_this_machine = environment.kube_context.is_none();
+            if let Some(other) = on_this_machine
+                .then(|| published.insert(environment.publish, name.to_owned()))
+                .flatten()
+            {
                 self.error(
                     spans.key.clone(),
                     "config.port_taken",
@@ -89,6 +95,7 @@ impl Checker<'_> {
                         "health_status" => decl.health_status = u16::try_from(n).ok(),
                         "health_timeout" => decl.health_timeout = u32::try_from(n).ok(),
                         "drain" => decl.drain = u32::try_from(n).ok(),
+                        "replicas" => decl.replicas = u32::try_from(n).ok(),
                         _ => decl.keep = u32::try_from(n).ok(),
                     },
                     Some(n) => {
@@ -227,6 +234,54 @@ impl Checker<'_> {
                         );
                     }
                 }
+                "kube_context" if text.is_empty() => {
+                    valid = false;
+                    self.error(
+                        spans.value,
+                        "config.invalid_name",
+                        "`kube_context` is a context's name as `kubectl config get-contexts` lists it.".to_owned(),
+                    );
+                }
+                "kube_context" => decl.kube_context = Some(text),
+                "kube_namespace" => {
+                    if quantum_deploy::kubernetes::manifests::dns_label(&text) == text {
+                        decl.kube_namespace = Some(text);
+                    } else {
+                        valid = false;
+                        self.error(
+                            spans.value,
+                            "config.invalid_name",
+                            format!("`kube_namespace` is a namespace's name: lowercase letters, digits and -, such as \"shop\"; `{text}` is not."),
+                        );
+                    }
+                }
+                "kube_manifests" => {
+                    if schema::is_project_folder(&text) {
+                        decl.kube_manifests = Some(text);
+                    } else {
+                        valid = false;
+                        self.error(
+                            spans.value,
+                            "config.invalid_folder",
+                            format!("`kube_manifests` must be a folder inside the project, relative, without `..`; `{text}` is not."),
+                        );
+                    }
+                }
+                "kube_service" => {
+                    if schema::KUBE_SERVICE_TYPES.contains(&text.as_str()) {
+                        decl.kube_service = Some(text);
+                    } else {
+                        valid = false;
+                        self.error(
+                            spans.value,
+                            "config.invalid_service",
+                            format!(
+                                "`kube_service` is one of: {}; `{text}` is not.",
+                                schema::KUBE_SERVICE_TYPES.join(", ")
+                            ),
+                        );
+                    }
+                }
                 "docker_host" => match quantum_deploy::host_problem(&text) {
                     None => decl.docker_host = Some(text),
                     Some(problem) => {
@@ -331,7 +386,23 @@ impl Checker<'_> {
     /// The target keys that only make sense together; `false` after an error.
     fn deploy_target(&mut self, name: &str, decl: &DeployDecl, spans: &Spans) -> bool {
         let host = decl.docker_host.as_deref().unwrap_or_default();
-        let problem = if decl.docker_context.is_some() && decl.docker_host.is_some() {
+        let docker_keys = decl.docker_context.is_some()
+            || decl.docker_host.is_some()
+            || decl.docker_tls.is_some()
+            || decl.ssh_identity.is_some()
+            || decl.proxy_image.is_some()
+            || decl.bind.is_some();
+        let kube_keys = decl.kube_namespace.is_some()
+            || decl.kube_manifests.is_some()
+            || decl.kube_service.is_some()
+            || decl.replicas.is_some();
+        let problem = if decl.kube_context.is_some() && docker_keys {
+            Some("deploys to Kubernetes (`kube_context`) and takes no Docker target keys (`docker_*`, `ssh_identity`, `proxy_image`, `bind`)")
+        } else if decl.kube_context.is_none() && kube_keys {
+            Some("has Kubernetes keys without `kube_context`: name the kubeconfig context to deploy to")
+        } else if decl.kube_context.is_some() && !decl.migrate.is_empty() {
+            Some("has `migrate` with a Kubernetes target: it migrates this machine's datasources, so it goes with local environments only")
+        } else if decl.docker_context.is_some() && decl.docker_host.is_some() {
             Some("takes `docker_context` or `docker_host`, not both")
         } else if decl.docker_tls.is_some() && !host.starts_with("tcp://") {
             Some("has `docker_tls` without a tcp:// `docker_host`: certificates are for TCP only")
@@ -364,152 +435,5 @@ impl Checker<'_> {
 }
 
 #[cfg(test)]
-mod tests {
-    use crate::{parse, validate};
-
-    #[test]
-    fn an_environment_is_read_with_its_defaults_left_to_the_deploy_crate() {
-        let text = "[deploy.staging]\nimage = \"shop\"\nport = 8080\npublish = 8000\nhealth_path = \"/up\"\nkeep = 5\n";
-        let config = parse(text).expect("valid");
-        let staging = &config.deploy[0];
-        assert_eq!(
-            (
-                staging.name.as_str(),
-                staging.image.as_str(),
-                staging.port,
-                staging.publish
-            ),
-            ("staging", "shop", 8080, 8000)
-        );
-        let spec = staging.to_spec(vec![("A".to_owned(), "1".to_owned())]);
-        assert_eq!(spec.keep, 5);
-        assert_eq!(spec.bind, "127.0.0.1");
-        assert_eq!(
-            spec.health,
-            quantum_deploy::HealthCheck::Http {
-                path: "/up".to_owned(),
-                status: None
-            }
-        );
-        assert_eq!(spec.proxy_image, quantum_deploy::DEFAULT_PROXY_IMAGE);
-    }
-
-    #[test]
-    fn mistakes_are_reported_where_they_are() {
-        let codes = |text: &str| {
-            validate(text, &[])
-                .into_iter()
-                .map(|d| (d.line, d.code))
-                .collect::<Vec<_>>()
-        };
-        assert_eq!(
-            codes("[deploy.staging]\nimage = \"shop\"\n"),
-            [(1, "config.missing_key".to_owned())]
-        );
-        assert_eq!(
-            codes("[deploy.staging]\nimage = \"shop:1\"\nport = 1\npublish = 2\n"),
-            [(2, "config.invalid_image".to_owned())]
-        );
-        assert_eq!(
-            codes("[deploy.staging]\nimage = \"shop\"\nport = 70000\npublish = 2\n"),
-            [(3, "config.out_of_range".to_owned())]
-        );
-        assert_eq!(
-            codes("[deploy.staging]\nimage = \"shop\"\nport = 1\npublish = 2\nhealth = \"ping\"\n"),
-            [(5, "config.invalid_health".to_owned())]
-        );
-        assert_eq!(
-            codes("[deploy.a]\nimage = \"x\"\nport = 1\npublish = 2\n\n[deploy.b]\nimage = \"y\"\nport = 1\npublish = 2\n"),
-            [(6, "config.port_taken".to_owned())]
-        );
-        assert_eq!(
-            codes("[deploy.a]\nimage = \"x\"\nport = 1\npublish = 2\nkep = 3\n"),
-            [(5, "config.unknown_key".to_owned())]
-        );
-        assert_eq!(
-            codes("[deploy.a]\nimage = \"x\"\nport = 1\npublish = 2\ndocker_host = \"ftp://x\"\n"),
-            [(5, "config.invalid_address".to_owned())]
-        );
-        assert_eq!(
-            codes("[deploy.a]\nimage = \"x\"\nport = 1\npublish = 2\ndocker_host = \"ssh://me@x\"\ndocker_tls = \"certs\"\n"),
-            [(1, "config.invalid_target".to_owned())]
-        );
-        assert_eq!(
-            codes("[deploy.a]\nimage = \"x\"\nport = 1\npublish = 2\ndocker_context = \"prod\"\ndocker_host = \"tcp://x:2376\"\n"),
-            [(1, "config.invalid_target".to_owned())]
-        );
-        assert_eq!(
-            codes("[deploy.a]\nimage = \"x\"\nport = 1\npublish = 2\nmigrate = \"main\"\n"),
-            [(5, "config.wrong_type".to_owned())]
-        );
-        assert_eq!(
-            codes("[deploy.a]\nimage = \"x\"\nport = 1\npublish = 2\nmigrate = [\"main\", \"main\"]\n"),
-            [(5, "config.invalid_name".to_owned())]
-        );
-        assert_eq!(
-            codes("[deploy.a]\nimage = \"x\"\nport = 1\npublish = 2\nmigrate = [\"main\"]\ndocker_context = \"prod\"\n"),
-            [(1, "config.invalid_target".to_owned())]
-        );
-        let text =
-            "[deploy.a]\nimage = \"x\"\nport = 1\npublish = 2\nmigrate = [\"main\", \"cache\"]\n";
-        assert_eq!(
-            parse(text).expect("valid").deploy[0].migrate,
-            ["main", "cache"]
-        );
-    }
-
-    #[test]
-    fn push_takes_a_boolean_and_an_image_with_its_registry() {
-        let codes = |text: &str| {
-            validate(text, &[])
-                .into_iter()
-                .map(|d| d.code)
-                .collect::<Vec<_>>()
-        };
-        let base = "[deploy.a]\nport = 1\npublish = 2\n";
-        assert_eq!(
-            codes(&format!("{base}image = \"shop\"\npush = true\n")),
-            ["config.invalid_target"]
-        );
-        assert_eq!(
-            codes(&format!(
-                "{base}image = \"r.example/shop\"\npush = \"yes\"\n"
-            )),
-            ["config.wrong_type"]
-        );
-        let spec = parse(&format!(
-            "{base}image = \"r.example/shop\"\npush = true\npre_deploy = \"make check\"\n"
-        ))
-        .expect("valid")
-        .deploy[0]
-            .to_spec(Vec::new());
-        assert!(spec.push);
-        assert_eq!(spec.pre_deploy.as_deref(), Some("make check"));
-        assert_eq!(
-            codes(&format!("{base}image = \"shop\"\npost_deploy = \"\"\n")),
-            ["config.invalid_command"]
-        );
-    }
-
-    #[test]
-    fn a_target_is_a_context_or_an_address_with_its_credentials() {
-        let text = "[deploy.prod]\nimage = \"shop\"\nport = 80\npublish = 8000\ndocker_host = \"ssh://deploy@prod:2222\"\nssh_identity = \"~/.ssh/deploy\"\n";
-        let spec = parse(text).expect("valid").deploy[0].to_spec(Vec::new());
-        assert_eq!(
-            spec.target,
-            quantum_deploy::DockerTarget::Host {
-                host: "ssh://deploy@prod:2222".to_owned(),
-                tls: None
-            }
-        );
-        assert_eq!(spec.ssh_identity.as_deref(), Some("~/.ssh/deploy"));
-        let text = "[deploy.prod]\nimage = \"shop\"\nport = 80\npublish = 8000\ndocker_context = \"prod-box\"\n";
-        let spec = parse(text).expect("valid").deploy[0].to_spec(Vec::new());
-        assert_eq!(
-            spec.target,
-            quantum_deploy::DockerTarget::Context {
-                name: "prod-box".to_owned()
-            }
-        );
-    }
-}
+#[path = "deploy_tests.rs"]
+mod tests;

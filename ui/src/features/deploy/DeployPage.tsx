@@ -18,7 +18,7 @@ import { RegistryLoginDialog } from "./RegistryLoginDialog";
 import { ReleaseLogDialog } from "./ReleaseLogDialog";
 import { RollbackDialog } from "./RollbackDialog";
 import { RunPanel } from "./RunPanel";
-import { targetLabel, targetOf } from "./target";
+import { kubernetesLabel, targetLabel, targetOf } from "./target";
 import { TargetDialog } from "./TargetDialog";
 import { useDeployRun } from "./useDeployRun";
 import "./deploy.css";
@@ -158,10 +158,13 @@ function EnvironmentCard({ environment, busy, onDeploy, onTarget, onRegistryLogi
     <section className="panel deploy-environment" data-testid="deploy-environment" data-environment={declared.name}>
       <header className="deploy-environment-header">
         <h2 className="section-title">{declared.name}</h2>
-        <button type="button" className="button button-secondary" disabled={busy} onClick={onTarget} data-testid="deploy-target">
-          <Server size={14} aria-hidden />
-          Target
-        </button>
+        {/* A cluster environment's keys are edited on the Configuration page. */}
+        {!declared.kubeContext && (
+          <button type="button" className="button button-secondary" disabled={busy} onClick={onTarget} data-testid="deploy-target">
+            <Server size={14} aria-hidden />
+            Target
+          </button>
+        )}
         <button type="button" className="button button-primary" disabled={busy} onClick={onDeploy} data-testid="deploy-start">
           <Rocket size={14} aria-hidden />
           Deploy
@@ -174,8 +177,17 @@ function EnvironmentCard({ environment, busy, onDeploy, onTarget, onRegistryLogi
         <dd className="mono selectable">{environment.url}</dd>
         <dt>Image</dt>
         <dd className="mono">{declared.image}</dd>
-        <dt>Docker</dt>
-        <dd data-testid="deploy-target-label">{targetLabel(targetOf(declared))}</dd>
+        {declared.kubeContext ? (
+          <>
+            <dt>Kubernetes</dt>
+            <dd data-testid="deploy-target-label">{kubernetesLabel(declared)}</dd>
+          </>
+        ) : (
+          <>
+            <dt>Docker</dt>
+            <dd data-testid="deploy-target-label">{targetLabel(targetOf(declared))}</dd>
+          </>
+        )}
         {declared.push && (
           <>
             <dt>Registry</dt>

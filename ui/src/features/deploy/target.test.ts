@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { DeployDecl } from "../../api/deploy";
-import { fingerprintIn, targetFromForm, targetLabel, targetOf, type TargetForm } from "./target";
+import { fingerprintIn, kubernetesLabel, targetFromForm, targetLabel, targetOf, type TargetForm } from "./target";
 
 const form = (fields: Partial<TargetForm>): TargetForm => ({ kind: "host", context: "", host: "", tls: "", identity: "", ...fields });
 
@@ -10,6 +10,12 @@ describe("an environment's Docker target", () => {
     expect(targetOf(declared)).toEqual({ kind: "host", host: "ssh://deploy@prod", tls: null });
     expect(targetOf({ ...declared, dockerContext: "prod" })).toEqual({ kind: "context", name: "prod" });
     expect(targetLabel(targetOf({ ...declared, dockerHost: null }))).toBe("This machine's Docker");
+  });
+
+  it("names a Kubernetes environment's context, namespace and what it runs", () => {
+    const declared = { kubeContext: "kind-dev", kubeNamespace: null, kubeManifests: null, kubeService: null, replicas: 2 } as DeployDecl;
+    expect(kubernetesLabel(declared)).toBe("context kind-dev · namespace of the context · 2 × ClusterIP Service");
+    expect(kubernetesLabel({ ...declared, kubeNamespace: "shop", kubeManifests: "k8s" })).toBe("context kind-dev · namespace shop · manifests in k8s");
   });
 
   it("takes an ssh:// or tcp:// address, with credentials only where they apply", () => {

@@ -10,6 +10,13 @@ export function targetOf(declared: DeployDecl): DockerTarget {
   return { kind: "local" };
 }
 
+/** A Kubernetes environment's place and what it runs: context, namespace, manifests or replicas. */
+export function kubernetesLabel(declared: DeployDecl): string {
+  const parts = [`context ${declared.kubeContext ?? ""}`, `namespace ${declared.kubeNamespace ?? "of the context"}`];
+  parts.push(declared.kubeManifests ? `manifests in ${declared.kubeManifests}` : `${declared.replicas ?? 1} × ${declared.kubeService ?? "ClusterIP"} Service`);
+  return parts.join(" · ");
+}
+
 export function targetLabel(target: DockerTarget): string {
   switch (target.kind) {
     case "local":

@@ -3,15 +3,24 @@ import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { api } from "../../api";
 import { queryKeys } from "../../api/queryKeys";
 
-/** Refetches the project's health whenever one of its checks ran or an incident opened or closed. */
+/**
+ * Refetches the project's health whenever one of its checks ran or an incident opened or closed,
+ * and when the window comes back from the tray: a hidden window is not told of each check.
+ */
 export function useHealthEvents(projectId: number) {
   const queryClient = useQueryClient();
   useEffect(() => {
+    const refresh = () => void queryClient.invalidateQueries({ queryKey: queryKeys.health(projectId) });
     const stop = api.onHealthChanged((event) => {
       const about = event.kind === "checked" ? event.projectId : event.incident.projectId;
-      if (about === projectId) void queryClient.invalidateQueries({ queryKey: queryKeys.health(projectId) });
+      if (about === projectId) refresh();
     });
+    const onShown = () => {
+      if (document.visibilityState === "visible") refresh();
+    };
+    document.addEventListener("visibilitychange", onShown);
     return () => {
+      document.removeEventListener("visibilitychange", onShown);
       void stop.then((unlisten) => unlisten());
     };
   }, [projectId, queryClient]);

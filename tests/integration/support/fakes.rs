@@ -1,5 +1,6 @@
-//! The local fake of GitHub's and GitLab's CI APIs (tests/fakes/ci-server.mjs), one process per
-//! test, on a free port; its control API spoken over a plain socket.
+//! The local fakes of outside APIs (tests/fakes): GitHub's and GitLab's CI APIs
+//! (`ci-server.mjs`) and a Kubernetes API server (`kube-server.mjs`). One process per test, on a
+//! free port; its control API spoken over a plain socket.
 
 use std::process::Stdio;
 
@@ -7,21 +8,29 @@ use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
 use tokio::net::TcpStream;
 use tokio::process::{Child, Command};
 
-pub struct FakeCi {
+pub struct Fake {
     pub url: String,
     port: u16,
     _process: Child,
 }
 
-impl FakeCi {
+impl Fake {
+    /// The CI fake.
     pub async fn start() -> Self {
-        let script = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fakes/ci-server.mjs");
+        Self::start_script("ci-server.mjs").await
+    }
+
+    /// One of tests/fakes' servers.
+    pub async fn start_script(name: &str) -> Self {
+        let script = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("fakes")
+            .join(name);
         let mut process = Command::new("node")
             .arg(script)
             .stdout(Stdio::piped())
             .kill_on_drop(true)
             .spawn()
-            .expect("node runs the CI fake");
+            .expect("node runs the fake");
         let stdout = process.stdout.take().expect("stdout");
         let mut line = String::new();
         BufReader::new(stdout)

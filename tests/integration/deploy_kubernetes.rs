@@ -1,0 +1,256 @@
+//! A Kubernetes environment, against the local fake of the API server (tests/fakes/kube-server.mjs:
+//! no cluster runs on this machine; the GitHub workflow runs a kind cluster). The image is built
+//! by the real Docker Engine; the fake rolls Deployments out as the controller does with
+//! `maxUnavailable: 0`, and crashes the pods of an image it is told to.
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use quantum_deploy::kubernetes::Kubeconfigs;
+use quantum_deploy::{Deploys, EnvironmentSpec, HealthCheck, KubernetesTarget, ReleaseStatus};
+use quantum_integration_tests::deploy::{
+    project_folder, release_version, remove_environment, request,
+};
+use quantum_integration_tests::fakes::Fake;
+use quantum_integration_tests::TestApp;
+use serde_json::Value;
+
+const DEPLOYMENT: &str = "apps/deployments/shop/shop-production";
+
+fn kubeconfig(dir: &Path, server: &str) -> PathBuf {
+    let file = dir.join("kubeconfig");
+    let text = format!(
+        "apiVersion: v1\nkind: Config\ncurrent-context: other\nclusters:\n- name: fake\n  cluster: {{ server: '{server}' }}\ncontexts:\n- name: fake\n  context: {{ cluster: fake, user: tester }}\n- name: other\n  context: {{ cluster: fake, user: nobody }}\nusers:\n- name: tester\n  user: {{ token: fake-token }}\n- name: nobody\n  user: {{ token: wrong }}\n"
+    );
+    std::fs::write(&file, text).expect("write kubeconfig");
+    file
+}
+
+/// The fake's state once `holds` says yes, within 10 s.
+async fn state_when(fake: &Fake, what: &str, holds: impl Fn(&Value) -> bool) -> Value {
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        let state = fake.get("/_fake/state").await;
+        if holds(&state) {
+            return state;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "{what}: not within 10 s\n{state:#}"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+/// The releases the fake's pods belong to, each once, and whether all of them are ready.
+fn pods(state: &Value) -> (Vec<String>, bool) {
+    let pods = state["pods"].as_array().cloned().unwrap_or_default();
+    let mut releases: Vec<String> = pods
+        .iter()
+        .filter_map(|pod| pod["release"].as_str().map(str::to_owned))
+        .collect();
+    releases.sort();
+    releases.dedup();
+    (releases, pods.iter().all(|pod| pod["ready"] == true))
+}
+
+fn template_release(state: &Value) -> &str {
+    state["objects"][DEPLOYMENT]["spec"]["template"]["metadata"]["annotations"]
+        ["quantum-admin/release"]
+        .as_str()
+        .unwrap_or_default()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn kubernetes_rolls_out_refuses_a_crashing_release_and_rolls_back() {
+    let app = TestApp::start("deploy-kube").await;
+    let fake = Fake::start_script("kube-server.mjs").await;
+    let config = kubeconfig(app.dir.path(), &fake.url);
+    let deploys =
+        Deploys::new(app.store.clone()).with_kubeconfigs(Kubeconfigs::files(vec![config]));
+    let folder = project_folder();
+    let image = format!("qa-kube-test-{}", std::process::id());
+    let mut spec = EnvironmentSpec::new("production", &image, 8080, 80);
+    spec.health = HealthCheck::Http {
+        path: "/health".to_owned(),
+        status: None,
+    };
+    spec.health_timeout_secs = 10;
+    spec.keep = 2;
+    spec.variables = vec![("GREETING".to_owned(), "hello".to_owned())];
+    spec.kubernetes = Some(KubernetesTarget {
+        context: "fake".to_owned(),
+        namespace: Some("shop".to_owned()),
+        manifests: None,
+        service_type: "ClusterIP".to_owned(),
+        replicas: 2,
+    });
+    let on_event = |_: quantum_deploy::DeployEvent| {};
+    let request = |spec| request(app.project_id, folder.path(), spec);
+
+    let v1 = deploys
+        .deploy(request(&spec), &on_event)
+        .await
+        .expect("v1 deployed");
+    assert_eq!(
+        (v1.version.as_str(), v1.status),
+        ("v1", ReleaseStatus::Live)
+    );
+    let state = fake.get("/_fake/state").await;
+    let deployment = &state["objects"][DEPLOYMENT];
+    let container = &deployment["spec"]["template"]["spec"]["containers"][0];
+    assert_eq!(container["image"], format!("{image}:v1"));
+    let secret = format!("shop-production-env-{}", v1.id);
+    assert_eq!(
+        container["envFrom"][0]["secretRef"]["name"],
+        secret.as_str()
+    );
+    assert_eq!(
+        state["objects"][format!("/secrets/shop/{secret}")]["stringData"]["GREETING"],
+        "hello",
+        "the variables are in the release's Secret"
+    );
+    assert_eq!(template_release(&state), v1.id.to_string());
+    assert_eq!(
+        pods(&state),
+        (vec![v1.id.to_string()], true),
+        "two ready pods of v1"
+    );
+    let log = deploys.log(v1.id).await.expect("log");
+    assert!(log.contains("Applying to fake (namespace shop)"), "{log}");
+    assert!(
+        log.contains("Deployment shop-production rolled out"),
+        "{log}"
+    );
+    assert!(
+        log.contains("of 2 new pods"),
+        "the rollout's progress is told:\n{log}"
+    );
+    let applied: Vec<&str> = state["requests"]
+        .as_array()
+        .expect("requests")
+        .iter()
+        .filter_map(|request| request["path"].as_str())
+        .filter(|path| path.contains("fieldManager=quantum-admin"))
+        .collect();
+    assert!(
+        applied.iter().all(|path| path.contains("force=true")),
+        "server-side apply, taking the fields over: {applied:?}"
+    );
+
+    release_version(folder.path(), "v2", true);
+    let v2 = deploys
+        .deploy(request(&spec), &on_event)
+        .await
+        .expect("v2 deployed");
+    assert_eq!(v2.status, ReleaseStatus::Live);
+    let state = fake.get("/_fake/state").await;
+    assert_eq!(
+        pods(&state),
+        (vec![v2.id.to_string()], true),
+        "every pod is v2's"
+    );
+
+    // v3's pods crash: it never becomes ready, v2's pods keep serving, the cluster goes back.
+    release_version(folder.path(), "v3", true);
+    fake.post(
+        "/_fake/crash",
+        serde_json::json!({ "image": format!("{image}:v3") }),
+    )
+    .await;
+    let error = deploys
+        .deploy(request(&spec), &on_event)
+        .await
+        .expect_err("v3's rollout stalls");
+    let said = error.to_string();
+    assert!(said.contains("did not become healthy"), "{said}");
+    assert!(said.contains("CrashLoopBackOff"), "{said}");
+    assert!(
+        said.contains("DATABASE_URL is not reachable"),
+        "its log lines are told: {said}"
+    );
+    let history = deploys
+        .history(app.project_id, Some("production"))
+        .await
+        .expect("history");
+    assert_eq!(history[0].status, ReleaseStatus::Failed);
+    assert_eq!(history[1].id, v2.id);
+    assert_eq!(history[1].status, ReleaseStatus::Live);
+    let state = state_when(&fake, "the cluster goes back to v2", |state| {
+        template_release(state) == v2.id.to_string()
+            && pods(state) == (vec![v2.id.to_string()], true)
+    })
+    .await;
+    let v3_secret = format!("shop-production-env-{}", history[0].id);
+    assert_eq!(
+        state["objects"][format!("/secrets/shop/{v3_secret}")],
+        Value::Null,
+        "v3's Secret is gone"
+    );
+
+    // Back to v1: its objects as they were, its Secret included.
+    let rolled = deploys
+        .rollback("shop", v1.id, &spec, ("tester", None), &on_event)
+        .await
+        .expect("rolled back");
+    assert_eq!(
+        (rolled.version.as_str(), rolled.status),
+        ("v1", ReleaseStatus::Live)
+    );
+    let state = fake.get("/_fake/state").await;
+    assert_eq!(template_release(&state), v1.id.to_string());
+    assert_eq!(pods(&state), (vec![v1.id.to_string()], true));
+    assert_eq!(
+        state["objects"][DEPLOYMENT]["spec"]["template"]["spec"]["containers"][0]["image"],
+        format!("{image}:v1")
+    );
+    // Two kept (the rollback and v2): v1's row goes, its Secret stays for the rollback.
+    let history = deploys
+        .history(app.project_id, Some("production"))
+        .await
+        .expect("history");
+    let v1_now = history
+        .iter()
+        .find(|release| release.id == v1.id)
+        .expect("v1");
+    assert_eq!(v1_now.status, ReleaseStatus::Removed);
+    assert!(
+        state["objects"][format!("/secrets/shop/{secret}")].is_object(),
+        "the Secret the live release reads stays"
+    );
+
+    // A release applied to another namespace is not there to go back to.
+    let mut moved = spec.clone();
+    moved.kubernetes.as_mut().expect("kubernetes").namespace = Some("other".to_owned());
+    let refused = deploys
+        .rollback("shop", v2.id, &moved, ("tester", None), &on_event)
+        .await
+        .expect_err("another namespace");
+    assert!(refused.to_string().contains("namespace shop"), "{refused}");
+
+    remove_environment(app.store.identity(), app.project_id, "production", &image).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_context_that_is_not_there_or_refuses_says_so_before_the_build() {
+    let app = TestApp::start("deploy-kube-refused").await;
+    let fake = Fake::start_script("kube-server.mjs").await;
+    let config = kubeconfig(app.dir.path(), &fake.url);
+    let deploys =
+        Deploys::new(app.store.clone()).with_kubeconfigs(Kubeconfigs::files(vec![config]));
+    let mut spec = EnvironmentSpec::new("production", "qa-kube-refused", 8080, 80);
+    for (context, expected) in [
+        ("missing", "has no context `missing`"),
+        ("other", "refused its credentials"),
+    ] {
+        spec.kubernetes = Some(KubernetesTarget {
+            context: context.to_owned(),
+            namespace: None,
+            manifests: None,
+            service_type: "ClusterIP".to_owned(),
+            replicas: 1,
+        });
+        let error = deploys.connect(&spec, None).await.expect_err("refused");
+        assert!(error.to_string().contains(expected), "{context}: {error}");
+    }
+}
