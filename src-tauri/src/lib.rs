@@ -107,6 +107,8 @@ pub fn specta_builder<R: Runtime>() -> tauri_specta::Builder<R> {
             commands::deploy::deploy_connect,
             commands::deploy::deploy_set_ssh_passphrase,
             commands::deploy::docker_contexts,
+            commands::deploy::kube_contexts,
+            commands::deploy::deploy_set_kubernetes,
             commands::deploy::deploy_set_target,
             commands::deploy::deploy_start,
             commands::deploy::deploy_rollback,

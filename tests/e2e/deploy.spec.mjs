@@ -14,6 +14,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { after, before, test } from "node:test";
 import { By } from "selenium-webdriver";
+import { startFake } from "./fakeCi.mjs";
 import { byTestId, capture, openNewProject, renderedText, startApp, testSettings, waitFor, waitUntilGone } from "./harness.mjs";
 
 const TIMEOUT_MS = 20_000;
@@ -26,6 +27,7 @@ let driver;
 let folder;
 let port;
 let dockerConfig;
+let kube;
 
 const git = (...args) =>
   execFileSync("git", ["-C", folder, "-c", "user.name=E2E", "-c", "user.email=e2e@example.com", ...args], { stdio: "pipe" });
@@ -72,12 +74,19 @@ proxy_image = "testdb/haproxy:2.6"
     join(meta, "meta.json"),
     JSON.stringify({ Name: "e2e-local", Metadata: { Description: "this machine" }, Endpoints: { docker: { Host: "unix:///var/run/docker.sock" } } }),
   );
-  app = await startApp({ settings: testSettings, env: { DOCKER_CONFIG: dockerConfig } });
+  // A kubeconfig whose context reaches the local fake of a Kubernetes API server.
+  kube = await startFake("kube-server.mjs");
+  await writeFile(
+    join(dockerConfig, "kubeconfig"),
+    `apiVersion: v1\nkind: Config\nclusters:\n- name: fake\n  cluster: { server: '${kube.url}' }\ncontexts:\n- name: e2e-kube\n  context: { cluster: fake, user: tester, namespace: apps }\nusers:\n- name: tester\n  user: { token: fake-token }\n`,
+  );
+  app = await startApp({ settings: testSettings, env: { DOCKER_CONFIG: dockerConfig, KUBECONFIG: join(dockerConfig, "kubeconfig") } });
   driver = app.driver;
 });
 
 after(async () => {
   await app?.close();
+  await kube?.stop();
   // What the deploys left on the engine: the proxy, the releases, their network and images.
   const docker = (...args) => execFileSync("docker", args, { encoding: "utf8" }).split(/\s+/).filter(Boolean);
   const containers = docker("ps", "-aq", "--filter", "label=app.quantumadmin.environment=preview");
@@ -229,4 +238,41 @@ test("an environment's Docker target is chosen among the contexts, written to qu
   await click(byTestId("deploy-target-save"));
   await waitFor(driver, byTestId("deploy-target-connected"), DEPLOY_TIMEOUT_MS);
   assert.doesNotMatch(await readFile(join(folder, "quantum.toml"), "utf8"), /docker_context/);
+});
+
+test("an environment is pointed at a Kubernetes cluster among the kubeconfig's contexts, and connected to", async () => {
+  // The test before ends with its dialog open, connected.
+  if ((await driver.findElements(byTestId("deploy-target-dialog"))).length > 0) {
+    await click(By.css('[data-testid="deploy-target-dialog"] button[aria-label="Close"]'));
+    await waitUntilGone(driver, byTestId("deploy-target-dialog"), "the dialog closes", TIMEOUT_MS);
+  }
+  await click(byTestId("deploy-target"));
+  await waitFor(driver, byTestId("deploy-target-dialog"), TIMEOUT_MS);
+  await click(byTestId("deploy-target-kind-kubernetes"));
+  // The context's own namespace is what an empty field means.
+  const option = await waitFor(driver, By.css('[data-testid="deploy-target-kube-context"] option[value="e2e-kube"]'), TIMEOUT_MS);
+  await option.click();
+  const namespace = await waitFor(driver, byTestId("deploy-target-namespace"), TIMEOUT_MS);
+  assert.equal(await namespace.getAttribute("placeholder"), "apps");
+  await namespace.sendKeys("Shop");
+  await click(byTestId("deploy-target-save"));
+  const problem = await waitFor(driver, By.css('[data-testid="deploy-target-dialog"] .field-error'), TIMEOUT_MS);
+  assert.match(await renderedText(driver, problem), /lowercase letters/);
+  await namespace.clear();
+  await namespace.sendKeys("shop");
+  await click(byTestId("deploy-target-save"));
+  const connected = await waitFor(driver, byTestId("deploy-target-connected"), DEPLOY_TIMEOUT_MS);
+  assert.match(await renderedText(driver, connected), /Connected: e2e-kube \(namespace shop\)/);
+  const written = await readFile(join(folder, "quantum.toml"), "utf8");
+  assert.match(written, /kube_context = "e2e-kube"/);
+  assert.match(written, /kube_namespace = "shop"/);
+  assert.doesNotMatch(written, /proxy_image|docker_context/, "the Docker target's keys go");
+  await click(By.css('[data-testid="deploy-target-dialog"] button[aria-label="Close"]'));
+  const label = () => driver.executeScript('return document.querySelector(\'[data-testid="deploy-target-label"]\')?.textContent ?? null;');
+  await driver.wait(
+    async () => (await label()) === "context e2e-kube · namespace shop · 1 × ClusterIP Service",
+    TIMEOUT_MS,
+    "the card names the cluster",
+  );
+  await capture(driver, "deploy-target-kubernetes");
 });

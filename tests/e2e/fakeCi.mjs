@@ -1,16 +1,19 @@
-// The local fake of GitHub's and GitLab's CI APIs (tests/fakes/ci-server.mjs) for specs and
-// benches: started on a free port, driven through its control API, stopped with the spec.
+// The local fakes of outside APIs (tests/fakes) for specs and benches — GitHub's and GitLab's CI
+// APIs (ci-server.mjs), a Kubernetes API server (kube-server.mjs): started on a free port,
+// driven through their control API, stopped with the spec.
 import { spawn } from "node:child_process";
 import { once } from "node:events";
 import { dirname, join } from "node:path";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 
-const script = join(dirname(fileURLToPath(import.meta.url)), "..", "fakes", "ci-server.mjs");
+const fakes = join(dirname(fileURLToPath(import.meta.url)), "..", "fakes");
+
+export const startFakeCi = () => startFake("ci-server.mjs");
 
 /** @returns {Promise<{url: string, post: (path: string, body?: object) => Promise<any>, get: (path: string) => Promise<any>, stop: () => Promise<void>}>} */
-export async function startFakeCi() {
-  const child = spawn(process.execPath, [script], { stdio: ["ignore", "pipe", "inherit"] });
+export async function startFake(name) {
+  const child = spawn(process.execPath, [join(fakes, name)], { stdio: ["ignore", "pipe", "inherit"] });
   const [line] = await once(createInterface({ input: child.stdout }), "line");
   const url = line.replace(/^listening /, "");
   const call = async (method, path, body) => {

@@ -187,6 +187,13 @@ export const commands = {
 	deploySetSshPassphrase: (projectId: number, environment: string, passphrase: string) => typedError<string, ErrorInfo>(__TAURI_INVOKE("deploy_set_ssh_passphrase", { projectId, environment, passphrase })),
 	/**  The user's Docker contexts (`docker context ls`), for an environment's target. */
 	dockerContexts: () => typedError<DockerContext[], ErrorInfo>(__TAURI_INVOKE("docker_contexts")),
+	/**  The contexts of the user's kubeconfig, for an environment to deploy to one. */
+	kubeContexts: () => typedError<KubeContext[], ErrorInfo>(__TAURI_INVOKE("kube_contexts")),
+	/**
+	 *  Points an environment at a Kubernetes cluster: a kubeconfig context and a namespace (written
+	 *  into quantum.toml, comments kept).
+	 */
+	deploySetKubernetes: (projectId: number, environment: string, context: string, namespace: string | null) => typedError<null, ErrorInfo>(__TAURI_INVOKE("deploy_set_kubernetes", { projectId, environment, context, namespace })),
 	/**  Points an environment at another Docker Engine (written into quantum.toml, comments kept). */
 	deploySetTarget: (projectId: number, environment: string, target: DockerTarget, sshIdentity: string | null) => typedError<null, ErrorInfo>(__TAURI_INVOKE("deploy_set_target", { projectId, environment, target, sshIdentity })),
 	/**  Builds the project and releases it to `environment`; ends with the release, live or failed. */
@@ -1643,6 +1650,16 @@ export type Keyspace = {
 	groups: KeyGroup[],
 	/**  Keys ending at this level, by name (at most 500). */
 	keys: KeyInfo[],
+};
+
+/**  A context of the user's kubeconfig, as `kubectl config get-contexts` lists them. */
+export type KubeContext = {
+	name: string,
+	cluster: string,
+	/**  The cluster's API server. */
+	server: string | null,
+	namespace: string | null,
+	current: boolean,
 };
 
 export type Language = {

@@ -73,7 +73,7 @@ pub use complete::completions;
 pub use edit::{
     add_environment, add_secret_reference, format, remove_datasource, remove_health_check,
     remove_secret_reference, remove_test_suite, remove_variable, set_datasource, set_deploy_target,
-    set_health_check, set_test_suite, set_variable,
+    set_health_check, set_kubernetes_target, set_test_suite, set_variable,
 };
 pub use schema::{
     is_environment_name, is_variable_name, looks_secret, ENVIRONMENT_NAME_RULE, VARIABLE_NAME_RULE,

@@ -376,6 +376,14 @@ pub async fn release_engine(
     Ok(core.deploys.engine(&spec).await?)
 }
 
+/// The contexts of the user's kubeconfig, as `kubectl config get-contexts` lists them.
+pub fn kube_contexts() -> Result<Vec<quantum_deploy::kubernetes::KubeContext>, ErrorInfo> {
+    Ok(quantum_deploy::kubernetes::contexts(
+        &quantum_deploy::kubernetes::Kubeconfigs::from_process(),
+    )
+    .map_err(quantum_deploy::Error::from)?)
+}
+
 /// The user's Docker contexts, as `docker context ls` lists them.
 pub fn docker_contexts() -> Result<Vec<quantum_docker::host::DockerContext>, ErrorInfo> {
     Ok(quantum_docker::host::contexts(

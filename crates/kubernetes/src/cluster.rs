@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 use std::time::{Duration, Instant};
 
-use futures_util::{StreamExt, TryStreamExt};
+use futures_util::TryStreamExt;
 use k8s_openapi::api::apps::v1::Deployment;
 use k8s_openapi::api::core::v1::Pod;
 use kube::api::{
@@ -366,56 +366,6 @@ impl Cluster {
                 &error,
             )),
         }
-    }
-
-    /// The last lines of each pod of a Deployment's current release.
-    pub async fn logs(
-        &self,
-        namespace: Option<&str>,
-        name: &str,
-        lines: i64,
-    ) -> Result<Vec<(String, String)>> {
-        let Some(deployment) = self
-            .deployments(namespace)
-            .get_opt(name)
-            .await
-            .map_err(|error| Error::refused(format!("Deployment {name}"), &error))?
-        else {
-            return Ok(Vec::new());
-        };
-        let namespace = namespace.unwrap_or(&self.namespace);
-        let pods: Api<Pod> = Api::namespaced(self.client.clone(), namespace);
-        let selector = deployment
-            .spec
-            .iter()
-            .flat_map(|spec| spec.selector.match_labels.iter().flatten())
-            .map(|(key, value)| format!("{key}={value}"))
-            .collect::<Vec<_>>()
-            .join(",");
-        let listed = pods
-            .list(&ListParams::default().labels(&selector))
-            .await
-            .map_err(|error| Error::refused("the list of pods", &error))?;
-        let params = LogParams {
-            tail_lines: Some(lines),
-            ..LogParams::default()
-        };
-        let mut logs = Vec::new();
-        let mut stream = futures_util::stream::iter(listed.items)
-            .map(|pod| {
-                let pods = pods.clone();
-                let params = params.clone();
-                async move {
-                    let name = pod.metadata.name.unwrap_or_default();
-                    let log = pods.logs(&name, &params).await.unwrap_or_default();
-                    (name, log)
-                }
-            })
-            .buffered(4);
-        while let Some(log) = stream.next().await {
-            logs.push(log);
-        }
-        Ok(logs)
     }
 }
 

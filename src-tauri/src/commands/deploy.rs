@@ -129,6 +129,32 @@ pub async fn docker_contexts() -> CommandResult<Vec<quantum_docker::host::Docker
         .map_err(|error| quantum_kernel::ErrorInfo::new("docker.failed", error.to_string()))?
 }
 
+/// The contexts of the user's kubeconfig, for an environment to deploy to one.
+#[tauri::command]
+#[specta::specta]
+pub async fn kube_contexts() -> CommandResult<Vec<quantum_deploy::kubernetes::KubeContext>> {
+    tokio::task::spawn_blocking(quantum_core::deploy::kube_contexts)
+        .await
+        .map_err(|error| quantum_kernel::ErrorInfo::new("kubernetes.failed", error.to_string()))?
+}
+
+/// Points an environment at a Kubernetes cluster: a kubeconfig context and a namespace (written
+/// into quantum.toml, comments kept).
+#[tauri::command]
+#[specta::specta]
+pub async fn deploy_set_kubernetes(
+    state: State<'_, AppState>,
+    project_id: i64,
+    environment: String,
+    context: String,
+    namespace: Option<String>,
+) -> CommandResult<()> {
+    Ok(state
+        .configs
+        .set_kubernetes_target(project_id, &environment, &context, namespace.as_deref())
+        .await?)
+}
+
 /// Points an environment at another Docker Engine (written into quantum.toml, comments kept).
 #[tauri::command]
 #[specta::specta]

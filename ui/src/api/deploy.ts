@@ -11,6 +11,7 @@ export type {
   DeployStage,
   DockerContext,
   DockerTarget,
+  KubeContext,
   RegistryLogin,
   RegistryLoginInfo,
   Release,
@@ -55,6 +56,11 @@ export const deployApi = {
   /** Checks the login against the registry, then keeps it in the keychain; null forgets it. */
   deploySetRegistryLogin: (projectId: number, environment: string, login: RegistryLogin | null) =>
     unwrap(commands.deploySetRegistryLogin(projectId, environment, login)),
+  /** Writes a Kubernetes target into quantum.toml: a kubeconfig context, and a namespace unless the context's. */
+  deploySetKubernetes: (projectId: number, environment: string, context: string, namespace: string | null) =>
+    unwrap(commands.deploySetKubernetes(projectId, environment, context, namespace)),
   /** The user's Docker contexts, as `docker context ls` lists them. */
   dockerContexts: () => unwrap(commands.dockerContexts()),
+  /** The contexts of the user's kubeconfig, as `kubectl config get-contexts` lists them. */
+  kubeContexts: () => unwrap(commands.kubeContexts()),
 };

@@ -24,6 +24,7 @@ export const queryKeys = {
   dashboardDeploys: ["deploy", "dashboard"] as const,
   /** The user's Docker contexts (for an environment's target). */
   dockerContexts: ["docker", "contexts"] as const,
+  kubeContexts: ["kubernetes", "contexts"] as const,
   /** The templates a new project can start from (built-ins and the user's folders). */
   templates: ["templates"] as const,
   project: (id: number) => ["projects", id] as const,

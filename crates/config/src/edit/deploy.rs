@@ -1,11 +1,43 @@
-//! A `[deploy.*]` environment's target set from the Deploy page: which Docker Engine it deploys
-//! to, written into its table with the table's comments and other keys kept.
+//! A `[deploy.*]` environment's target set from the Deploy page: which Docker Engine or
+//! Kubernetes cluster it deploys to, written into its table with the table's comments and other
+//! keys kept.
 
 use quantum_deploy::DockerTarget;
-use toml_edit::{Item, Value};
+use toml_edit::{DocumentMut, Item, TableLike, Value};
 
 use super::{invalid, load, set_fields};
 use crate::Result;
+
+/// The keys only a Kubernetes environment takes.
+const KUBERNETES_KEYS: [&str; 5] = [
+    "kube_context",
+    "kube_namespace",
+    "kube_manifests",
+    "kube_service",
+    "replicas",
+];
+
+/// The keys only a Docker environment takes.
+const DOCKER_KEYS: [&str; 6] = [
+    "docker_context",
+    "docker_host",
+    "docker_tls",
+    "ssh_identity",
+    "proxy_image",
+    "bind",
+];
+
+/// The document's `[deploy.<environment>]` table.
+fn environment_table<'a>(
+    document: &'a mut DocumentMut,
+    environment: &str,
+) -> Result<&'a mut dyn TableLike> {
+    document
+        .get_mut("deploy")
+        .and_then(|deploy| deploy.get_mut(environment))
+        .and_then(Item::as_table_like_mut)
+        .ok_or_else(|| invalid(format!("quantum.toml declares no [deploy.{environment}].")))
+}
 
 /// Points `[deploy.<environment>]` at `target`; the keys of any other target go.
 pub fn set_deploy_target(
@@ -15,11 +47,10 @@ pub fn set_deploy_target(
     ssh_identity: Option<&str>,
 ) -> Result<String> {
     let mut document = load(text)?;
-    let table = document
-        .get_mut("deploy")
-        .and_then(|deploy| deploy.get_mut(environment))
-        .and_then(Item::as_table_like_mut)
-        .ok_or_else(|| invalid(format!("quantum.toml declares no [deploy.{environment}].")))?;
+    let table = environment_table(&mut document, environment)?;
+    for key in KUBERNETES_KEYS {
+        table.remove(key);
+    }
     let text_value = |text: &str| Some(Value::from(text));
     let (context, host, tls) = match target {
         DockerTarget::Local => (None, None, None),
@@ -41,7 +72,35 @@ pub fn set_deploy_target(
             ("ssh_identity", identity),
         ],
     );
-    let written = document.to_string();
+    checked(text, document.to_string())
+}
+
+/// Points `[deploy.<environment>]` at a Kubernetes cluster: a kubeconfig context and, when
+/// given, a namespace; the Docker target's keys go, the cluster's others (manifests, replicas)
+/// stay.
+pub fn set_kubernetes_target(
+    text: &str,
+    environment: &str,
+    context: &str,
+    namespace: Option<&str>,
+) -> Result<String> {
+    let mut document = load(text)?;
+    let table = environment_table(&mut document, environment)?;
+    for key in DOCKER_KEYS {
+        table.remove(key);
+    }
+    set_fields(
+        table,
+        [
+            ("kube_context", Some(Value::from(context))),
+            ("kube_namespace", namespace.map(Value::from)),
+        ],
+    );
+    checked(text, document.to_string())
+}
+
+/// The written text, unless it holds an error the text before did not.
+fn checked(text: &str, written: String) -> Result<String> {
     // Only what this edit broke is refused: the file may hold other errors being worked on.
     let errors = |text: &str| -> Vec<String> {
         crate::validate(text, &[])
@@ -87,6 +146,39 @@ mod tests {
         );
         let back = crate::parse(&written).expect("valid").deploy[0].to_spec(Vec::new());
         assert_eq!(back.target, target);
+    }
+
+    #[test]
+    fn a_cluster_replaces_a_docker_target_and_back() {
+        let file = FILE.replace(
+            "docker_context = \"old\"\n",
+            "docker_context = \"old\"\nbind = \"0.0.0.0\"\n",
+        );
+        let written =
+            set_kubernetes_target(&file, "staging", "kind-dev", Some("shop")).expect("written");
+        assert!(
+            !written.contains("docker_") && !written.contains("bind"),
+            "{written}"
+        );
+        assert!(written.contains("kube_context = \"kind-dev\""), "{written}");
+        assert!(written.contains("# the repository"), "{written}");
+        let spec = crate::parse(&written).expect("valid").deploy[0].to_spec(Vec::new());
+        let cluster = spec.kubernetes.expect("a Kubernetes environment");
+        assert_eq!(cluster.place(), ("kind-dev", Some("shop")));
+
+        let with_replicas = written.replace("kube_context", "replicas = 2\nkube_context");
+        let docker = set_deploy_target(&with_replicas, "staging", &DockerTarget::Local, None)
+            .expect("written");
+        assert!(
+            !docker.contains("kube_") && !docker.contains("replicas"),
+            "{docker}"
+        );
+        let namespace_gone =
+            set_kubernetes_target(&written, "staging", "kind-dev", None).expect("written");
+        assert!(
+            !namespace_gone.contains("kube_namespace"),
+            "{namespace_gone}"
+        );
     }
 
     #[test]

@@ -28,4 +28,18 @@ impl ProjectConfigs {
         })
         .await
     }
+
+    /// Points an environment at a Kubernetes cluster in the project's file, kept in its history.
+    pub async fn set_kubernetes_target(
+        &self,
+        project_id: i64,
+        environment: &str,
+        context: &str,
+        namespace: Option<&str>,
+    ) -> Result<()> {
+        self.edit_file(project_id, |text| {
+            crate::edit::set_kubernetes_target(text, environment, context, namespace)
+        })
+        .await
+    }
 }

@@ -158,13 +158,10 @@ function EnvironmentCard({ environment, busy, onDeploy, onTarget, onRegistryLogi
     <section className="panel deploy-environment" data-testid="deploy-environment" data-environment={declared.name}>
       <header className="deploy-environment-header">
         <h2 className="section-title">{declared.name}</h2>
-        {/* A cluster environment's keys are edited on the Configuration page. */}
-        {!declared.kubeContext && (
-          <button type="button" className="button button-secondary" disabled={busy} onClick={onTarget} data-testid="deploy-target">
-            <Server size={14} aria-hidden />
-            Target
-          </button>
-        )}
+        <button type="button" className="button button-secondary" disabled={busy} onClick={onTarget} data-testid="deploy-target">
+          <Server size={14} aria-hidden />
+          Target
+        </button>
         <button type="button" className="button button-primary" disabled={busy} onClick={onDeploy} data-testid="deploy-start">
           <Rocket size={14} aria-hidden />
           Deploy

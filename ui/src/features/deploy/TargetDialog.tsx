@@ -13,14 +13,16 @@ const kinds: { kind: TargetKind; label: string; hint: string }[] = [
   { kind: "local", label: "This machine", hint: "The Docker Engine the app uses" },
   { kind: "context", label: "A Docker context", hint: "As “docker context ls” lists them" },
   { kind: "host", label: "An address", hint: "ssh://user@host, or tcp://host:2376 with TLS certificates" },
+  { kind: "kubernetes", label: "A Kubernetes cluster", hint: "A context of your kubeconfig; this machine's Docker builds" },
 ];
 
 /** Where the connection check stands once the target is written. */
 type Check = { state: "idle" } | { state: "checking" } | { state: "ok"; endpoint: string } | { state: "failed"; error: ApiError | Error };
 
 /**
- * Chooses the Docker Engine an environment deploys to — this machine's, one of the user's Docker
- * contexts, or an ssh:// or tcp:// address — writes it into quantum.toml, then connects: an
+ * Chooses where an environment deploys — this machine's Docker Engine, one of the user's Docker
+ * contexts, an ssh:// or tcp:// address, or a Kubernetes cluster through a context of the
+ * user's kubeconfig — writes it into quantum.toml, then connects: an
  * unknown SSH host is trusted by its fingerprint, an encrypted key is unlocked with its
  * passphrase (kept in the keychain).
  */
@@ -34,10 +36,13 @@ export function TargetDialog({ projectId, environment, onClose }: { projectId: n
     host: current.kind === "host" ? current.host : "",
     tls: current.kind === "host" ? (current.tls ?? "") : "",
     identity: declared.sshIdentity ?? "",
+    kubeContext: current.kind === "kubernetes" ? current.context : "",
+    namespace: current.kind === "kubernetes" ? (current.namespace ?? "") : "",
   });
   const [invalid, setInvalid] = useState<{ field: keyof TargetForm; error: string } | null>(null);
   const [check, setCheck] = useState<Check>({ state: "idle" });
   const contexts = useQuery({ queryKey: queryKeys.dockerContexts, queryFn: api.dockerContexts, enabled: form.kind === "context" });
+  const kubeContexts = useQuery({ queryKey: queryKeys.kubeContexts, queryFn: api.kubeContexts, enabled: form.kind === "kubernetes" });
   const set = (fields: Partial<TargetForm>) => {
     setForm((previous) => ({ ...previous, ...fields }));
     setInvalid(null);
@@ -59,7 +64,9 @@ export function TargetDialog({ projectId, environment, onClose }: { projectId: n
       return;
     }
     try {
-      await api.deploySetTarget(projectId, declared.name, parsed.target, parsed.identity);
+      const { target } = parsed;
+      if (target.kind === "kubernetes") await api.deploySetKubernetes(projectId, declared.name, target.context, target.namespace);
+      else await api.deploySetTarget(projectId, declared.name, target, parsed.identity);
     } catch (error) {
       toast.error("The target could not be written", { description: errorMessage(error) });
       return;
@@ -73,7 +80,7 @@ export function TargetDialog({ projectId, environment, onClose }: { projectId: n
     <Dialog open title={`Where ${declared.name} deploys`} onClose={onClose} testId="deploy-target-dialog">
       <div className="dialog-body">
         <fieldset className="deploy-target-kinds">
-          <legend className="field-label">Docker Engine</legend>
+          <legend className="field-label">Deploys to</legend>
           {kinds.map(({ kind, label, hint }) => (
             <label key={kind} className="deploy-target-kind">
               <input type="radio" name="target-kind" checked={form.kind === kind} onChange={() => set({ kind })} data-testid={`deploy-target-kind-${kind}`} />
@@ -98,6 +105,40 @@ export function TargetDialog({ projectId, environment, onClose }: { projectId: n
               </select>
             )}
           </Field>
+        )}
+        {form.kind === "kubernetes" && (
+          <>
+            <Field
+              label="Context"
+              error={fieldError("kubeContext")}
+              hint={kubeContexts.isError ? errorMessage(kubeContexts.error) : kubeContexts.data?.length === 0 ? "Your kubeconfig has no context (KUBECONFIG, or ~/.kube/config)." : undefined}
+            >
+              {(control) => (
+                <select {...control} className="input" value={form.kubeContext} onChange={(event) => set({ kubeContext: event.target.value })} data-testid="deploy-target-kube-context">
+                  <option value="">{kubeContexts.isPending ? "Reading your kubeconfig…" : "Choose a context"}</option>
+                  {kubeContexts.data?.map((context) => (
+                    <option key={context.name} value={context.name}>
+                      {context.name} — {context.server ?? context.cluster}
+                      {context.current ? " (current)" : ""}
+                    </option>
+                  ))}
+                </select>
+              )}
+            </Field>
+            <Field label="Namespace" optional error={fieldError("namespace")} hint="Otherwise the context's, else default">
+              {(control) => (
+                <input
+                  {...control}
+                  className="input input-mono"
+                  value={form.namespace}
+                  placeholder={kubeContexts.data?.find((context) => context.name === form.kubeContext)?.namespace ?? "default"}
+                  spellCheck={false}
+                  onChange={(event) => set({ namespace: event.target.value })}
+                  data-testid="deploy-target-namespace"
+                />
+              )}
+            </Field>
+          </>
         )}
         {form.kind === "host" && (
           <>

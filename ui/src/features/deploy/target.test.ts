@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { DeployDecl } from "../../api/deploy";
 import { fingerprintIn, kubernetesLabel, targetFromForm, targetLabel, targetOf, type TargetForm } from "./target";
 
-const form = (fields: Partial<TargetForm>): TargetForm => ({ kind: "host", context: "", host: "", tls: "", identity: "", ...fields });
+const form = (fields: Partial<TargetForm>): TargetForm => ({ kind: "host", context: "", host: "", tls: "", identity: "", kubeContext: "", namespace: "", ...fields });
 
 describe("an environment's Docker target", () => {
   it("is read from the table's keys, the context first", () => {
@@ -10,6 +10,18 @@ describe("an environment's Docker target", () => {
     expect(targetOf(declared)).toEqual({ kind: "host", host: "ssh://deploy@prod", tls: null });
     expect(targetOf({ ...declared, dockerContext: "prod" })).toEqual({ kind: "context", name: "prod" });
     expect(targetLabel(targetOf({ ...declared, dockerHost: null }))).toBe("This machine's Docker");
+  });
+
+  it("reads a Kubernetes environment first, and checks its form", () => {
+    const declared = { kubeContext: "kind-dev", kubeNamespace: "shop", dockerContext: null, dockerHost: null } as DeployDecl;
+    expect(targetOf(declared)).toEqual({ kind: "kubernetes", context: "kind-dev", namespace: "shop" });
+    expect(targetLabel(targetOf(declared))).toBe("Kubernetes context kind-dev, namespace shop");
+    expect(targetFromForm(form({ kind: "kubernetes" }))).toEqual({ error: "Choose a context.", field: "kubeContext" });
+    expect(targetFromForm(form({ kind: "kubernetes", kubeContext: "kind-dev", namespace: "Shop_1" }))).toMatchObject({ field: "namespace" });
+    expect(targetFromForm(form({ kind: "kubernetes", kubeContext: "kind-dev", namespace: " " }))).toEqual({
+      target: { kind: "kubernetes", context: "kind-dev", namespace: null },
+      identity: null,
+    });
   });
 
   it("names a Kubernetes environment's context, namespace and what it runs", () => {

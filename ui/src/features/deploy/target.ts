@@ -1,10 +1,14 @@
-// An environment's Docker target: read from its [deploy.*] table, named for people, and checked
-// in the form before it is written into quantum.toml.
+// An environment's target — a Docker Engine or a Kubernetes cluster: read from its [deploy.*]
+// table, named for people, and checked in the form before it is written into quantum.toml.
 import type { DeployDecl, DockerTarget } from "../../api/deploy";
 
-export type TargetKind = DockerTarget["kind"];
+/** A kubeconfig context, and a namespace unless the context's. */
+export type KubernetesTarget = { kind: "kubernetes"; context: string; namespace: string | null };
+export type EnvironmentTarget = DockerTarget | KubernetesTarget;
+export type TargetKind = EnvironmentTarget["kind"];
 
-export function targetOf(declared: DeployDecl): DockerTarget {
+export function targetOf(declared: DeployDecl): EnvironmentTarget {
+  if (declared.kubeContext) return { kind: "kubernetes", context: declared.kubeContext, namespace: declared.kubeNamespace };
   if (declared.dockerContext) return { kind: "context", name: declared.dockerContext };
   if (declared.dockerHost) return { kind: "host", host: declared.dockerHost, tls: declared.dockerTls };
   return { kind: "local" };
@@ -17,8 +21,10 @@ export function kubernetesLabel(declared: DeployDecl): string {
   return parts.join(" · ");
 }
 
-export function targetLabel(target: DockerTarget): string {
+export function targetLabel(target: EnvironmentTarget): string {
   switch (target.kind) {
+    case "kubernetes":
+      return `Kubernetes context ${target.context}${target.namespace ? `, namespace ${target.namespace}` : ""}`;
     case "local":
       return "This machine's Docker";
     case "context":
@@ -29,12 +35,19 @@ export function targetLabel(target: DockerTarget): string {
 }
 
 /** The form's fields, as typed. */
-export type TargetForm = { kind: TargetKind; context: string; host: string; tls: string; identity: string };
+export type TargetForm = { kind: TargetKind; context: string; host: string; tls: string; identity: string; kubeContext: string; namespace: string };
 
 /** The target the form describes, or what to fix in it (and which field). */
-export function targetFromForm(form: TargetForm): { target: DockerTarget; identity: string | null } | { error: string; field: keyof TargetForm } {
+export function targetFromForm(form: TargetForm): { target: EnvironmentTarget; identity: string | null } | { error: string; field: keyof TargetForm } {
   const identity = form.identity.trim() || null;
   if (form.kind === "local") return { target: { kind: "local" }, identity: null };
+  if (form.kind === "kubernetes") {
+    if (!form.kubeContext) return { error: "Choose a context.", field: "kubeContext" };
+    const namespace = form.namespace.trim();
+    if (namespace && !/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/.test(namespace))
+      return { error: "A namespace is lowercase letters, digits and -, such as “shop”.", field: "namespace" };
+    return { target: { kind: "kubernetes", context: form.kubeContext, namespace: namespace || null }, identity: null };
+  }
   if (form.kind === "context") {
     if (!form.context) return { error: "Choose a context.", field: "context" };
     return { target: { kind: "context", name: form.context }, identity };
