@@ -198,7 +198,12 @@ async function handle(req, res) {
     if (!pod) return notFound(res, "", "pods", name);
     res.writeHead(200, { "content-type": "text/plain" });
     const lines = pod.crash ? ["starting shop", "Error: DATABASE_URL is not reachable", "exiting with code 1"] : ["starting shop", "listening on :8080"];
-    return res.end(lines.join("\n") + "\n");
+    // As the kubelet writes them: each line after its RFC 3339 time when asked.
+    const stamped = url.searchParams.get("timestamps") === "true" ? lines.map((line, i) => `${new Date(pod.since + i).toISOString()} ${line}`) : lines;
+    res.write(stamped.join("\n") + "\n");
+    // A follow stays open for what the pod writes next (nothing, here) until the client leaves.
+    if (url.searchParams.get("follow") !== "true") res.end();
+    return;
   }
   if (resource === "pods" && !name) {
     const items = [...pods.values()].filter((pod) => pod.namespace === namespace).map(podObject).filter((pod) => matches(pod.metadata.labels, url.searchParams.get("labelSelector")));

@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 use quantum_deploy::kubernetes::Kubeconfigs;
 use quantum_deploy::{Deploys, EnvironmentSpec, HealthCheck, KubernetesTarget, ReleaseStatus};
 use quantum_integration_tests::deploy::{
-    project_folder, release_version, remove_environment, request,
+    core_with_project, project_folder, release_version, remove_environment, request,
 };
 use quantum_integration_tests::fakes::Fake;
 use quantum_integration_tests::TestApp;
@@ -253,4 +253,65 @@ async fn a_context_that_is_not_there_or_refuses_says_so_before_the_build() {
         let error = deploys.connect(&spec, None).await.expect_err("refused");
         assert!(error.to_string().contains(expected), "{context}: {error}");
     }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_cluster_release_is_a_source_of_the_logs_page_read_from_its_pods() {
+    let fake = Fake::start_script("kube-server.mjs").await;
+    let folder = project_folder();
+    let image = format!("qa-kube-logs-{}", std::process::id());
+    let toml = format!(
+        "[deploy.production]\nimage = \"{image}\"\nport = 8080\npublish = 80\nhealth_path = \"/health\"\nhealth_timeout = 10\nreplicas = 2\nkube_context = \"fake\"\nkube_namespace = \"shop\"\n"
+    );
+    let (data_dir, mut core, project_id) = core_with_project(
+        folder.path(),
+        &toml,
+        "kube logs",
+        &quantum_kernel::settings::Settings::default(),
+    )
+    .await;
+    let config = kubeconfig(data_dir.path(), &fake.url);
+    core.deploys = std::sync::Arc::new(
+        Deploys::new(core.store.clone()).with_kubeconfigs(Kubeconfigs::files(vec![config])),
+    );
+    let release = quantum_core::deploy::deploy(&core, project_id, "production", 10, &|_| {})
+        .await
+        .expect("deployed to the cluster");
+
+    let (sender, mut receiver) = tokio::sync::mpsc::unbounded_channel();
+    let (sources, _follower) = quantum_core::logs::follow(
+        &core,
+        project_id,
+        data_dir.path().join("logs"),
+        None,
+        move |event| sender.send(event).is_ok(),
+    )
+    .await
+    .expect("followed");
+    let name = format!(
+        "production ({}) on Kubernetes context fake, namespace shop",
+        release.version
+    );
+    let source = sources
+        .iter()
+        .find(|source| source.name == name)
+        .unwrap_or_else(|| panic!("the release is a source: {sources:?}"))
+        .id;
+    // Each of its two pods says it listens.
+    let mut heard = 0;
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while heard < 2 {
+        let left = deadline.saturating_duration_since(Instant::now());
+        let event = tokio::time::timeout(left, receiver.recv())
+            .await
+            .expect("the pods' lines within 10 s")
+            .expect("the stream goes on");
+        if let quantum_core::logs::ProjectLogEvent::Entries { entries } = event {
+            heard += entries
+                .iter()
+                .filter(|entry| entry.source == source && entry.text == "listening on :8080")
+                .count();
+        }
+    }
+    remove_environment(core.store.identity(), project_id, "production", &image).await;
 }

@@ -1,6 +1,6 @@
-//! A project's one log: its datasources' containers, its deploy environments' live releases, its
-//! test runs and the app's own lines about it, merged by time from a point on, then followed live
-//! in batches (so a flood cannot freeze the page).
+//! A project's one log: its datasources' containers, its deploy environments' live releases (their
+//! containers, or their pods on a cluster), its test runs and the app's own lines about it, merged
+//! by time from a point on, then followed live in batches (so a flood cannot freeze the page).
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -9,6 +9,7 @@ use futures_util::{stream, StreamExt};
 use quantum_datasources::streams::{
     container_log_lines, forward_batched, LogRange, LOG_BATCH_DELAY, LOG_BATCH_LINES,
 };
+use quantum_deploy::kubernetes::Cluster;
 use quantum_docker::Docker;
 use quantum_kernel::ErrorInfo;
 use quantum_logs::app_log::{self, Keep};
@@ -41,6 +42,8 @@ pub enum ProjectLogEvent {
 struct Plan {
     sources: Vec<LogSource>,
     containers: Vec<(u16, String, Option<Docker>)>,
+    /// A cluster release's pods: (source, connection, namespace, pod).
+    pods: Vec<(u16, Cluster, Option<String>, String)>,
     /// Why a source says nothing (its engine cannot be reached), as lines of that source.
     notes: Vec<LogEntry>,
     test_runs: u16,
@@ -53,6 +56,7 @@ async fn plan(core: &Core, project_id: i64) -> Result<Plan, ErrorInfo> {
     let mut sources = Vec::new();
     let mut containers = Vec::new();
     let mut notes = Vec::new();
+    let mut pods = Vec::new();
     for datasource in &datasources {
         let Some(container) = &datasource.container_id else {
             continue;
@@ -72,6 +76,33 @@ async fn plan(core: &Core, project_id: i64) -> Result<Plan, ErrorInfo> {
         .into_iter()
         .filter(|release| release.status == quantum_deploy::ReleaseStatus::Live);
     for release in live {
+        if let Some(cluster) = release.kubernetes() {
+            let id = sources.len() as u16;
+            sources.push(LogSource {
+                id,
+                kind: LogSourceKind::Release,
+                name: format!(
+                    "{} ({}) on {}",
+                    release.environment,
+                    release.version,
+                    cluster.label()
+                ),
+            });
+            match core.deploys.release_pods(&release).await {
+                Ok(Some((cluster, of_release))) => pods.extend(
+                    of_release
+                        .into_iter()
+                        .map(|(namespace, pod)| (id, cluster.clone(), namespace, pod)),
+                ),
+                Ok(None) => {}
+                Err(error) => notes.push(LogEntry::new(
+                    now_ms(),
+                    id,
+                    format!("ERROR {} cannot be read: {error}", cluster.label()),
+                )),
+            }
+            continue;
+        }
         let Some(container) = release.container_name.clone() else {
             continue;
         };
@@ -140,6 +171,7 @@ async fn plan(core: &Core, project_id: i64) -> Result<Plan, ErrorInfo> {
     Ok(Plan {
         sources,
         containers,
+        pods,
         notes,
         test_runs,
         app,
@@ -276,15 +308,28 @@ async fn history_of(
         ))
         .await
     };
+    let pods = futures_util::future::join_all(plan.pods.iter().map(
+        |(source, cluster, namespace, pod)| {
+            pod_history(
+                cluster,
+                *source,
+                (namespace.as_deref(), pod),
+                since_ms,
+                until_ms,
+            )
+        },
+    ));
     let app = {
         let (dir, keep, source) = (log_dir.to_path_buf(), Arc::clone(&plan.keep), plan.app);
         tokio::task::spawn_blocking(move || app_log::read_since(&dir, since_ms, source, &keep))
     };
-    let (mut histories, app, runs) = tokio::join!(
+    let (mut histories, pods, app, runs) = tokio::join!(
         containers,
+        pods,
         app,
         test_run_history(core, project_id, plan.test_runs, since_ms)
     );
+    histories.extend(pods);
     let (app_entries, position) = app
         .map_err(|error| ErrorInfo::new("logs.read_failed", error.to_string()))?
         .map_err(ErrorInfo::from)?;
@@ -368,6 +413,15 @@ pub async fn follow(
                 sender.clone(),
             ));
         }
+        for (source, cluster, namespace, pod) in plan.pods {
+            followers.spawn(follow_pod(
+                cluster,
+                source,
+                (namespace, pod),
+                opened_secs,
+                sender.clone(),
+            ));
+        }
         let _app = app_log::follow(&log_dir, position, plan.app, plan.keep, sender.clone())
             .inspect_err(|error| tracing::warn!(%error, "the app's log cannot be followed"))
             .ok();
@@ -442,6 +496,66 @@ async fn follow_container(
         // A start in the second the follow ended counts: it may come before the wait begins.
         since_secs = whole_secs(now_ms());
         if !docker.started_since(&container, since_secs).await {
+            return;
+        }
+    }
+}
+
+/// A pod's lines from `since_ms` up to `until_ms`; none when it cannot be read (gone since).
+async fn pod_history(
+    cluster: &Cluster,
+    source: u16,
+    (namespace, pod): (Option<&str>, &str),
+    since_ms: Option<f64>,
+    until_ms: f64,
+) -> Vec<LogEntry> {
+    let Ok(lines) = cluster
+        .pod_log(namespace, pod, since_ms.map(whole_secs), false)
+        .await
+    else {
+        return Vec::new();
+    };
+    let mut last = since_ms.unwrap_or_default();
+    lines
+        .map(|line| {
+            let (at_ms, text) = split_timestamp(&line).unwrap_or((last, &line));
+            last = at_ms;
+            LogEntry::new(at_ms, source, text.to_owned())
+        })
+        .filter(|entry| {
+            std::future::ready(
+                since_ms.is_none_or(|since| entry.at_ms >= since) && entry.at_ms < until_ms,
+            )
+        })
+        .collect()
+        .await
+}
+
+/// Follows a pod's log from `since_secs`, its lines before that second left to the history.
+async fn follow_pod(
+    cluster: Cluster,
+    source: u16,
+    (namespace, pod): (Option<String>, String),
+    since_secs: i64,
+    sender: UnboundedSender<LogEntry>,
+) {
+    let from_ms = since_secs as f64 * 1000.0;
+    let Ok(lines) = cluster
+        .pod_log(namespace.as_deref(), &pod, Some(since_secs), true)
+        .await
+    else {
+        return;
+    };
+    let mut lines = std::pin::pin!(lines);
+    while let Some(line) = lines.next().await {
+        let (at_ms, text) = split_timestamp(&line).unwrap_or((now_ms(), &line));
+        if at_ms < from_ms {
+            continue;
+        }
+        if sender
+            .send(LogEntry::new(at_ms, source, text.to_owned()))
+            .is_err()
+        {
             return;
         }
     }

@@ -262,6 +262,28 @@ impl Deploys {
         Ok(())
     }
 
+    /// A release's pods on its cluster, as (namespace, pod), with the connection to read them
+    /// through; none for a release that is not a cluster's.
+    pub async fn release_pods(
+        &self,
+        release: &Release,
+    ) -> Result<Option<(Cluster, Vec<(Option<String>, String)>)>> {
+        let (Some(target), Some(applied)) =
+            (release.kubernetes(), self.manifests_of(release.id).await?)
+        else {
+            return Ok(None);
+        };
+        let cluster = self.cluster(&target).await?;
+        let objects = manifests::parse(&applied.manifests, "the release").unwrap_or_default();
+        let mut pods = Vec::new();
+        for (namespace, deployment) in manifests::deployments(&objects) {
+            for pod in cluster.pods_of(namespace.as_deref(), &deployment).await? {
+                pods.push((namespace.clone(), pod));
+            }
+        }
+        Ok(Some((cluster, pods)))
+    }
+
     async fn record_manifests(&self, id: i64, applied: &Applied) -> Result<()> {
         sqlx::query(
             "INSERT OR REPLACE INTO deploy_release_manifests (release_id, manifests, secret) VALUES (?, ?, ?)",

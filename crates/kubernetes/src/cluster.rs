@@ -4,7 +4,8 @@
 use std::collections::HashMap;
 use std::time::{Duration, Instant};
 
-use futures_util::TryStreamExt;
+use futures_util::io::AsyncBufReadExt;
+use futures_util::{Stream, StreamExt, TryStreamExt};
 use k8s_openapi::api::apps::v1::Deployment;
 use k8s_openapi::api::core::v1::Pod;
 use kube::api::{
@@ -33,6 +34,7 @@ pub struct Applied {
     pub namespace: Option<String>,
 }
 
+#[derive(Clone)]
 pub struct Cluster {
     client: Client,
     context: String,
@@ -254,17 +256,10 @@ impl Cluster {
             .as_deref()
             .unwrap_or(&self.namespace);
         let pods: Api<Pod> = Api::namespaced(self.client.clone(), namespace);
-        let Some(spec) = &deployment.spec else {
+        if deployment.spec.is_none() {
             return Ok(Vec::new());
-        };
-        let selector = spec
-            .selector
-            .match_labels
-            .iter()
-            .flatten()
-            .map(|(key, value)| format!("{key}={value}"))
-            .collect::<Vec<_>>()
-            .join(",");
+        }
+        let selector = selector_of(deployment);
         let release = template_release(deployment);
         let listed = pods
             .list(&ListParams::default().labels(&selector))
@@ -354,6 +349,62 @@ impl Cluster {
         Ok(deployment.as_ref().and_then(template_release))
     }
 
+    /// The pods a Deployment runs now, by name.
+    pub async fn pods_of(&self, namespace: Option<&str>, deployment: &str) -> Result<Vec<String>> {
+        let Some(found) = self
+            .deployments(namespace)
+            .get_opt(deployment)
+            .await
+            .map_err(|error| Error::refused(format!("Deployment {deployment}"), &error))?
+        else {
+            return Ok(Vec::new());
+        };
+        let pods: Api<Pod> =
+            Api::namespaced(self.client.clone(), namespace.unwrap_or(&self.namespace));
+        let listed = pods
+            .list(&ListParams::default().labels(&selector_of(&found)))
+            .await
+            .map_err(|error| Error::refused("the list of pods", &error))?;
+        Ok(listed
+            .items
+            .into_iter()
+            .filter_map(|pod| pod.metadata.name)
+            .collect())
+    }
+
+    /// A pod's log lines, each starting with its RFC 3339 time, from `since_secs` (Unix seconds)
+    /// on (all it kept when `None`); with `follow`, the stream goes on as the pod writes.
+    pub async fn pod_log(
+        &self,
+        namespace: Option<&str>,
+        pod: &str,
+        since_secs: Option<i64>,
+        follow: bool,
+    ) -> Result<impl Stream<Item = String> + Send + use<>> {
+        let pods: Api<Pod> =
+            Api::namespaced(self.client.clone(), namespace.unwrap_or(&self.namespace));
+        let now_secs = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |since| {
+                i64::try_from(since.as_secs()).unwrap_or(i64::MAX)
+            });
+        let params = LogParams {
+            follow,
+            timestamps: true,
+            // The API takes a duration back from now; one second more, and the caller trims.
+            since_seconds: since_secs.map(|since| (now_secs - since + 1).max(1)),
+            ..LogParams::default()
+        };
+        let reader = pods
+            .log_stream(pod, &params)
+            .await
+            .map_err(|error| Error::refused(format!("the log of pod {pod}"), &error))?;
+        Ok(reader
+            .lines()
+            .take_while(|line| std::future::ready(line.is_ok()))
+            .filter_map(|line| std::future::ready(line.ok())))
+    }
+
     /// Deletes a Secret of a release no longer kept; one already gone is fine.
     pub async fn delete_secret(&self, name: &str) -> Result<()> {
         let secrets: Api<k8s_openapi::api::core::v1::Secret> =
@@ -367,6 +418,17 @@ impl Cluster {
             )),
         }
     }
+}
+
+/// The label selector of a Deployment's pods, as the list API takes it.
+fn selector_of(deployment: &Deployment) -> String {
+    deployment
+        .spec
+        .iter()
+        .flat_map(|spec| spec.selector.match_labels.iter().flatten())
+        .map(|(key, value)| format!("{key}={value}"))
+        .collect::<Vec<_>>()
+        .join(",")
 }
 
 fn template_release(deployment: &Deployment) -> Option<String> {
