@@ -111,7 +111,12 @@ try {
     const step = Math.min(stepMs, windowMs - waited);
     await new Promise((resolve) => setTimeout(resolve, step));
     waited += step;
-    if (waited < windowMs) console.log(`app memory after ${(waited / 60_000).toFixed(0)} min: ${(await tree(child.pid)).rssMb.toFixed(0)} MB RSS`);
+    if (waited < windowMs) {
+      // Each process apart: the app's own, the hidden window's web process, WebKit's network one.
+      const now = await tree(child.pid);
+      const each = Object.entries(now.each).map(([process, used]) => `${process.split(" ")[0]} ${used.rssMb.toFixed(1)}`);
+      console.log(`app memory after ${(waited / 60_000).toFixed(0)} min: ${now.rssMb.toFixed(0)} MB RSS (${each.join(", ")})`);
+    }
   }
   const end = { app: await tree(child.pid), docker: usage(dockerd), at: Date.now() };
   const seconds = (end.at - start.at) / 1000;
