@@ -7,27 +7,27 @@ import { Dialog } from "../../components/Dialog";
 import { ErrorState } from "../../components/ErrorState";
 import { SkeletonRows } from "../../components/Skeleton";
 import { formatBytes } from "../datasources/pullProgress";
+import { choices, chosenPart } from "./prune";
 
 const kindLabels: Record<PruneKind, string> = { container: "Container", image: "Image", volume: "Volume", network: "Network" };
-
-const choices: { key: Exclude<keyof PruneOptions, "leftData">; label: string }[] = [
-  { key: "containers", label: "Stopped containers" },
-  { key: "images", label: "Dangling images" },
-  { key: "volumes", label: "Unused volumes" },
-  { key: "networks", label: "Unused networks" },
-];
 
 /**
  * A prune that shows exactly what it deletes before it does: the preview lists every item with
  * its size, and what stays on purpose with why (a datasource's data never goes; data removed
- * datasources left only when asked for). The deletion takes the listed items only.
+ * datasources left only when asked for). The deletion takes the listed items only. Docker is
+ * scanned once for every kind (sizing the volumes takes the engine a while); ticking a kind
+ * only changes what of that scan is listed.
  */
 export function PruneDialog({ onClose }: { onClose: () => void }) {
   const queryClient = useQueryClient();
   const [options, setOptions] = useState<PruneOptions>({ containers: true, images: true, volumes: true, networks: true, leftData: false });
-  const plan = useQuery({ queryKey: [...queryKeys.resources, "prune", options], queryFn: () => api.resourcesPrunePlan(options) });
+  const scan = useQuery({
+    queryKey: [...queryKeys.resources, "prune", options.leftData],
+    queryFn: () => api.resourcesPrunePlan({ containers: true, images: true, volumes: true, networks: true, leftData: options.leftData }),
+  });
+  const part = scan.data && chosenPart(scan.data, options);
   const prune = useMutation({
-    mutationFn: () => api.resourcesPrune(options, plan.data?.items ?? []),
+    mutationFn: () => api.resourcesPrune(options, part?.items ?? []),
     onSettled: () => void queryClient.invalidateQueries({ queryKey: queryKeys.resources }),
   });
   const toggle = (key: keyof PruneOptions) => setOptions((current) => ({ ...current, [key]: !current[key] }));
@@ -42,16 +42,16 @@ export function PruneDialog({ onClose }: { onClose: () => void }) {
     });
 
   let preview;
-  if (plan.isPending) preview = <SkeletonRows rows={4} label="Finding what is unused" />;
-  else if (plan.isError) preview = <ErrorState title="The preview could not be made" error={plan.error} onRetry={() => void plan.refetch()} />;
+  if (scan.isError) preview = <ErrorState title="The preview could not be made" error={scan.error} onRetry={() => void scan.refetch()} />;
+  else if (!part) preview = <SkeletonRows rows={4} label="Finding what is unused" />;
   else
     preview = (
       <>
         <h3 className="prune-heading">
-          {plan.data.items.length === 0 ? "Nothing to delete" : `Deleted: ${plan.data.items.length}, freeing ${formatBytes(plan.data.reclaimBytes)}`}
+          {part.items.length === 0 ? "Nothing to delete" : `Deleted: ${part.items.length}, freeing ${formatBytes(part.reclaimBytes)}`}
         </h3>
         <ul className="prune-list" data-testid="prune-items">
-          {plan.data.items.map((item) => (
+          {part.items.map((item) => (
             <li key={`${item.kind}-${item.id}`} data-testid="prune-item" data-kind={item.kind}>
               <span className="status-badge">{kindLabels[item.kind]}</span>
               <span className="mono cell-truncate">{item.name}</span>
@@ -62,11 +62,11 @@ export function PruneDialog({ onClose }: { onClose: () => void }) {
             </li>
           ))}
         </ul>
-        {plan.data.kept.length > 0 && (
+        {part.kept.length > 0 && (
           <details className="prune-kept">
-            <summary data-testid="prune-kept-summary">Kept on purpose: {plan.data.kept.length}</summary>
+            <summary data-testid="prune-kept-summary">Kept on purpose: {part.kept.length}</summary>
             <ul className="prune-list" data-testid="prune-kept">
-              {plan.data.kept.map((item) => (
+              {part.kept.map((item) => (
                 <li key={`${item.kind}-${item.name}`} data-testid="prune-kept-item">
                   <span className="status-badge">{kindLabels[item.kind]}</span>
                   <span className="mono cell-truncate">{item.name}</span>
@@ -104,12 +104,12 @@ export function PruneDialog({ onClose }: { onClose: () => void }) {
         <button
           type="button"
           className="button button-danger"
-          disabled={!plan.data || plan.data.items.length === 0 || prune.isPending || plan.isFetching}
+          disabled={!part || part.items.length === 0 || prune.isPending || scan.isFetching}
           aria-busy={prune.isPending}
           onClick={run}
           data-testid="prune-confirm"
         >
-          {plan.data && plan.data.items.length > 0 ? `Delete ${plan.data.items.length} listed` : "Delete"}
+          {part && part.items.length > 0 ? `Delete ${part.items.length} listed` : "Delete"}
         </button>
       </footer>
     </Dialog>
