@@ -134,9 +134,14 @@ test("a CI run of the folder's branch that finishes while the window is not in f
   await driver
     .wait(
       async () =>
-        (strip = await driver.executeScript(
-          'const el = document.querySelector(\'[data-testid="ci-status"]\'); return el && { state: el.dataset.state, text: el.textContent };',
-        ))?.state === "live",
+        (strip = await driver.executeScript(`
+          const el = document.querySelector('[data-testid="ci-status"]');
+          if (el) return { state: el.dataset.state, text: el.textContent };
+          // Still on the set-up form: what it says (a refused token, a keychain error).
+          const form = document.querySelector('[data-testid="ci-setup-error"], [data-testid="ci-token-error"]');
+          const save = document.querySelector('[data-testid="ci-setup-save"]');
+          return { state: null, error: form?.textContent ?? null, save: save?.textContent ?? null, page: document.querySelector("main")?.innerText.slice(0, 400) ?? null };
+        `))?.state === "live",
       2 * TIMEOUT_MS,
     )
     .catch((error) => {
