@@ -1,5 +1,8 @@
 //! Data goes with code (part of the `deploy` test binary): a release whose migration drops a
-//! column, rolled back with its data restored from the snapshot taken before that migration.
+//! column, rolled back with its data restored from the snapshot taken before that migration; a
+//! deploy stopped for good during its migrations keeps its snapshot on the record.
+
+use std::time::{Duration, Instant};
 
 use quantum_core::deploy::DataChoice;
 use quantum_datasources::Engine;
@@ -161,6 +164,49 @@ async fn a_rollback_past_a_migration_that_dropped_a_column_restores_its_data() {
             .await
             .expect("offers"),
         []
+    );
+
+    // A deploy that stops for good during its migrations, as when the app is killed: the
+    // snapshot taken before them is on its record already, and a rollback past it offers it.
+    std::fs::write(migrations.join("3_slow.up.sql"), "SELECT pg_sleep(600);").expect("up");
+    std::fs::write(migrations.join("3_slow.down.sql"), "SELECT 1;").expect("down");
+    git(folder.path(), &["add", "-A"]);
+    release_version(folder.path(), "v3", true);
+    let recorded = async {
+        let deadline = Instant::now() + Duration::from_secs(120);
+        loop {
+            let history = core
+                .deploys
+                .history(project_id, Some("test"))
+                .await
+                .expect("history");
+            if history[0].id > back.id && !history[0].data.migrated.is_empty() {
+                return history[0].clone();
+            }
+            assert!(
+                Instant::now() < deadline,
+                "v3's snapshot recorded within 120 s"
+            );
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    };
+    let v3 = tokio::select! {
+        done = quantum_core::deploy::deploy(&core, project_id, "test", 10, &|_| {}) => {
+            panic!("the migration sleeps for 10 minutes, yet the deploy ended: {done:?}")
+        }
+        v3 = recorded => v3,
+    };
+    assert_eq!(v3.data.migrated[0].datasource, "main");
+    assert!(v3.data.migrated[0].snapshot_id.is_some(), "{:?}", v3.data);
+    let offers = quantum_core::deploy_data::rollback_data(&core, project_id, back.id)
+        .await
+        .expect("offers");
+    assert_eq!(
+        offers
+            .iter()
+            .map(|offer| (offer.snapshot_id, offer.releases.clone()))
+            .collect::<Vec<_>>(),
+        [(v3.data.migrated[0].snapshot_id, vec![v3.version.clone()])]
     );
 
     remove_environment(core.store.identity(), project_id, "test", &image).await;

@@ -3,11 +3,12 @@
 //! snapshot; a rollback past such releases offers those snapshots, and restores them if asked.
 
 use quantum_deploy::{
-    DataFuture, DataOutcome, DataStep, MigrationsRun, Release, ReleaseData, SnapshotRestored,
+    DataFuture, DataOutcome, DataRecord, DataStep, MigrationsRun, Release, ReleaseData,
+    SnapshotRestored,
 };
 use quantum_kernel::ErrorInfo;
 use quantum_migrations::Direction;
-use quantum_snapshots::SnapshotTrigger;
+use quantum_snapshots::{SnapshotTrigger, Taken};
 use serde::{Deserialize, Serialize};
 use specta::Type;
 
@@ -56,13 +57,14 @@ impl DataStep for MigrateStep<'_> {
     fn run<'a>(
         &'a self,
         release: &'a str,
+        record: &'a DataRecord<'a>,
         log: &'a mut (dyn FnMut(&str) + Send),
     ) -> DataFuture<'a> {
         Box::pin(async move {
             let mut data = ReleaseData::default();
             for (id, name) in &self.datasources {
                 let reason = Some((SnapshotTrigger::BeforeDeploy, release));
-                let ran = crate::migrate::run_after_snapshot(
+                let ran = crate::migrate::snapshot_first(
                     self.core,
                     *id,
                     (Direction::Apply, None),
@@ -70,6 +72,25 @@ impl DataStep for MigrateStep<'_> {
                     reason,
                 )
                 .await;
+                let ran = match ran {
+                    Ok((place, taken)) => {
+                        if let Some(taken) = &taken {
+                            // On the record before any migration runs: a crash from here on
+                            // leaves the snapshot for a rollback to offer.
+                            let mut so_far = data.clone();
+                            so_far
+                                .migrated
+                                .push(migrations_run((*id, name), &[], taken));
+                            if let Err(error) = record.save(&so_far).await {
+                                log(&format!("The snapshot could not be recorded yet: {error}"));
+                            }
+                        }
+                        crate::migrate::run_at(self.core, &place, (Direction::Apply, None))
+                            .await
+                            .map(|result| (taken, result))
+                    }
+                    Err(error) => Err(error),
+                };
                 let (taken, result) = match ran {
                     Ok(ran) => ran,
                     Err(error) => {
@@ -87,13 +108,11 @@ impl DataStep for MigrateStep<'_> {
                         "Snapshot of {name} taken ({}) before its migrations",
                         taken.snapshot.created_at
                     ));
-                    data.migrated.push(MigrationsRun {
-                        datasource_id: *id,
-                        datasource: name.clone(),
-                        versions: result.as_deref().unwrap_or_default().to_vec(),
-                        snapshot_id: Some(taken.snapshot.id),
-                        snapshot_at: Some(taken.snapshot.created_at.clone()),
-                    });
+                    data.migrated.push(migrations_run(
+                        (*id, name),
+                        result.as_deref().unwrap_or_default(),
+                        taken,
+                    ));
                 }
                 match result {
                     Ok(versions) if versions.is_empty() => {
@@ -123,6 +142,16 @@ impl DataStep for MigrateStep<'_> {
             }
             DataOutcome { data, error: None }
         })
+    }
+}
+
+fn migrations_run((id, name): (i64, &str), versions: &[i64], taken: &Taken) -> MigrationsRun {
+    MigrationsRun {
+        datasource_id: id,
+        datasource: name.to_owned(),
+        versions: versions.to_vec(),
+        snapshot_id: Some(taken.snapshot.id),
+        snapshot_at: Some(taken.snapshot.created_at.clone()),
     }
 }
 
@@ -249,6 +278,7 @@ impl DataStep for RestoreStep<'_> {
     fn run<'a>(
         &'a self,
         _release: &'a str,
+        record: &'a DataRecord<'a>,
         log: &'a mut (dyn FnMut(&str) + Send),
     ) -> DataFuture<'a> {
         Box::pin(async move {
@@ -277,6 +307,10 @@ impl DataStep for RestoreStep<'_> {
                             snapshot_id,
                             snapshot_at: snapshot_at.clone(),
                         });
+                        // Each restore on the record as it is done.
+                        if let Err(error) = record.save(&data).await {
+                            log(&format!("The restore could not be recorded yet: {error}"));
+                        }
                     }
                     Err(error) => {
                         return DataOutcome {

@@ -147,8 +147,32 @@ pub async fn run_after_snapshot(
     keep: u32,
     reason: SnapshotReason<'_>,
 ) -> Result<(Option<Taken>, Result<Vec<i64>, ErrorInfo>), ErrorInfo> {
+    let (place, snapshot) =
+        snapshot_first(core, datasource_id, (direction, to), keep, reason).await?;
+    let result = run_at(core, &place, (direction, to)).await?;
+    Ok((snapshot, result))
+}
+
+/// The first half of [`run_after_snapshot`]: where the run goes, and the snapshot taken before
+/// it (none when nothing would run). A deploy records the snapshot before the run starts.
+pub async fn snapshot_first(
+    core: &Core,
+    datasource_id: i64,
+    (direction, to): (Direction, Option<i64>),
+    keep: u32,
+    reason: SnapshotReason<'_>,
+) -> Result<(Place, Option<Taken>), ErrorInfo> {
     let place = place(core, datasource_id).await?;
     let snapshot = snapshot_before(core, &place, (direction, to), keep, reason).await?;
+    Ok((place, snapshot))
+}
+
+/// The second half of [`run_after_snapshot`]: the run, audited.
+pub async fn run_at(
+    core: &Core,
+    place: &Place,
+    (direction, to): (Direction, Option<i64>),
+) -> Result<Result<Vec<i64>, ErrorInfo>, ErrorInfo> {
     let result = match direction {
         Direction::Apply => {
             quantum_migrations::apply(&place.target, &place.folder, place.format, to).await
@@ -161,8 +185,8 @@ pub async fn run_after_snapshot(
         Direction::Apply => AuditAction::MigrationApply,
         Direction::Rollback => AuditAction::MigrationRollback,
     };
-    record(core, &place, action, &result).await?;
-    Ok((snapshot, result.map_err(ErrorInfo::from)))
+    record(core, place, action, &result).await?;
+    Ok(result.map_err(ErrorInfo::from))
 }
 
 /// The snapshot an apply or rollback takes first, when it will run something: a rollback that

@@ -2,8 +2,9 @@
 //! snapshot, or, in a rollback past such a release, that snapshot restored — runs after the image
 //! is ready and before the release's container starts, so that its health check sees the data it
 //! will serve. The caller runs the step (this crate knows no datasource); what it did is recorded
-//! with the release (table `deploy_release_data`) at once, even when the release fails
-//! afterwards.
+//! with the release (table `deploy_release_data`) as it goes — each snapshot as soon as it is
+//! taken, so that a crash halfway leaves it on the record for a rollback to offer — and at the
+//! end, even when the release fails afterwards.
 
 use std::future::Future;
 use std::pin::Pin;
@@ -61,10 +62,36 @@ pub struct DataOutcome {
 pub type DataFuture<'a> = Pin<Box<dyn Future<Output = DataOutcome> + Send + 'a>>;
 
 /// A release's data step, given by the caller: `release` names it ("staging v2") for the
-/// snapshots it takes; `log` takes lines for the release's log.
+/// snapshots it takes; `record` keeps what it did so far; `log` takes lines for the release's log.
 pub trait DataStep: Send + Sync {
-    fn run<'a>(&'a self, release: &'a str, log: &'a mut (dyn FnMut(&str) + Send))
-        -> DataFuture<'a>;
+    fn run<'a>(
+        &'a self,
+        release: &'a str,
+        record: &'a DataRecord<'a>,
+        log: &'a mut (dyn FnMut(&str) + Send),
+    ) -> DataFuture<'a>;
+}
+
+/// Where a data step records what it did so far, on its release.
+pub struct DataRecord<'a> {
+    deploys: &'a Deploys,
+    release_id: i64,
+}
+
+impl DataRecord<'_> {
+    /// Keeps `data` as what the release did to the project's data (replacing what was kept).
+    pub async fn save(&self, data: &ReleaseData) -> Result<()> {
+        let recorded = serde_json::to_string(data).unwrap_or_else(|_| "{}".to_owned());
+        sqlx::query(
+            "INSERT INTO deploy_release_data (release_id, data) VALUES (?, ?)
+             ON CONFLICT (release_id) DO UPDATE SET data = excluded.data",
+        )
+        .bind(self.release_id)
+        .bind(recorded)
+        .execute(self.deploys.store.pool())
+        .await?;
+        Ok(())
+    }
 }
 
 impl Deploys {
@@ -79,16 +106,14 @@ impl Deploys {
         log.stage(DeployStage::Data);
         let release = self.fetch(id).await?;
         let label = format!("{} {}", release.environment, release.version);
-        let outcome = step.run(&label, &mut |line: &str| log.line(line)).await;
-        let recorded = serde_json::to_string(&outcome.data).unwrap_or_else(|_| "{}".to_owned());
-        sqlx::query(
-            "INSERT INTO deploy_release_data (release_id, data) VALUES (?, ?)
-             ON CONFLICT (release_id) DO UPDATE SET data = excluded.data",
-        )
-        .bind(id)
-        .bind(recorded)
-        .execute(self.store.pool())
-        .await?;
+        let record = DataRecord {
+            deploys: self,
+            release_id: id,
+        };
+        let outcome = step
+            .run(&label, &record, &mut |line: &str| log.line(line))
+            .await;
+        record.save(&outcome.data).await?;
         match outcome.error {
             Some(reason) => Err(Error::Data { reason }),
             None => Ok(()),
