@@ -274,5 +274,8 @@ test("an environment is pointed at a Kubernetes cluster among the kubeconfig's c
     TIMEOUT_MS,
     "the card names the cluster",
   );
+  // The release serving now runs where the environment deployed before: the card says so.
+  const elsewhere = await renderedText(driver, await waitFor(driver, byTestId("deploy-live-elsewhere"), TIMEOUT_MS));
+  assert.match(elsewhere, /^on .+, the target before: the next deploy starts on this one$/);
   await capture(driver, "deploy-target-kubernetes");
 });

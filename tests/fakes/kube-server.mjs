@@ -8,8 +8,12 @@
 // Its replies have the API server's shapes (discovery lists, objects with metadata.generation and
 // resourceVersion, Status objects for errors, watch events as JSON lines), and a Deployment rolls
 // out as the Deployment controller does it with `maxSurge: 1, maxUnavailable: 0`: one new pod at
-// a time, an old one removed only once a new one is ready. A pod of an image marked "crash" never
-// becomes ready (CrashLoopBackOff, with a log); the rollout then stalls and old pods keep serving.
+// a time, an old one removed only once a new one is ready. A StatefulSet rolls out as its
+// controller does with `OrderedReady` pods: pods named by ordinal, replaced from the highest down,
+// each only while every other is ready — so a broken pod holds it until deleted, even once the
+// template is back. A pod of an image marked "crash" never becomes ready (CrashLoopBackOff, with
+// a log); the rollout then stalls and old pods keep serving. Namespaced objects need their
+// namespace to exist (only `default` does at the start), as on a real API server.
 
 import http from "node:http";
 import { parseArgs } from "node:util";
@@ -30,6 +34,7 @@ const DISCOVERY = {
   "/apis/apps/v1": { groupVersion: "apps/v1", resources: [
     { name: "deployments", singularName: "deployment", namespaced: true, kind: "Deployment", shortNames: ["deploy"], verbs: ["create", "delete", "get", "list", "patch", "update", "watch"] },
     { name: "deployments/status", singularName: "", namespaced: true, kind: "Deployment", verbs: ["get", "patch", "update"] },
+    { name: "statefulsets", singularName: "statefulset", namespaced: true, kind: "StatefulSet", shortNames: ["sts"], verbs: ["create", "delete", "get", "list", "patch", "update", "watch"] },
   ] },
 };
 
@@ -37,13 +42,14 @@ let resourceVersion = 1000;
 const nextVersion = () => String(++resourceVersion);
 /** Objects by "group/resource/namespace/name". */
 const objects = new Map();
-/** Pods by name: { deployment, namespace, release, template, image, ready, crash, since }. */
+/** Pods by name: { owner (the workload's key), namespace, template, spec, image, ready, crash, since }. */
 const pods = new Map();
 /** Images whose pods crash, by image reference. */
 const crashing = new Set();
 /** Open watches: { key, res }. */
 const watches = new Set();
 const requests = [];
+objects.set("/namespaces//default", { apiVersion: "v1", kind: "Namespace", metadata: { name: "default", uid: crypto.randomUUID(), resourceVersion: "1" } });
 
 const status = (code, reason, message, details = {}) => ({ kind: "Status", apiVersion: "v1", metadata: {}, status: "Failure", message, reason, details, code });
 const send = (res, code, body) => {
@@ -69,6 +75,7 @@ function apply(group, resource, namespace, name, body) {
   if (resource === "secrets" && before?.immutable && JSON.stringify(before.stringData) !== JSON.stringify(body.stringData)) {
     return [422, status(422, "Invalid", `Secret "${name}" is invalid: data: Forbidden: field is immutable when \`immutable\` is set`)];
   }
+  if (namespace && !objects.has(`/namespaces//${namespace}`)) return [404, status(404, "NotFound", `namespaces "${namespace}" not found`, { name: namespace, kind: "namespaces" })];
   const object = structuredClone(body);
   object.metadata = {
     ...object.metadata,
@@ -77,13 +84,14 @@ function apply(group, resource, namespace, name, body) {
     creationTimestamp: before?.metadata.creationTimestamp ?? new Date().toISOString(),
     generation: before?.metadata.generation ?? 1,
   };
-  if (resource === "deployments") {
+  if (resource === "deployments" || resource === "statefulsets") {
     const templateChanged = before && JSON.stringify(before.spec) !== JSON.stringify(object.spec);
     if (templateChanged) object.metadata.generation += 1;
     object.status = before?.status ?? { observedGeneration: 0 };
   }
   store(key, object);
   if (resource === "deployments") setTimeout(() => reconcile(key), STEP_MS);
+  if (resource === "statefulsets") setTimeout(() => reconcileStatefulSet(key), STEP_MS);
   return [before ? 200 : 201, object];
 }
 
@@ -98,7 +106,7 @@ function reconcile(key) {
   const namespace = deployment.metadata.namespace;
   const wanted = deployment.spec.replicas ?? 1;
   const current = templateOf(deployment);
-  const mine = [...pods.values()].filter((pod) => pod.deployment === key);
+  const mine = [...pods.values()].filter((pod) => pod.owner === key);
   const updated = mine.filter((pod) => pod.template === current);
   const old = mine.filter((pod) => pod.template !== current);
   const now = Date.now();
@@ -110,14 +118,14 @@ function reconcile(key) {
     const template = deployment.spec.template;
     const image = template.spec.containers[0].image;
     const podName = `${name}-${Math.random().toString(36).slice(2, 7)}`;
-    pods.set(podName, { name: podName, deployment: key, namespace, template: current, spec: template, image, ready: false, crash: crashing.has(image), since: now });
+    pods.set(podName, { name: podName, owner: key, namespace, template: current, spec: template, image, ready: false, crash: crashing.has(image), since: now });
     changed = true;
   } else if (old.length > 0 && (readyUpdated.length >= wanted || readyUpdated.length + old.filter((pod) => pod.ready).length > wanted)) {
     // Scale an old pod down once a new one took its place, one that is not ready first.
     pods.delete((old.find((pod) => !pod.ready) ?? old[0]).name);
     changed = true;
   }
-  const after = [...pods.values()].filter((pod) => pod.deployment === key);
+  const after = [...pods.values()].filter((pod) => pod.owner === key);
   const afterUpdated = after.filter((pod) => pod.template === current);
   const status = {
     observedGeneration: deployment.metadata.generation,
@@ -134,6 +142,52 @@ function reconcile(key) {
   const done = afterUpdated.length === wanted && after.length === wanted && afterUpdated.every((pod) => pod.ready);
   const stalled = afterUpdated.some((pod) => pod.crash);
   if (changed || (!done && !stalled)) setTimeout(() => reconcile(key), STEP_MS);
+}
+
+/** One step of the StatefulSet controller (`OrderedReady`, `RollingUpdate`). */
+function reconcileStatefulSet(key) {
+  const set = objects.get(key);
+  if (!set) return;
+  const { name, namespace } = set.metadata;
+  const wanted = set.spec.replicas ?? 1;
+  const current = templateOf(set);
+  const now = Date.now();
+  const mine = [...pods.values()].filter((pod) => pod.owner === key);
+  for (const pod of mine) if (!pod.crash && now - pod.since >= 2 * STEP_MS) pod.ready = true;
+  let changed = false;
+  if (mine.every((pod) => pod.ready)) {
+    const missing = [...Array(wanted).keys()].find((ordinal) => !pods.has(`${name}-${ordinal}`));
+    const stale = mine.filter((pod) => pod.template !== current).sort((a, b) => b.ordinal - a.ordinal)[0];
+    if (missing !== undefined) {
+      const template = set.spec.template;
+      const image = template.spec.containers[0].image;
+      const podName = `${name}-${missing}`;
+      pods.set(podName, { name: podName, ordinal: missing, owner: key, namespace, template: current, spec: template, image, ready: false, crash: crashing.has(image), since: now });
+      changed = true;
+    } else if (stale) {
+      pods.delete(stale.name);
+      changed = true;
+    }
+  }
+  const after = [...pods.values()].filter((pod) => pod.owner === key);
+  const updated = after.filter((pod) => pod.template === current).length;
+  const revision = (template) => `${name}-${[...template].reduce((hash, char) => (hash * 31 + char.charCodeAt(0)) >>> 0, 7).toString(16)}`;
+  const status = {
+    observedGeneration: set.metadata.generation,
+    replicas: after.length,
+    readyReplicas: after.filter((pod) => pod.ready).length,
+    currentReplicas: updated === after.length ? updated : after.length - updated,
+    updatedReplicas: updated,
+    currentRevision: updated === after.length ? revision(current) : (set.status?.currentRevision ?? revision(current)),
+    updateRevision: revision(current),
+  };
+  if (JSON.stringify(status) !== JSON.stringify(set.status)) {
+    set.status = status;
+    store(key, set);
+  }
+  const done = updated === wanted && after.length === wanted && after.every((pod) => pod.ready);
+  if (!done && !after.some((pod) => pod.crash)) setTimeout(() => reconcileStatefulSet(key), STEP_MS);
+  else if (changed) setTimeout(() => reconcileStatefulSet(key), STEP_MS);
 }
 
 function podObject(pod) {
@@ -178,6 +232,8 @@ async function handle(req, res) {
   if (req.headers.authorization !== "Bearer fake-token") return send(res, 401, status(401, "Unauthorized", "Unauthorized"));
   if (req.method === "GET" && path === "/version") return send(res, 200, { major: "1", minor: "33", gitVersion: "v1.33.1", gitCommit: "8adc0f041b8e7ad1d30e29cc59c6ae7a15e19828", gitTreeState: "clean", buildDate: "2025-05-15T08:19:08Z", goVersion: "go1.24.2", compiler: "gc", platform: "linux/amd64" });
   if (req.method === "GET" && DISCOVERY[path]) return send(res, 200, { kind: "APIResourceList", apiVersion: "v1", ...DISCOVERY[path] });
+  const proxied = /^\/api\/v1\/namespaces\/([^/]+)\/services\/([^/:]+)(?::(\d+))?\/proxy(\/.*)?$/.exec(path);
+  if (proxied && req.method === "GET") return proxy(res, proxied);
   const route = ROUTE.exec(path);
   if (!route) return send(res, 404, status(404, "NotFound", "the server could not find the requested resource"));
   const [, group = "", namespace, resource, name, sub] = route;
@@ -187,6 +243,14 @@ async function handle(req, res) {
     if (url.searchParams.get("fieldManager") !== "quantum-admin") return send(res, 422, status(422, "Invalid", "fieldManager is required for apply requests"));
     const [code, body] = apply(group, resource, namespace, name, JSON.parse(await readBody(req)));
     return send(res, code, body);
+  }
+  if (req.method === "DELETE" && name && resource === "pods") {
+    const pod = pods.get(name);
+    if (!pod) return notFound(res, "", "pods", name);
+    pods.delete(name);
+    // Its controller makes it again, from the template it has now.
+    if (pod.owner.startsWith("apps/statefulsets/")) setTimeout(() => reconcileStatefulSet(pod.owner), STEP_MS);
+    return send(res, 200, podObject(pod));
   }
   if (req.method === "DELETE" && name) {
     if (!objects.delete(key)) return notFound(res, group, resource, name);
@@ -230,6 +294,20 @@ async function handle(req, res) {
   return send(res, 200, object);
 }
 
+/** The API server's proxy to a Service: a ready pod it selects answers, else 503 as a cluster says. */
+function proxy(res, [, namespace, name, port, rest = "/"]) {
+  const service = objects.get(`/services/${namespace}/${name}`);
+  if (!service) return notFound(res, "", "services", name);
+  if (port && !(service.spec.ports ?? []).some((p) => String(p.port) === port)) {
+    return send(res, 503, status(503, "ServiceUnavailable", `no endpoints available for service "${name}:${port}"`));
+  }
+  const selector = Object.entries(service.spec.selector ?? {}).map(([key, value]) => `${key}=${value}`).join(",");
+  const ready = [...pods.values()].filter((pod) => pod.namespace === namespace && pod.ready && matches(pod.spec.metadata?.labels, selector));
+  if (ready.length === 0) return send(res, 503, status(503, "ServiceUnavailable", `no endpoints available for service "${name}"`));
+  res.writeHead(200, { "content-type": "text/plain" });
+  res.end(rest === "/health" ? "ok\n" : `${ready[0].image}\n`);
+}
+
 async function control(req, res, path) {
   if (req.method === "POST" && path === "/_fake/crash") {
     const { image } = JSON.parse(await readBody(req));
@@ -239,7 +317,7 @@ async function control(req, res, path) {
   if (req.method === "GET" && path === "/_fake/state") {
     return send(res, 200, {
       objects: Object.fromEntries(objects),
-      pods: [...pods.values()].map((pod) => ({ name: pod.name, deployment: pod.deployment, release: releaseOf(pod.spec), image: pod.image, ready: pod.ready })),
+      pods: [...pods.values()].map((pod) => ({ name: pod.name, owner: pod.owner, release: releaseOf(pod.spec), image: pod.image, ready: pod.ready })),
       requests,
     });
   }

@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 use quantum_deploy::kubernetes::Kubeconfigs;
 use quantum_deploy::{Deploys, EnvironmentSpec, HealthCheck, KubernetesTarget, ReleaseStatus};
 use quantum_integration_tests::deploy::{
-    core_with_project, project_folder, release_version, remove_environment, request,
+    core_with_project, git, project_folder, release_version, remove_environment, request,
 };
 use quantum_integration_tests::fakes::Fake;
 use quantum_integration_tests::TestApp;
@@ -59,6 +59,16 @@ fn template_release(state: &Value) -> &str {
         ["quantum-admin/release"]
         .as_str()
         .unwrap_or_default()
+}
+
+/// Connections made to the API server: each begins by asking its version.
+fn connections(state: &Value) -> usize {
+    state["requests"]
+        .as_array()
+        .expect("requests")
+        .iter()
+        .filter(|request| request["path"] == "/version")
+        .count()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -119,6 +129,10 @@ async fn kubernetes_rolls_out_refuses_a_crashing_release_and_rolls_back() {
     let log = deploys.log(v1.id).await.expect("log");
     assert!(log.contains("Applying to fake (namespace shop)"), "{log}");
     assert!(
+        log.contains("Created namespace shop"),
+        "the namespace the cluster had not got is made:\n{log}"
+    );
+    assert!(
         log.contains("Deployment shop-production rolled out"),
         "{log}"
     );
@@ -139,12 +153,18 @@ async fn kubernetes_rolls_out_refuses_a_crashing_release_and_rolls_back() {
     );
 
     release_version(folder.path(), "v2", true);
+    let connected = connections(&state);
     let v2 = deploys
         .deploy(request(&spec), &on_event)
         .await
         .expect("v2 deployed");
     assert_eq!(v2.status, ReleaseStatus::Live);
     let state = fake.get("/_fake/state").await;
+    assert_eq!(
+        connections(&state),
+        connected + 1,
+        "a deploy connects once (an exec credential plugin runs each time)"
+    );
     assert_eq!(
         pods(&state),
         (vec![v2.id.to_string()], true),
@@ -189,6 +209,7 @@ async fn kubernetes_rolls_out_refuses_a_crashing_release_and_rolls_back() {
     );
 
     // Back to v1: its objects as they were, its Secret included.
+    let connected = connections(&state);
     let rolled = deploys
         .rollback("shop", v1.id, &spec, ("tester", None), &on_event)
         .await
@@ -198,6 +219,11 @@ async fn kubernetes_rolls_out_refuses_a_crashing_release_and_rolls_back() {
         ("v1", ReleaseStatus::Live)
     );
     let state = fake.get("/_fake/state").await;
+    assert_eq!(
+        connections(&state),
+        connected + 1,
+        "a rollback that prunes connects once"
+    );
     assert_eq!(template_release(&state), v1.id.to_string());
     assert_eq!(pods(&state), (vec![v1.id.to_string()], true));
     assert_eq!(
@@ -227,6 +253,96 @@ async fn kubernetes_rolls_out_refuses_a_crashing_release_and_rolls_back() {
         .await
         .expect_err("another namespace");
     assert!(refused.to_string().contains("namespace shop"), "{refused}");
+
+    remove_environment(app.store.identity(), app.project_id, "production", &image).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_stateful_set_of_the_projects_manifests_rolls_out_and_a_broken_release_is_undone() {
+    let app = TestApp::start("deploy-kube-sts").await;
+    let fake = Fake::start_script("kube-server.mjs").await;
+    let config = kubeconfig(app.dir.path(), &fake.url);
+    let deploys =
+        Deploys::new(app.store.clone()).with_kubeconfigs(Kubeconfigs::files(vec![config]));
+    let folder = project_folder();
+    let image = format!("qa-kube-sts-{}", std::process::id());
+    std::fs::create_dir(folder.path().join("k8s")).expect("k8s folder");
+    std::fs::write(
+        folder.path().join("k8s/db.yaml"),
+        format!(
+            "apiVersion: apps/v1\nkind: StatefulSet\nmetadata: {{ name: db }}\nspec:\n  replicas: 2\n  serviceName: db\n  selector: {{ matchLabels: {{ app: db }} }}\n  template:\n    metadata: {{ labels: {{ app: db }} }}\n    spec:\n      containers:\n      - name: db\n        image: {image}:dev\n"
+        ),
+    )
+    .expect("manifest");
+    for args in [
+        &["add", "-A"][..],
+        &["commit", "-qm", "v1"],
+        &["tag", "-f", "v1"],
+    ] {
+        git(folder.path(), args);
+    }
+    let mut spec = EnvironmentSpec::new("production", &image, 8080, 80);
+    spec.health_timeout_secs = 5;
+    spec.kubernetes = Some(KubernetesTarget {
+        context: "fake".to_owned(),
+        namespace: Some("data".to_owned()),
+        manifests: Some("k8s".to_owned()),
+        service_type: "ClusterIP".to_owned(),
+        replicas: 1,
+    });
+    let on_event = |_: quantum_deploy::DeployEvent| {};
+    let request = |spec| request(app.project_id, folder.path(), spec);
+
+    let v1 = deploys
+        .deploy(request(&spec), &on_event)
+        .await
+        .expect("v1 deployed");
+    assert_eq!(v1.status, ReleaseStatus::Live);
+    let log = deploys.log(v1.id).await.expect("log");
+    assert!(log.contains("Created namespace data"), "{log}");
+    assert!(log.contains("StatefulSet db rolled out"), "{log}");
+    let state = fake.get("/_fake/state").await;
+    assert_eq!(pods(&state), (vec![v1.id.to_string()], true));
+
+    release_version(folder.path(), "v2", true);
+    let v2 = deploys
+        .deploy(request(&spec), &on_event)
+        .await
+        .expect("v2 deployed");
+    let state = fake.get("/_fake/state").await;
+    assert_eq!(
+        pods(&state),
+        (vec![v2.id.to_string()], true),
+        "the deploy waited for both pods at v2"
+    );
+
+    // v3's pod crashes: the StatefulSet stops at it, and would wait for it even once v2's
+    // template is back; the app deletes it, and v2 serves again on both pods.
+    release_version(folder.path(), "v3", true);
+    fake.post(
+        "/_fake/crash",
+        serde_json::json!({ "image": format!("{image}:v3") }),
+    )
+    .await;
+    let error = deploys
+        .deploy(request(&spec), &on_event)
+        .await
+        .expect_err("v3's rollout stalls");
+    assert!(error.to_string().contains("StatefulSet db"), "{error}");
+    let history = deploys
+        .history(app.project_id, Some("production"))
+        .await
+        .expect("history");
+    let log = deploys.log(history[0].id).await.expect("log");
+    assert!(
+        log.contains("Deleted 1 pod of the failed release from StatefulSet db"),
+        "{log}"
+    );
+    state_when(&fake, "both pods back at v2 and ready", |state| {
+        pods(state) == (vec![v2.id.to_string()], true)
+            && state["pods"].as_array().map(Vec::len) == Some(2)
+    })
+    .await;
 
     remove_environment(app.store.identity(), app.project_id, "production", &image).await;
 }
@@ -272,7 +388,7 @@ async fn a_cluster_release_is_a_source_of_the_logs_page_read_from_its_pods() {
     .await;
     let config = kubeconfig(data_dir.path(), &fake.url);
     core.deploys = std::sync::Arc::new(
-        Deploys::new(core.store.clone()).with_kubeconfigs(Kubeconfigs::files(vec![config])),
+        Deploys::new(core.store.clone()).with_kubeconfigs(Kubeconfigs::files(vec![config.clone()])),
     );
     let release = quantum_core::deploy::deploy(&core, project_id, "production", 10, &|_| {})
         .await
@@ -313,5 +429,50 @@ async fn a_cluster_release_is_a_source_of_the_logs_page_read_from_its_pods() {
                 .count();
         }
     }
+
+    // Its health check asks the release's Service through the API server.
+    quantum_core::health::load(&core, project_id).await;
+    let check = core
+        .health
+        .checks(project_id)
+        .into_iter()
+        .find(|check| check.name == "deploy-production")
+        .expect("the environment's check");
+    // The generated Service is named after the project and the environment.
+    let target = check.target.to_string();
+    assert!(
+        target.starts_with("kubernetes://kube-logs-")
+            && target.ends_with("-production.shop:80/health@fake"),
+        "{target}"
+    );
+    let prober = quantum_core::health::StackProber::new(std::sync::Arc::clone(&core.datasources))
+        .with_kubeconfigs(Kubeconfigs::files(vec![config.clone()]));
+    let seen =
+        quantum_health::Prober::probe(&prober, project_id, &check.target, Duration::from_secs(5))
+            .await;
+    assert_eq!(
+        (seen.status, seen.body.as_deref()),
+        (Some(200), Some("ok\n")),
+        "{seen:?}"
+    );
+
+    // The environment moved to the local Docker Engine: the card says where the live one runs.
+    let environments = quantum_core::deploy::environments(&core, project_id)
+        .await
+        .expect("environments");
+    assert_eq!(environments[0].live_elsewhere, None);
+    let on_docker: String = toml
+        .lines()
+        .filter(|line| !line.starts_with("kube_") && !line.starts_with("replicas"))
+        .map(|line| format!("{line}\n"))
+        .collect();
+    std::fs::write(folder.path().join("quantum.toml"), on_docker).expect("write quantum.toml");
+    let environments = quantum_core::deploy::environments(&core, project_id)
+        .await
+        .expect("environments");
+    assert_eq!(
+        environments[0].live_elsewhere.as_deref(),
+        Some("Kubernetes context fake, namespace shop")
+    );
     remove_environment(core.store.identity(), project_id, "production", &image).await;
 }

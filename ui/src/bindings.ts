@@ -1127,6 +1127,11 @@ export type DeployEnvironment = {
 	declared: DeployDecl,
 	/**  The release serving now, if any. */
 	live: Release | null,
+	/**
+	 *  Where the live release runs when the environment's target was changed since (it serves
+	 *  there until the next deploy, which starts on the new target).
+	 */
+	liveElsewhere: string | null,
 	/**  `http://<bind>:<publish>`, where the environment answers. */
 	url: string,
 };
@@ -1490,7 +1495,10 @@ export type HealthChanged = HealthEvent;
  */
 export type HealthCheckDecl = {
 	name: string,
-	/**  `http(s)://…`, `tcp://host:port`, `datasource:NAME` or `container:NAME`. */
+	/**
+	 *  `http(s)://…`, `tcp://host:port`, `datasource:NAME`, `container:NAME` or
+	 *  `kubernetes://SERVICE.NAMESPACE:PORT/PATH@CONTEXT`.
+	 */
 	target: string,
 	interval: number | null,
 	timeout: number | null,

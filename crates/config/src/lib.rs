@@ -201,7 +201,8 @@ impl DeployDecl {
 #[serde(rename_all = "camelCase")]
 pub struct HealthCheckDecl {
     pub name: String,
-    /// `http(s)://…`, `tcp://host:port`, `datasource:NAME` or `container:NAME`.
+    /// `http(s)://…`, `tcp://host:port`, `datasource:NAME`, `container:NAME` or
+    /// `kubernetes://SERVICE.NAMESPACE:PORT/PATH@CONTEXT`.
     pub target: String,
     pub interval: Option<u32>,
     pub timeout: Option<u32>,

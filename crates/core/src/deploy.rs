@@ -19,6 +19,9 @@ pub struct DeployEnvironment {
     pub declared: DeployDecl,
     /// The release serving now, if any.
     pub live: Option<Release>,
+    /// Where the live release runs when the environment's target was changed since (it serves
+    /// there until the next deploy, which starts on the new target).
+    pub live_elsewhere: Option<String>,
     /// `http://<bind>:<publish>`, where the environment answers.
     pub url: String,
 }
@@ -85,10 +88,15 @@ pub async fn environments(
                         && release.status == quantum_deploy::ReleaseStatus::Live
                 })
                 .cloned();
+            let live_elsewhere = live
+                .as_ref()
+                .and_then(|live| live.moved(&declared.to_spec(Vec::new())))
+                .map(|(was, _)| was);
             DeployEnvironment {
                 url,
                 declared,
                 live,
+                live_elsewhere,
             }
         })
         .collect())

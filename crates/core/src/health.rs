@@ -9,6 +9,7 @@ use std::time::Duration;
 use quantum_datasources::connection;
 use quantum_datasources::probe::{self, Endpoint};
 use quantum_datasources::{Datasource, DatasourceStatus, Datasources};
+use quantum_deploy::kubernetes::{Cluster, Kubeconfigs};
 use quantum_docker::Docker;
 use quantum_health::{failed, Health, HealthEvent, Observation, Prober, Target};
 use quantum_kernel::audit::ResourceType;
@@ -17,13 +18,17 @@ use quantum_secrets::Secret;
 
 use crate::Core;
 
-/// `datasource:` and `container:` targets.
+/// `datasource:`, `container:` and `kubernetes://` targets.
 pub struct StackProber {
     datasources: Arc<Datasources>,
     /// Each datasource's password as last read: a keychain read costs a D-Bus session (and its
     /// key exchange) on Linux, too much to pay every 30 s per check. Read afresh when a probe
     /// with it fails, so a changed password is picked up.
     passwords: Mutex<HashMap<i64, Secret>>,
+    kubeconfigs: Kubeconfigs,
+    /// A connection per context, kept: connecting runs the kubeconfig's credential plugin
+    /// (`aws eks get-token`, `gke-gcloud-auth-plugin`), too slow to pay every 30 s.
+    clusters: Mutex<HashMap<String, Cluster>>,
 }
 
 #[async_trait::async_trait]
@@ -33,6 +38,16 @@ impl Prober for StackProber {
             match target {
                 Target::Datasource { name } => self.datasource(project_id, name).await,
                 Target::Container { name } => container(name).await,
+                Target::Service {
+                    context,
+                    namespace,
+                    service,
+                    port,
+                    path,
+                } => {
+                    let place = (namespace.as_deref(), service.as_str(), *port);
+                    self.service(context, place, path).await
+                }
                 other => failed(format!("{other} is not a datasource or a container")),
             }
         };
@@ -47,6 +62,58 @@ impl StackProber {
         Self {
             datasources,
             passwords: Mutex::default(),
+            kubeconfigs: Kubeconfigs::from_process(),
+            clusters: Mutex::default(),
+        }
+    }
+
+    /// Reads the kubeconfig from these files (tests give their own).
+    #[must_use]
+    pub fn with_kubeconfigs(mut self, kubeconfigs: Kubeconfigs) -> Self {
+        self.kubeconfigs = kubeconfigs;
+        self
+    }
+
+    async fn service(
+        &self,
+        context: &str,
+        place: (Option<&str>, &str, u16),
+        path: &str,
+    ) -> Observation {
+        let kept = self
+            .clusters
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .get(context)
+            .cloned();
+        let cluster = match kept {
+            Some(cluster) => cluster,
+            None => match Cluster::connect(&self.kubeconfigs, Some(context), None).await {
+                Ok(cluster) => {
+                    self.clusters
+                        .lock()
+                        .unwrap_or_else(PoisonError::into_inner)
+                        .insert(context.to_owned(), cluster.clone());
+                    cluster
+                }
+                Err(error) => return failed(error.to_string()),
+            },
+        };
+        match cluster.service_get(place, path).await {
+            Ok((status, body)) => Observation {
+                connected: true,
+                status: Some(status),
+                body: Some(String::from_utf8_lossy(&body).into_owned()),
+                ..Observation::default()
+            },
+            Err(error) => {
+                // Connected afresh next time: the credentials may have expired.
+                self.clusters
+                    .lock()
+                    .unwrap_or_else(PoisonError::into_inner)
+                    .remove(context);
+                failed(error.to_string())
+            }
         }
     }
 
@@ -216,14 +283,13 @@ impl Parts {
             .iter()
             .filter_map(quantum_config::HealthCheckDecl::to_spec)
             .collect();
-        let live: Vec<String> = self
+        let live: Vec<quantum_deploy::Release> = self
             .deploys
             .history(project_id, None)
             .await
             .unwrap_or_default()
             .into_iter()
             .filter(|release| release.status == quantum_deploy::ReleaseStatus::Live)
-            .map(|release| release.environment)
             .collect();
         for environment in self
             .configs
@@ -232,10 +298,17 @@ impl Parts {
             .unwrap_or_default()
         {
             let name = format!("deploy-{}", environment.name);
-            if !live.contains(&environment.name) || checks.iter().any(|check| check.name == name) {
+            let Some(release) = live.iter().find(|r| r.environment == environment.name) else {
+                continue;
+            };
+            if checks.iter().any(|check| check.name == name) {
                 continue;
             }
-            if let Some(check) = deploy_check(name, &environment) {
+            let service = match environment.kube_context {
+                Some(_) => self.deploys.release_service(release).await.ok().flatten(),
+                None => None,
+            };
+            if let Some(check) = deploy_check(name, &environment, service) {
                 checks.push(check);
             }
         }
@@ -243,22 +316,34 @@ impl Parts {
     }
 }
 
-/// A deploy environment's check: its release's own check, asked through the proxy's port.
+/// A deploy environment's check: its release's own check, asked through the proxy's port — or,
+/// on a cluster, through the API server's proxy to the release's Service (`service`: namespace,
+/// name, port), for an HTTP check (a TCP one is the pods' readiness probe alone).
 fn deploy_check(
     name: String,
     environment: &quantum_config::DeployDecl,
+    service: Option<(Option<String>, String, u16)>,
 ) -> Option<quantum_health::CheckSpec> {
-    // A cluster's Service answers inside the cluster: its readiness probes are its check.
-    if environment.kube_context.is_some() {
-        return None;
-    }
     let url = crate::deploy::url_of(environment);
-    let target = match environment.health.as_deref() {
-        Some("tcp") => format!("tcp://{}", url.trim_start_matches("http://")),
-        Some("image") => url,
-        _ => format!("{url}{}", environment.health_path.as_deref().unwrap_or("/")),
+    let path = environment.health_path.as_deref().unwrap_or("/");
+    let target = match (&environment.kube_context, environment.health.as_deref()) {
+        (Some(_), Some("tcp" | "image")) => return None,
+        (Some(context), _) => {
+            let (namespace, service, port) = service?;
+            Target::Service {
+                context: context.clone(),
+                namespace: namespace.or_else(|| environment.kube_namespace.clone()),
+                service,
+                port,
+                path: path.to_owned(),
+            }
+        }
+        (None, Some("tcp")) => {
+            Target::parse(&format!("tcp://{}", url.trim_start_matches("http://"))).ok()?
+        }
+        (None, Some("image")) => Target::parse(&url).ok()?,
+        (None, _) => Target::parse(&format!("{url}{path}")).ok()?,
     };
-    let target = quantum_health::Target::parse(&target).ok()?;
     let conditions = match environment.health_status {
         Some(status) => {
             vec![quantum_health::Condition::parse(&format!("[STATUS] == {status}")).ok()?]

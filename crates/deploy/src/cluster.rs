@@ -38,18 +38,17 @@ impl Deploys {
         &self,
         (project_id, project_name, project_dir): (i64, &str, &Path),
         spec: &EnvironmentSpec,
-        target: &KubernetesTarget,
+        (cluster, target): (&Cluster, &KubernetesTarget),
         (id, tag): (i64, &str),
         log: &mut Log<'_>,
     ) -> Result<()> {
         log.stage(DeployStage::Starting);
-        let cluster = self.cluster(target).await?;
         log.line(&format!(
             "Applying to {} (namespace {})",
             cluster.context(),
             cluster.namespace()
         ));
-        self.settle_on_cluster(&cluster, project_id, &spec.name)
+        self.settle_on_cluster(cluster, project_id, &spec.name)
             .await?;
         let workload = manifests::dns_label(&format!("{project_name}-{}", spec.name));
         let repository = manifests::repository_of(tag);
@@ -72,6 +71,7 @@ impl Deploys {
             secret: secret.clone(),
         };
         self.record_manifests(id, &applied).await?;
+        make_namespaces(cluster, &objects, log).await?;
         if let Some(secret) = &secret {
             // Applied first, so that the new pods find it.
             cluster
@@ -82,10 +82,11 @@ impl Deploys {
             ));
         }
         let outcome = self
-            .roll_out(&cluster, (project_id, spec), id, &objects, log)
+            .roll_out(cluster, (project_id, spec), id, &objects, log)
             .await;
         if outcome.is_err() {
-            self.undo_on_cluster(&cluster, project_id, spec, log).await;
+            self.undo_on_cluster(cluster, (project_id, spec), (id, &objects), log)
+                .await;
             if let Some(secret) = &secret {
                 if let Err(error) = cluster.delete_secret(secret).await {
                     log.line(&format!("Secret {secret} stays: {error}"));
@@ -95,7 +96,7 @@ impl Deploys {
         outcome
     }
 
-    /// Applies the objects, waits for every Deployment among them, and makes `id` live.
+    /// Applies the objects, waits for every workload among them to roll out, and makes `id` live.
     async fn roll_out(
         &self,
         cluster: &Cluster,
@@ -113,10 +114,11 @@ impl Deploys {
         }
         log.stage(DeployStage::HealthCheck);
         let timeout = Duration::from_secs(u64::from(spec.health_timeout_secs));
-        for (namespace, name) in manifests::deployments(objects) {
-            log.line(&format!("Waiting for the rollout of Deployment {name}"));
+        for workload in manifests::workloads(objects) {
+            log.line(&format!("Waiting for the rollout of {workload}"));
+            let name = &workload.name;
             let rolled = cluster
-                .rollout(namespace.as_deref(), &name, timeout, &mut |state| {
+                .rollout(&workload, timeout, &mut |state| {
                     log.line(&format!("  {name}: {state}"));
                 })
                 .await;
@@ -126,14 +128,14 @@ impl Deploys {
             {
                 return Err(Error::Unhealthy {
                     reason: format!(
-                        "the rollout of Deployment {name} did not finish within {} s: {reason}",
+                        "the rollout of {workload} did not finish within {} s: {reason}",
                         spec.health_timeout_secs
                     ),
                     last_log: details,
                 });
             }
             rolled?;
-            log.line(&format!("Deployment {name} rolled out"));
+            log.line(&format!("{workload} rolled out"));
         }
         self.mark_live(id, project_id, &spec.name).await?;
         log.stage(DeployStage::Done);
@@ -145,8 +147,8 @@ impl Deploys {
     async fn undo_on_cluster(
         &self,
         cluster: &Cluster,
-        project_id: i64,
-        spec: &EnvironmentSpec,
+        (project_id, spec): (i64, &EnvironmentSpec),
+        (failed, failed_objects): (i64, &[DynamicObject]),
         log: &mut Log<'_>,
     ) {
         let Ok(Some(live)) = self.live(project_id, &spec.name).await else {
@@ -163,9 +165,25 @@ impl Deploys {
             Ok(objects) => {
                 if let Err(error) = cluster.apply(&objects).await {
                     log.line(&format!("They could not be applied: {error}"));
+                    return;
                 }
             }
-            Err(reason) => log.line(&format!("They could not be read: {reason}")),
+            Err(reason) => {
+                log.line(&format!("They could not be read: {reason}"));
+                return;
+            }
+        }
+        for workload in manifests::workloads(failed_objects) {
+            match cluster.delete_failed_pods(&workload, failed).await {
+                Ok(0) => {}
+                Ok(deleted) => log.line(&format!(
+                    "Deleted {deleted} {} of the failed release from {workload}: a StatefulSet waits for them otherwise",
+                    if deleted == 1 { "pod" } else { "pods" }
+                )),
+                Err(error) => log.line(&format!(
+                    "The failed release's pods of {workload} stay: {error}. Delete them with `kubectl delete pod` for it to go on"
+                )),
+            }
         }
     }
 
@@ -188,9 +206,10 @@ impl Deploys {
         let objects = manifests::parse(&applied.manifests, "the kept release")
             .map_err(|reason| Error::Build { reason })?;
         self.record_manifests(id, &applied).await?;
+        make_namespaces(&cluster, &objects, log).await?;
         self.roll_out(&cluster, (to.project_id, spec), id, &objects, log)
             .await?;
-        self.prune_on_cluster(to.project_id, spec, target, log)
+        self.prune_on_cluster(&cluster, to.project_id, spec, log)
             .await
     }
 
@@ -207,9 +226,9 @@ impl Deploys {
             if let Some(applied) = self.manifests_of(release.id).await? {
                 let objects =
                     manifests::parse(&applied.manifests, "a stale release").unwrap_or_default();
-                for (namespace, name) in manifests::deployments(&objects) {
-                    serving |= cluster.serving_release(namespace.as_deref(), &name).await?
-                        == Some(release.id.to_string());
+                for workload in manifests::workloads(&objects) {
+                    serving |=
+                        cluster.serving_release(&workload).await? == Some(release.id.to_string());
                 }
             }
             if serving {
@@ -224,17 +243,12 @@ impl Deploys {
     /// The Secrets of releases beyond the ones kept are deleted with them.
     pub(crate) async fn prune_on_cluster(
         &self,
+        cluster: &Cluster,
         project_id: i64,
         spec: &EnvironmentSpec,
-        target: &KubernetesTarget,
         log: &mut Log<'_>,
     ) -> Result<()> {
-        let going = self.beyond_kept(project_id, spec).await?;
-        if going.is_empty() {
-            return Ok(());
-        }
-        let cluster = self.cluster(target).await?;
-        for release in going {
+        for release in self.beyond_kept(project_id, spec).await? {
             let secret = self
                 .manifests_of(release.id)
                 .await?
@@ -276,12 +290,25 @@ impl Deploys {
         let cluster = self.cluster(&target).await?;
         let objects = manifests::parse(&applied.manifests, "the release").unwrap_or_default();
         let mut pods = Vec::new();
-        for (namespace, deployment) in manifests::deployments(&objects) {
-            for pod in cluster.pods_of(namespace.as_deref(), &deployment).await? {
-                pods.push((namespace.clone(), pod));
+        for workload in manifests::workloads(&objects) {
+            for pod in cluster.pods_of(&workload).await? {
+                pods.push((workload.namespace.clone(), pod));
             }
         }
         Ok(Some((cluster, pods)))
+    }
+
+    /// The first Service among a release's objects, as (namespace, name, port): what its
+    /// environment's health check asks, through the API server.
+    pub async fn release_service(
+        &self,
+        release: &Release,
+    ) -> Result<Option<(Option<String>, String, u16)>> {
+        let Some(applied) = self.manifests_of(release.id).await? else {
+            return Ok(None);
+        };
+        let objects = manifests::parse(&applied.manifests, "the release").unwrap_or_default();
+        Ok(manifests::services(&objects).into_iter().next())
     }
 
     async fn record_manifests(&self, id: i64, applied: &Applied) -> Result<()> {
@@ -332,4 +359,27 @@ impl Release {
             .get("kubernetes")
             .and_then(|target| serde_json::from_value(target.clone()).ok())
     }
+}
+
+/// The namespaces the objects go to, made when the cluster has not got them (the environment's,
+/// and any an object names).
+async fn make_namespaces(
+    cluster: &Cluster,
+    objects: &[DynamicObject],
+    log: &mut Log<'_>,
+) -> Result<()> {
+    let mut namespaces = vec![cluster.namespace().to_owned()];
+    for object in objects {
+        if let Some(namespace) = &object.metadata.namespace {
+            if !namespaces.contains(namespace) {
+                namespaces.push(namespace.clone());
+            }
+        }
+    }
+    for namespace in namespaces {
+        if cluster.ensure_namespace(&namespace).await? {
+            log.line(&format!("Created namespace {namespace}"));
+        }
+    }
+    Ok(())
 }

@@ -112,6 +112,25 @@ impl Release {
             .and_then(|target| serde_json::from_value(target.clone()).ok())
             .unwrap_or_default()
     }
+
+    /// Where it runs and where the environment deploys now, when the environment's target was
+    /// changed since: another Docker Engine, cluster or namespace.
+    pub fn moved(&self, spec: &EnvironmentSpec) -> Option<(String, String)> {
+        let cluster = self.kubernetes();
+        let docker = self.target();
+        let same = cluster.as_ref().map(crate::KubernetesTarget::place)
+            == spec.kubernetes.as_ref().map(crate::KubernetesTarget::place)
+            && docker == spec.target;
+        let label = |cluster: Option<&crate::KubernetesTarget>, docker: &crate::DockerTarget| {
+            cluster.map_or_else(|| docker.label(), crate::KubernetesTarget::label)
+        };
+        (!same).then(|| {
+            (
+                label(cluster.as_ref(), &docker),
+                label(spec.kubernetes.as_ref(), &spec.target),
+            )
+        })
+    }
 }
 
 pub(crate) fn from_row(row: &SqliteRow) -> Release {

@@ -31,10 +31,13 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use quantum_docker::Docker;
 use quantum_kernel::Store;
+use quantum_kubernetes::Cluster;
 use serde::{Deserialize, Serialize};
 use specta::Type;
 
-pub use data::{DataFuture, DataOutcome, DataStep, MigrationsRun, ReleaseData, SnapshotRestored};
+pub use data::{
+    DataFuture, DataOutcome, DataRecord, DataStep, MigrationsRun, ReleaseData, SnapshotRestored,
+};
 pub use error::{Error, Result};
 pub use history::{Release, ReleaseKind, ReleaseStatus};
 pub use login::{check_login, RegistryLogin};
@@ -229,10 +232,11 @@ impl Deploys {
         let docker = self.engines.get(spec, None).await?;
         self.reconcile_environment(&docker, request.project_id, &spec.name)
             .await?;
-        if let Some(target) = &spec.kubernetes {
-            // A cluster that cannot be reached is said before the build.
-            self.cluster(target).await?;
-        }
+        // A cluster that cannot be reached is said before the build.
+        let cluster = match &spec.kubernetes {
+            Some(target) => Some(self.cluster(target).await?),
+            None => None,
+        };
         let id = self
             .insert(request.project_id, spec, "deploy", None, request.actor)
             .await?;
@@ -244,14 +248,14 @@ impl Deploys {
             release: self.fetch(id).await?,
         });
         let outcome = self
-            .build_and_release(&docker, id, &request, &mut log)
+            .build_and_release((&docker, cluster.as_ref()), id, &request, &mut log)
             .await;
         self.finish(id, request.project_name, outcome, &log).await
     }
 
     async fn build_and_release(
         &self,
-        docker: &Docker,
+        (docker, cluster): (&Docker, Option<&Cluster>),
         id: i64,
         request: &DeployRequest<'_>,
         log: &mut Log<'_>,
@@ -312,16 +316,16 @@ impl Deploys {
             .bind(id)
             .execute(self.store.pool())
             .await?;
-        match &spec.kubernetes {
-            Some(target) => {
+        match spec.kubernetes.as_ref().zip(cluster) {
+            Some((target, cluster)) => {
                 let project = (
                     request.project_id,
                     request.project_name,
                     request.project_dir,
                 );
-                self.release_on_cluster(project, spec, target, (id, &tag), log)
+                self.release_on_cluster(project, spec, (cluster, target), (id, &tag), log)
                     .await?;
-                self.prune_on_cluster(request.project_id, spec, target, log)
+                self.prune_on_cluster(cluster, request.project_id, spec, log)
                     .await?;
             }
             None => {
@@ -419,25 +423,11 @@ impl Deploys {
                 version: target.version,
             });
         }
-        let ran_on = target.target();
-        let ran_on_cluster = target.kubernetes();
-        if ran_on_cluster.as_ref().map(KubernetesTarget::place)
-            != spec.kubernetes.as_ref().map(KubernetesTarget::place)
-        {
-            let label = |target: Option<&KubernetesTarget>| {
-                target.map_or_else(|| spec.target.label(), KubernetesTarget::label)
-            };
+        if let Some((was, now)) = target.moved(spec) {
             return Err(Error::TargetChanged {
                 version: target.version,
-                was: label(ran_on_cluster.as_ref()),
-                now: label(spec.kubernetes.as_ref()),
-            });
-        }
-        if ran_on != spec.target {
-            return Err(Error::TargetChanged {
-                version: target.version,
-                was: ran_on.label(),
-                now: spec.target.label(),
+                was,
+                now,
             });
         }
         let image_id = match (&target.image_id, target.status.kept()) {

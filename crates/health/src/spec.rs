@@ -22,6 +22,16 @@ pub enum Target {
     Datasource { name: String },
     /// `container:NAME`: Docker's health of the container (or that it runs, without one).
     Container { name: String },
+    /// `kubernetes://SERVICE.NAMESPACE:PORT/PATH@CONTEXT`: a GET of a cluster's Service through
+    /// its API server's proxy (the Service answers inside the cluster only). Without
+    /// `.NAMESPACE`, the context's namespace.
+    Service {
+        context: String,
+        namespace: Option<String>,
+        service: String,
+        port: u16,
+        path: String,
+    },
 }
 
 impl Target {
@@ -68,10 +78,48 @@ impl Target {
                 name: name.to_owned(),
             });
         }
+        if let Some(rest) = text.strip_prefix("kubernetes://") {
+            return parse_service(text, rest);
+        }
         Err(format!(
-            "`{text}` is not a target: use http(s)://…, tcp://host:port, datasource:NAME or container:NAME"
+            "`{text}` is not a target: use http(s)://…, tcp://host:port, datasource:NAME, container:NAME or kubernetes://SERVICE.NAMESPACE:PORT/PATH@CONTEXT"
         ))
     }
+}
+
+/// `SERVICE.NAMESPACE:PORT/PATH@CONTEXT` (the context last: an EKS one holds `/` and `:`).
+fn parse_service(text: &str, rest: &str) -> Result<Target, String> {
+    let form = "kubernetes://SERVICE.NAMESPACE:PORT/PATH@CONTEXT";
+    let (address, context) = rest
+        .rsplit_once('@')
+        .filter(|(_, context)| !context.is_empty())
+        .ok_or_else(|| format!("`{text}` names no context: {form}"))?;
+    let (authority, path) = match address.find('/') {
+        Some(at) => address.split_at(at),
+        None => (address, "/"),
+    };
+    let (host, port) = authority
+        .rsplit_once(':')
+        .ok_or_else(|| format!("`{text}` needs the Service's port: {form}"))?;
+    let port: u16 = port
+        .parse()
+        .ok()
+        .filter(|p| *p > 0)
+        .ok_or_else(|| format!("`{port}` in `{text}` is not a port (1 to 65535)"))?;
+    let (service, namespace) = match host.split_once('.') {
+        Some((service, namespace)) => (service, Some(namespace)),
+        None => (host, None),
+    };
+    if service.is_empty() || namespace.is_some_and(str::is_empty) {
+        return Err(format!("`{text}` needs the Service's name: {form}"));
+    }
+    Ok(Target::Service {
+        context: context.to_owned(),
+        namespace: namespace.map(str::to_owned),
+        service: service.to_owned(),
+        port,
+        path: path.to_owned(),
+    })
 }
 
 impl std::fmt::Display for Target {
@@ -81,6 +129,21 @@ impl std::fmt::Display for Target {
             Self::Tcp { host, port } => write!(f, "tcp://{host}:{port}"),
             Self::Datasource { name } => write!(f, "datasource:{name}"),
             Self::Container { name } => write!(f, "container:{name}"),
+            Self::Service {
+                context,
+                namespace,
+                service,
+                port,
+                path,
+            } => {
+                let namespace = namespace
+                    .as_ref()
+                    .map_or_else(String::new, |namespace| format!(".{namespace}"));
+                write!(
+                    f,
+                    "kubernetes://{service}{namespace}:{port}{path}@{context}"
+                )
+            }
         }
     }
 }
@@ -104,7 +167,7 @@ impl CheckSpec {
     /// connects.
     pub fn default_conditions(target: &Target) -> Vec<Condition> {
         let text = match target {
-            Target::Http { .. } => "[STATUS] < 400",
+            Target::Http { .. } | Target::Service { .. } => "[STATUS] < 400",
             _ => "[CONNECTED] == true",
         };
         Condition::parse(text).map(|c| vec![c]).unwrap_or_default()

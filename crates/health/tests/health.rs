@@ -298,6 +298,37 @@ fn targets_are_read_or_refused_with_the_forms_they_take() {
     assert!(Target::parse("ftp://x")
         .expect_err("refused")
         .contains("http(s)://"));
+    // A cluster's Service, through its API server; an EKS context holds `/` and `:`.
+    let eks = "arn:aws:eks:eu-west-1:123456789012:cluster/shop";
+    let service = Target::parse(&format!("kubernetes://web.shop:80/health@{eks}"));
+    assert_eq!(
+        service,
+        Ok(Target::Service {
+            context: eks.into(),
+            namespace: Some("shop".into()),
+            service: "web".into(),
+            port: 80,
+            path: "/health".into(),
+        })
+    );
+    assert_eq!(
+        service.expect("parsed").to_string(),
+        format!("kubernetes://web.shop:80/health@{eks}")
+    );
+    assert!(Target::parse("kubernetes://web.shop:80/health")
+        .expect_err("refused")
+        .contains("names no context"));
+    assert_eq!(
+        Target::parse("kubernetes://web:80@kind"),
+        Ok(Target::Service {
+            context: "kind".into(),
+            namespace: None,
+            service: "web".into(),
+            port: 80,
+            path: "/".into(),
+        }),
+        "the context's namespace"
+    );
 }
 
 #[tokio::test]

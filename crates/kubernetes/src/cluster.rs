@@ -1,17 +1,13 @@
-//! One cluster, reached through a kubeconfig context: objects applied server-side, a
-//! Deployment's rollout watched until it is done or stalls, and what its pods say when it stalls.
+//! One cluster, reached through a kubeconfig context: objects applied server-side, namespaces
+//! made, pods' logs read, Secrets deleted. Rollouts are in `rollout`.
 
 use std::collections::HashMap;
-use std::time::{Duration, Instant};
 
 use futures_util::io::AsyncBufReadExt;
-use futures_util::{Stream, StreamExt, TryStreamExt};
-use k8s_openapi::api::apps::v1::Deployment;
-use k8s_openapi::api::core::v1::Pod;
-use kube::api::{
-    Api, ApiResource, DeleteParams, DynamicObject, ListParams, LogParams, Patch, PatchParams,
-    WatchEvent, WatchParams,
-};
+use futures_util::{Stream, StreamExt};
+use k8s_openapi::api::core::v1::{Namespace, Pod};
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
+use kube::api::{Api, ApiResource, DeleteParams, DynamicObject, LogParams, Patch, PatchParams};
 use kube::config::KubeConfigOptions;
 use kube::core::GroupVersionKind;
 use kube::discovery::{self, ApiCapabilities, Scope};
@@ -19,11 +15,7 @@ use kube::Client;
 use serde::{Deserialize, Serialize};
 use specta::Type;
 
-use crate::manifests::RELEASE_ANNOTATION;
 use crate::{Error, Kubeconfigs, Result, FIELD_MANAGER};
-
-/// Log lines of a failing pod told with a stalled rollout.
-const LOG_LINES: i64 = 20;
 
 /// An object as applied.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Type)]
@@ -36,9 +28,9 @@ pub struct Applied {
 
 #[derive(Clone)]
 pub struct Cluster {
-    client: Client,
+    pub(crate) client: Client,
     context: String,
-    namespace: String,
+    pub(crate) namespace: String,
 }
 
 impl Cluster {
@@ -158,220 +150,6 @@ impl Cluster {
         Ok(applied)
     }
 
-    fn deployments(&self, namespace: Option<&str>) -> Api<Deployment> {
-        Api::namespaced(self.client.clone(), namespace.unwrap_or(&self.namespace))
-    }
-
-    /// Watches the Deployment until its rollout is done, telling each new state; a rollout not
-    /// done within `timeout`, or one the cluster calls stalled, fails with what its pods say.
-    pub async fn rollout(
-        &self,
-        namespace: Option<&str>,
-        name: &str,
-        timeout: Duration,
-        on_line: &mut (dyn FnMut(&str) + Send),
-    ) -> Result<()> {
-        let api = self.deployments(namespace);
-        let deadline = Instant::now() + timeout;
-        let mut told = String::new();
-        let mut tell = |state: &str| {
-            if state != told {
-                on_line(state);
-                state.clone_into(&mut told);
-            }
-        };
-        let fields = format!("metadata.name={name}");
-        loop {
-            let deployment = api
-                .get(name)
-                .await
-                .map_err(|error| Error::refused(format!("Deployment {name}"), &error))?;
-            match progress(&deployment) {
-                Progress::Done => return Ok(()),
-                Progress::Waiting(state) => tell(&state),
-                Progress::Stalled(reason) => {
-                    return Err(self.stalled(&api, &deployment, timeout, reason).await)
-                }
-            }
-            let left = deadline.saturating_duration_since(Instant::now());
-            if left.is_zero() {
-                let reason = "its pods did not become ready".to_owned();
-                return Err(self.stalled(&api, &deployment, timeout, reason).await);
-            }
-            let version = deployment
-                .metadata
-                .resource_version
-                .clone()
-                .unwrap_or_default();
-            let params = WatchParams::default()
-                .fields(&fields)
-                .timeout(u32::try_from(left.as_secs().clamp(1, 290)).unwrap_or(290));
-            let events = api
-                .watch(&params, &version)
-                .await
-                .map_err(|error| Error::refused(format!("a watch of Deployment {name}"), &error))?;
-            let mut events = std::pin::pin!(events);
-            // Each change is judged as it comes; the watch's end (its timeout, or the server
-            // closing it) reads the object afresh.
-            while let Ok(Ok(Some(event))) = tokio::time::timeout(left, events.try_next()).await {
-                let (WatchEvent::Added(changed) | WatchEvent::Modified(changed)) = event else {
-                    break;
-                };
-                match progress(&changed) {
-                    Progress::Done => return Ok(()),
-                    Progress::Waiting(state) => tell(&state),
-                    Progress::Stalled(_) => break,
-                }
-            }
-        }
-    }
-
-    /// A stalled rollout, with what its new pods say: why they wait, how they ended, and the
-    /// last lines a failing one wrote.
-    async fn stalled(
-        &self,
-        api: &Api<Deployment>,
-        deployment: &Deployment,
-        timeout: Duration,
-        reason: String,
-    ) -> Error {
-        let name = deployment.metadata.name.clone().unwrap_or_default();
-        let latest = api.get(&name).await.ok();
-        let details = self
-            .pod_problems(latest.as_ref().unwrap_or(deployment))
-            .await
-            .unwrap_or_else(|error| vec![format!("(its pods could not be read: {error})")]);
-        Error::RolloutStalled {
-            name,
-            seconds: u32::try_from(timeout.as_secs()).unwrap_or(u32::MAX),
-            reason,
-            details,
-        }
-    }
-
-    async fn pod_problems(&self, deployment: &Deployment) -> Result<Vec<String>> {
-        let namespace = deployment
-            .metadata
-            .namespace
-            .as_deref()
-            .unwrap_or(&self.namespace);
-        let pods: Api<Pod> = Api::namespaced(self.client.clone(), namespace);
-        if deployment.spec.is_none() {
-            return Ok(Vec::new());
-        }
-        let selector = selector_of(deployment);
-        let release = template_release(deployment);
-        let listed = pods
-            .list(&ListParams::default().labels(&selector))
-            .await
-            .map_err(|error| Error::refused("the list of pods", &error))?;
-        let mut lines = Vec::new();
-        let mut logged = false;
-        for pod in listed.items.iter().filter(|pod| {
-            pod.metadata
-                .annotations
-                .as_ref()
-                .and_then(|annotations| annotations.get(RELEASE_ANNOTATION))
-                == release.as_ref()
-        }) {
-            let pod_name = pod.metadata.name.clone().unwrap_or_default();
-            for status in pod
-                .status
-                .iter()
-                .flat_map(|status| status.container_statuses.iter().flatten())
-                .filter(|status| !status.ready)
-            {
-                let state = status.state.as_ref();
-                if let Some(waiting) = state.and_then(|state| state.waiting.as_ref()) {
-                    lines.push(format!(
-                        "Pod {pod_name}: {} ({})",
-                        waiting.reason.as_deref().unwrap_or("waiting"),
-                        waiting.message.as_deref().unwrap_or("no message")
-                    ));
-                }
-                let ended = status
-                    .last_state
-                    .as_ref()
-                    .and_then(|last| last.terminated.as_ref())
-                    .or_else(|| state.and_then(|state| state.terminated.as_ref()));
-                if let Some(ended) = ended {
-                    lines.push(format!(
-                        "Pod {pod_name}: exited with code {} ({})",
-                        ended.exit_code,
-                        ended.reason.as_deref().unwrap_or("no reason given")
-                    ));
-                }
-                if !logged && (status.restart_count > 0 || ended.is_some()) {
-                    let params = LogParams {
-                        container: Some(status.name.clone()),
-                        previous: status.restart_count > 0
-                            && state.is_some_and(|s| s.running.is_none()),
-                        tail_lines: Some(LOG_LINES),
-                        ..LogParams::default()
-                    };
-                    if let Ok(log) = pods.logs(&pod_name, &params).await {
-                        lines.push(format!("Its last log lines ({pod_name}):"));
-                        lines.extend(log.lines().map(str::to_owned));
-                        logged = true;
-                    }
-                }
-            }
-            if lines.is_empty() {
-                let unscheduled = pod
-                    .status
-                    .iter()
-                    .flat_map(|status| status.conditions.iter().flatten())
-                    .find(|condition| {
-                        condition.type_ == "PodScheduled" && condition.status == "False"
-                    });
-                if let Some(condition) = unscheduled {
-                    lines.push(format!(
-                        "Pod {pod_name}: not scheduled ({})",
-                        condition.message.as_deref().unwrap_or("no message")
-                    ));
-                }
-            }
-        }
-        Ok(lines)
-    }
-
-    /// The release a Deployment's pod template carries now; `None` when it is gone.
-    pub async fn serving_release(
-        &self,
-        namespace: Option<&str>,
-        name: &str,
-    ) -> Result<Option<String>> {
-        let deployment = self
-            .deployments(namespace)
-            .get_opt(name)
-            .await
-            .map_err(|error| Error::refused(format!("Deployment {name}"), &error))?;
-        Ok(deployment.as_ref().and_then(template_release))
-    }
-
-    /// The pods a Deployment runs now, by name.
-    pub async fn pods_of(&self, namespace: Option<&str>, deployment: &str) -> Result<Vec<String>> {
-        let Some(found) = self
-            .deployments(namespace)
-            .get_opt(deployment)
-            .await
-            .map_err(|error| Error::refused(format!("Deployment {deployment}"), &error))?
-        else {
-            return Ok(Vec::new());
-        };
-        let pods: Api<Pod> =
-            Api::namespaced(self.client.clone(), namespace.unwrap_or(&self.namespace));
-        let listed = pods
-            .list(&ListParams::default().labels(&selector_of(&found)))
-            .await
-            .map_err(|error| Error::refused("the list of pods", &error))?;
-        Ok(listed
-            .items
-            .into_iter()
-            .filter_map(|pod| pod.metadata.name)
-            .collect())
-    }
-
     /// A pod's log lines, each starting with its RFC 3339 time, from `since_secs` (Unix seconds)
     /// on (all it kept when `None`); with `follow`, the stream goes on as the pod writes.
     pub async fn pod_log(
@@ -405,6 +183,69 @@ impl Cluster {
             .filter_map(|line| std::future::ready(line.ok())))
     }
 
+    /// Creates a namespace the cluster does not have yet, as `helm install --create-namespace`
+    /// does; whether it was created. One the user may not read (access granted inside it only)
+    /// is taken as there: the apply that follows says if it is not.
+    pub async fn ensure_namespace(&self, name: &str) -> Result<bool> {
+        let namespaces: Api<Namespace> = Api::all(self.client.clone());
+        match namespaces.get_opt(name).await {
+            Ok(Some(_)) => return Ok(false),
+            Ok(None) => {}
+            Err(kube::Error::Api(status)) if status.code == 403 => return Ok(false),
+            Err(error) => return Err(Error::refused(format!("Namespace {name}"), &error)),
+        }
+        let namespace = Namespace {
+            metadata: ObjectMeta {
+                name: Some(name.to_owned()),
+                ..ObjectMeta::default()
+            },
+            ..Namespace::default()
+        };
+        namespaces
+            .patch(
+                name,
+                &PatchParams::apply(FIELD_MANAGER).force(),
+                &Patch::Apply(&namespace),
+            )
+            .await
+            .map_err(|error| Error::refused(format!("the creation of Namespace {name}"), &error))?;
+        Ok(true)
+    }
+
+    /// A GET of a Service's port through the API server's proxy (`kubectl get --raw
+    /// /api/v1/namespaces/NS/services/NAME:PORT/proxy/PATH`): its status and body as the
+    /// Service answered — or the API server's, when no ready pod backs it (503).
+    pub async fn service_get(
+        &self,
+        (namespace, service, port): (Option<&str>, &str, u16),
+        path: &str,
+    ) -> Result<(u16, Vec<u8>)> {
+        let namespace = namespace.unwrap_or(&self.namespace);
+        let what = || format!("a request to Service {service} in {namespace}");
+        let uri = format!(
+            "/api/v1/namespaces/{namespace}/services/{service}:{port}/proxy/{}",
+            path.trim_start_matches('/')
+        );
+        let request = http::Request::get(uri)
+            .body(kube::client::Body::from(Vec::new()))
+            .map_err(|error| Error::Refused {
+                what: what(),
+                reason: error.to_string(),
+            })?;
+        let response = self
+            .client
+            .send(request)
+            .await
+            .map_err(|error| Error::refused(what(), &error))?;
+        let status = response.status().as_u16();
+        let body = response
+            .into_body()
+            .collect_bytes()
+            .await
+            .map_err(|error| Error::refused(what(), &error))?;
+        Ok((status, body.to_vec()))
+    }
+
     /// Deletes a Secret of a release no longer kept; one already gone is fine.
     pub async fn delete_secret(&self, name: &str) -> Result<()> {
         let secrets: Api<k8s_openapi::api::core::v1::Secret> =
@@ -417,128 +258,5 @@ impl Cluster {
                 &error,
             )),
         }
-    }
-}
-
-/// The label selector of a Deployment's pods, as the list API takes it.
-fn selector_of(deployment: &Deployment) -> String {
-    deployment
-        .spec
-        .iter()
-        .flat_map(|spec| spec.selector.match_labels.iter().flatten())
-        .map(|(key, value)| format!("{key}={value}"))
-        .collect::<Vec<_>>()
-        .join(",")
-}
-
-fn template_release(deployment: &Deployment) -> Option<String> {
-    deployment
-        .spec
-        .as_ref()?
-        .template
-        .metadata
-        .as_ref()?
-        .annotations
-        .as_ref()?
-        .get(RELEASE_ANNOTATION)
-        .cloned()
-}
-
-#[derive(Debug, PartialEq, Eq)]
-enum Progress {
-    Done,
-    Waiting(String),
-    Stalled(String),
-}
-
-/// Where a rollout is, judged as `kubectl rollout status` judges it.
-fn progress(deployment: &Deployment) -> Progress {
-    let generation = deployment.metadata.generation.unwrap_or(0);
-    let Some(status) = &deployment.status else {
-        return Progress::Waiting("Waiting for the cluster to take the new release".to_owned());
-    };
-    if status.observed_generation.unwrap_or(0) < generation {
-        return Progress::Waiting("Waiting for the cluster to take the new release".to_owned());
-    }
-    let deadline_exceeded = status.conditions.iter().flatten().any(|condition| {
-        condition.type_ == "Progressing"
-            && condition.reason.as_deref() == Some("ProgressDeadlineExceeded")
-    });
-    if deadline_exceeded {
-        return Progress::Stalled("the cluster's progress deadline passed".to_owned());
-    }
-    let wanted = deployment
-        .spec
-        .as_ref()
-        .and_then(|spec| spec.replicas)
-        .unwrap_or(1);
-    let updated = status.updated_replicas.unwrap_or(0);
-    let total = status.replicas.unwrap_or(0);
-    let available = status.available_replicas.unwrap_or(0);
-    if updated < wanted {
-        return Progress::Waiting(format!("{updated} of {wanted} new pods started"));
-    }
-    if total > updated {
-        return Progress::Waiting(format!("{} old pods still running", total - updated));
-    }
-    if available < updated {
-        return Progress::Waiting(format!("{available} of {updated} new pods ready"));
-    }
-    Progress::Done
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn deployment(value: serde_json::Value) -> Deployment {
-        serde_json::from_value(value).expect("test input")
-    }
-
-    #[test]
-    fn a_rollout_is_done_when_every_new_pod_is_ready_and_no_old_one_runs() {
-        let base = |status: serde_json::Value| {
-            deployment(serde_json::json!({
-                "metadata": { "name": "shop", "generation": 3 },
-                "spec": { "replicas": 2, "selector": {}, "template": {} },
-                "status": status,
-            }))
-        };
-        let waiting = |text: &str| Progress::Waiting(text.to_owned());
-        assert_eq!(
-            progress(&base(serde_json::json!({ "observedGeneration": 2 }))),
-            waiting("Waiting for the cluster to take the new release")
-        );
-        assert_eq!(
-            progress(&base(
-                serde_json::json!({ "observedGeneration": 3, "replicas": 3, "updatedReplicas": 1 })
-            )),
-            waiting("1 of 2 new pods started")
-        );
-        assert_eq!(
-            progress(&base(
-                serde_json::json!({ "observedGeneration": 3, "replicas": 3, "updatedReplicas": 2 })
-            )),
-            waiting("1 old pods still running")
-        );
-        assert_eq!(
-            progress(&base(
-                serde_json::json!({ "observedGeneration": 3, "replicas": 2, "updatedReplicas": 2, "availableReplicas": 1 })
-            )),
-            waiting("1 of 2 new pods ready")
-        );
-        assert_eq!(
-            progress(&base(
-                serde_json::json!({ "observedGeneration": 3, "replicas": 2, "updatedReplicas": 2, "availableReplicas": 2 })
-            )),
-            Progress::Done
-        );
-        assert_eq!(
-            progress(&base(serde_json::json!({
-                "observedGeneration": 3, "replicas": 3, "updatedReplicas": 1,
-                "conditions": [{ "type": "Progressing", "status": "False", "reason": "ProgressDeadlineExceeded" }],
-            }))),
-            Progress::Stalled("the cluster's progress deadline passed".to_owned())
-        );
     }
 }

@@ -6,6 +6,7 @@
 mod cluster;
 mod error;
 pub mod manifests;
+mod rollout;
 
 use std::path::{Path, PathBuf};
 
@@ -17,6 +18,7 @@ pub use cluster::{Applied, Cluster};
 pub use error::{Error, Result};
 pub use kube::api::DynamicObject;
 pub use manifests::{Probe, Workload};
+pub use rollout::{WorkloadKind, WorkloadRef};
 
 /// The field manager the app applies as: `kubectl` users see its fields owned by this name.
 pub const FIELD_MANAGER: &str = "quantum-admin";

@@ -18,7 +18,7 @@ use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 use kube::api::DynamicObject;
 use serde_json::{json, Value};
 
-use crate::{Error, Result};
+use crate::{Error, Result, WorkloadKind, WorkloadRef};
 
 /// The pod template annotation that says which release a pod belongs to.
 pub const RELEASE_ANNOTATION: &str = "quantum-admin/release";
@@ -360,20 +360,36 @@ fn pod_template(object: &mut DynamicObject) -> Option<&mut Value> {
     object.data.pointer_mut("/spec/template")
 }
 
-/// The Deployments among the objects, whose rollouts a release waits for: (namespace, name).
-pub fn deployments(objects: &[DynamicObject]) -> Vec<(Option<String>, String)> {
+/// The workloads among the objects whose rollouts a release waits for.
+pub fn workloads(objects: &[DynamicObject]) -> Vec<WorkloadRef> {
+    objects
+        .iter()
+        .filter_map(|object| {
+            Some(WorkloadRef {
+                kind: WorkloadKind::of(&object.types.as_ref()?.kind)?,
+                namespace: object.metadata.namespace.clone(),
+                name: object.metadata.name.clone()?,
+            })
+        })
+        .collect()
+}
+
+/// The Services among the objects, with their first port: (namespace, name, port).
+pub fn services(objects: &[DynamicObject]) -> Vec<(Option<String>, String, u16)> {
     objects
         .iter()
         .filter(|object| {
             object
                 .types
                 .as_ref()
-                .is_some_and(|types| types.kind == "Deployment")
+                .is_some_and(|types| types.kind == "Service")
         })
         .filter_map(|object| {
+            let port = object.data.pointer("/spec/ports/0/port")?.as_u64()?;
             Some((
                 object.metadata.namespace.clone(),
                 object.metadata.name.clone()?,
+                u16::try_from(port).ok()?,
             ))
         })
         .collect()

@@ -130,7 +130,14 @@ spec: { ports: [{ port: 80 }] }
         at(deployment, "/spec/template/metadata/annotations"),
         &json!({ RELEASE_ANNOTATION: "7" })
     );
-    assert_eq!(deployments(&objects), [(None, "web".to_owned())]);
+    assert_eq!(
+        workloads(&objects),
+        [WorkloadRef {
+            kind: WorkloadKind::Deployment,
+            namespace: None,
+            name: "web".to_owned()
+        }]
+    );
     assert_eq!(
         for_release(&mut objects, "other", "other:v1", None, 8),
         0,

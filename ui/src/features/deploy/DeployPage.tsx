@@ -169,7 +169,15 @@ function EnvironmentCard({ environment, busy, onDeploy, onTarget, onRegistryLogi
       </header>
       <dl className="deploy-facts">
         <dt>Serving</dt>
-        <dd data-testid="deploy-live-version">{live ? <span className="mono">{live.version}</span> : <span className="muted">Nothing yet</span>}</dd>
+        <dd data-testid="deploy-live-version">
+          {live ? <span className="mono">{live.version}</span> : <span className="muted">Nothing yet</span>}
+          {live && environment.liveElsewhere && (
+            <span className="field-hint" data-testid="deploy-live-elsewhere">
+              {" "}
+              on {environment.liveElsewhere}, the target before: the next deploy starts on this one
+            </span>
+          )}
+        </dd>
         <dt>Address</dt>
         <dd className="mono selectable">{environment.url}</dd>
         <dt>Image</dt>

@@ -62,7 +62,7 @@ export function CheckFormDialog({ projectId, check, onClose }: { projectId: numb
       <form onSubmit={submit} noValidate>
         <div className="dialog-body">
           {text("name", "Name")}
-          {text("target", "Target", "http(s)://…, tcp://host:port, datasource:NAME or container:NAME", true)}
+          {text("target", "Target", "http(s)://…, tcp://host:port, datasource:NAME, container:NAME or kubernetes://SERVICE.NAMESPACE:PORT/PATH@CONTEXT", true)}
           <div className="health-form-numbers">
             {text("interval", "Every (s)")}
             {text("timeout", "Timeout (s)")}

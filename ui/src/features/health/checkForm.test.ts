@@ -29,6 +29,8 @@ describe("the health check form", () => {
     const problems = checkFormProblems({ ...form, name: "API", target: "ftp://x", interval: "0", timeout: "1.5", failures: "" });
     expect(Object.keys(problems).sort()).toEqual(["failures", "interval", "name", "target", "timeout"]);
     expect(checkFormProblems({ ...form, target: "tcp://db:5432" })).toEqual({});
+    expect(checkFormProblems({ ...form, target: "kubernetes://web.shop:80/health@arn:aws:eks:eu-west-1:1:cluster/shop" })).toEqual({});
+    expect(Object.keys(checkFormProblems({ ...form, target: "kubernetes://web.shop:80/health" }))).toEqual(["target"]);
     expect(checkFormProblems({ ...form, target: "datasource:shop-db" })).toEqual({});
   });
 });

@@ -11,7 +11,7 @@ export type CheckForm = {
   insecure: boolean;
 };
 
-const TARGET = /^(https?:\/\/[^/?#\s]+.*|tcp:\/\/.+:\d+|datasource:.+|container:.+)$/;
+const TARGET = /^(https?:\/\/[^/?#\s]+.*|tcp:\/\/.+:\d+|datasource:.+|container:.+|kubernetes:\/\/[^/@\s]+:\d+[^@]*@.+)$/;
 
 const whole = (text: string, min: number, max: number) => {
   const n = Number(text.trim());
@@ -22,7 +22,7 @@ const whole = (text: string, min: number, max: number) => {
 export function checkFormProblems(form: CheckForm): Partial<Record<keyof CheckForm, string>> {
   const problems: Partial<Record<keyof CheckForm, string>> = {};
   if (!/^[a-z][a-z0-9_-]{0,62}$/.test(form.name.trim())) problems.name = "Use lowercase letters, digits, _ or -, starting with a letter (e.g. api).";
-  if (!TARGET.test(form.target.trim())) problems.target = "Use http(s)://…, tcp://host:port, datasource:NAME or container:NAME.";
+  if (!TARGET.test(form.target.trim())) problems.target = "Use http(s)://…, tcp://host:port, datasource:NAME, container:NAME or kubernetes://SERVICE.NAMESPACE:PORT/PATH@CONTEXT.";
   if (whole(form.interval, 1, 86_400) === null) problems.interval = "1 to 86400 seconds.";
   if (whole(form.timeout, 1, 300) === null) problems.timeout = "1 to 300 seconds.";
   if (whole(form.failures, 1, 100) === null) problems.failures = "1 to 100.";
