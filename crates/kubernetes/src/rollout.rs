@@ -79,6 +79,29 @@ trait RollsOut:
 
 const OBSERVING: &str = "Waiting for the cluster to take the new release";
 
+/// The three kinds keep their pod selector and template at the same place.
+macro_rules! pod_spec {
+    () => {
+        fn selector(&self) -> Option<&LabelSelector> {
+            self.spec.as_ref().map(|spec| &spec.selector)
+        }
+
+        fn template(&self) -> Option<&PodTemplateSpec> {
+            self.spec.as_ref().map(|spec| &spec.template)
+        }
+    };
+}
+
+/// A StatefulSet's or DaemonSet's `OnDelete` strategy: its pods change only when deleted, so
+/// there is no rollout to wait for.
+fn on_delete(strategy: Option<&str>) -> Option<Progress> {
+    (strategy == Some("OnDelete")).then(|| {
+        Progress::NotRolled(
+            "its update strategy is OnDelete: its pods take the release when deleted".to_owned(),
+        )
+    })
+}
+
 impl RollsOut for Deployment {
     fn progress(&self) -> Progress {
         let generation = self.metadata.generation.unwrap_or(0);
@@ -115,13 +138,7 @@ impl RollsOut for Deployment {
         Progress::Done
     }
 
-    fn selector(&self) -> Option<&LabelSelector> {
-        self.spec.as_ref().map(|spec| &spec.selector)
-    }
-
-    fn template(&self) -> Option<&PodTemplateSpec> {
-        self.spec.as_ref().map(|spec| &spec.template)
-    }
+    pod_spec!();
 }
 
 impl RollsOut for StatefulSet {
@@ -130,11 +147,8 @@ impl RollsOut for StatefulSet {
             return Progress::Waiting(OBSERVING.to_owned());
         };
         let strategy = spec.update_strategy.as_ref();
-        if strategy.and_then(|strategy| strategy.type_.as_deref()) == Some("OnDelete") {
-            return Progress::NotRolled(
-                "its update strategy is OnDelete: its pods take the release when deleted"
-                    .to_owned(),
-            );
+        if let Some(not_rolled) = on_delete(strategy.and_then(|s| s.type_.as_deref())) {
+            return not_rolled;
         }
         let Some(status) = &self.status else {
             return Progress::Waiting(OBSERVING.to_owned());
@@ -169,13 +183,7 @@ impl RollsOut for StatefulSet {
         Progress::Done
     }
 
-    fn selector(&self) -> Option<&LabelSelector> {
-        self.spec.as_ref().map(|spec| &spec.selector)
-    }
-
-    fn template(&self) -> Option<&PodTemplateSpec> {
-        self.spec.as_ref().map(|spec| &spec.template)
-    }
+    pod_spec!();
 }
 
 impl RollsOut for DaemonSet {
@@ -184,11 +192,8 @@ impl RollsOut for DaemonSet {
             return Progress::Waiting(OBSERVING.to_owned());
         };
         let strategy = spec.update_strategy.as_ref();
-        if strategy.and_then(|strategy| strategy.type_.as_deref()) == Some("OnDelete") {
-            return Progress::NotRolled(
-                "its update strategy is OnDelete: its pods take the release when deleted"
-                    .to_owned(),
-            );
+        if let Some(not_rolled) = on_delete(strategy.and_then(|s| s.type_.as_deref())) {
+            return not_rolled;
         }
         let Some(status) = &self.status else {
             return Progress::Waiting(OBSERVING.to_owned());
@@ -208,13 +213,7 @@ impl RollsOut for DaemonSet {
         Progress::Done
     }
 
-    fn selector(&self) -> Option<&LabelSelector> {
-        self.spec.as_ref().map(|spec| &spec.selector)
-    }
-
-    fn template(&self) -> Option<&PodTemplateSpec> {
-        self.spec.as_ref().map(|spec| &spec.template)
-    }
+    pod_spec!();
 }
 
 /// The label selector of a workload's pods, as the list API takes it.
