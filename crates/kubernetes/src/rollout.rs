@@ -363,22 +363,14 @@ impl Cluster {
 
     /// The pods of the workload that carry its template's release.
     async fn release_pods_of<K: RollsOut>(&self, workload: &K) -> Result<(Api<Pod>, Vec<Pod>)> {
-        let namespace = workload
-            .meta()
-            .namespace
-            .as_deref()
-            .unwrap_or(&self.namespace);
-        let pods: Api<Pod> = Api::namespaced(self.client.clone(), namespace);
+        let namespace = workload.meta().namespace.as_deref();
         if workload.selector().is_none() {
+            let pods = Api::namespaced(self.client.clone(), namespace.unwrap_or(&self.namespace));
             return Ok((pods, Vec::new()));
         }
         let release = template_release(workload);
-        let listed = pods
-            .list(&ListParams::default().labels(&selector_of(workload)))
-            .await
-            .map_err(|error| Error::refused("the list of pods", &error))?;
+        let (pods, listed) = self.pods(namespace, &selector_of(workload)).await?;
         let mine = listed
-            .items
             .into_iter()
             .filter(|pod| release_of(pod) == release.as_ref())
             .collect();
@@ -453,65 +445,54 @@ impl Cluster {
 
     /// The release a workload's pod template carries now; `None` when it is gone.
     pub async fn serving_release(&self, workload: &WorkloadRef) -> Result<Option<String>> {
-        let namespace = workload.namespace.as_deref();
-        Ok(match workload.kind {
-            WorkloadKind::Deployment => self.get::<Deployment>(namespace, &workload.name).await?,
-            WorkloadKind::StatefulSet => self.get::<StatefulSet>(namespace, &workload.name).await?,
-            WorkloadKind::DaemonSet => self.get::<DaemonSet>(namespace, &workload.name).await?,
-        }
-        .flatten())
-    }
-
-    /// The workload's template release, read through its kind's API.
-    async fn get<K: RollsOut>(
-        &self,
-        namespace: Option<&str>,
-        name: &str,
-    ) -> Result<Option<Option<String>>> {
-        let found = self
-            .api::<K>(namespace)
-            .get_opt(name)
-            .await
-            .map_err(|error| Error::refused(format!("{} {name}", K::kind(&())), &error))?;
-        Ok(found.as_ref().map(template_release))
+        Ok(self.read(workload).await?.and_then(|(_, release)| release))
     }
 
     /// The pods a workload runs now, by name.
     pub async fn pods_of(&self, workload: &WorkloadRef) -> Result<Vec<String>> {
-        let namespace = workload.namespace.as_deref();
-        let name = &workload.name;
-        let selector = match workload.kind {
-            WorkloadKind::Deployment => self.selector::<Deployment>(namespace, name).await?,
-            WorkloadKind::StatefulSet => self.selector::<StatefulSet>(namespace, name).await?,
-            WorkloadKind::DaemonSet => self.selector::<DaemonSet>(namespace, name).await?,
-        };
-        let Some(selector) = selector else {
+        let Some((selector, _)) = self.read(workload).await? else {
             return Ok(Vec::new());
         };
-        let pods: Api<Pod> =
-            Api::namespaced(self.client.clone(), namespace.unwrap_or(&self.namespace));
-        let listed = pods
-            .list(&ListParams::default().labels(&selector))
-            .await
-            .map_err(|error| Error::refused("the list of pods", &error))?;
+        let (_, listed) = self.pods(workload.namespace.as_deref(), &selector).await?;
         Ok(listed
-            .items
             .into_iter()
             .filter_map(|pod| pod.metadata.name)
             .collect())
     }
 
-    async fn selector<K: RollsOut>(
+    /// A workload's pod selector and template release, through its kind's API; `None` when it
+    /// is gone.
+    async fn read(&self, workload: &WorkloadRef) -> Result<Option<(String, Option<String>)>> {
+        let (namespace, name) = (workload.namespace.as_deref(), workload.name.as_str());
+        match workload.kind {
+            WorkloadKind::Deployment => self.read_kind::<Deployment>(namespace, name).await,
+            WorkloadKind::StatefulSet => self.read_kind::<StatefulSet>(namespace, name).await,
+            WorkloadKind::DaemonSet => self.read_kind::<DaemonSet>(namespace, name).await,
+        }
+    }
+
+    async fn read_kind<K: RollsOut>(
         &self,
         namespace: Option<&str>,
         name: &str,
-    ) -> Result<Option<String>> {
+    ) -> Result<Option<(String, Option<String>)>> {
         let found = self
             .api::<K>(namespace)
             .get_opt(name)
             .await
             .map_err(|error| Error::refused(format!("{} {name}", K::kind(&())), &error))?;
-        Ok(found.as_ref().map(selector_of))
+        Ok(found.map(|found| (selector_of(&found), template_release(&found))))
+    }
+
+    /// The pods `selector` picks in the namespace, with the API to act on them.
+    async fn pods(&self, namespace: Option<&str>, selector: &str) -> Result<(Api<Pod>, Vec<Pod>)> {
+        let pods: Api<Pod> =
+            Api::namespaced(self.client.clone(), namespace.unwrap_or(&self.namespace));
+        let listed = pods
+            .list(&ListParams::default().labels(selector))
+            .await
+            .map_err(|error| Error::refused("the list of pods", &error))?;
+        Ok((pods, listed.items))
     }
 
     /// After a StatefulSet's failed rollout has been undone: its pods of the failed release are
@@ -521,27 +502,13 @@ impl Cluster {
         if workload.kind != WorkloadKind::StatefulSet {
             return Ok(0);
         }
-        let pods: Api<Pod> = Api::namespaced(
-            self.client.clone(),
-            workload.namespace.as_deref().unwrap_or(&self.namespace),
-        );
-        let Some(selector) = self
-            .selector::<StatefulSet>(workload.namespace.as_deref(), &workload.name)
-            .await?
-        else {
+        let Some((selector, _)) = self.read(workload).await? else {
             return Ok(0);
         };
-        let listed = pods
-            .list(&ListParams::default().labels(&selector))
-            .await
-            .map_err(|error| Error::refused("the list of pods", &error))?;
+        let (pods, listed) = self.pods(workload.namespace.as_deref(), &selector).await?;
         let failed = release.to_string();
         let mut deleted = 0;
-        for pod in listed
-            .items
-            .iter()
-            .filter(|pod| release_of(pod) == Some(&failed))
-        {
+        for pod in listed.iter().filter(|pod| release_of(pod) == Some(&failed)) {
             let name = pod.metadata.name.clone().unwrap_or_default();
             match pods.delete(&name, &DeleteParams::default()).await {
                 Ok(_) => deleted += 1,
