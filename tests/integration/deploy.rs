@@ -14,6 +14,8 @@ use quantum_integration_tests::TestApp;
 
 #[path = "deploy_data.rs"]
 mod data;
+#[path = "deploy_datasources.rs"]
+mod datasources;
 #[path = "deploy_kind.rs"]
 mod kind;
 #[path = "deploy_kubernetes.rs"]

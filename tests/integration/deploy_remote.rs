@@ -2,7 +2,7 @@
 //! (sshd in front of its socket) and over TCP with TLS (through a Docker context): v1, v2 and a
 //! rollback to v1 on each, a load loop on the published port all along with no failed request;
 //! the image is built there, not on this machine's engine. An unknown SSH host key is refused
-//! until its fingerprint is trusted.
+//! until its fingerprint is trusted. An environment's own datasource runs on the remote engine.
 
 use quantum_deploy::{
     DeployRequest, Deploys, DockerTarget, EnvironmentSpec, HealthCheck, ReleaseStatus,
@@ -33,6 +33,28 @@ fn spec_for(name: &str, target: DockerTarget) -> EnvironmentSpec {
     spec.drain_secs = 5;
     spec.target = target;
     spec
+}
+
+/// A Redis for the environment, as the app sets one up.
+fn redis_datasource(password: &quantum_secrets::Secret) -> quantum_deploy::EnvironmentDatasource {
+    use quantum_datasources::connection;
+    let engine = quantum_datasources::Engine::Redis;
+    let credentials = connection::Credentials {
+        database: "",
+        username: "",
+        password,
+    };
+    quantum_deploy::EnvironmentDatasource {
+        name: "cache".to_owned(),
+        engine: engine.label().to_owned(),
+        image: "testdb/redis:7".to_owned(),
+        env: connection::container_env(engine, &credentials),
+        cmd: connection::container_cmd(engine),
+        files: connection::container_files(engine, &credentials),
+        data_path: engine.data_path().to_owned(),
+        port: engine.default_port(),
+        ready: connection::ready_command(engine),
+    }
 }
 
 /// v1, v2, back to v1 on `spec`'s engine, with the load loop: no failure, each answer the live
@@ -214,6 +236,9 @@ async fn deploys_and_rollbacks_on_a_remote_host_over_ssh_and_over_tls() {
         std::process::id()
     );
     pushed.push = true;
+    // With a datasource of its own, made on the remote engine and reached there by name.
+    let cache_password = quantum_secrets::Secret::new("remote cache password");
+    pushed.datasources = vec![redis_datasource(&cache_password)];
     let folder = project_folder();
     let stages = std::sync::Mutex::new(Vec::new());
     let release = deploys
@@ -255,11 +280,34 @@ async fn deploys_and_rollbacks_on_a_remote_host_over_ssh_and_over_tls() {
         "the push is told layer by layer:\n{log}"
     );
     assert!(
+        log.contains("Created datasource cache (Redis, testdb/redis:7)"),
+        "{log}"
+    );
+    assert!(
         stages
             .lock()
             .expect("lock")
             .contains(&quantum_deploy::DeployStage::Pushing),
         "the push is a stage of its own"
+    );
+    let names = quantum_deploy::Names::new(app.store.identity(), app.project_id, "push");
+    let pong = remote.docker_output(&[
+        "run",
+        "--rm",
+        "--network",
+        &names.network(),
+        "testdb/redis:7",
+        "redis-cli",
+        "-h",
+        "cache",
+        "--no-auth-warning",
+        "-a",
+        cache_password.expose(),
+        "ping",
+    ]);
+    assert_eq!(
+        pong, "PONG",
+        "the remote engine runs the environment's Redis"
     );
     // Built on this machine: its tag is here, and goes.
     let removed = std::process::Command::new("docker")

@@ -1120,6 +1120,11 @@ export type DeployDecl = {
 	replicas: number | null,
 	/**  Datasources of the project whose pending migrations a deploy applies, after a snapshot. */
 	migrate?: string[],
+	/**
+	 *  Datasources of the project run on the environment's own Docker Engine beside its
+	 *  releases, which reach them by name.
+	 */
+	datasources?: string[],
 };
 
 /**  A deploy environment as the Deploy page lists it: what the file declares, and what serves. */
@@ -1149,6 +1154,8 @@ export type DeployEvent =
 export type DeployStage = "building" | 
 /**  Pushed to the registry and pulled by the environment's engine (`push = true`). */
 "pushing" | 
+/**  The environment's own datasources started (created the first time) and awaited. */
+"datasources" | 
 /**  The data step: migrations applied after a snapshot, or a rollback's snapshot restored. */
 "data" | "starting" | "health_check" | "switching" | "draining" | "done";
 

@@ -141,6 +141,10 @@ pub struct DeployDecl {
     /// Datasources of the project whose pending migrations a deploy applies, after a snapshot.
     #[serde(default)]
     pub migrate: Vec<String>,
+    /// Datasources of the project run on the environment's own Docker Engine beside its
+    /// releases, which reach them by name.
+    #[serde(default)]
+    pub datasources: Vec<String>,
 }
 
 impl DeployDecl {

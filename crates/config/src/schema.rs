@@ -174,6 +174,10 @@ pub const DEPLOY_KEYS: &[KeySpec] = &[
         "Datasources whose pending migrations a deploy applies after a snapshot, such as [\"main\"]; a rollback past it offers that snapshot",
     ),
     (
+        "datasources",
+        "Datasources of the project to run on the environment's Docker Engine beside its releases, such as [\"main\"]: created on the first deploy, kept with their data; the releases get their variables (DATABASE_URL, …)",
+    ),
+    (
         "kube_context",
         "Deploy to Kubernetes: the kubeconfig context, as `kubectl config get-contexts` lists it",
     ),

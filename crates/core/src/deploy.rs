@@ -197,7 +197,16 @@ async fn spec(
                 .map(|config| config.variables.into_iter().collect())
                 .unwrap_or_default()
         };
+    let (datasources, given) =
+        crate::deploy_datasources::resolve(core, project_id, declared).await?;
+    // The environment's own values win over what its datasources give.
+    let given: Vec<(String, String)> = given
+        .into_iter()
+        .filter(|(name, _)| !variables.iter().any(|(set, _)| set == name))
+        .collect();
+    let variables: Vec<(String, String)> = variables.into_iter().chain(given).collect();
     let mut spec = engine_spec(core, project_id, declared).await?;
+    spec.datasources = datasources;
     if spec.push {
         let registry = quantum_deploy::registry_of(&spec.image);
         spec.registry_login = kept_login(core, &registry).await?;

@@ -120,47 +120,82 @@ fn redis_quote(value: &str) -> String {
 
 /// The URL form: `postgres://user:password@127.0.0.1:5432/db` and the like.
 pub fn url(engine: Engine, port: u16, c: &Credentials<'_>) -> String {
+    url_at(engine, HOST, port, c)
+}
+
+/// [`url`] for a server reached at `host` (an environment's container, by its name on the
+/// environment's network).
+pub fn url_at(engine: Engine, host: &str, port: u16, c: &Credentials<'_>) -> String {
     let user = encode(c.username);
     let pw = encode(c.password.expose());
     let db = encode(c.database);
     match engine {
-        Engine::Postgres => format!("postgres://{user}:{pw}@{HOST}:{port}/{db}"),
-        Engine::Mysql | Engine::Mariadb => format!("mysql://{user}:{pw}@{HOST}:{port}/{db}"),
-        Engine::Mongodb => format!("mongodb://{user}:{pw}@{HOST}:{port}/{db}?authSource=admin"),
-        Engine::Redis => format!("redis://:{pw}@{HOST}:{port}/0"),
+        Engine::Postgres => format!("postgres://{user}:{pw}@{host}:{port}/{db}"),
+        Engine::Mysql | Engine::Mariadb => format!("mysql://{user}:{pw}@{host}:{port}/{db}"),
+        Engine::Mongodb => format!("mongodb://{user}:{pw}@{host}:{port}/{db}?authSource=admin"),
+        Engine::Redis => format!("redis://:{pw}@{host}:{port}/0"),
     }
 }
 
 /// `DATABASE_URL=…` plus the variables the engine's own clients read.
 pub fn env_vars(engine: Engine, port: u16, c: &Credentials<'_>) -> Vec<(String, String)> {
+    env_vars_at(engine, HOST, port, c)
+}
+
+/// [`env_vars`] for a server reached at `host`.
+pub fn env_vars_at(
+    engine: Engine,
+    host: &str,
+    port: u16,
+    c: &Credentials<'_>,
+) -> Vec<(String, String)> {
     let pw = c.password.expose().to_owned();
     let port_text = port.to_string();
-    let mut vars = vec![("DATABASE_URL".to_owned(), url(engine, port, c))];
+    let mut vars = vec![("DATABASE_URL".to_owned(), url_at(engine, host, port, c))];
     let mut add = |k: &str, v: &str| vars.push((k.to_owned(), v.to_owned()));
     match engine {
         Engine::Postgres => {
-            add("PGHOST", HOST);
+            add("PGHOST", host);
             add("PGPORT", &port_text);
             add("PGUSER", c.username);
             add("PGPASSWORD", &pw);
             add("PGDATABASE", c.database);
         }
         Engine::Mysql | Engine::Mariadb => {
-            add("MYSQL_HOST", HOST);
+            add("MYSQL_HOST", host);
             add("MYSQL_TCP_PORT", &port_text);
             add("MYSQL_USER", c.username);
             add("MYSQL_PWD", &pw);
             add("MYSQL_DATABASE", c.database);
         }
-        Engine::Mongodb => add("MONGODB_URI", &url(engine, port, c)),
+        Engine::Mongodb => add("MONGODB_URI", &url_at(engine, host, port, c)),
         Engine::Redis => {
-            add("REDIS_URL", &url(engine, port, c));
-            add("REDIS_HOST", HOST);
+            add("REDIS_URL", &url_at(engine, host, port, c));
+            add("REDIS_HOST", host);
             add("REDIS_PORT", &port_text);
             add("REDIS_PASSWORD", &pw);
         }
     }
     vars
+}
+
+/// A command run inside the server's container that exits 0 once the server takes clients over
+/// TCP. TCP, not the socket: the images' first-run set-up serves the socket only, and a client
+/// connecting then would meet a server about to restart. No password is needed to learn that.
+pub fn ready_command(engine: Engine) -> Vec<String> {
+    let script = match engine {
+        Engine::Postgres => "pg_isready -q -h 127.0.0.1",
+        Engine::Mysql => "mysqladmin ping -h 127.0.0.1 --protocol=tcp --silent",
+        Engine::Mariadb => {
+            "mariadb-admin ping -h 127.0.0.1 --protocol=tcp --silent 2>/dev/null || mysqladmin ping -h 127.0.0.1 --protocol=tcp --silent"
+        }
+        // Without the password Redis answers NOAUTH: it is up all the same.
+        Engine::Redis => "redis-cli -h 127.0.0.1 ping 2>&1 | grep -qE 'PONG|NOAUTH'",
+        Engine::Mongodb => {
+            "mongosh --quiet --eval 'db.runCommand({ping: 1}).ok' 2>/dev/null || mongo --quiet --eval 'db.runCommand({ping: 1}).ok'"
+        }
+    };
+    vec!["sh".to_owned(), "-c".to_owned(), script.to_owned()]
 }
 
 /// The command that opens the engine's own shell on the database.

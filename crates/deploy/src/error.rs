@@ -39,6 +39,12 @@ pub enum Error {
     Registry { registry: String, reason: String },
     #[error("{reason} Nothing was released: the release before keeps serving.")]
     Data { reason: String },
+    #[error("Datasource {name} of the environment is not ready: {reason}. Nothing was released: the release before keeps serving.{}", last_log_text(.last_log))]
+    Datasource {
+        name: String,
+        reason: String,
+        last_log: Vec<String>,
+    },
     #[error("Release {version} ran on {was}, and the environment now deploys to {now}: its image is not there. Deploy again instead.")]
     TargetChanged {
         version: String,
@@ -90,6 +96,7 @@ impl Coded for Error {
             Self::Registry { .. } => "deploy.registry_failed",
             Self::Hook { .. } => "deploy.hook_failed",
             Self::Data { .. } => "deploy.data_failed",
+            Self::Datasource { .. } => "deploy.datasource_failed",
         }
     }
 }

@@ -11,6 +11,7 @@ mod build;
 mod cluster;
 pub mod context;
 mod data;
+mod datasources;
 mod error;
 mod history;
 mod hooks;
@@ -46,7 +47,7 @@ pub use proxy::config as proxy_config;
 pub use quantum_kubernetes as kubernetes;
 pub use registry::registry_of;
 pub use spec::{
-    EnvironmentSpec, HealthCheck, KubernetesTarget, DEFAULT_DRAIN_SECS,
+    EnvironmentDatasource, EnvironmentSpec, HealthCheck, KubernetesTarget, DEFAULT_DRAIN_SECS,
     DEFAULT_HEALTH_TIMEOUT_SECS, DEFAULT_KEEP, DEFAULT_PROXY_IMAGE,
 };
 pub use target::{host_problem, DockerTarget};
@@ -61,6 +62,8 @@ pub enum DeployStage {
     Building,
     /// Pushed to the registry and pulled by the environment's engine (`push = true`).
     Pushing,
+    /// The environment's own datasources started (created the first time) and awaited.
+    Datasources,
     /// The data step: migrations applied after a snapshot, or a rollback's snapshot restored.
     Data,
     Starting,
@@ -499,6 +502,10 @@ impl Deploys {
             .ensure_network(&names.network(), names.labels("network", None))
             .await?;
         proxy::ensure(docker, &names, spec, previous_upstream.as_deref()).await?;
+        if !spec.datasources.is_empty() {
+            log.stage(DeployStage::Datasources);
+            datasources::ensure(docker, &names, &spec.datasources, |line| log.line(line)).await?;
+        }
         if let Some(step) = data {
             self.run_data(id, step, log).await?;
         }

@@ -8,7 +8,7 @@ use quantum_docker::{LABEL_PROJECT, LABEL_STORE};
 
 /// On every container of a deploy environment: its name.
 pub const LABEL_ENVIRONMENT: &str = "app.quantumadmin.environment";
-/// `proxy` or `release`.
+/// `proxy`, `release`, `datasource` or `network`.
 pub const LABEL_ROLE: &str = "app.quantumadmin.deploy-role";
 /// On a release's container: the release's row.
 pub const LABEL_RELEASE: &str = "app.quantumadmin.release-id";
@@ -49,6 +49,11 @@ impl Names {
 
     pub fn release(&self, release_id: i64) -> String {
         format!("{}-r{release_id}", self.prefix())
+    }
+
+    /// The container of the environment's datasource `name`; its volume is this plus `-data`.
+    pub fn datasource(&self, name: &str) -> String {
+        format!("{}-ds-{name}", self.prefix())
     }
 
     pub fn labels(&self, role: &str, release_id: Option<i64>) -> HashMap<String, String> {

@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 
 use bollard::models::{ContainerCreateBody, HostConfig, RestartPolicy, RestartPolicyNameEnum};
 use bollard::query_parameters::CreateContainerOptionsBuilder;
-use quantum_docker::Docker;
+use quantum_docker::{ContainerState, Docker};
 
 use crate::names::Names;
 use crate::proxy;
@@ -71,15 +71,9 @@ pub async fn wait_until_healthy(
 ) -> Result<()> {
     let deadline = Instant::now() + Duration::from_secs(u64::from(spec.health_timeout_secs));
     loop {
-        match docker.inspect(container).await? {
-            Some(state) if state.running => {}
-            state => {
-                let reason = state.and_then(|state| state.exit_reason()).map_or_else(
-                    || "its container is gone".to_owned(),
-                    |why| format!("its container stopped. {why}"),
-                );
-                return Err(unhealthy(docker, container, reason).await);
-            }
+        let state = docker.inspect(container).await?;
+        if let Some(reason) = ContainerState::not_running(state.as_ref()) {
+            return Err(unhealthy(docker, container, reason).await);
         }
         let why = match proxy::probe(docker, names, spec, container).await? {
             None => return Ok(()),

@@ -131,6 +131,44 @@ pub struct EnvironmentSpec {
     /// diff of two releases says which values changed without holding any.
     #[serde(skip)]
     pub fingerprints: BTreeMap<String, String>,
+    /// Datasources run on the environment's engine beside its releases (`datasources`), their
+    /// passwords resolved: never stored.
+    #[serde(skip)]
+    pub datasources: Vec<EnvironmentDatasource>,
+}
+
+/// A datasource of the environment: a server in a container on the environment's network,
+/// which the releases reach by its name, with its data in a volume no deploy removes. The
+/// caller sets it up (this crate knows no engine).
+#[derive(Clone, PartialEq, Eq)]
+pub struct EnvironmentDatasource {
+    /// The project's name for it (`main`): its host name on the environment's network.
+    pub name: String,
+    /// The engine, as the log names it (`PostgreSQL`).
+    pub engine: String,
+    pub image: String,
+    /// The container's environment, the password among it.
+    pub env: Vec<String>,
+    pub cmd: Option<Vec<String>>,
+    /// Put in the container before it starts (Redis's settings with its password).
+    pub files: Vec<quantum_docker::ContainerFile>,
+    /// Where the server keeps its data in the container: the volume goes there.
+    pub data_path: String,
+    /// The port it serves on in the container, which the releases connect to.
+    pub port: u16,
+    /// Run in the container; exits 0 once the server takes clients.
+    pub ready: Vec<String>,
+}
+
+// The environment holds the password: never printed.
+impl std::fmt::Debug for EnvironmentDatasource {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("EnvironmentDatasource")
+            .field("name", &self.name)
+            .field("engine", &self.engine)
+            .field("image", &self.image)
+            .finish_non_exhaustive()
+    }
 }
 
 impl EnvironmentSpec {
@@ -159,6 +197,7 @@ impl EnvironmentSpec {
             registry_login: None,
             variables: Vec::new(),
             fingerprints: BTreeMap::new(),
+            datasources: Vec::new(),
         }
     }
 }

@@ -7,7 +7,7 @@ use crate::{api_error, Error, Result};
 
 /// A file to place in a container, owned by `uid`/`gid` with `mode`; its folder is created for
 /// it with the same owner, readable by that owner only.
-#[derive(Clone)]
+#[derive(Clone, PartialEq, Eq)]
 pub struct ContainerFile {
     /// An absolute path in the container, in a folder of its own (created, not shared).
     pub path: String,

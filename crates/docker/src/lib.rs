@@ -38,6 +38,8 @@ pub use volumes::LABEL_HELPER;
 pub const LABEL_PROJECT: &str = "app.quantumadmin.project-id";
 pub const LABEL_DATASOURCE: &str = "app.quantumadmin.datasource-id";
 pub const LABEL_ENGINE: &str = "app.quantumadmin.engine";
+/// On a deploy environment's datasource container and data volume: its name in the project.
+pub const LABEL_ENVIRONMENT_DATASOURCE: &str = "app.quantumadmin.environment-datasource";
 /// The data dir (its store's random id) whose app made the container.
 pub const LABEL_STORE: &str = "app.quantumadmin.store";
 
@@ -99,6 +101,18 @@ impl ContainerState {
         } else {
             self.exit_code
                 .map(|code| format!("Exited with code {code}."))
+        }
+    }
+
+    /// Why a container that should run does not (`None`: it runs): gone, or stopped and why.
+    pub fn not_running(state: Option<&Self>) -> Option<String> {
+        match state {
+            Some(state) if state.running => None,
+            Some(state) => Some(state.exit_reason().map_or_else(
+                || "its container stopped".to_owned(),
+                |why| format!("its container stopped. {why}"),
+            )),
+            None => Some("its container is gone".to_owned()),
         }
     }
 }

@@ -4,7 +4,8 @@
 use std::collections::{HashMap, HashSet};
 
 use quantum_docker::{
-    ContainerEntry, Docker, ImageEntry, NetworkEntry, VolumeEntry, LABEL_ENGINE, LABEL_STORE,
+    ContainerEntry, Docker, ImageEntry, NetworkEntry, VolumeEntry, LABEL_ENGINE,
+    LABEL_ENVIRONMENT_DATASOURCE, LABEL_STORE,
 };
 use serde::{Deserialize, Serialize};
 use specta::Type;
@@ -99,6 +100,12 @@ fn volume_owner(volume: &VolumeEntry, owners: &Owners) -> (Option<String>, Prote
     if volume.labels.contains_key(LABEL_SNAPSHOT) {
         return (
             Some("a snapshot of a removed datasource".to_owned()),
+            Protection::Owned,
+        );
+    }
+    if let Some(name) = volume.labels.get(LABEL_ENVIRONMENT_DATASOURCE) {
+        return (
+            Some(format!("datasource {name} of a deploy environment")),
             Protection::Owned,
         );
     }

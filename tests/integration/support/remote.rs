@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 use crate::deploy::free_port;
 
 /// The images a deploy needs on the remote host (nothing is pulled here: no registry).
-const IMAGES: &[&str] = &["testdb/haproxy:2.6", "testdb/web:1"];
+const IMAGES: &[&str] = &["testdb/haproxy:2.6", "testdb/web:1", "testdb/redis:7"];
 
 /// The passphrase of [`RemoteHost::encrypted_key`].
 pub const PASSPHRASE: &str = "correct horse battery";
@@ -331,6 +331,22 @@ impl RemoteHost {
             .stderr(Stdio::null())
             .status()
             .is_ok_and(|status| status.success())
+    }
+
+    /// What the Docker CLI prints for `args` run against the remote engine (it must succeed).
+    pub fn docker_output(&self, args: &[&str]) -> String {
+        let output = Command::new("docker")
+            .arg("-H")
+            .arg(format!("unix://{}", self.socket.display()))
+            .args(args)
+            .output()
+            .expect("docker runs");
+        assert!(
+            output.status.success(),
+            "docker {args:?} on the remote engine: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        String::from_utf8_lossy(&output.stdout).trim().to_owned()
     }
 
     /// Whether the remote engine has `image`.

@@ -117,10 +117,11 @@ impl Checker<'_> {
                 }
                 continue;
             }
-            if key == "migrate" {
-                match self.migrate(item, &spans) {
-                    Some(names) => decl.migrate = names,
-                    None => valid = false,
+            if key == "migrate" || key == "datasources" {
+                match (self.datasource_names(key, item, &spans), key) {
+                    (Some(names), "migrate") => decl.migrate = names,
+                    (Some(names), _) => decl.datasources = names,
+                    (None, _) => valid = false,
                 }
                 continue;
             }
@@ -353,18 +354,18 @@ fn is_context_name(text: &str) -> bool {
 }
 
 impl Checker<'_> {
-    /// `migrate`: the names of the project's datasources whose migrations a deploy applies.
-    fn migrate(&mut self, item: &Item, spans: &Spans) -> Option<Vec<String>> {
-        let what = "`migrate` must list datasources by name, such as [\"main\"]";
+    /// `migrate` or `datasources`: names of the project's datasources.
+    fn datasource_names(&mut self, key: &str, item: &Item, spans: &Spans) -> Option<Vec<String>> {
+        let what = format!("`{key}` must list datasources by name, such as [\"main\"]");
         let Some(array) = item.as_array() else {
-            self.wrong_type(spans.value.clone(), what.to_owned(), type_name(item));
+            self.wrong_type(spans.value.clone(), what, type_name(item));
             return None;
         };
         let mut names: Vec<String> = Vec::new();
         for value in array.iter() {
             let span = value.span().unwrap_or(spans.value.clone());
             let Some(name) = value.as_str() else {
-                self.wrong_type(span, what.to_owned(), value_type_name(value));
+                self.wrong_type(span, what, value_type_name(value));
                 return None;
             };
             if !schema::is_docker_name(name) || names.iter().any(|seen| seen == name) {
@@ -402,6 +403,15 @@ impl Checker<'_> {
             Some("has Kubernetes keys without `kube_context`: name the kubeconfig context to deploy to")
         } else if decl.kube_context.is_some() && !decl.migrate.is_empty() {
             Some("has `migrate` with a Kubernetes target: it migrates this machine's datasources, so it goes with local environments only")
+        } else if decl.kube_context.is_some() && !decl.datasources.is_empty() {
+            Some("has `datasources` with a Kubernetes target: they run on a Docker Engine; a cluster's databases go in its manifests")
+        } else if let Some(both) = decl
+            .migrate
+            .iter()
+            .find(|name| decl.datasources.contains(name))
+        {
+            // `migrate` changes this machine's database; the environment's releases read their own.
+            return self.target_problem(name, spans, &format!("names `{both}` in both `migrate` (this machine's datasource) and `datasources` (the environment's own): take it out of one"));
         } else if decl.docker_context.is_some() && decl.docker_host.is_some() {
             Some("takes `docker_context` or `docker_host`, not both")
         } else if decl.docker_tls.is_some() && !host.starts_with("tcp://") {
@@ -422,9 +432,13 @@ impl Checker<'_> {
         } else {
             None
         };
-        let Some(problem) = problem else {
-            return true;
-        };
+        match problem {
+            Some(problem) => self.target_problem(name, spans, problem),
+            None => true,
+        }
+    }
+
+    fn target_problem(&mut self, name: &str, spans: &Spans, problem: &str) -> bool {
         self.error(
             spans.key.clone(),
             "config.invalid_target",

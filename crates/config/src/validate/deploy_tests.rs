@@ -107,6 +107,23 @@ fn mistakes_are_reported_where_they_are() {
         codes("[deploy.a]\nimage = \"x\"\nport = 1\npublish = 2\nkube_context = \"kind\"\nmigrate = [\"main\"]\n"),
         [(1, "config.invalid_target".to_owned())]
     );
+    assert_eq!(
+        codes("[deploy.a]\nimage = \"x\"\nport = 1\npublish = 2\nkube_context = \"kind\"\ndatasources = [\"main\"]\n"),
+        [(1, "config.invalid_target".to_owned())]
+    );
+    assert_eq!(
+        codes("[deploy.a]\nimage = \"x\"\nport = 1\npublish = 2\nmigrate = [\"main\"]\ndatasources = [\"main\"]\n"),
+        [(1, "config.invalid_target".to_owned())]
+    );
+    assert_eq!(
+        codes("[deploy.a]\nimage = \"x\"\nport = 1\npublish = 2\ndatasources = [\"a b\"]\n"),
+        [(5, "config.invalid_name".to_owned())]
+    );
+    let remote = "[deploy.a]\nimage = \"x\"\nport = 1\npublish = 2\ndocker_host = \"ssh://me@x\"\ndatasources = [\"main\", \"cache\"]\n";
+    assert_eq!(
+        parse(remote).expect("valid").deploy[0].datasources,
+        ["main", "cache"]
+    );
     let text =
         "[deploy.a]\nimage = \"x\"\nport = 1\npublish = 2\nmigrate = [\"main\", \"cache\"]\n";
     assert_eq!(

@@ -11,7 +11,7 @@ import { ErrorState } from "../../components/ErrorState";
 import { PageHeader } from "../../components/PageHeader";
 import { SkeletonRows } from "../../components/Skeleton";
 import { projectQuery } from "../projects/queries";
-import { dataSummary, durationLabel } from "./deployRun";
+import { dataSummary, durationLabel, type RunSteps } from "./deployRun";
 import { ReleaseDiffDialog } from "./ReleaseDiffDialog";
 import { previousLive } from "./releaseDiff";
 import { RegistryLoginDialog } from "./RegistryLoginDialog";
@@ -87,7 +87,7 @@ export default function DeployPage() {
             key={environment.declared.name}
             environment={environment}
             busy={busy}
-            onDeploy={() => deploy(environment.declared.name, (environment.declared.migrate ?? []).length > 0)}
+            onDeploy={() => deploy(environment.declared.name, stepsOf(environment))}
             onTarget={() => setTargeting(environment)}
             onRegistryLogin={() => setLoggingIn(environment.declared.name)}
           />
@@ -95,7 +95,8 @@ export default function DeployPage() {
       </div>
     );
 
-  const live = (environment: string) => environments.data?.find((e) => e.declared.name === environment)?.live ?? null;
+  const declaredAs = (environment: string) => environments.data?.find((e) => e.declared.name === environment) ?? null;
+  const live = (environment: string) => declaredAs(environment)?.live ?? null;
   return (
     <div className="page page-wide" data-testid="deploy-page">
       <PageHeader title="Deploy" description={project.data ? `Releases of ${project.data.name}` : undefined} />
@@ -136,7 +137,8 @@ export default function DeployPage() {
           target={rollingBack}
           live={live(rollingBack.environment)}
           onConfirm={(restoreData) => {
-            rollback(rollingBack, restoreData);
+            const declared = declaredAs(rollingBack.environment);
+            rollback(rollingBack, { data: restoreData, datasources: declared !== null && stepsOf(declared).datasources });
             setRollingBack(null);
           }}
           onClose={() => setRollingBack(null)}
@@ -193,6 +195,15 @@ function EnvironmentCard({ environment, busy, onDeploy, onTarget, onRegistryLogi
             <dd data-testid="deploy-target-label">{targetLabel(targetOf(declared))}</dd>
           </>
         )}
+        {(declared.datasources ?? []).length > 0 && (
+          <>
+            <dt>Datasources</dt>
+            <dd data-testid="deploy-datasources">
+              <span className="mono">{(declared.datasources ?? []).join(", ")}</span>
+              <span className="field-hint"> run beside its releases, which reach each by its name; made by the first deploy, kept with their data</span>
+            </dd>
+          </>
+        )}
         {declared.push && (
           <>
             <dt>Registry</dt>
@@ -207,6 +218,11 @@ function EnvironmentCard({ environment, busy, onDeploy, onTarget, onRegistryLogi
       </dl>
     </section>
   );
+}
+
+/** The stages a run of the environment has beyond the always-there ones (a rollback restores data only when asked). */
+function stepsOf(environment: DeployEnvironment): RunSteps {
+  return { data: (environment.declared.migrate ?? []).length > 0, datasources: (environment.declared.datasources ?? []).length > 0 };
 }
 
 type ReleaseRowProps = {

@@ -6,7 +6,7 @@ import { stageLabel, stagesOf, type DeployRun } from "./deployRun";
 /** The deploy or rollback under way (or just ended): its stages and its log as it comes. */
 export function RunPanel({ run, onDismiss }: { run: DeployRun; onDismiss: () => void }) {
   // A run that went live has done every stage.
-  const stages = stagesOf(run.release, run.withData);
+  const stages = stagesOf(run.release, run.steps);
   const reached = run.outcome?.ok === true ? stages.length : run.stage === null ? -1 : stages.indexOf(run.stage);
   const title = run.release ? `${run.release.kind === "rollback" ? "Rollback" : "Deploy"} of ${run.release.version || "…"} to ${run.environment}` : `Deploy to ${run.environment}`;
   return (

@@ -65,11 +65,29 @@ describe("a run's stages", () => {
   });
 
   it("have a data step only when the run migrates or restores, named by the run's kind", () => {
-    expect(stagesOf(release(null), true)).toEqual(["building", "data", "starting", "health_check", "switching", "draining", "done"]);
-    expect(stagesOf({ ...release(null), kind: "rollback" }, true)).toEqual(["data", "starting", "health_check", "switching", "draining", "done"]);
+    const data = { data: true, datasources: false };
+    expect(stagesOf(release(null), data)).toEqual(["building", "data", "starting", "health_check", "switching", "draining", "done"]);
+    expect(stagesOf({ ...release(null), kind: "rollback" }, data)).toEqual(["data", "starting", "health_check", "switching", "draining", "done"]);
     expect(stageLabel("data", release(null))).toBe("Migrating");
     expect(stageLabel("data", { ...release(null), kind: "rollback" })).toBe("Restoring data");
-    expect(startRun("staging", true).withData).toBe(true);
+    expect(startRun("staging", data).steps).toEqual(data);
+  });
+
+  it("start the environment's own datasources after the image is ready and before the data step", () => {
+    const both = { data: true, datasources: true };
+    expect(stagesOf({ ...release(null), settings: { push: true } }, both)).toEqual([
+      "building",
+      "pushing",
+      "datasources",
+      "data",
+      "starting",
+      "health_check",
+      "switching",
+      "draining",
+      "done",
+    ]);
+    expect(stagesOf({ ...release(null), kind: "rollback" }, { data: false, datasources: true })[0]).toBe("datasources");
+    expect(stageLabel("datasources", release(null))).toBe("Datasources");
   });
 });
 

@@ -10,12 +10,21 @@ export type DeployRun = {
   lines: LogViewLine[];
   /** Set when it ended: live, or why not. */
   outcome: { ok: true } | { ok: false; error: string } | null;
-  /** It has a data step: migrations (a deploy) or a snapshot restored (a rollback). */
-  withData: boolean;
+  steps: RunSteps;
 };
 
-export function startRun(environment: string, withData = false): DeployRun {
-  return { environment, release: null, stage: null, lines: [], outcome: null, withData };
+/** The stages a run has beyond the always-there ones. */
+export type RunSteps = {
+  /** A data step: migrations (a deploy) or a snapshot restored (a rollback). */
+  data: boolean;
+  /** The environment's own datasources, started before the release. */
+  datasources: boolean;
+};
+
+const noSteps: RunSteps = { data: false, datasources: false };
+
+export function startRun(environment: string, steps: RunSteps = noSteps): DeployRun {
+  return { environment, release: null, stage: null, lines: [], outcome: null, steps };
 }
 
 /** Folds a batch of events into the run (a new object when anything changed). */
@@ -50,6 +59,7 @@ export function applyEvents(run: DeployRun, events: readonly DeployEvent[]): Dep
 export const stageLabels: Record<DeployStage, string> = {
   building: "Building",
   pushing: "Pushing and pulling",
+  datasources: "Datasources",
   data: "Migrating",
   starting: "Starting",
   health_check: "Health check",
@@ -64,16 +74,21 @@ export function stageLabel(stage: DeployStage, release: Release | null): string 
 }
 
 /** Every stage in order. */
-const stageOrder: DeployStage[] = ["building", "pushing", "data", "starting", "health_check", "switching", "draining", "done"];
+const stageOrder: DeployStage[] = ["building", "pushing", "datasources", "data", "starting", "health_check", "switching", "draining", "done"];
 
-/** The stages a run goes through, for the stepper: a rollback builds nothing, only an environment with `push` pushes, only a run with a data step has one. */
-export function stagesOf(release: Release | null, withData = false): DeployStage[] {
+/**
+ * The stages a run goes through, for the stepper: a rollback builds nothing, only an environment
+ * with `push` pushes, only one with datasources of its own starts them, only a run with a data
+ * step has one.
+ */
+export function stagesOf(release: Release | null, { data, datasources }: RunSteps = noSteps): DeployStage[] {
   const settings = release?.settings;
   const pushes = typeof settings === "object" && settings !== null && !Array.isArray(settings) && settings.push === true;
   return stageOrder.filter((stage) => {
     if (stage === "building") return release?.kind !== "rollback";
     if (stage === "pushing") return pushes && release?.kind !== "rollback";
-    if (stage === "data") return withData;
+    if (stage === "datasources") return datasources;
+    if (stage === "data") return data;
     return true;
   });
 }

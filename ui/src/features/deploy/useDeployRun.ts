@@ -4,7 +4,7 @@ import { toast } from "sonner";
 import { api, errorMessage } from "../../api";
 import type { DeployEvent, Release } from "../../api/deploy";
 import { queryKeys } from "../../api/queryKeys";
-import { applyEvents, startRun, type DeployRun } from "./deployRun";
+import { applyEvents, startRun, type DeployRun, type RunSteps } from "./deployRun";
 
 /**
  * The project's deploy or rollback under way (one at a time from this page): started here, its
@@ -34,9 +34,9 @@ export function useDeployRun(projectId: number) {
   }, []);
 
   const track = useCallback(
-    (environment: string, withData: boolean, work: Promise<Release>, done: (release: Release) => string) => {
+    (environment: string, steps: RunSteps, work: Promise<Release>, done: (release: Release) => string) => {
       pending.current = [];
-      setRun(startRun(environment, withData));
+      setRun(startRun(environment, steps));
       // An error before the core made a row (busy, a broken file) ends the run too.
       const end = (outcome: NonNullable<DeployRun["outcome"]>) =>
         setRun((current) => (current !== null && current.outcome === null ? { ...current, outcome } : current));
@@ -54,20 +54,20 @@ export function useDeployRun(projectId: number) {
     [projectId, queryClient],
   );
 
-  /** `migrates`: the environment names datasources to migrate (a stage of its own). */
+  /** `steps`: the environment migrates datasources, or runs its own (a stage each). */
   const deploy = useCallback(
-    (environment: string, migrates: boolean) =>
-      track(environment, migrates, api.deployStart(projectId, environment, onEvent), (release) => `${release.version} is live on ${environment}`),
+    (environment: string, steps: RunSteps) =>
+      track(environment, steps, api.deployStart(projectId, environment, onEvent), (release) => `${release.version} is live on ${environment}`),
     [onEvent, projectId, track],
   );
 
   const rollback = useCallback(
-    (target: Release, restoreData: boolean) =>
+    (target: Release, steps: RunSteps) =>
       track(
         target.environment,
-        restoreData,
-        api.deployRollback(projectId, target.id, restoreData, onEvent),
-        (release) => `Rolled back ${target.environment} to ${release.version}${restoreData ? ", data included" : ""}`,
+        steps,
+        api.deployRollback(projectId, target.id, steps.data, onEvent),
+        (release) => `Rolled back ${target.environment} to ${release.version}${steps.data ? ", data included" : ""}`,
       ),
     [onEvent, projectId, track],
   );

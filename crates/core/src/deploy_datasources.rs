@@ -1,0 +1,153 @@
+//! A Docker environment's own datasources (`datasources` in `[deploy.<name>]`): each set up as the
+//! project declares it (engine, version or image, database), with a password of its own that the
+//! keychain keeps, and the variables the environment's releases reach them by (`DATABASE_URL`,
+//! `<NAME>_URL`, the engine's own) — the same names the project's `.env` gives locally.
+
+use quantum_config::DeployDecl;
+use quantum_datasources::connection::{self, Credentials};
+use quantum_deploy::EnvironmentDatasource;
+use quantum_kernel::{Engine, ErrorInfo};
+use quantum_secrets::Secret;
+
+use crate::Core;
+
+/// The user the app sets each server up with (MySQL's images refuse `root` as the extra user).
+const USERNAME: &str = "app";
+const PASSWORD_LENGTH: usize = 32;
+
+/// The environment's datasources as its engine runs them, and the variables they give its
+/// releases.
+pub(crate) async fn resolve(
+    core: &Core,
+    project_id: i64,
+    declared: &DeployDecl,
+) -> Result<(Vec<EnvironmentDatasource>, Vec<(String, String)>), ErrorInfo> {
+    let mut resolved = Vec::new();
+    for name in &declared.datasources {
+        let (engine, image, database) = setup(core, project_id, &declared.name, name).await?;
+        let password = password(core, project_id, &declared.name, name).await?;
+        resolved.push((name.clone(), engine, image, database, password));
+    }
+    // Where two give one name, SQL engines first, then the order listed.
+    resolved.sort_by_key(|(_, engine, ..)| !is_sql(*engine));
+    let mut datasources = Vec::new();
+    let mut variables: Vec<(String, String)> = Vec::new();
+    for (name, engine, image, database, password) in resolved {
+        let username = if engine.has_database_and_user() {
+            USERNAME
+        } else {
+            ""
+        };
+        let credentials = Credentials {
+            database: &database,
+            username,
+            password: &password,
+        };
+        let port = engine.default_port();
+        variables.push((
+            format!("{}_URL", connection::env_name(&name)),
+            connection::url_at(engine, &name, port, &credentials),
+        ));
+        for (variable, value) in connection::env_vars_at(engine, &name, port, &credentials) {
+            if !variables.iter().any(|(taken, _)| *taken == variable) {
+                variables.push((variable, value));
+            }
+        }
+        datasources.push(EnvironmentDatasource {
+            engine: engine.label().to_owned(),
+            image,
+            env: connection::container_env(engine, &credentials),
+            cmd: connection::container_cmd(engine),
+            files: connection::container_files(engine, &credentials),
+            data_path: engine.data_path().to_owned(),
+            port,
+            ready: connection::ready_command(engine),
+            name,
+        });
+    }
+    // Listed order: the log says them as the file does.
+    datasources.sort_by_key(|datasource| {
+        declared
+            .datasources
+            .iter()
+            .position(|name| *name == datasource.name)
+    });
+    Ok((datasources, variables))
+}
+
+fn is_sql(engine: Engine) -> bool {
+    matches!(engine, Engine::Postgres | Engine::Mysql | Engine::Mariadb)
+}
+
+/// Engine, image and database of the project's datasource `name`: its `[datasources.<name>]`
+/// table, else the one the app made by that name.
+async fn setup(
+    core: &Core,
+    project_id: i64,
+    environment: &str,
+    name: &str,
+) -> Result<(Engine, String, String), ErrorInfo> {
+    if let Some(decl) = core.configs.datasource(project_id, name).await? {
+        let image = decl.image.clone().unwrap_or_else(|| {
+            let default = core.datasources.default_image(decl.engine);
+            match &decl.version {
+                Some(version) => {
+                    let repository = default.split_once(':').map_or(default.as_str(), |(r, _)| r);
+                    format!("{repository}:{version}")
+                }
+                None => default,
+            }
+        });
+        let database = decl.database.clone().unwrap_or_else(|| database_name(name));
+        return Ok((decl.engine, image, database));
+    }
+    let made = core.datasources.list(Some(project_id)).await?;
+    match made.into_iter().find(|datasource| datasource.name == name) {
+        Some(datasource) => {
+            let database = if datasource.database_name.is_empty() {
+                database_name(name)
+            } else {
+                datasource.database_name
+            };
+            Ok((datasource.engine, datasource.image, database))
+        }
+        None => Err(quantum_kernel::Error::validation(
+            "deploy.unknown_datasource",
+            "datasources",
+            format!("[deploy.{environment}] runs datasource `{name}`, which this project does not declare. Add [datasources.{name}] to quantum.toml, or take it out of `datasources`."),
+        )
+        .into()),
+    }
+}
+
+/// A database named after the datasource: `main-db` → `main_db`.
+fn database_name(name: &str) -> String {
+    name.replace(|c: char| !c.is_ascii_alphanumeric(), "_")
+}
+
+/// The keychain entry of an environment datasource's password: the server is set up with it on
+/// its first start, so it is made once and kept.
+fn password_entry(project_id: i64, environment: &str, name: &str) -> String {
+    format!("environment-datasource:{project_id}:{environment}:{name}")
+}
+
+async fn password(
+    core: &Core,
+    project_id: i64,
+    environment: &str,
+    name: &str,
+) -> Result<Secret, ErrorInfo> {
+    let secrets = std::sync::Arc::clone(&core.secrets);
+    let account = password_entry(project_id, environment, name);
+    tokio::task::spawn_blocking(move || {
+        if let Some(kept) = secrets.find(&account)? {
+            return Ok(kept);
+        }
+        let password = Secret::generate_password(PASSWORD_LENGTH)?;
+        secrets.set(&account, &password)?;
+        Ok::<_, quantum_secrets::Error>(password)
+    })
+    .await
+    .map_err(|error| ErrorInfo::new("secrets.failed", error.to_string()))?
+    .map_err(Into::into)
+}

@@ -1,0 +1,219 @@
+//! An environment's datasources: database servers in containers on the environment's own Docker
+//! Engine and network, beside its releases, which reach each by its name (`main:5432`). Each is
+//! created on the first deploy that lists it and kept from then on: a deploy or a rollback starts
+//! one that stopped and waits until it takes clients before the release starts, and never
+//! removes one or its data volume. Nothing is published on the host: only the environment's
+//! containers reach them.
+
+use std::time::{Duration, Instant};
+
+use bollard::models::{
+    ContainerCreateBody, EndpointSettings, HostConfig, NetworkingConfig, RestartPolicy,
+    RestartPolicyNameEnum,
+};
+use bollard::query_parameters::CreateContainerOptionsBuilder;
+use quantum_docker::{ContainerState, Docker, LABEL_ENVIRONMENT_DATASOURCE};
+
+use crate::names::Names;
+use crate::spec::EnvironmentDatasource;
+use crate::{Error, Result};
+
+/// How long a server has to take clients (a first start initialises its data folder).
+const READY_TIMEOUT: Duration = Duration::from_secs(120);
+const PROBE_EVERY: Duration = Duration::from_millis(250);
+const FAILURE_LOG_LINES: usize = 20;
+
+/// Makes each datasource run and take clients, saying in the log what it did.
+pub async fn ensure(
+    docker: &Docker,
+    names: &Names,
+    datasources: &[EnvironmentDatasource],
+    mut log: impl FnMut(&str),
+) -> Result<()> {
+    for datasource in datasources {
+        let container = names.datasource(&datasource.name);
+        let started = Instant::now();
+        let state = docker.inspect(&container).await?;
+        if state.is_some() {
+            say_image_kept(docker, datasource, &container, &mut log).await?;
+        }
+        match state {
+            Some(state) if state.running => {
+                log(&format!(
+                    "Datasource {} ({}) is running",
+                    datasource.name, datasource.engine
+                ));
+                continue;
+            }
+            Some(state) => {
+                let why = state
+                    .exit_reason()
+                    .map(|why| format!(" ({why})"))
+                    .unwrap_or_default();
+                log(&format!(
+                    "Starting datasource {}, which was stopped{why}",
+                    datasource.name
+                ));
+                docker.start(&container, 0).await?;
+            }
+            None => {
+                create(docker, names, datasource, &container, &mut log).await?;
+            }
+        }
+        wait_until_ready(docker, datasource, &container).await?;
+        log(&format!(
+            "Datasource {} takes clients at {}:{} after {:.1} s",
+            datasource.name,
+            datasource.name,
+            datasource.port,
+            started.elapsed().as_secs_f64()
+        ));
+    }
+    Ok(())
+}
+
+/// A container made from another image than the file names now keeps it: a server's data
+/// folder may need upgrading to another major version, which a deploy must not attempt.
+async fn say_image_kept(
+    docker: &Docker,
+    datasource: &EnvironmentDatasource,
+    container: &str,
+    log: &mut impl FnMut(&str),
+) -> Result<()> {
+    let inspected = docker
+        .api()
+        .inspect_container(container, None)
+        .await
+        .map_err(|error| Error::Docker(quantum_docker::Error::Docker(error.to_string())))?;
+    let image = inspected.config.and_then(|config| config.image);
+    if let Some(image) = image.filter(|image| *image != datasource.image) {
+        log(&format!(
+            "Datasource {} runs {image}, not {} as the file now says: kept as it is, since its data may need upgrading first. Remove its container (its volume stays) to have the next deploy make it anew.",
+            datasource.name, datasource.image
+        ));
+    }
+    Ok(())
+}
+
+async fn create(
+    docker: &Docker,
+    names: &Names,
+    datasource: &EnvironmentDatasource,
+    container: &str,
+    log: &mut impl FnMut(&str),
+) -> Result<()> {
+    if !docker.image_present(&datasource.image).await? {
+        log(&format!(
+            "Pulling {} on {}",
+            datasource.image,
+            docker.endpoint()
+        ));
+        let mut said = 0;
+        docker
+            .pull(&datasource.image, |progress| {
+                // A line per layer done, not per progress message.
+                if progress.layers_done > said {
+                    said = progress.layers_done;
+                    log(&format!("  {} of {} layers", said, progress.layers_total));
+                }
+            })
+            .await?;
+    }
+    let mut labels = names.labels("datasource", None);
+    labels.insert(
+        LABEL_ENVIRONMENT_DATASOURCE.to_owned(),
+        datasource.name.clone(),
+    );
+    let volume = format!("{container}-data");
+    docker.ensure_volume(&volume, labels.clone()).await?;
+    let host_config = HostConfig {
+        binds: Some(vec![format!("{volume}:{}", datasource.data_path)]),
+        network_mode: Some(names.network()),
+        restart_policy: Some(RestartPolicy {
+            name: Some(RestartPolicyNameEnum::UNLESS_STOPPED),
+            maximum_retry_count: None,
+        }),
+        ..Default::default()
+    };
+    // Its project name is its host name on the network, as a compose service's is.
+    let networking_config = NetworkingConfig {
+        endpoints_config: Some(
+            [(
+                names.network(),
+                EndpointSettings {
+                    aliases: Some(vec![datasource.name.clone()]),
+                    ..Default::default()
+                },
+            )]
+            .into(),
+        ),
+    };
+    let body = ContainerCreateBody {
+        image: Some(datasource.image.clone()),
+        env: Some(datasource.env.clone()),
+        cmd: datasource.cmd.clone(),
+        labels: Some(labels),
+        host_config: Some(host_config),
+        networking_config: Some(networking_config),
+        ..Default::default()
+    };
+    let options = CreateContainerOptionsBuilder::new().name(container).build();
+    docker
+        .api()
+        .create_container(Some(options), body)
+        .await
+        .map_err(|error| Error::Docker(quantum_docker::Error::Docker(error.to_string())))?;
+    if !datasource.files.is_empty() {
+        docker.put_files(container, &datasource.files).await?;
+    }
+    docker.start(container, 0).await?;
+    log(&format!(
+        "Created datasource {} ({}, {}) with its data in volume {volume}",
+        datasource.name, datasource.engine, datasource.image
+    ));
+    Ok(())
+}
+
+async fn wait_until_ready(
+    docker: &Docker,
+    datasource: &EnvironmentDatasource,
+    container: &str,
+) -> Result<()> {
+    let deadline = Instant::now() + READY_TIMEOUT;
+    let ready: Vec<&str> = datasource.ready.iter().map(String::as_str).collect();
+    loop {
+        let state = docker.inspect(container).await?;
+        if let Some(reason) = ContainerState::not_running(state.as_ref()) {
+            return Err(not_ready(docker, datasource, container, reason).await);
+        }
+        // A container that restarts between the two calls fails this exec: asked again.
+        if docker
+            .exec(container, &ready)
+            .await
+            .is_ok_and(|output| output.succeeded())
+        {
+            return Ok(());
+        }
+        if Instant::now() >= deadline {
+            let reason = format!("it took no clients within {} s", READY_TIMEOUT.as_secs());
+            return Err(not_ready(docker, datasource, container, reason).await);
+        }
+        tokio::time::sleep(PROBE_EVERY).await;
+    }
+}
+
+async fn not_ready(
+    docker: &Docker,
+    datasource: &EnvironmentDatasource,
+    container: &str,
+    reason: String,
+) -> Error {
+    Error::Datasource {
+        name: datasource.name.clone(),
+        reason,
+        last_log: docker
+            .last_log_lines(container, FAILURE_LOG_LINES)
+            .await
+            .unwrap_or_default(),
+    }
+}

@@ -1,0 +1,198 @@
+//! An environment's own datasources (part of the `deploy` test binary): listed in
+//! `[deploy.<name>] datasources`, a PostgreSQL and a Redis are created on the environment's engine
+//! by the first deploy, the release reaches each by its name with the password the keychain keeps
+//! (never SQLite), a stopped one is started again by the next deploy, and a deploy and a rollback
+//! keep their containers and data.
+
+use std::process::Command;
+use std::sync::Mutex;
+
+use quantum_datasources::Engine;
+use quantum_deploy::{DeployEvent, Names, ReleaseStatus};
+use quantum_integration_tests::deploy::{
+    core_with_project, free_port, project_folder, release_version, remove_environment,
+};
+use quantum_integration_tests::test_image;
+
+fn docker(args: &[&str]) -> String {
+    let output = Command::new("docker")
+        .args(args)
+        .output()
+        .expect("docker runs");
+    assert!(
+        output.status.success(),
+        "docker {args:?}: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8_lossy(&output.stdout).trim().to_owned()
+}
+
+/// The release container's variable `name`.
+fn variable(container: &str, name: &str) -> String {
+    let env = docker(&["inspect", "--format", "{{json .Config.Env}}", container]);
+    let env: Vec<String> = serde_json::from_str(&env).expect("env");
+    env.iter()
+        .find_map(|entry| entry.strip_prefix(&format!("{name}=")))
+        .unwrap_or_else(|| panic!("{container} has no {name}: {env:?}"))
+        .to_owned()
+}
+
+/// Runs `args` in a new container of `image` on the environment's network, as a release would.
+fn on_network(network: &str, image: &str, args: &[&str]) -> String {
+    let mut all = vec!["run", "--rm", "--network", network, image];
+    all.extend_from_slice(args);
+    docker(&all)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_environments_own_datasources_are_created_kept_and_reached_by_name() {
+    let mut settings = quantum_kernel::settings::Settings::default();
+    for engine in [Engine::Postgres, Engine::Redis] {
+        settings.engine_images.insert(engine, test_image(engine));
+    }
+    let folder = project_folder();
+    let image = format!("qa-deploy-ds-{}", std::process::id());
+    let toml = format!(
+        "[datasources.main]\nengine = \"postgres\"\ndatabase = \"shop\"\n\n[datasources.cache]\nengine = \"redis\"\n\n[deploy.test]\nimage = \"{image}\"\nport = 8080\npublish = {}\nproxy_image = \"testdb/haproxy:2.6\"\nhealth_path = \"/health\"\nhealth_timeout = 10\ndrain = 1\ndatasources = [\"cache\", \"main\"]\n",
+        free_port()
+    );
+    let (data_dir, core, project_id) =
+        core_with_project(folder.path(), &toml, "env-datasources", &settings).await;
+    let names = Names::new(core.store.identity(), project_id, "test");
+    let lines = Mutex::new(Vec::<String>::new());
+    let on_event = |event: DeployEvent| {
+        if let DeployEvent::Log { line } = event {
+            lines.lock().expect("lines").push(line);
+        }
+    };
+
+    let v1 = quantum_core::deploy::deploy(&core, project_id, "test", 10, &on_event)
+        .await
+        .expect("v1 deployed");
+    assert_eq!(v1.status, ReleaseStatus::Live);
+    let log = lines.lock().expect("lines").join("\n");
+    assert!(log.contains("Created datasource cache (Redis"), "{log}");
+    assert!(log.contains("Created datasource main (PostgreSQL"), "{log}");
+    assert!(
+        log.contains("Datasource main takes clients at main:5432"),
+        "{log}"
+    );
+
+    // The release has each by its name; PostgreSQL's variables come first.
+    let release = v1.container_name.clone().expect("container");
+    let url = variable(&release, "DATABASE_URL");
+    assert!(
+        url.starts_with("postgres://app:") && url.ends_with("@main:5432/shop"),
+        "{url}"
+    );
+    assert_eq!(variable(&release, "MAIN_URL"), url);
+    let redis_url = variable(&release, "REDIS_URL");
+    assert!(redis_url.ends_with("@cache:6379/0"), "{redis_url}");
+    assert_eq!(variable(&release, "CACHE_URL"), redis_url);
+
+    // Reached over the environment's network with the kept password, as the release would.
+    let network = names.network();
+    let postgres = test_image(Engine::Postgres);
+    on_network(
+        &network,
+        &postgres,
+        &[
+            "psql",
+            &url,
+            "-qc",
+            "CREATE TABLE notes (body text); INSERT INTO notes VALUES ('kept')",
+        ],
+    );
+    let redis = test_image(Engine::Redis);
+    // (redis-cli 7.0 reads the URL's empty user as a user named "": the password goes alone.)
+    let redis_password = variable(&release, "REDIS_PASSWORD");
+    assert!(redis_url.contains(&redis_password));
+    let ping = [
+        "redis-cli",
+        "-h",
+        "cache",
+        "--no-auth-warning",
+        "-a",
+        &redis_password,
+        "ping",
+    ];
+    assert_eq!(on_network(&network, &redis, &ping), "PONG");
+    // Without the password Redis takes no command.
+    let refused = on_network(&network, &redis, &["redis-cli", "-h", "cache", "get", "x"]);
+    assert!(refused.contains("NOAUTH"), "{refused}");
+
+    // The password is the keychain's, not the app's database's.
+    let account = format!("environment-datasource:{project_id}:test:main");
+    let password = core
+        .secrets
+        .find(&account)
+        .expect("keychain")
+        .expect("kept");
+    assert!(url.contains(password.expose()));
+    let sqlite = std::fs::read(data_dir.path().join("quantum-admin.sqlite3")).expect("sqlite");
+    assert!(!sqlite
+        .windows(password.expose().len())
+        .any(|window| window == password.expose().as_bytes()));
+
+    let notes = || {
+        on_network(
+            &network,
+            &postgres,
+            &["psql", &url, "-tAc", "SELECT body FROM notes"],
+        )
+    };
+
+    // Nothing is published on the host.
+    let main = names.datasource("main");
+    assert_eq!(docker(&["port", &main]), "");
+    let created = docker(&["inspect", "--format", "{{.Id}}", &main]);
+
+    // A datasource that stopped is started again by the next deploy, with its data.
+    docker(&["stop", &main]);
+    release_version(folder.path(), "v2", true);
+    lines.lock().expect("lines").clear();
+    let v2 = quantum_core::deploy::deploy(&core, project_id, "test", 10, &on_event)
+        .await
+        .expect("v2 deployed");
+    assert_eq!(v2.status, ReleaseStatus::Live);
+    let log = lines.lock().expect("lines").join("\n");
+    assert!(
+        log.contains("Starting datasource main, which was stopped"),
+        "{log}"
+    );
+    assert!(log.contains("Datasource cache (Redis) is running"), "{log}");
+    assert_eq!(docker(&["inspect", "--format", "{{.Id}}", &main]), created);
+    assert_eq!(notes(), "kept");
+
+    // A rollback keeps them too; one whose image the file changed since is kept as it is.
+    let toml = std::fs::read_to_string(folder.path().join("quantum.toml")).expect("toml");
+    let toml = toml.replace(
+        "engine = \"redis\"\n",
+        "engine = \"redis\"\nimage = \"redis:7.2\"\n",
+    );
+    std::fs::write(folder.path().join("quantum.toml"), toml).expect("toml");
+    lines.lock().expect("lines").clear();
+    let back = quantum_core::deploy::rollback(
+        &core,
+        project_id,
+        v1.id,
+        quantum_core::deploy::DataChoice::Keep,
+        &on_event,
+    )
+    .await
+    .expect("rolled back");
+    assert_eq!(back.status, ReleaseStatus::Live);
+    let log = lines.lock().expect("lines").join("\n");
+    let redis = test_image(Engine::Redis);
+    assert!(
+        log.contains(&format!("Datasource cache runs {redis}, not redis:7.2")),
+        "{log}"
+    );
+    assert_eq!(docker(&["inspect", "--format", "{{.Id}}", &main]), created);
+    assert_eq!(notes(), "kept");
+
+    remove_environment(core.store.identity(), project_id, "test", &image).await;
+    for name in ["main", "cache"] {
+        docker(&["volume", "rm", &format!("{}-data", names.datasource(name))]);
+    }
+}
