@@ -147,6 +147,43 @@ async fn an_environments_own_datasources_are_created_kept_and_reached_by_name() 
     assert_eq!(docker(&["port", &main]), "");
     let created = docker(&["inspect", "--format", "{{.Id}}", &main]);
 
+    // The Deploy page's dialog: the project's datasources, which the environment runs, and
+    // what its engine has of them; Start now starts one that stopped.
+    let choices = quantum_core::deploy_datasources::choices(&core, project_id, "test")
+        .await
+        .expect("choices");
+    let listed: Vec<(&str, bool)> = choices
+        .iter()
+        .map(|choice| (choice.name.as_str(), choice.listed))
+        .collect();
+    assert_eq!(listed, [("main", true), ("cache", true)]);
+    let states = |core| quantum_core::deploy_datasources::states(core, project_id, "test");
+    // In the order `datasources` lists them.
+    let running = |states: &[quantum_deploy::DatasourceState]| -> Vec<(String, Option<bool>)> {
+        states
+            .iter()
+            .map(|state| (state.name.clone(), state.running))
+            .collect()
+    };
+    let both = |cache, main| {
+        vec![
+            ("cache".to_owned(), Some(cache)),
+            ("main".to_owned(), Some(main)),
+        ]
+    };
+    assert_eq!(
+        running(&states(&core).await.expect("states")),
+        both(true, true)
+    );
+    docker(&["stop", &main]);
+    let stopped = states(&core).await.expect("states");
+    assert_eq!(running(&stopped), both(true, false));
+    assert_eq!(stopped[1].reason.as_deref(), Some("Exited with code 0."));
+    let started = quantum_core::deploy_datasources::start(&core, project_id, "test")
+        .await
+        .expect("started");
+    assert_eq!(running(&started), both(true, true));
+
     // A datasource that stopped is started again by the next deploy, with its data.
     docker(&["stop", &main]);
     release_version(folder.path(), "v2", true);

@@ -196,6 +196,14 @@ export const commands = {
 	deploySetKubernetes: (projectId: number, environment: string, context: string, namespace: string | null) => typedError<null, ErrorInfo>(__TAURI_INVOKE("deploy_set_kubernetes", { projectId, environment, context, namespace })),
 	/**  Points an environment at another Docker Engine (written into quantum.toml, comments kept). */
 	deploySetTarget: (projectId: number, environment: string, target: DockerTarget, sshIdentity: string | null) => typedError<null, ErrorInfo>(__TAURI_INVOKE("deploy_set_target", { projectId, environment, target, sshIdentity })),
+	/**  The project's datasources an environment can run on its engine, and which it runs. */
+	deployDatasourceChoices: (projectId: number, environment: string) => typedError<DatasourceChoice[], ErrorInfo>(__TAURI_INVOKE("deploy_datasource_choices", { projectId, environment })),
+	/**  Sets the datasources an environment runs (written into quantum.toml, comments kept). */
+	deploySetDatasources: (projectId: number, environment: string, names: string[]) => typedError<null, ErrorInfo>(__TAURI_INVOKE("deploy_set_datasources", { projectId, environment, names })),
+	/**  The environment's datasources as its engine has them. */
+	deployDatasourceStates: (projectId: number, environment: string) => typedError<DatasourceState[], ErrorInfo>(__TAURI_INVOKE("deploy_datasource_states", { projectId, environment })),
+	/**  Makes the environment's datasources run now, as its next deploy would. */
+	deployDatasourcesStart: (projectId: number, environment: string) => typedError<DatasourceState[], ErrorInfo>(__TAURI_INVOKE("deploy_datasources_start", { projectId, environment })),
 	/**  Builds the project and releases it to `environment`; ends with the release, live or failed. */
 	deployStart: (projectId: number, environment: string, onEvent: Channel<DeployEvent>) => typedError<Release, ErrorInfo>(__TAURI_INVOKE("deploy_start", { projectId, environment, onEvent })),
 	/**
@@ -1039,6 +1047,15 @@ export type Datasource = {
 /**  A datasource's status, pull progress or port changed, or Docker came or went. */
 export type DatasourceChanged = DatasourceEvent;
 
+/**  A datasource of the project an environment can run on its engine. */
+export type DatasourceChoice = {
+	name: string,
+	engine: Engine,
+	image: string,
+	/**  The environment's `datasources` lists it. */
+	listed: boolean,
+};
+
 /**  What happens to datasources, pushed live. */
 export type DatasourceEvent = { kind: "status"; id: number; status: DatasourceStatus; reason: string | null } | { kind: "pullProgress"; id: number; progress: PullProgress } | 
 /**  The chosen port was taken between the check and the start; the datasource moved. */
@@ -1063,6 +1080,18 @@ export type DatasourceInput = {
 	readyTimeoutSecs: number | null,
 	/**  Takes over the data (and credentials) of a removed datasource's volume. */
 	volumeName: string | null,
+};
+
+/**  An environment datasource's container as its engine has it. */
+export type DatasourceState = {
+	name: string,
+	/**  `None`: not made yet (the next deploy makes it). */
+	running: boolean | null,
+	/**  Why it stopped, when it did. */
+	reason: string | null,
+	/**  The image it runs. */
+	image: string | null,
+	volume: string,
 };
 
 /**  Where a datasource is in its life. */

@@ -3,7 +3,7 @@
 
 mod deploy;
 mod health;
-pub use deploy::{set_deploy_target, set_kubernetes_target};
+pub use deploy::{set_deploy_datasources, set_deploy_target, set_kubernetes_target};
 pub use health::{remove_health_check, set_health_check};
 
 use toml_edit::{value, Array, DocumentMut, InlineTable, Item, Table, TableLike, Value};

@@ -132,7 +132,7 @@ pub fn url_of(declared: &DeployDecl) -> String {
 }
 
 /// The environment as the file declares it.
-async fn declared(
+pub(crate) async fn declared(
     core: &Core,
     project_id: i64,
     environment: &str,
@@ -155,7 +155,7 @@ async fn declared(
 /// What reaching the environment's Docker Engine takes: its target, certificate and key paths
 /// made absolute, the key's passphrase from the keychain. No variable is resolved (no secret
 /// read) for a connection alone.
-async fn engine_spec(
+pub(crate) async fn engine_spec(
     core: &Core,
     project_id: i64,
     declared: &DeployDecl,

@@ -5,11 +5,89 @@
 
 use quantum_config::DeployDecl;
 use quantum_datasources::connection::{self, Credentials};
-use quantum_deploy::EnvironmentDatasource;
+use quantum_deploy::{DatasourceState, EnvironmentDatasource};
 use quantum_kernel::{Engine, ErrorInfo};
 use quantum_secrets::Secret;
+use serde::{Deserialize, Serialize};
+use specta::Type;
 
+use crate::deploy::{declared, engine_spec};
 use crate::Core;
+
+/// A datasource of the project an environment can run on its engine.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct DatasourceChoice {
+    pub name: String,
+    pub engine: Engine,
+    pub image: String,
+    /// The environment's `datasources` lists it.
+    pub listed: bool,
+}
+
+/// The project's datasources (those its file declares, then those the app made), and which the
+/// environment runs.
+pub async fn choices(
+    core: &Core,
+    project_id: i64,
+    environment: &str,
+) -> Result<Vec<DatasourceChoice>, ErrorInfo> {
+    let declared = declared(core, project_id, environment).await?;
+    let text = core.configs.get(project_id).await?.text;
+    let mut names: Vec<String> = quantum_config::parse(&text)
+        .map(|config| config.datasources.into_iter().map(|d| d.name).collect())
+        .unwrap_or_default();
+    for made in core.datasources.list(Some(project_id)).await? {
+        if !names.contains(&made.name) {
+            names.push(made.name);
+        }
+    }
+    let mut choices = Vec::new();
+    for name in names {
+        let (engine, image, _) = setup(core, project_id, environment, &name).await?;
+        choices.push(DatasourceChoice {
+            listed: declared.datasources.contains(&name),
+            name,
+            engine,
+            image,
+        });
+    }
+    Ok(choices)
+}
+
+/// The environment's datasources as its engine has them (connecting to it).
+pub async fn states(
+    core: &Core,
+    project_id: i64,
+    environment: &str,
+) -> Result<Vec<DatasourceState>, ErrorInfo> {
+    let declared = declared(core, project_id, environment).await?;
+    let spec = engine_spec(core, project_id, &declared).await?;
+    Ok(core
+        .deploys
+        .datasource_states(project_id, &spec, &declared.datasources)
+        .await?)
+}
+
+/// Makes the environment's datasources run now, as its next deploy would; their states after.
+pub async fn start(
+    core: &Core,
+    project_id: i64,
+    environment: &str,
+) -> Result<Vec<DatasourceState>, ErrorInfo> {
+    let declared = declared(core, project_id, environment).await?;
+    let mut spec = engine_spec(core, project_id, &declared).await?;
+    spec.datasources = resolve(core, project_id, &declared).await?.0;
+    core.deploys
+        .start_datasources(project_id, &spec, |line| {
+            tracing::info!(environment, "{line}")
+        })
+        .await?;
+    Ok(core
+        .deploys
+        .datasource_states(project_id, &spec, &declared.datasources)
+        .await?)
+}
 
 /// The user the app sets each server up with (MySQL's images refuse `root` as the extra user).
 const USERNAME: &str = "app";

@@ -7,7 +7,7 @@
 pub mod compose;
 pub mod deploy;
 pub mod deploy_data;
-mod deploy_datasources;
+pub mod deploy_datasources;
 pub mod feed;
 pub mod health;
 pub mod logs;

@@ -13,15 +13,77 @@ use bollard::models::{
 };
 use bollard::query_parameters::CreateContainerOptionsBuilder;
 use quantum_docker::{ContainerState, Docker, LABEL_ENVIRONMENT_DATASOURCE};
+use serde::{Deserialize, Serialize};
+use specta::Type;
 
 use crate::names::Names;
-use crate::spec::EnvironmentDatasource;
-use crate::{Error, Result};
+use crate::spec::{EnvironmentDatasource, EnvironmentSpec};
+use crate::{Deploys, Error, Result};
 
 /// How long a server has to take clients (a first start initialises its data folder).
 const READY_TIMEOUT: Duration = Duration::from_secs(120);
 const PROBE_EVERY: Duration = Duration::from_millis(250);
 const FAILURE_LOG_LINES: usize = 20;
+
+/// An environment datasource's container as its engine has it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct DatasourceState {
+    pub name: String,
+    /// `None`: not made yet (the next deploy makes it).
+    pub running: Option<bool>,
+    /// Why it stopped, when it did.
+    pub reason: Option<String>,
+    /// The image it runs.
+    pub image: Option<String>,
+    pub volume: String,
+}
+
+impl Deploys {
+    /// The environment's datasources `listed` as its engine has them.
+    pub async fn datasource_states(
+        &self,
+        project_id: i64,
+        spec: &EnvironmentSpec,
+        listed: &[String],
+    ) -> Result<Vec<DatasourceState>> {
+        let docker = self.engine(spec).await?;
+        let names = self.names(project_id, &spec.name);
+        let mut states = Vec::new();
+        for name in listed {
+            let container = names.datasource(name);
+            let state = docker.inspect(&container).await?;
+            let image = match state {
+                Some(_) => running_image(&docker, &container).await?,
+                None => None,
+            };
+            states.push(DatasourceState {
+                name: name.clone(),
+                running: state.as_ref().map(|state| state.running),
+                reason: state.as_ref().and_then(ContainerState::exit_reason),
+                image,
+                volume: format!("{container}-data"),
+            });
+        }
+        Ok(states)
+    }
+
+    /// Makes the environment's datasources run now, as a deploy would before its release.
+    pub async fn start_datasources(
+        &self,
+        project_id: i64,
+        spec: &EnvironmentSpec,
+        log: impl FnMut(&str),
+    ) -> Result<()> {
+        let _busy = self.begin(project_id, &spec.name)?;
+        let docker = self.engine(spec).await?;
+        let names = self.names(project_id, &spec.name);
+        docker
+            .ensure_network(&names.network(), names.labels("network", None))
+            .await?;
+        ensure(&docker, &names, &spec.datasources, log).await
+    }
+}
 
 /// Makes each datasource run and take clients, saying in the log what it did.
 pub async fn ensure(
@@ -80,12 +142,7 @@ async fn say_image_kept(
     container: &str,
     log: &mut impl FnMut(&str),
 ) -> Result<()> {
-    let inspected = docker
-        .api()
-        .inspect_container(container, None)
-        .await
-        .map_err(|error| Error::Docker(quantum_docker::Error::Docker(error.to_string())))?;
-    let image = inspected.config.and_then(|config| config.image);
+    let image = running_image(docker, container).await?;
     if let Some(image) = image.filter(|image| *image != datasource.image) {
         log(&format!(
             "Datasource {} runs {image}, not {} as the file now says: kept as it is, since its data may need upgrading first. Remove its container (its volume stays) to have the next deploy make it anew.",
@@ -93,6 +150,16 @@ async fn say_image_kept(
         ));
     }
     Ok(())
+}
+
+/// The image a container was made from, as it was named.
+async fn running_image(docker: &Docker, container: &str) -> Result<Option<String>> {
+    let inspected = docker
+        .api()
+        .inspect_container(container, None)
+        .await
+        .map_err(|error| Error::Docker(quantum_docker::Error::Docker(error.to_string())))?;
+    Ok(inspected.config.and_then(|config| config.image))
 }
 
 async fn create(

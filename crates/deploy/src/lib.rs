@@ -39,6 +39,7 @@ use specta::Type;
 pub use data::{
     DataFuture, DataOutcome, DataRecord, DataStep, MigrationsRun, ReleaseData, SnapshotRestored,
 };
+pub use datasources::DatasourceState;
 pub use error::{Error, Result};
 pub use history::{Release, ReleaseKind, ReleaseStatus};
 pub use login::{check_login, RegistryLogin};

@@ -4,6 +4,8 @@
 
 use quantum_core::deploy::{DataChoice, DeployEnvironment, RegistryLoginInfo};
 use quantum_core::deploy_data::DataRestoreOffer;
+use quantum_core::deploy_datasources::DatasourceChoice;
+use quantum_deploy::DatasourceState;
 use quantum_deploy::{DeployEvent, Release};
 use tauri::ipc::Channel;
 use tauri::State;
@@ -153,6 +155,54 @@ pub async fn deploy_set_kubernetes(
         .configs
         .set_kubernetes_target(project_id, &environment, &context, namespace.as_deref())
         .await?)
+}
+
+/// The project's datasources an environment can run on its engine, and which it runs.
+#[tauri::command]
+#[specta::specta]
+pub async fn deploy_datasource_choices(
+    state: State<'_, AppState>,
+    project_id: i64,
+    environment: String,
+) -> CommandResult<Vec<DatasourceChoice>> {
+    quantum_core::deploy_datasources::choices(&state.core, project_id, &environment).await
+}
+
+/// Sets the datasources an environment runs (written into quantum.toml, comments kept).
+#[tauri::command]
+#[specta::specta]
+pub async fn deploy_set_datasources(
+    state: State<'_, AppState>,
+    project_id: i64,
+    environment: String,
+    names: Vec<String>,
+) -> CommandResult<()> {
+    Ok(state
+        .configs
+        .set_deploy_datasources(project_id, &environment, &names)
+        .await?)
+}
+
+/// The environment's datasources as its engine has them.
+#[tauri::command]
+#[specta::specta]
+pub async fn deploy_datasource_states(
+    state: State<'_, AppState>,
+    project_id: i64,
+    environment: String,
+) -> CommandResult<Vec<DatasourceState>> {
+    quantum_core::deploy_datasources::states(&state.core, project_id, &environment).await
+}
+
+/// Makes the environment's datasources run now, as its next deploy would.
+#[tauri::command]
+#[specta::specta]
+pub async fn deploy_datasources_start(
+    state: State<'_, AppState>,
+    project_id: i64,
+    environment: String,
+) -> CommandResult<Vec<DatasourceState>> {
+    quantum_core::deploy_datasources::start(&state.core, project_id, &environment).await
 }
 
 /// Points an environment at another Docker Engine (written into quantum.toml, comments kept).

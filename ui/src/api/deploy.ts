@@ -4,6 +4,8 @@ import { commands, type DeployEvent, type DockerTarget, type RegistryLogin } fro
 import { unwrap } from "./unwrap";
 
 export type {
+  DatasourceChoice,
+  DatasourceState,
   DataRestoreOffer,
   DeployDecl,
   DeployEnvironment,
@@ -51,6 +53,15 @@ export const deployApi = {
   /** Writes the environment's target into quantum.toml. */
   deploySetTarget: (projectId: number, environment: string, target: DockerTarget, sshIdentity: string | null) =>
     unwrap(commands.deploySetTarget(projectId, environment, target, sshIdentity)),
+  /** The project's datasources the environment can run on its engine, and which it runs. */
+  deployDatasourceChoices: (projectId: number, environment: string) => unwrap(commands.deployDatasourceChoices(projectId, environment)),
+  /** Writes the datasources the environment runs into quantum.toml. */
+  deploySetDatasources: (projectId: number, environment: string, names: string[]) =>
+    unwrap(commands.deploySetDatasources(projectId, environment, names)),
+  /** The environment's datasources as its engine has them (connects to it). */
+  deployDatasourceStates: (projectId: number, environment: string) => unwrap(commands.deployDatasourceStates(projectId, environment)),
+  /** Makes them run now, as the next deploy would; resolves with their states. */
+  deployDatasourcesStart: (projectId: number, environment: string) => unwrap(commands.deployDatasourcesStart(projectId, environment)),
   /** The registry the environment pushes to, and who the app logs in to it as. */
   deployRegistryLogin: (projectId: number, environment: string) => unwrap(commands.deployRegistryLogin(projectId, environment)),
   /** Checks the login against the registry, then keeps it in the keychain; null forgets it. */

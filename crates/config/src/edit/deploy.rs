@@ -1,6 +1,6 @@
-//! A `[deploy.*]` environment's target set from the Deploy page: which Docker Engine or
-//! Kubernetes cluster it deploys to, written into its table with the table's comments and other
-//! keys kept.
+//! A `[deploy.*]` environment's settings made from the Deploy page — which Docker Engine or
+//! Kubernetes cluster it deploys to, which datasources it runs — written into its table with the
+//! table's comments and other keys kept.
 
 use quantum_deploy::DockerTarget;
 use toml_edit::{DocumentMut, Item, TableLike, Value};
@@ -99,6 +99,16 @@ pub fn set_kubernetes_target(
     checked(text, document.to_string())
 }
 
+/// Sets the datasources `[deploy.<environment>]` runs (`datasources`; none: the key goes).
+pub fn set_deploy_datasources(text: &str, environment: &str, names: &[String]) -> Result<String> {
+    let mut document = load(text)?;
+    let table = environment_table(&mut document, environment)?;
+    let list =
+        (!names.is_empty()).then(|| Value::Array(names.iter().map(String::as_str).collect()));
+    set_fields(table, [("datasources", list)]);
+    checked(text, document.to_string())
+}
+
 /// The written text, unless it holds an error the text before did not.
 fn checked(text: &str, written: String) -> Result<String> {
     // Only what this edit broke is refused: the file may hold other errors being worked on.
@@ -121,6 +131,27 @@ mod tests {
     use super::*;
 
     const FILE: &str = "# where we deploy\n[deploy.staging]\nimage = \"shop\" # the repository\nport = 8080\npublish = 8000\ndocker_context = \"old\"\n";
+
+    #[test]
+    fn datasources_are_set_and_taken_out_with_the_comments_kept() {
+        let names = ["main".to_owned(), "cache".to_owned()];
+        let written = set_deploy_datasources(FILE, "staging", &names).expect("written");
+        assert!(written.starts_with("# where we deploy\n"), "{written}");
+        assert!(
+            written.contains("image = \"shop\" # the repository\n"),
+            "{written}"
+        );
+        assert!(
+            written.contains("datasources = [\"main\", \"cache\"]\n"),
+            "{written}"
+        );
+        let parsed = crate::parse(&written).expect("valid");
+        assert_eq!(parsed.deploy[0].datasources, names);
+        let none = set_deploy_datasources(&written, "staging", &[]).expect("written");
+        assert_eq!(none, FILE);
+        let refused = set_deploy_datasources(FILE, "staging", &["a b".to_owned()]);
+        assert!(refused.is_err(), "an invalid name is refused: {refused:?}");
+    }
 
     #[test]
     fn a_host_replaces_a_context_and_the_comments_stay() {

@@ -29,6 +29,19 @@ impl ProjectConfigs {
         .await
     }
 
+    /// Sets the datasources an environment runs on its engine, kept in the file's history.
+    pub async fn set_deploy_datasources(
+        &self,
+        project_id: i64,
+        environment: &str,
+        names: &[String],
+    ) -> Result<()> {
+        self.edit_file(project_id, |text| {
+            crate::edit::set_deploy_datasources(text, environment, names)
+        })
+        .await
+    }
+
     /// Points an environment at a Kubernetes cluster in the project's file, kept in its history.
     pub async fn set_kubernetes_target(
         &self,

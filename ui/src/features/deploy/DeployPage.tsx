@@ -1,7 +1,7 @@
 import { useState } from "react";
 import { Link, useParams } from "react-router";
 import { useQuery } from "@tanstack/react-query";
-import { FileText, GitCompare, KeyRound, Rocket, RotateCcw, Server } from "lucide-react";
+import { Database, FileText, GitCompare, KeyRound, Rocket, RotateCcw, Server } from "lucide-react";
 import clsx from "clsx";
 import { api } from "../../api";
 import type { DeployEnvironment, Release, ReleaseStatus } from "../../api/deploy";
@@ -11,6 +11,7 @@ import { ErrorState } from "../../components/ErrorState";
 import { PageHeader } from "../../components/PageHeader";
 import { SkeletonRows } from "../../components/Skeleton";
 import { projectQuery } from "../projects/queries";
+import { DatasourcesDialog } from "./DatasourcesDialog";
 import { dataSummary, durationLabel, type RunSteps } from "./deployRun";
 import { ReleaseDiffDialog } from "./ReleaseDiffDialog";
 import { previousLive } from "./releaseDiff";
@@ -57,6 +58,7 @@ export default function DeployPage() {
   const [comparing, setComparing] = useState<{ from: Release; to: Release } | null>(null);
   const [targeting, setTargeting] = useState<DeployEnvironment | null>(null);
   const [loggingIn, setLoggingIn] = useState<string | null>(null);
+  const [choosingDatasources, setChoosingDatasources] = useState<string | null>(null);
 
   let body;
   if (environments.isPending) body = <SkeletonRows rows={2} label="Reading the deploy environments" />;
@@ -90,6 +92,7 @@ export default function DeployPage() {
             onDeploy={() => deploy(environment.declared.name, stepsOf(environment))}
             onTarget={() => setTargeting(environment)}
             onRegistryLogin={() => setLoggingIn(environment.declared.name)}
+            onDatasources={() => setChoosingDatasources(environment.declared.name)}
           />
         ))}
       </div>
@@ -145,6 +148,7 @@ export default function DeployPage() {
         />
       )}
       {showingLog && <ReleaseLogDialog release={showingLog} onClose={() => setShowingLog(null)} />}
+      {choosingDatasources && <DatasourcesDialog projectId={projectId} environment={choosingDatasources} onClose={() => setChoosingDatasources(null)} />}
       {loggingIn && <RegistryLoginDialog projectId={projectId} environment={loggingIn} onClose={() => setLoggingIn(null)} />}
       {targeting && <TargetDialog projectId={projectId} environment={targeting} onClose={() => setTargeting(null)} />}
       {comparing && <ReleaseDiffDialog from={comparing.from} to={comparing.to} onClose={() => setComparing(null)} />}
@@ -152,9 +156,16 @@ export default function DeployPage() {
   );
 }
 
-type EnvironmentCardProps = { environment: DeployEnvironment; busy: boolean; onDeploy: () => void; onTarget: () => void; onRegistryLogin: () => void };
+type EnvironmentCardProps = {
+  environment: DeployEnvironment;
+  busy: boolean;
+  onDeploy: () => void;
+  onTarget: () => void;
+  onRegistryLogin: () => void;
+  onDatasources: () => void;
+};
 
-function EnvironmentCard({ environment, busy, onDeploy, onTarget, onRegistryLogin }: EnvironmentCardProps) {
+function EnvironmentCard({ environment, busy, onDeploy, onTarget, onRegistryLogin, onDatasources }: EnvironmentCardProps) {
   const { declared, live } = environment;
   return (
     <section className="panel deploy-environment" data-testid="deploy-environment" data-environment={declared.name}>
@@ -164,6 +175,12 @@ function EnvironmentCard({ environment, busy, onDeploy, onTarget, onRegistryLogi
           <Server size={14} aria-hidden />
           Target
         </button>
+        {!declared.kubeContext && (
+          <button type="button" className="button button-secondary" disabled={busy} onClick={onDatasources} data-testid="deploy-datasources">
+            <Database size={14} aria-hidden />
+            Datasources
+          </button>
+        )}
         <button type="button" className="button button-primary" disabled={busy} onClick={onDeploy} data-testid="deploy-start">
           <Rocket size={14} aria-hidden />
           Deploy

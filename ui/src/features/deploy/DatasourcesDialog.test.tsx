@@ -1,0 +1,67 @@
+import { screen, waitFor, within } from "@testing-library/react";
+import userEvent from "@testing-library/user-event";
+import { beforeEach, describe, expect, it, vi } from "vitest";
+import { api } from "../../api";
+import type * as ApiModule from "../../api";
+import { renderWithApp } from "../../test/render";
+import { DatasourcesDialog } from "./DatasourcesDialog";
+import { stateLabel } from "./environmentDatasources";
+
+vi.mock("../../api", async (importOriginal) => {
+  const actual = await importOriginal<typeof ApiModule>();
+  return {
+    ...actual,
+    api: { deployDatasourceChoices: vi.fn(), deployDatasourceStates: vi.fn(), deploySetDatasources: vi.fn(), deployDatasourcesStart: vi.fn() },
+  };
+});
+
+const choices = [
+  { name: "main", engine: "postgres" as const, image: "postgres:16-alpine", listed: true },
+  { name: "cache", engine: "redis" as const, image: "redis:7-alpine", listed: false },
+];
+const volume = "qa-x-p1-prod-ds-main-data";
+
+describe("DatasourcesDialog", () => {
+  beforeEach(() => {
+    vi.mocked(api.deployDatasourceChoices).mockReset().mockResolvedValue(choices);
+    vi.mocked(api.deployDatasourceStates)
+      .mockReset()
+      .mockResolvedValue([{ name: "main", running: false, reason: "Exited with code 1.", image: "postgres:16-alpine", volume }]);
+    vi.mocked(api.deploySetDatasources).mockReset().mockResolvedValue(null);
+    vi.mocked(api.deployDatasourcesStart).mockReset();
+  });
+
+  it("shows what the engine has of each listed one, and writes the ticked ones in the project's order", async () => {
+    const user = userEvent.setup();
+    renderWithApp(<DatasourcesDialog projectId={1} environment="prod" onClose={() => {}} />);
+
+    const main = await screen.findByText("main");
+    const row = main.closest("label") as HTMLElement;
+    expect(await within(row).findByTestId("deploy-datasource-state")).toHaveTextContent("stopped: Exited with code 1.");
+    const save = screen.getByRole("button", { name: "Save" });
+    expect(save).toBeDisabled();
+
+    await user.click(screen.getByRole("checkbox", { name: /cache/ }));
+    // Unsaved changes: start what is saved only after saving.
+    expect(screen.getByRole("button", { name: "Start now" })).toBeDisabled();
+    await user.click(save);
+    expect(api.deploySetDatasources).toHaveBeenCalledWith(1, "prod", ["main", "cache"]);
+  });
+
+  it("starts them now and shows their new state", async () => {
+    const user = userEvent.setup();
+    vi.mocked(api.deployDatasourcesStart).mockResolvedValue([{ name: "main", running: true, reason: null, image: "postgres:16-alpine", volume }]);
+    renderWithApp(<DatasourcesDialog projectId={1} environment="prod" onClose={() => {}} />);
+
+    await screen.findByText(/stopped: Exited/);
+    await user.click(screen.getByRole("button", { name: "Start now" }));
+    expect(api.deployDatasourcesStart).toHaveBeenCalledWith(1, "prod");
+    await waitFor(() => expect(screen.getByTestId("deploy-datasource-state")).toHaveTextContent("running"));
+  });
+
+  it("says a datasource not made yet is made by the next deploy", () => {
+    expect(stateLabel(undefined)).toBe("not made yet: the next deploy makes it");
+    expect(stateLabel({ name: "main", running: null, reason: null, image: null, volume })).toBe("not made yet: the next deploy makes it");
+    expect(stateLabel({ name: "main", running: false, reason: null, image: null, volume })).toBe("stopped");
+  });
+});

@@ -1,0 +1,112 @@
+import { useState } from "react";
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { toast } from "sonner";
+import { api, errorMessage } from "../../api";
+import { queryKeys } from "../../api/queryKeys";
+import { Dialog } from "../../components/Dialog";
+import { engineLabels } from "../datasources/status";
+import { stateLabel } from "./environmentDatasources";
+
+/**
+ * Chooses which of the project's datasources an environment runs on its own Docker Engine
+ * (written into quantum.toml as `datasources`), shows each one's container there, and starts
+ * them now rather than at the next deploy.
+ */
+export function DatasourcesDialog({ projectId, environment, onClose }: { projectId: number; environment: string; onClose: () => void }) {
+  const queryClient = useQueryClient();
+  const key = [...queryKeys.deploy(projectId), "datasources", environment];
+  const choices = useQuery({ queryKey: [...key, "choices"], queryFn: () => api.deployDatasourceChoices(projectId, environment) });
+  const states = useQuery({ queryKey: [...key, "states"], queryFn: () => api.deployDatasourceStates(projectId, environment) });
+  const [picked, setPicked] = useState<string[] | null>(null);
+  const listed = picked ?? choices.data?.filter((choice) => choice.listed).map((choice) => choice.name) ?? [];
+  const saved = choices.data?.filter((choice) => choice.listed).map((choice) => choice.name) ?? [];
+  const changed = picked !== null && (picked.length !== saved.length || picked.some((name) => !saved.includes(name)));
+
+  const save = useMutation({
+    mutationFn: (names: string[]) => api.deploySetDatasources(projectId, environment, names),
+    onSuccess: () => {
+      setPicked(null);
+      void queryClient.invalidateQueries({ queryKey: queryKeys.deploy(projectId) });
+    },
+    onError: (error) => toast.error("The datasources could not be written", { description: errorMessage(error) }),
+  });
+  const start = useMutation({
+    mutationFn: () => api.deployDatasourcesStart(projectId, environment),
+    onSuccess: (started) => {
+      queryClient.setQueryData([...key, "states"], started);
+      toast.success(`The datasources of ${environment} are running`);
+    },
+    onError: (error) => toast.error(`The datasources of ${environment} did not start`, { description: errorMessage(error) }),
+  });
+
+  const toggle = (name: string, on: boolean) => {
+    const order = choices.data?.map((choice) => choice.name) ?? [];
+    const next = on ? [...listed, name] : listed.filter((other) => other !== name);
+    setPicked(order.filter((other) => next.includes(other)));
+  };
+
+  return (
+    <Dialog
+      open
+      title={`Datasources of ${environment}`}
+      description="They run on the environment's Docker Engine beside its releases, which reach each by its name and get its variables (DATABASE_URL, …). A deploy never removes one or its data."
+      onClose={onClose}
+      testId="deploy-datasources-dialog"
+    >
+      <div className="dialog-body">
+        {choices.isPending && <p className="muted">Reading the project's datasources…</p>}
+        {choices.isError && <p className="field-error">{errorMessage(choices.error)}</p>}
+        {choices.data?.length === 0 && <p className="muted">This project has no datasource yet: declare one in quantum.toml, or create one on the Databases page.</p>}
+        {choices.data && choices.data.length > 0 && (
+          <fieldset className="deploy-datasource-choices">
+            <legend className="field-label">Runs</legend>
+            {choices.data.map((choice) => {
+              const state = states.data?.find((s) => s.name === choice.name);
+              return (
+                <label key={choice.name} className="deploy-target-kind" data-testid="deploy-datasource-choice" data-name={choice.name}>
+                  <input type="checkbox" checked={listed.includes(choice.name)} onChange={(event) => toggle(choice.name, event.target.checked)} />
+                  <span>
+                    <span className="mono">{choice.name}</span>
+                    <span className="small muted">
+                      {" "}
+                      — {engineLabels[choice.engine]}, {choice.image}
+                    </span>
+                    {choice.listed && states.data && (
+                      <span className="small" data-testid="deploy-datasource-state">
+                        {" "}
+                        · {stateLabel(state)}
+                      </span>
+                    )}
+                  </span>
+                </label>
+              );
+            })}
+          </fieldset>
+        )}
+        {states.isPending && saved.length > 0 && (
+          <p className="muted" role="status">
+            Asking the environment's engine…
+          </p>
+        )}
+        {states.isError && <p className="field-error">The environment's engine could not be asked: {errorMessage(states.error)}</p>}
+      </div>
+      <footer className="dialog-footer">
+        <button type="button" className="button button-secondary" onClick={onClose}>
+          Close
+        </button>
+        <button
+          type="button"
+          className="button button-secondary"
+          disabled={changed || saved.length === 0 || start.isPending}
+          onClick={() => start.mutate()}
+          data-testid="deploy-datasources-start"
+        >
+          {start.isPending ? "Starting…" : "Start now"}
+        </button>
+        <button type="button" className="button button-primary" disabled={!changed || save.isPending} onClick={() => save.mutate(listed)} data-testid="deploy-datasources-save">
+          Save
+        </button>
+      </footer>
+    </Dialog>
+  );
+}
