@@ -59,6 +59,9 @@ health_path = "/health"
 health_timeout = 20
 drain = 5
 proxy_image = "testdb/haproxy:2.6"
+
+[datasources.cache]
+engine = "redis"
 `,
   );
   git("init", "-q");
@@ -93,6 +96,8 @@ after(async () => {
   if (containers.length > 0) docker("rm", "-f", ...containers);
   const networks = docker("network", "ls", "-q", "--filter", "label=app.quantumadmin.environment=preview");
   if (networks.length > 0) docker("network", "rm", ...networks);
+  const volumes = docker("volume", "ls", "-q", "--filter", "label=app.quantumadmin.environment=preview");
+  if (volumes.length > 0) docker("volume", "rm", ...volumes);
   // By tag: the same image may carry tags of other runs (a cached build), which stay.
   const tags = docker("images", "--format", "{{.Repository}}:{{.Tag}}", image);
   if (tags.length > 0) docker("rmi", ...tags);
@@ -238,6 +243,50 @@ test("an environment's Docker target is chosen among the contexts, written to qu
   await click(byTestId("deploy-target-save"));
   await waitFor(driver, byTestId("deploy-target-connected"), DEPLOY_TIMEOUT_MS);
   assert.doesNotMatch(await readFile(join(folder, "quantum.toml"), "utf8"), /docker_context/);
+});
+
+test("an environment's own datasource is ticked in its Datasources dialog, written to quantum.toml, and started on its engine", async () => {
+  // The test before ends with its dialog open, connected.
+  if ((await driver.findElements(byTestId("deploy-target-dialog"))).length > 0) {
+    await click(By.css('[data-testid="deploy-target-dialog"] button[aria-label="Close"]'));
+    await waitUntilGone(driver, byTestId("deploy-target-dialog"), "the dialog closes", TIMEOUT_MS);
+  }
+  await click(byTestId("deploy-datasources"));
+  await waitFor(driver, byTestId("deploy-datasources-dialog"), TIMEOUT_MS);
+  const cache = By.css('[data-testid="deploy-datasource-choice"][data-name="cache"] input');
+  await click(cache);
+  await click(byTestId("deploy-datasources-save"));
+  await driver.wait(
+    async () => /\[deploy\.preview\][\s\S]*datasources = \["cache"\]/.test(await readFile(join(folder, "quantum.toml"), "utf8")),
+    TIMEOUT_MS,
+    "quantum.toml lists the datasource in the environment's table",
+  );
+  const state = () => driver.executeScript('return document.querySelector(\'[data-testid="deploy-datasource-state"]\')?.textContent ?? null;');
+  await driver.wait(async () => /not made yet/.test((await state()) ?? ""), TIMEOUT_MS, "the engine has not got it yet");
+
+  await click(byTestId("deploy-datasources-start"));
+  await driver.wait(async () => /running/.test((await state()) ?? ""), DEPLOY_TIMEOUT_MS, "it runs on the environment's engine");
+  const running = execFileSync("docker", ["ps", "--filter", "label=app.quantumadmin.environment-datasource=cache", "--format", "{{.Names}}"], {
+    encoding: "utf8",
+  });
+  assert.match(running, /-preview-ds-cache/);
+  await capture(driver, "deploy-datasources");
+  await click(By.css('[data-testid="deploy-datasources-dialog"] button[aria-label="Close"]'));
+  await waitUntilGone(driver, byTestId("deploy-datasources-dialog"), "the dialog closes", TIMEOUT_MS);
+  const listed = await renderedText(driver, await waitFor(driver, byTestId("deploy-datasources-listed"), TIMEOUT_MS));
+  assert.match(listed, /^cache run beside its releases/);
+
+  // Taken out again (a cluster, next, runs none): the key goes, the container stays with its data.
+  await click(byTestId("deploy-datasources"));
+  await click(cache);
+  await click(byTestId("deploy-datasources-save"));
+  await driver.wait(
+    async () => !/datasources =/.test(await readFile(join(folder, "quantum.toml"), "utf8")),
+    TIMEOUT_MS,
+    "the key goes from quantum.toml",
+  );
+  await click(By.css('[data-testid="deploy-datasources-dialog"] button[aria-label="Close"]'));
+  await waitUntilGone(driver, byTestId("deploy-datasources-dialog"), "the dialog closes", TIMEOUT_MS);
 });
 
 test("an environment is pointed at a Kubernetes cluster among the kubeconfig's contexts, and connected to", async () => {

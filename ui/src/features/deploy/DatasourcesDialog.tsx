@@ -58,7 +58,7 @@ export function DatasourcesDialog({ projectId, environment, onClose }: { project
         {choices.isError && <p className="field-error">{errorMessage(choices.error)}</p>}
         {choices.data?.length === 0 && <p className="muted">This project has no datasource yet: declare one in quantum.toml, or create one on the Databases page.</p>}
         {choices.data && choices.data.length > 0 && (
-          <fieldset className="deploy-datasource-choices">
+          <fieldset className="deploy-target-kinds">
             <legend className="field-label">Runs</legend>
             {choices.data.map((choice) => {
               const state = states.data?.find((s) => s.name === choice.name);

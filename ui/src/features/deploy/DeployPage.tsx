@@ -215,7 +215,7 @@ function EnvironmentCard({ environment, busy, onDeploy, onTarget, onRegistryLogi
         {(declared.datasources ?? []).length > 0 && (
           <>
             <dt>Datasources</dt>
-            <dd data-testid="deploy-datasources">
+            <dd data-testid="deploy-datasources-listed">
               <span className="mono">{(declared.datasources ?? []).join(", ")}</span>
               <span className="field-hint"> run beside its releases, which reach each by its name; made by the first deploy, kept with their data</span>
             </dd>
