@@ -114,6 +114,7 @@ pub fn specta_builder<R: Runtime>() -> tauri_specta::Builder<R> {
             commands::deploy::deploy_set_datasources,
             commands::deploy::deploy_datasource_states,
             commands::deploy::deploy_datasources_start,
+            commands::deploy::deploy_datasource_remove,
             commands::deploy::deploy_start,
             commands::deploy::deploy_rollback,
             commands::deploy::deploy_rollback_data,

@@ -266,7 +266,7 @@ test("an environment's own datasource is ticked in its Datasources dialog, writt
 
   await click(byTestId("deploy-datasources-start"));
   await driver.wait(async () => /running/.test((await state()) ?? ""), DEPLOY_TIMEOUT_MS, "it runs on the environment's engine");
-  const running = execFileSync("docker", ["ps", "--filter", "label=app.quantumadmin.environment-datasource=cache", "--format", "{{.Names}}"], {
+  const running = execFileSync("docker", ["ps", "--filter", "label=app.quantumadmin.environment-datasource=cache", "--filter", "label=app.quantumadmin.environment=preview", "--format", "{{.Names}}"], {
     encoding: "utf8",
   });
   assert.match(running, /-preview-ds-cache/);
@@ -276,7 +276,8 @@ test("an environment's own datasource is ticked in its Datasources dialog, writt
   const listed = await renderedText(driver, await waitFor(driver, byTestId("deploy-datasources-listed"), TIMEOUT_MS));
   assert.match(listed, /^cache run beside its releases/);
 
-  // Taken out again (a cluster, next, runs none): the key goes, the container stays with its data.
+  // Taken out again (a cluster, next, runs none): the key goes, the container stays on the
+  // engine, shown apart, until removed with its data after a confirmation.
   await click(byTestId("deploy-datasources"));
   await click(cache);
   await click(byTestId("deploy-datasources-save"));
@@ -285,6 +286,15 @@ test("an environment's own datasource is ticked in its Datasources dialog, writt
     TIMEOUT_MS,
     "the key goes from quantum.toml",
   );
+  const left = By.css('[data-testid="deploy-datasource-left"][data-name="cache"]');
+  await click(By.css('[data-testid="deploy-datasource-left"][data-name="cache"] [data-testid="deploy-datasource-remove"]'));
+  const confirm = await waitFor(driver, byTestId("deploy-datasource-confirm"), TIMEOUT_MS);
+  await click(By.css('[data-testid="deploy-datasource-confirm"] input[type="checkbox"]'));
+  assert.match(await renderedText(driver, confirm), /Also delete its data \(volume qa-\w+-p\d+-preview-ds-cache-data\)/);
+  await click(byTestId("deploy-datasource-remove-confirm"));
+  await waitUntilGone(driver, left, "the removed datasource leaves the list", TIMEOUT_MS);
+  const leftovers = execFileSync("docker", ["volume", "ls", "-q", "--filter", "label=app.quantumadmin.environment-datasource=cache", "--filter", "label=app.quantumadmin.environment=preview"], { encoding: "utf8" });
+  assert.equal(leftovers.trim(), "", "its data volume is gone");
   await click(By.css('[data-testid="deploy-datasources-dialog"] button[aria-label="Close"]'));
   await waitUntilGone(driver, byTestId("deploy-datasources-dialog"), "the dialog closes", TIMEOUT_MS);
 });

@@ -228,8 +228,46 @@ async fn an_environments_own_datasources_are_created_kept_and_reached_by_name() 
     assert_eq!(docker(&["inspect", "--format", "{{.Id}}", &main]), created);
     assert_eq!(notes(), "kept");
 
+    // Taken out of the list, one stays on the engine, shown apart, until removed; removed, its
+    // data stays unless asked for, and then its password goes too.
+    let toml = std::fs::read_to_string(folder.path().join("quantum.toml")).expect("toml");
+    let toml = toml.replace("[\"cache\", \"main\"]", "[\"main\"]");
+    std::fs::write(folder.path().join("quantum.toml"), toml).expect("toml");
+    let listed = |states: &[quantum_deploy::DatasourceState]| -> Vec<(String, bool, Option<bool>)> {
+        states
+            .iter()
+            .map(|state| (state.name.clone(), state.listed, state.running))
+            .collect()
+    };
+    let left = states(&core).await.expect("states");
+    assert_eq!(
+        listed(&left),
+        [
+            ("main".to_owned(), true, Some(true)),
+            ("cache".to_owned(), false, Some(true))
+        ]
+    );
+    let remove = |name, with_data| {
+        quantum_core::deploy_datasources::remove(&core, project_id, "test", name, with_data)
+    };
+    let after = remove("cache", false).await.expect("cache removed");
+    assert_eq!(listed(&after), [("main".to_owned(), true, Some(true))]);
+    let cache_volume = format!("{}-data", names.datasource("cache"));
+    docker(&["volume", "inspect", &cache_volume]);
+    let after = remove("main", true)
+        .await
+        .expect("main removed with its data");
+    assert_eq!(listed(&after), [("main".to_owned(), true, None)]);
+    let volumes = docker(&["volume", "ls", "-q"]);
+    assert!(!volumes.contains(&format!("{main}-data")), "{volumes}");
+    assert!(core.secrets.find(&account).expect("keychain").is_none());
+    let audited: i64 =
+        sqlx::query_scalar("SELECT count(*) FROM audit_log WHERE action = 'datasource.remove'")
+            .fetch_one(core.store.pool())
+            .await
+            .expect("audit");
+    assert_eq!(audited, 2);
+
     remove_environment(core.store.identity(), project_id, "test", &image).await;
-    for name in ["main", "cache"] {
-        docker(&["volume", "rm", &format!("{}-data", names.datasource(name))]);
-    }
+    docker(&["volume", "rm", &cache_volume]);
 }

@@ -204,6 +204,8 @@ export const commands = {
 	deployDatasourceStates: (projectId: number, environment: string) => typedError<DatasourceState[], ErrorInfo>(__TAURI_INVOKE("deploy_datasource_states", { projectId, environment })),
 	/**  Makes the environment's datasources run now, as its next deploy would. */
 	deployDatasourcesStart: (projectId: number, environment: string) => typedError<DatasourceState[], ErrorInfo>(__TAURI_INVOKE("deploy_datasources_start", { projectId, environment })),
+	/**  Removes an environment's datasource from its engine (its data too with `withData`). */
+	deployDatasourceRemove: (projectId: number, environment: string, name: string, withData: boolean) => typedError<DatasourceState[], ErrorInfo>(__TAURI_INVOKE("deploy_datasource_remove", { projectId, environment, name, withData })),
 	/**  Builds the project and releases it to `environment`; ends with the release, live or failed. */
 	deployStart: (projectId: number, environment: string, onEvent: Channel<DeployEvent>) => typedError<Release, ErrorInfo>(__TAURI_INVOKE("deploy_start", { projectId, environment, onEvent })),
 	/**
@@ -1085,6 +1087,11 @@ export type DatasourceInput = {
 /**  An environment datasource's container as its engine has it. */
 export type DatasourceState = {
 	name: string,
+	/**
+	 *  The environment's `datasources` lists it; one that is not was listed before and is
+	 *  still on the engine.
+	 */
+	listed: boolean,
 	/**  `None`: not made yet (the next deploy makes it). */
 	running: boolean | null,
 	/**  Why it stopped, when it did. */

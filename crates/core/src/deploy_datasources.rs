@@ -6,6 +6,7 @@
 use quantum_config::DeployDecl;
 use quantum_datasources::connection::{self, Credentials};
 use quantum_deploy::{DatasourceState, EnvironmentDatasource};
+use quantum_kernel::audit::{self, AuditAction, NewAuditEntry, ResourceType};
 use quantum_kernel::{Engine, ErrorInfo};
 use quantum_secrets::Secret;
 use serde::{Deserialize, Serialize};
@@ -63,6 +64,48 @@ pub async fn states(
 ) -> Result<Vec<DatasourceState>, ErrorInfo> {
     let declared = declared(core, project_id, environment).await?;
     let spec = engine_spec(core, project_id, &declared).await?;
+    Ok(core
+        .deploys
+        .datasource_states(project_id, &spec, &declared.datasources)
+        .await?)
+}
+
+/// Removes the environment's datasource `name` from its engine, and with `with_data` its data
+/// volume and the password it was set up with (the next one starts anew); audited. Its states
+/// after.
+pub async fn remove(
+    core: &Core,
+    project_id: i64,
+    environment: &str,
+    name: &str,
+    with_data: bool,
+) -> Result<Vec<DatasourceState>, ErrorInfo> {
+    let declared = declared(core, project_id, environment).await?;
+    let spec = engine_spec(core, project_id, &declared).await?;
+    core.deploys
+        .remove_datasource(project_id, &spec, name, with_data)
+        .await?;
+    if with_data {
+        let secrets = std::sync::Arc::clone(&core.secrets);
+        let account = password_entry(project_id, environment, name);
+        tokio::task::spawn_blocking(move || secrets.delete(&account))
+            .await
+            .map_err(|error| ErrorInfo::new("secrets.failed", error.to_string()))??;
+    }
+    let mut tx = core.store.begin_write().await?;
+    audit::record(
+        &mut tx,
+        NewAuditEntry {
+            action: AuditAction::DatasourceRemove,
+            resource_type: ResourceType::Project,
+            resource_id: project_id,
+            resource_name: &format!("{name} of deploy environment {environment}"),
+            project_id: Some(project_id),
+            details: serde_json::json!({ "environment": environment, "datasource": name, "dataDeleted": with_data }),
+        },
+    )
+    .await?;
+    tx.commit().await.map_err(quantum_kernel::Error::from)?;
     Ok(core
         .deploys
         .datasource_states(project_id, &spec, &declared.datasources)

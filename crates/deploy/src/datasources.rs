@@ -12,11 +12,13 @@ use bollard::models::{
     RestartPolicyNameEnum,
 };
 use bollard::query_parameters::CreateContainerOptionsBuilder;
-use quantum_docker::{ContainerState, Docker, LABEL_ENVIRONMENT_DATASOURCE};
+use quantum_docker::{
+    ContainerState, Docker, LABEL_ENVIRONMENT_DATASOURCE, LABEL_PROJECT, LABEL_STORE,
+};
 use serde::{Deserialize, Serialize};
 use specta::Type;
 
-use crate::names::Names;
+use crate::names::{Names, LABEL_ENVIRONMENT};
 use crate::spec::{EnvironmentDatasource, EnvironmentSpec};
 use crate::{Deploys, Error, Result};
 
@@ -30,6 +32,9 @@ const FAILURE_LOG_LINES: usize = 20;
 #[serde(rename_all = "camelCase")]
 pub struct DatasourceState {
     pub name: String,
+    /// The environment's `datasources` lists it; one that is not was listed before and is
+    /// still on the engine.
+    pub listed: bool,
     /// `None`: not made yet (the next deploy makes it).
     pub running: Option<bool>,
     /// Why it stopped, when it did.
@@ -40,7 +45,8 @@ pub struct DatasourceState {
 }
 
 impl Deploys {
-    /// The environment's datasources `listed` as its engine has them.
+    /// The environment's datasources `listed` as its engine has them, then those it has that
+    /// are no longer listed.
     pub async fn datasource_states(
         &self,
         project_id: i64,
@@ -49,8 +55,23 @@ impl Deploys {
     ) -> Result<Vec<DatasourceState>> {
         let docker = self.engine(spec).await?;
         let names = self.names(project_id, &spec.name);
+        let project = project_id.to_string();
+        let left: Vec<String> = docker
+            .labelled_containers(
+                LABEL_ENVIRONMENT_DATASOURCE,
+                &[
+                    (LABEL_STORE, self.store.identity()),
+                    (LABEL_PROJECT, &project),
+                    (LABEL_ENVIRONMENT, &spec.name),
+                ],
+            )
+            .await?
+            .into_iter()
+            .map(|container| container.value)
+            .filter(|name| !listed.contains(name))
+            .collect();
         let mut states = Vec::new();
-        for name in listed {
+        for name in listed.iter().chain(&left) {
             let container = names.datasource(name);
             let state = docker.inspect(&container).await?;
             let image = match state {
@@ -59,6 +80,7 @@ impl Deploys {
             };
             states.push(DatasourceState {
                 name: name.clone(),
+                listed: listed.contains(name),
                 running: state.as_ref().map(|state| state.running),
                 reason: state.as_ref().and_then(ContainerState::exit_reason),
                 image,
@@ -82,6 +104,29 @@ impl Deploys {
             .ensure_network(&names.network(), names.labels("network", None))
             .await?;
         ensure(&docker, &names, &spec.datasources, log).await
+    }
+}
+
+impl Deploys {
+    /// Removes the environment's datasource `name` from its engine; its data volume too with
+    /// `with_data`, which cannot be undone. A datasource still listed is made anew by the next
+    /// deploy (on its kept data, or empty).
+    pub async fn remove_datasource(
+        &self,
+        project_id: i64,
+        spec: &EnvironmentSpec,
+        name: &str,
+        with_data: bool,
+    ) -> Result<()> {
+        let _busy = self.begin(project_id, &spec.name)?;
+        let docker = self.engine(spec).await?;
+        let container = self.names(project_id, &spec.name).datasource(name);
+        docker.stop(&container).await?;
+        docker.remove_container(&container).await?;
+        if with_data {
+            docker.remove_volume(&format!("{container}-data")).await?;
+        }
+        Ok(())
     }
 }
 

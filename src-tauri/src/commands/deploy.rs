@@ -205,6 +205,26 @@ pub async fn deploy_datasources_start(
     quantum_core::deploy_datasources::start(&state.core, project_id, &environment).await
 }
 
+/// Removes an environment's datasource from its engine (its data too with `withData`).
+#[tauri::command]
+#[specta::specta]
+pub async fn deploy_datasource_remove(
+    state: State<'_, AppState>,
+    project_id: i64,
+    environment: String,
+    name: String,
+    with_data: bool,
+) -> CommandResult<Vec<DatasourceState>> {
+    quantum_core::deploy_datasources::remove(
+        &state.core,
+        project_id,
+        &environment,
+        &name,
+        with_data,
+    )
+    .await
+}
+
 /// Points an environment at another Docker Engine (written into quantum.toml, comments kept).
 #[tauri::command]
 #[specta::specta]

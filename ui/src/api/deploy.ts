@@ -62,6 +62,9 @@ export const deployApi = {
   deployDatasourceStates: (projectId: number, environment: string) => unwrap(commands.deployDatasourceStates(projectId, environment)),
   /** Makes them run now, as the next deploy would; resolves with their states. */
   deployDatasourcesStart: (projectId: number, environment: string) => unwrap(commands.deployDatasourcesStart(projectId, environment)),
+  /** Removes one from the environment's engine; its data volume too with `withData`. Resolves with the states after. */
+  deployDatasourceRemove: (projectId: number, environment: string, name: string, withData: boolean) =>
+    unwrap(commands.deployDatasourceRemove(projectId, environment, name, withData)),
   /** The registry the environment pushes to, and who the app logs in to it as. */
   deployRegistryLogin: (projectId: number, environment: string) => unwrap(commands.deployRegistryLogin(projectId, environment)),
   /** Checks the login against the registry, then keeps it in the keychain; null forgets it. */

@@ -11,7 +11,13 @@ vi.mock("../../api", async (importOriginal) => {
   const actual = await importOriginal<typeof ApiModule>();
   return {
     ...actual,
-    api: { deployDatasourceChoices: vi.fn(), deployDatasourceStates: vi.fn(), deploySetDatasources: vi.fn(), deployDatasourcesStart: vi.fn() },
+    api: {
+      deployDatasourceChoices: vi.fn(),
+      deployDatasourceStates: vi.fn(),
+      deploySetDatasources: vi.fn(),
+      deployDatasourcesStart: vi.fn(),
+      deployDatasourceRemove: vi.fn(),
+    },
   };
 });
 
@@ -26,7 +32,8 @@ describe("DatasourcesDialog", () => {
     vi.mocked(api.deployDatasourceChoices).mockReset().mockResolvedValue(choices);
     vi.mocked(api.deployDatasourceStates)
       .mockReset()
-      .mockResolvedValue([{ name: "main", running: false, reason: "Exited with code 1.", image: "postgres:16-alpine", volume }]);
+      .mockResolvedValue([{ name: "main", listed: true, running: false, reason: "Exited with code 1.", image: "postgres:16-alpine", volume }]);
+    vi.mocked(api.deployDatasourceRemove).mockReset();
     vi.mocked(api.deploySetDatasources).mockReset().mockResolvedValue(null);
     vi.mocked(api.deployDatasourcesStart).mockReset();
   });
@@ -50,7 +57,7 @@ describe("DatasourcesDialog", () => {
 
   it("starts them now and shows their new state", async () => {
     const user = userEvent.setup();
-    vi.mocked(api.deployDatasourcesStart).mockResolvedValue([{ name: "main", running: true, reason: null, image: "postgres:16-alpine", volume }]);
+    vi.mocked(api.deployDatasourcesStart).mockResolvedValue([{ name: "main", listed: true, running: true, reason: null, image: "postgres:16-alpine", volume }]);
     renderWithApp(<DatasourcesDialog projectId={1} environment="prod" onClose={() => {}} />);
 
     await screen.findByText(/stopped: Exited/);
@@ -61,7 +68,29 @@ describe("DatasourcesDialog", () => {
 
   it("says a datasource not made yet is made by the next deploy", () => {
     expect(stateLabel(undefined)).toBe("not made yet: the next deploy makes it");
-    expect(stateLabel({ name: "main", running: null, reason: null, image: null, volume })).toBe("not made yet: the next deploy makes it");
-    expect(stateLabel({ name: "main", running: false, reason: null, image: null, volume })).toBe("stopped");
+    expect(stateLabel({ name: "main", listed: true, running: null, reason: null, image: null, volume })).toBe("not made yet: the next deploy makes it");
+    expect(stateLabel({ name: "main", listed: true, running: false, reason: null, image: null, volume })).toBe("stopped");
+  });
+
+  it("removes one no longer listed, with its data only when that is ticked and said", async () => {
+    const user = userEvent.setup();
+    const cacheVolume = "qa-x-p1-prod-ds-cache-data";
+    vi.mocked(api.deployDatasourceStates).mockResolvedValue([
+      { name: "main", listed: true, running: true, reason: null, image: "postgres:16-alpine", volume },
+      { name: "cache", listed: false, running: true, reason: null, image: "redis:7-alpine", volume: cacheVolume },
+    ]);
+    vi.mocked(api.deployDatasourceRemove).mockResolvedValue([{ name: "main", listed: true, running: true, reason: null, image: "postgres:16-alpine", volume }]);
+    renderWithApp(<DatasourcesDialog projectId={1} environment="prod" onClose={() => {}} />);
+
+    const left = await screen.findByTestId("deploy-datasource-left");
+    expect(left).toHaveTextContent(`cache · running, data in ${cacheVolume}`);
+    await user.click(within(left).getByRole("button", { name: "Remove…" }));
+    const confirm = screen.getByTestId("deploy-datasource-confirm");
+    expect(within(confirm).getByRole("button", { name: "Remove, keep the data" })).toBeVisible();
+    await user.click(within(confirm).getByRole("checkbox", { name: /Also delete its data/ }));
+    expect(confirm).toHaveTextContent(cacheVolume);
+    await user.click(within(confirm).getByRole("button", { name: "Remove with its data" }));
+    expect(api.deployDatasourceRemove).toHaveBeenCalledWith(1, "prod", "cache", true);
+    await waitFor(() => expect(screen.queryByTestId("deploy-datasource-left")).toBeNull());
   });
 });

@@ -2,6 +2,7 @@ import { useState } from "react";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { toast } from "sonner";
 import { api, errorMessage } from "../../api";
+import type { DatasourceState } from "../../api/deploy";
 import { queryKeys } from "../../api/queryKeys";
 import { Dialog } from "../../components/Dialog";
 import { engineLabels } from "../datasources/status";
@@ -39,6 +40,30 @@ export function DatasourcesDialog({ projectId, environment, onClose }: { project
     onError: (error) => toast.error(`The datasources of ${environment} did not start`, { description: errorMessage(error) }),
   });
 
+  const [removing, setRemoving] = useState<{ name: string; volume: string; withData: boolean } | null>(null);
+  const remove = useMutation({
+    mutationFn: ({ name, withData }: { name: string; withData: boolean }) => api.deployDatasourceRemove(projectId, environment, name, withData),
+    onSuccess: (after, { name, withData }) => {
+      queryClient.setQueryData([...key, "states"], after);
+      setRemoving(null);
+      toast.success(withData ? `Removed ${name} and its data from ${environment}` : `Removed ${name} from ${environment}; its data is kept`);
+    },
+    onError: (error) => toast.error("The datasource could not be removed", { description: errorMessage(error) }),
+  });
+  const left = states.data?.filter((state) => !state.listed) ?? [];
+  const removeButton = (state: DatasourceState | undefined) =>
+    state !== undefined &&
+    state.running !== null && (
+      <button
+        type="button"
+        className="button button-secondary button-small"
+        onClick={() => setRemoving({ name: state.name, volume: state.volume, withData: false })}
+        data-testid="deploy-datasource-remove"
+      >
+        Remove…
+      </button>
+    );
+
   const toggle = (name: string, on: boolean) => {
     const order = choices.data?.map((choice) => choice.name) ?? [];
     const next = on ? [...listed, name] : listed.filter((other) => other !== name);
@@ -63,25 +88,70 @@ export function DatasourcesDialog({ projectId, environment, onClose }: { project
             {choices.data.map((choice) => {
               const state = states.data?.find((s) => s.name === choice.name);
               return (
-                <label key={choice.name} className="deploy-target-kind" data-testid="deploy-datasource-choice" data-name={choice.name}>
-                  <input type="checkbox" checked={listed.includes(choice.name)} onChange={(event) => toggle(choice.name, event.target.checked)} />
-                  <span>
-                    <span className="mono">{choice.name}</span>
-                    <span className="small muted">
-                      {" "}
-                      — {engineLabels[choice.engine]}, {choice.image}
-                    </span>
-                    {choice.listed && states.data && (
-                      <span className="small" data-testid="deploy-datasource-state">
+                <div key={choice.name} className="deploy-datasource-row" data-testid="deploy-datasource-choice" data-name={choice.name}>
+                  <label className="deploy-target-kind">
+                    <input type="checkbox" checked={listed.includes(choice.name)} onChange={(event) => toggle(choice.name, event.target.checked)} />
+                    <span>
+                      <span className="mono">{choice.name}</span>
+                      <span className="small muted">
                         {" "}
-                        · {stateLabel(state)}
+                        — {engineLabels[choice.engine]}, {choice.image}
                       </span>
-                    )}
-                  </span>
-                </label>
+                      {choice.listed && states.data && (
+                        <span className="small" data-testid="deploy-datasource-state">
+                          {" "}
+                          · {stateLabel(state)}
+                        </span>
+                      )}
+                    </span>
+                  </label>
+                  {choice.listed && removeButton(state)}
+                </div>
               );
             })}
           </fieldset>
+        )}
+        {left.length > 0 && (
+          <div className="deploy-datasource-left">
+            <p className="field-label">On the engine, no longer listed</p>
+            {left.map((state) => (
+              <div key={state.name} className="deploy-datasource-row" data-testid="deploy-datasource-left" data-name={state.name}>
+                <span>
+                  <span className="mono">{state.name}</span>
+                  <span className="small muted"> · {stateLabel(state)}, data in {state.volume}</span>
+                </span>
+                {removeButton(state)}
+              </div>
+            ))}
+          </div>
+        )}
+        {removing && (
+          <div className="panel deploy-datasource-confirm" role="alertdialog" aria-label={`Remove ${removing.name}`} data-testid="deploy-datasource-confirm">
+            <p>
+              Remove the container of <span className="mono">{removing.name}</span> from {environment}'s engine?
+              {listed.includes(removing.name) && " The next deploy makes it again."}
+            </p>
+            <label className="deploy-target-kind">
+              <input type="checkbox" checked={removing.withData} onChange={(event) => setRemoving({ ...removing, withData: event.target.checked })} />
+              <span>
+                Also delete its data (volume <span className="mono">{removing.volume}</span>) and its password: this cannot be undone
+              </span>
+            </label>
+            <div className="deploy-datasource-actions">
+              <button type="button" className="button button-secondary" onClick={() => setRemoving(null)}>
+                Keep it
+              </button>
+              <button
+                type="button"
+                className={removing.withData ? "button button-danger" : "button button-primary"}
+                disabled={remove.isPending}
+                onClick={() => remove.mutate({ name: removing.name, withData: removing.withData })}
+                data-testid="deploy-datasource-remove-confirm"
+              >
+                {remove.isPending ? "Removing…" : removing.withData ? "Remove with its data" : "Remove, keep the data"}
+              </button>
+            </div>
+          </div>
         )}
         {states.isPending && saved.length > 0 && (
           <p className="muted" role="status">
