@@ -70,6 +70,31 @@ pub async fn states(
         .await?)
 }
 
+/// The containers of an environment's own datasources that its engine has, as sources of the
+/// project's log: (source name, container).
+pub(crate) async fn log_sources(
+    core: &Core,
+    release: &quantum_deploy::Release,
+    docker: &quantum_docker::Docker,
+) -> Vec<(String, String)> {
+    let Ok(declared) = declared(core, release.project_id, &release.environment).await else {
+        return Vec::new();
+    };
+    let names = quantum_deploy::Names::new(
+        core.store.identity(),
+        release.project_id,
+        &release.environment,
+    );
+    let mut sources = Vec::new();
+    for name in &declared.datasources {
+        let container = names.datasource(name);
+        if let Ok(Some(_)) = docker.inspect(&container).await {
+            sources.push((format!("{name} of {}", release.environment), container));
+        }
+    }
+    sources
+}
+
 /// Removes the environment's datasource `name` from its engine, and with `with_data` its data
 /// volume and the password it was set up with (the next one starts anew); audited. Its states
 /// after.

@@ -51,6 +51,24 @@ struct Plan {
     keep: Keep,
 }
 
+/// Containers as datasource sources of the log, on `docker` (this machine's when `None`).
+fn add_containers(
+    sources: &mut Vec<LogSource>,
+    containers: &mut Vec<(u16, String, Option<Docker>)>,
+    found: Vec<(String, String)>,
+    docker: Option<&Docker>,
+) {
+    for (name, container) in found {
+        let id = sources.len() as u16;
+        sources.push(LogSource {
+            id,
+            kind: LogSourceKind::Datasource,
+            name,
+        });
+        containers.push((id, container, docker.cloned()));
+    }
+}
+
 async fn plan(core: &Core, project_id: i64) -> Result<Plan, ErrorInfo> {
     let datasources = core.datasources.list(Some(project_id)).await?;
     let mut sources = Vec::new();
@@ -119,12 +137,21 @@ async fn plan(core: &Core, project_id: i64) -> Result<Plan, ErrorInfo> {
             name: format!("{} ({}){on}", release.environment, release.version),
         });
         // A release on another Docker host logs there: read over that engine's connection.
+        // The environment's own datasources log beside it, on the same engine.
         if target.is_local() {
+            if let Ok(docker) = core.deploys.local_engine().await {
+                let found = crate::deploy_datasources::log_sources(core, &release, &docker).await;
+                add_containers(&mut sources, &mut containers, found, None);
+            }
             containers.push((id, container, None));
             continue;
         }
         match crate::deploy::release_engine(core, &release).await {
-            Ok(docker) => containers.push((id, container, Some(docker))),
+            Ok(docker) => {
+                let found = crate::deploy_datasources::log_sources(core, &release, &docker).await;
+                add_containers(&mut sources, &mut containers, found, Some(&docker));
+                containers.push((id, container, Some(docker)));
+            }
             Err(error) => notes.push(LogEntry::new(
                 now_ms(),
                 id,

@@ -208,6 +208,11 @@ impl Deploys {
         self.engines.get(spec, None).await
     }
 
+    /// This machine's Docker Engine, as the deploys reach it.
+    pub async fn local_engine(&self) -> Result<Docker> {
+        self.engines.local().await
+    }
+
     fn begin(&self, project_id: i64, environment: &str) -> Result<Busy<'_>> {
         let key = (project_id, environment.to_owned());
         if !lock(&self.busy).insert(key.clone()) {
