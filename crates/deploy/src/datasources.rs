@@ -105,9 +105,7 @@ impl Deploys {
             .await?;
         ensure(&docker, &names, &spec.datasources, log).await
     }
-}
 
-impl Deploys {
     /// Removes the environment's datasource `name` from its engine; its data volume too with
     /// `with_data`, which cannot be undone. A datasource still listed is made anew by the next
     /// deploy (on its kept data, or empty).
