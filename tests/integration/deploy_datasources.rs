@@ -300,6 +300,36 @@ async fn an_environments_own_datasources_are_created_kept_and_reached_by_name() 
             .expect("audit");
     assert_eq!(audited, 2);
 
+    // Data set up with a password the keychain no longer holds is refused, not served.
+    let cache_account = format!("environment-datasource:{project_id}:test:cache");
+    core.secrets.delete(&cache_account).expect("forgotten");
+    let toml = std::fs::read_to_string(folder.path().join("quantum.toml")).expect("toml");
+    let toml = toml
+        .replace("[\"main\"]", "[\"main\", \"cache\"]")
+        .replace("image = \"redis:7.2\"\n", "");
+    std::fs::write(folder.path().join("quantum.toml"), toml).expect("toml");
+    let start = || quantum_core::deploy_datasources::start(&core, project_id, "test");
+    let refused = start().await.expect_err("another password");
+    assert_eq!(
+        refused.code, "deploy.datasource_password",
+        "{}",
+        refused.message
+    );
+    assert!(
+        refused.message.contains(&cache_volume),
+        "{}",
+        refused.message
+    );
+    remove("cache", true).await.expect("removed with its data");
+    let started = start().await.expect("made anew");
+    assert_eq!(
+        listed(&started),
+        [
+            ("main".to_owned(), true, Some(true)),
+            ("cache".to_owned(), true, Some(true))
+        ]
+    );
+
     remove_environment(core.store.identity(), project_id, "test", &image).await;
-    docker(&["volume", "rm", &cache_volume]);
+    docker(&["volume", "rm", &cache_volume, &format!("{main}-data")]);
 }

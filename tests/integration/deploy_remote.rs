@@ -54,6 +54,7 @@ fn redis_datasource(password: &quantum_secrets::Secret) -> quantum_deploy::Envir
         data_path: engine.data_path().to_owned(),
         port: engine.default_port(),
         ready: connection::ready_command(engine),
+        password_fingerprint: "remote cache".to_owned(),
     }
 }
 

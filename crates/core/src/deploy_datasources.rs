@@ -199,7 +199,9 @@ pub(crate) async fn resolve(
                 variables.push((variable, value));
             }
         }
+        let password_fingerprint = core.variables.fingerprint(&password)?;
         datasources.push(EnvironmentDatasource {
+            password_fingerprint,
             engine: engine.label().to_owned(),
             image,
             env: connection::container_env(engine, &credentials),

@@ -26,6 +26,9 @@ use crate::{Deploys, Error, Result};
 const READY_TIMEOUT: Duration = Duration::from_secs(120);
 const PROBE_EVERY: Duration = Duration::from_millis(250);
 const FAILURE_LOG_LINES: usize = 20;
+/// On an environment datasource's volume: the fingerprint of the password its data was set up
+/// with.
+const LABEL_PASSWORD: &str = "app.quantumadmin.password-fingerprint";
 
 /// An environment datasource's container as its engine has it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Type)]
@@ -138,6 +141,7 @@ pub async fn ensure(
     for datasource in datasources {
         let container = names.datasource(&datasource.name);
         let started = Instant::now();
+        same_password(docker, datasource, &format!("{container}-data")).await?;
         let state = docker.inspect(&container).await?;
         if state.is_some() {
             say_image_kept(docker, datasource, &container, &mut log).await?;
@@ -175,6 +179,22 @@ pub async fn ensure(
         ));
     }
     Ok(())
+}
+
+/// Refuses data whose volume says it was set up with another password than the datasource's.
+async fn same_password(
+    docker: &Docker,
+    datasource: &EnvironmentDatasource,
+    volume: &str,
+) -> Result<()> {
+    let kept = docker.volume_labels(volume).await?;
+    match kept.as_ref().and_then(|labels| labels.get(LABEL_PASSWORD)) {
+        Some(kept) if *kept != datasource.password_fingerprint => Err(Error::DatasourcePassword {
+            name: datasource.name.clone(),
+            volume: volume.to_owned(),
+        }),
+        _ => Ok(()),
+    }
 }
 
 /// A container made from another image than the file names now keeps it: a server's data
@@ -235,7 +255,12 @@ async fn create(
         datasource.name.clone(),
     );
     let volume = format!("{container}-data");
-    docker.ensure_volume(&volume, labels.clone()).await?;
+    let mut volume_labels = labels.clone();
+    volume_labels.insert(
+        LABEL_PASSWORD.to_owned(),
+        datasource.password_fingerprint.clone(),
+    );
+    docker.ensure_volume(&volume, volume_labels).await?;
     let host_config = HostConfig {
         binds: Some(vec![format!("{volume}:{}", datasource.data_path)]),
         network_mode: Some(names.network()),

@@ -45,6 +45,8 @@ pub enum Error {
         reason: String,
         last_log: Vec<String>,
     },
+    #[error("Datasource {name}'s data (volume {volume}) was set up with another password than the one the keychain holds for it now: the entry was lost or changed. Put that password back in the keychain, or remove the datasource with its data (Deploy → Datasources → Remove…) to start it anew. Nothing was released.")]
+    DatasourcePassword { name: String, volume: String },
     #[error("Release {version} ran on {was}, and the environment now deploys to {now}: its image is not there. Deploy again instead.")]
     TargetChanged {
         version: String,
@@ -97,6 +99,7 @@ impl Coded for Error {
             Self::Hook { .. } => "deploy.hook_failed",
             Self::Data { .. } => "deploy.data_failed",
             Self::Datasource { .. } => "deploy.datasource_failed",
+            Self::DatasourcePassword { .. } => "deploy.datasource_password",
         }
     }
 }

@@ -158,6 +158,9 @@ pub struct EnvironmentDatasource {
     pub port: u16,
     /// Run in the container; exits 0 once the server takes clients.
     pub ready: Vec<String>,
+    /// A keyed fingerprint of the password, kept on the data volume: data set up with another
+    /// password is refused rather than served to a release that cannot log in.
+    pub password_fingerprint: String,
 }
 
 // The environment holds the password: never printed.

@@ -44,6 +44,15 @@ impl Docker {
         }
     }
 
+    /// A volume's labels; `None` when there is no such volume.
+    pub async fn volume_labels(&self, name: &str) -> Result<Option<HashMap<String, String>>> {
+        match self.api.inspect_volume(name).await {
+            Ok(volume) => Ok(Some(volume.labels)),
+            Err(error) if status(&error) == Some(404) => Ok(None),
+            Err(error) => Err(api_error(error)),
+        }
+    }
+
     /// Copies every file of volume `from` into volume `to` (made empty beforehand) through a
     /// helper container of `image`, run as root without a network, `from` mounted read-only.
     /// The image is the datasource's own: it is on the machine already, and its files' owners
