@@ -211,9 +211,16 @@ async fn an_environments_own_datasources_are_created_kept_and_reached_by_name() 
     let stopped = states(&core).await.expect("states");
     assert_eq!(running(&stopped), both(true, false));
     assert_eq!(stopped[1].reason.as_deref(), Some("Exited with code 0."));
-    let started = quantum_core::deploy_datasources::start(&core, project_id, "test")
+    let said = Mutex::new(Vec::<String>::new());
+    let tell = |line: &str| said.lock().expect("said").push(line.to_owned());
+    let started = quantum_core::deploy_datasources::start(&core, project_id, "test", &tell)
         .await
         .expect("started");
+    let said = said.lock().expect("said").join("\n");
+    assert!(
+        said.contains("Starting datasource main, which was stopped"),
+        "{said}"
+    );
     assert_eq!(running(&started), both(true, true));
 
     // A datasource that stopped is started again by the next deploy, with its data.
@@ -308,7 +315,7 @@ async fn an_environments_own_datasources_are_created_kept_and_reached_by_name() 
         .replace("[\"main\"]", "[\"main\", \"cache\"]")
         .replace("image = \"redis:7.2\"\n", "");
     std::fs::write(folder.path().join("quantum.toml"), toml).expect("toml");
-    let start = || quantum_core::deploy_datasources::start(&core, project_id, "test");
+    let start = || quantum_core::deploy_datasources::start(&core, project_id, "test", &|_| {});
     let refused = start().await.expect_err("another password");
     assert_eq!(
         refused.code, "deploy.datasource_password",

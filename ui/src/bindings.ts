@@ -202,8 +202,11 @@ export const commands = {
 	deploySetDatasources: (projectId: number, environment: string, names: string[]) => typedError<null, ErrorInfo>(__TAURI_INVOKE("deploy_set_datasources", { projectId, environment, names })),
 	/**  The environment's datasources as its engine has them. */
 	deployDatasourceStates: (projectId: number, environment: string) => typedError<DatasourceState[], ErrorInfo>(__TAURI_INVOKE("deploy_datasource_states", { projectId, environment })),
-	/**  Makes the environment's datasources run now, as its next deploy would. */
-	deployDatasourcesStart: (projectId: number, environment: string) => typedError<DatasourceState[], ErrorInfo>(__TAURI_INVOKE("deploy_datasources_start", { projectId, environment })),
+	/**
+	 *  Makes the environment's datasources run now, as its next deploy would, each line of what it
+	 *  does (pulls, creation, readiness) sent as it happens.
+	 */
+	deployDatasourcesStart: (projectId: number, environment: string, onLine: Channel<string>) => typedError<DatasourceState[], ErrorInfo>(__TAURI_INVOKE("deploy_datasources_start", { projectId, environment, onLine })),
 	/**  Removes an environment's datasource from its engine (its data too with `withData`). */
 	deployDatasourceRemove: (projectId: number, environment: string, name: string, withData: boolean) => typedError<DatasourceState[], ErrorInfo>(__TAURI_INVOKE("deploy_datasource_remove", { projectId, environment, name, withData })),
 	/**  Builds the project and releases it to `environment`; ends with the release, live or failed. */

@@ -137,18 +137,21 @@ pub async fn remove(
         .await?)
 }
 
-/// Makes the environment's datasources run now, as its next deploy would; their states after.
+/// Makes the environment's datasources run now, as its next deploy would, telling `on_line`
+/// what it does (pulls, creation, readiness); their states after.
 pub async fn start(
     core: &Core,
     project_id: i64,
     environment: &str,
+    on_line: &(dyn Fn(&str) + Send + Sync),
 ) -> Result<Vec<DatasourceState>, ErrorInfo> {
     let declared = declared(core, project_id, environment).await?;
     let mut spec = engine_spec(core, project_id, &declared).await?;
     spec.datasources = resolve(core, project_id, &declared).await?.0;
     core.deploys
         .start_datasources(project_id, &spec, |line| {
-            tracing::info!(environment, "{line}")
+            tracing::info!(environment, "{line}");
+            on_line(line);
         })
         .await?;
     Ok(core

@@ -194,15 +194,20 @@ pub async fn deploy_datasource_states(
     quantum_core::deploy_datasources::states(&state.core, project_id, &environment).await
 }
 
-/// Makes the environment's datasources run now, as its next deploy would.
+/// Makes the environment's datasources run now, as its next deploy would, each line of what it
+/// does (pulls, creation, readiness) sent as it happens.
 #[tauri::command]
 #[specta::specta]
 pub async fn deploy_datasources_start(
     state: State<'_, AppState>,
     project_id: i64,
     environment: String,
+    on_line: Channel<String>,
 ) -> CommandResult<Vec<DatasourceState>> {
-    quantum_core::deploy_datasources::start(&state.core, project_id, &environment).await
+    let send = move |line: &str| {
+        let _ = on_line.send(line.to_owned());
+    };
+    quantum_core::deploy_datasources::start(&state.core, project_id, &environment, &send).await
 }
 
 /// Removes an environment's datasource from its engine (its data too with `withData`).

@@ -61,7 +61,11 @@ export const deployApi = {
   /** The environment's datasources as its engine has them (connects to it). */
   deployDatasourceStates: (projectId: number, environment: string) => unwrap(commands.deployDatasourceStates(projectId, environment)),
   /** Makes them run now, as the next deploy would; resolves with their states. */
-  deployDatasourcesStart: (projectId: number, environment: string) => unwrap(commands.deployDatasourcesStart(projectId, environment)),
+  deployDatasourcesStart: (projectId: number, environment: string, onLine: (line: string) => void) => {
+    const lines = new Channel<string>();
+    lines.onmessage = onLine;
+    return unwrap(commands.deployDatasourcesStart(projectId, environment, lines));
+  },
   /** Removes one from the environment's engine; its data volume too with `withData`. Resolves with the states after. */
   deployDatasourceRemove: (projectId: number, environment: string, name: string, withData: boolean) =>
     unwrap(commands.deployDatasourceRemove(projectId, environment, name, withData)),

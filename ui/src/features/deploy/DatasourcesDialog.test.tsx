@@ -57,12 +57,21 @@ describe("DatasourcesDialog", () => {
 
   it("starts them now and shows their new state", async () => {
     const user = userEvent.setup();
-    vi.mocked(api.deployDatasourcesStart).mockResolvedValue([{ name: "main", listed: true, running: true, reason: null, image: "postgres:16-alpine", volume }]);
+    let finish: (() => void) | undefined;
+    vi.mocked(api.deployDatasourcesStart).mockImplementation((_project, _environment, onLine) => {
+      onLine("Starting datasource main, which was stopped");
+      return new Promise((resolve) => {
+        finish = () => resolve([{ name: "main", listed: true, running: true, reason: null, image: "postgres:16-alpine", volume }]);
+      });
+    });
     renderWithApp(<DatasourcesDialog projectId={1} environment="prod" onClose={() => {}} />);
 
     await screen.findByText(/stopped: Exited/);
     await user.click(screen.getByRole("button", { name: "Start now" }));
-    expect(api.deployDatasourcesStart).toHaveBeenCalledWith(1, "prod");
+    expect(api.deployDatasourcesStart).toHaveBeenCalledWith(1, "prod", expect.any(Function));
+    // What it does shows while it runs.
+    expect(await screen.findByTestId("deploy-datasources-progress")).toHaveTextContent("Starting datasource main, which was stopped");
+    finish?.();
     await waitFor(() => expect(screen.getByTestId("deploy-datasource-state")).toHaveTextContent("running"));
   });
 

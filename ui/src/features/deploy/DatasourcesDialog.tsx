@@ -31,8 +31,12 @@ export function DatasourcesDialog({ projectId, environment, onClose }: { project
     },
     onError: (error) => toast.error("The datasources could not be written", { description: errorMessage(error) }),
   });
+  const [progress, setProgress] = useState<string | null>(null);
   const start = useMutation({
-    mutationFn: () => api.deployDatasourcesStart(projectId, environment),
+    mutationFn: () => {
+      setProgress(null);
+      return api.deployDatasourcesStart(projectId, environment, setProgress);
+    },
     onSuccess: (started) => {
       queryClient.setQueryData([...key, "states"], started);
       toast.success(`The datasources of ${environment} are running`);
@@ -159,6 +163,11 @@ export function DatasourcesDialog({ projectId, environment, onClose }: { project
           </p>
         )}
         {states.isError && <p className="field-error">The environment's engine could not be asked: {errorMessage(states.error)}</p>}
+        {start.isPending && progress && (
+          <p className="small muted" role="status" data-testid="deploy-datasources-progress">
+            {progress}
+          </p>
+        )}
       </div>
       <footer className="dialog-footer">
         <button type="button" className="button button-secondary" onClick={onClose}>
