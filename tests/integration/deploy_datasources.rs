@@ -6,11 +6,12 @@
 
 use std::process::Command;
 use std::sync::Mutex;
+use std::time::Duration;
 
 use quantum_datasources::Engine;
 use quantum_deploy::{DeployEvent, Names, ReleaseStatus};
 use quantum_integration_tests::deploy::{
-    core_with_project, free_port, project_folder, release_version, remove_environment,
+    core_with_project, free_port, project_folder, release_version, remove_environment, FollowedLog,
 };
 use quantum_integration_tests::test_image;
 
@@ -148,36 +149,10 @@ async fn an_environments_own_datasources_are_created_kept_and_reached_by_name() 
     let created = docker(&["inspect", "--format", "{{.Id}}", &main]);
 
     // The project's log has each beside the release.
-    let (sender, mut receiver) = tokio::sync::mpsc::unbounded_channel();
-    let (sources, follower) = quantum_core::logs::follow(
-        &core,
-        project_id,
-        data_dir.path().join("logs"),
-        None,
-        move |event| sender.send(event).is_ok(),
-    )
-    .await
-    .expect("followed");
-    let source = sources
-        .iter()
-        .find(|source| source.name == "main of test")
-        .unwrap_or_else(|| panic!("the datasource is a source: {sources:?}"));
-    let ready = tokio::time::timeout(std::time::Duration::from_secs(30), async {
-        while let Some(event) = receiver.recv().await {
-            if let quantum_core::logs::ProjectLogEvent::Entries { entries } = event {
-                if entries.iter().any(|entry| {
-                    entry.source == source.id && entry.text.contains("ready to accept connections")
-                }) {
-                    return true;
-                }
-            }
-        }
-        false
-    })
-    .await
-    .expect("its line within 30 s");
-    assert!(ready);
-    drop(follower);
+    FollowedLog::start(&core, project_id, data_dir.path(), "main of test")
+        .await
+        .lines_holding("ready to accept connections", 1, Duration::from_secs(30))
+        .await;
 
     // The Deploy page's dialog: the project's datasources, which the environment runs, and
     // what its engine has of them; Start now starts one that stopped.

@@ -10,6 +10,7 @@ use quantum_deploy::kubernetes::Kubeconfigs;
 use quantum_deploy::{Deploys, EnvironmentSpec, HealthCheck, KubernetesTarget, ReleaseStatus};
 use quantum_integration_tests::deploy::{
     core_with_project, git, project_folder, release_version, remove_environment, request,
+    FollowedLog,
 };
 use quantum_integration_tests::fakes::Fake;
 use quantum_integration_tests::TestApp;
@@ -394,41 +395,15 @@ async fn a_cluster_release_is_a_source_of_the_logs_page_read_from_its_pods() {
         .await
         .expect("deployed to the cluster");
 
-    let (sender, mut receiver) = tokio::sync::mpsc::unbounded_channel();
-    let (sources, _follower) = quantum_core::logs::follow(
-        &core,
-        project_id,
-        data_dir.path().join("logs"),
-        None,
-        move |event| sender.send(event).is_ok(),
-    )
-    .await
-    .expect("followed");
     let name = format!(
         "production ({}) on Kubernetes context fake, namespace shop",
         release.version
     );
-    let source = sources
-        .iter()
-        .find(|source| source.name == name)
-        .unwrap_or_else(|| panic!("the release is a source: {sources:?}"))
-        .id;
     // Each of its two pods says it listens.
-    let mut heard = 0;
-    let deadline = Instant::now() + Duration::from_secs(10);
-    while heard < 2 {
-        let left = deadline.saturating_duration_since(Instant::now());
-        let event = tokio::time::timeout(left, receiver.recv())
-            .await
-            .expect("the pods' lines within 10 s")
-            .expect("the stream goes on");
-        if let quantum_core::logs::ProjectLogEvent::Entries { entries } = event {
-            heard += entries
-                .iter()
-                .filter(|entry| entry.source == source && entry.text == "listening on :8080")
-                .count();
-        }
-    }
+    FollowedLog::start(&core, project_id, data_dir.path(), &name)
+        .await
+        .lines_holding("listening on :8080", 2, Duration::from_secs(10))
+        .await;
 
     // Its health check asks the release's Service through the API server.
     quantum_core::health::load(&core, project_id).await;

@@ -2,11 +2,13 @@
 //! its project's Logs page, read over that host's connection.
 
 use std::sync::Arc;
+use std::time::Duration;
 
-use quantum_core::logs::ProjectLogEvent;
 use quantum_deploy::Deploys;
 use quantum_docker::host::Environment;
-use quantum_integration_tests::deploy::{core_with_project, free_port, project_folder};
+use quantum_integration_tests::deploy::{
+    core_with_project, free_port, project_folder, FollowedLog,
+};
 use quantum_integration_tests::remote::RemoteHost;
 
 /// Deploys the fixture through the `remote-tls` context, then follows the project's log until
@@ -37,43 +39,9 @@ pub async fn a_remote_release_is_a_source_of_the_logs_page(remote: &RemoteHost) 
         .expect("deployed to the remote host");
     assert!(!release.target().is_local());
 
-    let (sender, mut receiver) = tokio::sync::mpsc::unbounded_channel();
-    let (sources, _follower) = quantum_core::logs::follow(
-        &core,
-        project_id,
-        data_dir.path().join("logs"),
-        None,
-        move |event| sender.send(event).is_ok(),
-    )
-    .await
-    .expect("followed");
-    let source = sources
-        .iter()
-        .find(|source| {
-            source
-                .name
-                .starts_with(&format!("logs ({})", release.version))
-        })
-        .unwrap_or_else(|| panic!("the release is a source: {sources:?}"));
-    assert!(
-        source.name.ends_with("on Docker context remote-tls"),
-        "named with its host: {}",
-        source.name
-    );
-    let found = tokio::time::timeout(std::time::Duration::from_secs(30), async {
-        while let Some(event) = receiver.recv().await {
-            if let ProjectLogEvent::Entries { entries } = event {
-                if let Some(entry) = entries
-                    .iter()
-                    .find(|entry| entry.source == source.id && entry.text.contains("serving v1"))
-                {
-                    return entry.text.clone();
-                }
-            }
-        }
-        String::new()
-    })
-    .await
-    .expect("the release's line within 30 s");
-    assert!(found.contains("serving v1"), "{found}");
+    let name = format!("logs ({}) on Docker context remote-tls", release.version);
+    FollowedLog::start(&core, project_id, data_dir.path(), &name)
+        .await
+        .lines_holding("serving v1", 1, Duration::from_secs(30))
+        .await;
 }

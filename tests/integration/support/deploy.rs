@@ -293,3 +293,60 @@ pub async fn remove_environment(store: &str, project_id: i64, environment: &str,
         Command::new("docker").args(["rmi", tag]).output().ok();
     }
 }
+
+/// The project's log as its Logs page follows it: the id of the source named `source`, and what
+/// comes (until the follower is dropped).
+pub struct FollowedLog {
+    pub source: u16,
+    receiver: tokio::sync::mpsc::UnboundedReceiver<quantum_core::logs::ProjectLogEvent>,
+    _follower: quantum_core::logs::ProjectLogFollower,
+}
+
+impl FollowedLog {
+    /// Follows the project's log; the source named `source` must be among its sources.
+    pub async fn start(
+        core: &quantum_core::Core,
+        project_id: i64,
+        data_dir: &Path,
+        source: &str,
+    ) -> Self {
+        let (sender, receiver) = tokio::sync::mpsc::unbounded_channel();
+        let (sources, follower) = quantum_core::logs::follow(
+            core,
+            project_id,
+            data_dir.join("logs"),
+            None,
+            move |event| sender.send(event).is_ok(),
+        )
+        .await
+        .expect("followed");
+        let found = sources
+            .iter()
+            .find(|candidate| candidate.name == source)
+            .unwrap_or_else(|| panic!("{source} is a source: {sources:?}"));
+        Self {
+            source: found.id,
+            receiver,
+            _follower: follower,
+        }
+    }
+
+    /// Waits until `count` lines of the source hold `text`, for `within` at most.
+    pub async fn lines_holding(&mut self, text: &str, count: usize, within: Duration) {
+        let deadline = Instant::now() + within;
+        let mut heard = 0;
+        while heard < count {
+            let left = deadline.saturating_duration_since(Instant::now());
+            let event = tokio::time::timeout(left, self.receiver.recv())
+                .await
+                .unwrap_or_else(|_| panic!("{count} lines holding {text:?} within {within:?}"))
+                .expect("the stream goes on");
+            if let quantum_core::logs::ProjectLogEvent::Entries { entries } = event {
+                heard += entries
+                    .iter()
+                    .filter(|entry| entry.source == self.source && entry.text.contains(text))
+                    .count();
+            }
+        }
+    }
+}
