@@ -119,12 +119,20 @@ fn volume_owner(volume: &VolumeEntry, owners: &Owners) -> (Option<String>, Prote
 }
 
 fn container_owner(container: &ContainerEntry, owners: &Owners) -> Option<String> {
-    owners.containers.get(&container.id).cloned().or_else(|| {
-        container
-            .labels
-            .contains_key(LABEL_STORE)
-            .then(|| "Quantum Admin (another data folder's)".to_owned())
-    })
+    owners
+        .containers
+        .get(&container.id)
+        .cloned()
+        .or_else(|| {
+            let name = container.labels.get(LABEL_ENVIRONMENT_DATASOURCE)?;
+            Some(format!("datasource {name} of a deploy environment"))
+        })
+        .or_else(|| {
+            container
+                .labels
+                .contains_key(LABEL_STORE)
+                .then(|| "Quantum Admin (another data folder's)".to_owned())
+        })
 }
 
 /// Which kinds a prune covers.
@@ -417,4 +425,85 @@ pub async fn remove_network(docker: &Docker, id: &str) -> Result<()> {
 /// `sha256:0123456789ab…` as Docker prints it: 12 hex digits.
 fn short_id(id: &str) -> String {
     id.trim_start_matches("sha256:").chars().take(12).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+
+    use super::*;
+
+    fn labels(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
+        pairs
+            .iter()
+            .map(|(key, value)| ((*key).to_owned(), (*value).to_owned()))
+            .collect()
+    }
+
+    #[test]
+    fn an_environments_datasource_and_its_data_are_kept_by_a_prune() {
+        let own = labels(&[
+            (LABEL_STORE, "store"),
+            (LABEL_ENVIRONMENT_DATASOURCE, "main"),
+        ]);
+        let container = ContainerEntry {
+            id: "c1".to_owned(),
+            name: "qa-store-p1-staging-ds-main".to_owned(),
+            image: "postgres:16-alpine".to_owned(),
+            image_id: "sha256:1".to_owned(),
+            state: "exited".to_owned(),
+            status: "Exited (0) 1 minute ago".to_owned(),
+            created: 0,
+            ports: Vec::new(),
+            volumes: Vec::new(),
+            networks: Vec::new(),
+            labels: own.clone(),
+        };
+        let volume = VolumeEntry {
+            name: "qa-store-p1-staging-ds-main-data".to_owned(),
+            driver: "local".to_owned(),
+            size_bytes: Some(1),
+            used_by: Vec::new(),
+            labels: own,
+        };
+        let owners = Owners::default();
+        let (owner, protection) = volume_owner(&volume, &owners);
+        let inventory = DockerInventory {
+            containers: vec![ContainerRow {
+                owner: container_owner(&container, &owners),
+                container,
+            }],
+            images: Vec::new(),
+            volumes: vec![VolumeRow {
+                volume,
+                owner,
+                protection,
+            }],
+            networks: Vec::new(),
+        };
+        let everything = PruneOptions {
+            containers: true,
+            images: true,
+            volumes: true,
+            networks: true,
+            left_data: true,
+        };
+        let plan = PrunePlan::of(&inventory, everything);
+        assert!(plan.items.is_empty(), "{:?}", plan.items);
+        let kept: Vec<(PruneKind, &str)> = plan
+            .kept
+            .iter()
+            .map(|item| (item.kind, item.why.as_str()))
+            .collect();
+        assert_eq!(
+            kept,
+            [
+                (
+                    PruneKind::Container,
+                    "belongs to datasource main of a deploy environment; removing the datasource removes it"
+                ),
+                (PruneKind::Volume, "datasource main of a deploy environment"),
+            ]
+        );
+    }
 }
