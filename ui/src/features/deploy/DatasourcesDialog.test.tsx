@@ -5,7 +5,7 @@ import { api } from "../../api";
 import type * as ApiModule from "../../api";
 import { renderWithApp } from "../../test/render";
 import { DatasourcesDialog } from "./DatasourcesDialog";
-import { stateLabel } from "./environmentDatasources";
+import { imageNote, stateLabel } from "./environmentDatasources";
 
 vi.mock("../../api", async (importOriginal) => {
   const actual = await importOriginal<typeof ApiModule>();
@@ -73,6 +73,18 @@ describe("DatasourcesDialog", () => {
     expect(await screen.findByTestId("deploy-datasources-progress")).toHaveTextContent("Starting datasource main, which was stopped");
     finish?.();
     await waitFor(() => expect(screen.getByTestId("deploy-datasource-state")).toHaveTextContent("running"));
+  });
+
+  it("says when a container runs another image than the file names", async () => {
+    vi.mocked(api.deployDatasourceStates).mockResolvedValue([{ name: "main", listed: true, running: true, reason: null, image: "postgres:15-alpine", volume }]);
+    renderWithApp(<DatasourcesDialog projectId={1} environment="prod" onClose={() => {}} />);
+
+    expect(await screen.findByTestId("deploy-datasource-image")).toHaveTextContent(
+      "runs postgres:15-alpine, the file says postgres:16-alpine: Remove… keeping the data, then deploy, to move it",
+    );
+    const state = { name: "main", listed: true, running: true, reason: null, image: "postgres:16-alpine", volume };
+    expect(imageNote(state, "postgres:16-alpine")).toBeNull();
+    expect(imageNote(undefined, "postgres:16-alpine")).toBeNull();
   });
 
   it("says a datasource not made yet is made by the next deploy", () => {

@@ -6,7 +6,7 @@ import type { DatasourceState } from "../../api/deploy";
 import { queryKeys } from "../../api/queryKeys";
 import { Dialog } from "../../components/Dialog";
 import { engineLabels } from "../datasources/status";
-import { stateLabel } from "./environmentDatasources";
+import { imageNote, stateLabel } from "./environmentDatasources";
 
 /**
  * Chooses which of the project's datasources an environment runs on its own Docker Engine
@@ -91,6 +91,7 @@ export function DatasourcesDialog({ projectId, environment, onClose }: { project
             <legend className="field-label">Runs</legend>
             {choices.data.map((choice) => {
               const state = states.data?.find((s) => s.name === choice.name);
+              const note = choice.listed ? imageNote(state, choice.image) : null;
               return (
                 <div key={choice.name} className="deploy-datasource-row" data-testid="deploy-datasource-choice" data-name={choice.name}>
                   <label className="deploy-target-kind">
@@ -105,6 +106,12 @@ export function DatasourcesDialog({ projectId, environment, onClose }: { project
                         <span className="small" data-testid="deploy-datasource-state">
                           {" "}
                           · {stateLabel(state)}
+                        </span>
+                      )}
+                      {note && (
+                        <span className="small field-hint" data-testid="deploy-datasource-image">
+                          {" "}
+                          · {note}
                         </span>
                       )}
                     </span>
