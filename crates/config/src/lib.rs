@@ -299,6 +299,19 @@ pub struct DatasourceDecl {
     pub migrations_format: Option<String>,
 }
 
+impl DatasourceDecl {
+    /// The image it names: `image`, else `default`'s repository at `version`; `None` when it
+    /// names neither (the engine's default then).
+    pub fn named_image(&self, default: &str) -> Option<String> {
+        self.image.clone().or_else(|| {
+            self.version.as_ref().map(|version| {
+                let repository = default.split_once(':').map_or(default, |(r, _)| r);
+                format!("{repository}:{version}")
+            })
+        })
+    }
+}
+
 /// One `[environments.<name>]` table.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, Type)]
 #[serde(rename_all = "camelCase")]

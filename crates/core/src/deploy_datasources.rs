@@ -34,21 +34,21 @@ pub async fn choices(
     environment: &str,
 ) -> Result<Vec<DatasourceChoice>, ErrorInfo> {
     let declared = declared(core, project_id, environment).await?;
-    let text = core.configs.get(project_id).await?.text;
-    let mut names: Vec<String> = quantum_config::parse(&text)
-        .map(|config| config.datasources.into_iter().map(|d| d.name).collect())
-        .unwrap_or_default();
-    for made in core.datasources.list(Some(project_id)).await? {
-        if !names.contains(&made.name) {
-            names.push(made.name);
-        }
-    }
-    let mut choices = Vec::new();
+    let known = Known::load(core, project_id).await?;
+    let names = known
+        .file
+        .iter()
+        .map(|decl| &decl.name)
+        .chain(known.made.iter().map(|made| &made.name));
+    let mut choices: Vec<DatasourceChoice> = Vec::new();
     for name in names {
-        let (engine, image, _) = setup(core, project_id, environment, &name).await?;
+        if choices.iter().any(|choice| choice.name == *name) {
+            continue;
+        }
+        let (engine, image, _) = known.setup(core, environment, name)?;
         choices.push(DatasourceChoice {
-            listed: declared.datasources.contains(&name),
-            name,
+            listed: declared.datasources.contains(name),
+            name: name.clone(),
             engine,
             image,
         });
@@ -171,9 +171,10 @@ pub(crate) async fn resolve(
     project_id: i64,
     declared: &DeployDecl,
 ) -> Result<(Vec<EnvironmentDatasource>, Vec<(String, String)>), ErrorInfo> {
+    let known = Known::load(core, project_id).await?;
     let mut resolved = Vec::new();
     for name in &declared.datasources {
-        let (engine, image, database) = setup(core, project_id, &declared.name, name).await?;
+        let (engine, image, database) = known.setup(core, &declared.name, name)?;
         let password = password(core, project_id, &declared.name, name).await?;
         resolved.push((name.clone(), engine, image, database, password));
     }
@@ -230,44 +231,51 @@ fn is_sql(engine: Engine) -> bool {
     matches!(engine, Engine::Postgres | Engine::Mysql | Engine::Mariadb)
 }
 
-/// Engine, image and database of the project's datasource `name`: its `[datasources.<name>]`
-/// table, else the one the app made by that name.
-async fn setup(
-    core: &Core,
-    project_id: i64,
-    environment: &str,
-    name: &str,
-) -> Result<(Engine, String, String), ErrorInfo> {
-    if let Some(decl) = core.configs.datasource(project_id, name).await? {
-        let image = decl.image.clone().unwrap_or_else(|| {
-            let default = core.datasources.default_image(decl.engine);
-            match &decl.version {
-                Some(version) => {
-                    let repository = default.split_once(':').map_or(default.as_str(), |(r, _)| r);
-                    format!("{repository}:{version}")
-                }
-                None => default,
-            }
-        });
-        let database = decl.database.clone().unwrap_or_else(|| database_name(name));
-        return Ok((decl.engine, image, database));
+/// The project's datasources an environment can run: its file's declarations, and the ones the
+/// app made (read once for all the names asked about).
+struct Known {
+    file: Vec<quantum_config::DatasourceDecl>,
+    made: Vec<quantum_datasources::Datasource>,
+}
+
+impl Known {
+    async fn load(core: &Core, project_id: i64) -> Result<Self, ErrorInfo> {
+        Ok(Self {
+            file: core.configs.file_datasources(project_id).await?,
+            made: core.datasources.list(Some(project_id)).await?,
+        })
     }
-    let made = core.datasources.list(Some(project_id)).await?;
-    match made.into_iter().find(|datasource| datasource.name == name) {
-        Some(datasource) => {
-            let database = if datasource.database_name.is_empty() {
-                database_name(name)
-            } else {
-                datasource.database_name
-            };
-            Ok((datasource.engine, datasource.image, database))
+
+    /// Engine, image and database of the datasource `name`: its `[datasources.<name>]` table,
+    /// else the one the app made by that name.
+    fn setup(
+        &self,
+        core: &Core,
+        environment: &str,
+        name: &str,
+    ) -> Result<(Engine, String, String), ErrorInfo> {
+        if let Some(decl) = self.file.iter().find(|decl| decl.name == name) {
+            let default = core.datasources.default_image(decl.engine);
+            let image = decl.named_image(&default).unwrap_or(default);
+            let database = decl.database.clone().unwrap_or_else(|| database_name(name));
+            return Ok((decl.engine, image, database));
         }
-        None => Err(quantum_kernel::Error::validation(
-            "deploy.unknown_datasource",
-            "datasources",
-            format!("[deploy.{environment}] runs datasource `{name}`, which this project does not declare. Add [datasources.{name}] to quantum.toml, or take it out of `datasources`."),
-        )
-        .into()),
+        match self.made.iter().find(|made| made.name == name) {
+            Some(made) => {
+                let database = if made.database_name.is_empty() {
+                    database_name(name)
+                } else {
+                    made.database_name.clone()
+                };
+                Ok((made.engine, made.image.clone(), database))
+            }
+            None => Err(quantum_kernel::Error::validation(
+                "deploy.unknown_datasource",
+                "datasources",
+                format!("[deploy.{environment}] runs datasource `{name}`, which this project does not declare. Add [datasources.{name}] to quantum.toml, or take it out of `datasources`."),
+            )
+            .into()),
+        }
     }
 }
 

@@ -77,16 +77,12 @@ impl Deploys {
         for name in listed.iter().chain(&left) {
             let container = names.datasource(name);
             let state = docker.inspect(&container).await?;
-            let image = match state {
-                Some(_) => running_image(&docker, &container).await?,
-                None => None,
-            };
             states.push(DatasourceState {
                 name: name.clone(),
                 listed: listed.contains(name),
                 running: state.as_ref().map(|state| state.running),
                 reason: state.as_ref().and_then(ContainerState::exit_reason),
-                image,
+                image: state.and_then(|state| state.image),
                 volume: format!("{container}-data"),
             });
         }
@@ -143,8 +139,17 @@ pub async fn ensure(
         let started = Instant::now();
         same_password(docker, datasource, &format!("{container}-data")).await?;
         let state = docker.inspect(&container).await?;
-        if state.is_some() {
-            say_image_kept(docker, datasource, &container, &mut log).await?;
+        // A container made from another image than the file names now keeps it: a server's
+        // data folder may need upgrading to another major version, which a deploy must not try.
+        if let Some(image) = state
+            .as_ref()
+            .and_then(|state| state.image.as_ref())
+            .filter(|image| **image != datasource.image)
+        {
+            log(&format!(
+                "Datasource {} runs {image}, not {} as the file now says: kept as it is, since its data may need upgrading first. Remove its container (its volume stays) to have the next deploy make it anew.",
+                datasource.name, datasource.image
+            ));
         }
         match state {
             Some(state) if state.running => {
@@ -195,34 +200,6 @@ async fn same_password(
         }),
         _ => Ok(()),
     }
-}
-
-/// A container made from another image than the file names now keeps it: a server's data
-/// folder may need upgrading to another major version, which a deploy must not attempt.
-async fn say_image_kept(
-    docker: &Docker,
-    datasource: &EnvironmentDatasource,
-    container: &str,
-    log: &mut impl FnMut(&str),
-) -> Result<()> {
-    let image = running_image(docker, container).await?;
-    if let Some(image) = image.filter(|image| *image != datasource.image) {
-        log(&format!(
-            "Datasource {} runs {image}, not {} as the file now says: kept as it is, since its data may need upgrading first. Remove its container (its volume stays) to have the next deploy make it anew.",
-            datasource.name, datasource.image
-        ));
-    }
-    Ok(())
-}
-
-/// The image a container was made from, as it was named.
-async fn running_image(docker: &Docker, container: &str) -> Result<Option<String>> {
-    let inspected = docker
-        .api()
-        .inspect_container(container, None)
-        .await
-        .map_err(|error| Error::Docker(quantum_docker::Error::Docker(error.to_string())))?;
-    Ok(inspected.config.and_then(|config| config.image))
 }
 
 async fn create(

@@ -89,6 +89,8 @@ pub struct ContainerState {
     pub oom_killed: bool,
     /// Docker's word from the image's HEALTHCHECK (`healthy`, `unhealthy`, `starting`), if any.
     pub health: Option<String>,
+    /// The image it was made from, as it was named.
+    pub image: Option<String>,
 }
 
 impl ContainerState {
@@ -373,6 +375,7 @@ impl Docker {
                         .and_then(|health| health.status)
                         .map(|status| status.to_string())
                         .filter(|status| !status.is_empty() && status != "none"),
+                    image: inspected.config.and_then(|config| config.image),
                 }))
             }
             Err(error) if status(&error) == Some(404) => Ok(None),

@@ -196,13 +196,7 @@ impl ProjectConfigs {
                 project_id,
                 engine: d.engine,
                 name: Some(d.name.clone()),
-                image: d.image.clone().or_else(|| {
-                    d.version.as_ref().map(|version| {
-                        let default = d.engine.default_image();
-                        let repository = default.split_once(':').map_or(default, |(r, _)| r);
-                        format!("{repository}:{version}")
-                    })
-                }),
+                image: d.named_image(d.engine.default_image()),
                 host_port: d.port.map(|port| i64::from(port).into()),
                 database_name: d.database.clone(),
                 ..DatasourceInput::default()
@@ -213,10 +207,19 @@ impl ProjectConfigs {
     /// The project's file's `[datasources.<name>]` table, when the file declares it (and reads
     /// without errors).
     pub async fn datasource(&self, project_id: i64, name: &str) -> Result<Option<DatasourceDecl>> {
+        Ok(self
+            .file_datasources(project_id)
+            .await?
+            .into_iter()
+            .find(|d| d.name == name))
+    }
+
+    /// The project's file's `[datasources.*]` tables in file order (none while it has errors).
+    pub async fn file_datasources(&self, project_id: i64) -> Result<Vec<DatasourceDecl>> {
         let project = projects::get(&self.store, project_id).await?;
         let (text, _) = self.current_text(&project).await?;
         let (config, _) = super::check(&text, &self.known_secrets(project_id).await?);
-        Ok(config.and_then(|config| config.datasources.into_iter().find(|d| d.name == name)))
+        Ok(config.map(|config| config.datasources).unwrap_or_default())
     }
 
     pub async fn validate(&self, project_id: i64, text: &str) -> Result<Vec<Diagnostic>> {

@@ -397,6 +397,14 @@ impl Checker<'_> {
             || decl.kube_manifests.is_some()
             || decl.kube_service.is_some()
             || decl.replicas.is_some();
+        // `migrate` changes this machine's database; the environment's releases read their own.
+        if let Some(both) = decl
+            .migrate
+            .iter()
+            .find(|name| decl.datasources.contains(name))
+        {
+            return self.target_problem(name, spans, &format!("names `{both}` in both `migrate` (this machine's datasource) and `datasources` (the environment's own): take it out of one"));
+        }
         let problem = if decl.kube_context.is_some() && docker_keys {
             Some("deploys to Kubernetes (`kube_context`) and takes no Docker target keys (`docker_*`, `ssh_identity`, `proxy_image`, `bind`)")
         } else if decl.kube_context.is_none() && kube_keys {
@@ -405,13 +413,6 @@ impl Checker<'_> {
             Some("has `migrate` with a Kubernetes target: it migrates this machine's datasources, so it goes with local environments only")
         } else if decl.kube_context.is_some() && !decl.datasources.is_empty() {
             Some("has `datasources` with a Kubernetes target: they run on a Docker Engine; a cluster's databases go in its manifests")
-        } else if let Some(both) = decl
-            .migrate
-            .iter()
-            .find(|name| decl.datasources.contains(name))
-        {
-            // `migrate` changes this machine's database; the environment's releases read their own.
-            return self.target_problem(name, spans, &format!("names `{both}` in both `migrate` (this machine's datasource) and `datasources` (the environment's own): take it out of one"));
         } else if decl.docker_context.is_some() && decl.docker_host.is_some() {
             Some("takes `docker_context` or `docker_host`, not both")
         } else if decl.docker_tls.is_some() && !host.starts_with("tcp://") {

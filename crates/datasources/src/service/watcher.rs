@@ -323,6 +323,7 @@ impl Datasources {
                     exit_code: attributes.get("exitCode").and_then(|c| c.parse().ok()),
                     oom_killed: out_of_memory.remove(&container),
                     health: None,
+                    image: attributes.get("image").cloned(),
                 };
                 self.container_died(id, &container, &state).await;
             }
