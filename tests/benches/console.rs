@@ -17,7 +17,7 @@ use quantum_schema::Target;
 use sqlx::Connection;
 
 const ROWS: i64 = 1_000_000;
-const RUNS: usize = 3;
+const RUNS: usize = 5;
 const QUERY: &str = "SELECT * FROM big";
 
 fn median(mut values: Vec<Duration>) -> Duration {

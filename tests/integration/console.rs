@@ -430,7 +430,7 @@ async fn the_console_cancels_on_mariadb_with_kill_query() {
     let rows = console
         .start(
             target.clone(),
-            "SELECT 1 AS one, NULL AS nothing, 'x' AS letter".into(),
+            "SELECT 1 AS one, NULL AS nothing, 'x' AS letter, X'00FF' AS bytes".into(),
             options(),
             subject.clone(),
         )
@@ -440,7 +440,13 @@ async fn the_console_cancels_on_mariadb_with_kill_query() {
     assert_eq!(done.error, None);
     assert_eq!(
         console.page(rows.id, 0, 1).expect("page"),
-        vec![vec![Some("1".into()), None, Some("x".into())]]
+        vec![vec![
+            Some("1".into()),
+            None,
+            Some("x".into()),
+            // Bytes that are not UTF-8 come back as hex.
+            Some("\\x00ff".into())
+        ]]
     );
     let sleeping = console
         .start(

@@ -57,7 +57,10 @@ pub(crate) fn write(
 /// Blocking: use it off the async threads.
 pub(crate) struct Writer {
     temporary: tempfile::NamedTempFile,
-    out: Counting<BufWriter<File>>,
+    out: BufWriter<File>,
+    /// One record's bytes, reused from row to row: one write per row, counted for the progress.
+    line: Vec<u8>,
+    bytes: i64,
     rows: RowReader<BufReader<File>>,
     columns: Vec<ResultColumn>,
     kinds: Vec<CellKind>,
@@ -83,17 +86,18 @@ impl Writer {
             .prefix(".quantum-admin-")
             .suffix(".tmp")
             .tempfile_in(folder)?;
-        let mut out = Counting::new(BufWriter::with_capacity(
-            256 * 1024,
-            temporary.as_file().try_clone()?,
-        ));
+        let mut out = BufWriter::with_capacity(256 * 1024, temporary.as_file().try_clone()?);
+        let mut line = Vec::with_capacity(1024);
         match format {
             ResultFormat::Csv => {
-                csv_line(&mut out, columns.iter().map(|c| Some(c.name.as_str())))?;
+                csv_line(&mut line, columns.iter().map(|c| Some(c.name.as_bytes())));
             }
-            ResultFormat::Json => out.write_all(b"[")?,
+            ResultFormat::Json => line.push(b'['),
         }
+        out.write_all(&line)?;
         Ok(Self {
+            bytes: line.len() as i64,
+            line,
             rows: RowReader::new(BufReader::with_capacity(256 * 1024, File::open(spool)?)),
             kinds: columns.iter().map(|c| CellKind::of(&c.type_name)).collect(),
             columns,
@@ -119,35 +123,42 @@ impl Writer {
     ) -> std::io::Result<()> {
         self.report.total = total;
         while self.report.rows < upto {
-            let row = self.rows.next_row().map_err(|error| match error.kind() {
-                std::io::ErrorKind::UnexpectedEof => std::io::Error::new(
-                    std::io::ErrorKind::UnexpectedEof,
-                    "the result's rows on disk end early",
-                ),
-                _ => error,
-            })?;
+            let row = self
+                .rows
+                .next_row_bytes()
+                .map_err(|error| match error.kind() {
+                    std::io::ErrorKind::UnexpectedEof => std::io::Error::new(
+                        std::io::ErrorKind::UnexpectedEof,
+                        "the result's rows on disk end early",
+                    ),
+                    _ => error,
+                })?;
+            self.line.clear();
             match self.format {
-                ResultFormat::Csv => {
-                    csv_line(&mut self.out, row.iter().copied())?;
-                }
+                ResultFormat::Csv => csv_line(&mut self.line, row.cells()),
                 ResultFormat::Json => {
                     if self.report.rows > 0 {
-                        self.out.write_all(b",")?;
+                        self.line.push(b',');
                     }
-                    self.out.write_all(b"\n")?;
-                    let object: serde_json::Map<String, Value> = self
-                        .columns
-                        .iter()
-                        .zip(&self.kinds)
-                        .zip(row)
-                        .map(|((column, kind), cell)| (column.name.clone(), kind.value(cell)))
-                        .collect();
-                    serde_json::to_writer(&mut self.out, &object).map_err(std::io::Error::other)?;
+                    self.line.push(b'\n');
+                    let mut object = serde_json::Map::with_capacity(self.columns.len());
+                    for ((column, kind), cell) in
+                        self.columns.iter().zip(&self.kinds).zip(row.cells())
+                    {
+                        let text = cell.map(std::str::from_utf8).transpose().map_err(|_| {
+                            std::io::Error::new(std::io::ErrorKind::InvalidData, "a damaged row")
+                        })?;
+                        object.insert(column.name.clone(), kind.value(text));
+                    }
+                    serde_json::to_writer(&mut self.line, &object)
+                        .map_err(std::io::Error::other)?;
                 }
             }
+            self.out.write_all(&self.line)?;
+            self.bytes += self.line.len() as i64;
             self.report.rows += 1;
             if self.report.rows % PROGRESS_EVERY == 0 {
-                self.report.bytes = self.out.bytes;
+                self.report.bytes = self.bytes;
                 progress(self.report.clone());
             }
         }
@@ -162,9 +173,10 @@ impl Writer {
     ) -> std::io::Result<ExportProgress> {
         if self.format == ResultFormat::Json {
             self.out.write_all(b"\n]\n")?;
+            self.bytes += 3;
         }
         self.out.flush()?;
-        self.report.bytes = self.out.bytes;
+        self.report.bytes = self.bytes;
         self.report.total = self.report.rows;
         drop(self.out);
         self.temporary.as_file().sync_all()?;
@@ -178,29 +190,30 @@ impl Writer {
 /// One CSV record, as PostgreSQL's `COPY … CSV` writes it (and psql's `\copy`, byte for byte):
 /// RFC 4180 quoting, lines ending in LF, NULL the only unquoted empty field. Not the `csv` crate,
 /// which cannot quote an empty string on its own.
-fn csv_line<'a>(
-    out: &mut impl Write,
-    cells: impl Iterator<Item = Option<&'a str>>,
-) -> std::io::Result<()> {
+fn csv_line<'a>(line: &mut Vec<u8>, cells: impl Iterator<Item = Option<&'a [u8]>>) {
     for (i, cell) in cells.enumerate() {
         if i > 0 {
-            out.write_all(b",")?;
+            line.push(b',');
         }
         let Some(text) = cell else { continue };
-        if text.is_empty() || text.contains([',', '"', '\n', '\r']) {
-            out.write_all(b"\"")?;
-            for (j, part) in text.split('"').enumerate() {
-                if j > 0 {
-                    out.write_all(b"\"\"")?;
+        if text.is_empty()
+            || text
+                .iter()
+                .any(|b| matches!(b, b',' | b'"' | b'\n' | b'\r'))
+        {
+            line.push(b'"');
+            for &byte in text {
+                if byte == b'"' {
+                    line.push(b'"');
                 }
-                out.write_all(part.as_bytes())?;
+                line.push(byte);
             }
-            out.write_all(b"\"")?;
+            line.push(b'"');
         } else {
-            out.write_all(text.as_bytes())?;
+            line.extend_from_slice(text);
         }
     }
-    out.write_all(b"\n")
+    line.push(b'\n');
 }
 
 /// What a column's cells are, from the server's name for its type.
@@ -249,30 +262,6 @@ impl CellKind {
     }
 }
 
-/// A writer that counts what went through it, for the progress's byte count.
-struct Counting<W> {
-    inner: W,
-    bytes: i64,
-}
-
-impl<W> Counting<W> {
-    fn new(inner: W) -> Self {
-        Self { inner, bytes: 0 }
-    }
-}
-
-impl<W: Write> Write for Counting<W> {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        let written = self.inner.write(buf)?;
-        self.bytes += written as i64;
-        Ok(written)
-    }
-
-    fn flush(&mut self) -> std::io::Result<()> {
-        self.inner.flush()
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -307,8 +296,7 @@ mod tests {
             vec![Some("2".into()), Some(String::new()), None, None, None],
         ];
         for row in &rows {
-            let cells: Vec<Option<&str>> = row.iter().map(Option::as_deref).collect();
-            spool.push(&cells).expect("push");
+            spool.push(row.iter().map(Option::as_deref)).expect("push");
         }
         let spooled = spool.path_flushed().expect("flushed");
         let dir = tempfile::tempdir().expect("dir");

@@ -1,6 +1,7 @@
 //! Runs: a script started in the background, its rows spooled as they come, its status and pages
 //! read while it runs, cancelled on the server on request or at its timeout.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, AtomicI64, Ordering};
@@ -15,7 +16,7 @@ use quantum_schema::{SchemaEngine, Server, Target};
 use serde::Serialize;
 use serde_json::json;
 use specta::Type;
-use sqlx::{Column, ConnectOptions, Either, Executor, Row as _, TypeInfo};
+use sqlx::{Column, ConnectOptions, Either, Executor, Row as _, TypeInfo, ValueRef as _};
 use tokio::sync::watch;
 
 use crate::classify::{classify, StatementKind};
@@ -339,17 +340,18 @@ impl Run {
         }
     }
 
-    fn push(
-        &self,
-        columns: impl FnOnce() -> Vec<ResultColumn>,
-        row: &[Option<&str>],
-    ) -> std::result::Result<(), String> {
-        {
-            let mut known = lock(&self.columns);
-            if known.is_empty() {
-                *known = columns();
-            }
+    /// The result's columns, from the first row of the first statement that returns some.
+    fn set_columns(&self, columns: impl FnOnce() -> Vec<ResultColumn>) {
+        let mut known = lock(&self.columns);
+        if known.is_empty() {
+            *known = columns();
         }
+    }
+
+    fn push<S: AsRef<str>>(
+        &self,
+        row: impl IntoIterator<Item = Option<S>>,
+    ) -> std::result::Result<(), String> {
         let mut spool = lock(&self.spool);
         spool.push(row).map_err(|e| e.to_string())?;
         let rows = spool.rows() as i64;
@@ -428,8 +430,9 @@ fn cancel_mysql(server: Server, id: u64) -> BoxFuture<'static, std::result::Resu
 
 /// Rows of every statement of the script go to the spool; their cells as the server's text.
 macro_rules! stream_rows {
-    ($run:expr, $conn:expr, $sql:expr) => {{
+    ($run:expr, $conn:expr, $sql:expr, $db:ty) => {{
         let mut stream = $conn.fetch_many(sqlx::raw_sql($sql));
+        let mut columns_known = false;
         while let Some(item) = stream.try_next().await.map_err(|e| e.to_string())? {
             match item {
                 Either::Left(result) => {
@@ -437,38 +440,34 @@ macro_rules! stream_rows {
                         .fetch_add(result.rows_affected() as i64, Ordering::Relaxed);
                 }
                 Either::Right(row) => {
-                    // Text borrowed from the reply where the cell is text (no copy per cell);
-                    // bytes that are not UTF-8 as `\x` hex.
-                    let text: Vec<Option<Option<&str>>> = (0..row.len())
-                        .map(|i| row.try_get_unchecked::<Option<&str>, _>(i).ok())
-                        .collect();
-                    let hex: Vec<Option<String>> = text
-                        .iter()
-                        .enumerate()
-                        .map(|(i, cell)| match cell {
-                            Some(_) => None,
-                            None => row
+                    // Text borrowed from the reply where the cell is text (nothing allocated
+                    // per row or cell); bytes that are not UTF-8 as `\x` hex.
+                    let cells = (0..row.len()).map(|i| {
+                        let value = row.try_get_raw(i).ok().filter(|v| !v.is_null())?;
+                        match <&str as sqlx::Decode<$db>>::decode(value) {
+                            Ok(text) => Some(Cow::Borrowed(text)),
+                            Err(_) => row
                                 .try_get_unchecked::<Option<Vec<u8>>, _>(i)
                                 .ok()
                                 .flatten()
-                                .map(|bytes| format!("\\x{}", quantum_kernel::hex(&bytes))),
-                        })
-                        .collect();
-                    let cells: Vec<Option<&str>> = text
-                        .iter()
-                        .zip(&hex)
-                        .map(|(text, hex)| text.unwrap_or(hex.as_deref()))
-                        .collect();
-                    let columns = || {
-                        row.columns()
-                            .iter()
-                            .map(|c| ResultColumn {
-                                name: c.name().to_owned(),
-                                type_name: c.type_info().name().to_owned(),
-                            })
-                            .collect()
-                    };
-                    $run.push(columns, &cells)?;
+                                .map(|bytes| {
+                                    Cow::Owned(format!("\\x{}", quantum_kernel::hex(&bytes)))
+                                }),
+                        }
+                    });
+                    if !columns_known {
+                        columns_known = true;
+                        $run.set_columns(|| {
+                            row.columns()
+                                .iter()
+                                .map(|c| ResultColumn {
+                                    name: c.name().to_owned(),
+                                    type_name: c.type_info().name().to_owned(),
+                                })
+                                .collect()
+                        });
+                    }
+                    $run.push(cells)?;
                 }
             }
         }
@@ -526,7 +525,7 @@ fn stream_postgres<'a>(
     conn: &'a mut sqlx::PgConnection,
     sql: &'a str,
 ) -> BoxFuture<'a, std::result::Result<(), String>> {
-    Box::pin(async move { stream_rows!(run, conn, sql) })
+    Box::pin(async move { stream_rows!(run, conn, sql, sqlx::Postgres) })
 }
 
 fn stream_mysql<'a>(
@@ -534,7 +533,7 @@ fn stream_mysql<'a>(
     conn: &'a mut sqlx::MySqlConnection,
     sql: &'a str,
 ) -> BoxFuture<'a, std::result::Result<(), String>> {
-    Box::pin(async move { stream_rows!(run, conn, sql) })
+    Box::pin(async move { stream_rows!(run, conn, sql, sqlx::MySql) })
 }
 
 fn stream_sqlite<'a>(
@@ -542,7 +541,7 @@ fn stream_sqlite<'a>(
     conn: &'a mut sqlx::SqliteConnection,
     sql: &'a str,
 ) -> BoxFuture<'a, std::result::Result<(), String>> {
-    Box::pin(async move { stream_rows!(run, conn, sql) })
+    Box::pin(async move { stream_rows!(run, conn, sql, sqlx::Sqlite) })
 }
 
 fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {

@@ -52,7 +52,10 @@ impl Spool {
     }
 
     /// Appends a row: its cells as text, `None` for NULL (borrowed from the server's reply).
-    pub fn push(&mut self, row: &[Option<&str>]) -> std::io::Result<()> {
+    pub fn push<S: AsRef<str>>(
+        &mut self,
+        row: impl IntoIterator<Item = Option<S>>,
+    ) -> std::io::Result<()> {
         if self.written.is_multiple_of(STRIDE) {
             self.offsets.push(self.position);
         }
@@ -62,6 +65,7 @@ impl Spool {
             match cell {
                 None => self.encoded.push(NULL),
                 Some(text) => {
+                    let text = text.as_ref();
                     self.encoded.push(TEXT);
                     self.encoded
                         .extend_from_slice(&length(text.len())?.to_le_bytes());
@@ -128,13 +132,25 @@ impl<R: Read> RowReader<R> {
     /// The next row's cells; an error at the end of the file (the caller knows how many rows
     /// there are).
     pub fn next_row(&mut self) -> std::io::Result<Vec<Option<&str>>> {
+        self.next_row_bytes()?
+            .cells()
+            .map(|cell| {
+                cell.map(std::str::from_utf8)
+                    .transpose()
+                    .map_err(|_| damaged())
+            })
+            .collect()
+    }
+
+    /// The next row's cells as bytes, lent without allocating or checking them: what an export
+    /// writes a million times.
+    pub fn next_row_bytes(&mut self) -> std::io::Result<RowBytes<'_>> {
         let mut head = [0; 4];
         self.inner.read_exact(&mut head)?;
         let size = u32::from_le_bytes(head) as usize;
         self.buffer.resize(size, 0);
         self.inner.read_exact(&mut self.buffer)?;
         self.spans.clear();
-        let damaged = || std::io::Error::new(std::io::ErrorKind::InvalidData, "a damaged row");
         let mut at = 0;
         while at < size {
             let tag = self.buffer[at];
@@ -152,15 +168,31 @@ impl<R: Read> RowReader<R> {
             self.spans.push(Some((at, at + len)));
             at += len;
         }
+        Ok(RowBytes {
+            buffer: &self.buffer,
+            spans: &self.spans,
+        })
+    }
+}
+
+/// One row's cells, borrowed from the reader's buffer.
+pub(crate) struct RowBytes<'a> {
+    buffer: &'a [u8],
+    spans: &'a [Option<(usize, usize)>],
+}
+
+impl<'a> RowBytes<'a> {
+    /// The cells in order, `None` for NULL.
+    pub fn cells(&self) -> impl Iterator<Item = Option<&'a [u8]>> + 'a {
+        let buffer = self.buffer;
         self.spans
             .iter()
-            .map(|span| {
-                span.map(|(start, end)| std::str::from_utf8(&self.buffer[start..end]))
-                    .transpose()
-                    .map_err(|_| damaged())
-            })
-            .collect()
+            .map(move |span| span.map(|(start, end)| &buffer[start..end]))
     }
+}
+
+fn damaged() -> std::io::Error {
+    std::io::Error::new(std::io::ErrorKind::InvalidData, "a damaged row")
 }
 
 #[cfg(test)]
@@ -172,7 +204,7 @@ mod tests {
         let mut spool = Spool::new().expect("spool");
         for i in 0..1_000 {
             spool
-                .push(&[Some(i.to_string().as_str()), None, Some("")])
+                .push([Some(i.to_string().as_str()), None, Some("")])
                 .expect("push");
         }
         let page = spool.page(250, 10).expect("page");
@@ -188,9 +220,9 @@ mod tests {
     #[test]
     fn rows_of_different_widths_and_any_text_read_back_whole() {
         let mut spool = Spool::new().expect("spool");
-        spool.push(&[Some("é\n\"x\"\0")]).expect("push");
-        spool.push(&[]).expect("empty row");
-        spool.push(&[None, Some("b")]).expect("push");
+        spool.push([Some("é\n\"x\"\0")]).expect("push");
+        spool.push::<&str>([]).expect("empty row");
+        spool.push([None, Some("b")]).expect("push");
         let path = spool.path_flushed().expect("flush");
         let mut rows = RowReader::new(BufReader::new(File::open(path).expect("open")));
         assert_eq!(rows.next_row().expect("1"), [Some("é\n\"x\"\0")]);
