@@ -1,13 +1,11 @@
-// The schema diagram (ERD) of 500 tables, in the real window and without it. Prints; asserts
+// The schema diagram (ERD) of 500 tables, in the real window. Prints; asserts
 // nothing. Targets (the issue's): first layout <= 2 s, pan/zoom frames < 16 ms.
 //
 // The schema is the Rust inspect bench's (tests/benches/schema.rs, `generated_schema()`): tables
 // t000..t499 of 10 columns, each referencing the one before (parent_id), tables 1..=101 also i/2
 // (other_id): 600 foreign keys; one secondary index each. Here it is a SQLite file.
 //
-// Measured:
-// - layoutSchema() alone, in Node (V8, not the window's JavaScriptCore), through Vite's module
-//   runner: dagre's layout and the nodes and edges made from it.
+// Measured (the layout alone, in the core, is printed by tests/benches/schema.rs):
 // - In the window, twice: with accelerated compositing on (QUANTUM_COMPOSITING=on: WebKitGTK's
 //   default with a GPU, which the app keeps without one only when told), then with
 //   WEBKIT_DISABLE_COMPOSITING_MODE=1 (the app's choice without a GPU render node). Each is a new
@@ -19,7 +17,7 @@
 //   · "reopened": the Diagram tab clicked after the Table tab, then "Draw all" again; median of
 //     REOPEN_RUNS.
 //   Stages: nodes (500
-//   `[data-testid="erd-table"]` in the DOM: dagre and React's first render), laid out (every node
+//   `[data-testid="erd-table"]` in the DOM: the core's layout and React's first render), laid out (every node
 //   measured and visible, and the 600 edges drawn, which React Flow does once it has measured the
 //   nodes), painted (the next animation frame: the diagram drawn), framed (the view still for 10
 //   frames: fitView's 400 ms animation over). "painted" is the figure for the 2 s target. Beside
@@ -40,7 +38,7 @@
 // Run (scripts/bench does):
 //   QUANTUM_APP_BINARY=…/quantum-admin xvfb-run -a -s "-screen 0 1440x900x24" \
 //     scripts/with-test-session node scripts/erd-bench.mjs [--diagnose]
-// Without QUANTUM_APP_BINARY only the layout in Node is measured.
+// Without QUANTUM_APP_BINARY nothing is measured.
 import { execFileSync } from "node:child_process";
 import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
 import { cpus, loadavg, tmpdir } from "node:os";
@@ -52,7 +50,6 @@ import { appPidsOf, byTestId, fromPage, startApp, testSettings, waitFor, waitFor
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const TABLES = 500;
 const FOREIGN_KEYS = 600;
-const LAYOUT_RUNS = Number(process.env.LAYOUT_RUNS ?? 5);
 const REOPEN_RUNS = Number(process.env.REOPEN_RUNS ?? 3);
 const PANZOOM_MS = Number(process.env.PANZOOM_MS ?? 3000);
 const MAX_MB = Number(process.env.MAX_MB ?? 4096);
@@ -64,44 +61,6 @@ const median = (values) => {
   const known = values.filter((value) => value !== undefined);
   return known.length ? [...known].sort((a, b) => a - b)[Math.floor(known.length / 2)] : undefined;
 };
-
-/** The generated schema as the app's SQLite inspection gives it (the layout reads names, columns and keys). */
-function generatedSchema() {
-  const name = (i) => `t${String(i).padStart(3, "0")}`;
-  const column = (columnName, dataType, nullable) => ({
-    name: columnName, dataType, nullable, default: null, generated: null, autoIncrement: false, comment: null,
-  });
-  const fk = (columns, refTable, onDelete) => ({
-    name: null, columns, refSchema: null, refTable, refColumns: ["id"], onDelete, onUpdate: "noAction",
-  });
-  const tables = [];
-  for (let i = 0; i < TABLES; i++) {
-    const foreignKeys = [];
-    if (i > 0) foreignKeys.push(fk(["parent_id"], name(i - 1), "noAction"));
-    if (i >= 1 && i <= 101) foreignKeys.push(fk(["other_id"], name(Math.floor(i / 2)), "cascade"));
-    tables.push({
-      schema: null,
-      name: name(i),
-      kind: "table",
-      comment: null,
-      columns: [
-        column("id", "bigint", false),
-        column("parent_id", "bigint", true),
-        column("other_id", "bigint", true),
-        ...Array.from({ length: 7 }, (_, c) => column(`c${c}`, "text", false)),
-      ],
-      primaryKey: { name: null, columns: ["id"] },
-      foreignKeys,
-      uniques: [],
-      indexes: [{ name: `${name(i)}_c0`, columns: ["c0", "c1"], unique: false, method: null, predicate: null, expression: false }],
-      checks: [],
-      rowEstimate: null,
-      sizeBytes: null,
-      definition: null,
-    });
-  }
-  return { engine: "sqlite", database: "erd500.db", tables, enums: [] };
-}
 
 /** The same schema as a SQLite file, with the Rust bench's DDL (python3's sqlite3 module). */
 function writeDatabase(path) {
@@ -121,29 +80,6 @@ db.executescript("\\n".join(sql))
 db.close()`,
     path,
   ]);
-}
-
-/** layoutSchema() in Node: the first call (cold) and the median of the next LAYOUT_RUNS. */
-async function layoutInNode() {
-  const { runnerImport } = await import("vite");
-  const { module } = await runnerImport(join(root, "ui/src/features/schema/erd/layout.ts"), {
-    configFile: false,
-    logLevel: "error",
-  });
-  const time = () => {
-    // A new schema object each time: layoutSchema keeps the layouts it made per schema object.
-    const schema = generatedSchema();
-    const started = performance.now();
-    const { nodes, edges } = module.layoutSchema(schema);
-    const elapsed = performance.now() - started;
-    if (nodes.length !== TABLES || edges.length !== FOREIGN_KEYS) throw new Error(`layout gave ${nodes.length} nodes, ${edges.length} edges`);
-    const right = Math.max(...nodes.map((n) => n.position.x + n.width));
-    const bottom = Math.max(...nodes.map((n) => n.position.y + n.height));
-    return { elapsed, size: [right, bottom] };
-  };
-  const cold = time();
-  const warm = Array.from({ length: LAYOUT_RUNS }, () => time().elapsed);
-  return { cold: cold.elapsed, warm: median(warm), size: cold.size };
 }
 
 /** The app's processes on `dataDir` and their descendants (WebKit's), with their resident memory in MB. */
@@ -215,7 +151,7 @@ const [clickTestId, tables, foreignKeys] = arguments;
 const marks = {};
 window.__erdProbe = { marks };
 // Long tasks: a chain of timeouts stamps the main thread; a gap of 50 ms or more was one task
-// (React's render with dagre's layout in it, React Flow measuring the nodes, style and layout).
+// (React's render of the core's layout, React Flow measuring the nodes, style and layout).
 marks.blocks = [];
 let beat = performance.now();
 const heartbeat = () => {
@@ -478,11 +414,7 @@ async function inWindow(label, env) {
   }
 }
 
-const layout = await layoutInNode();
 console.log(`== ERD of ${TABLES} tables, ${FOREIGN_KEYS} foreign keys (target: layout <= 2 s, frames < 16 ms)`);
-console.log(
-  `   layoutSchema in Node            first ${ms(layout.cold)}  then ${ms(layout.warm)} (median of ${LAYOUT_RUNS}); diagram ${layout.size.map((v) => Math.round(v)).join(" x ")} px at zoom 1`,
-);
 if (!process.env.QUANTUM_APP_BINARY) {
   console.log("   (QUANTUM_APP_BINARY unset: the window was not measured)");
 } else {

@@ -125,6 +125,7 @@ pub fn specta_builder<R: Runtime>() -> tauri_specta::Builder<R> {
             commands::snapshots::snapshots_restore,
             commands::snapshots::snapshots_delete,
             commands::schema::schema_inspect,
+            commands::schema::schema_diagram_layout,
             commands::schema::schema_export,
             commands::schema::schema_export_copy,
             commands::schema::schema_export_write,

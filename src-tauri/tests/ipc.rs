@@ -106,6 +106,33 @@ fn errors_reach_the_ui_as_code_message_and_field() {
 }
 
 #[test]
+fn the_core_places_the_diagrams_boxes_and_says_what_is_wrong_with_a_graph() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let app = start(dir.path());
+    let boxes = json!([{ "width": 240, "height": 80 }, { "width": 240, "height": 120 }]);
+    let points = app.ok(
+        "schema_diagram_layout",
+        json!({ "graph": { "boxes": boxes, "links": [{ "source": 0, "target": 1 }] } }),
+    );
+    // The table holding the key left of the one it references.
+    assert!(
+        points[0]["x"].as_i64() < points[1]["x"].as_i64(),
+        "{points}"
+    );
+    let error = app
+        .invoke(
+            "schema_diagram_layout",
+            json!({ "graph": { "boxes": boxes, "links": [{ "source": 0, "target": 5 }] } }),
+        )
+        .expect_err("refused");
+    assert_eq!(error["code"], "schema.unsupported");
+    assert_eq!(
+        error["message"],
+        "A diagram link joins box 0 to box 5, but there are 2 boxes."
+    );
+}
+
+#[test]
 fn a_port_that_is_none_comes_back_as_a_field_error_not_a_bare_string() {
     let dir = tempfile::tempdir().expect("temp dir");
     let app = start(dir.path());

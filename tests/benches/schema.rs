@@ -2,13 +2,15 @@
 //! the test images and a keychain: run through `scripts/bench`.
 //! - inspect a generated schema of 500 tables (5,000 columns, 600 foreign keys, 500 indexes),
 //!   side by side with `pg_dump --schema-only` on the same database in the same run;
-//! - the exports of that schema.
+//! - the exports of that schema, and its diagram's layout.
 
+use std::collections::HashMap;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
 use quantum_datasources::Engine;
 use quantum_integration_tests::TestApp;
+use quantum_schema::diagram::{self, DiagramBox, DiagramGraph, DiagramLink};
 use quantum_schema::export::{export, ExportFormat};
 use quantum_schema::{inspect, Target};
 use sqlx::Connection;
@@ -123,6 +125,57 @@ async fn main() {
             text.len()
         );
     }
+    // The diagram's boxes, sized as the window sizes them (ui/src/features/schema/erd/layout.ts).
+    let index: HashMap<&str, u32> = schema
+        .tables
+        .iter()
+        .enumerate()
+        .map(|(i, t)| (t.name.as_str(), i as u32))
+        .collect();
+    let graph = DiagramGraph {
+        boxes: schema
+            .tables
+            .iter()
+            .map(|t| DiagramBox {
+                width: 240,
+                height: 36 + 22 * t.columns.len() as u32 + 6,
+            })
+            .collect(),
+        links: schema
+            .tables
+            .iter()
+            .enumerate()
+            .flat_map(|(i, t)| {
+                let index = &index;
+                t.foreign_keys.iter().map(move |fk| DiagramLink {
+                    source: i as u32,
+                    target: index[fk.ref_table.as_str()],
+                })
+            })
+            .collect(),
+    };
+    let mut layouts = Vec::new();
+    let mut corners = Vec::new();
+    for _ in 0..RUNS {
+        let started = Instant::now();
+        corners = diagram::layout(&graph).expect("layout");
+        layouts.push(started.elapsed());
+    }
+    let right = corners.iter().map(|c| c.x + 240).max().unwrap_or(0);
+    let bottom = corners
+        .iter()
+        .zip(&graph.boxes)
+        .map(|(c, b)| c.y + b.height as i32)
+        .max()
+        .unwrap_or(0);
+    println!(
+        "== diagram layout of those {} tables (median of {RUNS}; the window's figures: scripts/erd-bench.mjs)",
+        graph.boxes.len()
+    );
+    println!(
+        "   layout in the core      {:>8.1} ms   diagram {right} x {bottom} px at zoom 1",
+        median(layouts).as_secs_f64() * 1e3
+    );
     app.datasources
         .remove(datasource.id, true)
         .await

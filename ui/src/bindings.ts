@@ -238,6 +238,8 @@ export const commands = {
 	snapshotsRestore: (snapshotId: number) => typedError<Restored, ErrorInfo>(__TAURI_INVOKE("snapshots_restore", { snapshotId })),
 	snapshotsDelete: (snapshotId: number) => typedError<null, ErrorInfo>(__TAURI_INVOKE("snapshots_delete", { snapshotId })),
 	schemaInspect: (source: SchemaSource) => typedError<Schema, ErrorInfo>(__TAURI_INVOKE("schema_inspect", { source })),
+	/**  Where the diagram's boxes go: one top-left corner per box, in the graph's order. */
+	schemaDiagramLayout: (graph: DiagramGraph) => typedError<DiagramPoint[], ErrorInfo>(__TAURI_INVOKE("schema_diagram_layout", { graph })),
 	/**  The schema as Mermaid, DBML, Markdown or JSON text, to copy. */
 	schemaExport: (source: SchemaSource, format: ExportFormat) => typedError<string, ErrorInfo>(__TAURI_INVOKE("schema_export", { source, format })),
 	/**  Puts the export on the system clipboard. */
@@ -1209,6 +1211,33 @@ export type Diagnostic = {
 	message: string,
 	/**  A stable code such as `config.unknown_key`. */
 	code: string,
+};
+
+/**  A table's box, in pixels at zoom 1. */
+export type DiagramBox = {
+	width: number,
+	height: number,
+};
+
+/**  The boxes to place, and the foreign keys between them. */
+export type DiagramGraph = {
+	boxes: DiagramBox[],
+	links: DiagramLink[],
+};
+
+/**
+ *  A foreign key: from the box of the table that holds it to the box of the table it references
+ *  (indexes into `boxes`).
+ */
+export type DiagramLink = {
+	source: number,
+	target: number,
+};
+
+/**  A box's top-left corner, in pixels at zoom 1. */
+export type DiagramPoint = {
+	x: number,
+	y: number,
 };
 
 export type DiffChange = 

@@ -2,6 +2,7 @@
 //! from the engine's catalog in one round of queries (not one per table), and writes it out as
 //! Mermaid, DBML, Markdown or JSON. No Tauri, no store: the shell says what to connect to.
 
+pub mod diagram;
 pub mod diff;
 mod error;
 pub mod export;

@@ -4,6 +4,7 @@ use quantum_connections::Endpoint;
 use quantum_core::target::datasource_target;
 use quantum_kernel::files::{self, NewFile, Within};
 use quantum_kernel::ErrorInfo;
+use quantum_schema::diagram::{DiagramGraph, DiagramPoint};
 use quantum_schema::export::{export, ExportFormat};
 use quantum_schema::{Schema, Target};
 use serde::Deserialize;
@@ -42,6 +43,16 @@ pub async fn schema_inspect(
 ) -> CommandResult<Schema> {
     let target = target(&state, source).await?;
     Ok(quantum_schema::inspect(&target).await?)
+}
+
+/// Where the diagram's boxes go: one top-left corner per box, in the graph's order.
+#[tauri::command]
+#[specta::specta]
+pub async fn schema_diagram_layout(graph: DiagramGraph) -> CommandResult<Vec<DiagramPoint>> {
+    tokio::task::spawn_blocking(move || quantum_schema::diagram::layout(&graph))
+        .await
+        .map_err(|error| ErrorInfo::new("schema.layout_failed", error.to_string()))?
+        .map_err(Into::into)
 }
 
 /// The schema as Mermaid, DBML, Markdown or JSON text, to copy.

@@ -25,6 +25,7 @@ import {
   type CopyProgress,
   type DatasourceEvent,
   type DatasourceInput,
+  type DiagramGraph,
   type Direction,
   type DotenvImportRequest,
   type ConnectionInput,
@@ -112,6 +113,8 @@ export type {
   Connection,
   ConnectionInput,
   ConnectionKind,
+  DiagramGraph,
+  DiagramPoint,
   ResultColumn,
   RunStatus,
   SchemaSource,
@@ -334,6 +337,8 @@ export const api = {
   datasourceOrphanVolumes: () => unwrap(commands.datasourceOrphanVolumes()),
   datasourceEnvPreview: (id: number) => unwrap(commands.datasourceEnvPreview(id)),
   schemaInspect: (source: SchemaSource) => unwrap(commands.schemaInspect(source)),
+  /** Where the diagram's boxes go: one top-left corner per box, in the graph's order. */
+  schemaDiagramLayout: (graph: DiagramGraph) => unwrap(commands.schemaDiagramLayout(graph)),
   schemaExport: (source: SchemaSource, format: ExportFormat) => unwrap(commands.schemaExport(source, format)),
   schemaExportCopy: (source: SchemaSource, format: ExportFormat) => unwrap(commands.schemaExportCopy(source, format)),
   /** Writes the export to `path`, which must have been chosen in the save dialog. */

@@ -22,7 +22,7 @@ const DeployPage = lazy(() => import("../features/deploy/DeployPage"));
 const LogsPage = lazy(() => import("../features/logs/LogsPage"));
 const ResourcesPage = lazy(() => import("../features/resources/ResourcesPage"));
 const CiRunPage = lazy(() => import("../features/ci/CiRunPage"));
-// The schema browser brings React Flow and the dagre layout engine: loaded on first visit.
+// The schema browser brings React Flow: loaded on first visit.
 const SchemaPage = lazy(() => import("../features/schema/SchemaPage").then((module) => ({ default: module.SchemaPage })));
 // The migrations page edits files in Monaco: loaded on first visit.
 const MigrationsPage = lazy(() =>

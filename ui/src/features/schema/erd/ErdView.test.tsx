@@ -10,7 +10,7 @@ import { ErdView, LARGE_SCHEMA } from "./ErdView";
 
 vi.mock("../../../api", async (importOriginal) => {
   const actual = await importOriginal<typeof ApiModule>();
-  return { ...actual, api: { settingsGet: vi.fn() } };
+  return { ...actual, api: { settingsGet: vi.fn(), schemaDiagramLayout: vi.fn() } };
 });
 
 const shop = shopJson as Schema;
@@ -62,10 +62,16 @@ describe("ErdView", () => {
     // jsdom has no matchMedia; the theme follows it.
     window.matchMedia = vi.fn().mockReturnValue({ matches: false, addEventListener: vi.fn(), removeEventListener: vi.fn() });
     vi.mocked(api.settingsGet).mockResolvedValue(settings("dark"));
+    // The core's layout (tested in crates/schema): here boxes in a row.
+    vi.mocked(api.schemaDiagramLayout).mockImplementation((graph) =>
+      Promise.resolve(graph.boxes.map((_, i) => ({ x: i * 300, y: 0 }))),
+    );
   });
 
   it("draws every table with its columns and keys, views dashed", async () => {
     setUp();
+    expect(screen.getByTestId("erd-laying-out")).toHaveTextContent("Laying out 5 tables…");
+    await waitFor(() => expect(screen.queryByTestId("erd-laying-out")).not.toBeInTheDocument());
     expect(shownTables()).toEqual(["customers", "order_items", "order_totals", "orders", "products"]);
     const items = tableNode("order_items");
     expect(within(items).getByText("variant").parentElement).toHaveTextContent(/PK\s*FK/);
@@ -77,6 +83,7 @@ describe("ErdView", () => {
 
   it("selects a table on click and highlights the selected one", async () => {
     const { onSelect } = setUp();
+    await screen.findAllByTestId("erd-table");
     expect(tableNode("products")).not.toHaveClass("is-selected");
     // A click alone: user-event's mousedown carries no window, which d3-zoom's pan handler needs.
     fireEvent.click(within(tableNode("products")).getByText("products"));
@@ -108,9 +115,9 @@ describe("ErdView", () => {
     expect(toggle).toHaveAttribute("aria-pressed", "false");
     await user.click(toggle);
     expect(toggle).toHaveAttribute("aria-pressed", "true");
-    expect(shownTables()).toEqual(["customers", "order_items", "orders"]);
+    await waitFor(() => expect(shownTables()).toEqual(["customers", "order_items", "orders"]));
     await user.click(toggle);
-    expect(shownTables()).toHaveLength(5);
+    await waitFor(() => expect(shownTables()).toHaveLength(5));
   });
 
   it("starts a large schema from one table's neighbours, and draws it all only when asked", async () => {
@@ -127,6 +134,16 @@ describe("ErdView", () => {
     expect(screen.getByTestId("erd-held")).toHaveTextContent(`${LARGE_SCHEMA + 1} tables are a lot to draw`);
     expect(screen.queryAllByTestId("erd-table")).toHaveLength(0);
     await user.click(screen.getByTestId("erd-draw-all"));
-    expect(screen.getAllByTestId("erd-table")).toHaveLength(LARGE_SCHEMA + 1);
+    expect(await screen.findAllByTestId("erd-table")).toHaveLength(LARGE_SCHEMA + 1);
+  });
+
+  it("says why when the diagram cannot be laid out", async () => {
+    vi.mocked(api.schemaDiagramLayout).mockRejectedValue(new Error("A diagram link joins box 0 to box 9, but there are 5 boxes."));
+    // A new inspection: the layouts of the one before are kept.
+    renderWithApp(<ErdView schema={structuredClone(shop)} selected={null} onSelect={vi.fn()} />);
+    expect(await screen.findByTestId("erd-failed")).toHaveTextContent(
+      "The diagram could not be laid out: A diagram link joins box 0 to box 9",
+    );
+    expect(screen.queryAllByTestId("erd-table")).toHaveLength(0);
   });
 });

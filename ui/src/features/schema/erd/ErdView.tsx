@@ -14,7 +14,7 @@ import "@xyflow/react/dist/style.css";
 import { useEffect, useId, useMemo, useState, type KeyboardEvent } from "react";
 import type { Schema } from "../../../api";
 import { useResolvedTheme } from "../../../app/useResolvedTheme";
-import { findTables, layoutSchema, type TableNode as TableNodeType } from "./layout";
+import { findTables, layoutSchema, type Layout, type TableNode as TableNodeType } from "./layout";
 import { TableNode } from "./TableNode";
 import "./erd.css";
 
@@ -52,15 +52,15 @@ function ErdCanvas({ schema, selected, onSelect }: ErdViewProps) {
   const large = schema.tables.length > LARGE_SCHEMA && !drawAll;
   const around = neighboursOnly || large ? selected : null;
   const held = large && around === null;
-  const layout = useMemo(() => (held ? { nodes: [], edges: [] } : layoutSchema(schema, around)), [schema, around, held]);
+  const { layout, failed } = useLayout(schema, around, held);
 
   const nodes = useMemo(
-    () => layout.nodes.map((node) => (node.id === selected ? { ...node, selected: true } : node)),
+    () => (layout?.nodes ?? []).map((node) => (node.id === selected ? { ...node, selected: true } : node)),
     [layout, selected],
   );
   const edges = useMemo(
     () =>
-      layout.edges.map((edge) =>
+      (layout?.edges ?? []).map((edge) =>
         edge.source === selected || edge.target === selected ? { ...edge, className: "is-active" } : edge,
       ),
     [layout, selected],
@@ -68,7 +68,7 @@ function ErdCanvas({ schema, selected, onSelect }: ErdViewProps) {
 
   // Each new layout (another schema, the neighbourhood toggled or moved) is framed whole.
   useEffect(() => {
-    void fitView({ duration: FOCUS_DURATION });
+    if (layout) void fitView({ duration: FOCUS_DURATION });
   }, [layout, fitView]);
 
   const focusTable = (name: string) => {
@@ -111,8 +111,17 @@ function ErdCanvas({ schema, selected, onSelect }: ErdViewProps) {
             Draw all {schema.tables.length.toLocaleString()} tables (slow, uses a lot of memory)
           </button>
         </div>
+      ) : failed ? (
+        <p className="erd-held" role="alert" data-testid="erd-failed">
+          The diagram could not be laid out: {failed}
+        </p>
       ) : (
-        <div className="erd-canvas">
+        <div className="erd-canvas" aria-busy={layout === null}>
+          {layout === null && (
+            <p className="erd-laying-out" role="status" data-testid="erd-laying-out">
+              Laying out {schema.tables.length.toLocaleString()} tables…
+            </p>
+          )}
           <ReactFlow<TableNodeType>
             // Its link would take the app's window to a web page.
             proOptions={{ hideAttribution: true }}
@@ -138,6 +147,28 @@ function ErdCanvas({ schema, selected, onSelect }: ErdViewProps) {
       )}
     </div>
   );
+}
+
+const HELD = { layout: { nodes: [], edges: [] } as Layout, failed: null };
+
+/**
+ * The layout of what is shown, from the core. The one before stays on screen until the next
+ * comes (a neighbourhood moved), and a layout that arrives after another was asked for is dropped.
+ */
+function useLayout(schema: Schema, around: string | null, held: boolean) {
+  const [state, setState] = useState<{ layout: Layout | null; failed: string | null }>({ layout: null, failed: null });
+  useEffect(() => {
+    if (held) return;
+    let current = true;
+    layoutSchema(schema, around).then(
+      (layout) => current && setState({ layout, failed: null }),
+      (error: unknown) => current && setState({ layout: null, failed: error instanceof Error ? error.message : String(error) }),
+    );
+    return () => {
+      current = false;
+    };
+  }, [schema, around, held]);
+  return held ? HELD : state;
 }
 
 /** A combobox over the tables' names: Enter, or a click on a match, picks one. */

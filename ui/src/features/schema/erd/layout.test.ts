@@ -1,7 +1,24 @@
-import { describe, expect, it } from "vitest";
-import type { Schema, Table } from "../../../api";
+import { beforeEach, describe, expect, it, vi } from "vitest";
+import { api, type DiagramGraph, type Schema, type Table } from "../../../api";
+import type * as ApiModule from "../../../api";
 import shopJson from "../../../../../crates/schema/tests/golden/shop.sqlite.json";
 import { findTables, layoutSchema, neighbourhood, nodeHeight, qualifiedName, NODE_WIDTH } from "./layout";
+
+vi.mock("../../../api", async (importOriginal) => {
+  const actual = await importOriginal<typeof ApiModule>();
+  return { ...actual, api: { schemaDiagramLayout: vi.fn() } };
+});
+
+// Where the boxes go is the core's (crates/schema/src/diagram.rs, with its own tests): here a
+// stand-in puts box i at (i * 1000, i), so each node's position says which box it was.
+beforeEach(() => {
+  vi.mocked(api.schemaDiagramLayout).mockReset();
+  vi.mocked(api.schemaDiagramLayout).mockImplementation((graph: DiagramGraph) =>
+    Promise.resolve(graph.boxes.map((_, i) => ({ x: i * 1000, y: i }))),
+  );
+});
+
+const sentGraph = () => vi.mocked(api.schemaDiagramLayout).mock.lastCall![0];
 
 // The inspector's real output: a view, a self-reference (customers.referred_by) and a
 // composite key (order_items (sku, variant) → products).
@@ -43,20 +60,27 @@ describe("qualifiedName", () => {
 });
 
 describe("layoutSchema", () => {
-  it("draws a node for every table and view, sized by its columns", () => {
-    const { nodes } = layoutSchema(shop);
+  // A new schema object each time: layouts are kept per schema object.
+  const fresh = () => structuredClone(shop);
+
+  it("draws a node for every table and view, sized by its columns, where the core placed its box", async () => {
+    const { nodes } = await layoutSchema(fresh());
     expect(nodes.map((node) => node.id).sort()).toEqual(
       ["customers", "order_items", "order_totals", "orders", "products"],
     );
+    const { boxes } = sentGraph();
     for (const node of nodes) {
       expect(node.type).toBe("table");
       expect(node.width).toBe(NODE_WIDTH);
       expect(node.height).toBe(nodeHeight(node.data.table));
+      const box = node.position.y;
+      expect(node.position.x).toBe(box * 1000);
+      expect(boxes[box]).toEqual({ width: NODE_WIDTH, height: nodeHeight(node.data.table) });
     }
   });
 
-  it("draws one edge per foreign key, from the child table to the one it references", () => {
-    const { edges } = layoutSchema(shop);
+  it("draws one edge per foreign key, from the child table to the one it references", async () => {
+    const { nodes, edges } = await layoutSchema(fresh());
     const links = edges.map((edge) => [edge.source, edge.target, edge.label]);
     expect(links).toEqual(
       expect.arrayContaining([
@@ -68,37 +92,17 @@ describe("layoutSchema", () => {
     );
     expect(edges).toHaveLength(4);
     expect(new Set(edges.map((edge) => edge.id)).size).toBe(4);
-  });
-
-  it("places no two tables over each other", () => {
-    const tables = Array.from({ length: 30 }, (_, i) =>
-      table("public", `t${i}`, i === 0 ? [] : [["public", `t${Math.floor(i / 3)}`]]),
+    // The core gets the same links, child first, by box.
+    const box = (id: string) => nodes.find((node) => node.id === id)!.position.y;
+    expect(sentGraph().links.map((link) => [link.source, link.target]).sort()).toEqual(
+      edges.map((edge) => [box(edge.source), box(edge.target)]).sort(),
     );
-    for (const schema of [shop, schemaOf(tables)]) {
-      const { nodes } = layoutSchema(schema);
-      for (const [i, a] of nodes.entries()) {
-        for (const b of nodes.slice(i + 1)) {
-          const apart =
-            a.position.x + a.width! <= b.position.x ||
-            b.position.x + b.width! <= a.position.x ||
-            a.position.y + a.height! <= b.position.y ||
-            b.position.y + b.height! <= a.position.y;
-          expect(apart, `${a.id} and ${b.id} overlap`).toBe(true);
-        }
-      }
-    }
   });
 
-  it("puts a child table to the left of the table it references", () => {
-    const { nodes } = layoutSchema(shop);
-    const x = (id: string) => nodes.find((node) => node.id === id)!.position.x;
-    expect(x("order_items")).toBeLessThan(x("orders"));
-    expect(x("orders")).toBeLessThan(x("customers"));
-  });
-
-  it("shows only a table's neighbourhood when asked", () => {
-    const { nodes, edges } = layoutSchema(shop, "orders");
+  it("shows only a table's neighbourhood when asked", async () => {
+    const { nodes, edges } = await layoutSchema(fresh(), "orders");
     expect(nodes.map((node) => node.id).sort()).toEqual(["customers", "order_items", "orders"]);
+    expect(sentGraph().boxes).toHaveLength(3);
     // Links between the neighbours stay, including the self-reference.
     expect(edges.map((edge) => `${edge.source}>${edge.target}`).sort()).toEqual([
       "customers>customers",
@@ -107,10 +111,11 @@ describe("layoutSchema", () => {
     ]);
   });
 
-  it("skips a key that references a table outside the schema", () => {
-    const { nodes, edges } = layoutSchema(schemaOf([table("app", "posts", [["auth", "users"]])]));
+  it("skips a key that references a table outside the schema", async () => {
+    const { nodes, edges } = await layoutSchema(schemaOf([table("app", "posts", [["auth", "users"]])]));
     expect(nodes).toHaveLength(1);
     expect(edges).toEqual([]);
+    expect(sentGraph().links).toEqual([]);
   });
 });
 
@@ -153,5 +158,13 @@ describe("layoutSchema's memory", () => {
     expect(layoutSchema(schema)).toBe(first);
     expect(layoutSchema(schema, "a")).not.toBe(first);
     expect(layoutSchema(structuredClone(schema))).not.toBe(first);
+    expect(api.schemaDiagramLayout).toHaveBeenCalledTimes(3);
+  });
+
+  it("asks again after a layout failed", async () => {
+    const schema = schemaOf([table(null, "a")]);
+    vi.mocked(api.schemaDiagramLayout).mockRejectedValueOnce(new Error("no"));
+    await expect(layoutSchema(schema)).rejects.toThrow("no");
+    expect((await layoutSchema(schema)).nodes).toHaveLength(1);
   });
 });

@@ -1,10 +1,6 @@
-import dagre from "@dagrejs/dagre";
-// Types only: this module must load without React Flow (see frozen.test.ts).
+// Types only: React Flow loads with the diagram, not with this module's other users (queries.ts).
 import type { Edge, Node } from "@xyflow/react";
-import type { ForeignKey, Schema, Table } from "../../../api";
-
-// dagre rather than elkjs: elk's GWT-compiled bundle assigns `toString` on an object that
-// inherits it, which throws once Tauri has frozen Object.prototype (see frozen.test.ts).
+import { api, type ForeignKey, type Schema, type Table } from "../../../api";
 
 export const NODE_WIDTH = 240;
 export const HEADER_HEIGHT = 36;
@@ -73,58 +69,50 @@ export function neighbourhood(schema: Schema, name: string): Set<string> {
 export type Layout = { nodes: TableNode[]; edges: FkEdge[] };
 
 /**
- * Layouts already made, per schema object (a new inspection is a new object) and table shown
- * around: dagre takes over a second at 500 tables, and the diagram is reopened often (the Table
- * tab and back, a neighbourhood and back).
+ * Layouts made or under way, per schema object (a new inspection is a new object) and table shown
+ * around: the diagram is reopened often (the Table tab and back, a neighbourhood and back).
  */
-const made = new WeakMap<Schema, Map<string, Layout>>();
+const made = new WeakMap<Schema, Map<string, Promise<Layout>>>();
 
 /**
  * Places every table (or, with `onlyAround`, that table's neighbourhood) left to right:
- * child tables to the left of the tables they reference. Positions are top-left corners.
+ * child tables to the left of the tables they reference. Positions are top-left corners, from
+ * the core (a layered layout in Rust: dagre in the window took over a second at 500 tables).
  */
-export function layoutSchema(schema: Schema, onlyAround?: string | null): Layout {
+export function layoutSchema(schema: Schema, onlyAround?: string | null): Promise<Layout> {
   const key = onlyAround ?? "";
-  const known = made.get(schema) ?? new Map<string, Layout>();
+  const known = made.get(schema) ?? new Map<string, Promise<Layout>>();
   made.set(schema, known);
   const cached = known.get(key);
   if (cached) return cached;
   const layout = computeLayout(schema, onlyAround);
   known.set(key, layout);
+  // A failed layout is asked for again next time, not remembered.
+  layout.catch(() => known.delete(key));
   return layout;
 }
 
-function computeLayout(schema: Schema, onlyAround?: string | null): Layout {
+async function computeLayout(schema: Schema, onlyAround?: string | null): Promise<Layout> {
   const byName = tablesByName(schema);
   const shown = onlyAround ? neighbourhood(schema, onlyAround) : new Set(byName.keys());
   const tables = schema.tables.filter((table) => shown.has(qualifiedName(table)));
   const shownLinks = links(schema, byName).filter(
     (link) => shown.has(link.source) && shown.has(link.target),
   );
-
-  // A multigraph keeps two keys between the same tables (or a table and itself) apart.
-  const graph = new dagre.graphlib.Graph({ multigraph: true });
-  graph.setGraph({ rankdir: "LR", nodesep: 40, ranksep: 110, edgesep: 20, marginx: 20, marginy: 20 });
-  graph.setDefaultEdgeLabel(() => ({}));
-  for (const table of tables) {
-    graph.setNode(qualifiedName(table), { width: NODE_WIDTH, height: nodeHeight(table) });
-  }
-  shownLinks.forEach((link, i) => graph.setEdge(link.source, link.target, {}, String(i)));
-  dagre.layout(graph);
-
-  const nodes: TableNode[] = tables.map((table) => {
-    const id = qualifiedName(table);
-    const { x, y, width, height } = graph.node(id);
-    return {
-      id,
-      type: "table",
-      // dagre gives centres; React Flow places nodes by their top-left corner.
-      position: { x: x - width / 2, y: y - height / 2 },
-      width,
-      height,
-      data: { table },
-    };
+  const index = new Map(tables.map((table, i) => [qualifiedName(table), i]));
+  const corners = await api.schemaDiagramLayout({
+    boxes: tables.map((table) => ({ width: NODE_WIDTH, height: nodeHeight(table) })),
+    links: shownLinks.map((link) => ({ source: index.get(link.source)!, target: index.get(link.target)! })),
   });
+
+  const nodes: TableNode[] = tables.map((table, i) => ({
+    id: qualifiedName(table),
+    type: "table",
+    position: corners[i],
+    width: NODE_WIDTH,
+    height: nodeHeight(table),
+    data: { table },
+  }));
   const edges: FkEdge[] = shownLinks.map((link) => ({
     id: `${link.source}#fk${link.index}`,
     source: link.source,
