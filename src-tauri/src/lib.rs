@@ -25,11 +25,13 @@ use tauri_specta::{collect_commands, collect_events};
 
 pub use state::AppState;
 
-/// Every command and event the UI can use. tauri-specta collects them from here, so the handler
-/// list and the generated `ui/src/bindings.ts` cannot drift apart.
-pub fn specta_builder<R: Runtime>() -> tauri_specta::Builder<R> {
-    tauri_specta::Builder::<R>::new()
-        .commands(collect_commands![
+/// Every command the UI can use, listed once for both their users: `tauri::generate_handler`
+/// for the window, `tauri_specta::collect_commands` for `ui/src/bindings.ts`, so the two cannot
+/// drift apart. The window's handler is Tauri's own: tauri-specta's builds the TypeScript types
+/// of every command at start, which is memory and code the running app never needs.
+macro_rules! all_commands {
+    ($($list:tt)+) => {
+        $($list)+![
             commands::app::app_info,
             commands::app::app_open_docs,
             commands::audit::audit_page,
@@ -214,16 +216,26 @@ pub fn specta_builder<R: Runtime>() -> tauri_specta::Builder<R> {
             commands::resources::resources_container_remove,
             commands::resources::resources_prune_plan,
             commands::resources::resources_prune,
-        ])
-        .events(collect_events![
-            events::DataChanged,
-            events::DatasourceChanged,
-            events::CiChanged,
-            events::ProjectScanChanged,
-            events::HealthChanged,
-            events::NavigateRequested,
-            updater::UpdateAvailable
-        ])
+        ]
+    };
+}
+
+/// The events the core pushes to the window.
+fn with_events<R: Runtime>(builder: tauri_specta::Builder<R>) -> tauri_specta::Builder<R> {
+    builder.events(collect_events![
+        events::DataChanged,
+        events::DatasourceChanged,
+        events::CiChanged,
+        events::ProjectScanChanged,
+        events::HealthChanged,
+        events::NavigateRequested,
+        updater::UpdateAvailable
+    ])
+}
+
+/// Every command and event with their types, for the bindings.
+pub fn specta_builder<R: Runtime>() -> tauri_specta::Builder<R> {
+    with_events(tauri_specta::Builder::<R>::new().commands(all_commands!(collect_commands)))
         // Ids are SQLite rowids: far below 2^53, so a JS number holds them exactly.
         .dangerously_cast_bigints_to_number()
         // One TypeScript type per Rust type: our types serialize and deserialize alike.
@@ -250,7 +262,7 @@ pub fn configure<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
         .plugin(tauri_plugin_dialog::init())
         .plugin(login::plugin())
         .plugin(tauri_plugin_notification::init())
-        .invoke_handler(specta_builder::<R>().invoke_handler())
+        .invoke_handler(all_commands!(tauri::generate_handler))
         .on_window_event(window::on_window_event)
 }
 
@@ -260,7 +272,8 @@ pub fn setup<R: Runtime>(
     app: &mut App<R>,
     with_tray: bool,
 ) -> Result<(), Box<dyn std::error::Error>> {
-    specta_builder::<R>().mount_events(app);
+    // Events only: what typed emits need, without the commands' types.
+    with_events(tauri_specta::Builder::<R>::new()).mount_events(app);
     let state = state::AppState::initialise(app.handle())?;
     let changes = state.store.subscribe();
     let datasource_events = state.datasources.subscribe();

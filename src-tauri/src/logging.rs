@@ -4,7 +4,7 @@
 use std::path::Path;
 
 use quantum_kernel::settings::LogLevel;
-use tracing_appender::non_blocking::WorkerGuard;
+use tracing_appender::non_blocking::{NonBlockingBuilder, WorkerGuard};
 use tracing_appender::rolling::{RollingFileAppender, Rotation};
 use tracing_subscriber::filter::LevelFilter;
 use tracing_subscriber::layer::SubscriberExt;
@@ -12,6 +12,7 @@ use tracing_subscriber::util::SubscriberInitExt;
 use tracing_subscriber::{fmt, reload, Registry};
 
 const KEPT_FILES: usize = 14;
+const QUEUED_LINES: usize = 8_192;
 
 pub struct Logging {
     level: reload::Handle<LevelFilter, Registry>,
@@ -29,7 +30,12 @@ impl Logging {
             .filename_suffix("log")
             .max_log_files(KEPT_FILES)
             .build(log_dir)?;
-        let (writer, guard) = tracing_appender::non_blocking(appender);
+        // tracing-appender's queue holds 128,000 lines by default, a 4 MB array written through
+        // at start and kept for good; 8,192 lines outlast any burst the app logs (past them, lines
+        // are dropped rather than the logging thread blocked).
+        let (writer, guard) = NonBlockingBuilder::default()
+            .buffered_lines_limit(QUEUED_LINES)
+            .finish(appender);
         let (filter, handle) = reload::Layer::new(level_filter(level));
         let stderr = cfg!(debug_assertions).then(|| fmt::layer().with_writer(std::io::stderr));
         let installed = tracing_subscriber::registry()
