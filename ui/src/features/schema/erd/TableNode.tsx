@@ -1,4 +1,4 @@
-import { Handle, Position, type NodeProps } from "@xyflow/react";
+import { Handle, Position, useStore, type NodeProps, type ReactFlowState } from "@xyflow/react";
 import clsx from "clsx";
 import { memo } from "react";
 import type { Table, TableKind } from "../../../api";
@@ -18,6 +18,14 @@ const KIND_LABELS: Partial<Record<TableKind, string>> = {
   partitionedTable: "partitioned",
   foreignTable: "foreign",
 };
+
+/**
+ * Below this zoom a column's text is under 5 px, unreadable: the box shows its name and an empty
+ * body of the same height instead of its rows, which keeps a zoomed-out diagram of hundreds of
+ * tables light to pan and zoom.
+ */
+export const DETAIL_ZOOM = 0.4;
+const showsColumns = (state: ReactFlowState) => state.transform[2] >= DETAIL_ZOOM;
 
 /** Which keys each column takes part in; a unique index on plain columns counts as a key. */
 function keyMarks(table: Table): Map<string, KeyMark[]> {
@@ -39,7 +47,8 @@ function keyMarks(table: Table): Map<string, KeyMark[]> {
 }
 
 function TableNodeView({ data: { table }, selected }: NodeProps<TableNodeType>) {
-  const marks = keyMarks(table);
+  // A boolean: the nodes render again only when the zoom crosses the threshold.
+  const detailed = useStore(showsColumns);
   const isView = table.kind === "view" || table.kind === "materializedView";
   const kind = KIND_LABELS[table.kind];
   return (
@@ -55,23 +64,30 @@ function TableNodeView({ data: { table }, selected }: NodeProps<TableNodeType>) 
         <span className="erd-table-name">{table.name}</span>
         {kind && <span className="erd-table-kind">{kind}</span>}
       </header>
-      <ul className="erd-columns">
-        {table.columns.map((column) => (
-          <li key={column.name} className="erd-column" title={column.comment ?? undefined}>
-            <span className="erd-column-keys">
-              {(marks.get(column.name) ?? []).map((key) => (
-                <abbr key={key} className={`erd-key erd-key-${key.toLowerCase()}`} title={KEY_TITLES[key]}>
-                  {key}
-                </abbr>
-              ))}
-            </span>
-            <span className={clsx("erd-column-name", !column.nullable && "is-required")}>{column.name}</span>
-            <span className="erd-column-type">{column.dataType}</span>
-          </li>
-        ))}
-      </ul>
+      {detailed ? <Columns table={table} /> : <div className="erd-columns-far" data-testid="erd-columns-far" />}
       <Handle type="source" position={Position.Right} isConnectable={false} />
     </div>
+  );
+}
+
+function Columns({ table }: { table: Table }) {
+  const marks = keyMarks(table);
+  return (
+    <ul className="erd-columns">
+      {table.columns.map((column) => (
+        <li key={column.name} className="erd-column" title={column.comment ?? undefined}>
+          <span className="erd-column-keys">
+            {(marks.get(column.name) ?? []).map((key) => (
+              <abbr key={key} className={`erd-key erd-key-${key.toLowerCase()}`} title={KEY_TITLES[key]}>
+                {key}
+              </abbr>
+            ))}
+          </span>
+          <span className={clsx("erd-column-name", !column.nullable && "is-required")}>{column.name}</span>
+          <span className="erd-column-type">{column.dataType}</span>
+        </li>
+      ))}
+    </ul>
   );
 }
 
