@@ -119,7 +119,7 @@ function ErdCanvas({ schema, selected, onSelect }: ErdViewProps) {
         <div className="erd-canvas" aria-busy={layout === null}>
           {layout === null && (
             <p className="erd-laying-out" role="status" data-testid="erd-laying-out">
-              Laying out {schema.tables.length.toLocaleString()} tables…
+              Laying out the diagram…
             </p>
           )}
           <ReactFlow<TableNodeType>
