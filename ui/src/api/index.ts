@@ -5,6 +5,7 @@ import { deployApi } from "./deploy";
 import { logsApi } from "./logs";
 import { reportsApi } from "./reports";
 import { resourcesApi } from "./resources";
+import { schemaApi } from "./schema";
 import { shellApi } from "./shell";
 import { ApiError, unwrap } from "./unwrap";
 import {
@@ -25,14 +26,8 @@ import {
   type CopyProgress,
   type DatasourceEvent,
   type DatasourceInput,
-  type DiagramGraph,
   type Direction,
   type DotenvImportRequest,
-  type ConnectionInput,
-  type ExportFormat,
-  type ExportProgress,
-  type ResultFormat,
-  type RunStatus,
   type SchemaSource,
   type LogBatch,
   type PickFilter,
@@ -107,40 +102,7 @@ export type {
 } from "../bindings";
 
 // Schema browser
-export type {
-  Check,
-  Column,
-  Connection,
-  ConnectionInput,
-  ConnectionKind,
-  DiagramGraph,
-  DiagramPoint,
-  ResultColumn,
-  RunStatus,
-  SchemaSource,
-  TlsMode,
-  EnumType,
-  ExportFormat,
-  ExportProgress,
-  HistoryEntry,
-  KeyGroup,
-  KeyInfo,
-  Keyspace,
-  KeyValue,
-  RedisValue,
-  ResultFormat,
-  SavedQuery,
-  ForeignKey,
-  Generated,
-  Index,
-  PrimaryKey,
-  RefAction,
-  Schema,
-  SchemaEngine,
-  Table,
-  TableKind,
-  UniqueConstraint,
-} from "../bindings";
+export type * from "./schema";
 
 // Migrations
 export type {
@@ -306,6 +268,7 @@ export const api = {
   ...logsApi,
   ...reportsApi,
   ...shellApi,
+  ...schemaApi,
   appInfo: () => commands.appInfo(),
   appQuit: () => commands.appQuit(),
   auditPage: (request: AuditPageRequest) => unwrap(commands.auditPage(request)),
@@ -336,39 +299,6 @@ export const api = {
     unwrap(commands.datasourceCopyConnection(id, format)),
   datasourceOrphanVolumes: () => unwrap(commands.datasourceOrphanVolumes()),
   datasourceEnvPreview: (id: number) => unwrap(commands.datasourceEnvPreview(id)),
-  schemaInspect: (source: SchemaSource) => unwrap(commands.schemaInspect(source)),
-  /** Where the diagram's boxes go: one top-left corner per box, in the graph's order. */
-  schemaDiagramLayout: (graph: DiagramGraph) => unwrap(commands.schemaDiagramLayout(graph)),
-  schemaExport: (source: SchemaSource, format: ExportFormat) => unwrap(commands.schemaExport(source, format)),
-  schemaExportCopy: (source: SchemaSource, format: ExportFormat) => unwrap(commands.schemaExportCopy(source, format)),
-  /** Writes the export to `path`, which must have been chosen in the save dialog. */
-  schemaExportWrite: (source: SchemaSource, format: ExportFormat, path: string) =>
-    unwrap(commands.schemaExportWrite(source, format, path)),
-  connectionList: (projectId: number) => unwrap(commands.connectionList(projectId)),
-  /** Connects once with the form's values, without saving them. */
-  connectionTest: (input: ConnectionInput) => unwrap(commands.connectionTest(input)),
-  connectionCreate: (input: ConnectionInput) => unwrap(commands.connectionCreate(input)),
-  connectionRemove: (id: number) => unwrap(commands.connectionRemove(id)),
-  /** Starts a script; resolves with the first page's status, then `onProgress` gets the rest. */
-  consoleRun: (
-    source: SchemaSource,
-    sql: string,
-    options: { readOnly: boolean; confirmed: boolean },
-    onProgress: (status: RunStatus) => void,
-  ) => {
-    const channel = new Channel<RunStatus>();
-    channel.onmessage = onProgress;
-    return unwrap(commands.consoleRun(source, sql, options.readOnly, options.confirmed, channel));
-  },
-  consolePage: (runId: number, offset: number, limit: number) => unwrap(commands.consolePage(runId, offset, limit)),
-  consoleCancel: (runId: number) => unwrap(commands.consoleCancel(runId)),
-  consoleClose: (runId: number) => unwrap(commands.consoleClose(runId)),
-  /** Writes the run's whole result to `path` (chosen in the save dialog, or in a project's folder). */
-  consoleExport: (runId: number, path: string, format: ResultFormat, onProgress: (progress: ExportProgress) => void) => {
-    const channel = new Channel<ExportProgress>();
-    channel.onmessage = onProgress;
-    return unwrap(commands.consoleExport(runId, path, format, channel));
-  },
   /** The tables, columns and mapped types a copy into the datasource would create. */
   copyPreview: (source: SchemaSource, datasourceId: number) => unwrap(commands.copyPreview(source, datasourceId)),
   testsSuites: (projectId: number) => unwrap(commands.testsSuites(projectId)),
@@ -395,10 +325,6 @@ export const api = {
     channel.onmessage = onProgress;
     return unwrap(commands.copyRun(source, datasourceId, channel));
   },
-  /** One level of a Redis database's keys: the groups under `prefix` and the keys ending there. */
-  keyspaceLevel: (source: SchemaSource, prefix: string, delimiter: string) =>
-    unwrap(commands.keyspaceLevel(source, prefix, delimiter)),
-  keyspaceValue: (source: SchemaSource, key: string) => unwrap(commands.keyspaceValue(source, key)),
   /** A datasource's migration files against its history table. */
   migrationsStatus: (datasourceId: number) => unwrap(commands.migrationsStatus(datasourceId)),
   /** Points the datasource at a migration folder of its project (relative to the project's folder), in quantum.toml. */
@@ -424,18 +350,6 @@ export const api = {
   /** Replaces the datasource's data with the snapshot's; the replaced data becomes a snapshot. */
   snapshotsRestore: (snapshotId: number) => unwrap(commands.snapshotsRestore(snapshotId)),
   snapshotsDelete: (snapshotId: number) => unwrap(commands.snapshotsDelete(snapshotId)),
-  /** A MongoDB database's collections with their indexes, validators and sizes. */
-  collectionsDatabase: (source: SchemaSource) => unwrap(commands.collectionsDatabase(source)),
-  /** A collection's fields, inferred from `size` documents chosen at random. */
-  collectionsSample: (source: SchemaSource, collection: string, size: number | null) =>
-    unwrap(commands.collectionsSample(source, collection, size)),
-  consoleHistory: (source: SchemaSource) => unwrap(commands.consoleHistory(source)),
-  consoleSavedList: (projectId: number) => unwrap(commands.consoleSavedList(projectId)),
-  consoleSavedWrite: (projectId: number, name: string, sql: string, allowOutside: boolean) =>
-    unwrap(commands.consoleSavedWrite(projectId, name, sql, allowOutside)),
-  consoleSavedRemove: (projectId: number, name: string) => unwrap(commands.consoleSavedRemove(projectId, name)),
-  /** Writes the diagram's picture (a data: URL) to `path`, chosen in the save dialog. */
-  schemaImageWrite: (path: string, dataUrl: string) => unwrap(commands.schemaImageWrite(path, dataUrl)),
   /** Writes the variables if `.env` still reads `expected` (the preview's `current`), else fails with `datasource.env_file_changed`. */
   datasourceEnvWrite: (id: number, expected: string | null, allowOutside: boolean) =>
     unwrap(commands.datasourceEnvWrite(id, expected, allowOutside)),
