@@ -340,12 +340,9 @@ impl Run {
         }
     }
 
-    /// The result's columns, from the first row of the first statement that returns some.
-    fn set_columns(&self, columns: impl FnOnce() -> Vec<ResultColumn>) {
-        let mut known = lock(&self.columns);
-        if known.is_empty() {
-            *known = columns();
-        }
+    /// The result's columns: those of the first row of the first statement that returns some.
+    fn set_columns(&self, columns: Vec<ResultColumn>) {
+        *lock(&self.columns) = columns;
     }
 
     fn push<S: AsRef<str>>(
@@ -457,15 +454,15 @@ macro_rules! stream_rows {
                     });
                     if !columns_known {
                         columns_known = true;
-                        $run.set_columns(|| {
+                        $run.set_columns(
                             row.columns()
                                 .iter()
                                 .map(|c| ResultColumn {
                                     name: c.name().to_owned(),
                                     type_name: c.type_info().name().to_owned(),
                                 })
-                                .collect()
-                        });
+                                .collect(),
+                        );
                     }
                     $run.push(cells)?;
                 }
