@@ -1,5 +1,6 @@
 // Idle memory of the app beside a bare Tauri window (tests/bare-window: the same Tauri build, a
-// static page, nothing else), in the same run: each starts on an empty data dir, settles, and the
+// static page, nothing else) and, when given, the bare window showing the app's own UI without
+// the core (`quantum-bare-ui`: what WebKit spends running the UI's JavaScript), in the same run: each starts on an empty data dir, settles, and the
 // resident and proportional memory of it and every process it started (WebKit's included) is
 // summed. Each is measured `RUNS` times; the median run is shown. Both render alike: without a GPU
 // render node the app turns WebKitGTK's compositing off (src-tauri/src/rendering.rs), so the bare
@@ -10,7 +11,7 @@ import { mkdtemp, readFile, readdir, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
-const [app, bare] = process.argv.slice(2);
+const [app, bare, bareUi] = process.argv.slice(2);
 const settleMs = Number(process.env.SETTLE_MS ?? 5000);
 const runs = Number(process.env.RUNS ?? 3);
 const renderNode = (() => {
@@ -84,8 +85,13 @@ async function median(label, binary) {
 }
 
 const measuredApp = await median("Quantum Admin", app);
+const ratio = (a, b) => `${(a.pss / b.pss).toFixed(2)}x PSS, ${(a.rss / b.rss).toFixed(2)}x RSS`;
 if (bare) {
   const measuredBare = await median("bare Tauri window", bare);
-  const ratio = measuredApp.pss / measuredBare.pss;
-  console.log(`app / bare window: ${ratio.toFixed(2)}x PSS (target <= 1.15x), ${(measuredApp.rss / measuredBare.rss).toFixed(2)}x RSS`);
+  console.log(`app / bare window: ${ratio(measuredApp, measuredBare)} (target <= 1.15x PSS)`);
+  if (bareUi) {
+    const measuredUi = await median("bare window showing the app's UI, no core", bareUi);
+    console.log(`the UI alone / bare window: ${ratio(measuredUi, measuredBare)}`);
+    console.log(`app / the UI alone (what the core adds): ${ratio(measuredApp, measuredUi)}`);
+  }
 }
