@@ -11,9 +11,18 @@ use quantum_resources::{
 
 use crate::Core;
 
-/// The datasources' data volumes and containers, and the snapshots' volumes, in the user's words.
+/// The datasources' data volumes and containers, the snapshots' volumes, and what names this data
+/// folder's deploy containers, in the user's words.
 pub async fn owners(core: &Core) -> Result<Owners, ErrorInfo> {
-    let mut owners = Owners::default();
+    let mut owners = Owners {
+        store: core.store.identity().to_owned(),
+        projects: quantum_kernel::projects::list(&core.store)
+            .await?
+            .into_iter()
+            .map(|project| (project.id.to_string(), project.name))
+            .collect(),
+        ..Owners::default()
+    };
     for datasource in core.datasources.list(None).await? {
         owners.volumes.insert(
             datasource.volume_name.clone(),

@@ -4,14 +4,9 @@
 
 use std::collections::HashMap;
 
+// Defined beside the other labels, so that the resource manager names these containers too.
+pub use quantum_docker::{LABEL_ENVIRONMENT, LABEL_RELEASE, LABEL_ROLE};
 use quantum_docker::{LABEL_PROJECT, LABEL_STORE};
-
-/// On every container of a deploy environment: its name.
-pub const LABEL_ENVIRONMENT: &str = "app.quantumadmin.environment";
-/// `proxy`, `release`, `datasource` or `network`.
-pub const LABEL_ROLE: &str = "app.quantumadmin.deploy-role";
-/// On a release's container: the release's row.
-pub const LABEL_RELEASE: &str = "app.quantumadmin.release-id";
 
 #[derive(Clone, Debug)]
 pub struct Names {

@@ -42,6 +42,12 @@ pub const LABEL_ENGINE: &str = "app.quantumadmin.engine";
 pub const LABEL_ENVIRONMENT_DATASOURCE: &str = "app.quantumadmin.environment-datasource";
 /// The data dir (its store's random id) whose app made the container.
 pub const LABEL_STORE: &str = "app.quantumadmin.store";
+/// On every container of a deploy environment: its name.
+pub const LABEL_ENVIRONMENT: &str = "app.quantumadmin.environment";
+/// On a deploy environment's containers: `proxy`, `release`, `datasource` or `network`.
+pub const LABEL_ROLE: &str = "app.quantumadmin.deploy-role";
+/// On a release's container: the release's row.
+pub const LABEL_RELEASE: &str = "app.quantumadmin.release-id";
 
 /// Seconds a server gets to shut down cleanly before Docker kills it.
 const STOP_GRACE_SECS: i32 = 20;

@@ -4,8 +4,8 @@
 use std::collections::{HashMap, HashSet};
 
 use quantum_docker::{
-    ContainerEntry, Docker, ImageEntry, NetworkEntry, VolumeEntry, LABEL_ENGINE,
-    LABEL_ENVIRONMENT_DATASOURCE, LABEL_STORE,
+    ContainerEntry, Docker, ImageEntry, NetworkEntry, VolumeEntry, LABEL_ENGINE, LABEL_ENVIRONMENT,
+    LABEL_ENVIRONMENT_DATASOURCE, LABEL_PROJECT, LABEL_RELEASE, LABEL_ROLE, LABEL_STORE,
 };
 use serde::{Deserialize, Serialize};
 use specta::Type;
@@ -22,6 +22,10 @@ pub struct Owners {
     pub volumes: HashMap<String, String>,
     /// The datasources' containers, by container id.
     pub containers: HashMap<String, String>,
+    /// This data folder's identity, the store label on what its app made.
+    pub store: String,
+    /// The projects' names by id (the project label's text), for the deploy containers.
+    pub projects: HashMap<String, String>,
 }
 
 /// Why a volume may or may not be deleted.
@@ -128,11 +132,36 @@ fn container_owner(container: &ContainerEntry, owners: &Owners) -> Option<String
             Some(format!("datasource {name} of a deploy environment"))
         })
         .or_else(|| {
-            container
-                .labels
-                .contains_key(LABEL_STORE)
-                .then(|| "Quantum Admin (another data folder's)".to_owned())
+            let store = container.labels.get(LABEL_STORE)?;
+            Some(if *store == owners.store {
+                deploy_owner(container, owners)
+                    .unwrap_or_else(|| "Quantum Admin (this data folder's)".to_owned())
+            } else {
+                "Quantum Admin (another data folder's)".to_owned()
+            })
         })
+}
+
+/// "release 12 of shop's staging environment", "the proxy of shop's staging environment".
+fn deploy_owner(container: &ContainerEntry, owners: &Owners) -> Option<String> {
+    let labels = &container.labels;
+    let environment = labels.get(LABEL_ENVIRONMENT)?;
+    let project = labels
+        .get(LABEL_PROJECT)
+        .and_then(|id| owners.projects.get(id))
+        .map_or_else(
+            || "a removed project".to_owned(),
+            |name| format!("“{name}”"),
+        );
+    let place = format!("{project}'s {environment} environment");
+    match labels.get(LABEL_ROLE).map(String::as_str) {
+        Some("proxy") => Some(format!("the proxy of {place}")),
+        Some("release") => Some(match labels.get(LABEL_RELEASE) {
+            Some(id) => format!("release {id} of {place}"),
+            None => format!("a release of {place}"),
+        }),
+        _ => Some(place),
+    }
 }
 
 /// Which kinds a prune covers.
@@ -210,7 +239,7 @@ impl PrunePlan {
                     Some(owner) => kept.push(KeptItem {
                         kind: PruneKind::Container,
                         name: container.name.clone(),
-                        why: format!("belongs to {owner}; removing the datasource removes it"),
+                        why: format!("belongs to {owner}"),
                     }),
                     None => items.push(PruneItem {
                         kind: PruneKind::Container,
@@ -440,15 +469,10 @@ mod tests {
             .collect()
     }
 
-    #[test]
-    fn an_environments_datasource_and_its_data_are_kept_by_a_prune() {
-        let own = labels(&[
-            (LABEL_STORE, "store"),
-            (LABEL_ENVIRONMENT_DATASOURCE, "main"),
-        ]);
-        let container = ContainerEntry {
-            id: "c1".to_owned(),
-            name: "qa-store-p1-staging-ds-main".to_owned(),
+    fn container(id: &str, name: &str, labels: BTreeMap<String, String>) -> ContainerEntry {
+        ContainerEntry {
+            id: id.to_owned(),
+            name: name.to_owned(),
             image: "postgres:16-alpine".to_owned(),
             image_id: "sha256:1".to_owned(),
             state: "exited".to_owned(),
@@ -457,8 +481,58 @@ mod tests {
             ports: Vec::new(),
             volumes: Vec::new(),
             networks: Vec::new(),
-            labels: own.clone(),
+            labels,
+        }
+    }
+
+    #[test]
+    fn this_data_folders_deploy_containers_are_named_as_its_own() {
+        let owners = Owners {
+            store: "mine".to_owned(),
+            projects: HashMap::from([("1".to_owned(), "shop".to_owned())]),
+            ..Owners::default()
         };
+        let deploy = |store: &str, project: &str, role: &str, release: Option<&str>| {
+            let mut pairs = vec![
+                (LABEL_STORE, store),
+                (LABEL_PROJECT, project),
+                (LABEL_ENVIRONMENT, "staging"),
+                (LABEL_ROLE, role),
+            ];
+            pairs.extend(release.map(|id| (LABEL_RELEASE, id)));
+            container("c", "qa-mine-p1-staging", labels(&pairs))
+        };
+        let owner = |entry: ContainerEntry| container_owner(&entry, &owners);
+        assert_eq!(
+            owner(deploy("mine", "1", "release", Some("12"))).as_deref(),
+            Some("release 12 of “shop”'s staging environment")
+        );
+        assert_eq!(
+            owner(deploy("mine", "1", "proxy", None)).as_deref(),
+            Some("the proxy of “shop”'s staging environment")
+        );
+        assert_eq!(
+            owner(deploy("mine", "7", "proxy", None)).as_deref(),
+            Some("the proxy of a removed project's staging environment")
+        );
+        assert_eq!(
+            owner(container("h", "helper", labels(&[(LABEL_STORE, "mine")]))).as_deref(),
+            Some("Quantum Admin (this data folder's)")
+        );
+        assert_eq!(
+            owner(deploy("theirs", "1", "release", Some("3"))).as_deref(),
+            Some("Quantum Admin (another data folder's)")
+        );
+        assert_eq!(owner(container("x", "other", labels(&[]))), None);
+    }
+
+    #[test]
+    fn an_environments_datasource_and_its_data_are_kept_by_a_prune() {
+        let own = labels(&[
+            (LABEL_STORE, "store"),
+            (LABEL_ENVIRONMENT_DATASOURCE, "main"),
+        ]);
+        let container = container("c1", "qa-store-p1-staging-ds-main", own.clone());
         let volume = VolumeEntry {
             name: "qa-store-p1-staging-ds-main-data".to_owned(),
             driver: "local".to_owned(),
@@ -500,7 +574,7 @@ mod tests {
             [
                 (
                     PruneKind::Container,
-                    "belongs to datasource main of a deploy environment; removing the datasource removes it"
+                    "belongs to datasource main of a deploy environment"
                 ),
                 (PruneKind::Volume, "datasource main of a deploy environment"),
             ]
