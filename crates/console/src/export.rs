@@ -76,16 +76,7 @@ impl Writer {
         path: &Path,
         format: ResultFormat,
     ) -> std::io::Result<Self> {
-        let folder = path
-            .parent()
-            .filter(|p| !p.as_os_str().is_empty())
-            .unwrap_or(Path::new("."));
-        // Random name, created exclusively beside the target: a planted link is never followed
-        // and the rename stays on one file system.
-        let temporary = tempfile::Builder::new()
-            .prefix(".quantum-admin-")
-            .suffix(".tmp")
-            .tempfile_in(folder)?;
+        let temporary = quantum_kernel::files::temporary_beside(path)?;
         let mut out = BufWriter::with_capacity(256 * 1024, temporary.as_file().try_clone()?);
         let mut line = Vec::with_capacity(1024);
         match format {

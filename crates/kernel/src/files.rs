@@ -90,8 +90,7 @@ pub fn replace(path: &Path, bytes: &[u8], new_file: NewFile, within: Within<'_>)
             });
         }
     }
-    let mut builder = tempfile::Builder::new();
-    builder.prefix(".quantum-admin-").suffix(".tmp");
+    let mut builder = temporary_builder();
     #[cfg(unix)]
     let existing = std::fs::metadata(&target).ok().map(|m| m.permissions());
     #[cfg(unix)]
@@ -123,6 +122,24 @@ pub fn replace(path: &Path, bytes: &[u8], new_file: NewFile, within: Within<'_>)
         .persist(&target)
         .map_err(|error| io(error.error))?;
     Ok(())
+}
+
+/// A file that becomes `path` when persisted, for writers that stream into it (exports). Created
+/// exclusively under a random name beside `path`: a planted link is never followed and the rename
+/// stays on one file system.
+pub fn temporary_beside(path: &Path) -> std::io::Result<tempfile::NamedTempFile> {
+    let folder = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    temporary_builder().tempfile_in(folder)
+}
+
+/// The app's temporary files are named alike, so that a leftover is recognisable.
+fn temporary_builder() -> tempfile::Builder<'static, 'static> {
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(".quantum-admin-").suffix(".tmp");
+    builder
 }
 
 /// Where writing `path` lands: its symlinks followed (a link to a missing file leads to where that

@@ -81,17 +81,7 @@ pub fn write(
         path: path.display().to_string(),
         source,
     };
-    let folder = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    // Random name, created exclusively beside the target: a planted link is never followed and
-    // the rename stays on one file system.
-    let temporary = tempfile::Builder::new()
-        .prefix(".quantum-admin-")
-        .suffix(".tmp")
-        .tempfile_in(folder)
-        .map_err(failed)?;
+    let temporary = quantum_kernel::files::temporary_beside(path).map_err(failed)?;
     let mut out = BufWriter::with_capacity(256 * 1024, temporary.as_file());
     let name = |id: u16| {
         sources
