@@ -1,9 +1,9 @@
-import { useEffect } from "react";
 import { Link } from "react-router";
-import { useQuery, useQueryClient } from "@tanstack/react-query";
+import { useQuery } from "@tanstack/react-query";
 import clsx from "clsx";
 import { api } from "../../api";
 import { queryKeys } from "../../api/queryKeys";
+import { useRefetchOnIncidents } from "../health/queries";
 import { SkeletonRows } from "../../components/Skeleton";
 
 const healthLabels = { up: "Up", down: "Down", paused: "Paused", pending: "Not checked yet" } as const;
@@ -14,16 +14,8 @@ const healthLabels = { up: "Up", down: "Down", paused: "Paused", pending: "Not c
  * check changes state.
  */
 export function DeploysPanel() {
-  const queryClient = useQueryClient();
   const serving = useQuery({ queryKey: queryKeys.dashboardDeploys, queryFn: api.dashboardDeploys, refetchOnMount: "always" });
-  useEffect(() => {
-    const stop = api.onHealthChanged((event) => {
-      if (event.kind !== "checked") void queryClient.invalidateQueries({ queryKey: queryKeys.dashboardDeploys });
-    });
-    return () => {
-      void stop.then((unlisten) => unlisten());
-    };
-  }, [queryClient]);
+  useRefetchOnIncidents(queryKeys.dashboardDeploys);
   return (
     <section className="panel" data-testid="dashboard-deploys">
       <div className="panel-heading">

@@ -1,26 +1,18 @@
-import { useEffect } from "react";
 import { Link } from "react-router";
-import { useQuery, useQueryClient } from "@tanstack/react-query";
+import { useQuery } from "@tanstack/react-query";
 import { HeartPulse } from "lucide-react";
 import { api } from "../../api";
 import { queryKeys } from "../../api/queryKeys";
+import { useRefetchOnIncidents } from "../health/queries";
 import { Skeleton } from "../../components/Skeleton";
 import { projectsQuery } from "../projects/queries";
 
 /** The health checks failing now, across projects, each linking to its project's Health page. */
 export function IncidentsCard() {
-  const queryClient = useQueryClient();
   // Incidents open and close while the dashboard is not shown: read afresh each time it is.
   const incidents = useQuery({ queryKey: queryKeys.openIncidents, queryFn: api.healthOpenIncidents, refetchOnMount: "always" });
   const projects = useQuery(projectsQuery);
-  useEffect(() => {
-    const stop = api.onHealthChanged((event) => {
-      if (event.kind !== "checked") void queryClient.invalidateQueries({ queryKey: queryKeys.openIncidents });
-    });
-    return () => {
-      void stop.then((unlisten) => unlisten());
-    };
-  }, [queryClient]);
+  useRefetchOnIncidents(queryKeys.openIncidents);
   const name = (projectId: number) => projects.data?.find((p) => p.id === projectId)?.name ?? "a project";
   const open = incidents.data ?? [];
   return (

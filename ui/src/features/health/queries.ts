@@ -26,6 +26,22 @@ export function useHealthEvents(projectId: number) {
   }, [projectId, queryClient]);
 }
 
+/**
+ * Refetches `queryKey` when an incident opens or closes in any project (not at every check run).
+ * The key is one of `queryKeys`' constants, so the listener is set once.
+ */
+export function useRefetchOnIncidents(queryKey: readonly unknown[]) {
+  const queryClient = useQueryClient();
+  useEffect(() => {
+    const stop = api.onHealthChanged((event) => {
+      if (event.kind !== "checked") void queryClient.invalidateQueries({ queryKey });
+    });
+    return () => {
+      void stop.then((unlisten) => unlisten());
+    };
+  }, [queryKey, queryClient]);
+}
+
 export function usePause(projectId: number) {
   const queryClient = useQueryClient();
   return useMutation({
