@@ -53,11 +53,27 @@ after(async () => {
   if (folder) await rm(folder, { recursive: true, force: true });
 });
 
-/** Clicks once the button can be used: Run tests is drawn, disabled, while the suites load. */
+/**
+ * Clicks once the button can be used: Run tests is drawn, disabled, while the suites load, and
+ * under a loaded CI machine something was once still drawn over the sidebar's CI link as the
+ * window came back to the front (ElementClickInterceptedError).
+ */
 async function click(testId) {
   const button = await waitFor(driver, byTestId(testId), TIMEOUT_MS);
   await driver.wait(until.elementIsEnabled(button), TIMEOUT_MS, `${testId} is enabled`);
-  await button.click();
+  await driver.wait(
+    async () => {
+      try {
+        await button.click();
+        return true;
+      } catch (error) {
+        if (error.name === "ElementClickInterceptedError") return false;
+        throw error;
+      }
+    },
+    TIMEOUT_MS,
+    `${testId} can be clicked, nothing drawn over it`,
+  );
 }
 
 const runStatus = () =>
