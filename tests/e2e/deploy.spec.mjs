@@ -15,7 +15,7 @@ import { fileURLToPath } from "node:url";
 import { after, before, test } from "node:test";
 import { By } from "selenium-webdriver";
 import { startFake } from "./fakeCi.mjs";
-import { byTestId, capture, openNewProject, renderedText, startApp, testSettings, waitFor, waitUntilGone } from "./harness.mjs";
+import { byTestId, capture, clickUncovered, openNewProject, renderedText, startApp, testSettings, waitFor, waitUntilGone } from "./harness.mjs";
 
 const TIMEOUT_MS = 20_000;
 const DEPLOY_TIMEOUT_MS = 120_000;
@@ -105,22 +105,9 @@ after(async () => {
   await rm(dockerConfig, { recursive: true, force: true });
 });
 
-/** Clicks, waiting out a toast that covers the element for a moment (they fade in seconds). */
+/** Clicks, waiting out a toast that covers the element for a moment. */
 async function click(locator) {
-  const element = await waitFor(driver, locator, TIMEOUT_MS);
-  await driver.wait(
-    async () => {
-      try {
-        await element.click();
-        return true;
-      } catch (error) {
-        if (error.name === "ElementClickInterceptedError") return false;
-        throw error;
-      }
-    },
-    TIMEOUT_MS,
-    "the element can be clicked",
-  );
+  await clickUncovered(driver, await waitFor(driver, locator, TIMEOUT_MS), TIMEOUT_MS);
 }
 
 /** What the environment's published port answers on `/`. */

@@ -209,6 +209,23 @@ export async function waitFor(driver, locator, timeoutMs = 10_000) {
  * input event React sees, so a re-render in between (a query refetched on focus) puts the old text
  * back and the typing lands after it. Emptied through the value setter React watches, then typed.
  */
+/** Clicks `element`, waiting out a toast drawn over it for a moment (they fade in seconds). */
+export async function clickUncovered(driver, element, timeoutMs = 10_000) {
+  await driver.wait(
+    async () => {
+      try {
+        await element.click();
+        return true;
+      } catch (error) {
+        if (error.name === "ElementClickInterceptedError") return false;
+        throw error;
+      }
+    },
+    timeoutMs,
+    "the element can be clicked, nothing drawn over it",
+  );
+}
+
 export async function replaceValue(driver, element, text, timeoutMs = 10_000) {
   await driver.executeScript(
     `const input = arguments[0];

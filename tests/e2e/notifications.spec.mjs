@@ -14,7 +14,7 @@ import { join } from "node:path";
 import { after, before, test } from "node:test";
 import { By, until } from "selenium-webdriver";
 import { startFakeCi } from "./fakeCi.mjs";
-import { byTestId, openNewProject, replaceValue, startApp, testSettings, waitFor } from "./harness.mjs";
+import { byTestId, clickUncovered, openNewProject, replaceValue, startApp, testSettings, waitFor } from "./harness.mjs";
 
 const TIMEOUT_MS = 15_000;
 const RUN_TIMEOUT_MS = 60_000;
@@ -54,26 +54,13 @@ after(async () => {
 });
 
 /**
- * Clicks once the button can be used: Run tests is drawn, disabled, while the suites load, and
- * under a loaded CI machine something was once still drawn over the sidebar's CI link as the
- * window came back to the front (ElementClickInterceptedError).
+ * Clicks once the button can be used: Run tests is drawn, disabled, while the suites load; and
+ * once nothing is drawn over it (intercepted once under a loaded CI machine).
  */
 async function click(testId) {
   const button = await waitFor(driver, byTestId(testId), TIMEOUT_MS);
   await driver.wait(until.elementIsEnabled(button), TIMEOUT_MS, `${testId} is enabled`);
-  await driver.wait(
-    async () => {
-      try {
-        await button.click();
-        return true;
-      } catch (error) {
-        if (error.name === "ElementClickInterceptedError") return false;
-        throw error;
-      }
-    },
-    TIMEOUT_MS,
-    `${testId} can be clicked, nothing drawn over it`,
-  );
+  await clickUncovered(driver, button, TIMEOUT_MS);
 }
 
 const runStatus = () =>
